@@ -1,0 +1,97 @@
+"""The application factory: configuration, extensions, blueprints and commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, session
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import casework.views
+import core.audit.views
+import core.auth.views
+import core.dashboard.views
+import core.deadlines.views
+import core.parameters.views
+import core.users.views
+import exemptions.views
+import intake.views
+import special_measures.views
+from core import cli as core_cli
+from core import clocks, config, errorpages
+from core.access import enforce_route_roles, user_may
+from core.auth.models import User
+from core.auth.services import resume_session
+from core.db import db, migrate
+from core.navigation import MODULE_LABELS, navigation_for
+from core.security import add_security_headers
+
+ROOT = Path(__file__).resolve().parent
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return resume_session(session.get(core.auth.views.SESSION_TOKEN_KEY), user_id)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config.load(Path(app.instance_path)))
+    app.config.update(overrides or {})
+    if app.config["TRUSTED_PROXIES"]:
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    # Roles are checked before CSRF so that a forbidden form post answers 403, not 400.
+    app.before_request(enforce_route_roles)
+    csrf.init_app(app)
+    app.after_request(add_security_headers)
+    errorpages.register(app)
+
+    for blueprint in (
+        core.auth.views.bp,
+        core.dashboard.views.bp,
+        core.deadlines.views.bp,
+        core.audit.views.bp,
+        core.parameters.views.bp,
+        core.users.views.bp,
+        intake.views.bp,
+        casework.views.bp,
+        exemptions.views.bp,
+        special_measures.views.bp,
+    ):
+        app.register_blueprint(blueprint)
+    intake.views.register_subject_links()
+
+    @app.context_processor
+    def page_globals() -> dict[str, Any]:
+        return {
+            "navigation": navigation_for(user_may),
+            "user_may": user_may,
+            "office_today": clocks.office_today(),
+            "office_name": app.config["OFFICE_NAME"],
+            "module_labels": MODULE_LABELS,
+        }
+
+    app.add_template_filter(clocks.office_time, "office_time")
+    core_cli.register(app)
+    import demo
+
+    app.cli.add_command(demo.seed_demo_command)
+    return app

@@ -1,0 +1,85 @@
+"""Route access: every view declares the roles that may use it; anything undeclared is denied.
+
+``@roles_required(Role.ANALYST, ...)`` and ``@public`` only mark the view; ``enforce_route_roles``
+runs before every request and decides, so no route can forget to check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from core.auth.rules import Role, needs_second_factor
+
+PUBLIC = "public"
+ALL_ROLES = frozenset(Role)
+STAFF = frozenset({Role.ANALYST, Role.REVIEWER, Role.ADMIN, Role.VIEWER})
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+# Pages a signed-in administrator may reach before enrolling the required second factor.
+ENROLMENT_ENDPOINTS = frozenset(
+    {"auth.two_factor_setup", "auth.logout", "auth.system_use", "static"}
+)
+
+
+def roles_required(*roles: Role) -> Callable[[View], View]:
+    if not roles:
+        raise ValueError("name at least one role")
+
+    def mark(view: View) -> View:
+        view.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def public(view: View) -> View:
+    view.allowed_roles = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def allowed_roles_of(endpoint: str | None) -> frozenset[Role] | str | None:
+    if endpoint is None:
+        return None
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "allowed_roles", None)
+
+
+def enforce_route_roles() -> ResponseReturnValue | None:
+    if request.endpoint is None:  # no route matched: let Flask answer 404/405
+        return None
+    allowed = allowed_roles_of(request.endpoint)
+    if allowed == PUBLIC:
+        return None
+    if allowed is None:
+        current_app.logger.error("route %s declares no roles: denied", request.endpoint)
+        abort(403)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    role = current_user.role_enum
+    if (
+        needs_second_factor(role)
+        and not current_user.totp_enabled
+        and request.endpoint not in ENROLMENT_ENDPOINTS
+    ):
+        return redirect(url_for("auth.two_factor_setup"))
+    if role not in allowed:
+        abort(403)
+    return None
+
+
+def user_may(endpoint: str) -> bool:
+    """Whether the signed-in user may use ``endpoint`` (to show only the links that work)."""
+    allowed = allowed_roles_of(endpoint)
+    if allowed == PUBLIC:
+        return True
+    if allowed is None or not current_user.is_authenticated:
+        return False
+    return current_user.role_enum in allowed

@@ -1,0 +1,136 @@
+"""Writing, listing and verifying audit events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from flask import has_request_context, request
+from sqlalchemy import Select, select
+
+from core.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from core.audit.rules import ChainBreak, canonical_json, event_hash, find_first_break
+from core.clocks import OFFICE_TIME_ZONE
+from core.db import db, utcnow
+
+if TYPE_CHECKING:
+    from core.auth.models import User
+
+SUCCESS, FAILURE, DENIED = "success", "failure", "denied"
+
+
+def _origin() -> str:
+    if has_request_context():
+        return request.remote_addr or "unknown"
+    return "command line"
+
+
+def record_event(
+    action: str,
+    *,
+    actor: User | None,
+    actor_label: str | None = None,
+    subject: tuple[str, Any] | None = None,
+    before: Any = None,
+    after: Any = None,
+    outcome: str = SUCCESS,
+) -> AuditEvent:
+    """Append one event to the chain in the caller's transaction (the caller commits)."""
+    head = db.session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one()
+    fields = {
+        "seq": head.seq + 1,
+        "occurred_at": utcnow().isoformat(timespec="microseconds"),
+        "actor_id": actor.id if actor is not None else None,
+        "actor_label": actor.email if actor is not None else (actor_label or "anonymous"),
+        "action": action,
+        "subject_type": subject[0] if subject else None,
+        "subject_id": str(subject[1]) if subject else None,
+        "before_json": canonical_json(before),
+        "after_json": canonical_json(after),
+        "remote_addr": _origin(),
+        "outcome": outcome,
+    }
+    digest = event_hash(head.hash, fields)
+    event = AuditEvent(
+        **{**fields, "occurred_at": datetime.fromisoformat(fields["occurred_at"])},
+        prev_hash=head.hash,
+        hash=digest,
+    )
+    db.session.add(event)
+    head.seq, head.hash = fields["seq"], digest
+    db.session.flush()
+    return event
+
+
+def _events_in_order(batch_size: int = 2000) -> Iterator[dict[str, Any]]:
+    table = AuditEvent.__table__
+    last_seq = 0
+    while True:
+        rows = (
+            db.session.execute(
+                select(table).where(table.c.seq > last_seq).order_by(table.c.seq).limit(batch_size)
+            )
+            .mappings()
+            .all()
+        )
+        if not rows:
+            return
+        for row in rows:
+            yield {**row, "occurred_at": row["occurred_at"].isoformat(timespec="microseconds")}
+        last_seq = rows[-1]["seq"]
+
+
+def verify_chain() -> ChainBreak | None:
+    """The first broken link of the whole trail, or None when it is whole."""
+    head = db.session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
+    head_seq, head_hash = head.seq, head.hash
+    return find_first_break(
+        _events_in_order(), genesis_hash=GENESIS_HASH, head_seq=head_seq, head_hash=head_hash
+    )
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    action: str = ""
+    actor: str = ""
+    subject_type: str = ""
+    subject_id: str = ""
+    outcome: str = ""
+    from_on: date | None = None
+    through_on: date | None = None
+
+
+def _office_midnight_utc(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=OFFICE_TIME_ZONE)
+
+
+def filtered_events_query(criteria: EventFilter) -> Select[tuple[AuditEvent]]:
+    query = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    if criteria.action:
+        query = query.where(AuditEvent.action.startswith(criteria.action, autoescape=True))
+    if criteria.actor:
+        query = query.where(AuditEvent.actor_label.icontains(criteria.actor, autoescape=True))
+    if criteria.subject_type:
+        query = query.where(AuditEvent.subject_type == criteria.subject_type)
+    if criteria.subject_id:
+        query = query.where(AuditEvent.subject_id == criteria.subject_id)
+    if criteria.outcome:
+        query = query.where(AuditEvent.outcome == criteria.outcome)
+    if criteria.from_on:
+        query = query.where(AuditEvent.occurred_at >= _office_midnight_utc(criteria.from_on))
+    if criteria.through_on:
+        next_day = _office_midnight_utc(criteria.through_on + timedelta(days=1))
+        query = query.where(AuditEvent.occurred_at < next_day)
+    return query
+
+
+def distinct_actions() -> list[str]:
+    return list(
+        db.session.execute(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+        .scalars()
+        .all()
+    )

@@ -1,0 +1,1 @@
+"""People and access: users, roles, log-in, sessions, second factor."""

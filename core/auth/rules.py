@@ -1,0 +1,157 @@
+"""Pure rules for people and access: roles, agencies, passwords, lock-out and session limits."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+
+class Role(enum.StrEnum):
+    ANALYST = "analyst"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+    LIAISON = "liaison"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return {
+            Role.ANALYST: "Analyst",
+            Role.REVIEWER: "Reviewer",
+            Role.ADMIN: "Administrator",
+            Role.LIAISON: "Agency liaison",
+            Role.VIEWER: "Viewer",
+        }[self]
+
+
+# The agencies the rule names for consultation: §7.306(e)(2) and §7.307(c).
+CONSULTED_AGENCIES: dict[str, str] = {
+    "DoD": "Department of Defense",
+    "DOJ": "Department of Justice (Attorney General)",
+    "DHS": "Department of Homeland Security",
+    "DNI": "Office of the Director of National Intelligence",
+    "State": "Department of State",
+    "Treasury": "Department of the Treasury",
+}
+
+# NIST SP 800-63B-4 §3.1.1.2: 15 characters when the password is the only factor; a password
+# that is one of two factors may be shorter, and this office's floor for that case is 12.
+MIN_LENGTH_SINGLE_FACTOR = 15
+MIN_LENGTH_WITH_SECOND_FACTOR = 12
+MAX_LENGTH = 256
+
+MAX_FAILED_LOGINS = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCKOUT_PERIOD = timedelta(minutes=15)
+IDLE_TIMEOUT = timedelta(minutes=15)
+ABSOLUTE_TIMEOUT = timedelta(hours=12)
+
+
+class RoleError(ValueError):
+    pass
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(role.value for role in Role)
+        raise RoleError(f"Unknown role {value!r}; choose one of: {allowed}.") from None
+
+
+def agency_problem(role: Role, agency: str | None) -> str | None:
+    """A liaison belongs to exactly one agency; nobody else belongs to one."""
+    agency = (agency or "").strip()
+    if role is Role.LIAISON and not agency:
+        known = ", ".join(CONSULTED_AGENCIES)
+        return f"A liaison must belong to an agency ({known}, or another named one)."
+    if role is not Role.LIAISON and agency:
+        return "Only liaisons belong to an agency."
+    if len(agency) > 80:
+        return "An agency name is at most 80 characters."
+    return None
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    # zxcvbn ships the frequency lists of leaked passwords and common words it was built from.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+# zxcvbn's estimate below which a password falls to an offline guessing attack in hours.
+MIN_GUESSES = 10**10
+
+
+def _guessability_warning(password: str) -> str | None:
+    from zxcvbn import zxcvbn
+
+    # zxcvbn slows down sharply on very long input; the first 100 characters decide.
+    estimate = zxcvbn(password[:100])
+    if float(estimate["guesses"]) >= MIN_GUESSES:
+        return None
+    return estimate["feedback"]["warning"] or "It is built from common words, names or patterns."
+
+
+def password_problems(
+    password: str, *, email: str = "", has_second_factor: bool = False
+) -> list[str]:
+    """Why a password is refused (NIST SP 800-63B-4 §3.1.1.2); an empty list means it is fine.
+
+    No composition rules: length, and refusal of passwords that are common, breached or
+    derived from the account's own name.
+    """
+    minimum = MIN_LENGTH_WITH_SECOND_FACTOR if has_second_factor else MIN_LENGTH_SINGLE_FACTOR
+    problems: list[str] = []
+    if len(password) < minimum:
+        problems.append(f"Use at least {minimum} characters (this one has {len(password)}).")
+    if len(password) > MAX_LENGTH:
+        problems.append(f"Use at most {MAX_LENGTH} characters.")
+    folded = password.lower()
+    if folded in _common_passwords() or folded.rstrip("0123456789!") in _common_passwords():
+        problems.append("This password is on a list of commonly used or breached passwords.")
+    elif warning := _guessability_warning(password):
+        problems.append(f"This password is too easy to guess. {warning}")
+    local_part = email.split("@", 1)[0].lower()
+    if len(local_part) >= 4 and local_part in folded:
+        problems.append("Do not build the password from your own email address.")
+    return problems
+
+
+@dataclass(frozen=True)
+class LockoutState:
+    failures: int = 0
+    first_failure_at: datetime | None = None
+    locked_until: datetime | None = None
+
+
+def is_locked(state: LockoutState, now: datetime) -> bool:
+    return state.locked_until is not None and now < state.locked_until
+
+
+def after_failed_login(state: LockoutState, now: datetime) -> LockoutState:
+    """Five failures within 15 minutes lock the account for 15 minutes."""
+    window_open = state.first_failure_at is not None and now - state.first_failure_at < (
+        FAILURE_WINDOW
+    )
+    failures = state.failures + 1 if window_open else 1
+    first_failure_at = state.first_failure_at if window_open else now
+    if failures >= MAX_FAILED_LOGINS:
+        return LockoutState(0, None, now + LOCKOUT_PERIOD)
+    return LockoutState(failures, first_failure_at, None)
+
+
+def session_end_reason(created_at: datetime, last_seen_at: datetime, now: datetime) -> str | None:
+    """Why a log-in session has ended by the passage of time, or None if it is still alive."""
+    if now - created_at >= ABSOLUTE_TIMEOUT:
+        return "absolute_timeout"
+    if now - last_seen_at >= IDLE_TIMEOUT:
+        return "idle_timeout"
+    return None
+
+
+def needs_second_factor(role: Role) -> bool:
+    return role is Role.ADMIN

@@ -1,0 +1,294 @@
+"""Use cases for people and access: accounts, log-in, sessions and the second factor."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from dataclasses import dataclass
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import has_request_context, request
+from sqlalchemy import func, select
+
+from core import crypto
+from core.audit.services import DENIED, FAILURE, record_event
+from core.auth.models import User, UserSession
+from core.auth.rules import (
+    LockoutState,
+    Role,
+    after_failed_login,
+    agency_problem,
+    is_locked,
+    password_problems,
+    session_end_reason,
+)
+from core.db import db, utcnow
+from core.errors import InvalidInput
+
+_hasher = PasswordHasher()  # Argon2id with the library's RFC 9106 defaults
+# Verifying against this keeps the time of a log-in for an unknown email like that of a real one.
+_DUMMY_HASH = _hasher.hash("an account that does not exist")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.execute(
+        select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def list_users() -> list[User]:
+    return list(db.session.execute(select(User).order_by(User.role, User.email)).scalars())
+
+
+def _user_snapshot(user: User) -> dict[str, object]:
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": user.role,
+        "agency": user.agency,
+        "active": user.active,
+        "second_factor": user.totp_enabled,
+    }
+
+
+def create_user(
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    password: str,
+    agency: str | None = None,
+    actor: User | None,
+) -> User:
+    email = normalise_email(email)
+    errors: dict[str, list[str]] = {}
+    if "@" not in email or len(email) > 254:
+        errors["email"] = ["Enter an email address such as name@bis.doc.gov."]
+    elif find_user(email) is not None:
+        errors["email"] = [f"An account for {email} already exists."]
+    if not full_name.strip():
+        errors["full_name"] = ["Enter the person's full name."]
+    if problem := agency_problem(role, agency):
+        errors["agency"] = [problem]
+    if problems := password_problems(password, email=email):
+        errors["password"] = problems
+    if errors:
+        raise InvalidInput(errors)
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        role=role.value,
+        agency=(agency or "").strip() or None,
+        password_hash=_hasher.hash(password),
+        active=True,
+        failed_login_count=0,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_event("user.create", actor=actor, subject=("user", user.id), after=_user_snapshot(user))
+    return user
+
+
+def deactivate_user(user: User, *, actor: User | None) -> int:
+    """Deactivate an account and end every session it has; returns how many were ended."""
+    before = _user_snapshot(user)
+    user.active = False
+    user.deactivated_at = utcnow()
+    ended = end_all_sessions(user, reason="deactivated")
+    record_event(
+        "user.deactivate",
+        actor=actor,
+        subject=("user", user.id),
+        before=before,
+        after={**_user_snapshot(user), "sessions_ended": ended},
+    )
+    return ended
+
+
+class LoginOutcome(enum.Enum):
+    SIGNED_IN = "signed in"
+    NEEDS_SECOND_FACTOR = "needs second factor"
+    BAD_CREDENTIALS = "bad credentials"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    outcome: LoginOutcome
+    user: User | None = None
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(user)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password(email: str, password: str) -> LoginResult:
+    """The first step of log-in: the password, with lock-out after repeated failures."""
+    user = find_user(email)
+    now = utcnow()
+    if user is not None and is_locked(user.lockout_state, now):
+        record_event("auth.login", actor=user, outcome=DENIED, after={"reason": "locked"})
+        return LoginResult(LoginOutcome.LOCKED, user)
+    if not _password_matches(user, password) or user is None or not user.active:
+        if user is not None:
+            user.lockout_state = after_failed_login(user.lockout_state, now)
+            reason = "inactive account" if not user.active else "wrong password"
+        else:
+            reason = "unknown account"
+        record_event(
+            "auth.login",
+            actor=user,
+            actor_label=normalise_email(email)[:254],
+            outcome=FAILURE,
+            after={"reason": reason},
+        )
+        if user is not None and is_locked(user.lockout_state, now):
+            record_event("auth.lockout", actor=user, after={"until": user.locked_until})
+            return LoginResult(LoginOutcome.LOCKED, user)
+        return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    if user.totp_enabled:
+        return LoginResult(LoginOutcome.NEEDS_SECOND_FACTOR, user)
+    return LoginResult(LoginOutcome.SIGNED_IN, user)
+
+
+def _totp_for(secret: str) -> pyotp.TOTP:
+    return pyotp.TOTP(secret)
+
+
+def _matching_step(secret: str, code: str, last_used_step: int | None) -> int | None:
+    """The time step a code belongs to (allowing one step of clock drift), never reused."""
+    code = code.strip().replace(" ", "")
+    if not code.isdigit() or len(code) != 6:
+        return None
+    totp = _totp_for(secret)
+    now_step = totp.timecode(utcnow())
+    for step in (now_step, now_step - 1, now_step + 1):
+        if last_used_step is not None and step <= last_used_step:
+            continue
+        if secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def check_second_factor(user: User, code: str) -> bool:
+    """The second step of log-in; a failed code counts towards lock-out like a password."""
+    now = utcnow()
+    if is_locked(user.lockout_state, now) or user.totp_secret_encrypted is None:
+        return False
+    step = _matching_step(
+        crypto.decrypt(user.totp_secret_encrypted), code, user.totp_last_used_step
+    )
+    if step is None:
+        user.lockout_state = after_failed_login(user.lockout_state, now)
+        record_event(
+            "auth.second_factor", actor=user, outcome=FAILURE, after={"reason": "wrong code"}
+        )
+        return False
+    user.totp_last_used_step = step
+    return True
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return _totp_for(secret).provisioning_uri(name=user.email, issuer_name="OICTS Case System")
+
+
+def enable_second_factor(user: User, secret: str, code: str) -> bool:
+    """Turn the second factor on once the person proves their authenticator has the secret."""
+    step = _matching_step(secret, code, None)
+    if step is None:
+        record_event("auth.second_factor_enrol", actor=user, outcome=FAILURE)
+        return False
+    user.totp_secret_encrypted = crypto.encrypt(secret)
+    user.totp_enabled_at = utcnow()
+    user.totp_last_used_step = step
+    record_event("auth.second_factor_enrol", actor=user, subject=("user", user.id))
+    return True
+
+
+# --- Server-side sessions -----------------------------------------------------------------
+
+
+def start_session(user: User) -> str:
+    """Record a new log-in session and return the token to keep in the signed cookie."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    user.lockout_state = LockoutState()
+    db.session.add(
+        UserSession(
+            token_hash=crypto.token_digest(token),
+            user=user,
+            created_at=now,
+            last_seen_at=now,
+            remote_addr=request.remote_addr if has_request_context() else None,
+            user_agent=(request.user_agent.string[:300] if has_request_context() else None),
+        )
+    )
+    record_event("auth.login", actor=user, subject=("user", user.id))
+    return token
+
+
+def _session_for(token: str) -> UserSession | None:
+    return db.session.execute(
+        select(UserSession).where(UserSession.token_hash == crypto.token_digest(token))
+    ).scalar_one_or_none()
+
+
+def resume_session(token: str | None, user_id: str) -> User | None:
+    """The user of a live session; ends sessions past their idle or absolute limit."""
+    if not token:
+        return None
+    session = _session_for(token)
+    if session is None or session.ended_at is not None or str(session.user_id) != user_id:
+        return None
+    now = utcnow()
+    if reason := session_end_reason(session.created_at, session.last_seen_at, now):
+        _end(session, reason)
+        record_event("auth.session_expired", actor=session.user, after={"reason": reason})
+        db.session.commit()
+        return None
+    if not session.user.active:
+        return None
+    session.last_seen_at = now
+    return session.user
+
+
+def _end(session: UserSession, reason: str) -> None:
+    session.ended_at = utcnow()
+    session.end_reason = reason
+
+
+def end_session(token: str | None, user: User) -> None:
+    session = _session_for(token) if token else None
+    if session is not None and session.ended_at is None:
+        _end(session, "logout")
+    record_event("auth.logout", actor=user, subject=("user", user.id))
+
+
+def end_all_sessions(user: User, *, reason: str) -> int:
+    live = db.session.execute(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    ).scalars()
+    count = 0
+    for session in live:
+        _end(session, reason)
+        count += 1
+    return count
+
+
+def count_users() -> int:
+    return db.session.execute(select(func.count(User.id))).scalar_one()

@@ -1,0 +1,154 @@
+"""Log-in, log-out and second-factor enrolment."""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import qrcode
+import qrcode.image.svg
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+
+from core.access import ALL_ROLES, public, roles_required
+from core.auth import services
+from core.auth.forms import EnrolSecondFactorForm, LoginForm, SecondFactorForm
+from core.auth.rules import LOCKOUT_PERIOD, needs_second_factor
+from core.clocks import OFFICE_TIME_ZONE
+from core.db import db, utcnow
+
+bp = Blueprint("auth", __name__)
+
+SESSION_TOKEN_KEY = "session_token"  # noqa: S105 (a session key name, not a secret)
+PENDING_USER_KEY = "pending_second_factor_user"
+PENDING_SECRET_KEY = "pending_totp_secret"  # noqa: S105 (a session key name)
+PENDING_LIFETIME = timedelta(minutes=5)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so the log-in page cannot be used to send people elsewhere."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return url_for("dashboard.index")
+
+
+def _complete_login(user: services.User, next_target: str | None) -> ResponseReturnValue:
+    session.clear()
+    session.permanent = True
+    session[SESSION_TOKEN_KEY] = services.start_session(user)
+    db.session.commit()
+    login_user(user)
+    if needs_second_factor(user.role_enum) and not user.totp_enabled:
+        flash("Administrators must set up a second factor before going on.", "warning")
+        return redirect(url_for("auth.two_factor_setup"))
+    return redirect(_safe_next(next_target))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        result = services.check_password(form.email.data, form.password.data)
+        db.session.commit()
+        outcome = services.LoginOutcome
+        if result.outcome is outcome.SIGNED_IN:
+            return _complete_login(result.user, form.next.data)
+        if result.outcome is outcome.NEEDS_SECOND_FACTOR:
+            session.clear()
+            session[PENDING_USER_KEY] = [result.user.id, utcnow().isoformat()]
+            return redirect(url_for("auth.second_factor", next=form.next.data or None))
+        if result.outcome is outcome.LOCKED:
+            until = result.user.locked_until.astimezone(OFFICE_TIME_ZONE)
+            minutes = int(LOCKOUT_PERIOD.total_seconds() // 60)
+            form.form_errors.append(
+                f"This account is locked after repeated failed sign-ins. Try again after "
+                f"{until:%H:%M} Eastern ({minutes} minutes from the last attempt)."
+            )
+        else:
+            form.password.errors.append("The email address or password is not correct.")
+        form.password.data = ""
+    return render_template("auth/login.html", form=form)
+
+
+def _pending_user() -> services.User | None:
+    pending = session.get(PENDING_USER_KEY)
+    if not pending:
+        return None
+    user_id, started = pending
+    from datetime import datetime
+
+    if utcnow() - datetime.fromisoformat(started) > PENDING_LIFETIME:
+        session.pop(PENDING_USER_KEY, None)
+        return None
+    user = db.session.get(services.User, user_id)
+    return user if user is not None and user.active else None
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+def second_factor() -> ResponseReturnValue:
+    user = _pending_user()
+    if user is None:
+        flash("Your sign-in took too long or was not started. Sign in again.", "info")
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        accepted = services.check_second_factor(user, form.code.data)
+        db.session.commit()
+        if accepted:
+            return _complete_login(user, request.args.get("next"))
+        form.code.errors.append("That code is not correct or was already used. Try the next one.")
+    return render_template("auth/second_factor.html", form=form)
+
+
+@bp.post("/logout")
+@roles_required(*ALL_ROLES)
+def logout() -> ResponseReturnValue:
+    services.end_session(session.get(SESSION_TOKEN_KEY), current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def _qr_data_uri(uri: str) -> str:
+    svg = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).to_string()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@roles_required(*ALL_ROLES)
+def two_factor_setup() -> ResponseReturnValue:
+    if current_user.totp_enabled:
+        return render_template("auth/two_factor_done.html")
+    secret = session.get(PENDING_SECRET_KEY) or services.new_totp_secret()
+    session[PENDING_SECRET_KEY] = secret
+    form = EnrolSecondFactorForm()
+    if form.validate_on_submit():
+        if services.enable_second_factor(current_user, secret, form.code.data):
+            db.session.commit()
+            session.pop(PENDING_SECRET_KEY, None)
+            flash("Second factor set up. You will be asked for a code at each sign-in.", "success")
+            return redirect(url_for("dashboard.index"))
+        db.session.commit()
+        form.code.errors.append("That code does not match. Check the app shows this account.")
+    uri = services.provisioning_uri(current_user, secret)
+    return render_template(
+        "auth/two_factor_setup.html", form=form, qr=_qr_data_uri(uri), secret=secret
+    )

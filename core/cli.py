@@ -1,0 +1,89 @@
+"""Command-line tools: ``flask users ...`` and ``flask audit verify``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from core.audit.services import verify_chain
+from core.auth import services
+from core.auth.rules import CONSULTED_AGENCIES, RoleError, parse_role
+from core.db import db
+from core.errors import InvalidInput
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+audit_cli = AppGroup("audit", help="Check the audit trail.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, help="analyst, reviewer, admin, liaison or viewer")
+@click.option("--agency", default=None, help=f"Liaisons only: {', '.join(CONSULTED_AGENCIES)}")
+@click.option("--name", "full_name", default=None, help="Full name (default: from the email)")
+@click.option("--password", default=None, help="Prompted for (hidden) when not given")
+def create_user_command(
+    email: str, role: str, agency: str | None, full_name: str | None, password: str | None
+) -> None:
+    """Create an account."""
+    try:
+        role_enum = parse_role(role)
+    except RoleError as error:
+        raise click.BadParameter(str(error), param_hint="--role") from None
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    name = full_name or email.split("@", 1)[0].replace(".", " ").title()
+    try:
+        user = services.create_user(
+            email=email,
+            full_name=name,
+            role=role_enum,
+            password=password,
+            agency=agency,
+            actor=None,
+        )
+    except InvalidInput as error:
+        for field, messages in error.field_errors.items():
+            for message in messages:
+                click.echo(f"{field}: {message}", err=True)
+        raise SystemExit(2) from None
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role}{', ' + user.agency if user.agency else ''}).")
+
+
+@users_cli.command("list")
+def list_users_command() -> None:
+    """List every account."""
+    for user in services.list_users():
+        status = "active" if user.active else "deactivated"
+        factor = "2FA" if user.totp_enabled else "password only"
+        agency = f" [{user.agency}]" if user.agency else ""
+        click.echo(f"{user.email:40} {user.role:9}{agency:12} {status:12} {factor}")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_user_command(email: str) -> None:
+    """Deactivate an account and end its sessions."""
+    user = services.find_user(email)
+    if user is None:
+        click.echo(f"No account for {email}.", err=True)
+        raise SystemExit(1)
+    ended = services.deactivate_user(user, actor=None)
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}; ended {ended} session(s).")
+
+
+@audit_cli.command("verify")
+def verify_audit_command() -> None:
+    """Check that the audit chain is whole; exit 1 naming the first broken event if not."""
+    broken = verify_chain()
+    if broken is not None:
+        click.echo(str(broken), err=True)
+        raise SystemExit(1)
+    click.echo("Audit chain verified: every event links to the one before it.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)

@@ -1,0 +1,72 @@
+"""Configuration from the environment, with generated development secrets under ``instance/``."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from core.auth.rules import ABSOLUTE_TIMEOUT
+
+SECRET_NAMES = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "SEARCH_HASH_KEY")
+
+
+def _new_secret(name: str) -> str:
+    if name == "FIELD_ENCRYPTION_KEY":
+        return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+    return secrets.token_urlsafe(48)
+
+
+def _instance_secrets(instance_path: Path) -> dict[str, str]:
+    """Secrets for a development instance, made once and kept outside git in ``instance/``.
+
+    Production sets every one of SECRET_NAMES in the environment instead.
+    """
+    path = instance_path / "secrets.json"
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    missing = [name for name in SECRET_NAMES if name not in stored]
+    if missing:
+        stored.update({name: _new_secret(name) for name in missing})
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(stored, indent=2))
+        path.chmod(0o600)
+    return stored
+
+
+def load(instance_path: Path) -> dict[str, Any]:
+    env = os.environ
+    config: dict[str, Any] = {
+        "SQLALCHEMY_DATABASE_URI": env.get(
+            "DATABASE_URL", f"sqlite:///{instance_path / 'oicts.sqlite3'}"
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "SESSION_COOKIE_NAME": "oicts_session",
+        "PERMANENT_SESSION_LIFETIME": ABSOLUTE_TIMEOUT,
+        "WTF_CSRF_TIME_LIMIT": int(timedelta(hours=1).total_seconds()),
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        # Set to the number of reverse proxies in front of the app, so that client addresses
+        # and HTTPS are read from their headers.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        "OFFICE_NAME": "Office of Information and Communications Technology and Services",
+    }
+    if all(name in env for name in SECRET_NAMES):
+        config.update({name: env[name] for name in SECRET_NAMES})
+    else:
+        config.update(_instance_secrets(instance_path))
+        config.update({name: env[name] for name in SECRET_NAMES if name in env})
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgres://"):
+        config["SQLALCHEMY_DATABASE_URI"] = config["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgres://", "postgresql+psycopg://", 1
+        )
+    elif config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        config["SQLALCHEMY_DATABASE_URI"] = config["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        )
+    return config

@@ -1,0 +1,34 @@
+"""Field encryption and keyed hashes; keys come from configuration, never from the database."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet, InvalidToken
+from flask import current_app
+
+
+def _fernet() -> Fernet:
+    return Fernet(current_app.config["FIELD_ENCRYPTION_KEY"])
+
+
+def encrypt(plaintext: str) -> str:
+    return _fernet().encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
+    except InvalidToken as exc:
+        raise ValueError("cannot decrypt: wrong FIELD_ENCRYPTION_KEY or altered value") from exc
+
+
+def keyed_hash(value: str) -> str:
+    """HMAC-SHA256 for exact-match search without storing or comparing plaintext."""
+    key = current_app.config["SEARCH_HASH_KEY"].encode("utf-8")
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

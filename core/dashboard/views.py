@@ -1,0 +1,41 @@
+"""The landing page after log-in: what is overdue, what is due soon, what is mine."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from core import clocks
+from core.access import ALL_ROLES, roles_required
+from core.auth.rules import Role
+from core.deadlines import services as deadlines
+from core.deadlines.rules import Urgency
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+@roles_required(*ALL_ROLES)
+def index() -> ResponseReturnValue:
+    if current_user.role_enum is Role.LIAISON:
+        return render_template("dashboard/liaison.html")
+    today = clocks.office_today()
+    rows = deadlines.board(deadlines.BoardFilter(), today)
+    counts = Counter(row.urgency for row in rows)
+    by_module = {
+        module: Counter(row.urgency for row in rows if row.deadline.module == module)
+        for module in clocks.MODULES
+    }
+    mine = [row for row in rows if row.deadline.assignee_id == current_user.id][:8]
+    return render_template(
+        "dashboard/index.html",
+        counts=counts,
+        by_module=by_module,
+        mine=mine,
+        urgent=[row for row in rows if row.urgency is not Urgency.LATER][:8],
+        Urgency=Urgency,
+        total=len(rows),
+    )

@@ -1,0 +1,39 @@
+"""Filters for the deadline board and the form to record a clock met."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from core import clocks
+from core.navigation import MODULE_LABELS
+
+
+class BoardFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    module = SelectField(
+        "Module",
+        choices=[("", "All modules"), *MODULE_LABELS.items()],
+        validators=[Optional()],
+    )
+    assignee = SelectField("Assignee", choices=[("", "Anyone")], validators=[Optional()])
+    clock = SelectField(
+        "Clock",
+        choices=[("", "All clocks")]
+        + [(clock.key, f"{clock.title} ({clock.citation})") for clock in clocks.CATALOGUE.values()],
+        validators=[Optional()],
+    )
+
+
+class MeetDeadlineForm(FlaskForm):
+    met_on = DateField(
+        "Date met",
+        validators=[DataRequired("Enter the date the clock was met, as YYYY-MM-DD.")],
+    )
+    note = TextAreaField(
+        "Note (optional)",
+        validators=[Optional(), Length(max=2000, message="Keep the note under 2,000 characters.")],
+    )

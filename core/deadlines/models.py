@@ -1,0 +1,44 @@
+"""A Deadline is one open (or met) clock of the catalogue for one subject."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.auth.models import User
+from core.db import UTCDateTime, db, utcnow
+
+
+class Deadline(db.Model):
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        CheckConstraint("due_on >= started_on", name="due_not_before_start"),
+        CheckConstraint("(met_on IS NULL) = (met_by_id IS NULL)", name="met_has_who_and_when"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clock_key: Mapped[str] = mapped_column(String(60), index=True)
+    module: Mapped[str] = mapped_column(String(30), index=True)
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(40))
+    subject_label: Mapped[str] = mapped_column(String(300))
+    started_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    period_days: Mapped[int | None] = mapped_column(Integer)
+    citation: Mapped[str] = mapped_column(String(40))
+    computation: Mapped[str] = mapped_column(Text)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    met_on: Mapped[date | None] = mapped_column(Date, index=True)
+    met_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    met_note: Mapped[str | None] = mapped_column(Text)
+
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    met_by: Mapped[User | None] = relationship(foreign_keys=[met_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_on is None

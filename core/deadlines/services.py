@@ -1,0 +1,167 @@
+"""Opening, meeting and listing deadlines; every date comes from ``core.clocks``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from core import clocks
+from core.audit.services import record_event
+from core.auth.models import User
+from core.db import db
+from core.deadlines.models import Deadline
+from core.deadlines.rules import Urgency, days_left_phrase, urgency
+from core.errors import DomainError
+from core.parameters import services as parameters
+
+# Modules tell the kernel how to link to their subjects ("provider" -> its page), so that the
+# kernel never imports a module.
+SubjectLink = Callable[[str], str]
+_subject_links: dict[str, SubjectLink] = {}
+
+
+def register_subject_link(subject_type: str, link: SubjectLink) -> None:
+    _subject_links[subject_type] = link
+
+
+def subject_url(subject_type: str, subject_id: str) -> str | None:
+    link = _subject_links.get(subject_type)
+    return link(subject_id) if link else None
+
+
+def period_for(clock: clocks.Clock, start_on: date, days: int | None) -> int | None:
+    """The number of days a clock runs: the case's own, else the rule parameter in force."""
+    if days is not None or clock.parameter_key is None:
+        return days
+    return parameters.value_on(clock.parameter_key, start_on)
+
+
+def open_deadline(
+    clock_key: str,
+    *,
+    subject: tuple[str, object],
+    subject_label: str,
+    start_on: date,
+    actor: User | None,
+    assignee: User | None = None,
+    days: int | None = None,
+) -> Deadline:
+    clock = clocks.get(clock_key)
+    period = period_for(clock, start_on, days)
+    deadline = Deadline(
+        clock_key=clock.key,
+        module=clock.module,
+        subject_type=subject[0],
+        subject_id=str(subject[1]),
+        subject_label=subject_label,
+        started_on=start_on,
+        due_on=clocks.due(clock.key, start_on, days=period),
+        period_days=period,
+        citation=clock.citation,
+        computation=clocks.explain(clock.key, start_on, days=period),
+        assignee_id=assignee.id if assignee else None,
+        opened_by_id=actor.id if actor else None,
+    )
+    db.session.add(deadline)
+    db.session.flush()
+    record_event(
+        "deadline.open",
+        actor=actor,
+        subject=("deadline", deadline.id),
+        after={
+            "clock": clock.key,
+            "subject": f"{subject[0]}:{subject[1]}",
+            "start_on": start_on,
+            "due_on": deadline.due_on,
+        },
+    )
+    return deadline
+
+
+class DeadlineAlreadyMet(DomainError):
+    pass
+
+
+def meet_deadline(deadline: Deadline, *, met_on: date, actor: User, note: str = "") -> Deadline:
+    if not deadline.is_open:
+        raise DeadlineAlreadyMet(f"This deadline was already met on {deadline.met_on}.")
+    if met_on < deadline.started_on:
+        raise DomainError("A clock cannot be met before it started.")
+    deadline.met_on, deadline.met_by_id, deadline.met_note = met_on, actor.id, note or None
+    db.session.flush()
+    record_event(
+        "deadline.meet",
+        actor=actor,
+        subject=("deadline", deadline.id),
+        before={"met_on": None},
+        after={"met_on": met_on, "on_time": met_on <= deadline.due_on},
+    )
+    return deadline
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    deadline: Deadline
+    urgency: Urgency
+    days_left: str
+    date_warning: str | None
+    clock_title: str
+    subject_url: str | None
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    module: str = ""
+    assignee_id: int | None = None
+    clock_key: str = ""
+
+
+def _open_query(criteria: BoardFilter) -> Select[tuple[Deadline]]:
+    query = (
+        select(Deadline)
+        .where(Deadline.met_on.is_(None))
+        .options(selectinload(Deadline.assignee))
+        .order_by(Deadline.due_on, Deadline.id)
+    )
+    if criteria.module:
+        query = query.where(Deadline.module == criteria.module)
+    if criteria.assignee_id is not None:
+        query = query.where(Deadline.assignee_id == criteria.assignee_id)
+    if criteria.clock_key:
+        query = query.where(Deadline.clock_key == criteria.clock_key)
+    return query
+
+
+def board(criteria: BoardFilter, today: date) -> list[BoardRow]:
+    """Every open deadline: overdue first, then due within 14 days, then later; by due date."""
+    rows = [
+        BoardRow(
+            deadline=deadline,
+            urgency=urgency(deadline.due_on, today),
+            days_left=days_left_phrase(deadline.due_on, today),
+            date_warning=clocks.non_working_day_warning(deadline.due_on),
+            clock_title=clocks.get(deadline.clock_key).title,
+            subject_url=subject_url(deadline.subject_type, deadline.subject_id),
+        )
+        for deadline in db.session.execute(_open_query(criteria)).scalars()
+    ]
+    rows.sort(key=lambda row: (row.urgency.rank, row.deadline.due_on, row.deadline.id))
+    return rows
+
+
+def get_deadline(deadline_id: int) -> Deadline | None:
+    return db.session.get(Deadline, deadline_id)
+
+
+def deadlines_for_subject(subject_type: str, subject_id: object) -> list[Deadline]:
+    return list(
+        db.session.execute(
+            select(Deadline)
+            .where(Deadline.subject_type == subject_type, Deadline.subject_id == str(subject_id))
+            .order_by(Deadline.met_on.is_not(None), Deadline.due_on)
+        ).scalars()
+    )

@@ -1,0 +1,158 @@
+"""The deadline board: every open clock across the system, with its citation and arithmetic."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from core import clocks, exports, ical
+from core.access import STAFF, roles_required
+from core.audit.services import record_event
+from core.auth.rules import Role
+from core.auth.services import list_users
+from core.db import db, utcnow
+from core.deadlines import reports, services
+from core.deadlines.forms import BoardFilterForm, MeetDeadlineForm
+from core.errors import DomainError
+from core.navigation import MODULE_LABELS
+
+bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
+
+
+def _filtered_rows() -> tuple[BoardFilterForm, list[services.BoardRow]]:
+    form = BoardFilterForm(request.args)
+    form.assignee.choices = [("", "Anyone")] + [
+        (str(user.id), user.full_name)
+        for user in list_users()
+        if user.role in ("analyst", "reviewer")
+    ]
+    criteria = services.BoardFilter()
+    if form.validate():
+        criteria = services.BoardFilter(
+            module=form.module.data or "",
+            assignee_id=int(form.assignee.data) if form.assignee.data else None,
+            clock_key=form.clock.data or "",
+        )
+    return form, services.board(criteria, clocks.office_today())
+
+
+def _export_audit(kind: str, count: int) -> None:
+    record_event(
+        "export.deadlines",
+        actor=current_user,
+        after={"format": kind, "rows": count, "filters": request.args.to_dict()},
+    )
+    db.session.commit()
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def board() -> ResponseReturnValue:
+    form, rows = _filtered_rows()
+    return render_template(
+        "deadlines/board.html", form=form, rows=rows, filtered=bool(request.args)
+    )
+
+
+@bp.get("/deadlines.csv")
+@roles_required(*STAFF)
+def board_csv() -> ResponseReturnValue:
+    _, rows = _filtered_rows()
+    _export_audit("csv", len(rows))
+    header = (
+        "Status",
+        "Due on",
+        "Days",
+        "Clock",
+        "Citation",
+        "Subject",
+        "Module",
+        "Started on",
+        "How computed",
+        "Assignee",
+        "Date warning",
+    )
+    body = (
+        (
+            row.urgency.value,
+            row.deadline.due_on,
+            row.days_left,
+            row.clock_title,
+            row.deadline.citation,
+            row.deadline.subject_label,
+            MODULE_LABELS[row.deadline.module],
+            row.deadline.started_on,
+            row.deadline.computation,
+            row.deadline.assignee.full_name if row.deadline.assignee else "",
+            row.date_warning or "",
+        )
+        for row in rows
+    )
+    return exports.csv_download(header, body, filename=f"deadlines-{clocks.office_today()}.csv")
+
+
+@bp.get("/deadlines.ics")
+@roles_required(*STAFF)
+def board_ics() -> ResponseReturnValue:
+    _, rows = _filtered_rows()
+    _export_audit("ics", len(rows))
+    events = (
+        ical.CalendarEvent(
+            uid=f"deadline-{row.deadline.id}@oicts-case",
+            on=row.deadline.due_on,
+            summary=f"{row.clock_title} ({row.deadline.citation}): {row.deadline.subject_label}",
+            description=row.deadline.computation,
+            url=url_for("deadlines.detail", deadline_id=row.deadline.id, _external=True),
+        )
+        for row in rows
+    )
+    body = ical.calendar("OICTS deadlines", events, generated_at=utcnow())
+    return exports.download(body, filename="oicts-deadlines.ics", mimetype="text/calendar")
+
+
+@bp.get("/deadlines.pdf")
+@roles_required(*STAFF)
+def board_pdf() -> ResponseReturnValue:
+    _, rows = _filtered_rows()
+    _export_audit("pdf", len(rows))
+    body = reports.board_pdf(rows, filters=request.args.to_dict(), generated_at=utcnow())
+    return exports.download(body, filename="oicts-deadlines.pdf", mimetype="application/pdf")
+
+
+def _render_detail(deadline: services.Deadline, form: MeetDeadlineForm) -> str:
+    return render_template(
+        "deadlines/detail.html",
+        deadline=deadline,
+        clock=clocks.get(deadline.clock_key),
+        form=form,
+        date_warning=clocks.non_working_day_warning(deadline.due_on),
+        subject_url=services.subject_url(deadline.subject_type, deadline.subject_id),
+    )
+
+
+@bp.get("/<int:deadline_id>")
+@roles_required(*STAFF)
+def detail(deadline_id: int) -> ResponseReturnValue:
+    deadline = services.get_deadline(deadline_id) or abort(404)
+    return _render_detail(deadline, MeetDeadlineForm(met_on=clocks.office_today()))
+
+
+@bp.post("/<int:deadline_id>/met")
+@roles_required(Role.ANALYST, Role.REVIEWER)
+def record_met(deadline_id: int) -> ResponseReturnValue:
+    deadline = services.get_deadline(deadline_id) or abort(404)
+    form = MeetDeadlineForm()
+    if form.validate_on_submit():
+        try:
+            services.meet_deadline(
+                deadline, met_on=form.met_on.data, actor=current_user, note=form.note.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.met_on.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Recorded: the clock was met.", "success")
+            return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
+    return _render_detail(deadline, form), 422

@@ -1,0 +1,63 @@
+"""Error pages in the house style; a server error shows a reference number, never a trace."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, current_app, render_template
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from core.db import db
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Check what you entered."),
+    403: ("Not allowed", "Your role does not give access to this page."),
+    404: ("Page not found", "There is no page at this address, or you may not see it."),
+    405: ("Not allowed", "This page does not accept that kind of request."),
+    413: ("File too large", "The upload is larger than this system accepts."),
+}
+
+
+def _render(status: int, title: str, message: str, reference: str | None = None):
+    return (
+        render_template(
+            "errors/error.html", status=status, title=title, message=message, reference=reference
+        ),
+        status,
+    )
+
+
+def handle_http_error(error: HTTPException) -> ResponseReturnValue:
+    status = error.code or 500
+    title, message = MESSAGES.get(status, (error.name, error.description or ""))
+    return _render(status, title, message)
+
+
+def handle_csrf_error(error: CSRFError) -> ResponseReturnValue:
+    return _render(
+        400,
+        "Form expired",
+        "This form was open too long or was sent from elsewhere, so it was not accepted. "
+        "Go back, reload the page and send it again; nothing was saved.",
+    )
+
+
+def handle_server_error(error: Exception) -> ResponseReturnValue:
+    reference = secrets.token_hex(4).upper()
+    db.session.rollback()
+    current_app.logger.exception("server error, reference %s", reference, exc_info=error)
+    return _render(
+        500,
+        "Something went wrong",
+        "The system could not complete the request, and nothing was saved. "
+        "If it happens again, give the help desk this reference number.",
+        reference,
+    )
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_server_error)

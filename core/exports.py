@@ -1,0 +1,50 @@
+"""CSV exports that are safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from flask import Response
+
+# Cells starting with these are run as formulas by spreadsheet programs (CWE-1236).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> str:
+    """Text for a cell, with a leading apostrophe where a spreadsheet would see a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(cell) for cell in header])
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def download(body: str | bytes, *, filename: str, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_download(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, filename: str
+) -> Response:
+    # A byte-order mark lets spreadsheet programs read the file as UTF-8.
+    return download(
+        "\ufeff" + csv_text(header, rows), filename=filename, mimetype="text/csv; charset=utf-8"
+    )

@@ -1,0 +1,1 @@
+"""Effective-dated rule parameters: the numbers a final rule may change."""

@@ -1,0 +1,123 @@
+"""What each rule parameter means, how its value is written, and which value is in force."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+
+class Unit(enum.Enum):
+    DAYS = "days"
+    OPERATIONS = "operations"
+    USD = "USD"
+
+
+@dataclass(frozen=True)
+class ParameterDefinition:
+    key: str
+    title: str
+    unit: Unit
+    citation: str
+    minimum: int = 0
+
+
+DEFINITIONS: dict[str, ParameterDefinition] = {
+    definition.key: definition
+    for definition in (
+        ParameterDefinition(
+            "special_measure.earliest_compliance_days",
+            "Days after issuance before providers can be required to comply with a special measure",
+            Unit.DAYS,
+            "§7.307(a)(6)",
+            minimum=1,
+        ),
+        ParameterDefinition(
+            "special_measure.effect_after_publication_days",
+            "Days after Federal Register publication before a special measure takes effect",
+            Unit.DAYS,
+            "§7.307(a)(4); NPRM preamble IV(3)(A)",
+        ),
+        ParameterDefinition(
+            "ai.large_model_operations",
+            "Technical condition of a large AI model: training operations above",
+            Unit.OPERATIONS,
+            "§7.301 (large AI model); E.O. 14110 §4.2(b)(i)",
+            minimum=1,
+        ),
+        ParameterDefinition(
+            "ai.large_model_operations_biological",
+            "Technical condition for a model trained primarily on biological sequence data: "
+            "training operations above",
+            Unit.OPERATIONS,
+            "§7.301 (large AI model); E.O. 14110 §4.2(b)(i)",
+            minimum=1,
+        ),
+        ParameterDefinition(
+            "penalty.ieepa_civil_cap",
+            "IEEPA maximum civil penalty per violation (or twice the transaction, if greater)",
+            Unit.USD,
+            "§7.309(c)(1); 50 U.S.C. 1705(b)",
+            minimum=1,
+        ),
+        ParameterDefinition(
+            "assessment.resubmission_days",
+            "Default period for a provider to resolve CIP shortcomings and resubmit",
+            Unit.DAYS,
+            "§7.305(a)",
+            minimum=1,
+        ),
+    )
+}
+
+
+class UnknownParameter(KeyError):
+    pass
+
+
+def definition(key: str) -> ParameterDefinition:
+    try:
+        return DEFINITIONS[key]
+    except KeyError:
+        raise UnknownParameter(key) from None
+
+
+def parse_value(unit: Unit, text: str, *, minimum: int = 0) -> int:
+    """A whole number from what an administrator typed: "180", "1e26", "10^26", "$377,700"."""
+    cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "").lstrip("$")
+    if cleaned.startswith("10^") and cleaned[3:].isdigit():
+        number = Decimal(10) ** int(cleaned[3:])
+    else:
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValueError(
+                f"Enter a whole number of {unit.value}, such as 180 or 1e26."
+            ) from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValueError(f"Enter a whole number of {unit.value}.")
+    value = int(number)
+    if value < minimum:
+        raise ValueError(f"The value must be at least {minimum}.")
+    return value
+
+
+def format_value(unit: Unit, value: int) -> str:
+    if unit is Unit.OPERATIONS:
+        exponent = len(str(value)) - 1
+        if value == 10**exponent:
+            return f"10^{exponent} operations"
+        return f"{value:.3e} operations"
+    if unit is Unit.USD:
+        return f"${value:,}"
+    return f"{value} day{'s' if value != 1 else ''}"
+
+
+def value_in_force(history: Iterable[tuple[date, int]], on: date) -> int | None:
+    """The value whose effective date is the latest on or before ``on``."""
+    candidates = [
+        (effective_from, value) for effective_from, value in history if effective_from <= on
+    ]
+    return max(candidates)[1] if candidates else None

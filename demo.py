@@ -1,0 +1,268 @@
+"""``flask seed-demo``: a believable office for demonstrations and local development.
+
+All names, addresses and people are invented. Dates are set relative to today so that the
+deadline board always shows something overdue, something due soon and something later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import click
+from flask.cli import with_appcontext
+
+from core import clocks
+from core.auth import services as accounts
+from core.auth.models import User
+from core.auth.rules import Role
+from core.db import db
+from core.deadlines import services as deadlines
+from intake.models import Provider
+
+DEMO_PASSWORD = "oicts-demo-passphrase-2026"  # noqa: S105 (demo accounts only; printed on purpose)
+DEMO_LOGIN = "dana.whitfield@oicts.example"
+
+PEOPLE = (
+    ("Dana Whitfield", DEMO_LOGIN, Role.ANALYST, None),
+    ("Marcus Oyelaran", "marcus.oyelaran@oicts.example", Role.ANALYST, None),
+    ("Priya Raman", "priya.raman@oicts.example", Role.REVIEWER, None),
+    ("Thomas Keller", "thomas.keller@oicts.example", Role.ADMIN, None),
+    ("Grace Liu", "grace.liu@oicts.example", Role.VIEWER, None),
+    ("Col. Jordan Hayes", "jordan.hayes@dod.example", Role.LIAISON, "DoD"),
+    ("Elena Marsh", "elena.marsh@doj.example", Role.LIAISON, "DOJ"),
+    ("Samuel Okafor", "samuel.okafor@dhs.example", Role.LIAISON, "DHS"),
+    ("Rebecca Stone", "rebecca.stone@dni.example", Role.LIAISON, "DNI"),
+    ("Aaron Feld", "aaron.feld@state.example", Role.LIAISON, "State"),
+    ("Mei Tanaka", "mei.tanaka@treasury.example", Role.LIAISON, "Treasury"),
+)
+
+
+@dataclass(frozen=True)
+class DemoProvider:
+    legal_name: str
+    business_names: tuple[str, ...]
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    is_us_reseller: bool
+    contact: tuple[str, str, str, str]
+    # Days since the last annual certification, which sets where its clock stands today.
+    certified_days_ago: int
+
+
+PROVIDERS = (
+    DemoProvider(
+        "Northwind Cloud Services, Inc.",
+        ("Northwind Cloud",),
+        "1200 Harbor Blvd",
+        "Seattle",
+        "WA",
+        "98101",
+        False,
+        ("Alicia Moreno", "Chief Compliance Officer", "amoreno@northwind.example", "+12065550142"),
+        372,
+    ),
+    DemoProvider(
+        "Bluegill Compute LLC",
+        ("Bluegill", "BG Compute"),
+        "45 Lake Shore Dr",
+        "Chicago",
+        "IL",
+        "60611",
+        False,
+        ("Henry Boateng", "Trust & Safety Director", "hboateng@bluegill.example", "+13125550188"),
+        355,
+    ),
+    DemoProvider(
+        "Cascade Hosting Corp.",
+        ("Cascade Hosting",),
+        "300 Pine St",
+        "Portland",
+        "OR",
+        "97204",
+        True,
+        ("Laura Kim", "General Counsel", "lkim@cascade.example", "+15035550117"),
+        300,
+    ),
+    DemoProvider(
+        "Ironbridge Data Centers, Inc.",
+        ("Ironbridge",),
+        "88 Foundry Way",
+        "Pittsburgh",
+        "PA",
+        "15222",
+        False,
+        ("Victor Salas", "VP, Risk", "vsalas@ironbridge.example", "+14125550163"),
+        380,
+    ),
+    DemoProvider(
+        "Meridian Edge Networks LLC",
+        ("Meridian Edge",),
+        "2100 Commerce St",
+        "Dallas",
+        "TX",
+        "75201",
+        False,
+        ("Nadia Haddad", "Compliance Manager", "nhaddad@meridian.example", "+12145550120"),
+        120,
+    ),
+    DemoProvider(
+        "Pinecrest Virtual Infrastructure, Inc.",
+        ("Pinecrest VI",),
+        "9 Granite Ave",
+        "Denver",
+        "CO",
+        "80202",
+        False,
+        (
+            "Owen Fitzgerald",
+            "Chief Information Security Officer",
+            "ofitzgerald@pinecrest.example",
+            "+17205550199",
+        ),
+        340,
+    ),
+    DemoProvider(
+        "Redwood GPU Cloud, Inc.",
+        ("Redwood AI Cloud",),
+        "600 Market St",
+        "San Francisco",
+        "CA",
+        "94105",
+        False,
+        ("Sofia Castillo", "Head of Compliance", "scastillo@redwoodgpu.example", "+14155550131"),
+        200,
+    ),
+    DemoProvider(
+        "Silverline Hosting Co.",
+        ("Silverline",),
+        "14 Peachtree Pl",
+        "Atlanta",
+        "GA",
+        "30309",
+        True,
+        ("Derek Chu", "Operations Director", "dchu@silverline.example", "+14045550176"),
+        352,
+    ),
+    DemoProvider(
+        "Tidewater Compute, Inc.",
+        ("Tidewater",),
+        "77 Waterside Dr",
+        "Norfolk",
+        "VA",
+        "23510",
+        False,
+        ("Hannah Price", "Compliance Officer", "hprice@tidewater.example", "+17575550108"),
+        60,
+    ),
+    DemoProvider(
+        "Harborview Cloud LLC",
+        ("Harborview",),
+        "501 Atlantic Ave",
+        "Boston",
+        "MA",
+        "02210",
+        False,
+        ("Gabriel Rossi", "Chief Legal Officer", "grossi@harborview.example", "+16175550154"),
+        330,
+    ),
+    DemoProvider(
+        "Summit Stack Technologies, Inc.",
+        ("Summit Stack", "SST Cloud"),
+        "3100 Capitol Way",
+        "Sacramento",
+        "CA",
+        "95814",
+        False,
+        ("Irene Novak", "Director of Trust", "inovak@summitstack.example", "+19165550145"),
+        250,
+    ),
+    DemoProvider(
+        "Lakeshore Servers, Inc.",
+        ("Lakeshore",),
+        "220 Lakefront Rd",
+        "Cleveland",
+        "OH",
+        "44114",
+        False,
+        ("Martin Osei", "Security & Compliance Lead", "mosei@lakeshore.example", "+12165550172"),
+        390,
+    ),
+)
+
+
+def _create_people() -> dict[str, User]:
+    people = {}
+    for full_name, email, role, agency in PEOPLE:
+        people[email] = accounts.create_user(
+            email=email,
+            full_name=full_name,
+            role=role,
+            password=DEMO_PASSWORD,
+            agency=agency,
+            actor=None,
+        )
+    return people
+
+
+def _create_provider(spec: DemoProvider, today: date) -> Provider:
+    name, title, email, phone = spec.contact
+    provider = Provider(
+        legal_name=spec.legal_name,
+        business_names_text="\n".join(spec.business_names),
+        street_address=spec.street,
+        city=spec.city,
+        state=spec.state,
+        postal_code=spec.postal_code,
+        is_us_reseller=spec.is_us_reseller,
+        contact_name=name,
+        contact_title=title,
+        contact_email=email,
+        contact_phone=phone,
+        first_foreign_account_on=today - timedelta(days=spec.certified_days_ago + 400),
+    )
+    db.session.add(provider)
+    db.session.flush()
+    return provider
+
+
+def seed(today: date) -> dict[str, User]:
+    people = _create_people()
+    analysts = [people[DEMO_LOGIN], people["marcus.oyelaran@oicts.example"]]
+    for index, spec in enumerate(PROVIDERS):
+        provider = _create_provider(spec, today)
+        analyst = analysts[index % 2]
+        deadlines.open_deadline(
+            "cip.annual_certification",
+            subject=("provider", provider.id),
+            subject_label=provider.legal_name,
+            start_on=today - timedelta(days=spec.certified_days_ago),
+            actor=None,
+            assignee=analyst,
+        )
+        if index % 4 == 1:
+            deadlines.open_deadline(
+                "cip.copy_on_request",
+                subject=("provider", provider.id),
+                subject_label=f"{provider.legal_name}: copy of its CIP",
+                start_on=today - timedelta(days=3 + index),
+                actor=analyst,
+                assignee=analyst,
+            )
+    return people
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Fill an empty database with a demonstration office."""
+    if accounts.count_users():
+        click.echo("The database already has users; demo data was not added.")
+    else:
+        seed(clocks.office_today())
+        db.session.commit()
+        click.echo(f"Demo office created: {len(PEOPLE)} people, {len(PROVIDERS)} providers.")
+    click.echo(f"Sign in as {DEMO_LOGIN} (analyst) with the password: {DEMO_PASSWORD}")
+    click.echo("Other demo accounts (same password): flask users list")

@@ -1,0 +1,1 @@
+"""Intake: providers, foreign resellers, filings, receipts, timeliness and the filing API."""

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sets up and runs the whole test suite: every database test on SQLite and on PostgreSQL, and
+# the browser tests in headless Chromium. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+needed=()
+command -v chromium >/dev/null || needed+=(chromium)
+command -v chromedriver >/dev/null || needed+=(chromium-driver)
+command -v pdftotext >/dev/null || needed+=(poppler-utils)
+command -v psql >/dev/null || needed+=(postgresql)
+if [ ${#needed[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${needed[*]}; run: sudo apt-get install -y ${needed[*]}" >&2
+    exit 1
+  fi
+  echo "Installing Debian packages: ${needed[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}" >/dev/null
+fi
+
+export TEST_POSTGRES_URL=${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres}
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  if [ "$(id -u)" -eq 0 ] && command -v pg_ctlcluster >/dev/null; then
+    echo "Starting PostgreSQL"
+    cluster=$(ls /etc/postgresql | sort -V | tail -n 1)
+    if ! pg_lsclusters -h | grep -q "^$cluster main"; then
+      pg_createcluster "$cluster" main >/dev/null
+      sed -i 's/^\(host.*127.0.0.1\/32.*\) \S*$/\1 trust/; s/^\(local.*all.*postgres.*\) \S*$/\1 trust/' \
+        "/etc/postgresql/$cluster/main/pg_hba.conf"
+    fi
+    pg_ctlcluster --skip-systemctl-redirect "$cluster" main start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  else
+    echo "PostgreSQL is not answering on 127.0.0.1:5432; start it or set TEST_POSTGRES_URL." >&2
+    exit 1
+  fi
+fi
+
+scripts/setup.sh
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,1 @@
+"""Special measures: referrals, evaluations and determinations (§7.307)."""

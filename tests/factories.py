@@ -1,0 +1,78 @@
+"""Realistic records for tests, built through the same services the application uses."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from flask.testing import FlaskClient
+
+from core.auth import services as accounts
+from core.auth.models import User
+from core.auth.rules import Role
+from core.db import db
+from intake.models import Provider
+
+PASSWORD = "quiet-harbor-lantern-2026"
+_sequence = itertools.count(1)
+
+NAMES = {
+    Role.ANALYST: "Avery Analyst",
+    Role.REVIEWER: "Riley Reviewer",
+    Role.ADMIN: "Alex Administrator",
+    Role.LIAISON: "Lee Liaison",
+    Role.VIEWER: "Val Viewer",
+}
+
+
+def make_user(
+    role: Role = Role.ANALYST,
+    *,
+    agency: str | None = None,
+    email: str | None = None,
+    password: str = PASSWORD,
+) -> User:
+    number = next(_sequence)
+    if role is Role.LIAISON and agency is None:
+        agency = "DHS"
+    user = accounts.create_user(
+        email=email or f"{role.value}{number}@oicts.example",
+        full_name=f"{NAMES[role]} {number}",
+        role=role,
+        password=password,
+        agency=agency,
+        actor=None,
+    )
+    db.session.commit()
+    return user
+
+
+def make_provider(legal_name: str | None = None, **fields: object) -> Provider:
+    number = next(_sequence)
+    values = {
+        "legal_name": legal_name or f"Granite Peak Cloud {number}, Inc.",
+        "business_names_text": f"Granite Peak {number}",
+        "street_address": "100 Main St",
+        "city": "Arlington",
+        "state": "VA",
+        "postal_code": "22201",
+        "is_us_reseller": False,
+        "contact_name": "Jamie Ortiz",
+        "contact_title": "Compliance Officer",
+        "contact_email": "jortiz@granitepeak.example",
+        "contact_phone": "+17035550100",
+        "first_foreign_account_on": date(2024, 3, 1),
+        **fields,
+    }
+    provider = Provider(**values)
+    db.session.add(provider)
+    db.session.commit()
+    return provider
+
+
+def log_in(client: FlaskClient, user: User, password: str = PASSWORD):
+    return client.post(
+        "/login",
+        data={"acknowledge": "y", "email": user.email, "password": password},
+        follow_redirects=False,
+    )
