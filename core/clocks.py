@@ -344,7 +344,8 @@ def federal_holidays(year: int) -> dict[date, str]:
     next_new_year = date(year + 1, 1, 1)
     if next_new_year.weekday() == 5:
         holidays[date(year, 12, 31)] = "New Year's Day (observed)"
-    return dict(sorted(holidays.items()))
+    # A Saturday 1 January is observed on 31 December of the year before, which lists it.
+    return {day: name for day, name in sorted(holidays.items()) if day.year == year}
 
 
 def non_working_day_warning(day: date) -> str | None:
