@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+import pyotp
 from flask.testing import FlaskClient
 
+from core import crypto
 from core.auth import services as accounts
 from core.auth.models import User
 from core.auth.rules import Role
-from core.db import db
+from core.db import db, utcnow
 from intake.models import Provider
 
 PASSWORD = "quiet-harbor-lantern-2026"
@@ -76,3 +78,19 @@ def log_in(client: FlaskClient, user: User, password: str = PASSWORD):
         data={"acknowledge": "y", "email": user.email, "password": password},
         follow_redirects=False,
     )
+
+
+def make_admin(**kwargs: object) -> User:
+    """An administrator with the second factor that DESIGN.md §6 requires already set up."""
+    admin = make_user(Role.ADMIN, **kwargs)
+    admin.totp_secret_encrypted = crypto.encrypt(pyotp.random_base32())
+    admin.totp_enabled_at = utcnow()
+    db.session.commit()
+    return admin
+
+
+def log_in_admin(client: FlaskClient, admin: User, password: str = PASSWORD):
+    """Both steps of an administrator's sign-in: password, then the current code."""
+    log_in(client, admin, password)
+    code = pyotp.TOTP(crypto.decrypt(admin.totp_secret_encrypted)).now()
+    return client.post("/login/code", data={"code": code})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from core import clocks
@@ -16,14 +17,18 @@ class BoardFilterForm(FlaskForm):
 
     module = SelectField(
         "Module",
-        choices=[("", "All modules"), *MODULE_LABELS.items()],
+        choices=[SelectChoice("", "All modules")]
+        + [SelectChoice(module, label) for module, label in MODULE_LABELS.items()],
         validators=[Optional()],
     )
-    assignee = SelectField("Assignee", choices=[("", "Anyone")], validators=[Optional()])
+    assignee = SelectField("Assignee", choices=[SelectChoice("", "Anyone")], validators=[Optional()])
     clock = SelectField(
         "Clock",
-        choices=[("", "All clocks")]
-        + [(clock.key, f"{clock.title} ({clock.citation})") for clock in clocks.CATALOGUE.values()],
+        choices=[SelectChoice("", "All clocks")]
+        + [
+            SelectChoice(clock.key, f"{clock.title} ({clock.citation})")
+            for clock in clocks.CATALOGUE.values()
+        ],
         validators=[Optional()],
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from core import clocks, exports, ical
 from core.access import STAFF, roles_required
@@ -22,10 +23,10 @@ bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
 
 def _filtered_rows() -> tuple[BoardFilterForm, list[services.BoardRow]]:
     form = BoardFilterForm(request.args)
-    form.assignee.choices = [("", "Anyone")] + [
-        (str(user.id), user.full_name)
+    form.assignee.choices = [SelectChoice("", "Anyone")] + [
+        SelectChoice(str(user.id), user.full_name)
         for user in list_users()
-        if user.role in ("analyst", "reviewer")
+        if user.role_enum in (Role.ANALYST, Role.REVIEWER)
     ]
     criteria = services.BoardFilter()
     if form.validate():

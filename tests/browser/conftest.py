@@ -1,0 +1,38 @@
+"""Browser-test helpers: signing in through the real form, and axe-core checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """WCAG 2.1 A/AA violations axe-core finds on the page as it stands."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"axe-core is not installed at {AXE_SCRIPT}: run scripts/setup.sh")
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {
+            "id": violation["id"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]],
+        }
+        for violation in result["violations"]
+    ]
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/login")
+    # USWDS draws its own checkbox; people click the label, so the test does too.
+    page.get_by_text("I have read the notice above and consent to its terms").click()
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

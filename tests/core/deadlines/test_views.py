@@ -1,0 +1,135 @@
+"""The deadline board as analysts use it: the page, its filters and its downloads."""
+
+import csv
+import io
+from datetime import timedelta
+
+from core import clocks
+from core.audit.models import AuditEvent
+from core.auth.rules import Role
+from core.db import db
+from core.deadlines import services
+from tests.factories import log_in, make_provider, make_user
+from tests.pdftext import pdf_text
+
+
+def _open(clock_key, days_ago, *, label=None, assignee=None):
+    provider = make_provider(label) if label else make_provider()
+    deadline = services.open_deadline(
+        clock_key,
+        subject=("provider", provider.id),
+        subject_label=provider.legal_name,
+        start_on=clocks.office_today() - timedelta(days=days_ago),
+        actor=None,
+        assignee=assignee,
+    )
+    db.session.commit()
+    return deadline
+
+
+def test_the_board_shows_each_deadline_with_its_citation_and_arithmetic(client):
+    overdue = _open("cip.copy_on_request", 12, label="Harborview Cloud LLC")
+    log_in(client, make_user(Role.ANALYST))
+    page = client.get("/deadlines/")
+    assert page.status_code == 200
+    assert "Harborview Cloud LLC" in page.text
+    assert overdue.computation in page.text
+    assert "§7.305(a)" in page.text
+    assert "2 days overdue" in page.text
+
+
+def test_filters_narrow_the_board_and_bad_filter_values_do_not_break_it(client):
+    _open("cip.copy_on_request", 1, label="Intake Subject Cloud")
+    _open("penalty.petition", 1, label="Casework Subject Cloud")
+    log_in(client, make_user(Role.ANALYST))
+    intake_only = client.get("/deadlines/?module=intake")
+    assert "Intake Subject Cloud" in intake_only.text
+    assert "Casework Subject Cloud" not in intake_only.text
+    nonsense = client.get("/deadlines/?module=nonsense&assignee=abc&clock=%3Cx%3E")
+    assert nonsense.status_code == 200
+    assert "Not a valid choice" in nonsense.text
+
+
+def test_the_csv_export_neutralises_formulas_and_is_audited(client):
+    _open("cip.copy_on_request", 3, label='=HYPERLINK("http://evil.example")')
+    analyst = make_user(Role.ANALYST)
+    log_in(client, analyst)
+    response = client.get("/deadlines/deadlines.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Status", "Due on"]
+    subject_cells = [row[5] for row in rows[1:]]
+    assert subject_cells == ['\'=HYPERLINK("http://evil.example")']
+    event = db.session.query(AuditEvent).filter_by(action="export.deadlines").one()
+    assert event.actor_id == analyst.id
+    assert '"format":"csv"' in event.after_json
+
+
+def test_the_calendar_feed_has_one_all_day_event_per_open_deadline(client):
+    deadline = _open("special_measure.congress_notice", 2, label="Tidewater Compute, Inc.")
+    log_in(client, make_user(Role.REVIEWER))
+    response = client.get("/deadlines/deadlines.ics")
+    assert response.mimetype == "text/calendar"
+    body = response.data.decode()
+    unfolded = body.replace("\r\n ", "")
+    assert body.startswith("BEGIN:VCALENDAR\r\n")
+    assert unfolded.count("BEGIN:VEVENT") == 1
+    assert f"DTSTART;VALUE=DATE:{deadline.due_on:%Y%m%d}" in unfolded
+    assert (
+        "SUMMARY:Notice to the congressional committees (§7.307(d)): Tidewater Compute\\, Inc."
+        in unfolded
+    )
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+
+def test_the_pdf_export_reads_back_with_the_deadlines(client):
+    _open("cip.copy_on_request", 12, label="Ironbridge Data Centers, Inc.")
+    log_in(client, make_user(Role.VIEWER))
+    response = client.get("/deadlines/deadlines.pdf")
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "Open deadlines" in text
+    assert "Ironbridge Data Centers, Inc." in text
+    assert "§7.305(a)" in text
+    assert "Page 1 of 1" in text
+
+
+def test_an_analyst_records_a_clock_as_met(client):
+    deadline = _open("cip.copy_on_request", 2)
+    log_in(client, make_user(Role.ANALYST))
+    response = client.post(
+        f"/deadlines/{deadline.id}/met",
+        data={"met_on": clocks.office_today().isoformat(), "note": "CIP copy received"},
+        follow_redirects=True,
+    )
+    assert "Recorded: the clock was met." in response.text
+    assert "CIP copy received" in response.text
+    assert services.board(services.BoardFilter(), clocks.office_today()) == []
+
+
+def test_recording_a_met_date_before_the_start_is_refused_on_the_field(client):
+    deadline = _open("cip.copy_on_request", 2)
+    log_in(client, make_user(Role.ANALYST))
+    response = client.post(
+        f"/deadlines/{deadline.id}/met", data={"met_on": "2001-01-01", "note": "typo"}
+    )
+    assert response.status_code == 422
+    assert "cannot be met before it started" in response.text
+    assert "typo" in response.text
+    assert deadline.is_open
+
+
+def test_a_viewer_sees_the_board_but_cannot_record_anything(client):
+    deadline = _open("cip.copy_on_request", 2)
+    log_in(client, make_user(Role.VIEWER))
+    page = client.get(f"/deadlines/{deadline.id}")
+    assert page.status_code == 200
+    assert "Record as met" not in page.text
+    refused = client.post(f"/deadlines/{deadline.id}/met", data={"met_on": "2026-11-22"})
+    assert refused.status_code == 403
+
+
+def test_a_liaison_may_not_see_the_board(client):
+    log_in(client, make_user(Role.LIAISON, agency="DoD"))
+    assert client.get("/deadlines/").status_code == 403
