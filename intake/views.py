@@ -11,6 +11,10 @@ from intake import services
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
+# Personal data of providers' staff and customers, and providers' proprietary business
+# information (32 CFR 2002.20; CUI categories Privacy and Proprietary Business Information).
+CUI_FILINGS = "CUI//PRVCY/PROPIN"
+
 
 def register_subject_links() -> None:
     deadlines.register_subject_link(
@@ -30,6 +34,8 @@ def provider(provider_id: int) -> ResponseReturnValue:
     record = services.get_provider(provider_id) or abort(404)
     return render_template(
         "intake/provider.html",
+        # The Primary Contact's details come from the provider's certification (§7.304(a)(1)(vi)).
+        cui=CUI_FILINGS,
         provider=record,
         deadlines=deadlines.deadlines_for_subject("provider", record.id),
     )

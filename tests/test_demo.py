@@ -1,0 +1,38 @@
+"""``flask seed-demo`` fills an empty database with a working office, and only once."""
+
+from sqlalchemy import func, select
+
+from core.auth.models import User
+from core.db import db
+from core.deadlines.models import Deadline
+from intake.models import Provider
+
+
+def test_seed_demo_builds_an_office_whose_printed_login_works(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count(Provider.id))) == 12
+    roles = dict(
+        db.session.execute(select(User.role, func.count(User.id)).group_by(User.role)).all()
+    )
+    assert roles == {"analyst": 2, "reviewer": 1, "admin": 1, "viewer": 1, "liaison": 6}
+    agencies = set(db.session.scalars(select(User.agency).where(User.role == "liaison")))
+    assert agencies == {"DoD", "DOJ", "DHS", "DNI", "State", "Treasury"}
+    assert db.session.scalar(select(func.count(Deadline.id))) > 12
+
+    email = result.output.split("Sign in as ")[1].split()[0]
+    password = result.output.split("with the password: ")[1].split()[0]
+    client = app.test_client()
+    client.post("/login", data={"acknowledge": "y", "email": email, "password": password})
+    dashboard = client.get("/")
+    assert dashboard.status_code == 200
+    assert "Overdue" in dashboard.text
+
+
+def test_seed_demo_leaves_a_database_with_users_alone(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    again = runner.invoke(args=["seed-demo"])
+    assert "already has users" in again.output
+    assert db.session.scalar(select(func.count(Provider.id))) == 12
