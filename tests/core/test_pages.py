@@ -55,3 +55,14 @@ def test_a_page_showing_filing_contents_carries_the_cui_banner_top_and_bottom(cl
 def test_a_page_without_filing_contents_has_no_cui_banner(client):
     log_in(client, make_user(Role.ANALYST))
     assert "CUI//" not in client.get("/deadlines/").text
+
+
+def test_each_module_landing_page_lists_its_clocks_with_citations(client):
+    log_in(client, make_user(Role.VIEWER))
+    casework = client.get("/casework/").text
+    assert "Petition against a proposed penalty" in casework
+    assert "§7.309(c)(1)(i)" in casework
+    special_measures = client.get("/special-measures/").text
+    assert "365-day period beginning on the start date" in special_measures
+    assert "§7.307(a)(5)" in special_measures
+    assert "§7.306(f)" in client.get("/exemptions/").text
