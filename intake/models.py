@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.auth.models import User
 from core.db import UTCDateTime, db, utcnow
+from core.deadlines.models import Deadline
 
 
 class Provider(db.Model):
@@ -33,6 +46,145 @@ class Provider(db.Model):
     first_foreign_account_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    resellers: Mapped[list[ForeignReseller]] = relationship(
+        back_populates="provider", order_by="ForeignReseller.name"
+    )
+
     @property
     def business_names(self) -> list[str]:
         return [name for name in self.business_names_text.splitlines() if name.strip()]
+
+
+class ForeignReseller(db.Model):
+    """A foreign reseller of the provider's U.S. IaaS products (§7.303)."""
+
+    __tablename__ = "foreign_resellers"
+    __table_args__ = (UniqueConstraint("provider_id", "name", "jurisdiction"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    jurisdiction: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    began_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    contact_title: Mapped[str | None] = mapped_column(String(120))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+
+    provider: Mapped[Provider] = relationship(back_populates="resellers")
+
+
+class ReceiptCounter(db.Model):
+    """The last receipt number issued in a year; taken under a row lock so that concurrent
+    submissions never share or skip a number."""
+
+    __tablename__ = "receipt_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Filing(db.Model):
+    """A filing exactly as received: never edited; a correction is a new filing (DESIGN.md §3)."""
+
+    __tablename__ = "filings"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "idempotency_key", name="one_filing_per_key"),
+        CheckConstraint("channel IN ('web', 'api', 'bulk')", name="channel_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_number: Mapped[str] = mapped_column(String(24), unique=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    # The body exactly as it arrived (for the web, the form's fields as JSON) and its SHA-256.
+    raw_payload: Mapped[str] = mapped_column(Text)
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    # The same content after validation (trimmed text, E.164 phones, ISO dates), for display.
+    data_json: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    received_on: Mapped[date] = mapped_column(Date)  # the office's calendar day of receipt
+    keyed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"), unique=True)
+    warnings_json: Mapped[str] = mapped_column(Text, default="[]")
+    timeliness: Mapped[str | None] = mapped_column(String(20))
+    rules_version: Mapped[str] = mapped_column(String(20))
+
+    provider: Mapped[Provider] = relationship()
+    supersedes: Mapped[Filing | None] = relationship(remote_side=[id], foreign_keys=[supersedes_id])
+    keyed_by: Mapped[User | None] = relationship(foreign_keys=[keyed_by_id])
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.data_json)
+
+    @property
+    def warnings(self) -> list[dict[str, str]]:
+        return json.loads(self.warnings_json)
+
+
+class Document(db.Model):
+    """An uploaded document (a CIP copy answering a request), kept with its hash."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class DepartmentRequest(db.Model):
+    """A request for a copy of a CIP: the provider's (§7.305(a)) or a foreign reseller's
+    (§7.303(d)); its 10-day clock is a Deadline."""
+
+    __tablename__ = "department_requests"
+    __table_args__ = (
+        CheckConstraint("kind IN ('cip_copy', 'reseller_cip_copy')", name="kind_known"),
+        CheckConstraint(
+            "(kind = 'reseller_cip_copy') = (reseller_id IS NOT NULL)", name="reseller_when_needed"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    reseller_id: Mapped[int | None] = mapped_column(ForeignKey("foreign_resellers.id"))
+    requested_on: Mapped[date] = mapped_column(Date)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
+    responded_on: Mapped[date | None] = mapped_column(Date)
+    response_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+
+    provider: Mapped[Provider] = relationship()
+    reseller: Mapped[ForeignReseller | None] = relationship()
+    deadline: Mapped[Deadline] = relationship()
+    response_document: Mapped[Document | None] = relationship()
+
+
+class ApiToken(db.Model):
+    """A provider system's bearer token; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    label: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hint: Mapped[str] = mapped_column(String(8))  # the last characters, to recognise it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    provider: Mapped[Provider] = relationship()

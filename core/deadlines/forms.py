@@ -21,7 +21,9 @@ class BoardFilterForm(FlaskForm):
         + [SelectChoice(module, label) for module, label in MODULE_LABELS.items()],
         validators=[Optional()],
     )
-    assignee = SelectField("Assignee", choices=[SelectChoice("", "Anyone")], validators=[Optional()])
+    assignee = SelectField(
+        "Assignee", choices=[SelectChoice("", "Anyone")], validators=[Optional()]
+    )
     clock = SelectField(
         "Clock",
         choices=[SelectChoice("", "All clocks")]

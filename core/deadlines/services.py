@@ -86,12 +86,15 @@ class DeadlineAlreadyMet(DomainError):
     pass
 
 
-def meet_deadline(deadline: Deadline, *, met_on: date, actor: User, note: str = "") -> Deadline:
+def meet_deadline(
+    deadline: Deadline, *, met_on: date, actor: User | None, note: str = ""
+) -> Deadline:
     if not deadline.is_open:
         raise DeadlineAlreadyMet(f"This deadline was already met on {deadline.met_on}.")
     if met_on < deadline.started_on:
         raise DomainError("A clock cannot be met before it started.")
-    deadline.met_on, deadline.met_by_id, deadline.met_note = met_on, actor.id, note or None
+    deadline.met_on, deadline.met_note = met_on, note or None
+    deadline.met_by_id = actor.id if actor else None
     db.session.flush()
     record_event(
         "deadline.meet",

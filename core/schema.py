@@ -1,0 +1,253 @@
+"""A small declarative schema for what filers send: one description serves the web form, the
+JSON API, the OpenAPI document and validation, so both ways in give the same answers.
+
+Pure: no Flask, no database. Every field carries the rule paragraph it comes from, and every
+problem found cites it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pycountry
+
+
+class Kind(enum.Enum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    INTEGER = "integer"
+    DATE = "date"
+    EMAIL = "email"
+    PHONE = "phone"
+    BOOLEAN = "boolean"
+    ATTESTATION = "attestation"  # must be true: the filer attests to the statement
+    COUNTRY = "country"  # ISO 3166-1 alpha-2
+    CHOICE = "choice"
+    TEXT_LIST = "text_list"
+    TABLE = "table"  # a list of rows, each with ``columns``
+
+
+DEFAULT_MAX_LENGTH = {Kind.TEXT: 300, Kind.LONG_TEXT: 20_000, Kind.TEXT_LIST: 300}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: Kind
+    citation: str
+    required: bool = True
+    max_length: int | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    columns: tuple[Field, ...] = ()
+    max_rows: int = 10_000
+    hint: str = ""
+
+    @property
+    def length_limit(self) -> int | None:
+        return self.max_length or DEFAULT_MAX_LENGTH.get(self.kind)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) with a submission, at a field path."""
+
+    path: str
+    message: str
+    citation: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.path, "message": self.message, "citation": self.citation}
+
+
+@dataclass
+class Result:
+    cleaned: dict[str, Any] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+E164_PATTERN = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def normalise_phone(text: str) -> str | None:
+    """E.164 ("+12065550142") from what people type; ten bare digits are taken as NANP (+1)."""
+    digits = re.sub(r"[\s().\-]", "", text)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if re.fullmatch(r"\d{10}", digits):
+        digits = "+1" + digits
+    elif re.fullmatch(r"1\d{10}", digits):
+        digits = "+" + digits
+    return digits if E164_PATTERN.match(digits) else None
+
+
+def country_name(code: str) -> str | None:
+    country = pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None
+    return country.name if country else None
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _check_text(spec: Field, value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, str):
+        return None, "must be text"
+    value = value.strip()
+    limit = spec.length_limit
+    if limit and len(value) > limit:
+        return None, f"must be at most {limit:,} characters (it has {len(value):,})"
+    return value, None
+
+
+def _check_scalar(spec: Field, value: Any) -> tuple[Any, str | None]:
+    kind = spec.kind
+    if kind in (Kind.TEXT, Kind.LONG_TEXT):
+        return _check_text(spec, value)
+    if kind is Kind.INTEGER:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, "must be a whole number"
+        return (value, None) if value >= 0 else (None, "must not be negative")
+    if kind is Kind.DATE:
+        if not isinstance(value, str):
+            return None, "must be a date written YYYY-MM-DD"
+        try:
+            return date.fromisoformat(value.strip()).isoformat(), None
+        except ValueError:
+            return None, "must be a real date written YYYY-MM-DD"
+    if kind is Kind.EMAIL:
+        text, problem = _check_text(spec, value)
+        if problem:
+            return None, problem
+        return (text.lower(), None) if EMAIL_PATTERN.match(text) else (None, "must be an email")
+    if kind is Kind.PHONE:
+        if not isinstance(value, str):
+            return None, "must be a telephone number written as text"
+        phone = normalise_phone(value)
+        return (phone, None) if phone else (None, "must be a telephone number, e.g. +12025550100")
+    if kind in (Kind.BOOLEAN, Kind.ATTESTATION):
+        if not isinstance(value, bool):
+            return None, "must be true or false"
+        if kind is Kind.ATTESTATION and value is not True:
+            return None, "must be attested (true) for the filing to be complete"
+        return value, None
+    if kind is Kind.COUNTRY:
+        if not isinstance(value, str) or country_name(value.strip()) is None:
+            return None, "must be an ISO 3166-1 two-letter country code, e.g. DE"
+        return value.strip().upper(), None
+    if kind is Kind.CHOICE:
+        allowed = [choice for choice, _ in spec.choices]
+        if value not in allowed:
+            return None, f"must be one of: {', '.join(allowed)}"
+        return value, None
+    raise ValueError(f"{kind} is not a scalar kind")
+
+
+def _validate_list(spec: Field, value: Any, path: str, errors: list[Problem]) -> list[Any]:
+    if not isinstance(value, list):
+        errors.append(Problem(path, "must be a list", spec.citation))
+        return []
+    if len(value) > spec.max_rows:
+        errors.append(Problem(path, f"must have at most {spec.max_rows:,} rows", spec.citation))
+        return []
+    cleaned = []
+    for index, item in enumerate(value):
+        item_path = f"{path}[{index}]"
+        if spec.kind is Kind.TABLE:
+            if not isinstance(item, Mapping):
+                errors.append(Problem(item_path, "must be an object", spec.citation))
+                continue
+            cleaned.append(_validate_fields(spec.columns, item, item_path + ".", errors))
+        else:
+            text, problem = _check_text(spec, item)
+            if problem or not text:
+                errors.append(Problem(item_path, problem or "must not be empty", spec.citation))
+            cleaned.append(text)
+    return cleaned
+
+
+def _validate_fields(
+    specs: Sequence[Field], payload: Mapping[str, Any], prefix: str, errors: list[Problem]
+) -> dict[str, Any]:
+    known = {spec.name for spec in specs}
+    for name in payload:
+        if name not in known:
+            errors.append(Problem(f"{prefix}{name}", "is not a field of this form", ""))
+    cleaned: dict[str, Any] = {}
+    for spec in specs:
+        path = f"{prefix}{spec.name}"
+        value = payload.get(spec.name)
+        if _is_blank(value):
+            if spec.required:
+                errors.append(Problem(path, f"is required: {spec.label}", spec.citation))
+            cleaned[spec.name] = [] if spec.kind in (Kind.TABLE, Kind.TEXT_LIST) else None
+            continue
+        if spec.kind in (Kind.TABLE, Kind.TEXT_LIST):
+            cleaned[spec.name] = _validate_list(spec, value, path, errors)
+            continue
+        checked, problem = _check_scalar(spec, value)
+        if problem:
+            errors.append(Problem(path, problem, spec.citation))
+        cleaned[spec.name] = checked
+    return cleaned
+
+
+def validate(specs: Sequence[Field], payload: Any) -> Result:
+    """Check ``payload`` against ``specs``: the cleaned values, and every problem by field path."""
+    result = Result()
+    if not isinstance(payload, Mapping):
+        result.errors.append(Problem("", "must be a JSON object", ""))
+        return result
+    result.cleaned = _validate_fields(specs, payload, "", result.errors)
+    return result
+
+
+# --- JSON Schema (for the OpenAPI document) --------------------------------------------------
+
+
+def _json_schema_of(spec: Field) -> dict[str, Any]:
+    description = f"{spec.label} ({spec.citation})" if spec.citation else spec.label
+    schema: dict[str, Any] = {"description": description}
+    kind = spec.kind
+    if kind in (Kind.TEXT, Kind.LONG_TEXT):
+        schema |= {"type": "string", "maxLength": spec.length_limit}
+    elif kind is Kind.INTEGER:
+        schema |= {"type": "integer", "minimum": 0}
+    elif kind is Kind.DATE:
+        schema |= {"type": "string", "format": "date"}
+    elif kind is Kind.EMAIL:
+        schema |= {"type": "string", "format": "email"}
+    elif kind is Kind.PHONE:
+        schema |= {"type": "string", "example": "+12025550100"}
+    elif kind is Kind.BOOLEAN:
+        schema |= {"type": "boolean"}
+    elif kind is Kind.ATTESTATION:
+        schema |= {"type": "boolean", "enum": [True]}
+    elif kind is Kind.COUNTRY:
+        schema |= {"type": "string", "pattern": "^[A-Z]{2}$", "example": "DE"}
+    elif kind is Kind.CHOICE:
+        schema |= {"type": "string", "enum": [choice for choice, _ in spec.choices]}
+    elif kind is Kind.TEXT_LIST:
+        schema |= {"type": "array", "items": {"type": "string", "maxLength": spec.length_limit}}
+    elif kind is Kind.TABLE:
+        schema |= {"type": "array", "maxItems": spec.max_rows, "items": object_schema(spec.columns)}
+    return schema
+
+
+def object_schema(specs: Sequence[Field]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [spec.name for spec in specs if spec.required],
+        "properties": {spec.name: _json_schema_of(spec) for spec in specs},
+    }

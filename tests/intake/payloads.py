@@ -1,0 +1,89 @@
+"""Realistic filing contents, as a provider's compliance office would send them."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+CERTIFICATION: dict[str, Any] = {
+    "verification_tools": "Document verification through a commercial identity service; "
+    "government ID checked against liveness video; sanctions screening at account opening.",
+    "ownership_change_procedures": "Customers must report beneficial-owner changes within 30 "
+    "days under the terms of service; ownership is re-verified every 12 months.",
+    "malicious_activity_detection": "Network flow analytics, abuse-report intake and "
+    "automated detection of scanning and credential-stuffing from customer instances.",
+    "reseller_cip_procedures": "Each foreign reseller contract requires a written CIP meeting "
+    "15 CFR 7.302(c)-(e); resellers certify annually and are audited on a risk basis.",
+    "large_ai_training_procedures": "Accelerator reservations above 1,000 devices for more "
+    "than 7 days trigger a review of the customer and the intended workload.",
+    "primary_contact_name": "Alicia Moreno",
+    "primary_contact_title": "Chief Compliance Officer",
+    "primary_contact_email": "AMoreno@northwind.example",
+    "primary_contact_phone": "(206) 555-0142",
+    "foreign_offerings": "Virtual machines, object storage and managed Kubernetes offered in "
+    "Germany, Japan and Brazil to small and medium businesses.",
+    "employee_count": 420,
+    "detection_tools_usage": "Flow logs are scored hourly; high scores open an abuse case "
+    "reviewed by the trust and safety team within one business day.",
+    "training_run_detection": "Billing telemetry flags sustained use of more than 512 "
+    "accelerators by one customer.",
+    "reporting_process": "Suspected malicious cyber activity is reported to CISA and the FBI "
+    "through the abuse desk, as described in the CIP section 9.",
+    "customer_count": 18250,
+    "foreign_beneficial_owner_count": 2,
+    "foreign_beneficial_owner_locations": ["Toronto, Canada", "Dublin, Ireland"],
+    "foreign_resellers": [
+        {"name": "Rheinland Cloud GmbH", "jurisdiction": "DE"},
+        {"name": "Sakura Hosting KK", "jurisdiction": "JP"},
+    ],
+    "unverified_account_count": 1,
+    "unverified_accounts": [
+        {
+            "customer_reference": "ACCT-88213",
+            "provisioned_on": "2026-09-14",
+            "verification_plan": "Second document requested; account limited until verified.",
+            "account_information": "Two small virtual machines; no accelerators.",
+            "deprovision_on": "2026-12-14",
+            "reestablishment_prevention": "Payment instrument and device fingerprint "
+            "blocked for new sign-ups.",
+        }
+    ],
+    "attest_cip_meets_7302": True,
+}
+
+ANNUAL_CERTIFICATION: dict[str, Any] = {
+    **CERTIFICATION,
+    "attest_reviewed": True,
+    "attest_updated_offerings": True,
+    "attest_updated_threats": True,
+    "attest_complies": True,
+    "attest_tracked_failures": True,
+    "attest_recorded_resolutions": True,
+    "failed_verification_count": 2,
+    "failed_verification_resolutions": [
+        {"customer_reference": "ACCT-70110", "resolution": "Verified with a passport."},
+        {"customer_reference": "ACCT-70442", "resolution": "Account closed after 30 days."},
+    ],
+}
+
+IRREGULAR_UPDATE: dict[str, Any] = {
+    "change_type": "primary_contact",
+    "description": "The Chief Compliance Officer retired; her deputy takes over the CIP.",
+    "effective_on": "2026-10-01",
+    "new_contact_name": "Henry Boateng",
+    "new_contact_title": "Chief Compliance Officer",
+    "new_contact_email": "hboateng@northwind.example",
+    "new_contact_phone": "+1 206 555 0199",
+}
+
+BY_KIND = {
+    "cip_certification": CERTIFICATION,
+    "annual_certification": ANNUAL_CERTIFICATION,
+    "irregular_update": IRREGULAR_UPDATE,
+    "new_provider_certification": CERTIFICATION,
+}
+
+
+def payload(kind: str, **changes: Any) -> dict[str, Any]:
+    """A fresh copy of a valid payload of ``kind``, with ``changes`` applied."""
+    return {**copy.deepcopy(BY_KIND[kind]), **changes}
