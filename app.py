@@ -21,12 +21,13 @@ import exemptions.views
 import intake.views
 import special_measures.views
 from core import cli as core_cli
-from core import clocks, config, errorpages
+from core import clocks, config, errorpages, schema_forms
 from core.access import enforce_route_roles, user_may
 from core.auth.models import User
 from core.auth.services import resume_session
 from core.db import db, migrate
 from core.navigation import MODULE_LABELS, navigation_for
+from core.schema import COUNTRY_CHOICES
 from core.security import add_security_headers
 
 ROOT = Path(__file__).resolve().parent
@@ -90,6 +91,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         }
 
     app.add_template_filter(clocks.office_time, "office_time")
+    # Globals rather than context: the form macros are imported without the page's context.
+    app.jinja_env.globals.update(
+        input_id=schema_forms.input_id,
+        display_value=schema_forms.display_value,
+        countries=COUNTRY_CHOICES,
+    )
     core_cli.register(app)
     import demo
 

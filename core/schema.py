@@ -96,6 +96,11 @@ def country_name(code: str) -> str | None:
     return country.name if country else None
 
 
+COUNTRY_CHOICES: tuple[tuple[str, str], ...] = tuple(
+    sorted(((country.alpha_2, country.name) for country in pycountry.countries), key=lambda c: c[1])
+)
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 

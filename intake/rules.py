@@ -385,3 +385,21 @@ PROVIDER_FIELDS: tuple[Field, ...] = (
     Field("first_foreign_account_on", "Date it first furnished an account to a foreign customer",
           Kind.DATE, "§7.304(d)", required=False),
 )  # fmt: skip
+
+
+class CertificationStatus(enum.Enum):
+    CURRENT = "current"
+    WINDOW_OPEN = "window open"
+    OVERDUE = "overdue"
+    NEVER_CERTIFIED = "never certified"
+
+
+def certification_status(last_certified_on: date | None, today: date) -> CertificationStatus:
+    """Where a provider stands on its annual certification (§7.304(b))."""
+    if last_certified_on is None:
+        return CertificationStatus.NEVER_CERTIFIED
+    if today > clocks.due("cip.annual_certification", last_certified_on):
+        return CertificationStatus.OVERDUE
+    if today >= clocks.window_opens("cip.annual_certification", last_certified_on):
+        return CertificationStatus.WINDOW_OPEN
+    return CertificationStatus.CURRENT

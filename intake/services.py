@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -374,3 +374,42 @@ def chain_of(filing: Filing) -> list[Filing]:
         newer.append(successor)
         current = successor
     return [*reversed(older), filing, *newer]
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    provider: Provider
+    last_certified_on: date | None
+    status: rules.CertificationStatus
+    next_due_on: date | None
+
+
+def registry(today: date) -> list[RegistryRow]:
+    """Every provider with where it stands on its annual certification, in one query."""
+    certifying = [spec.kind.value for spec in rules.KINDS.values() if spec.certifies_cip]
+    last_certified = (
+        select(Filing.provider_id, func.max(Filing.received_on).label("last_on"))
+        .where(
+            Filing.kind.in_(certifying),
+            Filing.supersedes_id.is_(None),
+            or_(
+                Filing.timeliness.is_(None), Filing.timeliness != clocks.Timeliness.TOO_EARLY.value
+            ),
+        )
+        .group_by(Filing.provider_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Provider, last_certified.c.last_on)
+        .outerjoin(last_certified, last_certified.c.provider_id == Provider.id)
+        .order_by(Provider.legal_name)
+    ).all()
+    return [
+        RegistryRow(
+            provider=provider,
+            last_certified_on=last_on,
+            status=rules.certification_status(last_on, today),
+            next_due_on=clocks.due(ANNUAL_CLOCK, last_on) if last_on else None,
+        )
+        for provider, last_on in rows
+    ]

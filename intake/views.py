@@ -1,19 +1,29 @@
-"""Intake pages: the provider registry."""
+"""Intake pages: the provider registry, filings keyed in by analysts, receipts, requests."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
-from flask.typing import ResponseReturnValue
+import json
 
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from core import clocks, exports
 from core.access import STAFF, roles_required
+from core.audit.services import record_event
+from core.auth.rules import Role
+from core.db import db, utcnow
 from core.deadlines import services as deadlines
-from intake import services
+from core.schema_forms import form_state, payload_from_form, table_to_grow
+from intake import reports, rules, services
+from intake.models import Filing, Provider
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
 # Personal data of providers' staff and customers, and providers' proprietary business
 # information (32 CFR 2002.20; CUI categories Privacy and Proprietary Business Information).
 CUI_FILINGS = "CUI//PRVCY/PROPIN"
+CASE_WORKERS = (Role.ANALYST, Role.REVIEWER)
 
 
 def register_subject_links() -> None:
@@ -22,20 +32,163 @@ def register_subject_links() -> None:
     )
 
 
+def _provider_or_404(provider_id: int) -> Provider:
+    return services.get_provider(provider_id) or abort(404)
+
+
+def _filing_or_404(receipt_number: str) -> Filing:
+    return services.get_filing(receipt_number) or abort(404)
+
+
+# --- The registry ---------------------------------------------------------------------------
+
+
 @bp.get("/providers")
 @roles_required(*STAFF)
 def providers() -> ResponseReturnValue:
-    return render_template("intake/providers.html", providers=services.list_providers())
+    wanted = request.args.get("status", "")
+    rows = services.registry(clocks.office_today())
+    if wanted:
+        rows = [row for row in rows if row.status.value == wanted]
+    return render_template(
+        "intake/providers.html",
+        rows=rows,
+        statuses=list(rules.CertificationStatus),
+        wanted=wanted,
+    )
+
+
+@bp.get("/providers.csv")
+@roles_required(*STAFF)
+def providers_csv() -> ResponseReturnValue:
+    rows = services.registry(clocks.office_today())
+    record_event("export.providers", actor=current_user, after={"rows": len(rows)})
+    db.session.commit()
+    header = ("Legal name", "Status", "Last certified", "Next due", "Primary Contact", "Email")
+    body = (
+        (
+            row.provider.legal_name,
+            row.status.value,
+            row.last_certified_on,
+            row.next_due_on,
+            row.provider.contact_name,
+            row.provider.contact_email,
+        )
+        for row in rows
+    )
+    return exports.csv_download(header, body, filename="providers.csv")
+
+
+@bp.route("/providers/new", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def new_provider() -> ResponseReturnValue:
+    state = form_state()
+    if request.method == "POST":
+        data = payload_from_form(rules.PROVIDER_FIELDS, request.form)
+        try:
+            provider = services.register_provider(data, actor=current_user)
+        except services.FilingRejected as rejected:
+            db.session.rollback()
+            state = form_state(data, rejected.problems)
+        else:
+            db.session.commit()
+            flash(f"{provider.legal_name} registered.", "success")
+            return redirect(url_for("intake.provider", provider_id=provider.id))
+    return render_template("intake/provider_form.html", fields=rules.PROVIDER_FIELDS, state=state)
 
 
 @bp.get("/providers/<int:provider_id>")
 @roles_required(*STAFF)
 def provider(provider_id: int) -> ResponseReturnValue:
-    record = services.get_provider(provider_id) or abort(404)
+    record = _provider_or_404(provider_id)
     return render_template(
         "intake/provider.html",
         # The Primary Contact's details come from the provider's certification (§7.304(a)(1)(vi)).
         cui=CUI_FILINGS,
         provider=record,
+        filings=services.filings_of(record),
         deadlines=deadlines.deadlines_for_subject("provider", record.id),
+        kinds=rules.KINDS,
+    )
+
+
+# --- Filings keyed in by an analyst -----------------------------------------------------------
+
+
+def _kind_or_404(kind: str) -> rules.KindSpec:
+    try:
+        return rules.kind_spec(kind)
+    except rules.UnknownKind:
+        abort(404)
+
+
+@bp.route("/providers/<int:provider_id>/file/<kind>", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def file_filing(provider_id: int, kind: str) -> ResponseReturnValue:
+    record = _provider_or_404(provider_id)
+    spec = _kind_or_404(kind)
+    supersedes = request.values.get("supersedes") or None
+    corrected = _filing_or_404(supersedes) if supersedes else None
+    state = form_state(corrected.data if corrected else None)
+    status = 200
+    if request.method == "POST":
+        data = payload_from_form(spec.fields, request.form)
+        if grow := table_to_grow(request.form):
+            state = form_state(data, grow=grow)
+        else:
+            submission = services.Submission(
+                kind=spec.kind.value,
+                payload=data,
+                raw=json.dumps({"kind": spec.kind.value, "payload": data}, ensure_ascii=False),
+                channel="web",
+                supersedes=supersedes,
+            )
+            try:
+                received = services.receive_filing(record, submission, actor=current_user)
+            except services.FilingRejected as rejected:
+                db.session.rollback()
+                state, status = form_state(data, rejected.problems), 422
+            else:
+                db.session.commit()
+                flash(f"Filed. Receipt {received.filing.receipt_number}.", "success")
+                return redirect(
+                    url_for("intake.filing", receipt_number=received.filing.receipt_number)
+                )
+    return render_template(
+        "intake/filing_form.html",
+        cui=CUI_FILINGS,
+        provider=record,
+        spec=spec,
+        state=state,
+        corrected=corrected,
+    ), status
+
+
+@bp.get("/filings/<receipt_number>")
+@roles_required(*STAFF)
+def filing(receipt_number: str) -> ResponseReturnValue:
+    record = _filing_or_404(receipt_number)
+    chain = services.chain_of(record)
+    previous = record.supersedes
+    return render_template(
+        "intake/filing.html",
+        cui=CUI_FILINGS,
+        filing=record,
+        spec=rules.kind_spec(record.kind),
+        chain=chain,
+        changes=rules.diff(previous.data, record.data) if previous else [],
+        previous=previous,
+    )
+
+
+@bp.get("/filings/<receipt_number>/receipt.pdf")
+@roles_required(*STAFF)
+def receipt_pdf(receipt_number: str) -> ResponseReturnValue:
+    record = _filing_or_404(receipt_number)
+    record_event("export.receipt", actor=current_user, subject=("filing", receipt_number))
+    db.session.commit()
+    return exports.download(
+        reports.acknowledgement_pdf(record, generated_at=utcnow()),
+        filename=f"{receipt_number}.pdf",
+        mimetype="application/pdf",
     )

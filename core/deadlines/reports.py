@@ -1,0 +1,39 @@
+"""The deadline board as a PDF for meetings and files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reportlab.lib.units import inch
+
+from core import pdf
+from core.deadlines.services import BoardRow
+from core.navigation import MODULE_LABELS
+
+
+def board_pdf(rows: list[BoardRow], *, filters: dict[str, str], generated_at: datetime) -> bytes:
+    shown = ", ".join(f"{name}: {value}" for name, value in filters.items() if value)
+    table = pdf.table(
+        [
+            (
+                row.urgency.value,
+                row.deadline.due_on.isoformat(),
+                f"{row.clock_title} ({row.deadline.citation})",
+                row.deadline.subject_label,
+                MODULE_LABELS[row.deadline.module],
+                row.deadline.computation
+                + (f" Warning: {row.date_warning}." if row.date_warning else ""),
+            )
+            for row in rows
+        ],
+        header=("Status", "Due on", "Clock", "Subject", "Module", "How the date was computed"),
+        col_widths=[0.75 * inch, 0.8 * inch, 1.45 * inch, 1.6 * inch, 0.8 * inch, 1.6 * inch],
+    )
+    summary = f"{len(rows)} open deadline(s). Filters: {shown or 'none'}."
+    return pdf.build_pdf(
+        title="Open deadlines",
+        subtitle=summary,
+        story=[table],
+        cui=None,
+        generated_at=generated_at,
+    )

@@ -84,13 +84,13 @@ def test_the_calendar_feed_has_one_all_day_event_per_open_deadline(client):
 
 
 def test_the_pdf_export_reads_back_with_the_deadlines(client):
-    _open("cip.copy_on_request", 12, label="Ironbridge Data Centers, Inc.")
+    _open("cip.copy_on_request", 12, label="Ironbridge LLC")
     log_in(client, make_user(Role.VIEWER))
     response = client.get("/deadlines/deadlines.pdf")
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     assert "Open deadlines" in text
-    assert "Ironbridge Data Centers, Inc." in text
+    assert "Ironbridge LLC" in text
     assert "§7.305(a)" in text
     assert "Page 1 of 1" in text
 

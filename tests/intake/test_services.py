@@ -1,0 +1,146 @@
+"""Receiving filings: stored whole and exactly as received, with receipts and clocks."""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core.audit.models import AuditEvent
+from core.auth.rules import Role
+from core.db import db
+from core.deadlines.models import Deadline
+from intake import services
+from intake.models import Filing
+from tests.factories import make_provider, make_user
+from tests.intake.payloads import payload
+
+# 15:00 UTC is 10:00 in Washington, the same calendar day.
+MARCH_15 = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
+
+
+def _submit(provider, kind, data=None, *, at=MARCH_15, actor=None, **extra):
+    data = payload(kind) if data is None else data
+    submission = services.Submission(
+        kind=kind, payload=data, raw=json.dumps({"kind": kind, "payload": data}), **extra
+    )
+    received = services.receive_filing(provider, submission, actor=actor, received_at=at)
+    db.session.commit()
+    return received.filing
+
+
+def _annual_clocks(provider):
+    return db.session.scalars(
+        select(Deadline)
+        .where(
+            Deadline.clock_key == "cip.annual_certification",
+            Deadline.subject_id == str(provider.id),
+        )
+        .order_by(Deadline.id)
+    ).all()
+
+
+def test_a_certification_is_stored_as_received_with_a_receipt_and_the_annual_clock(app):
+    analyst = make_user(Role.ANALYST)
+    provider = make_provider("Northwind Cloud Services, Inc.")
+    filing = _submit(provider, "cip_certification", actor=analyst, channel="web")
+    assert filing.receipt_number == "OICTS-2026-000001"
+    assert json.loads(filing.raw_payload)["payload"]["primary_contact_phone"] == "(206) 555-0142"
+    assert filing.data["primary_contact_phone"] == "+12065550142"
+    assert len(filing.payload_sha256) == 64
+    assert filing.rules_version
+    assert provider.contact_phone == "+12065550142"
+    [clock] = _annual_clocks(provider)
+    assert clock.started_on == date(2026, 3, 15)
+    assert clock.due_on == date(2027, 3, 15)
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "filing.receive")
+    ).one()
+    assert event.subject_id == filing.receipt_number
+
+
+@pytest.mark.parametrize(
+    ("days_later", "verdict", "clock_restarted"),
+    [(300, "too early", False), (330, "on time", True), (366, "late", True)],
+)
+def test_an_annual_certification_is_judged_and_flagged_never_refused(
+    app, days_later, verdict, clock_restarted
+):
+    provider = make_provider()
+    _submit(provider, "cip_certification", channel="web")
+    annual = _submit(
+        provider, "annual_certification", at=MARCH_15 + timedelta(days=days_later), channel="web"
+    )
+    assert annual.timeliness == verdict
+    assert bool(annual.warnings) is (verdict != "on time")
+    clocks = _annual_clocks(provider)
+    assert (clocks[0].met_on is not None) is clock_restarted
+    assert len(clocks) == (2 if clock_restarted else 1)
+
+
+def test_a_filing_with_errors_stores_nothing(app):
+    provider = make_provider()
+    with pytest.raises(services.FilingRejected) as rejected:
+        _submit(
+            provider,
+            "cip_certification",
+            payload("cip_certification", employee_count=-1),
+            channel="web",
+        )
+    assert rejected.value.problems[0].path == "employee_count"
+    db.session.rollback()
+    assert db.session.scalars(select(Filing)).all() == []
+
+
+def test_the_same_idempotency_key_and_payload_give_the_same_receipt(app):
+    provider = make_provider()
+    first = _submit(provider, "cip_certification", channel="api", idempotency_key="k-1")
+    again = _submit(provider, "cip_certification", channel="api", idempotency_key="k-1")
+    assert again.id == first.id
+    assert len(db.session.scalars(select(Filing)).all()) == 1
+    with pytest.raises(services.IdempotencyConflict, match=first.receipt_number):
+        _submit(
+            provider,
+            "cip_certification",
+            payload("cip_certification", employee_count=1),
+            channel="api",
+            idempotency_key="k-1",
+        )
+
+
+def test_a_correction_supersedes_and_leaves_the_original_untouched(app):
+    provider = make_provider()
+    original = _submit(provider, "cip_certification", channel="web")
+    raw_before = original.raw_payload
+    corrected = _submit(
+        provider,
+        "cip_certification",
+        payload("cip_certification", employee_count=450),
+        channel="web",
+        supersedes=original.receipt_number,
+    )
+    assert corrected.supersedes_id == original.id
+    assert original.raw_payload == raw_before
+    assert [f.id for f in services.chain_of(original)] == [original.id, corrected.id]
+    with pytest.raises(services.FilingRejected, match="already corrected"):
+        _submit(provider, "cip_certification", channel="web", supersedes=original.receipt_number)
+
+
+def test_a_change_of_primary_contact_updates_the_registry(app):
+    provider = make_provider()
+    _submit(provider, "irregular_update", channel="web")
+    assert provider.contact_name == "Henry Boateng"
+    assert provider.contact_phone == "+12065550199"
+
+
+def test_receipt_numbers_are_unique_and_consecutive_under_concurrent_submissions(app):
+    def take_number(_):
+        with app.app_context():
+            number = services.next_receipt_number(2031)
+            db.session.commit()
+            return number
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        numbers = list(pool.map(take_number, range(30)))
+    assert sorted(numbers) == [f"OICTS-2031-{n:06d}" for n in range(1, 31)]

@@ -1,0 +1,162 @@
+"""Analysts keying in providers and filings through the web forms."""
+
+from sqlalchemy import select
+
+from core.auth.rules import Role
+from core.db import db
+from intake.models import Filing, Provider
+from tests.factories import log_in, make_provider, make_user
+from tests.intake.payloads import payload
+from tests.pdftext import pdf_pages
+
+PROVIDER_FORM = {
+    "legal_name": "Tidewater Compute, Inc.",
+    "business_names": "Tidewater\nTW Cloud",
+    "street_address": "77 Waterside Dr",
+    "city": "Norfolk",
+    "state": "VA",
+    "postal_code": "23510",
+    "primary_contact_name": "Hannah Price",
+    "primary_contact_title": "Compliance Officer",
+    "primary_contact_email": "hprice@tidewater.example",
+    "primary_contact_phone": "757-555-0108",
+    "first_foreign_account_on": "2025-04-01",
+}
+
+
+def _form_fields(data, prefix=""):
+    """The web form's inputs for a payload (tables as name-row-column, booleans as checkboxes)."""
+    fields = {}
+    for name, value in data.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for row, cells in enumerate(value):
+                fields |= _form_fields(cells, f"{name}-{row}-")
+        elif isinstance(value, list):
+            fields[prefix + name] = "\n".join(value)
+        elif isinstance(value, bool):
+            if value:
+                fields[prefix + name] = "y"
+        elif value is not None:
+            fields[prefix + name] = str(value)
+    return fields
+
+
+def test_an_analyst_registers_a_provider(client):
+    log_in(client, make_user(Role.ANALYST))
+    response = client.post("/intake/providers/new", data=PROVIDER_FORM, follow_redirects=True)
+    assert "Tidewater Compute, Inc. registered." in response.text
+    provider = db.session.scalars(select(Provider)).one()
+    assert provider.business_names == ["Tidewater", "TW Cloud"]
+    assert provider.contact_phone == "+17575550108"
+
+
+def test_registration_errors_are_shown_by_field_and_keep_the_input(client):
+    log_in(client, make_user(Role.ANALYST))
+    response = client.post(
+        "/intake/providers/new",
+        data={**PROVIDER_FORM, "state": "ZZ", "primary_contact_phone": "12"},
+    )
+    assert response.status_code == 200
+    assert 'id="state-error"' in response.text
+    assert 'id="primary_contact_phone-error"' in response.text
+    assert 'value="Tidewater Compute, Inc."' in response.text
+    assert db.session.scalars(select(Provider)).all() == []
+
+
+def test_a_certification_keyed_in_through_the_form_is_filed(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    form = _form_fields(payload("cip_certification"))
+    response = client.post(
+        f"/intake/providers/{provider.id}/file/cip_certification", data=form, follow_redirects=True
+    )
+    filing = db.session.scalars(select(Filing)).one()
+    assert f"Filed. Receipt {filing.receipt_number}." in response.text
+    assert filing.data["unverified_accounts"][0]["customer_reference"] == "ACCT-88213"
+    assert filing.data["foreign_resellers"][1]["jurisdiction"] == "JP"
+    assert filing.keyed_by_id is not None
+    assert "CUI//PRVCY/PROPIN" in response.text
+
+
+def test_a_form_with_errors_files_nothing_and_points_at_each_field(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    form = _form_fields(payload("cip_certification", employee_count="lots"))
+    form["unverified_accounts-0-deprovision_on"] = "2026-02-31"
+    del form["attest_cip_meets_7302"]
+    response = client.post(f"/intake/providers/{provider.id}/file/cip_certification", data=form)
+    assert response.status_code == 422
+    assert 'id="employee_count-error"' in response.text
+    assert 'id="unverified_accounts-0-deprovision_on-error"' in response.text
+    assert "§7.304(a)(3)" in response.text
+    assert 'value="lots"' in response.text
+    assert db.session.scalars(select(Filing)).all() == []
+
+
+def test_add_a_row_keeps_what_was_typed_and_adds_an_empty_row(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    form = _form_fields(payload("cip_certification"))
+    form["action"] = "add-row:unverified_accounts"
+    response = client.post(f"/intake/providers/{provider.id}/file/cip_certification", data=form)
+    assert 'id="unverified_accounts-1-customer_reference"' in response.text
+    assert "ACCT-88213" in response.text
+    assert db.session.scalars(select(Filing)).all() == []
+
+
+def test_a_correction_shows_the_chain_and_the_changed_fields(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    url = f"/intake/providers/{provider.id}/file/cip_certification"
+    client.post(url, data=_form_fields(payload("cip_certification")))
+    original = db.session.scalars(select(Filing)).one()
+    corrected_form = _form_fields(payload("cip_certification", employee_count=450))
+    corrected_form["supersedes"] = original.receipt_number
+    page = client.post(url, data=corrected_form, follow_redirects=True).text
+    assert "Changes from " + original.receipt_number in page
+    assert "<code>employee_count</code></td><td>420</td><td>450</td>" in page
+    assert "(this one)" in page
+
+
+def test_the_registry_shows_who_is_missing(client):
+    certified = make_provider("Certified Cloud, Inc.")
+    make_provider("Never Certified Hosting LLC")
+    log_in(client, make_user(Role.ANALYST))
+    client.post(
+        f"/intake/providers/{certified.id}/file/cip_certification",
+        data=_form_fields(payload("cip_certification")),
+    )
+    never = client.get("/intake/providers?status=never+certified").text
+    assert "Never Certified Hosting LLC" in never
+    assert "Certified Cloud, Inc." not in never
+    current = client.get("/intake/providers?status=current").text
+    assert "Certified Cloud, Inc." in current
+    csv_text = client.get("/intake/providers.csv").data.decode("utf-8-sig")
+    assert "Never Certified Hosting LLC,never certified" in csv_text
+
+
+def test_a_viewer_cannot_key_in_filings(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.VIEWER))
+    assert client.get(f"/intake/providers/{provider.id}/file/cip_certification").status_code == 403
+
+
+def test_the_acknowledgement_pdf_reads_back_with_receipt_hash_and_verdict(client):
+    provider = make_provider("Lakeshore Servers, Inc.")
+    log_in(client, make_user(Role.ANALYST))
+    client.post(
+        f"/intake/providers/{provider.id}/file/cip_certification",
+        data=_form_fields(payload("cip_certification")),
+    )
+    filing = db.session.scalars(select(Filing)).one()
+    response = client.get(f"/intake/filings/{filing.receipt_number}/receipt.pdf")
+    assert response.mimetype == "application/pdf"
+    pages = pdf_pages(response.data)
+    text = "\n".join(pages)
+    assert filing.receipt_number in text
+    assert "Lakeshore Servers, Inc." in text
+    assert filing.payload_sha256 in text
+    assert "CIP certification form (§7.304(a))" in text
+    assert "not judged (not an annual certification)" in text
+    assert pages[0].strip().startswith("CUI//PRVCY/PROPIN")
+    assert "Controlled by:" in pages[0]
