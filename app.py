@@ -18,6 +18,7 @@ import core.deadlines.views
 import core.parameters.views
 import core.users.views
 import exemptions.views
+import intake.api
 import intake.views
 import special_measures.views
 from core import cli as core_cli
@@ -62,6 +63,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # Roles are checked before CSRF so that a forbidden form post answers 403, not 400.
     app.before_request(enforce_route_roles)
     csrf.init_app(app)
+    # Providers' systems authenticate each request with a bearer token, not a cookie.
+    csrf.exempt(intake.api.bp)
     app.after_request(add_security_headers)
     errorpages.register(app)
 
@@ -73,6 +76,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.parameters.views.bp,
         core.users.views.bp,
         intake.views.bp,
+        intake.api.bp,
         casework.views.bp,
         exemptions.views.bp,
         special_measures.views.bp,

@@ -16,6 +16,8 @@ from flask_login import current_user
 from core.auth.rules import Role, needs_second_factor
 
 PUBLIC = "public"
+# Routes for providers' systems: no web session; the view checks a bearer token instead.
+PROVIDER_SYSTEM = "provider-system"
 ALL_ROLES = frozenset(Role)
 STAFF = frozenset({Role.ANALYST, Role.REVIEWER, Role.ADMIN, Role.VIEWER})
 
@@ -43,6 +45,11 @@ def public(view: View) -> View:
     return view
 
 
+def provider_system(view: View) -> View:
+    view.allowed_roles = PROVIDER_SYSTEM  # type: ignore[attr-defined]
+    return view
+
+
 def allowed_roles_of(endpoint: str | None) -> frozenset[Role] | str | None:
     if endpoint is None:
         return None
@@ -56,7 +63,7 @@ def enforce_route_roles() -> ResponseReturnValue | None:
     if request.endpoint is None:  # no route matched: let Flask answer 404/405
         return None
     allowed = allowed_roles_of(request.endpoint)
-    if allowed == PUBLIC:
+    if allowed in (PUBLIC, PROVIDER_SYSTEM):
         return None
     if allowed is None:
         current_app.logger.error("route %s declares no roles: denied", request.endpoint)

@@ -40,6 +40,7 @@ SECTIONS = (
             NavItem("Audit trail", "audit.events"),
             NavItem("Rule parameters", "parameters.index"),
             NavItem("Users", "users.index"),
+            NavItem("Provider API tokens", "intake.api_tokens"),
         ),
     ),
 )

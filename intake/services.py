@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -12,7 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core import clocks
+from core import clocks, crypto
 from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db, utcnow
@@ -413,3 +414,53 @@ def registry(today: date) -> list[RegistryRow]:
         )
         for provider, last_on in rows
     ]
+
+
+# --- API tokens for providers' systems ---------------------------------------------------------
+
+TOKEN_PREFIX = "oicts_"  # noqa: S105 (marks a token so that leaked ones are easy to spot)
+
+
+def issue_token(provider: Provider, *, label: str, actor: User) -> tuple[ApiToken, str]:
+    """A new bearer token; the plaintext is returned once and only its hash is kept."""
+    label = label.strip()
+    if not label:
+        raise FilingRejected([Problem("label", "Name the system that will use the token.", "")])
+    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        provider_id=provider.id,
+        label=label[:120],
+        token_hash=crypto.token_digest(plaintext),
+        token_hint=plaintext[-4:],
+        created_by_id=actor.id,
+    )
+    db.session.add(token)
+    db.session.flush()
+    record_event(
+        "api_token.issue",
+        actor=actor,
+        subject=("api_token", token.id),
+        after={"provider": provider.id, "label": token.label, "hint": token.token_hint},
+    )
+    return token, plaintext
+
+
+def revoke_token(token: ApiToken, *, actor: User) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record_event("api_token.revoke", actor=actor, subject=("api_token", token.id))
+
+
+def token_for(plaintext: str) -> ApiToken | None:
+    """The live token a bearer presents, or None (unknown or revoked)."""
+    token = db.session.execute(
+        select(ApiToken).where(ApiToken.token_hash == crypto.token_digest(plaintext))
+    ).scalar_one_or_none()
+    if token is None or token.revoked_at is not None:
+        return None
+    token.last_used_at = utcnow()
+    return token
+
+
+def list_tokens() -> list[ApiToken]:
+    return list(db.session.execute(select(ApiToken).order_by(ApiToken.created_at.desc())).scalars())

@@ -14,9 +14,10 @@ from core.audit.services import record_event
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
+from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
 from intake import reports, rules, services
-from intake.models import Filing, Provider
+from intake.models import ApiToken, Filing, Provider
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -192,3 +193,53 @@ def receipt_pdf(receipt_number: str) -> ResponseReturnValue:
         filename=f"{receipt_number}.pdf",
         mimetype="application/pdf",
     )
+
+
+# --- API tokens (administrators) --------------------------------------------------------------
+
+
+@bp.get("/api-tokens")
+@roles_required(Role.ADMIN)
+def api_tokens() -> ResponseReturnValue:
+    return render_template(
+        "intake/api_tokens.html",
+        tokens=services.list_tokens(),
+        providers=services.list_providers(),
+        state=form_state(),
+        new_token=None,
+    )
+
+
+@bp.post("/api-tokens")
+@roles_required(Role.ADMIN)
+def issue_api_token() -> ResponseReturnValue:
+    provider_id = request.form.get("provider", type=int)
+    record = services.get_provider(provider_id) if provider_id else None
+    label = request.form.get("label", "")
+    problems = [] if record else [Problem("provider", "Choose the provider the token is for.", "")]
+    new_token = None
+    if record:
+        try:
+            _, new_token = services.issue_token(record, label=label, actor=current_user)
+        except services.FilingRejected as rejected:
+            db.session.rollback()
+            problems = rejected.problems
+        else:
+            db.session.commit()
+    return render_template(
+        "intake/api_tokens.html",
+        tokens=services.list_tokens(),
+        providers=services.list_providers(),
+        state=form_state({"provider": provider_id, "label": label}, problems),
+        new_token=new_token,
+    ), (422 if problems else 201)
+
+
+@bp.post("/api-tokens/<int:token_id>/revoke")
+@roles_required(Role.ADMIN)
+def revoke_api_token(token_id: int) -> ResponseReturnValue:
+    token = db.session.get(ApiToken, token_id) or abort(404)
+    services.revoke_token(token, actor=current_user)
+    db.session.commit()
+    flash(f"Token “{token.label}” revoked; the provider's system can no longer use it.", "success")
+    return redirect(url_for("intake.api_tokens"))

@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from core.auth.rules import Role
 from core.db import db
-from intake.models import Filing, Provider
-from tests.factories import log_in, make_provider, make_user
+from intake.models import ApiToken, Filing, Provider
+from tests.factories import log_in, log_in_admin, make_admin, make_provider, make_user
 from tests.intake.payloads import payload
 from tests.pdftext import pdf_pages
 
@@ -160,3 +160,27 @@ def test_the_acknowledgement_pdf_reads_back_with_receipt_hash_and_verdict(client
     assert "not judged (not an annual certification)" in text
     assert pages[0].strip().startswith("CUI//PRVCY/PROPIN")
     assert "Controlled by:" in pages[0]
+
+
+def test_an_administrator_issues_a_token_that_is_shown_once_and_revokes_it(client):
+    provider = make_provider("Summit Stack Technologies, Inc.")
+    log_in_admin(client, make_admin())
+    issued = client.post("/intake/api-tokens", data={"provider": provider.id, "label": "SST filer"})
+    assert issued.status_code == 201
+    token = issued.text.split('data-testid="new-token">')[1].split("<")[0]
+    assert token.startswith("oicts_")
+    listing = client.get("/intake/api-tokens").text
+    assert token not in listing
+    assert f"…{token[-4:]}" in listing
+    stored = db.session.scalars(select(ApiToken)).one()
+    assert token not in stored.token_hash
+    client.post(f"/intake/api-tokens/{stored.id}/revoke")
+    assert "revoked" in client.get("/intake/api-tokens").text
+
+
+def test_a_token_needs_a_provider_and_a_name(client):
+    log_in_admin(client, make_admin())
+    response = client.post("/intake/api-tokens", data={"provider": "", "label": ""})
+    assert response.status_code == 422
+    assert "Choose the provider the token is for." in response.text
+    assert db.session.scalars(select(ApiToken)).all() == []

@@ -1,0 +1,302 @@
+"""The filing API for providers' systems: ``/api/v1``.
+
+Bearer tokens (one per provider system), an ``Idempotency-Key`` on every filing, a
+validation-only mode, and the same rules and error messages as the web forms.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from core import clocks
+from core.access import provider_system, public
+from core.db import db
+from core.schema import Problem, object_schema
+from intake import rules, services
+from intake.models import ApiToken, Filing
+
+bp = Blueprint("intake_api", __name__, url_prefix="/api/v1")
+
+MAX_KEY_LENGTH = 200
+
+
+def _problem(
+    status: int, title: str, errors: list[Problem] | None = None, **extra: Any
+) -> Response:
+    body: dict[str, Any] = {"status": status, "title": title, **extra}
+    if errors is not None:
+        body["errors"] = [problem.as_dict() for problem in errors]
+    response = jsonify(body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="oicts"'
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> Response:
+    return _problem(error.code or 500, error.name)
+
+
+def _bearer_token() -> ApiToken | Response:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return _problem(401, "Missing bearer token: send 'Authorization: Bearer <token>'.")
+    token = services.token_for(value.strip())
+    if token is None:
+        db.session.commit()
+        return _problem(401, "The token is not valid or has been revoked.")
+    return token
+
+
+def _receipt(filing: Filing, *, replayed: bool = False) -> dict[str, Any]:
+    return {
+        "receipt_number": filing.receipt_number,
+        "kind": filing.kind,
+        "status": "accepted with warnings" if filing.warnings else "accepted",
+        "received_at": filing.received_at.isoformat(),
+        "sha256": filing.payload_sha256,
+        "timeliness": filing.timeliness,
+        "warnings": filing.warnings,
+        "supersedes": filing.supersedes.receipt_number if filing.supersedes else None,
+        "rules_version": filing.rules_version,
+        "replayed": replayed,
+        "links": {
+            "self": url_for("intake_api.filing_status", receipt_number=filing.receipt_number)
+        },
+    }
+
+
+def _parse_envelope(raw: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        envelope = json.loads(raw)
+    except ValueError as error:
+        return None, [Problem("", f"the body is not valid JSON: {error}", "")]
+    if not isinstance(envelope, dict):
+        return None, [Problem("", "the body must be a JSON object", "")]
+    problems = [
+        Problem(name, "is not a field of a filing envelope", "")
+        for name in envelope
+        if name not in ("kind", "payload", "supersedes")
+    ]
+    if not isinstance(envelope.get("kind"), str):
+        problems.append(Problem("kind", "is required: the kind of filing", "§7.304"))
+    if "supersedes" in envelope and not isinstance(envelope["supersedes"], str | None):
+        problems.append(Problem("supersedes", "must be a receipt number", ""))
+    return envelope, problems
+
+
+@bp.post("/filings")
+@provider_system
+def file() -> ResponseReturnValue:
+    token = _bearer_token()
+    if isinstance(token, Response):
+        return token
+    if not request.is_json:
+        return _problem(415, "Send the filing as application/json.")
+    key = request.headers.get("Idempotency-Key", "").strip()
+    validate_only = request.args.get("validate_only", "").lower() in ("1", "true", "yes")
+    if not key and not validate_only:
+        return _problem(400, "Send an Idempotency-Key header so a retry never files twice.")
+    if len(key) > MAX_KEY_LENGTH:
+        return _problem(400, f"The Idempotency-Key is longer than {MAX_KEY_LENGTH} characters.")
+    raw = request.get_data(as_text=True)
+    envelope, problems = _parse_envelope(raw)
+    if envelope is None:
+        return _problem(400, "Malformed request body.", problems)
+    if problems:
+        return _problem(422, "The filing has errors; nothing was stored.", problems)
+    submission = services.Submission(
+        kind=envelope["kind"],
+        payload=envelope.get("payload"),
+        raw=raw,
+        channel="api",
+        supersedes=envelope.get("supersedes"),
+        idempotency_key=key or None,
+    )
+    provider = token.provider
+    try:
+        if validate_only:
+            return _validation_only(provider, submission)
+        received = services.receive_filing(provider, submission, token=token)
+    except services.FilingRejected as rejected:
+        db.session.rollback()
+        return _problem(422, "The filing has errors; nothing was stored.", rejected.problems)
+    except services.IdempotencyConflict as conflict:
+        db.session.rollback()
+        return _problem(409, str(conflict))
+    db.session.commit()
+    status = 201 if received.created else 200
+    return _receipt(received.filing, replayed=not received.created), status
+
+
+def _validation_only(provider: Any, submission: services.Submission) -> ResponseReturnValue:
+    spec, _, _, facts = services.check_submission(provider, submission, clocks.office_today())
+    db.session.rollback()
+    warnings = [warning.as_dict() for warning in rules.warnings(spec.kind, facts)]
+    return {
+        "valid": True,
+        "stored": False,
+        "warnings": warnings,
+        "rules_version": rules.RULES_VERSION,
+    }
+
+
+@bp.get("/filings/<receipt_number>")
+@provider_system
+def filing_status(receipt_number: str) -> ResponseReturnValue:
+    token = _bearer_token()
+    if isinstance(token, Response):
+        return token
+    filing = services.get_filing(receipt_number)
+    # Another provider's receipt is answered exactly like one that does not exist.
+    if filing is None or filing.provider_id != token.provider_id:
+        return _problem(404, "No filing of yours has that receipt number.")
+    db.session.commit()
+    return _receipt(filing)
+
+
+def openapi_document() -> dict[str, Any]:
+    kinds = list(rules.KINDS.values())
+    schemas: dict[str, Any] = {}
+    envelopes = []
+    for spec in kinds:
+        name = "".join(part.title() for part in spec.kind.value.split("_"))
+        schemas[f"{name}Payload"] = object_schema(spec.fields) | {
+            "description": f"{spec.title} ({spec.citation})"
+        }
+        schemas[f"{name}Filing"] = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["kind", "payload"],
+            "properties": {
+                "kind": {"type": "string", "enum": [spec.kind.value]},
+                "payload": {"$ref": f"#/components/schemas/{name}Payload"},
+                "supersedes": {
+                    "type": "string",
+                    "description": "Receipt number of the filing this one corrects",
+                },
+            },
+        }
+        envelopes.append({"$ref": f"#/components/schemas/{name}Filing"})
+    problem = {
+        "type": "object",
+        "properties": {
+            "status": {"type": "integer"},
+            "title": {"type": "string"},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "field": {"type": "string"},
+                        "message": {"type": "string"},
+                        "citation": {"type": "string"},
+                    },
+                },
+            },
+        },
+    }
+    receipt = {
+        "type": "object",
+        "properties": {
+            name: {"type": "string"}
+            for name in ("receipt_number", "kind", "status", "received_at", "sha256")
+        },
+    }
+    errors = {
+        code: {
+            "description": text,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for code, text in (
+            ("400", "Malformed JSON or a missing Idempotency-Key"),
+            ("401", "Missing, unknown or revoked token"),
+            ("409", "Idempotency-Key reused with different content"),
+            ("415", "Not application/json"),
+            ("422", "The filing has errors; nothing was stored"),
+        )
+    }
+    receipt_response = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Receipt"}}}
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "OICTS filing API (15 CFR part 7 subpart D)",
+            "version": rules.RULES_VERSION,
+            "description": "Filings by U.S. IaaS providers to the Department of Commerce. Every "
+            "error names the field path and the paragraph of the rule it comes from.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/filings": {
+                "post": {
+                    "summary": "File a certification or update",
+                    "parameters": [
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": True,
+                            "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+                            "description": "The same key and content return the same receipt",
+                        },
+                        {
+                            "name": "validate_only",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "boolean"},
+                            "description": "Check only; nothing is stored",
+                        },
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"oneOf": envelopes}}},
+                    },
+                    "responses": {
+                        "201": {"description": "Filed", **receipt_response},
+                        "200": {
+                            "description": "A replay of an earlier filing, or a check only",
+                            **receipt_response,
+                        },
+                        **errors,
+                    },
+                }
+            },
+            "/filings/{receipt_number}": {
+                "get": {
+                    "summary": "The status of one of your filings",
+                    "parameters": [
+                        {
+                            "name": "receipt_number",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "The filing's receipt", **receipt_response},
+                        "401": errors["401"],
+                        "404": {"description": "No filing of yours has that receipt number"},
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {**schemas, "Problem": problem, "Receipt": receipt},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+@public
+def openapi() -> ResponseReturnValue:
+    return jsonify(openapi_document())

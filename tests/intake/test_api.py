@@ -1,0 +1,182 @@
+"""Providers' systems filing by API: tokens, idempotency, validation-only, clear 4xx answers."""
+
+import json
+
+import pytest
+from openapi_spec_validator import validate as validate_openapi
+from sqlalchemy import func, select
+
+from core.auth.rules import Role
+from core.db import db
+from intake import services
+from intake.models import Filing
+from tests.factories import make_provider, make_user
+from tests.intake.payloads import BY_KIND, payload
+
+
+@pytest.fixture
+def token(app):
+    provider = make_provider("Redwood GPU Cloud, Inc.")
+    _, plaintext = services.issue_token(
+        provider, label="Redwood compliance system", actor=make_user(Role.ADMIN)
+    )
+    db.session.commit()
+    return plaintext
+
+
+def _post(client, token, body, *, key="key-1", query=""):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if key:
+        headers["Idempotency-Key"] = key
+    data = body if isinstance(body, str) else json.dumps(body)
+    return client.post(
+        f"/api/v1/filings{query}", data=data, headers=headers, content_type="application/json"
+    )
+
+
+def _count_filings():
+    return db.session.scalar(select(func.count(Filing.id)))
+
+
+def test_a_certification_filed_twice_with_one_key_is_one_filing(client, token):
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    first = _post(client, token, body)
+    assert first.status_code == 201
+    receipt = first.json["receipt_number"]
+    again = _post(client, token, body)
+    assert again.status_code == 200
+    assert again.json["receipt_number"] == receipt
+    assert again.json["replayed"] is True
+    assert _count_filings() == 1
+    status = client.get(f"/api/v1/filings/{receipt}", headers={"Authorization": f"Bearer {token}"})
+    assert status.json["status"] == "accepted"
+
+
+def test_the_same_key_with_different_content_is_a_conflict(client, token):
+    _post(client, token, {"kind": "cip_certification", "payload": payload("cip_certification")})
+    changed = payload("cip_certification", employee_count=1)
+    response = _post(client, token, {"kind": "cip_certification", "payload": changed})
+    assert response.status_code == 409
+    assert "already used" in response.json["title"]
+    assert _count_filings() == 1
+
+
+def test_validation_only_stores_nothing_and_answers_like_a_filing(client, token):
+    good = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    checked = _post(client, token, good, key=None, query="?validate_only=true")
+    assert checked.status_code == 200
+    assert checked.json == {
+        "valid": True,
+        "stored": False,
+        "warnings": [],
+        "rules_version": checked.json["rules_version"],
+    }
+    bad = {"kind": "cip_certification", "payload": payload("cip_certification", customer_count="x")}
+    refused = _post(client, token, bad, key=None, query="?validate_only=true")
+    assert refused.status_code == 422
+    assert refused.json["errors"] == [
+        {
+            "field": "customer_count",
+            "message": "must be a whole number",
+            "citation": "§7.304(a)(2)(vi)",
+        }
+    ]
+    assert _count_filings() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        ("{not json", 400, "Malformed"),
+        ("[1, 2]", 400, "Malformed"),
+        ({"kind": "tax_return", "payload": {}}, 422, "nothing was stored"),
+        ({"kind": "cip_certification", "payload": "text"}, 422, "nothing was stored"),
+        ({"kind": "cip_certification", "payload": {}, "extra": 1}, 422, "nothing was stored"),
+    ],
+)
+def test_bad_requests_get_clear_4xx_answers(client, token, body, status, words):
+    response = _post(client, token, body)
+    assert response.status_code == status
+    assert words in response.json["title"]
+    assert _count_filings() == 0
+
+
+def test_errors_name_the_field_path_and_the_paragraph(client, token):
+    data = payload("cip_certification")
+    data["unverified_accounts"][0]["provisioned_on"] = "yesterday"
+    response = _post(client, token, {"kind": "cip_certification", "payload": data})
+    assert response.status_code == 422
+    assert {
+        "field": "unverified_accounts[0].provisioned_on",
+        "message": "must be a real date written YYYY-MM-DD",
+        "citation": "§7.304(a)(2)(ix)(A)",
+    } in response.json["errors"]
+
+
+def test_missing_unknown_and_revoked_tokens_are_refused(client, token):
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    missing = _post(client, None, body)
+    assert missing.status_code == 401
+    assert missing.headers["WWW-Authenticate"].startswith("Bearer")
+    assert _post(client, "oicts_not-a-real-token", body).status_code == 401
+    issued = db.session.scalars(select(services.ApiToken)).one()
+    services.revoke_token(issued, actor=make_user(Role.ADMIN))
+    db.session.commit()
+    revoked = _post(client, token, body)
+    assert revoked.status_code == 401
+    assert "revoked" in revoked.json["title"]
+
+
+def test_a_filing_needs_an_idempotency_key_and_json(client, token):
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    assert _post(client, token, body, key=None).status_code == 400
+    wrong_type = client.post(
+        "/api/v1/filings",
+        data="kind=x",
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "k"},
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert wrong_type.status_code == 415
+
+
+def test_a_provider_cannot_read_another_providers_filing(client, token):
+    other = make_provider("Another Cloud LLC")
+    _, other_token = services.issue_token(other, label="other", actor=make_user(Role.ADMIN))
+    db.session.commit()
+    response = _post(
+        client, other_token, {"kind": "cip_certification", "payload": payload("cip_certification")}
+    )
+    receipt = response.json["receipt_number"]
+    peek = client.get(f"/api/v1/filings/{receipt}", headers={"Authorization": f"Bearer {token}"})
+    assert peek.status_code == 404
+
+
+def test_the_openapi_document_validates_and_every_kind_in_it_can_be_filed(client, token):
+    document = client.get("/api/v1/openapi.json").json
+    validate_openapi(document)
+    envelopes = document["paths"]["/filings"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]["oneOf"]
+    kinds = [
+        document["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]["properties"]["kind"][
+            "enum"
+        ][0]
+        for ref in envelopes
+    ]
+    assert set(kinds) == set(BY_KIND)
+    for number, kind in enumerate(kinds):
+        response = _post(client, token, {"kind": kind, "payload": payload(kind)}, key=f"k-{number}")
+        assert response.status_code == 201, response.json
+        assert response.json["kind"] == kind
+
+
+def test_the_api_path_and_the_web_form_give_the_same_errors(client, token):
+    bad = payload("irregular_update", new_contact_email="not-an-email")
+    api_errors = _post(client, token, {"kind": "irregular_update", "payload": bad}).json["errors"]
+    provider = make_provider()
+    with pytest.raises(services.FilingRejected) as rejected:
+        services.receive_filing(
+            provider,
+            services.Submission("irregular_update", bad, json.dumps(bad), channel="web"),
+        )
+    assert api_errors == [problem.as_dict() for problem in rejected.value.problems]
