@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import secrets
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -22,7 +24,15 @@ from core.deadlines.models import Deadline
 from core.errors import DomainError
 from core.schema import Problem, validate
 from intake import rules
-from intake.models import ApiToken, Filing, ForeignReseller, Provider, ReceiptCounter
+from intake.models import (
+    ApiToken,
+    DepartmentRequest,
+    Document,
+    Filing,
+    ForeignReseller,
+    Provider,
+    ReceiptCounter,
+)
 
 ANNUAL_CLOCK = "cip.annual_certification"
 
@@ -464,3 +474,117 @@ def token_for(plaintext: str) -> ApiToken | None:
 
 def list_tokens() -> list[ApiToken]:
     return list(db.session.execute(select(ApiToken).order_by(ApiToken.created_at.desc())).scalars())
+
+
+# --- The Department's requests for copies of CIPs ---------------------------------------------
+
+
+def request_cip_copy(
+    provider: Provider,
+    *,
+    reseller: ForeignReseller | None,
+    requested_on: date,
+    actor: User,
+    note: str = "",
+) -> DepartmentRequest:
+    """Ask for a copy of the provider's CIP (§7.305(a)) or of one of its foreign resellers'
+    (§7.303(d)); the 10-day clock starts on the request."""
+    if reseller is not None and reseller.provider_id != provider.id:
+        raise DomainError("That foreign reseller belongs to another provider.")
+    kind = "reseller_cip_copy" if reseller else "cip_copy"
+    what = f"CIP of its foreign reseller {reseller.name}" if reseller else "copy of its CIP"
+    deadline = deadlines.open_deadline(
+        rules.REQUEST_CLOCKS[kind],
+        subject=("provider", provider.id),
+        subject_label=f"{provider.legal_name}: {what}",
+        start_on=requested_on,
+        actor=actor,
+        assignee=actor,
+    )
+    department_request = DepartmentRequest(
+        kind=kind,
+        provider_id=provider.id,
+        reseller_id=reseller.id if reseller else None,
+        requested_on=requested_on,
+        requested_by_id=actor.id,
+        note=note.strip() or None,
+        deadline_id=deadline.id,
+    )
+    db.session.add(department_request)
+    db.session.flush()
+    record_event(
+        "request.open",
+        actor=actor,
+        subject=("department_request", department_request.id),
+        after={"kind": kind, "provider": provider.id, "due_on": deadline.due_on},
+    )
+    return department_request
+
+
+def requests_of(provider: Provider) -> list[DepartmentRequest]:
+    return list(
+        db.session.execute(
+            select(DepartmentRequest)
+            .where(DepartmentRequest.provider_id == provider.id)
+            .order_by(DepartmentRequest.requested_on.desc(), DepartmentRequest.id.desc())
+        ).scalars()
+    )
+
+
+def _zip_names(content: bytes) -> frozenset[str]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return frozenset(archive.namelist())
+    except zipfile.BadZipFile:
+        return frozenset()
+
+
+def record_response(
+    department_request: DepartmentRequest,
+    *,
+    filename: str,
+    content: bytes,
+    responded_on: date,
+    actor: User,
+) -> Document:
+    """Store the CIP copy that answers a request and meet its clock."""
+    problems = []
+    if department_request.responded_on is not None:
+        problems.append("This request was already answered.")
+    if not content:
+        problems.append("The file is empty.")
+    elif len(content) > rules.MAX_DOCUMENT_BYTES:
+        limit = rules.MAX_DOCUMENT_BYTES // (1024 * 1024)
+        problems.append(f"The file is larger than {limit} MB.")
+    kind = rules.document_type(filename, content[:8], _zip_names(content)) if content else None
+    if content and kind is None:
+        problems.append("Upload the CIP as a PDF or a Word (.docx) document.")
+    if responded_on < department_request.requested_on:
+        problems.append("The response cannot be dated before the request.")
+    if problems:
+        raise DomainError(" ".join(problems))
+    document = Document(
+        filename=filename[:255],
+        content_type=rules.DOCUMENT_TYPES[kind],
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(document)
+    db.session.flush()
+    department_request.responded_on = responded_on
+    department_request.response_document_id = document.id
+    deadlines.meet_deadline(
+        department_request.deadline,
+        met_on=responded_on,
+        actor=actor,
+        note=f"CIP copy received: {document.filename}",
+    )
+    record_event(
+        "request.response",
+        actor=actor,
+        subject=("department_request", department_request.id),
+        after={"document": document.filename, "sha256": document.sha256, "on": responded_on},
+    )
+    return document

@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from core import clocks, exports
 from core.access import STAFF, roles_required
@@ -14,10 +15,12 @@ from core.audit.services import record_event
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
+from core.errors import DomainError
 from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
 from intake import reports, rules, services
-from intake.models import ApiToken, Filing, Provider
+from intake.forms import CipRequestForm, ResponseForm
+from intake.models import ApiToken, DepartmentRequest, Filing, Provider
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -102,6 +105,12 @@ def new_provider() -> ResponseReturnValue:
 @roles_required(*STAFF)
 def provider(provider_id: int) -> ResponseReturnValue:
     record = _provider_or_404(provider_id)
+    form = _request_form(record)
+    form.requested_on.data = clocks.office_today()
+    return _render_provider(record, request_form=form)
+
+
+def _render_provider(record: Provider, *, request_form: CipRequestForm) -> str:
     return render_template(
         "intake/provider.html",
         # The Primary Contact's details come from the provider's certification (§7.304(a)(1)(vi)).
@@ -109,6 +118,8 @@ def provider(provider_id: int) -> ResponseReturnValue:
         provider=record,
         filings=services.filings_of(record),
         deadlines=deadlines.deadlines_for_subject("provider", record.id),
+        requests=services.requests_of(record),
+        request_form=request_form,
         kinds=rules.KINDS,
     )
 
@@ -243,3 +254,90 @@ def revoke_api_token(token_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash(f"Token “{token.label}” revoked; the provider's system can no longer use it.", "success")
     return redirect(url_for("intake.api_tokens"))
+
+
+# --- The Department's requests for CIP copies ---------------------------------------------------
+
+
+def _request_form(provider: Provider) -> CipRequestForm:
+    form = CipRequestForm()
+    form.reseller.choices = [form.reseller.choices[0]] + [
+        SelectChoice(str(reseller.id), f"Foreign reseller {reseller.name} (§7.303(d))")
+        for reseller in provider.resellers
+    ]
+    return form
+
+
+@bp.post("/providers/<int:provider_id>/requests")
+@roles_required(*CASE_WORKERS)
+def open_request(provider_id: int) -> ResponseReturnValue:
+    record = _provider_or_404(provider_id)
+    form = _request_form(record)
+    if form.validate_on_submit():
+        reseller = next((r for r in record.resellers if str(r.id) == form.reseller.data), None)
+        department_request = services.request_cip_copy(
+            record,
+            reseller=reseller,
+            requested_on=form.requested_on.data,
+            actor=current_user,
+            note=form.note.data or "",
+        )
+        db.session.commit()
+        due_on = department_request.deadline.due_on.isoformat()
+        flash(f"Request recorded; the copy is due by {due_on}.", "success")
+        return redirect(url_for("intake.department_request", request_id=department_request.id))
+    return _render_provider(record, request_form=form), 422
+
+
+@bp.get("/requests/<int:request_id>")
+@roles_required(*STAFF)
+def department_request(request_id: int) -> ResponseReturnValue:
+    record = db.session.get(DepartmentRequest, request_id) or abort(404)
+    return _render_request(record, ResponseForm(responded_on=clocks.office_today()))
+
+
+def _render_request(record: DepartmentRequest, form: ResponseForm) -> str:
+    return render_template(
+        "intake/request.html",
+        cui=CUI_FILINGS,
+        department_request=record,
+        form=form,
+        clock=clocks.get(record.deadline.clock_key),
+    )
+
+
+@bp.post("/requests/<int:request_id>/response")
+@roles_required(*CASE_WORKERS)
+def record_response(request_id: int) -> ResponseReturnValue:
+    record = db.session.get(DepartmentRequest, request_id) or abort(404)
+    form = ResponseForm()
+    if form.validate_on_submit():
+        upload = form.document.data
+        try:
+            services.record_response(
+                record,
+                filename=upload.filename or "document",
+                content=upload.read(),
+                responded_on=form.responded_on.data,
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.document.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Response recorded; the clock is met.", "success")
+            return redirect(url_for("intake.department_request", request_id=record.id))
+    return _render_request(record, form), 422
+
+
+@bp.get("/requests/<int:request_id>/document")
+@roles_required(*STAFF)
+def request_document(request_id: int) -> ResponseReturnValue:
+    record = db.session.get(DepartmentRequest, request_id) or abort(404)
+    document = record.response_document or abort(404)
+    record_event("export.document", actor=current_user, subject=("document", document.id))
+    db.session.commit()
+    return exports.download(
+        document.content, filename=document.filename, mimetype=document.content_type
+    )

@@ -95,9 +95,7 @@ def test_an_impossible_date_is_refused_on_its_field(client):
         data={"value": "60", "effective_from": "2027-02-30", "citation": "Office order"},
     )
     assert response.status_code == 422
-    assert "Enter the date the value takes effect" in response.text or "Not a valid date" in (
-        response.text
-    )
+    assert "Enter the date the value takes effect, as YYYY-MM-DD." in response.text
     assert 'value="60"' in response.text
 
 

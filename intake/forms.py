@@ -1,0 +1,36 @@
+"""Forms for the Department's requests and the responses to them (shape of input only)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class CipRequestForm(FlaskForm):
+    reseller = SelectField(
+        "Whose CIP",
+        choices=[SelectChoice("", "The provider's own CIP (§7.305(a))")],
+        validators=[Optional()],
+    )
+    requested_on = DateField(
+        "Date of the request",
+        validators=[DataRequired("Enter the date the request was sent, as YYYY-MM-DD.")],
+    )
+    note = TextAreaField(
+        "Note (optional)",
+        validators=[Optional(), Length(max=2000, message="At most 2,000 characters.")],
+    )
+
+
+class ResponseForm(FlaskForm):
+    document = FileField(
+        "The CIP as received (PDF or Word .docx, up to 20 MB)",
+        validators=[FileRequired("Choose the file the provider sent.")],
+    )
+    responded_on = DateField(
+        "Date received",
+        validators=[DataRequired("Enter the date the copy was received, as YYYY-MM-DD.")],
+    )
