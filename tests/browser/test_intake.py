@@ -1,0 +1,126 @@
+"""An analyst registers a provider, keys in its certification, gets the receipt, sees the
+annual clock, and later files annual certifications judged early, on time and late."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core import clocks
+from core.auth.rules import Role
+from core.db import db, utcnow
+from intake import services
+from tests.browser.conftest import axe_violations, sign_in
+from tests.factories import PASSWORD, make_provider, make_user
+from tests.intake.payloads import payload
+from tests.pdftext import pdf_text
+
+pytestmark = pytest.mark.browser
+
+
+def _fill(page: Page, data: dict, prefix: str = "") -> None:
+    """Type a payload into the schema form the way an analyst would."""
+    for name, value in data.items():
+        element_id = prefix + name
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for row, cells in enumerate(value):
+                if row > 0 and page.locator(f"#{name}-{row}-{next(iter(cells))}").count() == 0:
+                    page.get_by_role("button", name="Add a row to").and_(
+                        page.locator(f'[value="add-row:{name}"]')
+                    ).click()
+                _fill(page, cells, f"{name}-{row}-")
+        elif isinstance(value, list):
+            page.locator(f"#{element_id}").fill("\n".join(value))
+        elif isinstance(value, bool):
+            if value:
+                page.locator(f'label[for="{element_id}"]').click()
+        elif page.locator(f"select#{element_id}").count():
+            page.locator(f"#{element_id}").select_option(str(value))
+        else:
+            page.locator(f"#{element_id}").fill(str(value))
+
+
+@pytest.fixture
+def analyst_page(live_server, page: Page):
+    _, base_url = live_server
+    analyst = make_user(Role.ANALYST, email="casey.analyst@oicts.example")
+    sign_in(page, base_url, analyst.email, PASSWORD)
+    return page, base_url
+
+
+def test_register_certify_receipt_and_annual_clock(analyst_page):
+    page, base_url = analyst_page
+    page.goto(f"{base_url}/intake/providers")
+    page.get_by_role("link", name="Register a provider").click()
+    assert axe_violations(page) == []
+    _fill(
+        page,
+        {
+            "legal_name": "Tidewater Compute, Inc.",
+            "business_names": ["Tidewater"],
+            "street_address": "77 Waterside Dr",
+            "city": "Norfolk",
+            "state": "VA",
+            "postal_code": "23510",
+            "primary_contact_name": "Hannah Price",
+            "primary_contact_title": "Compliance Officer",
+            "primary_contact_email": "hprice@tidewater.example",
+            "primary_contact_phone": "757-555-0108",
+        },
+    )
+    page.get_by_role("button", name="Register provider").click()
+    expect(page.get_by_text("Tidewater Compute, Inc. registered.")).to_be_visible()
+
+    page.get_by_role("link", name="CIP certification form §7.304(a)").click()
+    _fill(page, payload("cip_certification"))
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="File cip certification form").click()
+    receipt = page.get_by_test_id("receipt-number").inner_text()
+    expect(page.get_by_text(f"Filed. Receipt {receipt}.")).to_be_visible()
+    expect(page.get_by_test_id("cui-top")).to_have_text("CUI//PRVCY/PROPIN")
+    assert axe_violations(page) == []
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the acknowledgement (PDF)").click()
+    text = pdf_text(Path(download.value.path()).read_bytes())
+    assert receipt in text
+    assert "Tidewater Compute, Inc." in text
+
+    page.get_by_role("link", name="Deadline board", exact=True).click()
+    due_on = clocks.due("cip.annual_certification", clocks.office_today())
+    row = page.locator("tr", has_text="Tidewater Compute, Inc.")
+    expect(row).to_contain_text(due_on.isoformat())
+    expect(row).to_contain_text("§7.304(b)")
+
+
+@pytest.mark.parametrize(
+    ("days_since_certified", "verdict"),
+    [(300, "too early"), (330, "on time"), (370, "late")],
+)
+def test_the_annual_certification_is_judged_against_the_window(
+    analyst_page, days_since_certified, verdict
+):
+    page, base_url = analyst_page
+    provider = make_provider("Harborview Cloud LLC")
+    initial = payload("cip_certification")
+    services.receive_filing(
+        provider,
+        services.Submission(
+            "cip_certification",
+            initial,
+            json.dumps({"kind": "cip_certification", "payload": initial}),
+            channel="web",
+        ),
+        received_at=utcnow() - timedelta(days=days_since_certified),
+    )
+    db.session.commit()
+    page.goto(f"{base_url}/intake/providers/{provider.id}/file/annual_certification")
+    _fill(page, payload("annual_certification"))
+    page.get_by_role("button", name="File annual cip certification").click()
+    expect(page.get_by_test_id("timeliness")).to_have_text(verdict)
+    if verdict != "on time":
+        expect(page.get_by_test_id("filing-warning")).to_contain_text("§7.304(b)")
