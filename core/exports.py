@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from flask import Response
+from openpyxl import Workbook
 
 # Cells starting with these are run as formulas by spreadsheet programs (CWE-1236).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,4 +48,29 @@ def csv_download(
     # A byte-order mark lets spreadsheet programs read the file as UTF-8.
     return download(
         "\ufeff" + csv_text(header, rows), filename=filename, mimetype="text/csv; charset=utf-8"
+    )
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]], *, sheet: str) -> bytes:
+    """An Excel workbook of one sheet; text cells are neutralised like CSV cells."""
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet[:31])
+    worksheet.append(list(header))
+    for row in rows:
+        worksheet.append(
+            [cell if isinstance(cell, int | float | date) else neutralise(cell) for cell in row]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, filename: str, sheet: str
+) -> Response:
+    return download(
+        xlsx_bytes(header, rows, sheet=sheet), filename=filename, mimetype=XLSX_MIMETYPE
     )

@@ -62,14 +62,21 @@ def providers() -> ResponseReturnValue:
     )
 
 
-@bp.get("/providers.csv")
-@roles_required(*STAFF)
-def providers_csv() -> ResponseReturnValue:
+REGISTRY_HEADER = (
+    "Legal name",
+    "Certification status",
+    "Last certified",
+    "Next due",
+    "Primary Contact",
+    "Email",
+)
+
+
+def _registry_export() -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
     rows = services.registry(clocks.office_today())
     record_event("export.providers", actor=current_user, after={"rows": len(rows)})
     db.session.commit()
-    header = ("Legal name", "Status", "Last certified", "Next due", "Primary Contact", "Email")
-    body = (
+    return REGISTRY_HEADER, [
         (
             row.provider.legal_name,
             row.status.value,
@@ -79,8 +86,21 @@ def providers_csv() -> ResponseReturnValue:
             row.provider.contact_email,
         )
         for row in rows
-    )
-    return exports.csv_download(header, body, filename="providers.csv")
+    ]
+
+
+@bp.get("/providers.csv")
+@roles_required(*STAFF)
+def providers_csv() -> ResponseReturnValue:
+    header, rows = _registry_export()
+    return exports.csv_download(header, rows, filename="providers.csv")
+
+
+@bp.get("/providers.xlsx")
+@roles_required(*STAFF)
+def providers_xlsx() -> ResponseReturnValue:
+    header, rows = _registry_export()
+    return exports.xlsx_download(header, rows, filename="providers.xlsx", sheet="Providers")
 
 
 @bp.route("/providers/new", methods=["GET", "POST"])

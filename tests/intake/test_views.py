@@ -1,5 +1,8 @@
 """Analysts keying in providers and filings through the web forms."""
 
+import io
+
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core.auth.rules import Role
@@ -184,3 +187,14 @@ def test_a_token_needs_a_provider_and_a_name(client):
     assert response.status_code == 422
     assert "Choose the provider the token is for." in response.text
     assert db.session.scalars(select(ApiToken)).all() == []
+
+
+def test_the_registry_exports_to_excel_with_formulas_neutralised(client):
+    make_provider("=cmd|' /C calc'!A0 Cloud")
+    log_in(client, make_user(Role.ANALYST))
+    response = client.get("/intake/providers.xlsx")
+    workbook = load_workbook(io.BytesIO(response.data))
+    rows = list(workbook["Providers"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("Legal name", "Certification status")
+    assert rows[1][0] == "'=cmd|' /C calc'!A0 Cloud"
+    assert rows[1][1] == "never certified"
