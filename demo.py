@@ -6,6 +6,7 @@ deadline board always shows something overdue, something due soon and something 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,8 +17,9 @@ from core import clocks
 from core.auth import services as accounts
 from core.auth.models import User
 from core.auth.rules import Role
-from core.db import db
-from core.deadlines import services as deadlines
+from core.db import db, utcnow
+from intake import examples
+from intake import services as intake
 from intake.models import Provider
 
 DEMO_PASSWORD = "oicts-demo-passphrase-2026"  # noqa: S105 (demo accounts only; printed on purpose)
@@ -48,7 +50,7 @@ class DemoProvider:
     postal_code: str
     is_us_reseller: bool
     contact: tuple[str, str, str, str]
-    # Days since the last annual certification, which sets where its clock stands today.
+    # Days since its last CIP certification, which sets where its annual clock stands today.
     certified_days_ago: int
 
 
@@ -228,28 +230,41 @@ def _create_provider(spec: DemoProvider, today: date) -> Provider:
     return provider
 
 
+def _certify(provider: Provider, spec: DemoProvider, actor: User) -> None:
+    """The provider's last CIP certification, received ``certified_days_ago`` (§7.304(a))."""
+    name, title, email, phone = spec.contact
+    data = examples.payload(
+        "cip_certification",
+        primary_contact_name=name,
+        primary_contact_title=title,
+        primary_contact_email=email,
+        primary_contact_phone=phone,
+    )
+    submission = intake.Submission(
+        kind="cip_certification",
+        payload=data,
+        raw=json.dumps({"kind": "cip_certification", "payload": data}),
+        channel="web",
+    )
+    received_at = utcnow() - timedelta(days=spec.certified_days_ago)
+    intake.receive_filing(provider, submission, actor=actor, received_at=received_at)
+
+
 def seed(today: date) -> dict[str, User]:
     people = _create_people()
     analysts = [people[DEMO_LOGIN], people["marcus.oyelaran@oicts.example"]]
     for index, spec in enumerate(PROVIDERS):
         provider = _create_provider(spec, today)
         analyst = analysts[index % 2]
-        deadlines.open_deadline(
-            "cip.annual_certification",
-            subject=("provider", provider.id),
-            subject_label=provider.legal_name,
-            start_on=today - timedelta(days=spec.certified_days_ago),
-            actor=None,
-            assignee=analyst,
-        )
+        if index % 6 != 5:  # every sixth provider has never certified
+            _certify(provider, spec, analyst)
         if index % 4 == 1:
-            deadlines.open_deadline(
-                "cip.copy_on_request",
-                subject=("provider", provider.id),
-                subject_label=f"{provider.legal_name}: copy of its CIP",
-                start_on=today - timedelta(days=3 + index),
+            intake.request_cip_copy(
+                provider,
+                reseller=None,
+                requested_on=today - timedelta(days=3 + index),
                 actor=analyst,
-                assignee=analyst,
+                note="Routine inspection of the written CIP.",
             )
     return people
 

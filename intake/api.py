@@ -17,7 +17,7 @@ from core import clocks
 from core.access import provider_system, public
 from core.db import db
 from core.schema import Problem, object_schema
-from intake import rules, services
+from intake import examples, rules, services
 from intake.models import ApiToken, Filing
 
 bp = Blueprint("intake_api", __name__, url_prefix="/api/v1")
@@ -183,6 +183,7 @@ def openapi_document() -> dict[str, Any]:
                     "description": "Receipt number of the filing this one corrects",
                 },
             },
+            "example": {"kind": spec.kind.value, "payload": examples.payload(spec.kind.value)},
         }
         envelopes.append({"$ref": f"#/components/schemas/{name}Filing"})
     problem = {

@@ -16,7 +16,7 @@ from core.db import db, utcnow
 from intake import services
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD, make_provider, make_user
-from tests.intake.payloads import payload
+from intake.examples import payload
 from tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.browser

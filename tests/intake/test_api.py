@@ -11,7 +11,7 @@ from core.db import db
 from intake import services
 from intake.models import Filing
 from tests.factories import make_provider, make_user
-from tests.intake.payloads import BY_KIND, payload
+from intake.examples import BY_KIND, payload
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from core import clocks
 from intake import rules
 from intake.rules import FilingFacts, FilingKind
-from tests.intake.payloads import payload
+from intake.examples import payload
 
 
 def _errors(kind, data):

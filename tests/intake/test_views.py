@@ -9,7 +9,7 @@ from core.auth.rules import Role
 from core.db import db
 from intake.models import ApiToken, Filing, Provider
 from tests.factories import log_in, log_in_admin, make_admin, make_provider, make_user
-from tests.intake.payloads import payload
+from intake.examples import payload
 from tests.pdftext import pdf_pages
 
 PROVIDER_FORM = {

@@ -1,4 +1,5 @@
-"""Realistic filing contents, as a provider's compliance office would send them."""
+"""Example filings, as a provider's compliance office would send them: for the OpenAPI document,
+the demonstration office and the tests."""
 
 from __future__ import annotations
 
