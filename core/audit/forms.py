@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 
@@ -11,14 +12,21 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    action = SelectField("Action", choices=[("", "Any action")], validators=[Optional()])
+    action = SelectField(
+        "Action", choices=[SelectChoice("", "Any action")], validators=[Optional()]
+    )
     actor = StringField(
         "Who (email contains)",
         validators=[Optional(), Length(max=254, message="At most 254 characters.")],
     )
     outcome = SelectField(
         "Outcome",
-        choices=[("", "Any"), ("success", "Success"), ("failure", "Failure"), ("denied", "Denied")],
+        choices=[
+            SelectChoice("", "Any"),
+            SelectChoice("success", "Success"),
+            SelectChoice("failure", "Failure"),
+            SelectChoice("denied", "Denied"),
+        ],
         validators=[Optional()],
     )
     subject_type = StringField(

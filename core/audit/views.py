@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from core import exports
 from core.access import roles_required
@@ -20,8 +21,8 @@ PAGE_SIZE = 50
 
 def _criteria() -> tuple[AuditFilterForm, services.EventFilter]:
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", "Any action")] + [
-        (action, action) for action in services.distinct_actions()
+    form.action.choices = [SelectChoice("", "Any action")] + [
+        SelectChoice(action, action) for action in services.distinct_actions()
     ]
     if not form.validate():
         return form, services.EventFilter()
