@@ -7,6 +7,7 @@ for PostgreSQL); every test then gets its own copy, so no test sees another's da
 from __future__ import annotations
 
 import base64
+import contextvars
 import os
 import secrets
 import shutil
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -96,8 +97,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     admin.dispose()
 
 
+class RequestIsolatingClient(FlaskClient):
+    """Runs each request in its own application context, as in production: a fresh ``g`` (so
+    Flask-Login loads the user again) and a fresh database session. The test's own session is
+    expired afterwards, so it reads what the request committed."""
+
+    def open(self, *args: object, **kwargs: object):  # type: ignore[override]
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():  # redirects are followed from inside the request's own context
+            db.session.expire_all()
+        return response
+
+
 def make_app(database_url: str, **overrides: object) -> Flask:
-    return create_app(
+    application = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": database_url,
             "TESTING": True,
@@ -106,6 +119,8 @@ def make_app(database_url: str, **overrides: object) -> Flask:
             **overrides,
         }
     )
+    application.test_client_class = RequestIsolatingClient
+    return application
 
 
 @pytest.fixture

@@ -27,6 +27,10 @@ def _origin() -> str:
     return "command line"
 
 
+def _anonymous_label() -> str:
+    return "anonymous" if has_request_context() else "system (command line)"
+
+
 def record_event(
     action: str,
     *,
@@ -45,7 +49,7 @@ def record_event(
         "seq": head.seq + 1,
         "occurred_at": utcnow().isoformat(timespec="microseconds"),
         "actor_id": actor.id if actor is not None else None,
-        "actor_label": actor.email if actor is not None else (actor_label or "anonymous"),
+        "actor_label": actor.email if actor is not None else (actor_label or _anonymous_label()),
         "action": action,
         "subject_type": subject[0] if subject else None,
         "subject_id": str(subject[1]) if subject else None,
