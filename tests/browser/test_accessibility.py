@@ -1,0 +1,78 @@
+"""axe-core finds no WCAG 2.1 A/AA violations on the system's pages, for the roles that use
+them; each page is reached and used from the keyboard-visible controls a person would use."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+from playwright.sync_api import Page, expect
+
+from core import clocks, crypto
+from core.auth.rules import Role
+from core.db import db
+from intake import services as intake
+from tests.browser.conftest import axe_violations, sign_in
+from tests.factories import PASSWORD, make_admin, make_provider, make_user
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def records(live_server):
+    _, base_url = live_server
+    provider = make_provider("Meridian Edge Networks LLC")
+    analyst = make_user(Role.ANALYST)
+    department_request = intake.request_cip_copy(
+        provider, reseller=None, requested_on=clocks.office_today(), actor=analyst
+    )
+    db.session.commit()
+    return base_url, provider, department_request
+
+
+def test_staff_pages_have_no_violations(page: Page, records):
+    base_url, provider, department_request = records
+    analyst = make_user(Role.ANALYST, email="axe.analyst@oicts.example")
+    sign_in(page, base_url, analyst.email, PASSWORD)
+    for path in (
+        "/intake/providers",
+        f"/intake/providers/{provider.id}",
+        f"/intake/requests/{department_request.id}",
+        f"/deadlines/{department_request.deadline_id}",
+        "/casework/",
+        "/exemptions/",
+        "/special-measures/",
+        "/parameters/",
+        "/parameters/penalty.ieepa_civil_cap",
+        "/account/two-factor",
+        "/no/such/page",
+    ):
+        page.goto(base_url + path)
+        assert axe_violations(page) == [], path
+
+
+def test_administration_pages_have_no_violations(page: Page, records):
+    base_url, _, _ = records
+    admin = make_admin(email="axe.admin@oicts.example")
+    sign_in(page, base_url, admin.email, PASSWORD)
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    assert axe_violations(page) == []
+    code = pyotp.TOTP(crypto.decrypt(admin.totp_secret_encrypted)).now()
+    page.get_by_label("6-digit code from your authenticator app").fill(code)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+    for path in (
+        "/admin/audit/",
+        "/admin/users/",
+        "/intake/api-tokens",
+        "/parameters/assessment.resubmission_days",
+    ):
+        page.goto(base_url + path)
+        assert axe_violations(page) == [], path
+
+
+def test_a_liaison_dashboard_has_no_violations(page: Page, records):
+    base_url, _, _ = records
+    liaison = make_user(Role.LIAISON, agency="Treasury", email="axe.liaison@treasury.example")
+    sign_in(page, base_url, liaison.email, PASSWORD)
+    expect(page.get_by_role("heading", name="Treasury consultations")).to_be_visible()
+    assert axe_violations(page) == []
