@@ -14,34 +14,28 @@ from core import clocks
 from core.auth.rules import Role
 from core.db import db, utcnow
 from intake import services
+from intake.examples import payload
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD, make_provider, make_user
-from intake.examples import payload
+from tests.intake.forms import ROW_INPUT, form_fields
 from tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.browser
 
 
-def _fill(page: Page, data: dict, prefix: str = "") -> None:
+def _fill(page: Page, data: dict) -> None:
     """Type a payload into the schema form the way an analyst would."""
-    for name, value in data.items():
-        element_id = prefix + name
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            for row, cells in enumerate(value):
-                if row > 0 and page.locator(f"#{name}-{row}-{next(iter(cells))}").count() == 0:
-                    page.get_by_role("button", name="Add a row to").and_(
-                        page.locator(f'[value="add-row:{name}"]')
-                    ).click()
-                _fill(page, cells, f"{name}-{row}-")
-        elif isinstance(value, list):
-            page.locator(f"#{element_id}").fill("\n".join(value))
-        elif isinstance(value, bool):
-            if value:
-                page.locator(f'label[for="{element_id}"]').click()
-        elif page.locator(f"select#{element_id}").count():
-            page.locator(f"#{element_id}").select_option(str(value))
+    for name, text in form_fields(data).items():
+        row = ROW_INPUT.match(name)
+        if row and page.locator(f"#{name}").count() == 0:
+            page.locator(f'button[value="add-row:{row["table"]}"]').click()
+        element = page.locator(f"#{name}")
+        if element.get_attribute("type") == "checkbox":
+            page.locator(f'label[for="{name}"]').click()
+        elif element.evaluate("node => node.tagName") == "SELECT":
+            element.select_option(text)
         else:
-            page.locator(f"#{element_id}").fill(str(value))
+            element.fill(text)
 
 
 @pytest.fixture

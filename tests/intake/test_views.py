@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from core.auth.rules import Role
 from core.db import db
+from intake.examples import payload
 from intake.models import ApiToken, Filing, Provider
 from tests.factories import log_in, log_in_admin, make_admin, make_provider, make_user
-from intake.examples import payload
+from tests.intake.forms import form_fields
 from tests.pdftext import pdf_pages
 
 PROVIDER_FORM = {
@@ -25,23 +26,6 @@ PROVIDER_FORM = {
     "primary_contact_phone": "757-555-0108",
     "first_foreign_account_on": "2025-04-01",
 }
-
-
-def _form_fields(data, prefix=""):
-    """The web form's inputs for a payload (tables as name-row-column, booleans as checkboxes)."""
-    fields = {}
-    for name, value in data.items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            for row, cells in enumerate(value):
-                fields |= _form_fields(cells, f"{name}-{row}-")
-        elif isinstance(value, list):
-            fields[prefix + name] = "\n".join(value)
-        elif isinstance(value, bool):
-            if value:
-                fields[prefix + name] = "y"
-        elif value is not None:
-            fields[prefix + name] = str(value)
-    return fields
 
 
 def test_an_analyst_registers_a_provider(client):
@@ -69,7 +53,7 @@ def test_registration_errors_are_shown_by_field_and_keep_the_input(client):
 def test_a_certification_keyed_in_through_the_form_is_filed(client):
     provider = make_provider()
     log_in(client, make_user(Role.ANALYST))
-    form = _form_fields(payload("cip_certification"))
+    form = form_fields(payload("cip_certification"))
     response = client.post(
         f"/intake/providers/{provider.id}/file/cip_certification", data=form, follow_redirects=True
     )
@@ -84,7 +68,7 @@ def test_a_certification_keyed_in_through_the_form_is_filed(client):
 def test_a_form_with_errors_files_nothing_and_points_at_each_field(client):
     provider = make_provider()
     log_in(client, make_user(Role.ANALYST))
-    form = _form_fields(payload("cip_certification", employee_count="lots"))
+    form = form_fields(payload("cip_certification", employee_count="lots"))
     form["unverified_accounts-0-deprovision_on"] = "2026-02-31"
     del form["attest_cip_meets_7302"]
     response = client.post(f"/intake/providers/{provider.id}/file/cip_certification", data=form)
@@ -99,7 +83,7 @@ def test_a_form_with_errors_files_nothing_and_points_at_each_field(client):
 def test_add_a_row_keeps_what_was_typed_and_adds_an_empty_row(client):
     provider = make_provider()
     log_in(client, make_user(Role.ANALYST))
-    form = _form_fields(payload("cip_certification"))
+    form = form_fields(payload("cip_certification"))
     form["action"] = "add-row:unverified_accounts"
     response = client.post(f"/intake/providers/{provider.id}/file/cip_certification", data=form)
     assert 'id="unverified_accounts-1-customer_reference"' in response.text
@@ -111,9 +95,9 @@ def test_a_correction_shows_the_chain_and_the_changed_fields(client):
     provider = make_provider()
     log_in(client, make_user(Role.ANALYST))
     url = f"/intake/providers/{provider.id}/file/cip_certification"
-    client.post(url, data=_form_fields(payload("cip_certification")))
+    client.post(url, data=form_fields(payload("cip_certification")))
     original = db.session.scalars(select(Filing)).one()
-    corrected_form = _form_fields(payload("cip_certification", employee_count=450))
+    corrected_form = form_fields(payload("cip_certification", employee_count=450))
     corrected_form["supersedes"] = original.receipt_number
     page = client.post(url, data=corrected_form, follow_redirects=True).text
     assert "Changes from " + original.receipt_number in page
@@ -127,7 +111,7 @@ def test_the_registry_shows_who_is_missing(client):
     log_in(client, make_user(Role.ANALYST))
     client.post(
         f"/intake/providers/{certified.id}/file/cip_certification",
-        data=_form_fields(payload("cip_certification")),
+        data=form_fields(payload("cip_certification")),
     )
     never = client.get("/intake/providers?status=never+certified").text
     assert "Never Certified Hosting LLC" in never
@@ -149,7 +133,7 @@ def test_the_acknowledgement_pdf_reads_back_with_receipt_hash_and_verdict(client
     log_in(client, make_user(Role.ANALYST))
     client.post(
         f"/intake/providers/{provider.id}/file/cip_certification",
-        data=_form_fields(payload("cip_certification")),
+        data=form_fields(payload("cip_certification")),
     )
     filing = db.session.scalars(select(Filing)).one()
     response = client.get(f"/intake/filings/{filing.receipt_number}/receipt.pdf")
