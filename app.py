@@ -11,8 +11,10 @@ from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import casework.views
+import core.approvals.views
 import core.audit.views
 import core.auth.views
+import core.consultations.views
 import core.dashboard.views
 import core.deadlines.views
 import core.parameters.views
@@ -72,6 +74,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.auth.views.bp,
         core.dashboard.views.bp,
         core.deadlines.views.bp,
+        core.approvals.views.bp,
+        core.consultations.views.bp,
         core.audit.views.bp,
         core.parameters.views.bp,
         core.users.views.bp,

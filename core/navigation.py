@@ -28,7 +28,12 @@ class NavSection:
 SECTIONS = (
     NavSection(
         "Overview",
-        (NavItem("Dashboard", "dashboard.index"), NavItem("Deadline board", "deadlines.board")),
+        (
+            NavItem("Dashboard", "dashboard.index"),
+            NavItem("Deadline board", "deadlines.board"),
+            NavItem("Review queue", "reviews.queue"),
+            NavItem("Consultations", "consultations.index"),
+        ),
     ),
     NavSection("Intake", (NavItem("Providers", "intake.providers"),)),
     NavSection("Casework", (NavItem("Casework", "casework.index"),)),

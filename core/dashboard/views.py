@@ -11,6 +11,7 @@ from flask_login import current_user
 from core import clocks
 from core.access import ALL_ROLES, roles_required
 from core.auth.rules import Role
+from core.consultations import services as consultations
 from core.deadlines import services as deadlines
 from core.deadlines.rules import Urgency
 
@@ -21,7 +22,9 @@ bp = Blueprint("dashboard", __name__)
 @roles_required(*ALL_ROLES)
 def index() -> ResponseReturnValue:
     if current_user.role_enum is Role.LIAISON:
-        return render_template("dashboard/liaison.html")
+        return render_template(
+            "dashboard/liaison.html", consultations=consultations.visible_to(current_user)
+        )
     today = clocks.office_today()
     rows = deadlines.board(deadlines.BoardFilter(), today)
     counts = Counter(row.urgency for row in rows)

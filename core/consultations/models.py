@@ -1,0 +1,51 @@
+"""One consultation request to one agency about one subject, and its recorded position."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.auth.models import User
+from core.consultations.rules import Position, Purpose
+from core.db import UTCDateTime, db, utcnow
+
+POSITION_VALUES = ", ".join(f"'{position.value}'" for position in Position)
+PURPOSE_VALUES = ", ".join(f"'{purpose.value}'" for purpose in Purpose)
+
+
+class Consultation(db.Model):
+    __tablename__ = "consultations"
+    __table_args__ = (
+        UniqueConstraint("subject_type", "subject_id", "agency"),
+        CheckConstraint(
+            f"position IS NULL OR position IN ({POSITION_VALUES})", name="position_known"
+        ),
+        CheckConstraint(f"purpose IN ({PURPOSE_VALUES})", name="purpose_known"),
+        CheckConstraint("respond_by >= requested_on", name="respond_after_request"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    subject_type: Mapped[str] = mapped_column(String(40), index=True)
+    subject_id: Mapped[str] = mapped_column(String(40), index=True)
+    subject_label: Mapped[str] = mapped_column(String(300))
+    # What the agency is asked to consider; liaisons see this, never the underlying filings.
+    summary: Mapped[str] = mapped_column(Text)
+    agency: Mapped[str] = mapped_column(String(80), index=True)
+    required: Mapped[bool] = mapped_column(Boolean)
+    requested_on: Mapped[date] = mapped_column(Date)
+    respond_by: Mapped[date] = mapped_column(Date)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    position: Mapped[str | None] = mapped_column(String(30))
+    comments: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+
+    @property
+    def position_enum(self) -> Position | None:
+        return Position(self.position) if self.position else None

@@ -1,0 +1,126 @@
+"""Requesting consultations and recording agencies' positions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from core.audit.services import record_event
+from core.auth.models import User
+from core.auth.rules import Role
+from core.consultations import rules
+from core.consultations.models import Consultation
+from core.consultations.rules import Position, Purpose
+from core.db import db, utcnow
+from core.errors import DomainError, NotFound
+
+
+def request_consultations(
+    purpose: Purpose,
+    subject: tuple[str, object],
+    *,
+    label: str,
+    summary: str,
+    requested_on: date,
+    respond_by: date,
+    actor: User,
+    optional_agencies: tuple[str, ...] = (),
+) -> list[Consultation]:
+    """Ask every agency the rule requires, and any others chosen, for their position."""
+    if problem := rules.respond_by_problem(requested_on, respond_by):
+        raise DomainError(problem)
+    required = rules.REQUIRED_AGENCIES[purpose]
+    agencies = [*required, *(a.strip() for a in optional_agencies if a.strip() not in required)]
+    created = []
+    for agency in agencies:
+        consultation = Consultation(
+            purpose=purpose.value,
+            subject_type=subject[0],
+            subject_id=str(subject[1]),
+            subject_label=label,
+            summary=summary,
+            agency=agency,
+            required=agency in required,
+            requested_on=requested_on,
+            respond_by=respond_by,
+            requested_by_id=actor.id,
+        )
+        db.session.add(consultation)
+        created.append(consultation)
+    db.session.flush()
+    record_event(
+        "consultation.request",
+        actor=actor,
+        subject=(subject[0], subject[1]),
+        after={"purpose": purpose.value, "agencies": agencies, "respond_by": respond_by},
+    )
+    return created
+
+
+def for_subject(subject_type: str, subject_id: object) -> list[Consultation]:
+    return list(
+        db.session.execute(
+            select(Consultation)
+            .where(
+                Consultation.subject_type == subject_type,
+                Consultation.subject_id == str(subject_id),
+            )
+            .order_by(Consultation.required.desc(), Consultation.agency)
+        ).scalars()
+    )
+
+
+def missing_positions(purpose: Purpose, subject_type: str, subject_id: object) -> list[str]:
+    recorded = [(c.agency, c.position_enum) for c in for_subject(subject_type, subject_id)]
+    return rules.missing_positions(purpose, recorded)
+
+
+def visible_to(user: User) -> list[Consultation]:
+    """A liaison sees only their own agency's consultations; staff see all."""
+    query = select(Consultation).order_by(
+        Consultation.position.is_not(None), Consultation.respond_by, Consultation.id
+    )
+    if user.role_enum is Role.LIAISON:
+        query = query.where(Consultation.agency == user.agency)
+    return list(db.session.execute(query).scalars())
+
+
+def get_for(user: User, consultation_id: int) -> Consultation:
+    """A consultation the user may see; another agency's is "not found", not "forbidden"."""
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None or (
+        user.role_enum is Role.LIAISON and consultation.agency != user.agency
+    ):
+        raise NotFound("No such consultation.")
+    return consultation
+
+
+def record_position(
+    consultation: Consultation, *, position: Position, comments: str, actor: User
+) -> Consultation:
+    """The agency's liaison records its position, or an analyst records one received by other
+    means; a conditional or negative position must say why."""
+    if actor.role_enum is Role.LIAISON and actor.agency != consultation.agency:
+        raise NotFound("No such consultation.")
+    if actor.role_enum not in (Role.LIAISON, Role.ANALYST, Role.REVIEWER):
+        raise DomainError("Only the agency's liaison or an analyst may record a position.")
+    if (
+        position in (Position.CONCUR_WITH_CONDITIONS, Position.DO_NOT_CONCUR)
+        and not comments.strip()
+    ):
+        raise DomainError("State the conditions or the reasons for this position.")
+    before = {"position": consultation.position, "comments": consultation.comments}
+    consultation.position = position.value
+    consultation.comments = comments.strip() or None
+    consultation.recorded_by_id = actor.id
+    consultation.recorded_at = utcnow()
+    record_event(
+        "consultation.position",
+        actor=actor,
+        subject=("consultation", consultation.id),
+        before=before,
+        after={"position": consultation.position, "comments": consultation.comments},
+    )
+    db.session.flush()
+    return consultation

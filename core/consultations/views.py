@@ -1,0 +1,81 @@
+"""Consultations: liaisons see and answer their own agency's; staff see all of them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from core import subjects
+from core.access import ALL_ROLES, roles_required
+from core.auth.rules import Role
+from core.consultations import services
+from core.consultations.forms import PositionForm
+from core.consultations.models import Consultation
+from core.consultations.rules import CITATIONS, Position, Purpose
+from core.db import db
+from core.errors import DomainError, NotFound
+
+bp = Blueprint("consultations", __name__, url_prefix="/consultations")
+
+RECORDERS = (Role.LIAISON, Role.ANALYST, Role.REVIEWER)
+
+
+def _visible_or_404(consultation_id: int) -> Consultation:
+    try:
+        return services.get_for(current_user, consultation_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/")
+@roles_required(*ALL_ROLES)
+def index() -> ResponseReturnValue:
+    return render_template(
+        "consultations/index.html", consultations=services.visible_to(current_user)
+    )
+
+
+def _render_detail(consultation: Consultation, form: PositionForm) -> str:
+    is_staff = current_user.role_enum is not Role.LIAISON
+    return render_template(
+        "consultations/detail.html",
+        consultation=consultation,
+        form=form,
+        citation=CITATIONS[Purpose(consultation.purpose)],
+        may_record=current_user.role_enum in RECORDERS,
+        # Liaisons see the summary sent to them, never a link into the office's case files.
+        subject_url=subjects.url_of(consultation.subject_type, consultation.subject_id)
+        if is_staff
+        else None,
+    )
+
+
+@bp.get("/<int:consultation_id>")
+@roles_required(*ALL_ROLES)
+def detail(consultation_id: int) -> ResponseReturnValue:
+    consultation = _visible_or_404(consultation_id)
+    return _render_detail(consultation, PositionForm(obj=consultation))
+
+
+@bp.post("/<int:consultation_id>/position")
+@roles_required(*RECORDERS)
+def record_position(consultation_id: int) -> ResponseReturnValue:
+    consultation = _visible_or_404(consultation_id)
+    form = PositionForm()
+    if form.validate_on_submit():
+        try:
+            services.record_position(
+                consultation,
+                position=Position(form.position.data),
+                comments=form.comments.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.comments.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Position recorded for {consultation.agency}.", "success")
+            return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+    return _render_detail(consultation, form), 422

@@ -1,0 +1,118 @@
+"""Consultations as liaisons and analysts use them (§7.306(e)(2), §7.307(c))."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from core.audit.models import AuditEvent
+from core.auth.rules import Role
+from core.consultations import services
+from core.consultations.rules import Purpose
+from core.db import db
+from core.errors import DomainError
+from tests.factories import log_in, make_user
+
+SUBJECT = ("exemption_request", 7)
+
+
+@pytest.fixture
+def consultations(app):
+    analyst = make_user(Role.ANALYST)
+    created = services.request_consultations(
+        Purpose.EXEMPTION,
+        SUBJECT,
+        label="Exemption request of Northwind Cloud Services, Inc.",
+        summary="Northwind asks to be exempted from §§7.302, 7.304 and 7.305 under §7.306.",
+        requested_on=date(2027, 1, 4),
+        respond_by=date(2027, 2, 3),
+        actor=analyst,
+        optional_agencies=("State",),
+    )
+    db.session.commit()
+    return {c.agency: c for c in created}
+
+
+def test_every_required_agency_is_asked_and_optional_ones_added(consultations):
+    assert set(consultations) == {"DoD", "DOJ", "DHS", "DNI", "State"}
+    assert not consultations["State"].required
+    assert services.missing_positions(Purpose.EXEMPTION, *SUBJECT) == ["DoD", "DOJ", "DHS", "DNI"]
+
+
+def test_a_liaison_sees_and_answers_only_their_agency(client, consultations):
+    liaison = make_user(Role.LIAISON, agency="DHS")
+    log_in(client, liaison)
+    dashboard = client.get("/").text
+    assert "Exemption request of Northwind Cloud Services, Inc." in dashboard
+    own = consultations["DHS"]
+    assert f'href="/consultations/{own.id}"' in dashboard
+    assert sum(f'href="/consultations/{c.id}"' in dashboard for c in consultations.values()) == 1
+    response = client.post(
+        f"/consultations/{own.id}/position",
+        data={"position": "concur", "comments": "No objection."},
+        follow_redirects=True,
+    )
+    assert "Position recorded for DHS." in response.text
+    assert own.position == "concur"
+    assert own.recorded_by_id == liaison.id
+    other = consultations["DoD"]
+    assert client.get(f"/consultations/{other.id}").status_code == 404
+    assert (
+        client.post(f"/consultations/{other.id}/position", data={"position": "concur"}).status_code
+        == 404
+    )
+    assert other.position is None
+
+
+def test_a_conditional_position_needs_its_conditions(client, consultations):
+    log_in(client, make_user(Role.LIAISON, agency="DNI"))
+    response = client.post(
+        f"/consultations/{consultations['DNI'].id}/position",
+        data={"position": "concur with conditions", "comments": ""},
+    )
+    assert response.status_code == 422
+    assert "State the conditions or the reasons" in response.text
+    assert consultations["DNI"].position is None
+
+
+def test_an_analyst_records_a_position_received_by_other_means(client, consultations):
+    analyst = make_user(Role.ANALYST)
+    log_in(client, analyst)
+    client.post(
+        f"/consultations/{consultations['DOJ'].id}/position",
+        data={"position": "no response", "comments": "No answer by the response date."},
+    )
+    assert consultations["DOJ"].position == "no response"
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "consultation.position")
+    ).one()
+    assert event.actor_id == analyst.id
+
+
+def test_a_liaison_never_gets_a_link_into_the_case_files(client, consultations):
+    log_in(client, make_user(Role.LIAISON, agency="DoD"))
+    page = client.get(f"/consultations/{consultations['DoD'].id}").text
+    assert "Northwind asks to be exempted" in page
+    assert "/intake/" not in page
+
+
+def test_a_viewer_may_read_but_not_record(client, consultations):
+    log_in(client, make_user(Role.VIEWER))
+    assert client.get(f"/consultations/{consultations['DoD'].id}").status_code == 200
+    assert (
+        client.post(f"/consultations/{consultations['DoD'].id}/position", data={}).status_code
+        == 403
+    )
+
+
+def test_a_response_date_before_the_request_is_refused(app):
+    with pytest.raises(DomainError, match="cannot be before the request"):
+        services.request_consultations(
+            Purpose.SPECIAL_MEASURE,
+            ("determination", 1),
+            label="x",
+            summary="x",
+            requested_on=date(2027, 1, 4),
+            respond_by=date(2027, 1, 3),
+            actor=make_user(Role.ANALYST),
+        )
