@@ -45,10 +45,13 @@ def download(body: str | bytes, *, filename: str, mimetype: str) -> Response:
 def csv_download(
     header: Sequence[str], rows: Iterable[Sequence[object]], *, filename: str
 ) -> Response:
+    return csv_text_download(csv_text(header, rows), filename=filename)
+
+
+def csv_text_download(text: str, *, filename: str) -> Response:
+    """CSV already written (by ``csv_text``) as a download."""
     # A byte-order mark lets spreadsheet programs read the file as UTF-8.
-    return download(
-        "\ufeff" + csv_text(header, rows), filename=filename, mimetype="text/csv; charset=utf-8"
-    )
+    return download("\ufeff" + text, filename=filename, mimetype="text/csv; charset=utf-8")
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]], *, sheet: str) -> bytes:

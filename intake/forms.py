@@ -1,12 +1,15 @@
-"""Forms for the Department's requests and the responses to them (shape of input only)."""
+"""Forms for the Department's requests, the responses to them and compiled reseller files
+(shape of input only)."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
+
+from core.schema import COUNTRY_CHOICES
 
 
 class CipRequestForm(FlaskForm):
@@ -33,4 +36,36 @@ class ResponseForm(FlaskForm):
     responded_on = DateField(
         "Date received",
         validators=[DataRequired("Enter the date the copy was received, as YYYY-MM-DD.")],
+    )
+
+
+class ResellerUploadForm(FlaskForm):
+    compiled_file = FileField(
+        "The compiled file (CSV or Excel .xlsx, up to 40 MB)",
+        validators=[FileRequired("Choose the compiled file to upload.")],
+    )
+
+
+class ResellerFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    name = StringField(
+        "Name contains",
+        validators=[Optional(), Length(max=200, message="At most 200 characters.")],
+    )
+    jurisdiction = SelectField(
+        "Jurisdiction",
+        choices=[SelectChoice("", "Any jurisdiction")]
+        + [SelectChoice(code, f"{code} — {name}") for code, name in COUNTRY_CHOICES],
+        validators=[Optional()],
+    )
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice("", "Any status"),
+            SelectChoice("active", "Active"),
+            SelectChoice("ended", "Ended"),
+        ],
+        validators=[Optional()],
     )

@@ -188,3 +188,47 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     provider: Mapped[Provider] = relationship()
+
+
+class ResellerImport(db.Model):
+    """One upload of a compiled foreign-reseller certification (§7.304(f)) and how far its
+    import got. A rejected file leaves only this row and its error report: the file itself, the
+    filing and the reseller list are written together or not at all (DESIGN.md §3)."""
+
+    __tablename__ = "reseller_imports"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('queued', 'checking', 'rejected', 'imported', 'failed')",
+            name="status_known",
+        ),
+        CheckConstraint("(status = 'imported') = (filing_id IS NOT NULL)", name="filing_on_import"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    file_format: Mapped[str] = mapped_column(String(10))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The row-by-row report (CSV: row, column, value, message, citation), cells neutralised.
+    error_report: Mapped[str | None] = mapped_column(Text)
+    # An imported file's result for each row (CSV: row, reseller_name, jurisdiction, result),
+    # as well as for the whole file (DESIGN.md §3).
+    row_results: Mapped[str | None] = mapped_column(Text)
+    failure_reference: Mapped[str | None] = mapped_column(String(16))
+    filing_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"), unique=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    # When the file arrived: the filing's time of receipt, whenever the import finishes.
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    provider: Mapped[Provider] = relationship()
+    uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
+    filing: Mapped[Filing | None] = relationship()
+    document: Mapped[Document | None] = relationship()

@@ -1,10 +1,15 @@
-"""The acknowledgement of receipt every filing gets."""
+"""The acknowledgement of receipt every filing gets; the template for compiled reseller files."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from core import clocks, pdf
+from core.schema import Kind
 from intake import rules
 from intake.models import Filing
 
@@ -45,3 +50,42 @@ def acknowledgement_pdf(filing: Filing, *, generated_at: datetime) -> bytes:
         cui=pdf.CuiMarking.for_filings(),
         generated_at=generated_at,
     )
+
+
+# --- The template for a compiled foreign-reseller certification (§7.304(f)) --------------------
+
+
+def reseller_template_xlsx() -> bytes:
+    """The header row and one example row on the first sheet (the one that is read back), and
+    what each column holds, with its paragraph, on a second."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Foreign resellers"
+    sheet.append(list(rules.RESELLER_HEADER))
+    sheet.append([rules.RESELLER_EXAMPLE[name] for name in rules.RESELLER_HEADER])
+    for index, column in enumerate(rules.RESELLER_COLUMNS, start=1):
+        letter = rules.column_letter(index - 1)
+        sheet[f"{letter}1"].font = Font(bold=True)
+        # Text cells keep dates as YYYY-MM-DD and a telephone's leading + as typed.
+        sheet[f"{letter}2"].number_format = "@"
+        sheet.column_dimensions[letter].width = 40 if column.kind is Kind.LONG_TEXT else 24
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("Columns")
+    guide.append(["column", "required", "what it holds", "how to write it", "citation"])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for column in rules.RESELLER_COLUMNS:
+        guide.append(
+            [
+                column.name,
+                "yes" if column.required else "no",
+                column.label,
+                column.hint,
+                column.citation,
+            ]
+        )
+    for letter, width in zip("ABCDE", (26, 10, 60, 44, 30), strict=True):
+        guide.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

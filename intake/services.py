@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
+import itertools
 import json
+import logging
+import re
 import secrets
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+import pandas
+from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core import clocks, crypto
-from core.audit.services import record_event
+from core import clocks, crypto, exports
+from core.audit.services import FAILURE, record_event
 from core.auth.models import User
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
@@ -32,6 +37,7 @@ from intake.models import (
     ForeignReseller,
     Provider,
     ReceiptCounter,
+    ResellerImport,
 )
 
 ANNUAL_CLOCK = "cip.annual_certification"
@@ -342,11 +348,14 @@ def _set_reseller_contact(provider: Provider, data: dict[str, Any]) -> None:
             _set_contact(reseller, data, "new_contact")
 
 
-def _restart_annual_clock(provider: Provider, filing: Filing, actor: User | None) -> None:
-    """A certification meets the open annual clock and starts the next one (§7.304(b))."""
+def _restart_annual_clock(
+    provider: Provider, filing: Filing, actor: User | None, clock_key: str = ANNUAL_CLOCK
+) -> None:
+    """A certification meets the open annual clock and starts the next one (§7.304(b); for the
+    compiled foreign-reseller certification, §7.304(f))."""
     open_clocks = db.session.execute(
         select(Deadline).where(
-            Deadline.clock_key == ANNUAL_CLOCK,
+            Deadline.clock_key == clock_key,
             Deadline.subject_type == "provider",
             Deadline.subject_id == str(provider.id),
             Deadline.met_on.is_(None),
@@ -360,7 +369,7 @@ def _restart_annual_clock(provider: Provider, filing: Filing, actor: User | None
             note=f"Certification {filing.receipt_number}",
         )
     deadlines.open_deadline(
-        ANNUAL_CLOCK,
+        clock_key,
         subject=("provider", provider.id),
         subject_label=provider.legal_name,
         start_on=filing.received_on,
@@ -531,6 +540,45 @@ def requests_of(provider: Provider) -> list[DepartmentRequest]:
     )
 
 
+# --- The list of a provider's foreign resellers (§7.303) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ResellerCriteria:
+    name: str = ""
+    jurisdiction: str = ""
+    status: str = ""
+
+
+def resellers_query(provider: Provider, criteria: ResellerCriteria = ResellerCriteria()) -> Select:
+    """A provider's foreign resellers, active first and then by name; a provider may have tens of
+    thousands, so pages and exports read them from here rather than through the relationship."""
+    query = select(ForeignReseller).where(ForeignReseller.provider_id == provider.id)
+    if criteria.name:
+        query = query.where(
+            func.lower(ForeignReseller.name).contains(criteria.name.lower(), autoescape=True)
+        )
+    if criteria.jurisdiction:
+        query = query.where(ForeignReseller.jurisdiction == criteria.jurisdiction.upper())
+    if criteria.status:
+        query = query.where(ForeignReseller.status == criteria.status)
+    return query.order_by(ForeignReseller.status, ForeignReseller.name, ForeignReseller.id)
+
+
+def reseller_count(provider: Provider) -> int:
+    return db.session.scalar(select(func.count()).where(ForeignReseller.provider_id == provider.id))
+
+
+def reseller_of(provider: Provider, reseller_id: object) -> ForeignReseller | None:
+    """The provider's foreign reseller with this id (as a form or a link gives it), or None."""
+    try:
+        wanted = int(str(reseller_id))
+    except ValueError:
+        return None
+    reseller = db.session.get(ForeignReseller, wanted)
+    return reseller if reseller is not None and reseller.provider_id == provider.id else None
+
+
 def _zip_names(content: bytes) -> frozenset[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -588,3 +636,463 @@ def record_response(
         after={"document": document.filename, "sha256": document.sha256, "on": responded_on},
     )
     return document
+
+
+# --- Compiled foreign-reseller certifications (§7.304(e)-(f)) ----------------------------------
+
+REPORT_HEADER = ("row", "column", "value", "message", "citation")
+RESULTS_HEADER = ("row", "reseller_name", "jurisdiction", "result")
+# A long cell (a 20,000-character summary) is cut in the report: the row and column find it.
+REPORT_VALUE_CHARS = 200
+CSV_PARSER_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+logger = logging.getLogger(__name__)
+
+
+class UploadRefused(DomainError):
+    """Not a file that can be checked (none, empty, too large, neither CSV nor Excel), or an
+    import for the provider is still running; nothing was stored."""
+
+
+class UnreadableFile(DomainError):
+    def __init__(self, problem: rules.RowProblem):
+        self.problem = problem
+        super().__init__(problem.message)
+
+
+@dataclass(frozen=True)
+class ResellerChanges:
+    added: int
+    updated: int
+    unchanged: int
+    left_out: list[str]  # active resellers on record that the file does not mention
+    results: list[tuple[int, str, str, str]]  # row, name, jurisdiction, added/updated/unchanged
+
+
+def get_reseller_import(import_id: int) -> ResellerImport | None:
+    """The import, marked failed first if it stopped with its process (DESIGN.md §3: nothing
+    received is left looking as if it were still being worked on)."""
+    record = db.session.get(ResellerImport, import_id)
+    if record is not None and rules.import_is_stale(
+        record.status, record.started_at or record.uploaded_at, utcnow()
+    ):
+        _fail_import(record, secrets.token_hex(4).upper(), "stopped without finishing")
+    return record
+
+
+def reseller_imports_of(provider: Provider) -> list[ResellerImport]:
+    return list(
+        db.session.execute(
+            select(ResellerImport)
+            .where(ResellerImport.provider_id == provider.id)
+            .order_by(ResellerImport.uploaded_at.desc(), ResellerImport.id.desc())
+        ).scalars()
+    )
+
+
+def _running_import(provider: Provider) -> ResellerImport | None:
+    running = [status.value for status in rules.RUNNING]
+    for record_id in db.session.execute(
+        select(ResellerImport.id).where(
+            ResellerImport.provider_id == provider.id, ResellerImport.status.in_(running)
+        )
+    ).scalars():
+        record = get_reseller_import(record_id)
+        if record is not None and rules.ImportStatus(record.status) in rules.RUNNING:
+            return record
+    return None
+
+
+def start_reseller_import(
+    provider: Provider, *, filename: str, content: bytes, actor: User
+) -> ResellerImport:
+    """Take an uploaded compiled certification in, queued for ``run_reseller_import``."""
+    if not content.strip():
+        raise UploadRefused("The file is empty.")
+    if len(content) > rules.MAX_RESELLER_FILE_BYTES:
+        limit = rules.MAX_RESELLER_FILE_BYTES // (1024 * 1024)
+        raise UploadRefused(f"The file is larger than {limit} MB; split it into several files.")
+    zip_names = _zip_names(content) if content.startswith(b"PK") else frozenset()
+    file_format = rules.reseller_file_format(filename, content, zip_names)
+    if file_format is None:
+        raise UploadRefused(
+            "Upload the compiled file as CSV (saved as UTF-8) or as an Excel workbook (.xlsx)."
+        )
+    if (running := _running_import(provider)) is not None:
+        raise UploadRefused(
+            f"The file {running.filename} is still being imported for this provider; wait until "
+            "it has finished, then upload again."
+        )
+    record = ResellerImport(
+        provider_id=provider.id,
+        uploaded_by_id=actor.id,
+        filename=filename[:255],
+        file_format=file_format,
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        status=rules.ImportStatus.QUEUED.value,
+        uploaded_at=utcnow(),
+    )
+    db.session.add(record)
+    db.session.flush()
+    record_event(
+        "reseller_import.upload",
+        actor=actor,
+        subject=("reseller_import", record.id),
+        after={
+            "provider": provider.id,
+            "filename": record.filename,
+            "format": file_format,
+            "bytes": record.size_bytes,
+            "sha256": record.sha256,
+        },
+    )
+    return record
+
+
+def read_reseller_table(content: bytes, file_format: str) -> list[tuple[str, ...]]:
+    """Every row of the file (an Excel workbook's first sheet) as text cells: the spreadsheet's
+    row n is item n - 1, empty rows included, so that row numbers match what a person sees."""
+    options: dict[str, Any] = {"header": None, "dtype": str, "keep_default_na": False}
+    if file_format == "xlsx":
+        try:
+            frame = pandas.read_excel(io.BytesIO(content), sheet_name=0, **options)
+        # A workbook that passed the format check can still be broken in many ways (XML, styles,
+        # shared strings); each is the file's fault, not the system's.
+        except Exception:
+            message = "could not be read as an Excel workbook; save it from the template as .xlsx"
+            raise UnreadableFile(
+                rules.RowProblem(1, "", "", message, rules.FILE_CITATION)
+            ) from None
+        return list(frame.itertuples(index=False, name=None))
+    try:
+        text = content.decode("utf-8-sig")
+        frame = pandas.read_csv(io.StringIO(text), skip_blank_lines=False, **options)
+    except pandas.errors.EmptyDataError:
+        return []
+    except pandas.errors.ParserError as error:
+        row, message = 1, "could not be read as CSV; save it from the template as CSV UTF-8"
+        if match := CSV_PARSER_COUNT.search(str(error)):
+            expected, line, saw = match.groups()
+            row, message = int(line), f"has {saw} cells where the header row has {expected}"
+        raise UnreadableFile(rules.RowProblem(row, "", "", message, rules.FILE_CITATION)) from None
+    return list(frame.itertuples(index=False, name=None))
+
+
+def error_report_csv(check: rules.ResellerFileCheck) -> str:
+    rows: list[tuple[object, ...]] = [
+        (
+            problem.row,
+            problem.column,
+            problem.value[:REPORT_VALUE_CHARS]
+            + ("…" if len(problem.value) > REPORT_VALUE_CHARS else ""),
+            problem.message,
+            problem.citation,
+        )
+        for problem in check.problems
+    ]
+    if check.problem_count > len(check.problems):
+        more = check.problem_count - len(check.problems)
+        rows.append(("", "", "", f"and {more:,} more problems, not listed", ""))
+    return exports.csv_text(REPORT_HEADER, rows)
+
+
+def error_preview(record: ResellerImport, limit: int = 100) -> list[list[str]]:
+    """The first problems of a rejected file's report, for its page."""
+    if not record.error_report:
+        return []
+    reader = csv.reader(io.StringIO(record.error_report))
+    next(reader, None)
+    return list(itertools.islice(reader, limit))
+
+
+def run_reseller_import(import_id: int, content: bytes) -> ResellerImport:
+    """Check a compiled file and store all of it, or nothing but its error report (DESIGN.md §3).
+
+    Runs in the request for a small file and in a background thread for a large one; like a
+    command it owns its transactions: progress is committed as the rows are checked, the outcome
+    in one transaction at the end. Anything unexpected marks the import failed with a reference
+    number for the log.
+    """
+    record = db.session.get(ResellerImport, import_id)
+    if record is None:
+        raise DomainError(f"no reseller import {import_id}")
+    try:
+        record.status = rules.next_import_status(record.status, rules.ImportStatus.CHECKING)
+        record.started_at = utcnow()
+        db.session.commit()
+        try:
+            table = read_reseller_table(content, record.file_format)
+        except UnreadableFile as unreadable:
+            check = rules.ResellerFileCheck(problems=[unreadable.problem], problem_count=1)
+        else:
+            record.rows_total = max(len(table) - 1, 0)
+            db.session.commit()
+            check = rules.check_reseller_file(table, progress=_progress_saver(record))
+        if check.ok:
+            _store_reseller_certification(record, check, content)
+        else:
+            _reject_import(record, check)
+        db.session.commit()
+    except Exception:
+        reference = secrets.token_hex(4).upper()
+        logger.exception("reseller import %s failed, reference %s", import_id, reference)
+        db.session.rollback()
+        try:
+            _fail_import(db.session.get(ResellerImport, import_id), reference, "failed")
+            db.session.commit()
+        # Even the failure could not be recorded (the database is gone): the log has the
+        # reference, and the status page marks the import failed once it is stale.
+        except Exception:
+            logger.exception(
+                "reseller import %s: could not record failure %s", import_id, reference
+            )
+            db.session.rollback()
+    return record
+
+
+def _progress_saver(record: ResellerImport):
+    def save(rows_done: int) -> None:
+        record.rows_done = rows_done
+        db.session.commit()
+
+    return save
+
+
+def _uploader(record: ResellerImport) -> User | None:
+    return db.session.get(User, record.uploaded_by_id)
+
+
+def _reject_import(record: ResellerImport, check: rules.ResellerFileCheck) -> None:
+    record.status = rules.next_import_status(record.status, rules.ImportStatus.REJECTED)
+    record.rows_total = record.rows_done = check.rows_total
+    record.error_count = check.problem_count
+    record.error_report = error_report_csv(check)
+    record.finished_at = utcnow()
+    first = check.problems[0]
+    where = f"row {first.row}" + (f", {first.column}" if first.column else "")
+    record_event(
+        "reseller_import.reject",
+        actor=_uploader(record),
+        subject=("reseller_import", record.id),
+        after={
+            "provider": record.provider_id,
+            "rows": check.rows_total,
+            "problems": check.problem_count,
+            "first": f"{where}: {first.message}",
+        },
+        outcome=FAILURE,
+    )
+
+
+def _fail_import(record: ResellerImport, reference: str, what: str) -> None:
+    record.status = rules.next_import_status(record.status, rules.ImportStatus.FAILED)
+    record.failure_reference = reference
+    record.finished_at = utcnow()
+    record_event(
+        "reseller_import.fail",
+        actor=None,
+        actor_label="reseller import",
+        subject=("reseller_import", record.id),
+        after={"provider": record.provider_id, "reference": reference, "what": what},
+        outcome=FAILURE,
+    )
+
+
+def _last_reseller_certification(provider: Provider) -> Filing | None:
+    """The latest compiled certification that counts for the §7.304(f) clock (one received
+    before its window opened does not)."""
+    return db.session.execute(
+        select(Filing)
+        .where(
+            Filing.provider_id == provider.id,
+            Filing.kind == rules.FilingKind.RESELLER_CERTIFICATION.value,
+            or_(
+                Filing.timeliness.is_(None), Filing.timeliness != clocks.Timeliness.TOO_EARLY.value
+            ),
+        )
+        .order_by(Filing.received_on.desc(), Filing.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _store_reseller_certification(
+    record: ResellerImport, check: rules.ResellerFileCheck, content: bytes
+) -> Filing:
+    """The filing, the file as received, the clock and the reseller list, all in the caller's
+    transaction."""
+    actor = _uploader(record)
+    # Taken first, so that two imports for one provider write its list one after the other.
+    provider = db.session.execute(
+        select(Provider).where(Provider.id == record.provider_id).with_for_update()
+    ).scalar_one()
+    received_on = clocks.office_today(record.uploaded_at)
+    previous = _last_reseller_certification(provider)
+    previous_on = previous.received_on if previous else None
+    changes = _upsert_resellers(provider.id, check.rows, received_on)
+    verdict = rules.reseller_certification_timeliness(previous_on, received_on)
+    warnings = rules.reseller_certification_warnings(
+        previous_on, received_on, left_out=changes.left_out
+    )
+    # The file is kept byte for byte in a Document rather than in the filing's raw_payload: an
+    # Excel workbook is binary, a 50,000-row file runs to tens of megabytes, and every list of
+    # filings loads raw_payload. The filing keeps the file's SHA-256 (what was received) and a
+    # compact JSON pointing to the Document.
+    document = Document(
+        filename=record.filename,
+        content_type=rules.RESELLER_FILE_FORMATS[record.file_format],
+        size_bytes=record.size_bytes,
+        sha256=record.sha256,
+        content=content,
+        uploaded_at=record.uploaded_at,
+        uploaded_by_id=record.uploaded_by_id,
+    )
+    db.session.add(document)
+    db.session.flush()
+    summary = {
+        "filename": record.filename,
+        "file_format": record.file_format,
+        "reseller_count": len(check.rows),
+        "added": changes.added,
+        "updated": changes.updated,
+        "unchanged": changes.unchanged,
+        "jurisdictions": sorted({row["jurisdiction"] for row in check.rows}),
+        "customer_count": sum(row["customer_count"] for row in check.rows),
+        "unverified_account_count": sum(row["unverified_account_count"] for row in check.rows),
+    }
+    raw = {
+        "kind": rules.FilingKind.RESELLER_CERTIFICATION.value,
+        "document_id": document.id,
+        "filename": record.filename,
+        "format": record.file_format,
+        "size_bytes": record.size_bytes,
+        "sha256": record.sha256,
+        "rows": len(check.rows),
+    }
+    filing = Filing(
+        receipt_number=next_receipt_number(received_on.year),
+        kind=rules.FilingKind.RESELLER_CERTIFICATION.value,
+        provider_id=provider.id,
+        channel="bulk",
+        raw_payload=json.dumps(raw, ensure_ascii=False),
+        payload_sha256=record.sha256,
+        data_json=json.dumps(summary, ensure_ascii=False),
+        received_at=record.uploaded_at,
+        received_on=received_on,
+        keyed_by_id=record.uploaded_by_id,
+        warnings_json=json.dumps([warning.as_dict() for warning in warnings]),
+        timeliness=verdict.value if verdict else None,
+        rules_version=rules.RULES_VERSION,
+    )
+    db.session.add(filing)
+    db.session.flush()
+    if verdict is not clocks.Timeliness.TOO_EARLY:
+        _restart_annual_clock(provider, filing, actor, clock_key=rules.RESELLER_CLOCK)
+    record.status = rules.next_import_status(record.status, rules.ImportStatus.IMPORTED)
+    record.rows_total = record.rows_done = len(check.rows)
+    record.filing_id, record.document_id = filing.id, document.id
+    record.row_results = exports.csv_text(RESULTS_HEADER, changes.results)
+    record.finished_at = utcnow()
+    record_event(
+        "filing.receive",
+        actor=actor,
+        subject=("filing", filing.receipt_number),
+        after={
+            "kind": filing.kind,
+            "provider": provider.id,
+            "channel": filing.channel,
+            "sha256": filing.payload_sha256,
+            "supersedes": None,
+            "warnings": len(warnings),
+        },
+    )
+    record_event(
+        "reseller_import.import",
+        actor=actor,
+        subject=("reseller_import", record.id),
+        after={
+            "filing": filing.receipt_number,
+            "rows": len(check.rows),
+            "added": changes.added,
+            "updated": changes.updated,
+            "unchanged": changes.unchanged,
+        },
+    )
+    return filing
+
+
+RESELLER_VALUE_COLUMNS = (
+    "began_on",
+    "ended_on",
+    "status",
+    "contact_name",
+    "contact_title",
+    "contact_email",
+    "contact_phone",
+)
+
+
+def _reseller_values(row: dict[str, Any], received_on: date) -> dict[str, Any]:
+    return {
+        "began_on": row["relationship_began_on"],
+        "ended_on": row["relationship_ended_on"],
+        "status": rules.reseller_status(row["relationship_ended_on"], received_on),
+        "contact_name": row["contact_name"],
+        "contact_title": row["contact_title"],
+        "contact_email": row["contact_email"],
+        "contact_phone": row["contact_phone"],
+    }
+
+
+def _upsert_resellers(
+    provider_id: int, rows: list[dict[str, Any]], received_on: date
+) -> ResellerChanges:
+    """Add the file's new resellers and update those on record (matched by name and
+    jurisdiction, §7.304(a)(2)(viii)) with two executemany statements (DESIGN.md §8)."""
+    table = ForeignReseller.__table__
+    on_record = db.session.execute(
+        select(table.c.id, table.c.name, table.c.jurisdiction, table.c.status)
+        .add_columns(*(table.c[name] for name in RESELLER_VALUE_COLUMNS if name != "status"))
+        .where(table.c.provider_id == provider_id)
+        .order_by(table.c.id)
+    ).all()
+    by_key: dict[tuple[str, str], Any] = {}
+    for reseller in on_record:
+        by_key.setdefault(rules.reseller_key(reseller.name, reseller.jurisdiction), reseller)
+    inserts, updates, unchanged, in_file, results = [], [], 0, set(), []
+    for row in rows:
+        key = rules.reseller_key(row["reseller_name"], row["jurisdiction"])
+        in_file.add(key)
+        values = _reseller_values(row, received_on)
+        match = by_key.get(key)
+        result = "unchanged"
+        if match is None:
+            result = "added"
+            inserts.append(
+                {
+                    "provider_id": provider_id,
+                    "name": row["reseller_name"],
+                    "jurisdiction": row["jurisdiction"],
+                    **values,
+                }
+            )
+        elif any(getattr(match, name) != values[name] for name in RESELLER_VALUE_COLUMNS):
+            result = "updated"
+            updates.append({"target_id": match.id, **{f"new_{k}": v for k, v in values.items()}})
+        else:
+            unchanged += 1
+        results.append((row["row"], row["reseller_name"], row["jurisdiction"], result))
+    if inserts:
+        db.session.execute(insert(table), inserts)
+    if updates:
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("target_id"))
+            .values({name: bindparam(f"new_{name}") for name in RESELLER_VALUE_COLUMNS}),
+            updates,
+        )
+    left_out = [
+        f"{reseller.name} ({reseller.jurisdiction})"
+        for key, reseller in by_key.items()
+        if key not in in_file and reseller.status == "active"
+    ]
+    return ResellerChanges(len(inserts), len(updates), unchanged, left_out, results)

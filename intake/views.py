@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import json
+import threading
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.utils import secure_filename
 from wtforms.fields.choices import SelectChoice
 
-from core import clocks, exports
+from core import clocks, exports, subjects
 from core.access import STAFF, roles_required
 from core.audit.services import record_event
 from core.auth.rules import Role
@@ -19,8 +32,8 @@ from core.errors import DomainError
 from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
 from intake import reports, rules, services
-from intake.forms import CipRequestForm, ResponseForm
-from intake.models import ApiToken, DepartmentRequest, Filing, Provider
+from intake.forms import CipRequestForm, ResellerFilterForm, ResellerUploadForm, ResponseForm
+from intake.models import ApiToken, DepartmentRequest, Filing, Provider, ResellerImport
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -31,7 +44,7 @@ CASE_WORKERS = (Role.ANALYST, Role.REVIEWER)
 
 
 def register_subject_links() -> None:
-    deadlines.register_subject_link(
+    subjects.register_link(
         "provider", lambda provider_id: url_for("intake.provider", provider_id=provider_id)
     )
 
@@ -125,7 +138,7 @@ def new_provider() -> ResponseReturnValue:
 @roles_required(*STAFF)
 def provider(provider_id: int) -> ResponseReturnValue:
     record = _provider_or_404(provider_id)
-    form = _request_form(record)
+    form = _request_form(record, chosen=request.args.get("reseller"))
     form.requested_on.data = clocks.office_today()
     return _render_provider(record, request_form=form)
 
@@ -141,6 +154,85 @@ def _render_provider(record: Provider, *, request_form: CipRequestForm) -> str:
         requests=services.requests_of(record),
         request_form=request_form,
         kinds=rules.KINDS,
+        resellers=db.session.scalars(
+            services.resellers_query(record).limit(RESELLERS_ON_PROVIDER_PAGE)
+        ).all(),
+        reseller_total=services.reseller_count(record),
+    )
+
+
+# --- The list of a provider's foreign resellers (§7.303) --------------------------------------
+
+# The provider page shows the first few; the list page has them all, a page at a time.
+RESELLERS_ON_PROVIDER_PAGE = 20
+RESELLER_CHOICES_MAX = 100
+RESELLERS_PER_PAGE = 50
+RESELLER_EXPORT_HEADER = (
+    "name", "jurisdiction", "status", "began_on", "ended_on",
+    "contact_name", "contact_title", "contact_email", "contact_phone",
+)  # fmt: skip
+
+
+def _reseller_criteria() -> tuple[ResellerFilterForm, services.ResellerCriteria]:
+    form = ResellerFilterForm(request.args)
+    if not form.validate():
+        return form, services.ResellerCriteria()
+    return form, services.ResellerCriteria(
+        name=(form.name.data or "").strip(),
+        jurisdiction=form.jurisdiction.data or "",
+        status=form.status.data or "",
+    )
+
+
+@bp.get("/providers/<int:provider_id>/resellers")
+@roles_required(*STAFF)
+def resellers(provider_id: int) -> ResponseReturnValue:
+    record = _provider_or_404(provider_id)
+    form, criteria = _reseller_criteria()
+    pagination = db.paginate(
+        services.resellers_query(record, criteria),
+        page=max(request.args.get("page", default=1, type=int), 1),
+        per_page=RESELLERS_PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "intake/resellers.html",
+        cui=CUI_FILINGS,
+        provider=record,
+        form=form,
+        pagination=pagination,
+        reseller_total=services.reseller_count(record),
+    )
+
+
+@bp.get("/providers/<int:provider_id>/resellers.csv")
+@roles_required(*STAFF)
+def resellers_csv(provider_id: int) -> ResponseReturnValue:
+    record = _provider_or_404(provider_id)
+    _, criteria = _reseller_criteria()
+    rows = [
+        (
+            reseller.name,
+            reseller.jurisdiction,
+            reseller.status,
+            reseller.began_on,
+            reseller.ended_on,
+            reseller.contact_name,
+            reseller.contact_title,
+            reseller.contact_email,
+            reseller.contact_phone,
+        )
+        for reseller in db.session.scalars(services.resellers_query(record, criteria))
+    ]
+    record_event(
+        "export.resellers",
+        actor=current_user,
+        subject=("provider", record.id),
+        after={"rows": len(rows), "filters": request.args.to_dict()},
+    )
+    db.session.commit()
+    return exports.csv_download(
+        RESELLER_EXPORT_HEADER, rows, filename=f"foreign-resellers-provider-{record.id}.csv"
     )
 
 
@@ -279,12 +371,24 @@ def revoke_api_token(token_id: int) -> ResponseReturnValue:
 # --- The Department's requests for CIP copies ---------------------------------------------------
 
 
-def _request_form(provider: Provider) -> CipRequestForm:
+def _request_form(provider: Provider, *, chosen: object = None) -> CipRequestForm:
+    """The request form offers every foreign reseller while the list is short; past that, the
+    reseller is chosen on the list of foreign resellers and comes here as ``chosen``."""
     form = CipRequestForm()
+    if services.reseller_count(provider) <= RESELLER_CHOICES_MAX:
+        offered = db.session.scalars(services.resellers_query(provider)).all()
+    else:
+        offered = [reseller] if (reseller := services.reseller_of(provider, chosen)) else []
+        form.reseller.description = (
+            "To ask for a foreign reseller's CIP, choose “Request its CIP” beside it on the list "
+            "of foreign resellers."
+        )
     form.reseller.choices = [form.reseller.choices[0]] + [
         SelectChoice(str(reseller.id), f"Foreign reseller {reseller.name} (§7.303(d))")
-        for reseller in provider.resellers
+        for reseller in offered
     ]
+    if chosen is not None and request.method == "GET":
+        form.reseller.data = str(chosen)
     return form
 
 
@@ -292,9 +396,9 @@ def _request_form(provider: Provider) -> CipRequestForm:
 @roles_required(*CASE_WORKERS)
 def open_request(provider_id: int) -> ResponseReturnValue:
     record = _provider_or_404(provider_id)
-    form = _request_form(record)
+    form = _request_form(record, chosen=request.form.get("reseller"))
     if form.validate_on_submit():
-        reseller = next((r for r in record.resellers if str(r.id) == form.reseller.data), None)
+        reseller = services.reseller_of(record, form.reseller.data)
         department_request = services.request_cip_copy(
             record,
             reseller=reseller,
@@ -360,4 +464,160 @@ def request_document(request_id: int) -> ResponseReturnValue:
     db.session.commit()
     return exports.download(
         document.content, filename=document.filename, mimetype=document.content_type
+    )
+
+
+# --- Compiled foreign-reseller certifications (§7.304(e)-(f)) ---------------------------------
+
+# A file this small is checked and stored within the request, in well under a second; a larger
+# one (up to 50,000 rows and more) in a background thread, with a page that shows its progress.
+INLINE_IMPORT_MAX_BYTES = 256 * 1024
+
+
+def _import_in_background(app: Flask, import_id: int, content: bytes) -> None:
+    with app.app_context():
+        services.run_reseller_import(import_id, content)
+
+
+def _run_import(import_id: int, content: bytes) -> None:
+    if len(content) <= INLINE_IMPORT_MAX_BYTES:
+        services.run_reseller_import(import_id, content)
+        return
+    threading.Thread(
+        target=_import_in_background,
+        args=(current_app._get_current_object(), import_id, content),
+        name=f"reseller-import-{import_id}",
+        daemon=True,
+    ).start()
+
+
+def _reseller_import_or_404(import_id: int) -> ResellerImport:
+    record = services.get_reseller_import(import_id) or abort(404)
+    # A stale import has just been marked failed.
+    db.session.commit()
+    return record
+
+
+@bp.route("/providers/<int:provider_id>/resellers/upload", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def upload_resellers(provider_id: int) -> ResponseReturnValue:
+    record = _provider_or_404(provider_id)
+    form = ResellerUploadForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            upload = form.compiled_file.data
+            content = upload.read()
+            try:
+                started = services.start_reseller_import(
+                    record,
+                    # The name goes back out in a download's header: keep it to safe characters.
+                    filename=secure_filename(upload.filename or "") or "upload",
+                    content=content,
+                    actor=current_user,
+                )
+            except services.UploadRefused as refused:
+                db.session.rollback()
+                form.compiled_file.errors.append(str(refused))
+            else:
+                db.session.commit()
+                _run_import(started.id, content)
+                return redirect(url_for("intake.reseller_import", import_id=started.id))
+    return render_template(
+        "intake/reseller_upload.html",
+        cui=CUI_FILINGS,
+        provider=record,
+        form=form,
+        columns=rules.RESELLER_COLUMNS,
+        imports=services.reseller_imports_of(record),
+    ), status
+
+
+@bp.get("/reseller-imports/<int:import_id>")
+@roles_required(*STAFF)
+def reseller_import(import_id: int) -> ResponseReturnValue:
+    record = _reseller_import_or_404(import_id)
+    running = rules.ImportStatus(record.status) in rules.RUNNING
+    refreshing = running and request.args.get("refresh") != "off"
+    response = make_response(
+        render_template(
+            "intake/reseller_import.html",
+            cui=CUI_FILINGS,
+            record=record,
+            running=running,
+            refreshing=refreshing,
+            steps=rules.IMPORT_STEPS,
+            step=rules.import_step(record.status, record.rows_total, record.rows_done),
+            problems=services.error_preview(record),
+        )
+    )
+    if refreshing:
+        # The page reloads itself while the import runs; an HTTP header rather than a script,
+        # which the Content-Security-Policy forbids inline.
+        response.headers["Refresh"] = "2"
+    return response
+
+
+def _import_report_download(import_id: int, report: str) -> ResponseReturnValue:
+    """One of an import's CSV reports: ``errors`` for a rejected file, ``results`` for an
+    imported one."""
+    record = _reseller_import_or_404(import_id)
+    text = record.error_report if report == "errors" else record.row_results
+    if not text:
+        abort(404)
+    record_event(
+        f"export.reseller_import_{report}",
+        actor=current_user,
+        subject=("reseller_import", record.id),
+        after={"problems": record.error_count, "rows": record.rows_total},
+    )
+    db.session.commit()
+    return exports.csv_text_download(text, filename=f"reseller-import-{record.id}-{report}.csv")
+
+
+@bp.get("/reseller-imports/<int:import_id>/errors.csv")
+@roles_required(*STAFF)
+def reseller_import_errors(import_id: int) -> ResponseReturnValue:
+    return _import_report_download(import_id, "errors")
+
+
+@bp.get("/reseller-imports/<int:import_id>/results.csv")
+@roles_required(*STAFF)
+def reseller_import_results(import_id: int) -> ResponseReturnValue:
+    return _import_report_download(import_id, "results")
+
+
+@bp.get("/reseller-imports/<int:import_id>/file")
+@roles_required(*STAFF)
+def reseller_import_file(import_id: int) -> ResponseReturnValue:
+    record = _reseller_import_or_404(import_id)
+    document = record.document or abort(404)
+    record_event("export.document", actor=current_user, subject=("document", document.id))
+    db.session.commit()
+    return exports.download(
+        document.content, filename=document.filename, mimetype=document.content_type
+    )
+
+
+@bp.get("/resellers/template.csv")
+@roles_required(*STAFF)
+def reseller_template_csv() -> ResponseReturnValue:
+    record_event("export.reseller_template", actor=current_user, after={"format": "csv"})
+    db.session.commit()
+    example = [rules.RESELLER_EXAMPLE[name] for name in rules.RESELLER_HEADER]
+    return exports.csv_download(
+        rules.RESELLER_HEADER, [example], filename="foreign-resellers-template.csv"
+    )
+
+
+@bp.get("/resellers/template.xlsx")
+@roles_required(*STAFF)
+def reseller_template_xlsx() -> ResponseReturnValue:
+    record_event("export.reseller_template", actor=current_user, after={"format": "xlsx"})
+    db.session.commit()
+    return exports.download(
+        reports.reseller_template_xlsx(),
+        filename="foreign-resellers-template.xlsx",
+        mimetype=exports.XLSX_MIMETYPE,
     )

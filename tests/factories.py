@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 import pyotp
 from flask.testing import FlaskClient
@@ -13,7 +13,7 @@ from core.auth import services as accounts
 from core.auth.models import User
 from core.auth.rules import Role
 from core.db import db, utcnow
-from intake.models import Provider
+from intake.models import ForeignReseller, Provider
 
 PASSWORD = "quiet-harbor-lantern-2026"
 _sequence = itertools.count(1)
@@ -70,6 +70,29 @@ def make_provider(legal_name: str | None = None, **fields: object) -> Provider:
     db.session.add(provider)
     db.session.commit()
     return provider
+
+
+RESELLER_JURISDICTIONS = ("DE", "JP", "BR", "IN", "SG", "MX", "KE", "PL")
+
+
+def make_resellers(provider: Provider, count: int, **fields: object) -> list[ForeignReseller]:
+    """``count`` foreign resellers of the provider, spread over several jurisdictions."""
+    resellers = [
+        ForeignReseller(
+            provider_id=provider.id,
+            name=f"Reseller {number:05d} Cloud Ltd",
+            jurisdiction=RESELLER_JURISDICTIONS[number % len(RESELLER_JURISDICTIONS)],
+            status="active",
+            began_on=date(2023, 1, 1) + timedelta(days=number % 700),
+            contact_name=f"Contact {number}",
+            contact_email=f"compliance{number}@reseller{number}.example",
+            **fields,
+        )
+        for number in range(count)
+    ]
+    db.session.add_all(resellers)
+    db.session.commit()
+    return resellers
 
 
 def log_in(client: FlaskClient, user: User, password: str = PASSWORD):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from core import clocks
+from core import clocks, subjects
 from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db
@@ -17,20 +16,6 @@ from core.deadlines.models import Deadline
 from core.deadlines.rules import Urgency, days_left_phrase, urgency
 from core.errors import DomainError
 from core.parameters import services as parameters
-
-# Modules tell the kernel how to link to their subjects ("provider" -> its page), so that the
-# kernel never imports a module.
-SubjectLink = Callable[[str], str]
-_subject_links: dict[str, SubjectLink] = {}
-
-
-def register_subject_link(subject_type: str, link: SubjectLink) -> None:
-    _subject_links[subject_type] = link
-
-
-def subject_url(subject_type: str, subject_id: str) -> str | None:
-    link = _subject_links.get(subject_type)
-    return link(subject_id) if link else None
 
 
 def period_for(clock: clocks.Clock, start_on: date, days: int | None) -> int | None:
@@ -148,7 +133,7 @@ def board(criteria: BoardFilter, today: date) -> list[BoardRow]:
             days_left=days_left_phrase(deadline.due_on, today),
             date_warning=clocks.non_working_day_warning(deadline.due_on),
             clock_title=clocks.get(deadline.clock_key).title,
-            subject_url=subject_url(deadline.subject_type, deadline.subject_id),
+            subject_url=subjects.url_of(deadline.subject_type, deadline.subject_id),
         )
         for deadline in db.session.execute(_open_query(criteria)).scalars()
     ]

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from core import clocks, exports, ical
+from core import clocks, exports, ical, subjects
 from core.access import STAFF, roles_required
 from core.audit.services import record_event
 from core.auth.rules import Role
@@ -128,7 +128,7 @@ def _render_detail(deadline: services.Deadline, form: MeetDeadlineForm) -> str:
         clock=clocks.get(deadline.clock_key),
         form=form,
         date_warning=clocks.non_working_day_warning(deadline.due_on),
-        subject_url=services.subject_url(deadline.subject_type, deadline.subject_id),
+        subject_url=subjects.url_of(deadline.subject_type, deadline.subject_id),
     )
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from core.auth.rules import Role
 from core.db import db
 from intake import services
+from intake.examples import BY_KIND, payload
 from intake.models import Filing
 from tests.factories import make_provider, make_user
-from intake.examples import BY_KIND, payload
 
 
 @pytest.fixture

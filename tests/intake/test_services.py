@@ -12,9 +12,9 @@ from core.auth.rules import Role
 from core.db import db
 from core.deadlines.models import Deadline
 from intake import services
+from intake.examples import payload
 from intake.models import Filing
 from tests.factories import make_provider, make_user
-from intake.examples import payload
 
 # 15:00 UTC is 10:00 in Washington, the same calendar day.
 MARCH_15 = datetime(2026, 3, 15, 15, 0, tzinfo=UTC)
