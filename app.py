@@ -22,6 +22,7 @@ import core.users.views
 import exemptions.views
 import intake.api
 import intake.views
+import special_measures.api
 import special_measures.views
 from core import cli as core_cli
 from core import clocks, config, errorpages, schema_forms
@@ -84,9 +85,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         casework.views.bp,
         exemptions.views.bp,
         special_measures.views.bp,
+        special_measures.api.bp,
     ):
         app.register_blueprint(blueprint)
     intake.views.register_subject_links()
+    special_measures.views.register_subject_links()
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

@@ -38,7 +38,14 @@ SECTIONS = (
     NavSection("Intake", (NavItem("Providers", "intake.providers"),)),
     NavSection("Casework", (NavItem("Casework", "casework.index"),)),
     NavSection("Exemptions", (NavItem("Exemptions", "exemptions.index"),)),
-    NavSection("Special measures", (NavItem("Special measures", "special_measures.index"),)),
+    NavSection(
+        "Special measures",
+        (
+            NavItem("Clocks and deadlines", "special_measures.index"),
+            NavItem("Cases", "special_measures.cases"),
+            NavItem("Measures in force", "special_measures.in_force"),
+        ),
+    ),
     NavSection(
         "Administration",
         (

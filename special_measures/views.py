@@ -1,8 +1,43 @@
-"""Special measures pages."""
+"""Special measures pages: cases from referral to issuance, notices to Congress, extensions,
+revocations and the measures in force (§7.307)."""
 
 from __future__ import annotations
 
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from core import clocks, exports, formerrors, subjects
+from core.access import STAFF, roles_required
+from core.approvals import services as approvals
+from core.audit.services import record_event
+from core.auth.rules import Role
+from core.consultations import services as consultations
+from core.consultations.rules import REQUIRED_AGENCIES, Purpose
+from core.db import db, utcnow
+from core.errors import DomainError
 from core.modules import module_blueprint
+from intake import services as intake
+from special_measures import reports, rules, services
+from special_measures.forms import (
+    AddresseeForm,
+    CloseForm,
+    ConsultationRequestForm,
+    DecisionForm,
+    DeterminationBase,
+    ExtensionForm,
+    ExtensionPublishedForm,
+    IssueForm,
+    NoticeSentForm,
+    ReferralForm,
+    RevocationForm,
+    factor_entries,
+    factor_form,
+    lines_of,
+)
+from special_measures.models import CongressionalNotice, MeasureAction, SpecialMeasureCase
+from special_measures.rules import CaseState, MeasureKind, ReferralSource, SubjectKind
 
 bp = module_blueprint(
     "special_measures",
@@ -14,3 +49,586 @@ bp = module_blueprint(
         "extensions and notices to Congress."
     ),
 )
+
+ANALYSTS = (Role.ANALYST,)
+REVIEWERS = (Role.REVIEWER,)
+RECORDERS = (Role.ANALYST, Role.REVIEWER)
+
+
+def register_subject_links() -> None:
+    subjects.register_link(
+        services.CASE, lambda case_id: url_for("special_measures.case", case_id=case_id)
+    )
+    subjects.register_link(
+        services.ACTION, lambda action_id: url_for("special_measures.action", action_id=action_id)
+    )
+
+
+def _case_or_404(case_id: int) -> SpecialMeasureCase:
+    return services.get_case(case_id) or abort(404)
+
+
+def _notice_or_404(notice_id: int) -> CongressionalNotice:
+    return services.get_notice(notice_id) or abort(404)
+
+
+def _action_or_404(action_id: int) -> MeasureAction:
+    return services.get_action(action_id) or abort(404)
+
+
+def _done(message: str, endpoint: str, **values: object) -> ResponseReturnValue:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values))
+
+
+# --- Cases ----------------------------------------------------------------------------------
+
+
+@bp.get("/cases")
+@roles_required(*STAFF)
+def cases() -> ResponseReturnValue:
+    today = clocks.office_today()
+    rows = [(case, services.status_of(case, today)) for case in services.all_cases()]
+    return render_template("special_measures/cases.html", rows=rows)
+
+
+def _referral_form() -> ReferralForm:
+    form = ReferralForm()
+    form.referring_provider_id.choices = [("", "- Select -")] + [
+        (str(provider.id), provider.legal_name) for provider in intake.list_providers()
+    ]
+    return form
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def new_case() -> ResponseReturnValue:
+    form = _referral_form()
+    if form.validate_on_submit():
+        provider_id = form.referring_provider_id.data
+        referral = services.Referral(
+            source=ReferralSource(form.source.data),
+            received_on=form.received_on.data,
+            summary=form.summary.data,
+            subject_kind=SubjectKind(form.subject_kind.data),
+            referring_agency=form.referring_agency.data or "",
+            referring_provider_id=int(provider_id) if provider_id else None,
+            jurisdiction=form.jurisdiction.data or "",
+            region=form.region.data or "",
+            person_name=form.person_name.data or "",
+            aliases=lines_of(form.aliases.data),
+            identifiers=lines_of(form.identifiers.data),
+            related_receipts=lines_of(form.related_receipts.data),
+        )
+        try:
+            case = services.open_case(referral, actor=current_user, today=clocks.office_today())
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error)
+        else:
+            return _done(f"Case {case.reference} opened.", "special_measures.case", case_id=case.id)
+    status = 422 if request.method == "POST" else 200
+    return render_template("special_measures/new_case.html", form=form), status
+
+
+def _consultation_form(case: SpecialMeasureCase) -> ConsultationRequestForm:
+    form = ConsultationRequestForm()
+    if not form.is_submitted():
+        form.summary.data = (
+            f"The Department is evaluating whether to impose a special measure under 15 CFR "
+            f"7.307 with respect to {reports.subject_description(case)}. We ask for your "
+            "agency's position under §7.307(c)."
+        )
+    return form
+
+
+def _decision_form() -> DecisionForm:
+    return DecisionForm()
+
+
+def _issue_form() -> IssueForm:
+    form = IssueForm()
+    if not form.is_submitted():
+        form.issued_on.data = clocks.office_today()
+    return form
+
+
+def _render_case(case: SpecialMeasureCase, **forms: FlaskForm) -> str:
+    today = clocks.office_today()
+    review = approvals.latest_review(services.CASE, case.id)
+    return render_template(
+        "special_measures/case.html",
+        case=case,
+        status=services.status_of(case, today),
+        States=CaseState,
+        evaluation_factors=rules.evaluation_factors(case.kind),
+        selection_factors=rules.SELECTION_FACTORS,
+        reasons={factor.code: factor for factor in case.factors},
+        related_filings=services.related_filings(case),
+        consultations=consultations.for_subject(services.CASE, case.id),
+        required_agencies=REQUIRED_AGENCIES[Purpose.SPECIAL_MEASURE],
+        missing_evaluation=services.missing_evaluation(case),
+        gaps=services.draft_gaps(case) if case.state_enum is CaseState.DRAFTED else [],
+        review=review,
+        measure_text=reports.measure_text(case),
+        source_label=rules.SOURCE_LABELS[ReferralSource(case.source)],
+        committees=rules.COMMITTEES_BY_KEY,
+        evidence_items=evidence_items,
+        finding_paragraph=rules.finding_paragraph(case.kind),
+        finding_text=rules.FINDING_TEXT[case.kind],
+        preview=services.dates_if_issued(today),
+        dates=reports.dates_table(case, _notice_due(case)),
+        action_review={a.id: approvals.latest_review(services.ACTION, a.id) for a in case.actions},
+        consultation_form=forms.get("consultation_form") or _consultation_form(case),
+        decision_form=forms.get("decision_form") or _decision_form(),
+        issue_form=forms.get("issue_form") or _issue_form(),
+        close_form=forms.get("close_form") or CloseForm(),
+        closable=rules.ALLOWED[case.state_enum] >= {CaseState.CLOSED},
+    )
+
+
+def evidence_items(text: str | None) -> list[tuple[str, str | None]]:
+    """Evidence lines, with a link where a line is a filing's receipt number or a page here."""
+    items = []
+    for line in lines_of(text):
+        if line.startswith("/"):
+            items.append((line, line))
+        elif (filing := intake.get_filing(line)) is not None:
+            items.append((line, url_for("intake.filing", receipt_number=filing.receipt_number)))
+        else:
+            items.append((line, None))
+    return items
+
+
+def _notice_due(case: SpecialMeasureCase):
+    first = next((n for n in case.notices if n.action_id is None), None)
+    return first.deadline.due_on if first else None
+
+
+@bp.get("/cases/<int:case_id>")
+@roles_required(*STAFF)
+def case(case_id: int) -> ResponseReturnValue:
+    return _render_case(_case_or_404(case_id))
+
+
+def _evaluation_form_class(case: SpecialMeasureCase) -> type[FlaskForm]:
+    return factor_form(rules.evaluation_factors(case.kind))
+
+
+@bp.route("/cases/<int:case_id>/evaluation", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def evaluation(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    factors = rules.evaluation_factors(case.kind)
+    form_class = _evaluation_form_class(case)
+    form = form_class(data=_factor_data(case)) if request.method == "GET" else form_class()
+    if form.validate_on_submit():
+        try:
+            services.save_evaluation(case, factor_entries(form, factors), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error)
+        else:
+            return _done("Evaluation saved.", "special_measures.case", case_id=case.id)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "special_measures/evaluation.html", case=case, form=form, factors=factors
+    ), status
+
+
+def _factor_data(case: SpecialMeasureCase) -> dict[str, str]:
+    data = {}
+    for factor in case.factors:
+        data[f"reasons_{factor.code}"] = factor.reasons
+        data[f"evidence_{factor.code}"] = factor.evidence
+    return data
+
+
+@bp.post("/cases/<int:case_id>/consultations")
+@roles_required(*ANALYSTS)
+def request_consultations(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = _consultation_form(case)
+    if form.validate_on_submit():
+        others = tuple(a.strip() for a in (form.other_agencies.data or "").split(",") if a.strip())
+        try:
+            services.request_case_consultations(
+                case,
+                summary=form.summary.data,
+                respond_by=form.respond_by.data,
+                optional_agencies=others,
+                actor=current_user,
+                today=clocks.office_today(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error)
+        else:
+            return _done("Consultation requested.", "special_measures.case", case_id=case.id)
+    return _render_case(case, consultation_form=form), 422
+
+
+def _determination_form_class() -> type[FlaskForm]:
+    return factor_form(rules.SELECTION_FACTORS, base=DeterminationBase)
+
+
+@bp.route("/cases/<int:case_id>/determination", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def determination(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form_class = _determination_form_class()
+    if request.method == "GET":
+        form = form_class(
+            data={
+                **_factor_data(case),
+                "evaluation_summary": case.evaluation_summary,
+                "measure_kind": case.measure_kind,
+                "conditions": case.conditions_text,
+                "consistency": case.consistency_text,
+                "compliance_on": case.compliance_on,
+            }
+        )
+    else:
+        form = form_class()
+    if form.validate_on_submit():
+        draft = services.DeterminationDraft(
+            evaluation_summary=form.evaluation_summary.data,
+            measure_kind=MeasureKind(form.measure_kind.data),
+            conditions=form.conditions.data or "",
+            consistency=form.consistency.data,
+            compliance_on=form.compliance_on.data,
+            selection=factor_entries(form, rules.SELECTION_FACTORS),
+        )
+        try:
+            services.save_determination(
+                case, draft, actor=current_user, today=clocks.office_today()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error)
+        else:
+            return _done("Determination drafted.", "special_measures.case", case_id=case.id)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "special_measures/determination_form.html",
+        case=case,
+        form=form,
+        selection_factors=rules.SELECTION_FACTORS,
+        preview=services.dates_if_issued(clocks.office_today()),
+        measure_paragraph=rules.measure_paragraph(case.kind),
+    ), status
+
+
+@bp.post("/cases/<int:case_id>/submit")
+@roles_required(*ANALYSTS)
+def submit(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    try:
+        services.submit_determination(case, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("special_measures.case", case_id=case.id))
+    return _done("Sent to the reviewers' queue.", "special_measures.case", case_id=case.id)
+
+
+@bp.post("/cases/<int:case_id>/decision")
+@roles_required(*REVIEWERS)
+def decide(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.decide_determination(
+                case,
+                approve=form.decision.data == "approve",
+                comments=form.comments.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error, field="comments")
+        else:
+            verb = "approved" if form.decision.data == "approve" else "returned to the analyst"
+            return _done(f"Determination {verb}.", "special_measures.case", case_id=case.id)
+    return _render_case(case, decision_form=form), 422
+
+
+@bp.post("/cases/<int:case_id>/issue")
+@roles_required(*RECORDERS)
+def issue(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = IssueForm()
+    if form.validate_on_submit():
+        try:
+            services.issue_determination(
+                case, issued_on=form.issued_on.data, actor=current_user, today=clocks.office_today()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error, field="issued_on")
+        else:
+            return _done(
+                f"Determination {case.reference} issued; the measure is imposed and the letters "
+                "to Congress are ready.",
+                "special_measures.case",
+                case_id=case.id,
+            )
+    return _render_case(case, issue_form=form), 422
+
+
+@bp.post("/cases/<int:case_id>/close")
+@roles_required(*ANALYSTS)
+def close(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            services.close_case(case, reasons=form.reasons.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error, field="reasons")
+        else:
+            return _done("Case closed without a measure.", "special_measures.case", case_id=case.id)
+    return _render_case(case, close_form=form), 422
+
+
+def _pdf(body: bytes, filename: str, audit_action: str, subject: tuple[str, object]):
+    record_event(audit_action, actor=current_user, subject=subject)
+    db.session.commit()
+    return exports.download(body, filename=filename, mimetype="application/pdf")
+
+
+@bp.get("/cases/<int:case_id>/determination.pdf")
+@roles_required(*STAFF)
+def determination_pdf(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    review = approvals.latest_review(services.CASE, case.id)
+    approved_by = (
+        f"{review.reviewer.full_name} on {clocks.office_time(review.decided_at)}"
+        if review and review.state == "approved" and review.reviewer and review.decided_at
+        else None
+    )
+    body = reports.determination_pdf(
+        case,
+        consultations=consultations.for_subject(services.CASE, case.id),
+        congress_notice_due=_notice_due(case),
+        approved_by=approved_by,
+        generated_at=utcnow(),
+    )
+    return _pdf(
+        body,
+        f"{case.reference}-determination.pdf",
+        "export.determination",
+        (services.CASE, case.id),
+    )
+
+
+# --- Notices to Congress (§7.307(d)) ----------------------------------------------------------
+
+
+def _render_notice(notice: CongressionalNotice, **forms: FlaskForm) -> str:
+    addressee_form = forms.get("addressee_form") or AddresseeForm(obj=notice)
+    sent_form = forms.get("sent_form") or NoticeSentForm()
+    return render_template(
+        "special_measures/notice.html",
+        notice=notice,
+        committee=rules.COMMITTEES_BY_KEY[notice.committee],
+        addressee_form=addressee_form,
+        sent_form=sent_form,
+        overdue=notice.sent_on is None and notice.deadline.due_on < clocks.office_today(),
+    )
+
+
+@bp.get("/notices/<int:notice_id>")
+@roles_required(*STAFF)
+def notice(notice_id: int) -> ResponseReturnValue:
+    return _render_notice(_notice_or_404(notice_id))
+
+
+@bp.get("/notices/<int:notice_id>/letter.pdf")
+@roles_required(*STAFF)
+def letter_pdf(notice_id: int) -> ResponseReturnValue:
+    record = _notice_or_404(notice_id)
+    body = reports.letter_pdf(record, generated_at=utcnow())
+    filename = f"{record.case.reference}-letter-{record.committee.replace('_', '-')}.pdf"
+    return _pdf(body, filename, "export.congressional_letter", ("congressional_notice", record.id))
+
+
+@bp.post("/notices/<int:notice_id>/addressee")
+@roles_required(*ANALYSTS)
+def notice_addressee(notice_id: int) -> ResponseReturnValue:
+    record = _notice_or_404(notice_id)
+    form = AddresseeForm()
+    if form.validate_on_submit():
+        try:
+            services.set_addressee(record, form.addressee.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error, field="addressee")
+        else:
+            return _done("Addressee saved.", "special_measures.notice", notice_id=record.id)
+    return _render_notice(record, addressee_form=form), 422
+
+
+@bp.post("/notices/<int:notice_id>/sent")
+@roles_required(*RECORDERS)
+def notice_sent(notice_id: int) -> ResponseReturnValue:
+    record = _notice_or_404(notice_id)
+    form = NoticeSentForm()
+    if form.validate_on_submit():
+        try:
+            services.record_notice_sent(
+                record,
+                sent_on=form.sent_on.data,
+                sent_how=form.sent_how.data,
+                actor=current_user,
+                today=clocks.office_today(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error, field="sent_on")
+        else:
+            return _done("Sending recorded.", "special_measures.notice", notice_id=record.id)
+    return _render_notice(record, sent_form=form), 422
+
+
+# --- Extensions and revocations (§7.307(a)(5)) ---------------------------------------------
+
+
+def _draft_action(case_id: int, kind: str, form_class: type[FlaskForm]) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            action = services.draft_action(
+                case,
+                kind=kind,
+                reasons=form.reasons.data,
+                new_last_day_on=getattr(form, "new_last_day_on", None)
+                and form.new_last_day_on.data,
+                effective_on=getattr(form, "effective_on", None) and form.effective_on.data,
+                actor=current_user,
+                today=clocks.office_today(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error)
+        else:
+            return _done(
+                f"{kind.capitalize()} drafted and sent to the reviewers' queue.",
+                "special_measures.action",
+                action_id=action.id,
+            )
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "special_measures/action_form.html", case=case, form=form, kind=kind
+    ), status
+
+
+@bp.route("/cases/<int:case_id>/extension", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def draft_extension(case_id: int) -> ResponseReturnValue:
+    return _draft_action(case_id, services.ActionKind.EXTENSION, ExtensionForm)
+
+
+@bp.route("/cases/<int:case_id>/revocation", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def draft_revocation(case_id: int) -> ResponseReturnValue:
+    return _draft_action(case_id, services.ActionKind.REVOCATION, RevocationForm)
+
+
+def _render_action(action: MeasureAction, **forms: FlaskForm) -> str:
+    return render_template(
+        "special_measures/action.html",
+        action=action,
+        case=action.case,
+        review=approvals.latest_review(services.ACTION, action.id),
+        approved=approvals.approval_holds(
+            services.ACTION, action.id, services.action_content(action)
+        ),
+        decision_form=forms.get("decision_form") or DecisionForm(),
+        published_form=forms.get("published_form") or ExtensionPublishedForm(),
+        record_form=forms.get("record_form") or FlaskForm(),
+    )
+
+
+@bp.get("/actions/<int:action_id>")
+@roles_required(*STAFF)
+def action(action_id: int) -> ResponseReturnValue:
+    return _render_action(_action_or_404(action_id))
+
+
+@bp.post("/actions/<int:action_id>/decision")
+@roles_required(*REVIEWERS)
+def decide_action(action_id: int) -> ResponseReturnValue:
+    record = _action_or_404(action_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.decide_action(
+                record,
+                approve=form.decision.data == "approve",
+                comments=form.comments.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error, field="comments")
+        else:
+            return _done("Decision recorded.", "special_measures.action", action_id=record.id)
+    return _render_action(record, decision_form=form), 422
+
+
+@bp.post("/actions/<int:action_id>/record")
+@roles_required(*RECORDERS)
+def record_action(action_id: int) -> ResponseReturnValue:
+    record = _action_or_404(action_id)
+    today = clocks.office_today()
+    if record.kind == services.ActionKind.EXTENSION:
+        form: FlaskForm = ExtensionPublishedForm()
+        if form.validate_on_submit():
+            try:
+                services.record_extension(
+                    record,
+                    federal_register_citation=form.federal_register_citation.data,
+                    published_on=form.published_on.data,
+                    actor=current_user,
+                    today=today,
+                )
+            except DomainError as error:
+                db.session.rollback()
+                formerrors.attach(form, error)
+            else:
+                return _done(
+                    "Extension recorded; the letters to Congress are ready.",
+                    "special_measures.case",
+                    case_id=record.case_id,
+                )
+        return _render_action(record, published_form=form), 422
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            services.record_revocation(record, actor=current_user, today=today)
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error)
+        else:
+            return _done("Revocation recorded.", "special_measures.case", case_id=record.case_id)
+    return _render_action(record, record_form=form), 422
+
+
+# --- Measures in force --------------------------------------------------------------------------
+
+
+@bp.get("/in-force")
+@roles_required(*STAFF)
+def in_force() -> ResponseReturnValue:
+    today = clocks.office_today()
+    return render_template(
+        "special_measures/in_force.html",
+        today=today,
+        measures=services.in_force_on(today),
+        issued=[(case, services.status_of(case, today)) for case in services.issued_cases()],
+    )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pyotp
 from flask.testing import FlaskClient
 
-from core import crypto
+from core import clocks, crypto
 from core.auth import services as accounts
 from core.auth.models import User
 from core.auth.rules import Role
@@ -117,3 +117,86 @@ def log_in_admin(client: FlaskClient, admin: User, password: str = PASSWORD):
     log_in(client, admin, password)
     code = pyotp.TOTP(crypto.decrypt(admin.totp_secret_encrypted)).now()
     return client.post("/login/code", data={"code": code})
+
+
+def make_measure(
+    issued_on: date | None = None,
+    *,
+    kind: str = "jurisdiction",
+    stop_at: str = "issued",
+    analyst: User | None = None,
+    reviewer: User | None = None,
+):
+    """A special-measure case taken through the services as the office would: referral,
+    evaluation, the six consultations answered, determination drafted, approved by another
+    person and issued on ``issued_on`` (each step dated as if done then). ``stop_at`` leaves it
+    at "consultation", "drafted", "in review" or "approved"."""
+    from core.approvals import services as approvals
+    from core.consultations import services as consultations
+    from core.consultations.rules import Position
+    from special_measures import rules as measure_rules
+    from special_measures import services as measures
+
+    issued_on = issued_on or clocks.office_today()
+    analyst = analyst or make_user(Role.ANALYST)
+    reviewer = reviewer or make_user(Role.REVIEWER)
+    subject = measure_rules.SubjectKind(kind)
+    referral = measures.Referral(
+        source=measure_rules.ReferralSource.AGENCY,
+        referring_agency="Federal Bureau of Investigation",
+        received_on=issued_on - timedelta(days=60),
+        summary="Ransomware operators rent U.S. IaaS accounts through local resellers.",
+        subject_kind=subject,
+        jurisdiction="RU",
+        person_name="Volga Hosting Group LLC" if kind == "person" else "",
+        aliases=["VHG", "Volga Host"] if kind == "person" else [],
+    )
+    case = measures.open_case(referral, actor=analyst, today=issued_on - timedelta(days=50))
+    measures.save_evaluation(
+        case,
+        {
+            factor.code: (f"Reasons for {factor.citation}.", "")
+            for factor in measure_rules.evaluation_factors(subject)
+        },
+        actor=analyst,
+    )
+    measures.request_case_consultations(
+        case,
+        summary="Position on a special measure.",
+        respond_by=issued_on - timedelta(days=20),
+        optional_agencies=(),
+        actor=analyst,
+        today=issued_on - timedelta(days=40),
+    )
+    for consultation in consultations.for_subject(measures.CASE, case.id):
+        consultations.record_position(
+            consultation, position=Position.CONCUR, comments="", actor=analyst
+        )
+    db.session.commit()
+    if stop_at == "consultation":
+        return case
+    draft = measures.DeterminationDraft(
+        evaluation_summary="Forty incidents in 2026 traced to accounts resold in the jurisdiction.",
+        measure_kind=measure_rules.MeasureKind.PROHIBITION,
+        conditions="",
+        consistency="Consistent with E.O. 13984 §1 and 15 CFR 7.307.",
+        compliance_on=issued_on + timedelta(days=200),
+        selection={f.code: (f"Weighed {f.citation}.", "") for f in measure_rules.SELECTION_FACTORS},
+    )
+    measures.save_determination(case, draft, actor=analyst, today=issued_on)
+    db.session.commit()
+    if stop_at == "drafted":
+        return case
+    measures.submit_determination(case, actor=analyst)
+    db.session.commit()
+    if stop_at == "in review":
+        return case
+    measures.decide_determination(case, approve=True, comments="", actor=reviewer)
+    review = approvals.latest_review(measures.CASE, case.id)
+    review.decided_at = datetime.combine(issued_on, time(12), clocks.OFFICE_TIME_ZONE)
+    db.session.commit()
+    if stop_at == "approved":
+        return case
+    measures.issue_determination(case, issued_on=issued_on, actor=analyst, today=issued_on)
+    db.session.commit()
+    return case

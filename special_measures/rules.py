@@ -1,0 +1,380 @@
+"""Special measures (§7.307): the case's states, the factors weighed, the dates a determination
+sets, and which measures are in force on a day. Pure: no Flask, no database, no clock reading."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from core import clocks
+
+# --- Where a case comes from and what it is about (§7.307(a)(2)) ---------------------------------
+
+
+class ReferralSource(enum.StrEnum):
+    SECRETARY = "secretary"
+    AGENCY = "agency"
+    PROVIDER = "provider"
+
+
+SOURCE_LABELS = {
+    ReferralSource.SECRETARY: "The Secretary's own initiative",
+    ReferralSource.AGENCY: "Referral from another executive department or agency",
+    ReferralSource.PROVIDER: "Referral from a U.S. IaaS provider",
+}
+
+
+class SubjectKind(enum.StrEnum):
+    JURISDICTION = "jurisdiction"
+    PERSON = "person"
+
+
+SUBJECT_LABELS = {
+    SubjectKind.JURISDICTION: "A foreign jurisdiction",
+    SubjectKind.PERSON: "A foreign person",
+}
+
+# ISO 3166-2: the country's alpha-2 code, a hyphen, and up to three letters or digits.
+SUBDIVISION_CODE = re.compile(r"^([A-Z]{2})-[A-Z0-9]{1,3}$")
+
+
+def region_problem(country: str, region: str) -> str | None:
+    """A subnational region is named freely or by its ISO 3166-2 code; a code must belong to
+    the country chosen."""
+    code = SUBDIVISION_CODE.match(region.strip().upper())
+    if code and code.group(1) != country:
+        return f"{region.strip()} is a subdivision of {code.group(1)}, not of {country}."
+    return None
+
+
+# --- The factors weighed (§7.307(b)(3), (b)(4)) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Factor:
+    code: str
+    citation: str
+    text: str
+
+
+JURISDICTION_FACTORS = (
+    Factor(
+        "b3iA",
+        "§7.307(b)(3)(i)(A)",
+        "Evidence that foreign malicious cyber actors have obtained U.S. IaaS products from "
+        "persons offering them in the jurisdiction, including through foreign resellers",
+    ),
+    Factor(
+        "b3iB",
+        "§7.307(b)(3)(i)(B)",
+        "The extent to which the jurisdiction is a source of malicious cyber-enabled activities",
+    ),
+    Factor(
+        "b3iC",
+        "§7.307(b)(3)(i)(C)",
+        "Whether the United States has a mutual legal assistance treaty with the jurisdiction, "
+        "and law enforcement and regulatory officials' experience in obtaining information "
+        "about activities involving U.S. IaaS products originating in or routed through it",
+    ),
+)
+PERSON_FACTORS = (
+    Factor(
+        "b3iiA",
+        "§7.307(b)(3)(ii)(A)",
+        "The extent to which the foreign person uses U.S. IaaS products to conduct, facilitate "
+        "or promote malicious cyber-enabled activities",
+    ),
+    Factor(
+        "b3iiB",
+        "§7.307(b)(3)(ii)(B)",
+        "The extent to which U.S. IaaS products offered by the foreign person are used to "
+        "facilitate or promote malicious cyber-enabled activities",
+    ),
+    Factor(
+        "b3iiC",
+        "§7.307(b)(3)(ii)(C)",
+        "The extent to which U.S. IaaS products offered by the foreign person are used for "
+        "legitimate business purposes in the foreign jurisdiction",
+    ),
+    Factor(
+        "b3iiD",
+        "§7.307(b)(3)(ii)(D)",
+        "The extent to which actions short of special measures are sufficient to guard against "
+        "malicious cyber-enabled activities in transactions involving the foreign person",
+    ),
+)
+SELECTION_FACTORS = (
+    Factor(
+        "b4i",
+        "§7.307(b)(4)(i)",
+        "Whether the measure would create a significant competitive disadvantage, including "
+        "undue cost or burden of compliance, for U.S. IaaS providers",
+    ),
+    Factor(
+        "b4ii",
+        "§7.307(b)(4)(ii)",
+        "The extent to which the measure or its timing would have a significant adverse effect "
+        "on legitimate business activities involving the jurisdiction or person",
+    ),
+    Factor(
+        "b4iii",
+        "§7.307(b)(4)(iii)",
+        "The effect of the measure on U.S. national security, law enforcement investigations, "
+        "U.S. supply chains, foreign policy, or U.S. public health or safety",
+    ),
+)
+ALL_FACTORS = {factor.code: factor for factor in (*JURISDICTION_FACTORS, *PERSON_FACTORS)} | {
+    factor.code: factor for factor in SELECTION_FACTORS
+}
+
+
+def evaluation_factors(kind: SubjectKind) -> tuple[Factor, ...]:
+    """§7.307(b)(3)(i) for a jurisdiction, (b)(3)(ii) for a person."""
+    return JURISDICTION_FACTORS if kind is SubjectKind.JURISDICTION else PERSON_FACTORS
+
+
+def unassessed(factors: Iterable[Factor], reasons: Mapping[str, str]) -> list[Factor]:
+    """Factors that have no reasons written yet."""
+    return [factor for factor in factors if not (reasons.get(factor.code) or "").strip()]
+
+
+# --- The measure and the finding (§7.307(a)(3), (b)(1)–(2)) ----------------------------------
+
+
+class MeasureKind(enum.StrEnum):
+    PROHIBITION = "prohibition"
+    CONDITIONS = "conditions"
+
+
+def measure_paragraph(kind: SubjectKind) -> str:
+    """(b)(1) reaches accounts of persons located in a jurisdiction; (b)(2) accounts involving a
+    particular foreign person."""
+    return "§7.307(b)(1)" if kind is SubjectKind.JURISDICTION else "§7.307(b)(2)"
+
+
+def finding_paragraph(kind: SubjectKind) -> str:
+    return "§7.307(a)(3)(i)" if kind is SubjectKind.JURISDICTION else "§7.307(a)(3)(ii)"
+
+
+FINDING_TEXT = {
+    SubjectKind.JURISDICTION: (
+        "Reasonable grounds exist to determine that the foreign jurisdiction has a significant "
+        "number of foreign persons offering U.S. IaaS products that are used for malicious "
+        "cyber-enabled activities, or directly obtaining U.S. IaaS products for use in them."
+    ),
+    SubjectKind.PERSON: (
+        "Reasonable grounds exist to determine that the foreign person has established a "
+        "pattern of conduct of offering U.S. IaaS products that are used for malicious "
+        "cyber-enabled activities, or of directly obtaining U.S. IaaS products for use in them."
+    ),
+}
+
+
+def describe_measure(kind: SubjectKind, measure: MeasureKind, conditions: str) -> str:
+    account = (
+        "the opening or maintaining of an Account, including a Reseller Account, by any foreign "
+        "person located in the jurisdiction"
+        if kind is SubjectKind.JURISDICTION
+        else "the opening or maintaining of an Account, including a Reseller Account, for or on "
+        "behalf of a foreign person, where the Account involves the foreign person"
+    )
+    if measure is MeasureKind.PROHIBITION:
+        return f"Prohibition of {account} ({measure_paragraph(kind)})."
+    return f"Conditions on {account} ({measure_paragraph(kind)}): {conditions.strip()}"
+
+
+# --- States (DESIGN.md §5) -------------------------------------------------------------------
+
+
+class CaseState(enum.StrEnum):
+    REFERRED = "referred"
+    EVALUATION = "under evaluation"
+    CONSULTATION = "in consultation"
+    DRAFTED = "determination drafted"
+    IN_REVIEW = "in review"
+    APPROVED = "approved"
+    ISSUED = "issued"
+    CLOSED = "closed without a measure"
+
+
+ALLOWED: dict[CaseState, frozenset[CaseState]] = {
+    CaseState.REFERRED: frozenset({CaseState.EVALUATION, CaseState.CLOSED}),
+    CaseState.EVALUATION: frozenset({CaseState.CONSULTATION, CaseState.CLOSED}),
+    CaseState.CONSULTATION: frozenset({CaseState.DRAFTED, CaseState.CLOSED}),
+    CaseState.DRAFTED: frozenset({CaseState.IN_REVIEW, CaseState.CLOSED}),
+    CaseState.IN_REVIEW: frozenset({CaseState.APPROVED, CaseState.DRAFTED}),
+    # A material change after approval voids it (DESIGN.md §5): back to a draft.
+    CaseState.APPROVED: frozenset({CaseState.ISSUED, CaseState.DRAFTED}),
+    CaseState.ISSUED: frozenset(),
+    CaseState.CLOSED: frozenset(),
+}
+
+
+class IllegalTransition(ValueError):
+    pass
+
+
+def check_transition(current: CaseState, wanted: CaseState) -> None:
+    if wanted not in ALLOWED[current]:
+        raise IllegalTransition(f"A case that is {current} cannot become {wanted}.")
+
+
+# --- The dates a determination sets (§7.307(a)(5), (a)(6), (d)) --------------------------------
+
+
+@dataclass(frozen=True)
+class DeterminationDates:
+    issued_on: date
+    congress_notice_due: date
+    earliest_compliance_on: date
+    last_day_in_effect: date
+
+
+def determination_dates(issued_on: date, *, earliest_compliance_days: int) -> DeterminationDates:
+    return DeterminationDates(
+        issued_on=issued_on,
+        congress_notice_due=clocks.due("special_measure.congress_notice", issued_on),
+        earliest_compliance_on=clocks.due(
+            "special_measure.earliest_compliance", issued_on, days=earliest_compliance_days
+        ),
+        last_day_in_effect=clocks.due("special_measure.expiry", issued_on),
+    )
+
+
+class ComplianceDateTooEarly(ValueError):
+    pass
+
+
+def check_compliance_date(compliance_on: date, dates: DeterminationDates) -> None:
+    """§7.307(a)(6): no provider may be required to comply earlier than 180 days after issuance."""
+    if compliance_on < dates.earliest_compliance_on:
+        raise ComplianceDateTooEarly(
+            f"The compliance date {compliance_on.isoformat()} is earlier than "
+            f"{dates.earliest_compliance_on.isoformat()}: no provider may be required to comply "
+            f"earlier than {(dates.earliest_compliance_on - dates.issued_on).days} days after "
+            f"issuance on {dates.issued_on.isoformat()} (§7.307(a)(6))."
+        )
+
+
+def issuance_problem(issued_on: date, *, approved_on: date, today: date) -> str | None:
+    if issued_on > today:
+        return "A determination cannot be issued on a future date; record it once signed."
+    if issued_on < approved_on:
+        return (
+            f"The determination was approved on {approved_on.isoformat()}; "
+            "it cannot be issued earlier."
+        )
+    return None
+
+
+# --- Extensions and revocations (§7.307(a)(5)) -------------------------------------------------
+
+
+class ExtensionRefused(ValueError):
+    pass
+
+
+def check_extension(
+    *, published_on: date, new_last_day: date, current_last_day: date, issued_on: date, today: date
+) -> None:
+    """An extension takes effect only through a Federal Register notice published on or before
+    the last day of the period in effect, and must carry the measure past that day."""
+    if published_on > current_last_day:
+        raise ExtensionRefused(
+            f"The notice was published on {published_on.isoformat()}, after the measure's last "
+            f"day in effect ({current_last_day.isoformat()}); an extension must be published "
+            "on or before that day (§7.307(a)(5)). The measure has lapsed; a new determination "
+            "is needed."
+        )
+    if published_on < issued_on:
+        raise ExtensionRefused("The notice cannot predate the determination it extends.")
+    if published_on > today:
+        raise ExtensionRefused("Record the extension once the notice has been published.")
+    if new_last_day <= current_last_day:
+        raise ExtensionRefused(
+            f"The new last day must be after the current one ({current_last_day.isoformat()})."
+        )
+
+
+def revocation_problem(*, revoked_on: date, issued_on: date, today: date) -> str | None:
+    if revoked_on < issued_on:
+        return f"A revocation cannot take effect before issuance ({issued_on.isoformat()})."
+    if revoked_on > today:
+        return "Record the revocation on or after the day it takes effect."
+    return None
+
+
+# --- In force on a day -----------------------------------------------------------------------
+
+
+class MeasureStatus(enum.StrEnum):
+    IN_EFFECT = "in effect"
+    LAPSED = "lapsed"
+    REVOKED = "revoked"
+    NOT_ISSUED = "not issued"
+
+
+def status_on(
+    day: date, *, issued_on: date | None, last_day: date | None, revoked_on: date | None
+) -> MeasureStatus:
+    """A measure is imposed on issuance (§7.307(a)(4)), ends on revocation, and lapses by itself
+    after its last day unless extended (§7.307(a)(5))."""
+    if issued_on is None or last_day is None or day < issued_on:
+        return MeasureStatus.NOT_ISSUED
+    if revoked_on is not None and day >= revoked_on:
+        return MeasureStatus.REVOKED
+    if day > last_day:
+        return MeasureStatus.LAPSED
+    return MeasureStatus.IN_EFFECT
+
+
+# --- Notices to Congress (§7.307(d)) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Committee:
+    key: str
+    name: str
+    chamber: str
+    chair_title: str
+    address: str
+    # The chair when this catalogue was written (119th Congress, 2025–2027: clerk.house.gov and
+    # senate.gov committee rosters); the office corrects the addressee on each notice.
+    chair_default: str
+
+
+COMMITTEES = (
+    Committee(
+        "house_energy_commerce",
+        "Committee on Energy and Commerce",
+        "U.S. House of Representatives",
+        "Chair",
+        "2125 Rayburn House Office Building, Washington, DC 20515",
+        "The Honorable Brett Guthrie",
+    ),
+    Committee(
+        "senate_commerce",
+        "Committee on Commerce, Science, and Transportation",
+        "U.S. Senate",
+        "Chair",
+        "254 Russell Senate Office Building, Washington, DC 20510",
+        "The Honorable Ted Cruz",
+    ),
+)
+COMMITTEES_BY_KEY = {committee.key: committee for committee in COMMITTEES}
+
+
+class NoticeSentProblem(ValueError):
+    pass
+
+
+def check_sent_on(sent_on: date, *, prepared_on: date, today: date) -> None:
+    if sent_on < prepared_on:
+        raise NoticeSentProblem(
+            f"The notice cannot have been sent before it was prepared ({prepared_on.isoformat()})."
+        )
+    if sent_on > today:
+        raise NoticeSentProblem("A notice cannot be recorded as sent on a future date.")

@@ -1,0 +1,739 @@
+"""Special-measure use cases: referral, evaluation, consultation, determination, issuance,
+notices to Congress, extension, revocation, and the list of measures in force (§7.307)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from core import clocks
+from core.approvals import services as approvals
+from core.approvals.models import Review
+from core.approvals.rules import ReviewState
+from core.audit.services import record_event
+from core.auth.models import User
+from core.auth.rules import Role
+from core.consultations import services as consultations
+from core.consultations.rules import Purpose
+from core.db import db, utcnow
+from core.deadlines import services as deadlines
+from core.errors import DomainError, InvalidInput
+from intake import services as intake
+from intake.models import Filing
+from special_measures import rules
+from special_measures.models import (
+    CongressionalNotice,
+    FactorAssessment,
+    MeasureAction,
+    SpecialMeasureCase,
+)
+from special_measures.rules import CaseState, MeasureKind, ReferralSource, SubjectKind
+
+CASE = "special_measure"
+ACTION = "special_measure_action"
+EARLIEST_COMPLIANCE_CLOCK = "special_measure.earliest_compliance"
+DRAFTERS = frozenset({Role.ANALYST})
+
+
+def _require_drafter(actor: User) -> None:
+    if actor.role_enum not in DRAFTERS:
+        raise DomainError("Only an analyst drafts special-measure cases.")
+
+
+def _transition(case: SpecialMeasureCase, wanted: CaseState, actor: User, **details: Any) -> None:
+    rules.check_transition(case.state_enum, wanted)
+    before = case.state
+    case.state = wanted.value
+    record_event(
+        "special_measure.transition",
+        actor=actor,
+        subject=(CASE, case.id),
+        before={"state": before},
+        after={"state": case.state, **details},
+    )
+
+
+# --- Referral (§7.307(a)(2)) -------------------------------------------------------------------
+
+
+@dataclass
+class Referral:
+    source: ReferralSource
+    received_on: date
+    summary: str
+    subject_kind: SubjectKind
+    referring_agency: str = ""
+    referring_provider_id: int | None = None
+    jurisdiction: str = ""
+    region: str = ""
+    person_name: str = ""
+    aliases: list[str] = field(default_factory=list)
+    identifiers: list[str] = field(default_factory=list)
+    related_receipts: list[str] = field(default_factory=list)
+
+
+def _referral_problems(referral: Referral, today: date) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        problems.setdefault(name, []).append(message)
+
+    if referral.received_on > today:
+        add("received_on", "The referral cannot have been received on a future date.")
+    if referral.source is ReferralSource.AGENCY and not referral.referring_agency.strip():
+        add("referring_agency", "Name the department or agency that referred it.")
+    if referral.source is ReferralSource.PROVIDER and referral.referring_provider_id is None:
+        add("referring_provider_id", "Choose the provider that referred it.")
+    if referral.subject_kind is SubjectKind.JURISDICTION and not referral.jurisdiction:
+        add("jurisdiction", "Choose the foreign jurisdiction.")
+    if referral.subject_kind is SubjectKind.PERSON and not referral.person_name.strip():
+        add("person_name", "Give the foreign person's full legal or business name.")
+    if referral.jurisdiction == "US":
+        add(
+            "jurisdiction", "Special measures concern foreign jurisdictions, not the United States."
+        )
+    if referral.region and not referral.jurisdiction:
+        add("region", "Choose the country the region belongs to.")
+    elif problem := referral.region and rules.region_problem(
+        referral.jurisdiction, referral.region
+    ):
+        add("region", problem)
+    unknown = [r for r in referral.related_receipts if intake.get_filing(r) is None]
+    if unknown:
+        add("related_receipts", f"No filing has the receipt number {', '.join(unknown)}.")
+    return problems
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"SM-{year}-"
+    count = db.session.execute(
+        select(func.count())
+        .select_from(SpecialMeasureCase)
+        .where(SpecialMeasureCase.reference.like(f"{prefix}%"))
+    ).scalar_one()
+    return f"{prefix}{count + 1:04d}"
+
+
+def open_case(referral: Referral, *, actor: User, today: date) -> SpecialMeasureCase:
+    _require_drafter(actor)
+    if problems := _referral_problems(referral, today):
+        raise InvalidInput(problems)
+    case = SpecialMeasureCase(
+        reference=_next_reference(today.year),
+        created_by_id=actor.id,
+        source=referral.source.value,
+        referring_agency=referral.referring_agency.strip() or None,
+        referring_provider_id=referral.referring_provider_id
+        if referral.source is ReferralSource.PROVIDER
+        else None,
+        referral_received_on=referral.received_on,
+        referral_summary=referral.summary.strip(),
+        subject_kind=referral.subject_kind.value,
+        jurisdiction=referral.jurisdiction or None,
+        region=referral.region.strip() or None,
+        person_name=referral.person_name.strip() or None,
+        aliases_text="\n".join(referral.aliases),
+        identifiers_text="\n".join(referral.identifiers),
+        related_receipts_text="\n".join(referral.related_receipts),
+    )
+    db.session.add(case)
+    db.session.flush()
+    record_event(
+        "special_measure.referral",
+        actor=actor,
+        subject=(CASE, case.id),
+        after={
+            "reference": case.reference,
+            "source": case.source,
+            "subject": case.subject_label,
+            "received_on": case.referral_received_on,
+        },
+    )
+    return case
+
+
+def get_case(case_id: int) -> SpecialMeasureCase | None:
+    return db.session.get(SpecialMeasureCase, case_id)
+
+
+def all_cases() -> list[SpecialMeasureCase]:
+    return list(
+        db.session.execute(
+            select(SpecialMeasureCase).order_by(SpecialMeasureCase.id.desc())
+        ).scalars()
+    )
+
+
+def related_filings(case: SpecialMeasureCase) -> list[Filing]:
+    receipts = [line for line in case.related_receipts_text.splitlines() if line.strip()]
+    return [filing for r in receipts if (filing := intake.get_filing(r)) is not None]
+
+
+def close_case(case: SpecialMeasureCase, *, reasons: str, actor: User) -> None:
+    """The evaluation may end without a measure (§7.307(a)(2): "whether to impose")."""
+    _require_drafter(actor)
+    if not reasons.strip():
+        raise InvalidInput({"reasons": ["Say why no measure will be imposed."]})
+    case.closed_reason = reasons.strip()
+    _transition(case, CaseState.CLOSED, actor, reasons=case.closed_reason)
+    db.session.flush()
+
+
+# --- Factors (§7.307(b)(3), (b)(4)) --------------------------------------------------------------
+
+EDITABLE = frozenset(
+    {
+        CaseState.REFERRED,
+        CaseState.EVALUATION,
+        CaseState.CONSULTATION,
+        CaseState.DRAFTED,
+        CaseState.APPROVED,
+    }
+)
+
+
+def _require_editable(case: SpecialMeasureCase) -> None:
+    if case.state_enum not in EDITABLE:
+        raise DomainError(
+            f"The case is {case.state}; it can change only after the reviewer returns it."
+            if case.state_enum is CaseState.IN_REVIEW
+            else f"The case is {case.state}; its evaluation and determination are final."
+        )
+
+
+def _save_factors(
+    case: SpecialMeasureCase, entries: dict[str, tuple[str, str]], actor: User
+) -> None:
+    existing = {factor.code: factor for factor in case.factors}
+    changed = {}
+    for code, (reasons, evidence) in entries.items():
+        factor = existing.get(code)
+        if factor is None:
+            factor = FactorAssessment(code=code)
+            case.factors.append(factor)
+        if (factor.reasons, factor.evidence) != (reasons.strip(), evidence.strip()):
+            factor.reasons, factor.evidence = reasons.strip(), evidence.strip()
+            changed[code] = factor.reasons
+    if changed:
+        record_event("special_measure.factors", actor=actor, subject=(CASE, case.id), after=changed)
+
+
+def save_evaluation(
+    case: SpecialMeasureCase, entries: dict[str, tuple[str, str]], *, actor: User
+) -> None:
+    """The factors of §7.307(b)(3)(i) or (ii), each with reasons and evidence."""
+    _require_drafter(actor)
+    _require_editable(case)
+    allowed = {factor.code for factor in rules.evaluation_factors(case.kind)}
+    _save_factors(case, {c: e for c, e in entries.items() if c in allowed}, actor)
+    if case.state_enum is CaseState.REFERRED:
+        _transition(case, CaseState.EVALUATION, actor)
+    _void_approval_if_changed(case, actor)
+    db.session.flush()
+
+
+def missing_evaluation(case: SpecialMeasureCase) -> list[rules.Factor]:
+    return rules.unassessed(rules.evaluation_factors(case.kind), case.reasons)
+
+
+# --- Consultation (§7.307(c)) -----------------------------------------------------------------
+
+
+def request_case_consultations(
+    case: SpecialMeasureCase,
+    *,
+    summary: str,
+    respond_by: date,
+    optional_agencies: tuple[str, ...],
+    actor: User,
+    today: date,
+) -> None:
+    _require_drafter(actor)
+    if case.state_enum is not CaseState.EVALUATION:
+        raise DomainError("Consult once the evaluation is under way and before drafting.")
+    if missing := missing_evaluation(case):
+        raise DomainError(
+            "Assess every factor before consulting: "
+            + "; ".join(factor.citation for factor in missing)
+        )
+    consultations.request_consultations(
+        Purpose.SPECIAL_MEASURE,
+        (CASE, case.id),
+        label=f"{case.reference}: {case.subject_label}",
+        summary=summary,
+        requested_on=today,
+        respond_by=respond_by,
+        actor=actor,
+        optional_agencies=optional_agencies,
+    )
+    _transition(case, CaseState.CONSULTATION, actor)
+    db.session.flush()
+
+
+def missing_positions(case: SpecialMeasureCase) -> list[str]:
+    return consultations.missing_positions(Purpose.SPECIAL_MEASURE, CASE, case.id)
+
+
+# --- Determination (§7.307(a)(3)–(4), (b)(1)–(2), (b)(4)) --------------------------------------
+
+
+@dataclass
+class DeterminationDraft:
+    evaluation_summary: str
+    measure_kind: MeasureKind
+    conditions: str
+    consistency: str
+    compliance_on: date
+    selection: dict[str, tuple[str, str]]
+
+
+def _earliest_compliance_days(on: date) -> int | None:
+    return deadlines.period_for(clocks.get(EARLIEST_COMPLIANCE_CLOCK), on, None)
+
+
+def dates_if_issued(issued_on: date) -> rules.DeterminationDates:
+    return rules.determination_dates(
+        issued_on, earliest_compliance_days=_earliest_compliance_days(issued_on) or 180
+    )
+
+
+def save_determination(
+    case: SpecialMeasureCase, draft: DeterminationDraft, *, actor: User, today: date
+) -> None:
+    _require_drafter(actor)
+    _require_editable(case)
+    if case.state_enum in (CaseState.REFERRED, CaseState.EVALUATION):
+        raise DomainError("Draft the determination once the agencies have been consulted.")
+    problems: dict[str, list[str]] = {}
+    if draft.measure_kind is MeasureKind.CONDITIONS and not draft.conditions.strip():
+        problems["conditions"] = ["State the conditions imposed."]
+    try:
+        # Issuance is today at the earliest, so the compliance date can be checked already.
+        rules.check_compliance_date(draft.compliance_on, dates_if_issued(today))
+    except rules.ComplianceDateTooEarly as refusal:
+        problems["compliance_on"] = [str(refusal)]
+    if problems:
+        raise InvalidInput(problems)
+    case.evaluation_summary = draft.evaluation_summary.strip()
+    case.measure_kind = draft.measure_kind.value
+    case.conditions_text = (
+        draft.conditions.strip() if draft.measure_kind is MeasureKind.CONDITIONS else None
+    )
+    case.consistency_text = draft.consistency.strip()
+    case.compliance_on = draft.compliance_on
+    case.drafted_by_id = actor.id
+    allowed = {factor.code for factor in rules.SELECTION_FACTORS}
+    _save_factors(case, {c: e for c, e in draft.selection.items() if c in allowed}, actor)
+    record_event(
+        "special_measure.draft",
+        actor=actor,
+        subject=(CASE, case.id),
+        after={
+            "measure": case.measure_kind,
+            "conditions": case.conditions_text,
+            "compliance_on": case.compliance_on,
+        },
+    )
+    if case.state_enum is CaseState.CONSULTATION:
+        _transition(case, CaseState.DRAFTED, actor)
+    _void_approval_if_changed(case, actor)
+    db.session.flush()
+
+
+def determination_content(case: SpecialMeasureCase) -> dict[str, Any]:
+    """What a reviewer approves: every word and date of the draft (DESIGN.md §5)."""
+    return {
+        "subject": [case.subject_kind, case.jurisdiction, case.region, case.person_name],
+        "aliases": case.aliases_text,
+        "factors": {factor.code: [factor.reasons, factor.evidence] for factor in case.factors},
+        "summary": case.evaluation_summary,
+        "measure": [case.measure_kind, case.conditions_text],
+        "consistency": case.consistency_text,
+        "compliance_on": case.compliance_on,
+    }
+
+
+def _void_approval_if_changed(case: SpecialMeasureCase, actor: User) -> None:
+    if case.state_enum is CaseState.APPROVED and approvals.void_if_changed(
+        CASE, case.id, determination_content(case), actor=actor
+    ):
+        _transition(case, CaseState.DRAFTED, actor, reason="changed after approval")
+
+
+def draft_gaps(case: SpecialMeasureCase) -> list[str]:
+    """What still stands between the draft and review (DESIGN.md §5 preconditions)."""
+    gaps = [f"Assess {factor.citation}." for factor in missing_evaluation(case)]
+    gaps += [
+        f"Weigh {factor.citation}."
+        for factor in rules.unassessed(rules.SELECTION_FACTORS, case.reasons)
+    ]
+    gaps += [f"Record the position of {agency} (§7.307(c))." for agency in missing_positions(case)]
+    if not case.measure_kind:
+        gaps.append("Choose the measure and the compliance date.")
+    if not (case.evaluation_summary or "").strip():
+        gaps.append("Summarise the evaluation (§7.307(a)(3)).")
+    if not (case.consistency_text or "").strip():
+        gaps.append("Explain how the determination is consistent with E.O. 13984 (§7.307(a)(4)).")
+    return gaps
+
+
+def submit_determination(case: SpecialMeasureCase, *, actor: User) -> Review:
+    _require_drafter(actor)
+    if case.state_enum is not CaseState.DRAFTED:
+        raise DomainError(
+            f"Only a drafted determination can go to review; this case is {case.state}."
+        )
+    if gaps := draft_gaps(case):
+        raise DomainError("Not ready for review: " + " ".join(gaps))
+    review = approvals.submit_for_review(
+        (CASE, case.id),
+        label=f"Determination {case.reference}: {case.subject_label}",
+        content=determination_content(case),
+        actor=actor,
+    )
+    _transition(case, CaseState.IN_REVIEW, actor)
+    db.session.flush()
+    return review
+
+
+def decide_determination(
+    case: SpecialMeasureCase, *, approve: bool, comments: str, actor: User
+) -> None:
+    review = approvals.latest_review(CASE, case.id)
+    if case.state_enum is not CaseState.IN_REVIEW or review is None:
+        raise DomainError("There is no determination waiting for review.")
+    approvals.decide(
+        review,
+        approve=approve,
+        actor=actor,
+        current_content=determination_content(case),
+        comments=comments,
+    )
+    _transition(case, CaseState.APPROVED if approve else CaseState.DRAFTED, actor)
+    db.session.flush()
+
+
+def issue_determination(
+    case: SpecialMeasureCase, *, issued_on: date, actor: User, today: date
+) -> rules.DeterminationDates:
+    """The measure is imposed on issuance (§7.307(a)(4)); the clocks open the same day."""
+    if actor.role_enum not in (Role.ANALYST, Role.REVIEWER):
+        raise DomainError("Only an analyst or a reviewer records the issuance.")
+    review = approvals.latest_review(CASE, case.id)
+    if (
+        case.state_enum is not CaseState.APPROVED
+        or review is None
+        or not approvals.approval_holds(CASE, case.id, determination_content(case))
+    ):
+        raise DomainError("Only a determination approved as it stands can be issued.")
+    assert review.decided_at is not None and case.compliance_on is not None
+    problems: dict[str, list[str]] = {}
+    approved_on = clocks.office_today(review.decided_at)
+    if problem := rules.issuance_problem(issued_on, approved_on=approved_on, today=today):
+        problems["issued_on"] = [problem]
+    dates = dates_if_issued(issued_on)
+    try:
+        rules.check_compliance_date(case.compliance_on, dates)
+    except rules.ComplianceDateTooEarly as refusal:
+        problems.setdefault("issued_on", []).append(
+            f"{refusal} Return the draft to set a later compliance date."
+        )
+    if problems:
+        raise InvalidInput(problems)
+    days = _earliest_compliance_days(issued_on)
+    case.issued_on, case.issued_by_id = issued_on, actor.id
+    case.earliest_compliance_on = dates.earliest_compliance_on
+    case.earliest_compliance_computation = clocks.explain(
+        EARLIEST_COMPLIANCE_CLOCK, issued_on, days=days
+    )
+    case.original_last_day_on = case.last_day_on = dates.last_day_in_effect
+    case.expiry_computation = clocks.explain("special_measure.expiry", issued_on)
+    _transition(case, CaseState.ISSUED, actor, issued_on=issued_on)
+    _prepare_notices(case, None, start_on=issued_on, actor=actor)
+    db.session.flush()
+    return dates
+
+
+# --- Notices to Congress (§7.307(d)) ------------------------------------------------------------
+
+
+def _last_addressee(committee: str) -> str | None:
+    return db.session.execute(
+        select(CongressionalNotice.addressee)
+        .where(CongressionalNotice.committee == committee)
+        .order_by(CongressionalNotice.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _prepare_notices(
+    case: SpecialMeasureCase, action: MeasureAction | None, *, start_on: date, actor: User
+) -> None:
+    for committee in rules.COMMITTEES:
+        what = "extension" if action else "determination"
+        deadline = deadlines.open_deadline(
+            "special_measure.congress_notice",
+            subject=(CASE, case.id),
+            subject_label=f"{case.reference} {what}: letter to the {committee.chamber} "
+            f"{committee.name}",
+            start_on=start_on,
+            actor=actor,
+        )
+        notice = CongressionalNotice(
+            case_id=case.id,
+            action_id=action.id if action else None,
+            committee=committee.key,
+            addressee=_last_addressee(committee.key) or committee.chair_default,
+            prepared_on=start_on,
+            deadline_id=deadline.id,
+        )
+        db.session.add(notice)
+        db.session.flush()
+        record_event(
+            "special_measure.notice_prepared",
+            actor=actor,
+            subject=("congressional_notice", notice.id),
+            after={"committee": committee.key, "due_on": deadline.due_on},
+        )
+
+
+def get_notice(notice_id: int) -> CongressionalNotice | None:
+    return db.session.get(CongressionalNotice, notice_id)
+
+
+def set_addressee(notice: CongressionalNotice, addressee: str, *, actor: User) -> None:
+    if notice.sent_on is not None:
+        raise DomainError("The letter has been sent; its addressee is part of the record.")
+    before = notice.addressee
+    notice.addressee = addressee.strip()
+    record_event(
+        "special_measure.notice_addressee",
+        actor=actor,
+        subject=("congressional_notice", notice.id),
+        before={"addressee": before},
+        after={"addressee": notice.addressee},
+    )
+    db.session.flush()
+
+
+def record_notice_sent(
+    notice: CongressionalNotice, *, sent_on: date, sent_how: str, actor: User, today: date
+) -> None:
+    if notice.sent_on is not None:
+        raise DomainError(f"This letter was recorded as sent on {notice.sent_on.isoformat()}.")
+    try:
+        rules.check_sent_on(sent_on, prepared_on=notice.prepared_on, today=today)
+    except rules.NoticeSentProblem as problem:
+        raise InvalidInput({"sent_on": [str(problem)]}) from problem
+    notice.sent_on, notice.sent_how, notice.sent_by_id = sent_on, sent_how.strip(), actor.id
+    deadlines.meet_deadline(notice.deadline, met_on=sent_on, actor=actor, note=sent_how.strip())
+    record_event(
+        "special_measure.notice_sent",
+        actor=actor,
+        subject=("congressional_notice", notice.id),
+        after={"sent_on": sent_on, "how": notice.sent_how},
+    )
+    db.session.flush()
+
+
+# --- Extension and revocation (§7.307(a)(5)) ---------------------------------------------
+
+
+class ActionKind:
+    EXTENSION = "extension"
+    REVOCATION = "revocation"
+
+
+def _require_in_effect(case: SpecialMeasureCase, today: date) -> None:
+    status = status_of(case, today)
+    if status is not rules.MeasureStatus.IN_EFFECT:
+        raise DomainError(f"The measure is {status}; only a measure in effect can change.")
+
+
+def action_pending(action: MeasureAction) -> bool:
+    """Drafted and not yet recorded, nor returned by the reviewer (a returned draft stays on the
+    record and a fresh one is drafted)."""
+    review = approvals.latest_review(ACTION, action.id)
+    return not action.is_recorded and (review is None or review.state != ReviewState.RETURNED)
+
+
+def draft_action(
+    case: SpecialMeasureCase,
+    *,
+    kind: str,
+    reasons: str,
+    new_last_day_on: date | None,
+    effective_on: date | None,
+    actor: User,
+    today: date,
+) -> MeasureAction:
+    """Draft an extension (the finding that the measure remains necessary and the new last day)
+    or a revocation (the reasons and the day it ends), for a second person to review."""
+    _require_drafter(actor)
+    _require_in_effect(case, today)
+    if any(action_pending(a) for a in case.actions):
+        raise DomainError("Finish the extension or revocation already drafted first.")
+    assert case.last_day_on is not None and case.issued_on is not None
+    if kind == ActionKind.EXTENSION:
+        if new_last_day_on is None or new_last_day_on <= case.last_day_on:
+            raise InvalidInput(
+                {"new_last_day_on": [f"Choose a day after {case.last_day_on.isoformat()}."]}
+            )
+    elif effective_on is None or effective_on < case.issued_on:
+        raise InvalidInput(
+            {"effective_on": [f"Choose a day on or after issuance ({case.issued_on.isoformat()})."]}
+        )
+    action = MeasureAction(
+        kind=kind,
+        reasons=reasons.strip(),
+        new_last_day_on=new_last_day_on if kind == ActionKind.EXTENSION else None,
+        effective_on=effective_on if kind == ActionKind.REVOCATION else None,
+        drafted_by_id=actor.id,
+    )
+    case.actions.append(action)
+    db.session.flush()
+    record_event(
+        f"special_measure.{kind}_draft",
+        actor=actor,
+        subject=(ACTION, action.id),
+        after={"case": case.reference, "reasons": action.reasons,
+               "new_last_day_on": action.new_last_day_on, "effective_on": action.effective_on},
+    )  # fmt: skip
+    approvals.submit_for_review(
+        (ACTION, action.id),
+        label=f"{kind.capitalize()} of {case.reference}: {case.subject_label}",
+        content=action_content(action),
+        actor=actor,
+    )
+    return action
+
+
+def action_content(action: MeasureAction) -> dict[str, Any]:
+    return {
+        "kind": action.kind,
+        "reasons": action.reasons,
+        "new_last_day_on": action.new_last_day_on,
+        "effective_on": action.effective_on,
+    }
+
+
+def get_action(action_id: int) -> MeasureAction | None:
+    return db.session.get(MeasureAction, action_id)
+
+
+def decide_action(action: MeasureAction, *, approve: bool, comments: str, actor: User) -> None:
+    review = approvals.latest_review(ACTION, action.id)
+    if review is None or action.is_recorded:
+        raise DomainError("There is nothing waiting for review.")
+    approvals.decide(
+        review, approve=approve, actor=actor, current_content=action_content(action),
+        comments=comments,
+    )  # fmt: skip
+    db.session.flush()
+
+
+def _require_approved(action: MeasureAction) -> None:
+    if action.is_recorded:
+        raise DomainError("This action has already been recorded.")
+    if not approvals.approval_holds(ACTION, action.id, action_content(action)):
+        raise DomainError("A reviewer must approve it before it is recorded.")
+
+
+def record_extension(
+    action: MeasureAction,
+    *,
+    federal_register_citation: str,
+    published_on: date,
+    actor: User,
+    today: date,
+) -> None:
+    """§7.307(a)(5): the extension exists only through the notice published in the Federal
+    Register on or before the last day in effect."""
+    _require_approved(action)
+    case = action.case
+    assert case.last_day_on is not None and case.issued_on is not None
+    assert action.new_last_day_on is not None
+    try:
+        rules.check_extension(
+            published_on=published_on,
+            new_last_day=action.new_last_day_on,
+            current_last_day=case.last_day_on,
+            issued_on=case.issued_on,
+            today=today,
+        )
+    except rules.ExtensionRefused as refusal:
+        raise InvalidInput({"published_on": [str(refusal)]}) from refusal
+    action.federal_register_citation = federal_register_citation.strip()
+    action.published_on = published_on
+    action.prior_last_day_on = case.last_day_on
+    action.recorded_at, action.recorded_by_id = utcnow(), actor.id
+    case.last_day_on = action.new_last_day_on
+    record_event(
+        "special_measure.extended",
+        actor=actor,
+        subject=(CASE, case.id),
+        before={"last_day_on": action.prior_last_day_on},
+        after={
+            "last_day_on": case.last_day_on,
+            "federal_register": action.federal_register_citation,
+            "published_on": published_on,
+        },
+    )
+    _prepare_notices(case, action, start_on=published_on, actor=actor)
+    db.session.flush()
+
+
+def record_revocation(action: MeasureAction, *, actor: User, today: date) -> None:
+    _require_approved(action)
+    case = action.case
+    assert case.issued_on is not None and action.effective_on is not None
+    if problem := rules.revocation_problem(
+        revoked_on=action.effective_on, issued_on=case.issued_on, today=today
+    ):
+        raise DomainError(problem)
+    action.recorded_at, action.recorded_by_id = utcnow(), actor.id
+    case.revoked_on = action.effective_on
+    record_event(
+        "special_measure.revoked",
+        actor=actor,
+        subject=(CASE, case.id),
+        after={"revoked_on": case.revoked_on, "reasons": action.reasons},
+    )
+    db.session.flush()
+
+
+# --- Status and the measures in force ------------------------------------------------------
+
+
+def status_of(case: SpecialMeasureCase, day: date) -> rules.MeasureStatus:
+    return rules.status_on(
+        day, issued_on=case.issued_on, last_day=case.last_day_on, revoked_on=case.revoked_on
+    )
+
+
+def in_force_on(day: date) -> list[SpecialMeasureCase]:
+    """Measures imposed on or before ``day``, not revoked by it, and not past their last day."""
+    return list(
+        db.session.execute(
+            select(SpecialMeasureCase)
+            .where(
+                SpecialMeasureCase.issued_on <= day,
+                SpecialMeasureCase.last_day_on >= day,
+                or_(SpecialMeasureCase.revoked_on.is_(None), SpecialMeasureCase.revoked_on > day),
+            )
+            .order_by(SpecialMeasureCase.issued_on, SpecialMeasureCase.id)
+        ).scalars()
+    )
+
+
+def issued_cases() -> list[SpecialMeasureCase]:
+    return list(
+        db.session.execute(
+            select(SpecialMeasureCase)
+            .where(SpecialMeasureCase.issued_on.is_not(None))
+            .order_by(SpecialMeasureCase.issued_on.desc(), SpecialMeasureCase.id.desc())
+        ).scalars()
+    )

@@ -1,0 +1,131 @@
+"""The dates, refusals and status of special measures, as plain tables (§7.307)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from special_measures import rules
+from special_measures.rules import CaseState, MeasureStatus, SubjectKind
+
+ISSUED = date(2027, 3, 15)
+DATES = rules.determination_dates(ISSUED, earliest_compliance_days=180)
+
+
+def test_issuance_sets_the_three_dates_of_the_rule():
+    assert DATES.congress_notice_due == date(2027, 3, 25)  # §7.307(d): +10 days
+    assert DATES.earliest_compliance_on == date(2027, 9, 11)  # §7.307(a)(6): +180 days
+    # §7.307(a)(5): the 365-day period beginning on issuance ends 364 days later.
+    assert DATES.last_day_in_effect == date(2028, 3, 13)
+
+
+def test_the_earliest_compliance_date_follows_the_rule_parameter():
+    longer = rules.determination_dates(ISSUED, earliest_compliance_days=210)
+    assert longer.earliest_compliance_on == date(2027, 10, 11)
+    assert longer.last_day_in_effect == DATES.last_day_in_effect
+
+
+@pytest.mark.parametrize(
+    ("compliance_on", "refused"),
+    [(date(2027, 9, 10), True), (date(2027, 9, 11), False), (date(2028, 1, 1), False)],
+)
+def test_a_compliance_date_earlier_than_180_days_after_issuance_is_refused(compliance_on, refused):
+    if refused:
+        with pytest.raises(rules.ComplianceDateTooEarly, match=r"§7.307\(a\)\(6\)") as error:
+            rules.check_compliance_date(compliance_on, DATES)
+        assert "2027-09-11" in str(error.value)
+    else:
+        rules.check_compliance_date(compliance_on, DATES)
+
+
+LAST_DAY = DATES.last_day_in_effect
+
+
+@pytest.mark.parametrize(
+    ("published_on", "new_last_day", "message"),
+    [
+        (LAST_DAY, date(2029, 3, 13), None),
+        (date(2028, 2, 1), date(2029, 3, 13), None),
+        (date(2028, 3, 14), date(2029, 3, 13), "after the measure's last day"),
+        (date(2028, 2, 1), LAST_DAY, "must be after the current one"),
+        (date(2027, 3, 1), date(2029, 3, 13), "cannot predate"),
+        (date(2028, 3, 10), date(2029, 3, 13), "once the notice has been published"),
+    ],
+)
+def test_an_extension_needs_a_notice_published_by_the_last_day(published_on, new_last_day, message):
+    check = dict(
+        published_on=published_on,
+        new_last_day=new_last_day,
+        current_last_day=LAST_DAY,
+        issued_on=ISSUED,
+        today=date(2028, 3, 5) if published_on == date(2028, 3, 10) else date(2028, 3, 20),
+    )
+    if message is None:
+        rules.check_extension(**check)
+    else:
+        with pytest.raises(rules.ExtensionRefused, match=message):
+            rules.check_extension(**check)
+
+
+@pytest.mark.parametrize(
+    ("day", "revoked_on", "status"),
+    [
+        (date(2027, 3, 14), None, MeasureStatus.NOT_ISSUED),
+        (ISSUED, None, MeasureStatus.IN_EFFECT),
+        (LAST_DAY, None, MeasureStatus.IN_EFFECT),
+        (date(2028, 3, 14), None, MeasureStatus.LAPSED),
+        (date(2027, 6, 30), date(2027, 7, 1), MeasureStatus.IN_EFFECT),
+        (date(2027, 7, 1), date(2027, 7, 1), MeasureStatus.REVOKED),
+    ],
+)
+def test_a_measure_lapses_the_day_after_its_last_day_and_ends_on_revocation(
+    day, revoked_on, status
+):
+    assert (
+        rules.status_on(day, issued_on=ISSUED, last_day=LAST_DAY, revoked_on=revoked_on) is status
+    )
+
+
+def test_the_factors_and_paragraphs_follow_the_subject():
+    jurisdiction = [f.citation for f in rules.evaluation_factors(SubjectKind.JURISDICTION)]
+    person = [f.citation for f in rules.evaluation_factors(SubjectKind.PERSON)]
+    assert jurisdiction == ["§7.307(b)(3)(i)(A)", "§7.307(b)(3)(i)(B)", "§7.307(b)(3)(i)(C)"]
+    assert person[-1] == "§7.307(b)(3)(ii)(D)" and len(person) == 4
+    assert rules.finding_paragraph(SubjectKind.PERSON) == "§7.307(a)(3)(ii)"
+    assert rules.measure_paragraph(SubjectKind.JURISDICTION) == "§7.307(b)(1)"
+    text = rules.describe_measure(SubjectKind.PERSON, rules.MeasureKind.CONDITIONS, "Verify ID.")
+    assert text.startswith("Conditions on") and text.endswith("(§7.307(b)(2)): Verify ID.")
+
+
+def test_unassessed_factors_are_those_without_reasons():
+    factors = rules.evaluation_factors(SubjectKind.JURISDICTION)
+    missing = rules.unassessed(factors, {"b3iA": "Seen in 40 incidents.", "b3iB": "  "})
+    assert [f.code for f in missing] == ["b3iB", "b3iC"]
+
+
+@pytest.mark.parametrize(
+    ("country", "region", "problem"),
+    [("UA", "UA-43", None), ("UA", "Crimea", None), ("RU", "UA-43", "subdivision of UA")],
+)
+def test_a_subnational_code_must_belong_to_the_country(country, region, problem):
+    found = rules.region_problem(country, region)
+    assert (found is None) if problem is None else (problem in found)
+
+
+def test_an_issued_case_is_final_and_a_reviewed_one_returns_to_draft():
+    rules.check_transition(CaseState.IN_REVIEW, CaseState.DRAFTED)
+    rules.check_transition(CaseState.APPROVED, CaseState.ISSUED)
+    for wanted in CaseState:
+        with pytest.raises(rules.IllegalTransition):
+            rules.check_transition(CaseState.ISSUED, wanted)
+    with pytest.raises(rules.IllegalTransition):
+        rules.check_transition(CaseState.DRAFTED, CaseState.ISSUED)
+
+
+def test_a_notice_is_sent_between_its_preparation_and_today():
+    rules.check_sent_on(date(2027, 3, 20), prepared_on=ISSUED, today=date(2027, 3, 20))
+    with pytest.raises(rules.NoticeSentProblem, match="before it was prepared"):
+        rules.check_sent_on(date(2027, 3, 1), prepared_on=ISSUED, today=date(2027, 3, 20))
+    with pytest.raises(rules.NoticeSentProblem, match="future"):
+        rules.check_sent_on(date(2027, 3, 21), prepared_on=ISSUED, today=date(2027, 3, 20))
