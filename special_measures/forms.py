@@ -51,7 +51,7 @@ FOREIGN_COUNTRIES = [
 class ReferralForm(FlaskForm):
     source = RadioField(
         "Where the referral comes from (§7.307(a)(2))",
-        choices=[(source.value, SOURCE_LABELS[source]) for source in ReferralSource],
+        choices=[SelectChoice(source.value, SOURCE_LABELS[source]) for source in ReferralSource],
         validators=[DataRequired("Choose where the referral comes from.")],
     )
     referring_agency = _line("Referring department or agency", 120)
@@ -62,7 +62,7 @@ class ReferralForm(FlaskForm):
     summary = _text("What the referral says", required="Summarise what was referred and why.")
     subject_kind = RadioField(
         "Subject of the referral",
-        choices=[(kind.value, SUBJECT_LABELS[kind]) for kind in SubjectKind],
+        choices=[SelectChoice(kind.value, SUBJECT_LABELS[kind]) for kind in SubjectKind],
         validators=[DataRequired("Choose whether the subject is a jurisdiction or a person.")],
     )
     jurisdiction = SelectField(
@@ -117,8 +117,8 @@ class DeterminationBase(FlaskForm):
     measure_kind = RadioField(
         "The measure",
         choices=[
-            (MeasureKind.PROHIBITION.value, "Prohibition"),
-            (MeasureKind.CONDITIONS.value, "Conditions"),
+            SelectChoice(MeasureKind.PROHIBITION.value, "Prohibition"),
+            SelectChoice(MeasureKind.CONDITIONS.value, "Conditions"),
         ],
         validators=[DataRequired("Choose a prohibition or conditions.")],
     )
@@ -135,7 +135,10 @@ class DeterminationBase(FlaskForm):
 class DecisionForm(FlaskForm):
     decision = RadioField(
         "Decision",
-        choices=[("approve", "Approve"), ("return", "Return with comments")],
+        choices=[
+            SelectChoice("approve", "Approve"),
+            SelectChoice("return", "Return with comments"),
+        ],
         validators=[DataRequired("Choose to approve or return.")],
     )
     comments = _text("Comments (required when returning)", limit=10_000)

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from core import clocks, exports, formerrors, subjects
 from core.access import STAFF, roles_required
@@ -95,8 +96,8 @@ def cases() -> ResponseReturnValue:
 
 def _referral_form() -> ReferralForm:
     form = ReferralForm()
-    form.referring_provider_id.choices = [("", "- Select -")] + [
-        (str(provider.id), provider.legal_name) for provider in intake.list_providers()
+    form.referring_provider_id.choices = [SelectChoice("", "- Select -")] + [
+        SelectChoice(str(provider.id), provider.legal_name) for provider in intake.list_providers()
     ]
     return form
 

@@ -12,7 +12,15 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.deadlines import services as deadlines
-from tests.factories import log_in, log_in_admin, make_admin, make_provider, make_user
+from special_measures import services as measure_services
+from tests.factories import (
+    log_in,
+    log_in_admin,
+    make_admin,
+    make_measure,
+    make_provider,
+    make_user,
+)
 
 ROLES = list(Role)
 
@@ -35,7 +43,16 @@ def _sample_values(app: Flask) -> dict[str, object]:
         actor=None,
     )
     db.session.commit()
+    measure = make_measure()
+    action = measure_services.draft_action(
+        measure, kind="revocation", reasons="No longer needed.", new_last_day_on=None,
+        effective_on=office_today(), actor=measure.drafted_by, today=office_today(),
+    )  # fmt: skip
+    db.session.commit()
     return {
+        "case_id": measure.id,
+        "notice_id": measure.notices[0].id,
+        "action_id": action.id,
         "provider_id": provider.id,
         "deadline_id": deadline.id,
         "key": "penalty.ieepa_civil_cap",

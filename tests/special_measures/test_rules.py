@@ -54,13 +54,13 @@ LAST_DAY = DATES.last_day_in_effect
     ],
 )
 def test_an_extension_needs_a_notice_published_by_the_last_day(published_on, new_last_day, message):
-    check = dict(
-        published_on=published_on,
-        new_last_day=new_last_day,
-        current_last_day=LAST_DAY,
-        issued_on=ISSUED,
-        today=date(2028, 3, 5) if published_on == date(2028, 3, 10) else date(2028, 3, 20),
-    )
+    check = {
+        "published_on": published_on,
+        "new_last_day": new_last_day,
+        "current_last_day": LAST_DAY,
+        "issued_on": ISSUED,
+        "today": date(2028, 3, 5) if published_on == date(2028, 3, 10) else date(2028, 3, 20),
+    }
     if message is None:
         rules.check_extension(**check)
     else:

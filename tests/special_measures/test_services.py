@@ -24,13 +24,13 @@ TODAY = date(2027, 3, 15)
 
 
 def _referral(**changes: object) -> services.Referral:
-    values = dict(
-        source=ReferralSource.SECRETARY,
-        received_on=date(2027, 1, 5),
-        summary="Botnet controllers rent accounts through resellers in the region.",
-        subject_kind=SubjectKind.JURISDICTION,
-        jurisdiction="RU",
-    )
+    values = {
+        "source": ReferralSource.SECRETARY,
+        "received_on": date(2027, 1, 5),
+        "summary": "Botnet controllers rent accounts through resellers in the region.",
+        "subject_kind": SubjectKind.JURISDICTION,
+        "jurisdiction": "RU",
+    }
     return services.Referral(**{**values, **changes})
 
 
@@ -68,13 +68,13 @@ def test_consultation_waits_for_every_factor_and_asks_the_six_agencies(app):
     analyst = make_user(Role.ANALYST)
     case = services.open_case(_referral(), actor=analyst, today=TODAY)
     services.save_evaluation(case, {"b3iA": ("Seen in 40 incidents.", "")}, actor=analyst)
-    consult = dict(
-        summary="Your position, please.",
-        respond_by=TODAY + timedelta(days=14),
-        optional_agencies=("FBI",),
-        actor=analyst,
-        today=TODAY,
-    )
+    consult = {
+        "summary": "Your position, please.",
+        "respond_by": TODAY + timedelta(days=14),
+        "optional_agencies": ("FBI",),
+        "actor": analyst,
+        "today": TODAY,
+    }
     with pytest.raises(
         DomainError, match=r"§7.307\(b\)\(3\)\(i\)\(B\); §7.307\(b\)\(3\)\(i\)\(C\)"
     ):
@@ -128,14 +128,14 @@ def test_only_another_person_who_is_a_reviewer_approves(app):
 
 
 def _draft(compliance_on: date, **changes: object) -> services.DeterminationDraft:
-    values = dict(
-        evaluation_summary="Forty incidents.",
-        measure_kind=MeasureKind.CONDITIONS,
-        conditions="Verify identity in person.",
-        consistency="Consistent with E.O. 13984.",
-        compliance_on=compliance_on,
-        selection={f.code: ("Weighed.", "") for f in rules.SELECTION_FACTORS},
-    )
+    values = {
+        "evaluation_summary": "Forty incidents.",
+        "measure_kind": MeasureKind.CONDITIONS,
+        "conditions": "Verify identity in person.",
+        "consistency": "Consistent with E.O. 13984.",
+        "compliance_on": compliance_on,
+        "selection": {f.code: ("Weighed.", "") for f in rules.SELECTION_FACTORS},
+    }
     return services.DeterminationDraft(**{**values, **changes})
 
 
