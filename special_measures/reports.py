@@ -9,7 +9,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, Spacer
 
-from core import exports, ical, pdf
+from core import clocks, exports, ical, pdf
 from core.consultations.models import Consultation
 from special_measures import rules
 from special_measures.models import CongressionalNotice, MeasureAction, SpecialMeasureCase
@@ -38,29 +38,25 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day else "—"
 
 
-def dates_table(
-    case: SpecialMeasureCase, congress_notice_due: date | None
-) -> list[tuple[str, str]]:
-    """The three dates a determination sets, each with its rule and arithmetic (DESIGN.md §4)."""
+def dates_table(case: SpecialMeasureCase) -> list[tuple[str, str]]:
+    """The dates a determination sets, each with its rule and arithmetic (DESIGN.md §4)."""
+    if case.issued_on is None:
+        return [("Issued", "not yet issued")]
+    if case.last_day_on != case.original_last_day_on:
+        in_effect = f"{_iso(case.last_day_on)} (extended; originally {case.expiry_computation})"
+    else:
+        in_effect = case.expiry_computation or ""
     return [
         ("Issued; measure imposed (§7.307(a)(4))", _iso(case.issued_on)),
-        ("Notice to Congress due (§7.307(d))", _iso(congress_notice_due)),
+        (
+            "Notice to Congress due",
+            clocks.explain("special_measure.congress_notice", case.issued_on),
+        ),
         (
             "Providers must comply from",
-            f"{_iso(case.compliance_on)} (no earlier than {_iso(case.earliest_compliance_on)} = "
-            f"{case.earliest_compliance_computation or '180 days after issuance, §7.307(a)(6)'})",
+            f"{_iso(case.compliance_on)} (no earlier than {case.earliest_compliance_computation})",
         ),
-        (
-            "In effect through (§7.307(a)(5))",
-            f"{_iso(case.last_day_on)}"
-            + (
-                f" (extended; originally {case.expiry_computation})"
-                if case.last_day_on != case.original_last_day_on
-                else f" ({case.expiry_computation})"
-            )
-            if case.last_day_on
-            else "—",
-        ),
+        ("In effect through", in_effect),
     ]
 
 
@@ -68,7 +64,6 @@ def determination_pdf(
     case: SpecialMeasureCase,
     *,
     consultations: Sequence[Consultation],
-    congress_notice_due: date | None,
     approved_by: str | None,
     generated_at: datetime,
 ) -> bytes:
@@ -118,7 +113,7 @@ def determination_pdf(
         pdf.paragraph("Consistency with E.O. 13984 and this subpart (§7.307(a)(4))", "heading"),
         pdf.paragraph(case.consistency_text),
         pdf.paragraph("Dates", "heading"),
-        pdf.facts(dates_table(case, congress_notice_due)),
+        pdf.facts(dates_table(case)),
     ]
     status = "Issued" if case.issued_on else "DRAFT — not issued"
     return pdf.build_pdf(
@@ -177,7 +172,7 @@ def letter_pdf(notice: CongressionalNotice, *, generated_at: datetime) -> bytes:
         Spacer(1, 4),
         pdf.paragraph(f"The measure: {measure_text(case)}"),
         Spacer(1, 6),
-        pdf.facts(dates_table(case, notice.deadline.due_on)),
+        pdf.facts(dates_table(case)),
         Spacer(1, 6),
         pdf.paragraph(
             "The unclassified determination is enclosed. Please contact the Department's Office "

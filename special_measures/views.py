@@ -179,7 +179,7 @@ def _render_case(case: SpecialMeasureCase, **forms: FlaskForm) -> str:
         finding_paragraph=rules.finding_paragraph(case.kind),
         finding_text=rules.FINDING_TEXT[case.kind],
         preview=services.dates_if_issued(today),
-        dates=reports.dates_table(case, _notice_due(case)),
+        dates=reports.dates_table(case),
         action_review={a.id: approvals.latest_review(services.ACTION, a.id) for a in case.actions},
         consultation_form=forms.get("consultation_form") or _consultation_form(case),
         decision_form=forms.get("decision_form") or _decision_form(),
@@ -200,11 +200,6 @@ def evidence_items(text: str | None) -> list[tuple[str, str | None]]:
         else:
             items.append((line, None))
     return items
-
-
-def _notice_due(case: SpecialMeasureCase):
-    first = next((n for n in case.notices if n.action_id is None), None)
-    return first.deadline.due_on if first else None
 
 
 @bp.get("/cases/<int:case_id>")
@@ -414,7 +409,6 @@ def determination_pdf(case_id: int) -> ResponseReturnValue:
     body = reports.determination_pdf(
         case,
         consultations=consultations.for_subject(services.CASE, case.id),
-        congress_notice_due=_notice_due(case),
         approved_by=approved_by,
         generated_at=utcnow(),
     )

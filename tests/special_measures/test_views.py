@@ -86,7 +86,10 @@ def test_the_case_page_shows_the_three_dates_with_their_rules(client):
     issued = office_today()
     assert page.status_code == 200
     assert "measure in effect" in page.text
-    assert f"Notice to Congress due (§7.307(d))</dt><dd>{issued + timedelta(days=10)}" in page.text
+    assert (
+        f"{issued + timedelta(days=10)} = determination {issued} + 10 calendar days, §7.307(d)"
+        in (page.text)
+    )
     assert (
         f"{issued + timedelta(days=180)} = issued {issued} + 180 calendar days, §7.307(a)(6)"
         in (page.text)
