@@ -25,7 +25,7 @@ import intake.views
 import special_measures.api
 import special_measures.views
 from core import cli as core_cli
-from core import clocks, config, errorpages, schema_forms
+from core import clocks, config, errorpages, panels, schema_forms
 from core.access import enforce_route_roles, user_may
 from core.auth.models import User
 from core.auth.services import resume_session
@@ -89,7 +89,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     intake.views.register_subject_links()
-    special_measures.views.register_subject_links()
+    special_measures.views.register_hooks()
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:
@@ -105,6 +105,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # Globals rather than context: the form macros are imported without the page's context.
     app.jinja_env.globals.update(
         input_id=schema_forms.input_id,
+        panels_for=panels.panels_for,
         display_value=schema_forms.display_value,
         countries=COUNTRY_CHOICES,
     )

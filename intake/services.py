@@ -20,7 +20,7 @@ from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core import clocks, crypto, exports
+from core import clocks, crypto, events, exports
 from core.audit.services import FAILURE, record_event
 from core.auth.models import User
 from core.db import db, utcnow
@@ -41,6 +41,7 @@ from intake.models import (
 )
 
 ANNUAL_CLOCK = "cip.annual_certification"
+RESELLER_CERTIFICATION_RECEIVED = "intake.reseller_certification_received"
 
 
 class FilingRejected(DomainError):
@@ -1017,6 +1018,8 @@ def _store_reseller_certification(
             "unchanged": changes.unchanged,
         },
     )
+    # Other modules react in this transaction (special measures screen the resellers).
+    events.publish(RESELLER_CERTIFICATION_RECEIVED, filing=filing, actor=actor)
     return filing
 
 

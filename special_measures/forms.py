@@ -14,6 +14,7 @@ from special_measures.rules import (
     SOURCE_LABELS,
     SUBJECT_LABELS,
     Factor,
+    HitDecision,
     MeasureKind,
     ReferralSource,
     SubjectKind,
@@ -185,3 +186,13 @@ class CloseForm(FlaskForm):
     reasons = _text(
         "Why no measure will be imposed", required="Say why no measure will be imposed."
     )
+
+
+class HitDecisionForm(FlaskForm):
+    decision = SelectField(
+        "Decision",
+        choices=[SelectChoice("", "- Select -")]
+        + [SelectChoice(decision.value, decision.value.capitalize()) for decision in HitDecision],
+        validators=[DataRequired("Choose match, not a match, or unsure.")],
+    )
+    reason = _text("Reason", required="Give the reason for the decision.", limit=5_000)

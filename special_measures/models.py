@@ -188,3 +188,59 @@ class CongressionalNotice(db.Model):
     action: Mapped[MeasureAction | None] = relationship()
     deadline: Mapped[Deadline] = relationship()
     sent_by: Mapped[User | None] = relationship(foreign_keys=[sent_by_id])
+
+
+class ScreeningRun(db.Model):
+    """One check of the parties named in a filing, or on a provider's list, against the measures
+    in force on the relevant day, with the evidence of how it was done (DESIGN.md §5)."""
+
+    __tablename__ = "screening_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(40))
+    relevant_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(Text)
+    threshold: Mapped[int] = mapped_column()
+    # [{"reference": ..., "version": ...}] of every measure in force that day.
+    measures_json: Mapped[str] = mapped_column(Text)
+    parties_screened: Mapped[int] = mapped_column()
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ran_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    ran_by: Mapped[User | None] = relationship()
+    hits: Mapped[list[ScreeningHit]] = relationship(
+        back_populates="run", order_by="ScreeningHit.id"
+    )
+
+
+class ScreeningHit(db.Model):
+    __tablename__ = "screening_hits"
+    __table_args__ = (
+        CheckConstraint(
+            "decision IS NULL OR decision IN ('match', 'not a match', 'unsure')",
+            name="decision_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("screening_runs.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("special_measure_cases.id"), index=True)
+    measure_version: Mapped[str] = mapped_column(String(12))
+    party_kind: Mapped[str] = mapped_column(String(40))
+    party_name: Mapped[str] = mapped_column(String(300))
+    party_key: Mapped[str] = mapped_column(String(300), index=True)  # the normalised name
+    party_jurisdiction: Mapped[str | None] = mapped_column(String(2))
+    party_reference: Mapped[str] = mapped_column(String(60))
+    matched_on: Mapped[str] = mapped_column(String(20))
+    matched_text: Mapped[str] = mapped_column(String(300))
+    score: Mapped[int] = mapped_column()
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    run: Mapped[ScreeningRun] = relationship(back_populates="hits")
+    case: Mapped[SpecialMeasureCase] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -4,10 +4,14 @@ sets, and which measures are in force on a day. Pure: no Flask, no database, no 
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+
+from rapidfuzz import fuzz
 
 from core import clocks
 
@@ -378,3 +382,100 @@ def check_sent_on(sent_on: date, *, prepared_on: date, today: date) -> None:
         )
     if sent_on > today:
         raise NoticeSentProblem("A notice cannot be recorded as sent on a future date.")
+
+
+# --- Screening against the measures in force (DESIGN.md §5) -----------------------------------
+
+# Names are compared after normalising (case, accents, punctuation, legal-form words) with a
+# token-sort ratio, so that "Volga Hosting Group LLC" and "VOLGA GROUP HOSTING, L.L.C." match.
+NAME_MATCH_THRESHOLD = 88
+MATCHING_METHOD = (
+    f"jurisdiction code equal to the measure's; names and aliases: token-sort similarity of "
+    f"normalised names (case, accents, punctuation and legal-form words removed) at or above "
+    f"{NAME_MATCH_THRESHOLD}/100"
+)
+LEGAL_FORMS = frozenset({
+    "llc", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "co", "company", "plc",
+    "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv", "oy", "ab", "as", "spa", "srl", "kk", "jsc",
+    "pjsc", "ojsc", "ooo", "zao", "pte", "pty", "group", "holding", "holdings",
+})  # fmt: skip
+
+
+class HitDecision(enum.StrEnum):
+    MATCH = "match"
+    NOT_A_MATCH = "not a match"
+    UNSURE = "unsure"
+
+
+@dataclass(frozen=True)
+class Party:
+    """Someone named in a filing: a foreign reseller, a foreign customer in a report."""
+
+    kind: str
+    name: str
+    jurisdiction: str | None
+    reference: str  # where it comes from, e.g. "reseller 12"
+
+
+@dataclass(frozen=True)
+class ScreenedMeasure:
+    case_id: int
+    reference: str
+    kind: SubjectKind
+    jurisdiction: str | None
+    region: str | None
+    names: tuple[str, ...]
+    version: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    party: Party
+    measure: ScreenedMeasure
+    matched_on: str  # "jurisdiction", "name" or "alias"
+    matched_text: str
+    score: int
+
+
+def normalise_name(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    # "L.L.C." and "Co." lose their dots before the words are split.
+    words = re.sub(r"[^a-z0-9]+", " ", plain.casefold().replace(".", "")).split()
+    kept = [word for word in words if word not in LEGAL_FORMS]
+    return " ".join(kept or words)
+
+
+def name_score(first: str, second: str) -> int:
+    return round(fuzz.token_sort_ratio(normalise_name(first), normalise_name(second)))
+
+
+def measure_version(*fields: object) -> str:
+    """A short fingerprint of what a measure says; a decision of "not a match" holds until it
+    changes (a new alias, an extension, a revocation)."""
+    return hashlib.sha256(repr(fields).encode("utf-8")).hexdigest()[:12]
+
+
+def _name_hit(party: Party, measure: ScreenedMeasure) -> Hit | None:
+    best: Hit | None = None
+    for position, candidate in enumerate(measure.names):
+        score = name_score(party.name, candidate)
+        if score >= NAME_MATCH_THRESHOLD and (best is None or score > best.score):
+            matched_on = "name" if position == 0 else "alias"
+            best = Hit(party, measure, matched_on, candidate, score)
+    return best
+
+
+def screen(parties: Iterable[Party], measures: Iterable[ScreenedMeasure]) -> list[Hit]:
+    """Every party that falls under a measure: located in a jurisdiction under a (b)(1) measure,
+    or named like a person under a (b)(2) measure."""
+    measures = list(measures)
+    hits = []
+    for party in parties:
+        for measure in measures:
+            if measure.kind is SubjectKind.JURISDICTION:
+                if party.jurisdiction and party.jurisdiction == measure.jurisdiction:
+                    text = measure.jurisdiction + (f" ({measure.region})" if measure.region else "")
+                    hits.append(Hit(party, measure, "jurisdiction", text, 100))
+            elif hit := _name_hit(party, measure):
+                hits.append(hit)
+    return hits

@@ -3,6 +3,7 @@ notices to Congress, extension, revocation, and the list of measures in force (�
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,12 +23,14 @@ from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
 from intake import services as intake
-from intake.models import Filing
+from intake.models import Filing, Provider
 from special_measures import rules
 from special_measures.models import (
     CongressionalNotice,
     FactorAssessment,
     MeasureAction,
+    ScreeningHit,
+    ScreeningRun,
     SpecialMeasureCase,
 )
 from special_measures.rules import CaseState, MeasureKind, ReferralSource, SubjectKind
@@ -737,3 +740,180 @@ def issued_cases() -> list[SpecialMeasureCase]:
             .order_by(SpecialMeasureCase.issued_on.desc(), SpecialMeasureCase.id.desc())
         ).scalars()
     )
+
+
+# --- Screening filings against the measures in force (DESIGN.md §5) -------------------------
+
+
+def _screened_measure(case: SpecialMeasureCase) -> rules.ScreenedMeasure:
+    names = tuple(n for n in (case.person_name, *case.aliases) if n)
+    return rules.ScreenedMeasure(
+        case_id=case.id,
+        reference=case.reference,
+        kind=case.kind,
+        jurisdiction=case.jurisdiction if case.kind is SubjectKind.JURISDICTION else None,
+        region=case.region,
+        names=names,
+        version=rules.measure_version(
+            case.subject_kind, case.jurisdiction, case.region, names, case.measure_kind,
+            case.conditions_text, case.last_day_on, case.revoked_on,
+        ),
+    )  # fmt: skip
+
+
+def _dismissed(hit: rules.Hit) -> bool:
+    """A party decided "not a match" for this version of the measure does not come back."""
+    return (
+        db.session.execute(
+            select(ScreeningHit.id)
+            .where(
+                ScreeningHit.case_id == hit.measure.case_id,
+                ScreeningHit.measure_version == hit.measure.version,
+                ScreeningHit.party_key == rules.normalise_name(hit.party.name),
+                ScreeningHit.decision == rules.HitDecision.NOT_A_MATCH.value,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def screen_parties(
+    parties: list[rules.Party],
+    *,
+    provider_id: int,
+    subject: tuple[str, object],
+    relevant_on: date,
+    actor: User | None,
+) -> ScreeningRun:
+    """Check parties against the measures in force on ``relevant_on`` and keep the evidence."""
+    measures = [_screened_measure(case) for case in in_force_on(relevant_on)]
+    run = ScreeningRun(
+        provider_id=provider_id,
+        subject_type=subject[0],
+        subject_id=str(subject[1]),
+        relevant_on=relevant_on,
+        method=rules.MATCHING_METHOD,
+        threshold=rules.NAME_MATCH_THRESHOLD,
+        measures_json=json.dumps(
+            [{"reference": m.reference, "version": m.version} for m in measures]
+        ),
+        parties_screened=len(parties),
+        ran_by_id=actor.id if actor else None,
+    )
+    db.session.add(run)
+    db.session.flush()
+    for hit in rules.screen(parties, measures):
+        if _dismissed(hit):
+            continue
+        run.hits.append(
+            ScreeningHit(
+                case_id=hit.measure.case_id,
+                measure_version=hit.measure.version,
+                party_kind=hit.party.kind,
+                party_name=hit.party.name,
+                party_key=rules.normalise_name(hit.party.name),
+                party_jurisdiction=hit.party.jurisdiction,
+                party_reference=hit.party.reference,
+                matched_on=hit.matched_on,
+                matched_text=hit.matched_text,
+                score=hit.score,
+            )
+        )
+    db.session.flush()
+    record_event(
+        "screening.run",
+        actor=actor,
+        subject=("screening_run", run.id),
+        after={"subject": f"{subject[0]}:{subject[1]}", "on": relevant_on,
+               "measures": len(measures), "parties": len(parties), "hits": len(run.hits)},
+    )  # fmt: skip
+    return run
+
+
+def _reseller_parties(provider: Provider) -> list[rules.Party]:
+    return [
+        rules.Party(
+            "foreign reseller", reseller.name, reseller.jurisdiction, f"reseller {reseller.id}"
+        )
+        for reseller in db.session.execute(intake.resellers_query(provider)).scalars()
+        if reseller.status == "active"
+    ]
+
+
+def screen_provider_resellers(
+    provider: Provider, *, relevant_on: date, actor: User | None, filing: Filing | None = None
+) -> ScreeningRun:
+    """A provider's foreign resellers (§7.304(e)–(f)) against the measures in force."""
+    subject = ("filing", filing.receipt_number) if filing else ("provider", provider.id)
+    return screen_parties(
+        _reseller_parties(provider),
+        provider_id=provider.id,
+        subject=subject,
+        relevant_on=relevant_on,
+        actor=actor,
+    )
+
+
+def on_reseller_certification(*, filing: Filing, actor: User | None, **_: object) -> None:
+    """A compiled foreign-reseller certification is screened as of the day it was received."""
+    screen_provider_resellers(
+        filing.provider, relevant_on=filing.received_on, actor=actor, filing=filing
+    )
+
+
+def runs_for(subject_type: str, subject_id: object) -> list[ScreeningRun]:
+    return list(
+        db.session.execute(
+            select(ScreeningRun)
+            .where(
+                ScreeningRun.subject_type == subject_type,
+                ScreeningRun.subject_id == str(subject_id),
+            )
+            .order_by(ScreeningRun.id.desc())
+        ).scalars()
+    )
+
+
+def open_hits_for_provider(provider_id: int) -> list[ScreeningHit]:
+    """Hits not yet decided, or decided a match or unsure: what the risk score reads."""
+    return list(
+        db.session.execute(
+            select(ScreeningHit)
+            .join(ScreeningRun)
+            .where(
+                ScreeningRun.provider_id == provider_id,
+                or_(
+                    ScreeningHit.decision.is_(None),
+                    ScreeningHit.decision != rules.HitDecision.NOT_A_MATCH.value,
+                ),
+            )
+            .order_by(ScreeningHit.id.desc())
+        ).scalars()
+    )
+
+
+def get_run(run_id: int) -> ScreeningRun | None:
+    return db.session.get(ScreeningRun, run_id)
+
+
+def get_hit(hit_id: int) -> ScreeningHit | None:
+    return db.session.get(ScreeningHit, hit_id)
+
+
+def decide_hit(hit: ScreeningHit, *, decision: rules.HitDecision, reason: str, actor: User) -> None:
+    if actor.role_enum not in (Role.ANALYST, Role.REVIEWER):
+        raise DomainError("Only an analyst or a reviewer decides a screening hit.")
+    if not reason.strip():
+        raise InvalidInput({"reason": ["Give the reason for the decision."]})
+    before = {"decision": hit.decision, "reason": hit.decision_reason}
+    hit.decision, hit.decision_reason = decision.value, reason.strip()
+    hit.decided_by_id, hit.decided_at = actor.id, utcnow()
+    record_event(
+        "screening.decide",
+        actor=actor,
+        subject=("screening_hit", hit.id),
+        before=before,
+        after={"decision": hit.decision, "reason": hit.decision_reason},
+    )
+    db.session.flush()

@@ -3,13 +3,16 @@ revocations and the measures in force (§7.307)."""
 
 from __future__ import annotations
 
+import json
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
-from core import clocks, exports, formerrors, subjects
+from core import clocks, events, exports, formerrors, panels, subjects
 from core.access import STAFF, roles_required
 from core.approvals import services as approvals
 from core.audit.services import record_event
@@ -29,6 +32,7 @@ from special_measures.forms import (
     DeterminationBase,
     ExtensionForm,
     ExtensionPublishedForm,
+    HitDecisionForm,
     IssueForm,
     NoticeSentForm,
     ReferralForm,
@@ -37,7 +41,13 @@ from special_measures.forms import (
     factor_form,
     lines_of,
 )
-from special_measures.models import CongressionalNotice, MeasureAction, SpecialMeasureCase
+from special_measures.models import (
+    CongressionalNotice,
+    MeasureAction,
+    ScreeningHit,
+    ScreeningRun,
+    SpecialMeasureCase,
+)
 from special_measures.rules import CaseState, MeasureKind, ReferralSource, SubjectKind
 
 bp = module_blueprint(
@@ -56,7 +66,11 @@ REVIEWERS = (Role.REVIEWER,)
 RECORDERS = (Role.ANALYST, Role.REVIEWER)
 
 
-def register_subject_links() -> None:
+def register_hooks() -> None:
+    """What special measures add to the kernel and to intake's pages, at start-up."""
+    events.subscribe(intake.RESELLER_CERTIFICATION_RECEIVED, services.on_reseller_certification)
+    panels.register_panel("provider", _provider_screening_panel)
+    panels.register_panel("filing", _filing_screening_panel)
     subjects.register_link(
         services.CASE, lambda case_id: url_for("special_measures.case", case_id=case_id)
     )
@@ -627,3 +641,91 @@ def in_force() -> ResponseReturnValue:
         measures=services.in_force_on(today),
         issued=[(case, services.status_of(case, today)) for case in services.issued_cases()],
     )
+
+
+# --- Screening (DESIGN.md §5) ---------------------------------------------------------------------
+
+
+def _panel(template: str, **context: object) -> Markup:
+    # The template engine escaped every value already; the result is safe HTML.
+    return Markup(render_template(template, **context))  # noqa: S704
+
+
+def _provider_screening_panel(provider_id: str) -> Markup:
+    return _panel(
+        "special_measures/_provider_screening.html",
+        provider_id=int(provider_id),
+        open_hits=services.open_hits_for_provider(int(provider_id)),
+        method=rules.MATCHING_METHOD,
+    )
+
+
+def _filing_screening_panel(receipt_number: str) -> Markup | None:
+    runs = services.runs_for("filing", receipt_number)
+    if not runs:
+        return None
+    return _panel("special_measures/_filing_screening.html", runs=runs)
+
+
+@bp.post("/screening/providers/<int:provider_id>")
+@roles_required(*RECORDERS)
+def screen_provider(provider_id: int) -> ResponseReturnValue:
+    provider = intake.get_provider(provider_id) or abort(404)
+    run = services.screen_provider_resellers(
+        provider, relevant_on=clocks.office_today(), actor=current_user
+    )
+    hits = len(run.hits)
+    return _done(
+        f"Screened {run.parties_screened} foreign resellers: {hits} hit{'' if hits == 1 else 's'}.",
+        "special_measures.screening_run",
+        run_id=run.id,
+    )
+
+
+def _run_or_404(run_id: int) -> ScreeningRun:
+    return services.get_run(run_id) or abort(404)
+
+
+def _render_run(run: ScreeningRun, failed: tuple[int, HitDecisionForm] | None = None) -> str:
+    forms = {hit.id: HitDecisionForm(prefix=f"hit{hit.id}", obj=None) for hit in run.hits}
+    if failed:
+        forms[failed[0]] = failed[1]
+    return render_template(
+        "special_measures/screening_run.html",
+        run=run,
+        measures=json.loads(run.measures_json),
+        provider=intake.get_provider(run.provider_id),
+        subject_url=subjects.url_of(run.subject_type, run.subject_id),
+        forms=forms,
+    )
+
+
+@bp.get("/screening/runs/<int:run_id>")
+@roles_required(*STAFF)
+def screening_run(run_id: int) -> ResponseReturnValue:
+    return _render_run(_run_or_404(run_id))
+
+
+@bp.post("/screening/hits/<int:hit_id>")
+@roles_required(*RECORDERS)
+def decide_hit(hit_id: int) -> ResponseReturnValue:
+    hit: ScreeningHit = services.get_hit(hit_id) or abort(404)
+    form = HitDecisionForm(prefix=f"hit{hit.id}")
+    if form.validate_on_submit():
+        try:
+            services.decide_hit(
+                hit,
+                decision=rules.HitDecision(form.decision.data),
+                reason=form.reason.data,
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error)
+        else:
+            return _done(
+                f"Decision recorded for {hit.party_name}.",
+                "special_measures.screening_run",
+                run_id=hit.run_id,
+            )
+    return _render_run(hit.run, (hit.id, form)), 422

@@ -1,9 +1,10 @@
 """Special-measure cases: referral, factors weighed, determination and its dates, extensions
-and revocations, and the letters to the congressional committees (§7.307).
+and revocations, the letters to the congressional committees (§7.307), and screening runs
+with their hits and decisions.
 
 Revision ID: 283f5feab437
 Revises: 2177b5e7eb8a
-Create Date: 2026-11-23 05:37:23.742377
+Create Date: 2026-11-23 05:55:50.314264
 """
 
 import sqlalchemy as sa
@@ -17,6 +18,25 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('screening_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('subject_type', sa.String(length=40), nullable=False),
+    sa.Column('subject_id', sa.String(length=40), nullable=False),
+    sa.Column('relevant_on', sa.Date(), nullable=False),
+    sa.Column('method', sa.Text(), nullable=False),
+    sa.Column('threshold', sa.Integer(), nullable=False),
+    sa.Column('measures_json', sa.Text(), nullable=False),
+    sa.Column('parties_screened', sa.Integer(), nullable=False),
+    sa.Column('ran_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ran_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], name=op.f('fk_screening_runs_provider_id_providers')),
+    sa.ForeignKeyConstraint(['ran_by_id'], ['users.id'], name=op.f('fk_screening_runs_ran_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_screening_runs'))
+    )
+    with op.batch_alter_table('screening_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_screening_runs_provider_id'), ['provider_id'], unique=False)
+
     op.create_table('special_measure_cases',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('reference', sa.String(length=20), nullable=False),
@@ -65,6 +85,34 @@ def upgrade():
     with op.batch_alter_table('special_measure_cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_special_measure_cases_issued_on'), ['issued_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_special_measure_cases_last_day_on'), ['last_day_on'], unique=False)
+
+    op.create_table('screening_hits',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('measure_version', sa.String(length=12), nullable=False),
+    sa.Column('party_kind', sa.String(length=40), nullable=False),
+    sa.Column('party_name', sa.String(length=300), nullable=False),
+    sa.Column('party_key', sa.String(length=300), nullable=False),
+    sa.Column('party_jurisdiction', sa.String(length=2), nullable=True),
+    sa.Column('party_reference', sa.String(length=60), nullable=False),
+    sa.Column('matched_on', sa.String(length=20), nullable=False),
+    sa.Column('matched_text', sa.String(length=300), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('decision', sa.String(length=20), nullable=True),
+    sa.Column('decision_reason', sa.Text(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("decision IS NULL OR decision IN ('match', 'not a match', 'unsure')", name=op.f('ck_screening_hits_decision_known')),
+    sa.ForeignKeyConstraint(['case_id'], ['special_measure_cases.id'], name=op.f('fk_screening_hits_case_id_special_measure_cases')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_screening_hits_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['run_id'], ['screening_runs.id'], name=op.f('fk_screening_hits_run_id_screening_runs')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_screening_hits'))
+    )
+    with op.batch_alter_table('screening_hits', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_screening_hits_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_screening_hits_party_key'), ['party_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_screening_hits_run_id'), ['run_id'], unique=False)
 
     op.create_table('special_measure_actions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -138,8 +186,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_special_measure_actions_case_id'))
 
     op.drop_table('special_measure_actions')
+    with op.batch_alter_table('screening_hits', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_screening_hits_run_id'))
+        batch_op.drop_index(batch_op.f('ix_screening_hits_party_key'))
+        batch_op.drop_index(batch_op.f('ix_screening_hits_case_id'))
+
+    op.drop_table('screening_hits')
     with op.batch_alter_table('special_measure_cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_special_measure_cases_last_day_on'))
         batch_op.drop_index(batch_op.f('ix_special_measure_cases_issued_on'))
 
     op.drop_table('special_measure_cases')
+    with op.batch_alter_table('screening_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_screening_runs_provider_id'))
+
+    op.drop_table('screening_runs')

@@ -12,6 +12,7 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.deadlines import services as deadlines
+from intake.models import ForeignReseller
 from special_measures import services as measure_services
 from tests.factories import (
     log_in,
@@ -48,8 +49,14 @@ def _sample_values(app: Flask) -> dict[str, object]:
         measure, kind="revocation", reasons="No longer needed.", new_last_day_on=None,
         effective_on=office_today(), actor=measure.drafted_by, today=office_today(),
     )  # fmt: skip
+    db.session.add(ForeignReseller(provider_id=provider.id, name="Neva Cloud", jurisdiction="RU"))
+    run = measure_services.screen_provider_resellers(
+        provider, relevant_on=office_today(), actor=None
+    )
     db.session.commit()
     return {
+        "run_id": run.id,
+        "hit_id": run.hits[0].id,
         "case_id": measure.id,
         "notice_id": measure.notices[0].id,
         "action_id": action.id,

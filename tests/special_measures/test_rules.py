@@ -129,3 +129,57 @@ def test_a_notice_is_sent_between_its_preparation_and_today():
         rules.check_sent_on(date(2027, 3, 1), prepared_on=ISSUED, today=date(2027, 3, 20))
     with pytest.raises(rules.NoticeSentProblem, match="future"):
         rules.check_sent_on(date(2027, 3, 21), prepared_on=ISSUED, today=date(2027, 3, 20))
+
+
+# --- Screening --------------------------------------------------------------------------------
+
+
+def _measure(kind: SubjectKind, **fields: object) -> rules.ScreenedMeasure:
+    values = {
+        "case_id": 1,
+        "reference": "SM-2027-0001",
+        "kind": kind,
+        "jurisdiction": None,
+        "region": None,
+        "names": (),
+        "version": "v1",
+    }
+    return rules.ScreenedMeasure(**{**values, **fields})
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "matches"),
+    [
+        ("Volga Hosting Group LLC", "VOLGA GROUP HOSTING, L.L.C.", True),
+        ("Müller Cloud GmbH", "Muller Cloud", True),
+        ("Volga Hosting", "Volga Hostings", True),
+        ("Volga Hosting", "Volga Shipping", False),
+        ("Baltic Compute Ltd", "Black Compute Ltd", False),
+    ],
+)
+def test_names_match_at_the_stated_threshold(first, second, matches):
+    assert (rules.name_score(first, second) >= rules.NAME_MATCH_THRESHOLD) is matches
+
+
+def test_screening_finds_parties_in_a_jurisdiction_and_named_like_a_person():
+    jurisdiction = _measure(SubjectKind.JURISDICTION, jurisdiction="KP", region=None)
+    person = _measure(
+        SubjectKind.PERSON, case_id=2, reference="SM-2027-0002",
+        names=("Volga Hosting Group LLC", "Volga Host"),
+    )  # fmt: skip
+    parties = [
+        rules.Party("foreign reseller", "Pyongyang Data Co", "KP", "reseller 1"),
+        rules.Party("foreign reseller", "VOLGA HOST", "DE", "reseller 2"),
+        rules.Party("foreign reseller", "Rheinland Cloud GmbH", "DE", "reseller 3"),
+    ]
+    hits = rules.screen(parties, [jurisdiction, person])
+    assert [(h.party.reference, h.measure.reference, h.matched_on, h.score) for h in hits] == [
+        ("reseller 1", "SM-2027-0001", "jurisdiction", 100),
+        ("reseller 2", "SM-2027-0002", "alias", 100),
+    ]
+
+
+def test_a_measure_version_changes_with_what_it_says():
+    same = rules.measure_version("person", None, ("Volga Host",), date(2028, 3, 13))
+    assert same == rules.measure_version("person", None, ("Volga Host",), date(2028, 3, 13))
+    assert same != rules.measure_version("person", None, ("Volga Host",), date(2029, 3, 13))

@@ -1,0 +1,128 @@
+"""Compiled reseller certifications screened against the measures in force on the day they
+were received; hits shown on the filing and the provider, decided with reasons, and a hit ruled
+out not coming back until the measure changes (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from core.auth.rules import Role
+from core.clocks import office_today
+from core.db import db
+from intake.models import ForeignReseller
+from special_measures import rules, services
+from special_measures.models import ScreeningRun
+from tests.factories import log_in, make_measure, make_provider, make_user
+from tests.intake.test_reseller_import import csv_file, reseller, upload
+
+
+def _certify(client, provider, rows):
+    page = upload(client, provider, "resellers.csv", csv_file(rows), follow_redirects=True)
+    assert "foreign resellers certified" in page.text
+    return page
+
+
+def test_a_certification_is_screened_on_receipt_and_hits_show_on_filing_and_provider(client):
+    jurisdiction = make_measure()  # RU, (b)(1)
+    person = make_measure(kind="person")  # Volga Hosting Group LLC, alias "Volga Host"
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+
+    _certify(
+        client,
+        provider,
+        [
+            reseller(reseller_name="Neva Cloud OOO", jurisdiction="RU"),
+            reseller(reseller_name="VOLGA HOST GMBH", jurisdiction="DE"),
+            reseller(reseller_name="Rheinland Cloud GmbH", jurisdiction="DE"),
+        ],
+    )
+
+    (run,) = db.session.query(ScreeningRun).all()
+    assert (run.subject_type, run.relevant_on, run.parties_screened) == (
+        "filing",
+        office_today(),
+        3,
+    )
+    assert run.ran_by_id is not None and run.threshold == rules.NAME_MATCH_THRESHOLD
+    assert [m["reference"] for m in json.loads(run.measures_json)] == [
+        jurisdiction.reference, person.reference
+    ]  # fmt: skip
+    assert sorted((h.party_name, h.matched_on) for h in run.hits) == [
+        ("Neva Cloud OOO", "jurisdiction"),
+        ("VOLGA HOST GMBH", "alias"),
+    ]
+
+    filing_page = client.get(f"/intake/filings/{run.subject_id}")
+    assert "Screening against special measures" in filing_page.text
+    assert "3 parties, 2 hits" in filing_page.text
+    provider_page = client.get(f"/intake/providers/{provider.id}")
+    assert 'data-testid="screening-hits"' in provider_page.text
+    assert "VOLGA HOST GMBH (DE)" in provider_page.text
+    assert f"{person.reference}</a> Volga Hosting Group LLC" in provider_page.text
+
+
+def test_a_filing_received_before_a_measure_was_issued_is_screened_as_of_its_day(app):
+    make_measure()
+    provider = make_provider()
+    filing_day = office_today() - timedelta(days=3)
+    db.session.add(
+        ForeignReseller(provider_id=provider.id, name="Neva Cloud OOO", jurisdiction="RU")
+    )
+    db.session.commit()
+
+    before = services.screen_provider_resellers(provider, relevant_on=filing_day, actor=None)
+    today = services.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
+    assert (len(before.hits), len(today.hits)) == (0, 1)
+    assert json.loads(before.measures_json) == []
+
+
+def test_a_hit_ruled_out_does_not_return_until_the_measure_changes(client):
+    measure = make_measure(office_today() - timedelta(days=300), kind="person")
+    provider = make_provider()
+    analyst = make_user(Role.ANALYST)
+    log_in(client, analyst)
+    _certify(client, provider, [reseller(reseller_name="Volga Hosting Group", jurisdiction="AM")])
+    (hit,) = db.session.query(ScreeningRun).one().hits
+
+    refused = client.post(
+        f"/special-measures/screening/hits/{hit.id}",
+        data={f"hit{hit.id}-decision": "not a match"},
+    )
+    assert refused.status_code == 422
+    assert f'id="hit{hit.id}-reason-error"' in refused.text
+    decided = client.post(
+        f"/special-measures/screening/hits/{hit.id}",
+        data={
+            f"hit{hit.id}-decision": "not a match",
+            f"hit{hit.id}-reason": "Armenian firm registered 2019; no link to the person.",
+        },
+        follow_redirects=True,
+    )
+    assert "Decision recorded for Volga Hosting Group." in decided.text
+    assert "no link to the person" in decided.text
+
+    again = client.post(
+        f"/special-measures/screening/providers/{provider.id}", follow_redirects=True
+    )
+    assert "Screened 1 foreign resellers: 0 hits." in again.text
+    assert 'data-testid="screening-clear"' in client.get(f"/intake/providers/{provider.id}").text
+
+    # The measure is extended: a new version, so the name is screened afresh.
+    action = services.draft_action(
+        measure, kind="extension", reasons="Still needed.",
+        new_last_day_on=measure.last_day_on + timedelta(days=365), effective_on=None,
+        actor=measure.drafted_by, today=office_today(),
+    )  # fmt: skip
+    services.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
+    services.record_extension(
+        action, federal_register_citation="92 FR 5000", published_on=office_today(),
+        actor=measure.drafted_by, today=office_today(),
+    )  # fmt: skip
+    db.session.commit()
+    after = client.post(
+        f"/special-measures/screening/providers/{provider.id}", follow_redirects=True
+    )
+    assert "Screened 1 foreign resellers: 1 hit." in after.text
+    assert len(services.open_hits_for_provider(provider.id)) == 1
