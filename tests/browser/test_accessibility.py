@@ -11,8 +11,10 @@ from core import clocks, crypto
 from core.auth.rules import Role
 from core.db import db
 from intake import services as intake
+from intake.models import ForeignReseller
+from special_measures import services as measures
 from tests.browser.conftest import axe_violations, sign_in
-from tests.factories import PASSWORD, make_admin, make_provider, make_user
+from tests.factories import PASSWORD, make_admin, make_measure, make_provider, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +29,40 @@ def records(live_server):
     )
     db.session.commit()
     return base_url, provider, department_request
+
+
+@pytest.fixture
+def measure_records(records):
+    """An issued measure, a revocation waiting for review, and a screening with a hit."""
+    _, provider, _ = records
+    measure = make_measure()
+    action = measures.draft_action(
+        measure, kind="revocation", reasons="The jurisdiction has acted.", new_last_day_on=None,
+        effective_on=clocks.office_today(), actor=measure.drafted_by, today=clocks.office_today(),
+    )  # fmt: skip
+    db.session.add(ForeignReseller(provider_id=provider.id, name="Neva Cloud", jurisdiction="RU"))
+    run = measures.screen_provider_resellers(
+        provider, relevant_on=clocks.office_today(), actor=None
+    )
+    db.session.commit()
+    return measure, action, run
+
+
+def test_special_measure_pages_have_no_violations(page: Page, records, measure_records):
+    base_url, provider, _ = records
+    measure, action, run = measure_records
+    sign_in(page, base_url, make_user(Role.REVIEWER).email, PASSWORD)
+    for path in (
+        "/special-measures/cases",
+        f"/special-measures/cases/{measure.id}",
+        f"/special-measures/notices/{measure.notices[0].id}",
+        f"/special-measures/actions/{action.id}",
+        f"/special-measures/screening/runs/{run.id}",
+        f"/intake/providers/{provider.id}",
+        "/special-measures/in-force",
+    ):
+        page.goto(base_url + path)
+        assert axe_violations(page) == [], path
 
 
 def test_staff_pages_have_no_violations(page: Page, records):
