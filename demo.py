@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import click
 from flask.cli import with_appcontext
 
 from core import clocks
+from core.approvals import services as approvals
 from core.auth import services as accounts
 from core.auth.models import User
 from core.auth.rules import Role
+from core.consultations import services as consultations
+from core.consultations.rules import Position
 from core.db import db, utcnow
 from intake import examples
 from intake import services as intake
 from intake.models import Provider
+from special_measures import rules as measure_rules
+from special_measures import services as measures
+from special_measures.models import SpecialMeasureCase
 
 DEMO_PASSWORD = "oicts-demo-passphrase-2026"  # noqa: S105 (demo accounts only; printed on purpose)
 DEMO_LOGIN = "dana.whitfield@oicts.example"
@@ -250,6 +256,71 @@ def _certify(provider: Provider, spec: DemoProvider, actor: User) -> None:
     intake.receive_filing(provider, submission, actor=actor, received_at=received_at)
 
 
+def _walk_to_issuance(case: SpecialMeasureCase, people: dict[str, User], issued_on: date) -> None:
+    """Draft, approve (by the reviewer, as of the issuance day) and issue a determination."""
+    analyst, reviewer = people[DEMO_LOGIN], people["priya.raman@oicts.example"]
+    draft = measures.DeterminationDraft(
+        evaluation_summary="Twenty-six intrusion campaigns in 2026 ran from accounts the person "
+        "resold under new names after each takedown.",
+        measure_kind=measure_rules.MeasureKind.CONDITIONS,
+        conditions="Accounts for or on behalf of the person may be kept only with documentary "
+        "identity verification of every user and monthly reports of access addresses.",
+        consistency="The measure addresses malicious cyber-enabled activity using U.S. IaaS "
+        "products, as E.O. 13984 §1 directs, and reaches only Accounts involving the person.",
+        compliance_on=issued_on + timedelta(days=181),
+        selection={
+            f.code: ("Weighed; see the evaluation.", "") for f in measure_rules.SELECTION_FACTORS
+        },
+    )
+    measures.save_determination(case, draft, actor=analyst, today=issued_on)
+    measures.submit_determination(case, actor=analyst)
+    measures.decide_determination(case, approve=True, comments="", actor=reviewer)
+    review = approvals.latest_review(measures.CASE, case.id)
+    assert review is not None
+    review.decided_at = datetime.combine(issued_on, time(11), clocks.OFFICE_TIME_ZONE)
+    measures.issue_determination(case, issued_on=issued_on, actor=analyst, today=issued_on)
+
+
+def _seed_special_measures(people: dict[str, User], today: date) -> None:
+    """One measure issued twelve days ago whose letters to Congress are overdue, and one
+    referral half-way through consultation (§7.307)."""
+    analyst = people[DEMO_LOGIN]
+    for name, aliases, days_ago, answered in (
+        ("Corvane Hosting Ltd", ["Corvane Cloud", "CVH Networks"], 60, 6),
+        ("Halvard Data Services", ["Halvard DS"], 20, 3),
+    ):
+        started = today - timedelta(days=days_ago)
+        referral = measures.Referral(
+            source=measure_rules.ReferralSource.AGENCY,
+            referring_agency="Cybersecurity and Infrastructure Security Agency",
+            received_on=started,
+            summary=f"{name} resells U.S. IaaS accounts used to stage intrusion campaigns.",
+            subject_kind=measure_rules.SubjectKind.PERSON,
+            person_name=name,
+            aliases=aliases,
+        )
+        case = measures.open_case(referral, actor=analyst, today=started)
+        measures.save_evaluation(
+            case,
+            {f.code: (f"Assessed from the referral and filings ({f.citation}).", "")
+             for f in measure_rules.PERSON_FACTORS},
+            actor=analyst,
+        )  # fmt: skip
+        measures.request_case_consultations(
+            case, summary=f"Should a special measure be imposed with respect to {name}?",
+            respond_by=started + timedelta(days=21), optional_agencies=(), actor=analyst,
+            today=started + timedelta(days=2),
+        )  # fmt: skip
+        liaisons = {user.agency: user for user in people.values() if user.agency}
+        for consultation in consultations.for_subject(measures.CASE, case.id)[:answered]:
+            consultations.record_position(
+                consultation, position=Position.CONCUR, comments="",
+                actor=liaisons[consultation.agency],
+            )  # fmt: skip
+        if answered == 6:
+            _walk_to_issuance(case, people, today - timedelta(days=12))
+
+
 def seed(today: date) -> dict[str, User]:
     people = _create_people()
     analysts = [people[DEMO_LOGIN], people["marcus.oyelaran@oicts.example"]]
@@ -266,6 +337,7 @@ def seed(today: date) -> dict[str, User]:
                 actor=analyst,
                 note="Routine inspection of the written CIP.",
             )
+    _seed_special_measures(people, today)
     return people
 
 

@@ -42,6 +42,7 @@ from intake.models import (
 
 ANNUAL_CLOCK = "cip.annual_certification"
 RESELLER_CERTIFICATION_RECEIVED = "intake.reseller_certification_received"
+AI_REPORT_RECEIVED = "intake.ai_report_received"
 
 
 class FilingRejected(DomainError):

@@ -862,6 +862,25 @@ def on_reseller_certification(*, filing: Filing, actor: User | None, **_: object
     )
 
 
+def on_ai_report(
+    *, filing: Filing, actor: User | None, parties: list[dict[str, str | None]], **_: object
+) -> None:
+    """The foreign person, its other names and its beneficial owners in an AI training report
+    (§7.308(d)(1)(i)) against the measures in force on the day the report was received."""
+    screen_parties(
+        [
+            rules.Party(str(party["kind"]), str(party["name"]), party.get("jurisdiction"),
+                        f"filing {filing.receipt_number}")
+            for party in parties
+            if party.get("name")
+        ],
+        provider_id=filing.provider_id,
+        subject=("filing", filing.receipt_number),
+        relevant_on=filing.received_on,
+        actor=actor,
+    )  # fmt: skip
+
+
 def runs_for(subject_type: str, subject_id: object) -> list[ScreeningRun]:
     return list(
         db.session.execute(

@@ -69,6 +69,7 @@ RECORDERS = (Role.ANALYST, Role.REVIEWER)
 def register_hooks() -> None:
     """What special measures add to the kernel and to intake's pages, at start-up."""
     events.subscribe(intake.RESELLER_CERTIFICATION_RECEIVED, services.on_reseller_certification)
+    events.subscribe(intake.AI_REPORT_RECEIVED, services.on_ai_report)
     panels.register_panel("provider", _provider_screening_panel)
     panels.register_panel("filing", _filing_screening_panel)
     subjects.register_link(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import date, datetime, time, timedelta
 
 import pyotp
@@ -13,6 +14,8 @@ from core.auth import services as accounts
 from core.auth.models import User
 from core.auth.rules import Role
 from core.db import db, utcnow
+from intake import services as intake
+from intake.examples import payload
 from intake.models import ForeignReseller, Provider
 
 PASSWORD = "quiet-harbor-lantern-2026"
@@ -200,3 +203,14 @@ def make_measure(
     measures.issue_determination(case, issued_on=issued_on, actor=analyst, today=issued_on)
     db.session.commit()
     return case
+
+
+def make_filing(provider: Provider, kind: str = "cip_certification", *, actor: User | None = None):
+    """A filing received today through the intake service, with the example payload."""
+    data = payload(kind)
+    submission = intake.Submission(
+        kind=kind, payload=data, raw=json.dumps({"kind": kind, "payload": data}), channel="web"
+    )
+    filing = intake.receive_filing(provider, submission, actor=actor).filing
+    db.session.commit()
+    return filing

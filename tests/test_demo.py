@@ -28,6 +28,9 @@ def test_seed_demo_builds_an_office_whose_printed_login_works(app):
     dashboard = client.get("/")
     assert dashboard.status_code == 200
     assert "Overdue" in dashboard.text
+    assert "determination: letter to the U.S. House" in dashboard.text
+    in_force = client.get("/special-measures/in-force")
+    assert "Corvane Hosting Ltd" in in_force.text and "Halvard" not in in_force.text
 
 
 def test_seed_demo_leaves_a_database_with_users_alone(app):

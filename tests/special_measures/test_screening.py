@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from core import events
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
+from intake import services as intake
 from intake.models import ForeignReseller
 from special_measures import rules, services
 from special_measures.models import ScreeningRun
-from tests.factories import log_in, make_measure, make_provider, make_user
+from tests.factories import log_in, make_filing, make_measure, make_provider, make_user
 from tests.intake.test_reseller_import import csv_file, reseller, upload
 
 
@@ -126,3 +128,28 @@ def test_a_hit_ruled_out_does_not_return_until_the_measure_changes(client):
     )
     assert "Screened 1 foreign resellers: 1 hit." in after.text
     assert len(services.open_hits_for_provider(provider.id)) == 1
+
+
+def test_the_people_in_an_ai_training_report_are_screened_when_it_arrives(client):
+    person = make_measure(kind="person")
+    provider = make_provider()
+    filing = make_filing(provider)
+
+    events.publish(
+        intake.AI_REPORT_RECEIVED,
+        filing=filing,
+        actor=None,
+        parties=[
+            {"kind": "foreign customer", "name": "Kestrel Analytics Pte Ltd", "jurisdiction": "SG"},
+            {"kind": "beneficial owner", "name": "Volga Hosting Group", "jurisdiction": "RU"},
+        ],
+    )
+    db.session.commit()
+
+    (run,) = services.runs_for("filing", filing.receipt_number)
+    assert [(h.party_kind, h.party_name, h.case_id) for h in run.hits] == [
+        ("beneficial owner", "Volga Hosting Group", person.id)
+    ]
+    log_in(client, make_user(Role.VIEWER))
+    page = client.get(f"/intake/filings/{filing.receipt_number}")
+    assert "2 parties, 1 hit." in page.text
