@@ -4,6 +4,8 @@ revocations and the measures in force (§7.307)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -344,26 +346,39 @@ def submit(case_id: int) -> ResponseReturnValue:
     return _done("Sent to the reviewers' queue.", "special_measures.case", case_id=case.id)
 
 
-@bp.post("/cases/<int:case_id>/decision")
-@roles_required(*REVIEWERS)
-def decide(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+def _record_decision(
+    decide: Callable[..., None],
+    *,
+    on_error: Callable[[DecisionForm], str],
+    done: Callable[[bool], ResponseReturnValue],
+) -> ResponseReturnValue:
+    """A reviewer's approval or return, through the two-person review of ``core.approvals``."""
     form = DecisionForm()
     if form.validate_on_submit():
+        approve = form.decision.data == "approve"
         try:
-            services.decide_determination(
-                case,
-                approve=form.decision.data == "approve",
-                comments=form.comments.data or "",
-                actor=current_user,
-            )
+            decide(approve=approve, comments=form.comments.data or "", actor=current_user)
         except DomainError as error:
             db.session.rollback()
             formerrors.attach(form, error, field="comments")
         else:
-            verb = "approved" if form.decision.data == "approve" else "returned to the analyst"
-            return _done(f"Determination {verb}.", "special_measures.case", case_id=case.id)
-    return _render_case(case, decision_form=form), 422
+            return done(approve)
+    return on_error(form), 422
+
+
+@bp.post("/cases/<int:case_id>/decision")
+@roles_required(*REVIEWERS)
+def decide(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    return _record_decision(
+        partial(services.decide_determination, case),
+        on_error=lambda form: _render_case(case, decision_form=form),
+        done=lambda approved: _done(
+            f"Determination {'approved' if approved else 'returned to the analyst'}.",
+            "special_measures.case",
+            case_id=case.id,
+        ),
+    )
 
 
 @bp.post("/cases/<int:case_id>/issue")
@@ -574,21 +589,11 @@ def action(action_id: int) -> ResponseReturnValue:
 @roles_required(*REVIEWERS)
 def decide_action(action_id: int) -> ResponseReturnValue:
     record = _action_or_404(action_id)
-    form = DecisionForm()
-    if form.validate_on_submit():
-        try:
-            services.decide_action(
-                record,
-                approve=form.decision.data == "approve",
-                comments=form.comments.data or "",
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error, field="comments")
-        else:
-            return _done("Decision recorded.", "special_measures.action", action_id=record.id)
-    return _render_action(record, decision_form=form), 422
+    return _record_decision(
+        partial(services.decide_action, record),
+        on_error=lambda form: _render_action(record, decision_form=form),
+        done=lambda _: _done("Decision recorded.", "special_measures.action", action_id=record.id),
+    )
 
 
 @bp.post("/actions/<int:action_id>/record")

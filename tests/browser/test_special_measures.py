@@ -23,7 +23,11 @@ AGENCIES = REQUIRED_AGENCIES[Purpose.SPECIAL_MEASURE]
 
 
 def _as(page: Page, base_url: str, user) -> None:
-    page.context.clear_cookies()
+    """Sign out whoever is signed in (which ends their session on the server), then sign in."""
+    sign_out = page.get_by_role("button", name="Sign out")
+    if sign_out.count():
+        sign_out.click()
+        expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     sign_in(page, base_url, user.email, PASSWORD)
 
 
