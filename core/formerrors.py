@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
+from core.db import db
 from core.errors import DomainError, InvalidInput
 
 
@@ -19,3 +23,22 @@ def attach(form: FlaskForm, error: DomainError, *, field: str | None = None) -> 
             target.errors = [*target.errors, *messages]
         else:
             form.form_errors.extend(messages)
+
+
+def handle(
+    form: FlaskForm,
+    act: Callable[[], ResponseReturnValue],
+    *,
+    page: Callable[[FlaskForm], str],
+    error_field: str | None = None,
+) -> ResponseReturnValue:
+    """The shape of every form post: check the input's shape, let ``act`` call the service and
+    answer (it commits and redirects), or show ``page`` again with the refusal next to its field:
+    422 after a post, 200 when the page is first shown. Nothing is half-stored."""
+    if form.validate_on_submit():
+        try:
+            return act()
+        except DomainError as error:
+            db.session.rollback()
+            attach(form, error, field=error_field)
+    return page(form), (422 if form.is_submitted() else 200)

@@ -123,7 +123,8 @@ def _referral_form() -> ReferralForm:
 @roles_required(*ANALYSTS)
 def new_case() -> ResponseReturnValue:
     form = _referral_form()
-    if form.validate_on_submit():
+
+    def act() -> ResponseReturnValue:
         provider_id = form.referring_provider_id.data
         referral = services.Referral(
             source=ReferralSource(form.source.data),
@@ -139,15 +140,12 @@ def new_case() -> ResponseReturnValue:
             identifiers=lines_of(form.identifiers.data),
             related_receipts=lines_of(form.related_receipts.data),
         )
-        try:
-            case = services.open_case(referral, actor=current_user, today=clocks.office_today())
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error)
-        else:
-            return _done(f"Case {case.reference} opened.", "special_measures.case", case_id=case.id)
-    status = 422 if request.method == "POST" else 200
-    return render_template("special_measures/new_case.html", form=form), status
+        case = services.open_case(referral, actor=current_user, today=clocks.office_today())
+        return _done(f"Case {case.reference} opened.", "special_measures.case", case_id=case.id)
+
+    return formerrors.handle(
+        form, act, page=lambda form: render_template("special_measures/new_case.html", form=form)
+    )
 
 
 def _consultation_form(case: SpecialMeasureCase) -> ConsultationRequestForm:
@@ -225,29 +223,25 @@ def case(case_id: int) -> ResponseReturnValue:
     return _render_case(_case_or_404(case_id))
 
 
-def _evaluation_form_class(case: SpecialMeasureCase) -> type[FlaskForm]:
-    return factor_form(rules.evaluation_factors(case.kind))
-
-
 @bp.route("/cases/<int:case_id>/evaluation", methods=["GET", "POST"])
 @roles_required(*ANALYSTS)
 def evaluation(case_id: int) -> ResponseReturnValue:
     case = _case_or_404(case_id)
     factors = rules.evaluation_factors(case.kind)
-    form_class = _evaluation_form_class(case)
+    form_class = factor_form(factors)
     form = form_class(data=_factor_data(case)) if request.method == "GET" else form_class()
-    if form.validate_on_submit():
-        try:
-            services.save_evaluation(case, factor_entries(form, factors), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error)
-        else:
-            return _done("Evaluation saved.", "special_measures.case", case_id=case.id)
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "special_measures/evaluation.html", case=case, form=form, factors=factors
-    ), status
+
+    def act() -> ResponseReturnValue:
+        services.save_evaluation(case, factor_entries(form, factors), actor=current_user)
+        return _done("Evaluation saved.", "special_measures.case", case_id=case.id)
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: render_template(
+            "special_measures/evaluation.html", case=case, form=form, factors=factors
+        ),
+    )
 
 
 def _factor_data(case: SpecialMeasureCase) -> dict[str, str]:
@@ -263,34 +257,29 @@ def _factor_data(case: SpecialMeasureCase) -> dict[str, str]:
 def request_consultations(case_id: int) -> ResponseReturnValue:
     case = _case_or_404(case_id)
     form = _consultation_form(case)
-    if form.validate_on_submit():
+
+    def act() -> ResponseReturnValue:
         others = tuple(a.strip() for a in (form.other_agencies.data or "").split(",") if a.strip())
-        try:
-            services.request_case_consultations(
-                case,
-                summary=form.summary.data,
-                respond_by=form.respond_by.data,
-                optional_agencies=others,
-                actor=current_user,
-                today=clocks.office_today(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error)
-        else:
-            return _done("Consultation requested.", "special_measures.case", case_id=case.id)
-    return _render_case(case, consultation_form=form), 422
+        services.request_case_consultations(
+            case,
+            summary=form.summary.data,
+            respond_by=form.respond_by.data,
+            optional_agencies=others,
+            actor=current_user,
+            today=clocks.office_today(),
+        )
+        return _done("Consultation requested.", "special_measures.case", case_id=case.id)
 
-
-def _determination_form_class() -> type[FlaskForm]:
-    return factor_form(rules.SELECTION_FACTORS, base=DeterminationBase)
+    return formerrors.handle(
+        form, act, page=lambda form: _render_case(case, consultation_form=form)
+    )
 
 
 @bp.route("/cases/<int:case_id>/determination", methods=["GET", "POST"])
 @roles_required(*ANALYSTS)
 def determination(case_id: int) -> ResponseReturnValue:
     case = _case_or_404(case_id)
-    form_class = _determination_form_class()
+    form_class = factor_form(rules.SELECTION_FACTORS, base=DeterminationBase)
     if request.method == "GET":
         form = form_class(
             data={
@@ -304,7 +293,8 @@ def determination(case_id: int) -> ResponseReturnValue:
         )
     else:
         form = form_class()
-    if form.validate_on_submit():
+
+    def act() -> ResponseReturnValue:
         draft = services.DeterminationDraft(
             evaluation_summary=form.evaluation_summary.data,
             measure_kind=MeasureKind(form.measure_kind.data),
@@ -313,24 +303,21 @@ def determination(case_id: int) -> ResponseReturnValue:
             compliance_on=form.compliance_on.data,
             selection=factor_entries(form, rules.SELECTION_FACTORS),
         )
-        try:
-            services.save_determination(
-                case, draft, actor=current_user, today=clocks.office_today()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error)
-        else:
-            return _done("Determination drafted.", "special_measures.case", case_id=case.id)
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "special_measures/determination_form.html",
-        case=case,
-        form=form,
-        selection_factors=rules.SELECTION_FACTORS,
-        preview=services.dates_if_issued(clocks.office_today()),
-        measure_paragraph=rules.measure_paragraph(case.kind),
-    ), status
+        services.save_determination(case, draft, actor=current_user, today=clocks.office_today())
+        return _done("Determination drafted.", "special_measures.case", case_id=case.id)
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: render_template(
+            "special_measures/determination_form.html",
+            case=case,
+            form=form,
+            selection_factors=rules.SELECTION_FACTORS,
+            preview=services.dates_if_issued(clocks.office_today()),
+            measure_paragraph=rules.measure_paragraph(case.kind),
+        ),
+    )
 
 
 @bp.post("/cases/<int:case_id>/submit")
@@ -349,21 +336,18 @@ def submit(case_id: int) -> ResponseReturnValue:
 def _record_decision(
     decide: Callable[..., None],
     *,
-    on_error: Callable[[DecisionForm], str],
+    page: Callable[[FlaskForm], str],
     done: Callable[[bool], ResponseReturnValue],
 ) -> ResponseReturnValue:
     """A reviewer's approval or return, through the two-person review of ``core.approvals``."""
     form = DecisionForm()
-    if form.validate_on_submit():
+
+    def act() -> ResponseReturnValue:
         approve = form.decision.data == "approve"
-        try:
-            decide(approve=approve, comments=form.comments.data or "", actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error, field="comments")
-        else:
-            return done(approve)
-    return on_error(form), 422
+        decide(approve=approve, comments=form.comments.data or "", actor=current_user)
+        return done(approve)
+
+    return formerrors.handle(form, act, page=page, error_field="comments")
 
 
 @bp.post("/cases/<int:case_id>/decision")
@@ -372,7 +356,7 @@ def decide(case_id: int) -> ResponseReturnValue:
     case = _case_or_404(case_id)
     return _record_decision(
         partial(services.decide_determination, case),
-        on_error=lambda form: _render_case(case, decision_form=form),
+        page=lambda form: _render_case(case, decision_form=form),
         done=lambda approved: _done(
             f"Determination {'approved' if approved else 'returned to the analyst'}.",
             "special_measures.case",
@@ -386,22 +370,21 @@ def decide(case_id: int) -> ResponseReturnValue:
 def issue(case_id: int) -> ResponseReturnValue:
     case = _case_or_404(case_id)
     form = IssueForm()
-    if form.validate_on_submit():
-        try:
-            services.issue_determination(
-                case, issued_on=form.issued_on.data, actor=current_user, today=clocks.office_today()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error, field="issued_on")
-        else:
-            return _done(
-                f"Determination {case.reference} issued; the measure is imposed and the letters "
-                "to Congress are ready.",
-                "special_measures.case",
-                case_id=case.id,
-            )
-    return _render_case(case, issue_form=form), 422
+
+    def act() -> ResponseReturnValue:
+        services.issue_determination(
+            case, issued_on=form.issued_on.data, actor=current_user, today=clocks.office_today()
+        )
+        return _done(
+            f"Determination {case.reference} issued; the measure is imposed and the letters "
+            "to Congress are ready.",
+            "special_measures.case",
+            case_id=case.id,
+        )
+
+    return formerrors.handle(
+        form, act, page=lambda form: _render_case(case, issue_form=form), error_field="issued_on"
+    )
 
 
 @bp.post("/cases/<int:case_id>/close")
@@ -409,15 +392,14 @@ def issue(case_id: int) -> ResponseReturnValue:
 def close(case_id: int) -> ResponseReturnValue:
     case = _case_or_404(case_id)
     form = CloseForm()
-    if form.validate_on_submit():
-        try:
-            services.close_case(case, reasons=form.reasons.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error, field="reasons")
-        else:
-            return _done("Case closed without a measure.", "special_measures.case", case_id=case.id)
-    return _render_case(case, close_form=form), 422
+
+    def act() -> ResponseReturnValue:
+        services.close_case(case, reasons=form.reasons.data, actor=current_user)
+        return _done("Case closed without a measure.", "special_measures.case", case_id=case.id)
+
+    return formerrors.handle(
+        form, act, page=lambda form: _render_case(case, close_form=form), error_field="reasons"
+    )
 
 
 def _pdf(body: bytes, filename: str, audit_action: str, subject: tuple[str, object]):
@@ -486,15 +468,17 @@ def letter_pdf(notice_id: int) -> ResponseReturnValue:
 def notice_addressee(notice_id: int) -> ResponseReturnValue:
     record = _notice_or_404(notice_id)
     form = AddresseeForm()
-    if form.validate_on_submit():
-        try:
-            services.set_addressee(record, form.addressee.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error, field="addressee")
-        else:
-            return _done("Addressee saved.", "special_measures.notice", notice_id=record.id)
-    return _render_notice(record, addressee_form=form), 422
+
+    def act() -> ResponseReturnValue:
+        services.set_addressee(record, form.addressee.data, actor=current_user)
+        return _done("Addressee saved.", "special_measures.notice", notice_id=record.id)
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: _render_notice(record, addressee_form=form),
+        error_field="addressee",
+    )
 
 
 @bp.post("/notices/<int:notice_id>/sent")
@@ -502,21 +486,20 @@ def notice_addressee(notice_id: int) -> ResponseReturnValue:
 def notice_sent(notice_id: int) -> ResponseReturnValue:
     record = _notice_or_404(notice_id)
     form = NoticeSentForm()
-    if form.validate_on_submit():
-        try:
-            services.record_notice_sent(
-                record,
-                sent_on=form.sent_on.data,
-                sent_how=form.sent_how.data,
-                actor=current_user,
-                today=clocks.office_today(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error, field="sent_on")
-        else:
-            return _done("Sending recorded.", "special_measures.notice", notice_id=record.id)
-    return _render_notice(record, sent_form=form), 422
+
+    def act() -> ResponseReturnValue:
+        services.record_notice_sent(
+            record,
+            sent_on=form.sent_on.data,
+            sent_how=form.sent_how.data,
+            actor=current_user,
+            today=clocks.office_today(),
+        )
+        return _done("Sending recorded.", "special_measures.notice", notice_id=record.id)
+
+    return formerrors.handle(
+        form, act, page=lambda form: _render_notice(record, sent_form=form), error_field="sent_on"
+    )
 
 
 # --- Extensions and revocations (§7.307(a)(5)) ---------------------------------------------
@@ -525,31 +508,30 @@ def notice_sent(notice_id: int) -> ResponseReturnValue:
 def _draft_action(case_id: int, kind: str, form_class: type[FlaskForm]) -> ResponseReturnValue:
     case = _case_or_404(case_id)
     form = form_class()
-    if form.validate_on_submit():
-        try:
-            action = services.draft_action(
-                case,
-                kind=kind,
-                reasons=form.reasons.data,
-                new_last_day_on=getattr(form, "new_last_day_on", None)
-                and form.new_last_day_on.data,
-                effective_on=getattr(form, "effective_on", None) and form.effective_on.data,
-                actor=current_user,
-                today=clocks.office_today(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error)
-        else:
-            return _done(
-                f"{kind.capitalize()} drafted and sent to the reviewers' queue.",
-                "special_measures.action",
-                action_id=action.id,
-            )
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "special_measures/action_form.html", case=case, form=form, kind=kind
-    ), status
+
+    def act() -> ResponseReturnValue:
+        action = services.draft_action(
+            case,
+            kind=kind,
+            reasons=form.reasons.data,
+            new_last_day_on=form.new_last_day_on.data if "new_last_day_on" in form else None,
+            effective_on=form.effective_on.data if "effective_on" in form else None,
+            actor=current_user,
+            today=clocks.office_today(),
+        )
+        return _done(
+            f"{kind.capitalize()} drafted and sent to the reviewers' queue.",
+            "special_measures.action",
+            action_id=action.id,
+        )
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: render_template(
+            "special_measures/action_form.html", case=case, form=form, kind=kind
+        ),
+    )
 
 
 @bp.route("/cases/<int:case_id>/extension", methods=["GET", "POST"])
@@ -591,7 +573,7 @@ def decide_action(action_id: int) -> ResponseReturnValue:
     record = _action_or_404(action_id)
     return _record_decision(
         partial(services.decide_action, record),
-        on_error=lambda form: _render_action(record, decision_form=form),
+        page=lambda form: _render_action(record, decision_form=form),
         done=lambda _: _done("Decision recorded.", "special_measures.action", action_id=record.id),
     )
 
@@ -602,36 +584,37 @@ def record_action(action_id: int) -> ResponseReturnValue:
     record = _action_or_404(action_id)
     today = clocks.office_today()
     if record.kind == services.ActionKind.EXTENSION:
-        form: FlaskForm = ExtensionPublishedForm()
-        if form.validate_on_submit():
-            try:
-                services.record_extension(
-                    record,
-                    federal_register_citation=form.federal_register_citation.data,
-                    published_on=form.published_on.data,
-                    actor=current_user,
-                    today=today,
-                )
-            except DomainError as error:
-                db.session.rollback()
-                formerrors.attach(form, error)
-            else:
-                return _done(
-                    "Extension recorded; the letters to Congress are ready.",
-                    "special_measures.case",
-                    case_id=record.case_id,
-                )
-        return _render_action(record, published_form=form), 422
-    form = FlaskForm()
-    if form.validate_on_submit():
-        try:
-            services.record_revocation(record, actor=current_user, today=today)
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error)
-        else:
-            return _done("Revocation recorded.", "special_measures.case", case_id=record.case_id)
-    return _render_action(record, record_form=form), 422
+        published = ExtensionPublishedForm()
+
+        def record_extension() -> ResponseReturnValue:
+            services.record_extension(
+                record,
+                federal_register_citation=published.federal_register_citation.data,
+                published_on=published.published_on.data,
+                actor=current_user,
+                today=today,
+            )
+            return _done(
+                "Extension recorded; the letters to Congress are ready.",
+                "special_measures.case",
+                case_id=record.case_id,
+            )
+
+        return formerrors.handle(
+            published,
+            record_extension,
+            page=lambda form: _render_action(record, published_form=form),
+        )
+
+    def record_revocation() -> ResponseReturnValue:
+        services.record_revocation(record, actor=current_user, today=today)
+        return _done("Revocation recorded.", "special_measures.case", case_id=record.case_id)
+
+    return formerrors.handle(
+        FlaskForm(),
+        record_revocation,
+        page=lambda form: _render_action(record, record_form=form),
+    )
 
 
 # --- Measures in force --------------------------------------------------------------------------
@@ -717,21 +700,18 @@ def screening_run(run_id: int) -> ResponseReturnValue:
 def decide_hit(hit_id: int) -> ResponseReturnValue:
     hit: ScreeningHit = services.get_hit(hit_id) or abort(404)
     form = HitDecisionForm(prefix=f"hit{hit.id}")
-    if form.validate_on_submit():
-        try:
-            services.decide_hit(
-                hit,
-                decision=rules.HitDecision(form.decision.data),
-                reason=form.reason.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error)
-        else:
-            return _done(
-                f"Decision recorded for {hit.party_name}.",
-                "special_measures.screening_run",
-                run_id=hit.run_id,
-            )
-    return _render_run(hit.run, (hit.id, form)), 422
+
+    def act() -> ResponseReturnValue:
+        services.decide_hit(
+            hit,
+            decision=rules.HitDecision(form.decision.data),
+            reason=form.reason.data,
+            actor=current_user,
+        )
+        return _done(
+            f"Decision recorded for {hit.party_name}.",
+            "special_measures.screening_run",
+            run_id=hit.run_id,
+        )
+
+    return formerrors.handle(form, act, page=lambda form: _render_run(hit.run, (hit.id, form)))
