@@ -173,9 +173,9 @@ class RevocationForm(FlaskForm):
     effective_on = _date("Date the revocation takes effect", "the date the revocation takes effect")
 
 
-class ExtensionPublishedForm(FlaskForm):
+class PublicationForm(FlaskForm):
     federal_register_citation = _line(
-        "Federal Register citation of the notice of extension",
+        "Federal Register citation",
         60,
         required="Give the notice's Federal Register citation, e.g. 92 FR 12345.",
     )

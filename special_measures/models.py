@@ -79,6 +79,9 @@ class SpecialMeasureCase(db.Model):
     expiry_computation: Mapped[str | None] = mapped_column(Text)
     last_day_on: Mapped[date | None] = mapped_column(Date, index=True)
     revoked_on: Mapped[date | None] = mapped_column(Date)
+    # Kept because the NPRM preamble dates effect from publication; the rule text does not.
+    federal_register_citation: Mapped[str | None] = mapped_column(String(60))
+    published_on: Mapped[date | None] = mapped_column(Date)
 
     referring_provider: Mapped[Provider | None] = relationship()
     drafted_by: Mapped[User | None] = relationship(foreign_keys=[drafted_by_id])

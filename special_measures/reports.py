@@ -210,6 +210,7 @@ FEED_FIELDS = (
     "compliance_from",
     "in_effect_through",
     "extended",
+    "federal_register",
 )
 
 
@@ -228,6 +229,7 @@ def feed_record(case: SpecialMeasureCase) -> dict[str, Any]:
         "compliance_from": _iso(case.compliance_on),
         "in_effect_through": _iso(case.last_day_on),
         "extended": case.last_day_on != case.original_last_day_on,
+        "federal_register": case.federal_register_citation,
     }
 
 

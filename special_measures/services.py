@@ -22,6 +22,7 @@ from core.consultations.rules import Purpose
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
+from core.parameters import services as parameters
 from intake import services as intake
 from intake.models import Filing, Provider
 from special_measures import rules
@@ -38,6 +39,7 @@ from special_measures.rules import CaseState, MeasureKind, ReferralSource, Subje
 CASE = "special_measure"
 ACTION = "special_measure_action"
 EARLIEST_COMPLIANCE_CLOCK = "special_measure.earliest_compliance"
+PUBLICATION_PARAMETER = "special_measure.effect_after_publication_days"
 DRAFTERS = frozenset({Role.ANALYST})
 
 
@@ -458,6 +460,45 @@ def issue_determination(
     _prepare_notices(case, None, start_on=issued_on, actor=actor)
     db.session.flush()
     return dates
+
+
+def record_publication(
+    case: SpecialMeasureCase,
+    *,
+    federal_register_citation: str,
+    published_on: date,
+    actor: User,
+    today: date,
+) -> None:
+    """The determination's publication in the Federal Register. The measure was imposed on
+    issuance (§7.307(a)(4)); the date is kept because the NPRM preamble (IV(3)(A)) speaks of
+    effect from publication."""
+    if case.issued_on is None:
+        raise DomainError("Only an issued determination is published.")
+    if published_on < case.issued_on or published_on > today:
+        raise InvalidInput(
+            {"published_on": [f"Choose a day from issuance ({case.issued_on}) to today."]}
+        )
+    before = {"citation": case.federal_register_citation, "published_on": case.published_on}
+    case.federal_register_citation = federal_register_citation.strip()
+    case.published_on = published_on
+    record_event(
+        "special_measure.published",
+        actor=actor,
+        subject=(CASE, case.id),
+        before=before,
+        after={"citation": case.federal_register_citation, "published_on": published_on},
+    )
+    db.session.flush()
+
+
+def publication_note(case: SpecialMeasureCase) -> str | None:
+    """The rule text and the preamble disagree on when a measure takes effect; the value in force
+    and its note are shown next to the dates (DESIGN.md §4)."""
+    if case.issued_on is None:
+        return None
+    row = parameters.row_in_force(PUBLICATION_PARAMETER, case.issued_on)
+    return row.note if row else None
 
 
 # --- Notices to Congress (§7.307(d)) ------------------------------------------------------------

@@ -33,10 +33,10 @@ from special_measures.forms import (
     DecisionForm,
     DeterminationBase,
     ExtensionForm,
-    ExtensionPublishedForm,
     HitDecisionForm,
     IssueForm,
     NoticeSentForm,
+    PublicationForm,
     ReferralForm,
     RevocationForm,
     factor_entries,
@@ -200,6 +200,8 @@ def _render_case(case: SpecialMeasureCase, **forms: FlaskForm) -> str:
         decision_form=forms.get("decision_form") or _decision_form(),
         issue_form=forms.get("issue_form") or _issue_form(),
         close_form=forms.get("close_form") or CloseForm(),
+        publication_form=forms.get("publication_form") or PublicationForm(obj=case),
+        publication_note=services.publication_note(case),
         closable=rules.ALLOWED[case.state_enum] >= {CaseState.CLOSED},
     )
 
@@ -387,6 +389,25 @@ def issue(case_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.post("/cases/<int:case_id>/publication")
+@roles_required(*RECORDERS)
+def publication(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = PublicationForm()
+
+    def act() -> ResponseReturnValue:
+        services.record_publication(
+            case,
+            federal_register_citation=form.federal_register_citation.data,
+            published_on=form.published_on.data,
+            actor=current_user,
+            today=clocks.office_today(),
+        )
+        return _done("Publication recorded.", "special_measures.case", case_id=case.id)
+
+    return formerrors.handle(form, act, page=lambda form: _render_case(case, publication_form=form))
+
+
 @bp.post("/cases/<int:case_id>/close")
 @roles_required(*ANALYSTS)
 def close(case_id: int) -> ResponseReturnValue:
@@ -556,7 +577,7 @@ def _render_action(action: MeasureAction, **forms: FlaskForm) -> str:
             services.ACTION, action.id, services.action_content(action)
         ),
         decision_form=forms.get("decision_form") or DecisionForm(),
-        published_form=forms.get("published_form") or ExtensionPublishedForm(),
+        published_form=forms.get("published_form") or PublicationForm(),
         record_form=forms.get("record_form") or FlaskForm(),
     )
 
@@ -584,7 +605,7 @@ def record_action(action_id: int) -> ResponseReturnValue:
     record = _action_or_404(action_id)
     today = clocks.office_today()
     if record.kind == services.ActionKind.EXTENSION:
-        published = ExtensionPublishedForm()
+        published = PublicationForm()
 
         def record_extension() -> ResponseReturnValue:
             services.record_extension(

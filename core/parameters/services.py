@@ -44,6 +44,11 @@ def value_on(key: str, on: date) -> int:
     return value
 
 
+def row_in_force(key: str, on: date) -> RuleParameter | None:
+    """The value in force on ``on`` with its citation and note (shown beside dates it sets)."""
+    return next((row for row in history(key) if row.effective_from <= on), None)
+
+
 @dataclass(frozen=True)
 class ParameterSummary:
     definition: ParameterDefinition
@@ -60,9 +65,7 @@ class ParameterSummary:
 def summaries(on: date) -> list[ParameterSummary]:
     result = []
     for key, parameter_definition in DEFINITIONS.items():
-        values = history(key)
-        in_force = next((row for row in values if row.effective_from <= on), None)
-        result.append(ParameterSummary(parameter_definition, in_force, values))
+        result.append(ParameterSummary(parameter_definition, row_in_force(key, on), history(key)))
     return result
 
 

@@ -4,7 +4,7 @@ with their hits and decisions.
 
 Revision ID: 283f5feab437
 Revises: 2177b5e7eb8a
-Create Date: 2026-11-23 05:55:50.314264
+Create Date: 2026-11-23 06:14:55.841007
 """
 
 import sqlalchemy as sa
@@ -70,6 +70,8 @@ def upgrade():
     sa.Column('expiry_computation', sa.Text(), nullable=True),
     sa.Column('last_day_on', sa.Date(), nullable=True),
     sa.Column('revoked_on', sa.Date(), nullable=True),
+    sa.Column('federal_register_citation', sa.String(length=60), nullable=True),
+    sa.Column('published_on', sa.Date(), nullable=True),
     sa.CheckConstraint("measure_kind IS NULL OR measure_kind IN ('prohibition', 'conditions')", name=op.f('ck_special_measure_cases_measure_kind_known')),
     sa.CheckConstraint("source IN ('secretary', 'agency', 'provider')", name=op.f('ck_special_measure_cases_source_known')),
     sa.CheckConstraint("state IN ('referred', 'under evaluation', 'in consultation', 'determination drafted', 'in review', 'approved', 'issued', 'closed without a measure')", name=op.f('ck_special_measure_cases_state_known')),

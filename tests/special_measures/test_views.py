@@ -219,6 +219,7 @@ def test_the_public_feed_lists_measures_in_force_as_json_csv_and_calendar(client
         "compliance_from": (office_today() + timedelta(days=200)).isoformat(),
         "in_effect_through": (office_today() + timedelta(days=364)).isoformat(),
         "extended": False,
+        "federal_register": None,
     }
 
     rows = list(csv.DictReader(io.StringIO(_feed(client, ".csv").text.lstrip("\ufeff"))))
@@ -258,3 +259,27 @@ def test_liaisons_and_viewers_cannot_change_a_case(client):
         == 403
     )
     assert db.session.get(SpecialMeasureCase, case.id).closed_reason is None
+
+
+def test_the_publication_is_kept_with_the_note_on_when_a_measure_takes_effect(client):
+    case = make_measure()
+    _analyst_client(client)
+    early = client.post(
+        f"/special-measures/cases/{case.id}/publication",
+        data={
+            "federal_register_citation": "91 FR 70001",
+            "published_on": (office_today() - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert early.status_code == 422
+    assert 'id="published_on-error"' in early.text
+
+    page = client.post(
+        f"/special-measures/cases/{case.id}/publication",
+        data={"federal_register_citation": "91 FR 70001", "published_on": office_today()},
+        follow_redirects=True,
+    )
+    assert f"91 FR 70001, published {office_today()}" in page.text
+    # The rule text and the preamble disagree; the system says which it follows, and why.
+    assert "The rule text governs; the publication date is kept on each determination." in page.text
+    assert _feed(client).get_json()["measures"][0]["federal_register"] == "91 FR 70001"
