@@ -23,6 +23,7 @@ from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
 from core.parameters import services as parameters
+from core.risk import RiskSignal
 from intake import services as intake
 from intake.models import Filing, Provider
 from special_measures import rules
@@ -951,6 +952,34 @@ def open_hits_for_provider(provider_id: int) -> list[ScreeningHit]:
             .order_by(ScreeningHit.id.desc())
         ).scalars()
     )
+
+
+def risk_signals() -> dict[int, list[RiskSignal]]:
+    """Per provider: parties in its filings matching a measure in force, not ruled out — use by
+    foreign malicious cyber actors, §7.305(d)(1)(i)."""
+    counts = db.session.execute(
+        select(ScreeningRun.provider_id, func.count(func.distinct(ScreeningHit.party_key)))
+        .join(ScreeningHit)
+        .where(
+            or_(
+                ScreeningHit.decision.is_(None),
+                ScreeningHit.decision != rules.HitDecision.NOT_A_MATCH.value,
+            )
+        )
+        .group_by(ScreeningRun.provider_id)
+    ).all()
+    return {
+        provider_id: [
+            RiskSignal(
+                criterion="§7.305(d)(1)(i)",
+                kind="special_measure_hit",
+                count=parties,
+                explanation=f"{parties} foreign reseller(s) or customer(s) matching a special "
+                "measure in force (§7.307), not ruled out",
+            )
+        ]
+        for provider_id, parties in counts
+    }
 
 
 def get_run(run_id: int) -> ScreeningRun | None:

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
-from core import clocks, events, exports, formerrors, panels, subjects
+from core import clocks, events, exports, formerrors, panels, risk, subjects
 from core.access import STAFF, roles_required
 from core.approvals import services as approvals
 from core.audit.services import record_event
@@ -73,6 +73,7 @@ def register_hooks() -> None:
     events.subscribe(intake.RESELLER_CERTIFICATION_RECEIVED, services.on_reseller_certification)
     events.subscribe(intake.AI_REPORT_RECEIVED, services.on_ai_report)
     panels.register_panel("provider", _provider_screening_panel)
+    risk.register_source("special_measures.screening", services.risk_signals)
     panels.register_panel("filing", _filing_screening_panel)
     subjects.register_link(
         services.CASE, lambda case_id: url_for("special_measures.case", case_id=case_id)

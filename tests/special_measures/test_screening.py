@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from core import events
+from core import events, risk
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
@@ -153,3 +153,26 @@ def test_the_people_in_an_ai_training_report_are_screened_when_it_arrives(client
     log_in(client, make_user(Role.VIEWER))
     page = client.get(f"/intake/filings/{filing.receipt_number}")
     assert "2 parties, 1 hit." in page.text
+
+
+def test_open_hits_reach_the_risk_score_as_signals_citing_their_criterion(app):
+    make_measure()
+    provider, other = make_provider(), make_provider()
+    for name in ("Neva Cloud OOO", "Ural Compute AO"):
+        db.session.add(ForeignReseller(provider_id=provider.id, name=name, jurisdiction="RU"))
+    db.session.commit()
+    run = services.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
+    services.decide_hit(
+        run.hits[0], decision=rules.HitDecision.NOT_A_MATCH,
+        reason="Registered in Kazakhstan; the RU code was a keying error.",
+        actor=make_user(Role.ANALYST),
+    )  # fmt: skip
+    db.session.commit()
+
+    signals = risk.signals_by_provider()
+
+    assert other.id not in signals
+    (signal,) = signals[provider.id]
+    assert (signal.criterion, signal.kind, signal.count) == (
+        "§7.305(d)(1)(i)", "special_measure_hit", 1
+    )  # fmt: skip
