@@ -90,6 +90,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     intake.views.register_subject_links()
     special_measures.views.register_hooks()
+    casework.views.register_hooks()
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:
@@ -113,4 +114,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     import demo
 
     app.cli.add_command(demo.seed_demo_command)
+    app.cli.add_command(casework.views.risk_snapshot_command)
     return app

@@ -13,44 +13,24 @@ TEST_POSTGRES_URL (default: postgres on 127.0.0.1:5432).
 from __future__ import annotations
 
 import argparse
-import base64
 import csv
 import io
 import logging
-import os
 import secrets
-import sys
-import tempfile
-import time
-import uuid
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-# Keys for this run, so that the benchmark writes no development secrets under instance/.
-os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
-os.environ.setdefault(
-    "FIELD_ENCRYPTION_KEY", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-)
-os.environ.setdefault("SEARCH_HASH_KEY", secrets.token_urlsafe(32))
+from common import database_urls, timed
+from flask_migrate import upgrade
+from openpyxl import Workbook
+from sqlalchemy import func, select
 
-from flask_migrate import upgrade  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from app import create_app
+from core.auth import services as accounts
+from core.auth.rules import Role
+from core.db import db
+from intake import rules, services
+from intake.models import ForeignReseller, Provider
 
-from app import create_app  # noqa: E402
-from core.auth import services as accounts  # noqa: E402
-from core.auth.rules import Role  # noqa: E402
-from core.db import db  # noqa: E402
-from intake import rules, services  # noqa: E402
-from intake.models import ForeignReseller, Provider  # noqa: E402
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 JURISDICTIONS = ("DE", "JP", "BR", "FR", "IN", "SG", "AU", "CA", "MX", "ZA", "KR", "NL")
 
 
@@ -93,12 +73,6 @@ def xlsx_bytes(rows: list[list[str]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def timed(action: Callable[[], Any]) -> tuple[Any, float]:
-    started = time.perf_counter()
-    result = action()
-    return result, time.perf_counter() - started
 
 
 def rate(rows: int, seconds: float) -> str:
@@ -170,22 +144,8 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--xlsx", action="store_true", help="also time reading an Excel file")
     options = parser.parse_args()
-    for backend in options.backends.split(","):
-        if backend == "sqlite":
-            with tempfile.TemporaryDirectory() as folder:
-                run_on(f"sqlite:///{folder}/bench.sqlite3", "sqlite", options.rows, options.xlsx)
-            continue
-        name = f"oicts_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = make_url(POSTGRES_ADMIN_URL).set(database=name)
-            run_on(url.render_as_string(hide_password=False), backend, options.rows, options.xlsx)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    for label, url in database_urls(options.backends):
+        run_on(url, label, options.rows, options.xlsx)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,13 @@ SECTIONS = (
         ),
     ),
     NavSection("Intake", (NavItem("Providers", "intake.providers"),)),
-    NavSection("Casework", (NavItem("Casework", "casework.index"),)),
+    NavSection(
+        "Casework",
+        (
+            NavItem("Clocks and deadlines", "casework.index"),
+            NavItem("Risk queue", "casework.risk_queue"),
+        ),
+    ),
     NavSection("Exemptions", (NavItem("Exemptions", "exemptions.index"),)),
     NavSection(
         "Special measures",

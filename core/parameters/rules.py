@@ -13,6 +13,25 @@ class Unit(enum.Enum):
     DAYS = "days"
     OPERATIONS = "operations"
     USD = "USD"
+    POINTS = "points"
+
+
+# The weights of the risk score (§7.305(d)): what each thing the office knows adds to it.
+RISK_WEIGHTS = (
+    ("never_certified", "Risk score: provider has never certified its CIP", "§7.305(d)(2)(i)"),
+    ("overdue_certification", "Risk score: annual CIP certification overdue", "§7.305(d)(2)(i)"),
+    ("late_filing", "Risk score: each filing received late", "§7.305(d)(2)(i)"),
+    (
+        "unverified_account",
+        "Risk score: each unverified foreign customer account reported",
+        "§7.305(d)(1)(i)",
+    ),
+    (
+        "special_measure_hit",
+        "Risk score: each foreign reseller or customer matching a special measure in force",
+        "§7.305(d)(1)(i)",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +80,10 @@ DEFINITIONS: dict[str, ParameterDefinition] = {
             Unit.USD,
             "§7.309(c)(1); 50 U.S.C. 1705(b)",
             minimum=1,
+        ),
+        *(
+            ParameterDefinition(f"risk.weight.{kind}", title, Unit.POINTS, citation)
+            for kind, title, citation in RISK_WEIGHTS
         ),
         ParameterDefinition(
             "assessment.resubmission_days",
@@ -112,6 +135,8 @@ def format_value(unit: Unit, value: int) -> str:
         return f"{value:.3e} operations"
     if unit is Unit.USD:
         return f"${value:,}"
+    if unit is Unit.POINTS:
+        return f"{value} point{'s' if value != 1 else ''}"
     return f"{value} day{'s' if value != 1 else ''}"
 
 

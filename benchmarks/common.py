@@ -1,0 +1,58 @@
+"""What every benchmark needs: keys for the run, a fresh migrated database per back end, and a
+stopwatch."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# Keys for this run, so that a benchmark writes no development secrets under instance/.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEY", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+)
+os.environ.setdefault("SEARCH_HASH_KEY", secrets.token_urlsafe(32))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def database_urls(backends: str) -> Iterator[tuple[str, str]]:
+    """(label, URL) of a fresh, empty database on each back end named, dropped afterwards.
+    PostgreSQL is reached through TEST_POSTGRES_URL (default: postgres on 127.0.0.1:5432)."""
+    for backend in backends.split(","):
+        if backend == "sqlite":
+            with tempfile.TemporaryDirectory() as folder:
+                yield "sqlite", f"sqlite:///{folder}/bench.sqlite3"
+            continue
+        name = f"oicts_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            url = make_url(POSTGRES_ADMIN_URL).set(database=name)
+            yield backend, url.render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+def timed(action: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - started

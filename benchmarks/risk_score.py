@@ -1,0 +1,107 @@
+"""How long scoring the whole registry takes (§7.305(d)): 2,000 providers with their filings.
+
+    .venv/bin/python benchmarks/risk_score.py [--providers 2000] [--backends sqlite,postgresql]
+
+For each back end, on a fresh migrated database: providers with one to three CIP certifications
+each (some late, some never certified), then the time to gather the facts, score every provider
+and rank the queue with pandas, best of three runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+
+from common import database_urls, timed
+from flask_migrate import upgrade
+
+from app import create_app
+from casework import services
+from core.clocks import office_today
+from core.db import db
+from intake import rules
+from intake.examples import payload
+from intake.models import Filing, Provider
+
+
+def registry(count: int) -> None:
+    """``count`` providers; every seventh never certified, every fifth filed once late."""
+    data = json.dumps(payload("cip_certification"))
+    now = datetime.now(UTC)
+    db.session.add_all(
+        Provider(
+            legal_name=f"Benchmark Cloud {number:05d}, Inc.",
+            street_address="1 Main St",
+            city="Arlington",
+            state="VA",
+            postal_code="22201",
+            contact_name="Jamie Ortiz",
+            contact_title="Compliance Officer",
+            contact_email=f"c{number}@bench.example",
+            contact_phone="+17035550100",
+        )
+        for number in range(count)
+    )
+    db.session.flush()
+    receipt = 0
+    for provider in db.session.query(Provider).order_by(Provider.id):
+        if provider.id % 7 == 0:
+            continue
+        for filed in range(1 + provider.id % 3):
+            receipt += 1
+            received_at = now - timedelta(days=30 + 200 * filed)
+            db.session.add(
+                Filing(
+                    receipt_number=f"BENCH-{receipt:08d}",
+                    kind=rules.FilingKind.CIP_CERTIFICATION.value,
+                    provider_id=provider.id,
+                    channel="api",
+                    raw_payload=data,
+                    payload_sha256="0" * 64,
+                    data_json=data,
+                    received_at=received_at,
+                    received_on=received_at.date(),
+                    timeliness="late" if provider.id % 5 == 0 and filed == 0 else None,
+                    rules_version="bench",
+                )
+            )
+    db.session.commit()
+
+
+def run_on(url: str, label: str, count: int) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        upgrade()
+        _, seeded = timed(lambda: registry(count))
+        filings = db.session.query(Filing).count()
+        print(f"[{label}] {count:,} providers, {filings:,} filings (seeded in {seeded:.1f} s)")
+        best = {}
+        for _ in range(3):
+            scored, gather = timed(lambda: services.score_registry(office_today()))
+            queue, rank = timed(
+                lambda scored=scored: services.ranked_queue(scored, services.QueueFilter())
+            )
+            for name, seconds in (("gather and score", gather), ("rank (pandas)", rank)):
+                best[name] = min(best.get(name, seconds), seconds)
+        assert len(queue) == count
+        for name, seconds in best.items():
+            print(f"[{label}]   {name:<18} {seconds * 1000:8.1f} ms")
+        print(f"[{label}]   whole queue        {sum(best.values()) * 1000:8.1f} ms")
+        db.session.remove()
+        db.engine.dispose()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--providers", type=int, default=2000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    options = parser.parse_args()
+    for label, url in database_urls(options.backends):
+        run_on(url, label, options.providers)
+
+
+if __name__ == "__main__":
+    main()
