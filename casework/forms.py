@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from casework.rules import EvidenceKind
 from intake.rules import CertificationStatus
 
 
@@ -29,4 +30,53 @@ class QueueFilterForm(FlaskForm):
             Optional(),
             NumberRange(min=0, max=1_000_000, message="Enter a whole number from 0."),
         ],
+    )
+
+
+def _date(label: str, what: str) -> DateField:
+    return DateField(label, validators=[DataRequired(f"Enter {what}, as YYYY-MM-DD.")])
+
+
+class OversightForm(FlaskForm):
+    evidence_kind = RadioField(
+        "What the evidence indicates (§7.303(e))",
+        choices=[SelectChoice(kind.value, kind.value.capitalize()) for kind in EvidenceKind],
+        validators=[DataRequired("Choose what the evidence indicates.")],
+    )
+    evidence = TextAreaField(
+        "The evidence",
+        validators=[
+            DataRequired("Describe the evidence and where it came from."),
+            Length(max=20_000, message="At most 20,000 characters."),
+        ],
+    )
+    received_on = _date("Date the evidence was received", "the date the evidence was received")
+    reported_to_authorities = TextAreaField(
+        "Reported to authorities (optional)",
+        description="Whether and to whom the provider reported the activity, per its CIP "
+        "(§7.304(a)(2)(v)).",
+        validators=[Optional(), Length(max=5_000, message="At most 5,000 characters.")],
+    )
+
+
+class KnowledgeForm(FlaskForm):
+    knowledge_on = _date(
+        "Date the provider knew the reseller had not remediated",
+        "the date the provider knew",
+    )
+
+
+class OutcomeForm(FlaskForm):
+    outcome = RadioField(
+        "Outcome",
+        choices=[
+            SelectChoice("terminated", "The provider terminated the reseller relationship"),
+            SelectChoice("remediated", "The reseller remediated the issues"),
+        ],
+        validators=[DataRequired("Choose the outcome.")],
+    )
+    outcome_on = _date("Date", "the date of the termination or remediation")
+    note = TextAreaField(
+        "Note (optional)",
+        validators=[Optional(), Length(max=5_000, message="At most 5,000 characters.")],
     )

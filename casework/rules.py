@@ -3,6 +3,7 @@ each line citing the criterion it bears on. Pure: facts and weights in, lines ou
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -127,3 +128,48 @@ def histogram(scores: Iterable[int], *, bucket: int = 10) -> list[tuple[str, int
         (f"{band * bucket}–{band * bucket + bucket - 1}", counts.get(band, 0))
         for band in range(0, max(counts) + 1)
     ]
+
+
+# --- Foreign-reseller oversight (§7.303(e)) ------------------------------------------------------
+
+
+class EvidenceKind(enum.StrEnum):
+    NO_CIP = "failure to maintain a CIP"
+    NOT_IMPLEMENTED = "failure to implement its CIP"
+    NO_GOOD_FAITH = "lack of good-faith efforts to prevent malicious cyber-enabled use"
+
+
+class OversightState(enum.StrEnum):
+    EVIDENCE = "evidence received"
+    TERMINATION_CLOCK = "termination clock running"
+    TERMINATED = "relationship terminated"
+    REMEDIATED = "remediated"
+
+
+OVERSIGHT_ALLOWED: dict[OversightState, frozenset[OversightState]] = {
+    OversightState.EVIDENCE: frozenset(
+        {OversightState.TERMINATION_CLOCK, OversightState.TERMINATED, OversightState.REMEDIATED}
+    ),
+    OversightState.TERMINATION_CLOCK: frozenset(
+        {OversightState.TERMINATED, OversightState.REMEDIATED}
+    ),
+    OversightState.TERMINATED: frozenset(),
+    OversightState.REMEDIATED: frozenset(),
+}
+
+
+class OversightRefused(ValueError):
+    pass
+
+
+def check_oversight_step(current: OversightState, wanted: OversightState) -> None:
+    if wanted not in OVERSIGHT_ALLOWED[current]:
+        raise OversightRefused(f"A case whose state is {current} cannot become {wanted}.")
+
+
+def oversight_date_problem(day: date, *, not_before: date, what: str, today: date) -> str | None:
+    if day > today:
+        return f"The {what} cannot be in the future."
+    if day < not_before:
+        return f"The {what} cannot be before {not_before.isoformat()}."
+    return None

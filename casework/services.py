@@ -11,16 +11,18 @@ import pandas
 from sqlalchemy import func, select
 
 from casework import rules
-from casework.models import RiskSnapshot
+from casework.models import ResellerOversight, RiskSnapshot
 from core import risk
 from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db
+from core.deadlines import services as deadlines
+from core.errors import DomainError, InvalidInput
 from core.parameters import services as parameters
 from core.parameters.rules import RISK_WEIGHTS
 from intake import rules as intake_rules
 from intake import services as intake
-from intake.models import Filing
+from intake.models import Filing, ForeignReseller
 
 QUEUE_COLUMNS = ["provider_id", "legal_name", "certification", "score", "lines", "criteria"]
 
@@ -180,3 +182,123 @@ def changes_since_last_week(scored: list[Scored], today: date) -> tuple[date | N
         return None, []
     now = {s.facts.provider_id: (s.facts.legal_name, s.score) for s in scored}
     return taken_on, rules.changes(now, before)
+
+
+# --- Foreign-reseller oversight (§7.303(e)) ------------------------------------------------------
+
+TERMINATION_CLOCK = "reseller.termination"
+OVERSIGHT = "reseller_oversight"
+
+
+def open_oversight(
+    reseller: ForeignReseller,
+    *,
+    evidence_kind: rules.EvidenceKind,
+    evidence: str,
+    received_on: date,
+    reported_to_authorities: str,
+    actor: User,
+    today: date,
+) -> ResellerOversight:
+    """Evidence that a foreign reseller fails to keep or implement its CIP, or lacks good faith."""
+    if problem := rules.oversight_date_problem(
+        received_on, not_before=date.min, what="evidence date", today=today
+    ):
+        raise InvalidInput({"received_on": [problem]})
+    case = ResellerOversight(
+        provider_id=reseller.provider_id,
+        reseller_id=reseller.id,
+        state=rules.OversightState.EVIDENCE.value,
+        evidence_kind=evidence_kind.value,
+        evidence=evidence.strip(),
+        evidence_received_on=received_on,
+        reported_to_authorities=reported_to_authorities.strip() or None,
+        opened_by_id=actor.id,
+    )
+    db.session.add(case)
+    db.session.flush()
+    record_event(
+        "reseller_oversight.open",
+        actor=actor,
+        subject=("reseller_oversight", case.id),
+        after={"reseller": reseller.id, "kind": case.evidence_kind, "received_on": received_on},
+    )
+    return case
+
+
+def get_oversight(case_id: int) -> ResellerOversight | None:
+    return db.session.get(ResellerOversight, case_id)
+
+
+def oversight_of(provider_id: int) -> list[ResellerOversight]:
+    return list(
+        db.session.execute(
+            select(ResellerOversight)
+            .where(ResellerOversight.provider_id == provider_id)
+            .order_by(ResellerOversight.id.desc())
+        ).scalars()
+    )
+
+
+def _step(case: ResellerOversight, wanted: rules.OversightState, actor: User, **after: object):
+    try:
+        rules.check_oversight_step(rules.OversightState(case.state), wanted)
+    except rules.OversightRefused as refusal:
+        raise DomainError(str(refusal)) from refusal
+    before = case.state
+    case.state = wanted.value
+    record_event(
+        "reseller_oversight.transition",
+        actor=actor,
+        subject=("reseller_oversight", case.id),
+        before={"state": before},
+        after={"state": case.state, **after},
+    )
+
+
+def record_knowledge(
+    case: ResellerOversight, *, knowledge_on: date, actor: User, today: date
+) -> None:
+    """The day the provider knew the reseller had not remediated: the 30-day clock to terminate
+    the relationship starts (§7.303(e))."""
+    if problem := rules.oversight_date_problem(
+        knowledge_on, not_before=case.evidence_received_on, what="date of knowledge", today=today
+    ):
+        raise InvalidInput({"knowledge_on": [problem]})
+    _step(case, rules.OversightState.TERMINATION_CLOCK, actor, knowledge_on=knowledge_on)
+    case.knowledge_on = knowledge_on
+    case.deadline_id = deadlines.open_deadline(
+        TERMINATION_CLOCK,
+        subject=(OVERSIGHT, case.id),
+        subject_label=f"{case.provider.legal_name}: terminate {case.reseller.name}",
+        start_on=knowledge_on,
+        actor=actor,
+    ).id
+    db.session.flush()
+
+
+def record_outcome(
+    case: ResellerOversight,
+    *,
+    terminated: bool,
+    outcome_on: date,
+    note: str,
+    actor: User,
+    today: date,
+) -> None:
+    """The relationship terminated (the registry follows) or the reseller remediated; either
+    ends the termination clock."""
+    if problem := rules.oversight_date_problem(
+        outcome_on, not_before=case.evidence_received_on, what="date", today=today
+    ):
+        raise InvalidInput({"outcome_on": [problem]})
+    wanted = rules.OversightState.TERMINATED if terminated else rules.OversightState.REMEDIATED
+    _step(case, wanted, actor, outcome_on=outcome_on)
+    case.outcome_on, case.outcome_note = outcome_on, note.strip() or None
+    if case.deadline is not None:
+        deadlines.meet_deadline(case.deadline, met_on=outcome_on, actor=actor, note=wanted.value)
+    if terminated:
+        intake.end_reseller_relationship(
+            case.reseller, ended_on=outcome_on, reason="§7.303(e) termination", actor=actor
+        )
+    db.session.flush()

@@ -4,19 +4,23 @@ line, and what changed since last week."""
 from __future__ import annotations
 
 import click
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from casework import rules, services
-from casework.forms import QueueFilterForm
-from core import clocks, exports, panels
+from casework.forms import KnowledgeForm, OutcomeForm, OversightForm, QueueFilterForm
+from casework.models import ResellerOversight
+from core import clocks, exports, formerrors, panels, subjects
 from core.access import STAFF, roles_required
 from core.audit.services import record_event
+from core.auth.rules import Role
 from core.db import db
 from core.modules import module_blueprint
 from intake import services as intake
+from intake.models import ForeignReseller
 
 bp = module_blueprint(
     "casework",
@@ -29,8 +33,15 @@ bp = module_blueprint(
 )
 
 
+ANALYSTS = (Role.ANALYST,)
+
+
 def register_hooks() -> None:
     panels.register_panel("provider", _provider_risk_panel)
+    subjects.register_link(
+        services.OVERSIGHT,
+        lambda oversight_id: url_for("casework.oversight", oversight_id=oversight_id),
+    )
 
 
 def _provider_risk_panel(provider_id: str) -> Markup | None:
@@ -39,7 +50,11 @@ def _provider_risk_panel(provider_id: str) -> Markup | None:
         return None
     # The template engine escaped every value already; the result is safe HTML.
     return Markup(  # noqa: S704
-        render_template("casework/_provider_risk.html", scored=scored, criteria=rules.CRITERIA)
+        render_template(
+            "casework/_provider_risk.html",
+            scored=scored,
+            oversight=services.oversight_of(int(provider_id)),
+        )
     )
 
 
@@ -108,3 +123,105 @@ def risk_snapshot_command() -> None:
     kept = services.take_snapshot(clocks.office_today(), actor=None)
     db.session.commit()
     click.echo(f"Risk scores kept for {kept} providers.")
+
+
+# --- Foreign-reseller oversight (§7.303(e)) ----------------------------------------------------
+
+
+def _done(message: str, oversight_id: int) -> ResponseReturnValue:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("casework.oversight", oversight_id=oversight_id))
+
+
+@bp.route("/resellers/<int:reseller_id>/oversight", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def new_oversight(reseller_id: int) -> ResponseReturnValue:
+    reseller = db.session.get(ForeignReseller, reseller_id) or abort(404)
+    form = OversightForm()
+
+    def act() -> ResponseReturnValue:
+        case = services.open_oversight(
+            reseller,
+            evidence_kind=rules.EvidenceKind(form.evidence_kind.data),
+            evidence=form.evidence.data,
+            received_on=form.received_on.data,
+            reported_to_authorities=form.reported_to_authorities.data or "",
+            actor=current_user,
+            today=clocks.office_today(),
+        )
+        return _done("Evidence recorded.", case.id)
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: render_template(
+            "casework/oversight_new.html", reseller=reseller, form=form
+        ),
+    )
+
+
+def _render_oversight(case: ResellerOversight, **forms: FlaskForm) -> str:
+    return render_template(
+        "casework/oversight.html",
+        case=case,
+        knowledge_form=forms.get("knowledge_form") or KnowledgeForm(),
+        outcome_form=forms.get("outcome_form") or OutcomeForm(),
+        States=rules.OversightState,
+    )
+
+
+def _oversight_or_404(oversight_id: int) -> ResellerOversight:
+    return services.get_oversight(oversight_id) or abort(404)
+
+
+@bp.get("/oversight/<int:oversight_id>")
+@roles_required(*STAFF)
+def oversight(oversight_id: int) -> ResponseReturnValue:
+    return _render_oversight(_oversight_or_404(oversight_id))
+
+
+@bp.post("/oversight/<int:oversight_id>/knowledge")
+@roles_required(*ANALYSTS)
+def oversight_knowledge(oversight_id: int) -> ResponseReturnValue:
+    case = _oversight_or_404(oversight_id)
+    form = KnowledgeForm()
+
+    def act() -> ResponseReturnValue:
+        services.record_knowledge(
+            case, knowledge_on=form.knowledge_on.data, actor=current_user,
+            today=clocks.office_today(),
+        )  # fmt: skip
+        return _done("The 30-day termination clock is running (§7.303(e)).", case.id)
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: _render_oversight(case, knowledge_form=form),
+        error_field="knowledge_on",
+    )
+
+
+@bp.post("/oversight/<int:oversight_id>/outcome")
+@roles_required(*ANALYSTS)
+def oversight_outcome(oversight_id: int) -> ResponseReturnValue:
+    case = _oversight_or_404(oversight_id)
+    form = OutcomeForm()
+
+    def act() -> ResponseReturnValue:
+        services.record_outcome(
+            case,
+            terminated=form.outcome.data == "terminated",
+            outcome_on=form.outcome_on.data,
+            note=form.note.data or "",
+            actor=current_user,
+            today=clocks.office_today(),
+        )
+        return _done("Outcome recorded.", case.id)
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: _render_oversight(case, outcome_form=form),
+        error_field="outcome_on",
+    )

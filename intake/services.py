@@ -581,6 +581,22 @@ def reseller_of(provider: Provider, reseller_id: object) -> ForeignReseller | No
     return reseller if reseller is not None and reseller.provider_id == provider.id else None
 
 
+def end_reseller_relationship(
+    reseller: ForeignReseller, *, ended_on: date, reason: str, actor: User
+) -> None:
+    """The registry follows a terminated relationship (§7.303(e)); the filings stay as filed."""
+    before = {"status": reseller.status, "ended_on": reseller.ended_on}
+    reseller.status, reseller.ended_on = "ended", ended_on
+    record_event(
+        "reseller.end",
+        actor=actor,
+        subject=("foreign_reseller", reseller.id),
+        before=before,
+        after={"status": reseller.status, "ended_on": ended_on, "reason": reason},
+    )
+    db.session.flush()
+
+
 def _zip_names(content: bytes) -> frozenset[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:

@@ -7,6 +7,8 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
+from casework import services as casework
+from casework.rules import EvidenceKind
 from core import clocks, crypto
 from core.auth.rules import Role
 from core.db import db
@@ -44,13 +46,18 @@ def measure_records(records):
     run = measures.screen_provider_resellers(
         provider, relevant_on=clocks.office_today(), actor=None
     )
+    oversight = casework.open_oversight(
+        provider.resellers[0], evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.",
+        received_on=clocks.office_today(), reported_to_authorities="", actor=measure.drafted_by,
+        today=clocks.office_today(),
+    )  # fmt: skip
     db.session.commit()
-    return measure, action, run
+    return measure, action, run, oversight
 
 
 def test_special_measure_pages_have_no_violations(page: Page, records, measure_records):
     base_url, provider, _ = records
-    measure, action, run = measure_records
+    measure, action, run, oversight = measure_records
     sign_in(page, base_url, make_user(Role.REVIEWER).email, PASSWORD)
     for path in (
         "/special-measures/cases",
@@ -60,13 +67,15 @@ def test_special_measure_pages_have_no_violations(page: Page, records, measure_r
         f"/special-measures/screening/runs/{run.id}",
         f"/intake/providers/{provider.id}",
         "/special-measures/in-force",
+        f"/casework/oversight/{oversight.id}",
     ):
         page.goto(base_url + path)
         assert axe_violations(page) == [], path
 
 
-def test_staff_pages_have_no_violations(page: Page, records):
+def test_staff_pages_have_no_violations(page: Page, records, measure_records):
     base_url, provider, department_request = records
+    oversight = measure_records[-1]
     analyst = make_user(Role.ANALYST, email="axe.analyst@oicts.example")
     sign_in(page, base_url, analyst.email, PASSWORD)
     for path in (
@@ -78,6 +87,7 @@ def test_staff_pages_have_no_violations(page: Page, records):
         "/casework/risk",
         f"/casework/risk/providers/{provider.id}",
         "/casework/risk/changes",
+        f"/casework/resellers/{oversight.reseller_id}/oversight",
         "/exemptions/",
         "/special-measures/",
         "/parameters/",

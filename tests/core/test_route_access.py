@@ -7,6 +7,8 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
+from casework import services as casework
+from casework.rules import EvidenceKind
 from core.access import PROVIDER_SYSTEM, PUBLIC
 from core.auth.rules import Role
 from core.clocks import office_today
@@ -49,12 +51,21 @@ def _sample_values(app: Flask) -> dict[str, object]:
         measure, kind="revocation", reasons="No longer needed.", new_last_day_on=None,
         effective_on=office_today(), actor=measure.drafted_by, today=office_today(),
     )  # fmt: skip
-    db.session.add(ForeignReseller(provider_id=provider.id, name="Neva Cloud", jurisdiction="RU"))
+    reseller = ForeignReseller(provider_id=provider.id, name="Neva Cloud", jurisdiction="RU")
+    db.session.add(reseller)
     run = measure_services.screen_provider_resellers(
         provider, relevant_on=office_today(), actor=None
     )
     db.session.commit()
+    oversight = casework.open_oversight(
+        reseller,
+        evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.", received_on=office_today(),
+        reported_to_authorities="", actor=make_user(Role.ANALYST), today=office_today(),
+    )  # fmt: skip
+    db.session.commit()
     return {
+        "oversight_id": oversight.id,
+        "reseller_id": reseller.id,
         "run_id": run.id,
         "hit_id": run.hits[0].id,
         "case_id": measure.id,
