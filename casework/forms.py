@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from casework.rules import EvidenceKind
+from casework.rules import VIOLATIONS, EvidenceKind
 from intake.rules import CertificationStatus
 
 
@@ -79,4 +87,65 @@ class OutcomeForm(FlaskForm):
     note = TextAreaField(
         "Note (optional)",
         validators=[Optional(), Length(max=5_000, message="At most 5,000 characters.")],
+    )
+
+
+class PenaltyForm(FlaskForm):
+    violations = SelectMultipleField(
+        "Violations of §7.309(a)",
+        choices=[
+            SelectChoice(code, f"{cite}: {text}") for code, (cite, text) in VIOLATIONS.items()
+        ],
+        validators=[DataRequired("Name at least one violation of §7.309(a).")],
+    )
+    conduct = TextAreaField(
+        "Explanation of the conduct",
+        validators=[
+            DataRequired("Explain the conduct being penalized."),
+            Length(max=20_000, message="At most 20,000 characters."),
+        ],
+    )
+    transaction_value = IntegerField(
+        "Value of the transaction that is the basis of the violation, in whole dollars (optional)",
+        validators=[Optional(), NumberRange(min=0, message="Enter a whole number of dollars.")],
+    )
+    proposed_amount = IntegerField(
+        "Proposed penalty, in whole dollars",
+        validators=[
+            DataRequired("Enter the proposed penalty in whole dollars."),
+            NumberRange(min=1, message="Enter a whole number of dollars."),
+        ],
+    )
+
+
+class ServeForm(FlaskForm):
+    served_on = _date("Date the notice was served", "the date of service")
+
+
+class PetitionForm(FlaskForm):
+    received_on = _date("Date the petition was received", "the date the petition was received")
+    summary = TextAreaField(
+        "What the petition argues",
+        validators=[
+            DataRequired("Summarise the petition."),
+            Length(max=20_000, message="At most 20,000 characters."),
+        ],
+    )
+
+
+class FinalDecisionForm(FlaskForm):
+    decided_on = _date("Date of the final administrative decision", "the date of the decision")
+    decision = TextAreaField(
+        "The decision and its reasons",
+        validators=[
+            DataRequired("State the decision and its reasons."),
+            Length(max=20_000, message="At most 20,000 characters."),
+        ],
+    )
+    final_amount = IntegerField(
+        "Penalty imposed, in whole dollars (0 if none)",
+        validators=[
+            InputRequired("Enter the penalty imposed, 0 if none."),
+            NumberRange(min=0, message="Enter a whole number of dollars."),
+        ],
     )

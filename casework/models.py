@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
@@ -52,3 +52,40 @@ class ResellerOversight(db.Model):
     reseller: Mapped[ForeignReseller] = relationship()
     deadline: Mapped[Deadline | None] = relationship()
     opened_by: Mapped[User] = relationship()
+
+
+class PenaltyCase(db.Model):
+    """A proposed civil penalty (§7.309(c)): the violations, the conduct, the amount and its
+    maximum, reviewed, served, perhaps petitioned, and decided."""
+
+    __tablename__ = "penalty_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    state: Mapped[str] = mapped_column(String(30))
+    violations_text: Mapped[str] = mapped_column(String(100))  # codes "a2 a8"
+    conduct: Mapped[str] = mapped_column(Text)
+    transaction_value: Mapped[int | None] = mapped_column(BigInteger)  # whole dollars
+    proposed_amount: Mapped[int] = mapped_column(BigInteger)
+    proposed_on: Mapped[date] = mapped_column(Date)
+    cap: Mapped[int] = mapped_column(BigInteger)
+    cap_source: Mapped[str] = mapped_column(String(200))
+    drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    served_on: Mapped[date | None] = mapped_column(Date)
+    petition_deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
+    petition_received_on: Mapped[date | None] = mapped_column(Date)
+    petition_summary: Mapped[str | None] = mapped_column(Text)
+    decision_deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision: Mapped[str | None] = mapped_column(Text)
+    final_amount: Mapped[int | None] = mapped_column(BigInteger)
+
+    provider: Mapped[Provider] = relationship()
+    drafted_by: Mapped[User] = relationship()
+    petition_deadline: Mapped[Deadline | None] = relationship(foreign_keys=[petition_deadline_id])
+    decision_deadline: Mapped[Deadline | None] = relationship(foreign_keys=[decision_deadline_id])
+
+    @property
+    def violation_codes(self) -> list[str]:
+        return self.violations_text.split()

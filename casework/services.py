@@ -11,8 +11,9 @@ import pandas
 from sqlalchemy import func, select
 
 from casework import rules
-from casework.models import ResellerOversight, RiskSnapshot
+from casework.models import PenaltyCase, ResellerOversight, RiskSnapshot
 from core import risk
+from core.approvals import services as approvals
 from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db
@@ -22,7 +23,7 @@ from core.parameters import services as parameters
 from core.parameters.rules import RISK_WEIGHTS
 from intake import rules as intake_rules
 from intake import services as intake
-from intake.models import Filing, ForeignReseller
+from intake.models import Filing, ForeignReseller, Provider
 
 QUEUE_COLUMNS = ["provider_id", "legal_name", "certification", "score", "lines", "criteria"]
 
@@ -243,7 +244,7 @@ def oversight_of(provider_id: int) -> list[ResellerOversight]:
 def _step(case: ResellerOversight, wanted: rules.OversightState, actor: User, **after: object):
     try:
         rules.check_oversight_step(rules.OversightState(case.state), wanted)
-    except rules.OversightRefused as refusal:
+    except rules.StepRefused as refusal:
         raise DomainError(str(refusal)) from refusal
     before = case.state
     case.state = wanted.value
@@ -300,5 +301,218 @@ def record_outcome(
     if terminated:
         intake.end_reseller_relationship(
             case.reseller, ended_on=outcome_on, reason="§7.303(e) termination", actor=actor
+        )
+    db.session.flush()
+
+
+# --- Penalties (§7.309) --------------------------------------------------------------------------
+
+PENALTY = "penalty"
+CAP_PARAMETER = "penalty.ieepa_civil_cap"
+
+
+def penalty_maximum(
+    violations: int, transaction_value: int | None, on: date
+) -> tuple[rules.PenaltyMaximum, str]:
+    """The maximum with the IEEPA cap in force on ``on`` and where that figure comes from."""
+    row = parameters.row_in_force(CAP_PARAMETER, on)
+    if row is None:
+        raise DomainError(f"No IEEPA civil penalty cap is in force on {on.isoformat()}.")
+    return rules.PenaltyMaximum(row.number, transaction_value, violations), row.citation
+
+
+def _next_penalty_reference(year: int) -> str:
+    prefix = f"PN-{year}-"
+    count = db.session.execute(
+        select(func.count())
+        .select_from(PenaltyCase)
+        .where(PenaltyCase.reference.like(f"{prefix}%"))
+    ).scalar_one()
+    return f"{prefix}{count + 1:04d}"
+
+
+def draft_penalty(
+    provider: Provider,
+    *,
+    violations: list[str],
+    conduct: str,
+    transaction_value: int | None,
+    proposed_amount: int,
+    actor: User,
+    today: date,
+) -> PenaltyCase:
+    problems: dict[str, list[str]] = {}
+    unknown = [code for code in violations if code not in rules.VIOLATIONS]
+    if not violations or unknown:
+        problems["violations"] = ["Name at least one violation of §7.309(a)."]
+    maximum, source = penalty_maximum(max(len(violations), 1), transaction_value, today)
+    if proposed_amount > maximum.total:
+        problems["proposed_amount"] = [
+            f"The proposed ${proposed_amount:,} exceeds the maximum: {maximum.arithmetic(source)}."
+        ]
+    if problems:
+        raise InvalidInput(problems)
+    case = PenaltyCase(
+        reference=_next_penalty_reference(today.year),
+        provider_id=provider.id,
+        state=rules.PenaltyState.DRAFTED.value,
+        violations_text=" ".join(violations),
+        conduct=conduct.strip(),
+        transaction_value=transaction_value,
+        proposed_amount=proposed_amount,
+        proposed_on=today,
+        cap=maximum.cap,
+        cap_source=source,
+        drafted_by_id=actor.id,
+    )
+    db.session.add(case)
+    db.session.flush()
+    record_event(
+        "penalty.draft",
+        actor=actor,
+        subject=(PENALTY, case.id),
+        after={"reference": case.reference, "violations": violations,
+               "proposed": proposed_amount, "maximum": maximum.total},
+    )  # fmt: skip
+    return case
+
+
+def maximum_of(case: PenaltyCase) -> rules.PenaltyMaximum:
+    return rules.PenaltyMaximum(case.cap, case.transaction_value, len(case.violation_codes))
+
+
+def get_penalty(penalty_id: int) -> PenaltyCase | None:
+    return db.session.get(PenaltyCase, penalty_id)
+
+
+def penalties_of(provider_id: int | None = None) -> list[PenaltyCase]:
+    query = select(PenaltyCase).order_by(PenaltyCase.id.desc())
+    if provider_id is not None:
+        query = query.where(PenaltyCase.provider_id == provider_id)
+    return list(db.session.execute(query).scalars())
+
+
+def _penalty_step(case: PenaltyCase, wanted: rules.PenaltyState, actor: User, **after: object):
+    try:
+        rules.check_penalty_step(rules.PenaltyState(case.state), wanted)
+    except rules.StepRefused as refusal:
+        raise DomainError(str(refusal)) from refusal
+    before = case.state
+    case.state = wanted.value
+    record_event(
+        "penalty.transition",
+        actor=actor,
+        subject=(PENALTY, case.id),
+        before={"state": before},
+        after={"state": case.state, **after},
+    )
+
+
+def penalty_content(case: PenaltyCase) -> dict[str, object]:
+    """What the reviewer approves: the violations, the conduct and the amounts."""
+    return {
+        "violations": case.violations_text,
+        "conduct": case.conduct,
+        "transaction_value": case.transaction_value,
+        "proposed": case.proposed_amount,
+        "cap": case.cap,
+    }
+
+
+def submit_penalty(case: PenaltyCase, *, actor: User) -> None:
+    _penalty_step(case, rules.PenaltyState.IN_REVIEW, actor)
+    approvals.submit_for_review(
+        (PENALTY, case.id),
+        label=f"Penalty notice {case.reference}: {case.provider.legal_name}",
+        content=penalty_content(case),
+        actor=actor,
+    )
+    db.session.flush()
+
+
+def decide_penalty(case: PenaltyCase, *, approve: bool, comments: str, actor: User) -> None:
+    review = approvals.latest_review(PENALTY, case.id)
+    if review is None or case.state != rules.PenaltyState.IN_REVIEW.value:
+        raise DomainError("There is no penalty notice waiting for review.")
+    approvals.decide(
+        review, approve=approve, actor=actor, current_content=penalty_content(case),
+        comments=comments,
+    )  # fmt: skip
+    wanted = rules.PenaltyState.APPROVED if approve else rules.PenaltyState.DRAFTED
+    _penalty_step(case, wanted, actor)
+    db.session.flush()
+
+
+def serve_penalty(case: PenaltyCase, *, served_on: date, actor: User, today: date) -> None:
+    """Service of the notice opens the provider's 30 days to petition (§7.309(c)(1)(i))."""
+    if not approvals.approval_holds(PENALTY, case.id, penalty_content(case)):
+        raise DomainError("Only a notice approved as it stands can be served.")
+    if problem := rules.oversight_date_problem(
+        served_on, not_before=case.proposed_on, what="date of service", today=today
+    ):
+        raise InvalidInput({"served_on": [problem]})
+    _penalty_step(case, rules.PenaltyState.SERVED, actor, served_on=served_on)
+    case.served_on = served_on
+    case.petition_deadline_id = deadlines.open_deadline(
+        "penalty.petition",
+        subject=(PENALTY, case.id),
+        subject_label=f"{case.reference}: petition by {case.provider.legal_name}",
+        start_on=served_on,
+        actor=actor,
+    ).id
+    db.session.flush()
+
+
+def record_petition(
+    case: PenaltyCase, *, received_on: date, summary: str, actor: User, today: date
+) -> None:
+    """A petition starts the Secretary's 30 days to decide (§7.309(c)(1)(ii))."""
+    assert case.served_on is not None and case.petition_deadline is not None
+    if problem := rules.oversight_date_problem(
+        received_on, not_before=case.served_on, what="date the petition was received", today=today
+    ):
+        raise InvalidInput({"received_on": [problem]})
+    _penalty_step(case, rules.PenaltyState.PETITIONED, actor, received_on=received_on)
+    case.petition_received_on, case.petition_summary = received_on, summary.strip()
+    deadlines.meet_deadline(case.petition_deadline, met_on=received_on, actor=actor)
+    case.decision_deadline_id = deadlines.open_deadline(
+        "penalty.final_decision",
+        subject=(PENALTY, case.id),
+        subject_label=f"{case.reference}: final decision on the petition",
+        start_on=received_on,
+        actor=actor,
+    ).id
+    db.session.flush()
+
+
+def record_final_decision(
+    case: PenaltyCase,
+    *,
+    decided_on: date,
+    decision: str,
+    final_amount: int,
+    actor: User,
+    today: date,
+) -> None:
+    assert case.served_on is not None and case.petition_deadline is not None
+    if problem := rules.final_decision_problem(
+        decided_on=decided_on,
+        served_on=case.served_on,
+        petition_due=case.petition_deadline.due_on,
+        petitioned=case.petition_received_on is not None,
+        today=today,
+    ):
+        raise InvalidInput({"decided_on": [problem]})
+    if final_amount > case.proposed_amount:
+        raise InvalidInput(
+            {"final_amount": [f"The penalty cannot exceed the ${case.proposed_amount:,} proposed."]}
+        )
+    _penalty_step(case, rules.PenaltyState.DECIDED, actor, decided_on=decided_on)
+    case.decided_on, case.decision, case.final_amount = decided_on, decision.strip(), final_amount
+    if case.decision_deadline is not None:
+        deadlines.meet_deadline(case.decision_deadline, met_on=decided_on, actor=actor)
+    elif case.petition_deadline.is_open:
+        deadlines.meet_deadline(
+            case.petition_deadline, met_on=decided_on, actor=actor, note="no petition received"
         )
     db.session.flush()

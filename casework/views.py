@@ -3,6 +3,8 @@ line, and what changed since last week."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -10,14 +12,25 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from casework import rules, services
-from casework.forms import KnowledgeForm, OutcomeForm, OversightForm, QueueFilterForm
-from casework.models import ResellerOversight
+from casework import reports, rules, services
+from casework.forms import (
+    FinalDecisionForm,
+    KnowledgeForm,
+    OutcomeForm,
+    OversightForm,
+    PenaltyForm,
+    PetitionForm,
+    QueueFilterForm,
+    ServeForm,
+)
+from casework.models import PenaltyCase, ResellerOversight
 from core import clocks, exports, formerrors, panels, subjects
 from core.access import STAFF, roles_required
+from core.approvals import services as approvals
+from core.approvals.forms import DecisionForm
 from core.audit.services import record_event
 from core.auth.rules import Role
-from core.db import db
+from core.db import db, utcnow
 from core.modules import module_blueprint
 from intake import services as intake
 from intake.models import ForeignReseller
@@ -38,6 +51,9 @@ ANALYSTS = (Role.ANALYST,)
 
 def register_hooks() -> None:
     panels.register_panel("provider", _provider_risk_panel)
+    subjects.register_link(
+        services.PENALTY, lambda penalty_id: url_for("casework.penalty", penalty_id=penalty_id)
+    )
     subjects.register_link(
         services.OVERSIGHT,
         lambda oversight_id: url_for("casework.oversight", oversight_id=oversight_id),
@@ -225,3 +241,175 @@ def oversight_outcome(oversight_id: int) -> ResponseReturnValue:
         page=lambda form: _render_oversight(case, outcome_form=form),
         error_field="outcome_on",
     )
+
+
+# --- Penalties (§7.309) ------------------------------------------------------------------------
+
+REVIEWERS = (Role.REVIEWER,)
+RECORDERS = (Role.ANALYST, Role.REVIEWER)
+
+
+def _penalty_or_404(penalty_id: int) -> PenaltyCase:
+    return services.get_penalty(penalty_id) or abort(404)
+
+
+def _penalty_done(message: str, penalty_id: int) -> ResponseReturnValue:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("casework.penalty", penalty_id=penalty_id))
+
+
+@bp.get("/penalties")
+@roles_required(*STAFF)
+def penalties() -> ResponseReturnValue:
+    return render_template("casework/penalties.html", cases=services.penalties_of())
+
+
+@bp.route("/providers/<int:provider_id>/penalties/new", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def new_penalty(provider_id: int) -> ResponseReturnValue:
+    provider = intake.get_provider(provider_id) or abort(404)
+    form = PenaltyForm()
+    today = clocks.office_today()
+
+    def act() -> ResponseReturnValue:
+        case = services.draft_penalty(
+            provider,
+            violations=form.violations.data,
+            conduct=form.conduct.data,
+            transaction_value=form.transaction_value.data,
+            proposed_amount=form.proposed_amount.data,
+            actor=current_user,
+            today=today,
+        )
+        return _penalty_done(f"Penalty notice {case.reference} drafted.", case.id)
+
+    cap, source = services.penalty_maximum(1, None, today)
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: render_template(
+            "casework/penalty_new.html", provider=provider, form=form, cap=cap, source=source
+        ),
+    )
+
+
+def _render_penalty(case: PenaltyCase, **forms: FlaskForm) -> str:
+    return render_template(
+        "casework/penalty.html",
+        case=case,
+        maximum=services.maximum_of(case),
+        violations=[rules.VIOLATIONS[code] for code in case.violation_codes],
+        review=approvals.latest_review(services.PENALTY, case.id),
+        States=rules.PenaltyState,
+        submit_form=forms.get("submit_form") or FlaskForm(),
+        decision_form=forms.get("decision_form") or DecisionForm(),
+        serve_form=forms.get("serve_form") or ServeForm(),
+        petition_form=forms.get("petition_form") or PetitionForm(),
+        final_form=forms.get("final_form") or FinalDecisionForm(),
+    )
+
+
+@bp.get("/penalties/<int:penalty_id>")
+@roles_required(*STAFF)
+def penalty(penalty_id: int) -> ResponseReturnValue:
+    return _render_penalty(_penalty_or_404(penalty_id))
+
+
+def _penalty_post(
+    penalty_id: int, form: FlaskForm, form_name: str, step: Callable[..., None], message: str
+) -> ResponseReturnValue:
+    """Each step of a penalty case: the same handling of input and refusals."""
+    case = _penalty_or_404(penalty_id)
+
+    def act() -> ResponseReturnValue:
+        step(case, form)
+        return _penalty_done(message, case.id)
+
+    return formerrors.handle(
+        form, act, page=lambda form: _render_penalty(case, **{form_name: form})
+    )
+
+
+@bp.post("/penalties/<int:penalty_id>/submit")
+@roles_required(*ANALYSTS)
+def submit_penalty(penalty_id: int) -> ResponseReturnValue:
+    return _penalty_post(
+        penalty_id, FlaskForm(), "submit_form",
+        lambda case, form: services.submit_penalty(case, actor=current_user),
+        "Sent to the reviewers' queue.",
+    )  # fmt: skip
+
+
+@bp.post("/penalties/<int:penalty_id>/decision")
+@roles_required(*REVIEWERS)
+def decide_penalty(penalty_id: int) -> ResponseReturnValue:
+    return _penalty_post(
+        penalty_id, DecisionForm(), "decision_form",
+        lambda case, form: services.decide_penalty(
+            case, approve=form.decision.data == "approve", comments=form.comments.data or "",
+            actor=current_user,
+        ),
+        "Decision recorded.",
+    )  # fmt: skip
+
+
+@bp.post("/penalties/<int:penalty_id>/serve")
+@roles_required(*RECORDERS)
+def serve_penalty(penalty_id: int) -> ResponseReturnValue:
+    return _penalty_post(
+        penalty_id, ServeForm(), "serve_form",
+        lambda case, form: services.serve_penalty(
+            case, served_on=form.served_on.data, actor=current_user, today=clocks.office_today()
+        ),
+        "Service recorded; the 30 days to petition are running (§7.309(c)(1)(i)).",
+    )  # fmt: skip
+
+
+@bp.post("/penalties/<int:penalty_id>/petition")
+@roles_required(*RECORDERS)
+def penalty_petition(penalty_id: int) -> ResponseReturnValue:
+    return _penalty_post(
+        penalty_id, PetitionForm(), "petition_form",
+        lambda case, form: services.record_petition(
+            case, received_on=form.received_on.data, summary=form.summary.data,
+            actor=current_user, today=clocks.office_today(),
+        ),
+        "Petition recorded; the final decision is due within 30 days (§7.309(c)(1)(ii)).",
+    )  # fmt: skip
+
+
+@bp.post("/penalties/<int:penalty_id>/final-decision")
+@roles_required(*REVIEWERS)
+def penalty_final_decision(penalty_id: int) -> ResponseReturnValue:
+    return _penalty_post(
+        penalty_id, FinalDecisionForm(), "final_form",
+        lambda case, form: services.record_final_decision(
+            case, decided_on=form.decided_on.data, decision=form.decision.data,
+            final_amount=form.final_amount.data, actor=current_user,
+            today=clocks.office_today(),
+        ),
+        "Final administrative decision recorded.",
+    )  # fmt: skip
+
+
+@bp.get("/penalties/<int:penalty_id>/notice.pdf")
+@roles_required(*STAFF)
+def penalty_notice(penalty_id: int) -> ResponseReturnValue:
+    case = _penalty_or_404(penalty_id)
+    review = approvals.latest_review(services.PENALTY, case.id)
+    approved_by = (
+        review.reviewer.full_name
+        if review and review.state == "approved" and review.reviewer
+        else None
+    )
+    body = reports.penalty_notice_pdf(
+        case,
+        maximum=services.maximum_of(case),
+        petition_due=case.petition_deadline.due_on if case.petition_deadline else None,
+        approved_by=approved_by,
+        generated_at=utcnow(),
+    )
+    record_event("export.penalty_notice", actor=current_user, subject=(services.PENALTY, case.id))
+    db.session.commit()
+    return exports.download(body, filename=f"{case.reference}.pdf", mimetype="application/pdf")

@@ -41,6 +41,7 @@ SECTIONS = (
         (
             NavItem("Clocks and deadlines", "casework.index"),
             NavItem("Risk queue", "casework.risk_queue"),
+            NavItem("Penalties", "casework.penalties"),
         ),
     ),
     NavSection("Exemptions", (NavItem("Exemptions", "exemptions.index"),)),

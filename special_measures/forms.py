@@ -133,18 +133,6 @@ class DeterminationBase(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
-    decision = RadioField(
-        "Decision",
-        choices=[
-            SelectChoice("approve", "Approve"),
-            SelectChoice("return", "Return with comments"),
-        ],
-        validators=[DataRequired("Choose to approve or return.")],
-    )
-    comments = _text("Comments (required when returning)", limit=10_000)
-
-
 class IssueForm(FlaskForm):
     issued_on = _date("Date the determination was issued", "the date of issuance")
 

@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from core import clocks, events, exports, formerrors, panels, risk, subjects
 from core.access import STAFF, roles_required
 from core.approvals import services as approvals
+from core.approvals.forms import DecisionForm
 from core.audit.services import record_event
 from core.auth.rules import Role
 from core.consultations import services as consultations
@@ -30,7 +31,6 @@ from special_measures.forms import (
     AddresseeForm,
     CloseForm,
     ConsultationRequestForm,
-    DecisionForm,
     DeterminationBase,
     ExtensionForm,
     HitDecisionForm,

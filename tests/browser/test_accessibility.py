@@ -51,13 +51,17 @@ def measure_records(records):
         received_on=clocks.office_today(), reported_to_authorities="", actor=measure.drafted_by,
         today=clocks.office_today(),
     )  # fmt: skip
+    penalty = casework.draft_penalty(
+        provider, violations=["a2", "a8"], conduct="Certified falsely.", transaction_value=None,
+        proposed_amount=10_000, actor=measure.drafted_by, today=clocks.office_today(),
+    )  # fmt: skip
     db.session.commit()
-    return measure, action, run, oversight
+    return measure, action, run, oversight, penalty
 
 
 def test_special_measure_pages_have_no_violations(page: Page, records, measure_records):
     base_url, provider, _ = records
-    measure, action, run, oversight = measure_records
+    measure, action, run, oversight, _ = measure_records
     sign_in(page, base_url, make_user(Role.REVIEWER).email, PASSWORD)
     for path in (
         "/special-measures/cases",
@@ -75,7 +79,7 @@ def test_special_measure_pages_have_no_violations(page: Page, records, measure_r
 
 def test_staff_pages_have_no_violations(page: Page, records, measure_records):
     base_url, provider, department_request = records
-    oversight = measure_records[-1]
+    oversight, penalty = measure_records[-2:]
     analyst = make_user(Role.ANALYST, email="axe.analyst@oicts.example")
     sign_in(page, base_url, analyst.email, PASSWORD)
     for path in (
@@ -88,6 +92,9 @@ def test_staff_pages_have_no_violations(page: Page, records, measure_records):
         f"/casework/risk/providers/{provider.id}",
         "/casework/risk/changes",
         f"/casework/resellers/{oversight.reseller_id}/oversight",
+        f"/casework/providers/{provider.id}/penalties/new",
+        f"/casework/penalties/{penalty.id}",
+        "/casework/penalties",
         "/exemptions/",
         "/special-measures/",
         "/parameters/",

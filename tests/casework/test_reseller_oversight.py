@@ -91,7 +91,7 @@ def test_a_reseller_that_remediates_stays_in_the_registry(client, reseller):
 
 def test_the_oversight_steps_are_one_way():
     rules.check_oversight_step(rules.OversightState.EVIDENCE, rules.OversightState.TERMINATED)
-    with pytest.raises(rules.OversightRefused):
+    with pytest.raises(rules.StepRefused):
         rules.check_oversight_step(
             rules.OversightState.TERMINATED, rules.OversightState.TERMINATION_CLOCK
         )

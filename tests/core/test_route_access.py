@@ -62,8 +62,13 @@ def _sample_values(app: Flask) -> dict[str, object]:
         evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.", received_on=office_today(),
         reported_to_authorities="", actor=make_user(Role.ANALYST), today=office_today(),
     )  # fmt: skip
+    penalty = casework.draft_penalty(
+        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
+        proposed_amount=10_000, actor=make_user(Role.ANALYST), today=office_today(),
+    )  # fmt: skip
     db.session.commit()
     return {
+        "penalty_id": penalty.id,
         "oversight_id": oversight.id,
         "reseller_id": reseller.id,
         "run_id": run.id,

@@ -1,0 +1,77 @@
+"""Casework documents: the notice of a proposed civil penalty (§7.309(c)(1)(i))."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from reportlab.platypus import Flowable, Spacer
+
+from casework import rules
+from casework.models import PenaltyCase
+from core import pdf
+
+
+def penalty_notice_pdf(
+    case: PenaltyCase, *, maximum: rules.PenaltyMaximum, petition_due: date | None,
+    approved_by: str | None, generated_at: datetime,
+) -> bytes:  # fmt: skip
+    """The conduct, the laws and rules violated, the amount proposed and its maximum, and the
+    right to petition within 30 days."""
+    provider = case.provider
+    served = case.served_on.isoformat() if case.served_on else "not yet served"
+    due = (
+        petition_due.isoformat()
+        if petition_due
+        else "30 calendar days after service of this notice"
+    )
+    story: list[Flowable] = [
+        pdf.facts(
+            [
+                ("Notice", case.reference),
+                (
+                    "To",
+                    f"{provider.legal_name}, {provider.street_address}, {provider.city}, "
+                    f"{provider.state} {provider.postal_code}",
+                ),
+                ("Attention", f"{provider.contact_name}, {provider.contact_title}"),
+                ("Served", served),
+                ("Approved by", approved_by or "not yet approved"),
+            ]
+        ),
+        pdf.paragraph("The conduct", "heading"),
+        pdf.paragraph(case.conduct),
+        pdf.paragraph("The laws and regulations violated", "heading"),
+        pdf.table(
+            [rules.VIOLATIONS[code] for code in case.violation_codes],
+            header=("Provision", "Prohibition"),
+            col_widths=[1.3 * 72, 5.6 * 72],
+        ),
+        pdf.paragraph(
+            "Each is a violation of 15 CFR part 7, subpart D, issued under the International "
+            "Emergency Economic Powers Act (50 U.S.C. 1701 et seq.); civil penalties are set by "
+            "section 206 of that Act (50 U.S.C. 1705) as §7.309(c)(1) provides."
+        ),
+        pdf.paragraph("The proposed penalty", "heading"),
+        pdf.facts(
+            [
+                ("Proposed penalty", f"${case.proposed_amount:,}"),
+                ("Maximum civil penalty", maximum.arithmetic(case.cap_source)),
+            ]
+        ),
+        pdf.paragraph("Your right to petition", "heading"),
+        pdf.paragraph(
+            "You may make a written petition as to why a penalty should not be imposed within 30 "
+            f"calendar days of service of this notice, that is, by {due} (§7.309(c)(1)(i)). The "
+            "Secretary will review any petition and issue a final administrative decision "
+            "within 30 calendar days of its receipt (§7.309(c)(1)(ii))."
+        ),
+        Spacer(1, 24),
+        pdf.paragraph("______________________________\nFor the Secretary of Commerce"),
+    ]
+    return pdf.build_pdf(
+        title=f"Notice of proposed civil penalty {case.reference}",
+        subtitle=f"15 CFR 7.309 · {provider.legal_name}",
+        story=story,
+        cui=pdf.CuiMarking.for_filings(),
+        generated_at=generated_at,
+    )

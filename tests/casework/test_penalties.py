@@ -1,0 +1,129 @@
+"""Civil penalties (§7.309): the maximum with its arithmetic, two-person review, service, the 30
+days to petition, the final decision within 30 days of a petition, and the notice read back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from casework import rules, services
+from core.auth.rules import Role
+from core.clocks import office_today
+from core.db import db
+from core.errors import DomainError, InvalidInput
+from tests.factories import log_in, make_provider, make_user
+from tests.pdftext import pdf_text
+
+TODAY = office_today()
+
+
+def test_the_maximum_is_the_greater_of_the_cap_and_twice_the_transaction():
+    small = rules.PenaltyMaximum(cap=377_700, transaction_value=100_000, violations=2)
+    large = rules.PenaltyMaximum(cap=377_700, transaction_value=250_000, violations=1)
+    assert (small.per_violation, small.total) == (377_700, 755_400)
+    assert (large.per_violation, large.total) == (500_000, 500_000)
+    assert large.arithmetic("90 FR 3687") == (
+        "greater of $377,700 (90 FR 3687) and 2 × $250,000 = $500,000 = $500,000 per violation "
+        "× 1 violation = $500,000 (§7.309(c)(1); 50 U.S.C. 1705(b))"
+    )
+
+
+def test_without_a_petition_the_decision_waits_for_the_30_days():
+    served, due = TODAY - timedelta(days=10), TODAY + timedelta(days=20)
+    problem = rules.final_decision_problem(
+        decided_on=TODAY, served_on=served, petition_due=due, petitioned=False, today=TODAY
+    )
+    assert problem is not None and due.isoformat() in problem
+    assert (
+        rules.final_decision_problem(
+            decided_on=TODAY, served_on=served, petition_due=due, petitioned=True, today=TODAY
+        )
+        is None
+    )
+
+
+def _draft(provider, analyst, **changes):
+    values = {
+        "violations": ["a2", "a8"],
+        "conduct": "Certified in 2026 that all foreign accounts were verified; 212 were not.",
+        "transaction_value": None,
+        "proposed_amount": 300_000,
+        "actor": analyst,
+        "today": TODAY,
+        **changes,
+    }
+    return services.draft_penalty(provider, **values)
+
+
+def test_a_proposed_amount_above_the_maximum_is_refused_with_the_arithmetic(app):
+    provider, analyst = make_provider(), make_user(Role.ANALYST)
+    with pytest.raises(InvalidInput) as refused:
+        _draft(provider, analyst, violations=["a2"], proposed_amount=400_000)
+    assert "exceeds the maximum: greater of $377,700" in str(refused.value)
+    assert services.penalties_of() == []
+
+
+def test_a_penalty_from_notice_to_final_decision(client):
+    provider, analyst = make_provider(), make_user(Role.ANALYST)
+    case = _draft(provider, analyst, today=TODAY - timedelta(days=20))
+    services.submit_penalty(case, actor=analyst)
+    with pytest.raises(DomainError, match="Only a reviewer"):
+        services.decide_penalty(case, approve=True, comments="", actor=analyst)
+    reviewer = make_user(Role.REVIEWER)
+    services.decide_penalty(case, approve=True, comments="", actor=reviewer)
+    served_on = TODAY - timedelta(days=12)
+    services.serve_penalty(case, served_on=served_on, actor=analyst, today=TODAY)
+    db.session.commit()
+    assert case.petition_deadline.due_on == served_on + timedelta(days=30)
+
+    log_in(client, analyst)
+    notice = " ".join(
+        pdf_text(client.get(f"/casework/penalties/{case.id}/notice.pdf").data).split()
+    )
+    assert "CUI//PRVCY/PROPIN" in notice
+    assert "Certified in 2026 that all foreign accounts were verified" in notice
+    assert "§7.309(a)(2)" in notice and "§7.309(a)(8)" in notice
+    assert "$300,000" in notice and "= $755,400" in notice
+    assert f"by {served_on + timedelta(days=30)} (§7.309(c)(1)(i))" in notice
+    assert reviewer.full_name in notice
+
+    petition = client.post(
+        f"/casework/penalties/{case.id}/petition",
+        data={"received_on": TODAY.isoformat(), "summary": "The accounts were U.S. persons."},
+        follow_redirects=True,
+    )
+    assert f"{TODAY + timedelta(days=30)} = petition received {TODAY}" in petition.text
+
+    reviewer_client = client.application.test_client()
+    log_in(reviewer_client, reviewer)
+    too_much = reviewer_client.post(
+        f"/casework/penalties/{case.id}/final-decision",
+        data={"decided_on": TODAY.isoformat(), "decision": "Upheld.", "final_amount": "400000"},
+    )
+    assert too_much.status_code == 422 and "cannot exceed the $300,000 proposed" in too_much.text
+    decided = reviewer_client.post(
+        f"/casework/penalties/{case.id}/final-decision",
+        data={"decided_on": TODAY.isoformat(), "decision": "Reduced for cooperation.",
+              "final_amount": "150000"},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert f"{TODAY}: penalty of $150,000." in decided.text
+    assert "Reduced for cooperation." in decided.text
+    assert case.decision_deadline.met_on == TODAY
+
+
+def test_the_penalty_form_explains_what_is_missing(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    page = client.post(f"/casework/providers/{provider.id}/penalties/new", data={"conduct": "x"})
+    assert page.status_code == 422
+    assert "Name at least one violation of §7.309(a)." in page.text
+    assert "Enter the proposed penalty in whole dollars." in page.text
+    drafted = client.post(
+        f"/casework/providers/{provider.id}/penalties/new",
+        data={"violations": ["a3"], "conduct": "Kept a reseller without a CIP.",
+              "proposed_amount": "50000"},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert "Penalty notice PN-" in drafted.text and "drafted." in drafted.text
