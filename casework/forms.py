@@ -15,7 +15,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from casework.rules import VIOLATIONS, EvidenceKind
+from casework.rules import (
+    CIP_REQUIREMENTS,
+    FURTHER_ACTIONS,
+    RECOMMENDATION_KINDS,
+    VIOLATIONS,
+    AssessmentOrigin,
+    EvidenceKind,
+)
 from intake.rules import CertificationStatus
 
 
@@ -147,5 +154,118 @@ class FinalDecisionForm(FlaskForm):
         validators=[
             InputRequired("Enter the penalty imposed, 0 if none."),
             NumberRange(min=0, message="Enter a whole number of dollars."),
+        ],
+    )
+
+
+class AssessmentOpenForm(FlaskForm):
+    origin = SelectField(
+        "Opened from (§7.305(e)(1))",
+        choices=[
+            SelectChoice(origin.name, origin.value.capitalize())
+            for origin in AssessmentOrigin
+            if origin is not AssessmentOrigin.FOLLOW_UP
+        ],
+        validators=[DataRequired("Choose where the assessment comes from.")],
+    )
+    scope = TextAreaField(
+        "Scope",
+        validators=[
+            DataRequired("Say what the assessment covers."),
+            Length(max=10_000, message="At most 10,000 characters."),
+        ],
+    )
+    origin_note = TextAreaField(
+        "Note on the origin (optional)",
+        validators=[Optional(), Length(max=5_000, message="At most 5,000 characters.")],
+    )
+
+
+class InformationRequestForm(FlaskForm):
+    requested_on = _date("Date of the request", "the date the request was sent")
+    note = TextAreaField(
+        "What is asked (optional)",
+        validators=[Optional(), Length(max=2_000, message="At most 2,000 characters.")],
+    )
+
+
+class FindingForm(FlaskForm):
+    requirement = SelectField(
+        "Requirement the CIP falls short of",
+        choices=[SelectChoice("", "- Select -")]
+        + [
+            SelectChoice(code, f"{cite}: {text}") for code, (cite, text) in CIP_REQUIREMENTS.items()
+        ],
+        validators=[DataRequired("Choose the requirement of §7.302 it falls short of.")],
+    )
+    shortcoming = TextAreaField(
+        "The shortcoming",
+        validators=[
+            DataRequired("Describe the shortcoming."),
+            Length(max=10_000, message="At most 10,000 characters."),
+        ],
+    )
+    recommendation_kind = SelectField(
+        "Kind of recommendation (§7.305(f)(1))",
+        choices=[SelectChoice("", "- Select -")]
+        + [
+            SelectChoice(code, f"{cite}: {text}")
+            for code, (cite, text) in RECOMMENDATION_KINDS.items()
+        ],
+        validators=[DataRequired("Choose the kind of recommendation.")],
+    )
+    recommendation = TextAreaField(
+        "Recommended remediation",
+        validators=[
+            DataRequired("Describe the remediation recommended."),
+            Length(max=10_000, message="At most 10,000 characters."),
+        ],
+    )
+
+
+class SubmitAssessmentForm(FlaskForm):
+    resubmission_days = IntegerField(
+        "Days the provider has to resolve the shortcomings and resubmit (§7.305(a))",
+        description="Leave empty for the office default (rule parameter).",
+        validators=[Optional(), NumberRange(min=1, max=730, message="From 1 to 730 days.")],
+    )
+
+
+class IssueAssessmentForm(FlaskForm):
+    issued_on = _date("Date the report was issued to the provider", "the date of issue")
+
+
+class ResubmissionForm(FlaskForm):
+    receipt_number = StringField(
+        "Receipt number of the resubmitted CIP",
+        validators=[
+            DataRequired("Give the receipt number of the provider's resubmitted CIP."),
+            Length(max=24, message="At most 24 characters."),
+        ],
+    )
+
+
+class CloseAssessmentForm(FlaskForm):
+    note = TextAreaField(
+        "Closing note",
+        validators=[
+            DataRequired("Say why the assessment can close."),
+            Length(max=5_000, message="At most 5,000 characters."),
+        ],
+    )
+
+
+class FurtherActionForm(FlaskForm):
+    action = SelectField(
+        "Action",
+        choices=[SelectChoice("", "- Select -")]
+        + [SelectChoice(code, f"{cite}: {text}") for code, (cite, text) in FURTHER_ACTIONS.items()],
+        validators=[DataRequired("Choose the action.")],
+    )
+    note = TextAreaField(
+        "Details",
+        validators=[
+            DataRequired("Say what is requested or referred, and why."),
+            Length(max=5_000, message="At most 5,000 characters."),
         ],
     )

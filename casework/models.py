@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.auth.models import User
 from core.db import UTCDateTime, db, utcnow
 from core.deadlines.models import Deadline
-from intake.models import ForeignReseller, Provider
+from intake.models import DepartmentRequest, ForeignReseller, Provider
 
 
 class RiskSnapshot(db.Model):
@@ -89,3 +89,70 @@ class PenaltyCase(db.Model):
     @property
     def violation_codes(self) -> list[str]:
         return self.violations_text.split()
+
+
+class Assessment(db.Model):
+    """A compliance assessment of one provider's CIP (§7.305(a), (e), (f))."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    origin: Mapped[str] = mapped_column(String(60))
+    origin_note: Mapped[str | None] = mapped_column(Text)
+    follows_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
+    scope: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(40))
+    opened_on: Mapped[date] = mapped_column(Date)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The risk score when the assessment was opened, with the lines that made it (JSON).
+    risk_score: Mapped[int] = mapped_column(Integer)
+    risk_lines_json: Mapped[str] = mapped_column(Text)
+    resubmission_days: Mapped[int | None] = mapped_column(Integer)
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    remediation_deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
+    resubmitted_receipt: Mapped[str | None] = mapped_column(String(24))
+    resubmitted_on: Mapped[date | None] = mapped_column(Date)
+    audit_requested_on: Mapped[date | None] = mapped_column(Date)
+    audit_request_note: Mapped[str | None] = mapped_column(Text)
+    transaction_review_note: Mapped[str | None] = mapped_column(Text)
+    special_measure_referral_note: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closing_note: Mapped[str | None] = mapped_column(Text)
+
+    provider: Mapped[Provider] = relationship()
+    opened_by: Mapped[User] = relationship()
+    follows: Mapped[Assessment | None] = relationship(remote_side=[id])
+    remediation_deadline: Mapped[Deadline | None] = relationship()
+    findings: Mapped[list[AssessmentFinding]] = relationship(
+        back_populates="assessment", order_by="AssessmentFinding.id", cascade="all, delete-orphan"
+    )
+    requests: Mapped[list[DepartmentRequest]] = relationship(
+        secondary="assessment_requests", order_by="DepartmentRequest.id"
+    )
+
+
+class AssessmentFinding(db.Model):
+    """A shortcoming of the CIP against a paragraph of §7.302(b)–(f), with the remediation the
+    Department recommends (§7.305(f)(1))."""
+
+    __tablename__ = "assessment_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    requirement: Mapped[str] = mapped_column(String(10))
+    shortcoming: Mapped[str] = mapped_column(Text)
+    recommendation_kind: Mapped[str] = mapped_column(String(10))
+    recommendation: Mapped[str] = mapped_column(Text)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="findings")
+
+
+class AssessmentRequest(db.Model):
+    """An information request of the assessment, made through intake's requests (§7.305(a))."""
+
+    __tablename__ = "assessment_requests"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("department_requests.id"), primary_key=True)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from reportlab.platypus import Flowable, Spacer
 
 from casework import rules
-from casework.models import PenaltyCase
+from casework.models import Assessment, PenaltyCase
 from core import pdf
 
 
@@ -71,6 +71,71 @@ def penalty_notice_pdf(
     return pdf.build_pdf(
         title=f"Notice of proposed civil penalty {case.reference}",
         subtitle=f"15 CFR 7.309 · {provider.legal_name}",
+        story=story,
+        cui=pdf.CuiMarking.for_filings(),
+        generated_at=generated_at,
+    )
+
+
+def assessment_report_pdf(
+    assessment: Assessment, *, risk_lines: list[dict], approved_by: str | None,
+    generated_at: datetime,
+) -> bytes:  # fmt: skip
+    """The assessment report (§7.305(a), (f)): scope, risk score explained, findings with their
+    citations, recommendations, the remediation due date and the reviewer's approval."""
+    deadline = assessment.remediation_deadline
+    due = f"{deadline.due_on.isoformat()} ({deadline.computation})" if deadline else "—"
+    story: list[Flowable] = [
+        pdf.facts(
+            [
+                ("Assessment", assessment.reference),
+                ("Provider", assessment.provider.legal_name),
+                ("Opened", f"{assessment.opened_on.isoformat()}, from {assessment.origin}"),
+                ("Issued", assessment.issued_on.isoformat() if assessment.issued_on else "not yet"),
+                ("Approved by", approved_by or "not yet approved"),
+            ]
+        ),
+        pdf.paragraph("Scope", "heading"),
+        pdf.paragraph(assessment.scope),
+        pdf.paragraph(f"Risk score when opened: {assessment.risk_score} (§7.305(d))", "heading"),
+        pdf.table(
+            [
+                (
+                    line["criterion"],
+                    line["explanation"],
+                    f"{line['count']} × {line['weight']} = {line['count'] * line['weight']}",
+                )
+                for line in risk_lines
+            ]
+            or [("—", "Nothing the system knew added to the score.", "0")],
+            header=("Criterion", "What the system knew", "Points"),
+            col_widths=[1.3 * 72, 4.2 * 72, 1.4 * 72],
+        ),
+        pdf.paragraph("Findings and recommended remediation (§7.305(a), (f)(1))", "heading"),
+        pdf.table(
+            [
+                (
+                    rules.CIP_REQUIREMENTS[f.requirement][0],
+                    f.shortcoming,
+                    f"{rules.RECOMMENDATION_KINDS[f.recommendation_kind][0]}: {f.recommendation}",
+                )
+                for f in assessment.findings
+            ]
+            or [("—", "The CIP meets the requirements of §7.302(b)–(f).", "None")],
+            header=("Requirement", "Shortcoming", "Recommendation"),
+            col_widths=[1.2 * 72, 2.9 * 72, 2.8 * 72],
+        ),
+        pdf.paragraph("Remediation", "heading"),
+        pdf.paragraph(
+            "Resolve the shortcomings and resubmit the CIP for further inspection by "
+            f"{due}."
+            if assessment.findings
+            else "No remediation is required."
+        ),
+    ]
+    return pdf.build_pdf(
+        title=f"Compliance assessment {assessment.reference}",
+        subtitle=f"15 CFR 7.305 · {assessment.provider.legal_name}",
         story=story,
         cui=pdf.CuiMarking.for_filings(),
         generated_at=generated_at,

@@ -262,3 +262,73 @@ def final_decision_problem(
             "record a decision without a petition after that day."
         )
     return None
+
+
+# --- Compliance assessments (§7.305) -------------------------------------------------------------
+
+# The requirements of §7.302(b)–(f) a finding may say the CIP falls short of.
+CIP_REQUIREMENTS = {
+    "b": ("§7.302(b)", "Scope: appropriate to the provider's size, products and risks"),
+    "c": ("§7.302(c)", "Foreign resellers keep and implement a written CIP"),
+    "d1": ("§7.302(d)(1)", "Customer information required before opening an Account"),
+    "d2": ("§7.302(d)(2)", "Verification of the identity of customers and beneficial owners"),
+    "d3": ("§7.302(d)(3)", "Responding when identity cannot be verified"),
+    "e1": ("§7.302(e)(1)", "Required records of identifying information and verification"),
+    "e2": ("§7.302(e)(2)", "Retention of records"),
+    "f1": ("§7.302(f)(1)", "Customers notify when they add beneficial owners"),
+    "f2": ("§7.302(f)(2)", "Periodic continued verification of customer information"),
+}
+RECOMMENDATION_KINDS = {
+    "f1i": ("§7.305(f)(1)(i)", "Measures to address the risk of malicious cyber-enabled use or "
+            "of training a foreign-owned large AI model"),
+    "f1ii": ("§7.305(f)(1)(ii)", "Special measures the provider must take under §7.307"),
+}  # fmt: skip
+
+
+class AssessmentOrigin(enum.StrEnum):
+    RISK_QUEUE = "the risk queue"
+    REFERRAL = "a referral"
+    ANNUAL = "the annual schedule"
+    RISK_SCHEDULE = "a risk-based schedule"
+    FOLLOW_UP = "a follow-up of an earlier assessment"
+
+
+class AssessmentState(enum.StrEnum):
+    OPEN = "open"
+    INFORMATION_REQUESTED = "information requested"
+    DRAFTED = "findings drafted"
+    IN_REVIEW = "in review"
+    APPROVED = "approved"
+    ISSUED = "issued; remediation due"
+    REMEDIATED = "CIP resubmitted"
+    CLOSED = "closed"
+
+
+ASSESSMENT_ALLOWED: dict[AssessmentState, frozenset[AssessmentState]] = {
+    AssessmentState.OPEN: frozenset(
+        {AssessmentState.INFORMATION_REQUESTED, AssessmentState.DRAFTED}
+    ),
+    AssessmentState.INFORMATION_REQUESTED: frozenset({AssessmentState.DRAFTED}),
+    AssessmentState.DRAFTED: frozenset({AssessmentState.IN_REVIEW}),
+    AssessmentState.IN_REVIEW: frozenset({AssessmentState.APPROVED, AssessmentState.DRAFTED}),
+    # A report with no shortcomings closes the assessment on issue.
+    AssessmentState.APPROVED: frozenset(
+        {AssessmentState.ISSUED, AssessmentState.CLOSED, AssessmentState.DRAFTED}
+    ),
+    AssessmentState.ISSUED: frozenset({AssessmentState.REMEDIATED}),
+    AssessmentState.REMEDIATED: frozenset({AssessmentState.CLOSED}),
+    AssessmentState.CLOSED: frozenset(),
+}
+
+
+def check_assessment_step(current: AssessmentState, wanted: AssessmentState) -> None:
+    if wanted not in ASSESSMENT_ALLOWED[current]:
+        raise StepRefused(f"An assessment that is {current} cannot become {wanted}.")
+
+
+FURTHER_ACTIONS = {
+    "audit": ("§7.305(e)(3)", "Request an audit of the provider's CIP processes and procedures"),
+    "transaction_review": ("§7.305(f)(2)", "Refer for review of a transaction or class of "
+                           "transactions under subpart B"),
+    "special_measure": ("§7.305(a), §7.307", "Refer for a special-measure evaluation"),
+}  # fmt: skip

@@ -11,8 +11,14 @@ import pandas
 from sqlalchemy import func, select
 
 from casework import rules
-from casework.models import PenaltyCase, ResellerOversight, RiskSnapshot
-from core import risk
+from casework.models import (
+    Assessment,
+    AssessmentFinding,
+    PenaltyCase,
+    ResellerOversight,
+    RiskSnapshot,
+)
+from core import clocks, risk
 from core.approvals import services as approvals
 from core.audit.services import record_event
 from core.auth.models import User
@@ -21,6 +27,7 @@ from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
 from core.parameters import services as parameters
 from core.parameters.rules import RISK_WEIGHTS
+from core.risk import RiskSignal
 from intake import rules as intake_rules
 from intake import services as intake
 from intake.models import Filing, ForeignReseller, Provider
@@ -321,16 +328,6 @@ def penalty_maximum(
     return rules.PenaltyMaximum(row.number, transaction_value, violations), row.citation
 
 
-def _next_penalty_reference(year: int) -> str:
-    prefix = f"PN-{year}-"
-    count = db.session.execute(
-        select(func.count())
-        .select_from(PenaltyCase)
-        .where(PenaltyCase.reference.like(f"{prefix}%"))
-    ).scalar_one()
-    return f"{prefix}{count + 1:04d}"
-
-
 def draft_penalty(
     provider: Provider,
     *,
@@ -353,7 +350,7 @@ def draft_penalty(
     if problems:
         raise InvalidInput(problems)
     case = PenaltyCase(
-        reference=_next_penalty_reference(today.year),
+        reference=_next_reference(PenaltyCase, "PN", today.year),
         provider_id=provider.id,
         state=rules.PenaltyState.DRAFTED.value,
         violations_text=" ".join(violations),
@@ -516,3 +513,302 @@ def record_final_decision(
             case.petition_deadline, met_on=decided_on, actor=actor, note="no petition received"
         )
     db.session.flush()
+
+
+# --- Compliance assessments (§7.305) -------------------------------------------------------------
+
+ASSESSMENT = "assessment"
+RESUBMISSION_CLOCK = "assessment.resubmission"
+
+
+def _next_reference(model: type, prefix: str, year: int) -> str:
+    head = f"{prefix}-{year}-"
+    count = db.session.execute(
+        select(func.count()).select_from(model).where(model.reference.like(f"{head}%"))
+    ).scalar_one()
+    return f"{head}{count + 1:04d}"
+
+
+def open_assessment(
+    provider: Provider,
+    *,
+    origin: rules.AssessmentOrigin,
+    scope: str,
+    origin_note: str,
+    actor: User,
+    today: date,
+    follows: Assessment | None = None,
+) -> Assessment:
+    """Opened from the risk queue, a referral or a schedule (§7.305(e)(1)), or to follow up an
+    earlier one (§7.305(e)(2)); the score at opening is kept with its lines."""
+    scored = score_provider(provider.id, today)
+    assessment = Assessment(
+        reference=_next_reference(Assessment, "AS", today.year),
+        provider_id=provider.id,
+        origin=origin.value,
+        origin_note=origin_note.strip() or None,
+        follows_id=follows.id if follows else None,
+        scope=scope.strip(),
+        state=rules.AssessmentState.OPEN.value,
+        opened_on=today,
+        opened_by_id=actor.id,
+        risk_score=scored.score if scored else 0,
+        risk_lines_json=json.dumps([asdict(line) for line in scored.lines] if scored else []),
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    record_event(
+        "assessment.open",
+        actor=actor,
+        subject=(ASSESSMENT, assessment.id),
+        after={"reference": assessment.reference, "origin": assessment.origin,
+               "follows": follows.reference if follows else None},
+    )  # fmt: skip
+    return assessment
+
+
+def get_assessment(assessment_id: int) -> Assessment | None:
+    return db.session.get(Assessment, assessment_id)
+
+
+def assessments_of(provider_id: int | None = None) -> list[Assessment]:
+    query = select(Assessment).order_by(Assessment.id.desc())
+    if provider_id is not None:
+        query = query.where(Assessment.provider_id == provider_id)
+    return list(db.session.execute(query).scalars())
+
+
+def _assessment_step(assessment: Assessment, wanted: rules.AssessmentState, actor: User) -> None:
+    try:
+        rules.check_assessment_step(rules.AssessmentState(assessment.state), wanted)
+    except rules.StepRefused as refusal:
+        raise DomainError(str(refusal)) from refusal
+    before = assessment.state
+    assessment.state = wanted.value
+    record_event(
+        "assessment.transition",
+        actor=actor,
+        subject=(ASSESSMENT, assessment.id),
+        before={"state": before},
+        after={"state": assessment.state},
+    )
+
+
+def request_information(
+    assessment: Assessment, *, requested_on: date, note: str, actor: User
+) -> None:
+    """A request for the provider's CIP through intake's requests: the 10-day clock of
+    §7.305(a) runs there."""
+    department_request = intake.request_cip_copy(
+        assessment.provider, reseller=None, requested_on=requested_on, actor=actor,
+        note=f"{assessment.reference}: {note}".strip(": "),
+    )  # fmt: skip
+    assessment.requests.append(department_request)
+    if assessment.state == rules.AssessmentState.OPEN.value:
+        _assessment_step(assessment, rules.AssessmentState.INFORMATION_REQUESTED, actor)
+    db.session.flush()
+
+
+DRAFTING = frozenset(
+    {
+        rules.AssessmentState.OPEN,
+        rules.AssessmentState.INFORMATION_REQUESTED,
+        rules.AssessmentState.DRAFTED,
+        rules.AssessmentState.APPROVED,
+    }
+)
+
+
+def assessment_content(assessment: Assessment) -> dict[str, object]:
+    """What the reviewer approves: the scope, every finding and the remediation period."""
+    return {
+        "scope": assessment.scope,
+        "findings": [
+            [f.requirement, f.shortcoming, f.recommendation_kind, f.recommendation]
+            for f in assessment.findings
+        ],
+        "resubmission_days": assessment.resubmission_days,
+    }
+
+
+def _to_draft(assessment: Assessment, actor: User) -> None:
+    state = rules.AssessmentState(assessment.state)
+    if state not in DRAFTING:
+        raise DomainError(f"The assessment is {assessment.state}; its findings are settled.")
+    if state is rules.AssessmentState.APPROVED:
+        approvals.void_if_changed(
+            ASSESSMENT, assessment.id, assessment_content(assessment), actor=actor
+        )
+    if state is not rules.AssessmentState.DRAFTED:
+        _assessment_step(assessment, rules.AssessmentState.DRAFTED, actor)
+
+
+def add_finding(
+    assessment: Assessment,
+    *,
+    requirement: str,
+    shortcoming: str,
+    recommendation_kind: str,
+    recommendation: str,
+    actor: User,
+) -> AssessmentFinding:
+    """A shortcoming against a paragraph of §7.302(b)–(f) and the remediation recommended."""
+    if requirement not in rules.CIP_REQUIREMENTS:
+        raise InvalidInput({"requirement": ["Choose the requirement of §7.302 it falls short of."]})
+    if recommendation_kind not in rules.RECOMMENDATION_KINDS:
+        raise InvalidInput({"recommendation_kind": ["Choose the kind of recommendation."]})
+    finding = AssessmentFinding(
+        requirement=requirement,
+        shortcoming=shortcoming.strip(),
+        recommendation_kind=recommendation_kind,
+        recommendation=recommendation.strip(),
+    )
+    assessment.findings.append(finding)
+    _to_draft(assessment, actor)
+    db.session.flush()
+    record_event(
+        "assessment.finding",
+        actor=actor,
+        subject=(ASSESSMENT, assessment.id),
+        after={"requirement": rules.CIP_REQUIREMENTS[requirement][0],
+               "shortcoming": finding.shortcoming},
+    )  # fmt: skip
+    return finding
+
+
+def submit_assessment(assessment: Assessment, *, resubmission_days: int | None, actor: User):
+    """To review, with the period the provider has to resolve the shortcomings (§7.305(a))."""
+    if rules.AssessmentState(assessment.state) in (
+        rules.AssessmentState.OPEN,
+        rules.AssessmentState.INFORMATION_REQUESTED,
+    ):
+        _assessment_step(assessment, rules.AssessmentState.DRAFTED, actor)
+    if assessment.findings:
+        clock = clocks.get(RESUBMISSION_CLOCK)
+        assessment.resubmission_days = deadlines.period_for(
+            clock, assessment.opened_on, resubmission_days
+        )
+    _assessment_step(assessment, rules.AssessmentState.IN_REVIEW, actor)
+    approvals.submit_for_review(
+        (ASSESSMENT, assessment.id),
+        label=f"Assessment {assessment.reference}: {assessment.provider.legal_name}",
+        content=assessment_content(assessment),
+        actor=actor,
+    )
+    db.session.flush()
+
+
+def decide_assessment(assessment: Assessment, *, approve: bool, comments: str, actor: User) -> None:
+    review = approvals.latest_review(ASSESSMENT, assessment.id)
+    if review is None or assessment.state != rules.AssessmentState.IN_REVIEW.value:
+        raise DomainError("There is no assessment report waiting for review.")
+    approvals.decide(
+        review, approve=approve, actor=actor, current_content=assessment_content(assessment),
+        comments=comments,
+    )  # fmt: skip
+    wanted = rules.AssessmentState.APPROVED if approve else rules.AssessmentState.DRAFTED
+    _assessment_step(assessment, wanted, actor)
+    db.session.flush()
+
+
+def issue_assessment(assessment: Assessment, *, issued_on: date, actor: User, today: date):
+    """The notice of shortcomings opens the remediation period (§7.305(a)); a report with no
+    shortcomings closes the assessment."""
+    if not approvals.approval_holds(ASSESSMENT, assessment.id, assessment_content(assessment)):
+        raise DomainError("Only a report approved as it stands can be issued.")
+    if problem := rules.oversight_date_problem(
+        issued_on, not_before=assessment.opened_on, what="date of issue", today=today
+    ):
+        raise InvalidInput({"issued_on": [problem]})
+    assessment.issued_on = issued_on
+    if not assessment.findings:
+        _assessment_step(assessment, rules.AssessmentState.CLOSED, actor)
+        assessment.closed_on, assessment.closing_note = issued_on, "No shortcomings found."
+        db.session.flush()
+        return
+    _assessment_step(assessment, rules.AssessmentState.ISSUED, actor)
+    assessment.remediation_deadline_id = deadlines.open_deadline(
+        RESUBMISSION_CLOCK,
+        subject=(ASSESSMENT, assessment.id),
+        subject_label=f"{assessment.reference}: {assessment.provider.legal_name} resubmits its CIP",
+        start_on=issued_on,
+        actor=actor,
+        days=assessment.resubmission_days,
+    ).id
+    db.session.flush()
+
+
+def record_resubmission(assessment: Assessment, *, receipt_number: str, actor: User) -> None:
+    """The provider's resubmitted CIP, a filing received after the notice, meets the clock."""
+    filing = intake.get_filing(receipt_number.strip())
+    if filing is None or filing.provider_id != assessment.provider_id:
+        raise InvalidInput(
+            {"receipt_number": [f"No filing of {assessment.provider.legal_name} has that number."]}
+        )
+    assert assessment.issued_on is not None and assessment.remediation_deadline is not None
+    if filing.received_on < assessment.issued_on:
+        raise InvalidInput(
+            {"receipt_number": [f"That filing predates the notice of {assessment.issued_on}."]}
+        )
+    _assessment_step(assessment, rules.AssessmentState.REMEDIATED, actor)
+    assessment.resubmitted_receipt, assessment.resubmitted_on = (
+        filing.receipt_number,
+        filing.received_on,
+    )
+    deadlines.meet_deadline(
+        assessment.remediation_deadline, met_on=filing.received_on, actor=actor,
+        note=f"resubmitted CIP {filing.receipt_number}",
+    )  # fmt: skip
+    db.session.flush()
+
+
+def close_assessment(assessment: Assessment, *, note: str, actor: User, today: date) -> None:
+    _assessment_step(assessment, rules.AssessmentState.CLOSED, actor)
+    assessment.closed_on, assessment.closing_note = today, note.strip()
+    db.session.flush()
+
+
+def record_further_action(
+    assessment: Assessment, *, action: str, note: str, actor: User, today: date
+) -> None:
+    """An audit request or a referral that grows out of the assessment; special measures are
+    evaluated in their own module, which opens the case from the referral note."""
+    if action not in rules.FURTHER_ACTIONS:
+        raise InvalidInput({"action": ["Choose the action."]})
+    text = f"{today.isoformat()}: {note.strip()}"
+    if action == "audit":
+        assessment.audit_requested_on, assessment.audit_request_note = today, note.strip()
+    elif action == "transaction_review":
+        assessment.transaction_review_note = text
+    else:
+        assessment.special_measure_referral_note = text
+    record_event(
+        f"assessment.{action}",
+        actor=actor,
+        subject=(ASSESSMENT, assessment.id),
+        after={"citation": rules.FURTHER_ACTIONS[action][0], "note": note.strip()},
+    )
+    db.session.flush()
+
+
+def open_findings_signals() -> dict[int, list[RiskSignal]]:
+    """Providers with issued findings not yet remediated, and those past their period: failure
+    to implement recommended measures, §7.305(d)(2)(ii)."""
+    today = clocks.office_today()
+    found: dict[int, list[RiskSignal]] = {}
+    for assessment in db.session.execute(
+        select(Assessment).where(Assessment.state == rules.AssessmentState.ISSUED.value)
+    ).scalars():
+        deadline = assessment.remediation_deadline
+        overdue = deadline is not None and deadline.due_on < today
+        found.setdefault(assessment.provider_id, []).append(
+            RiskSignal(
+                "§7.305(d)(2)(ii)",
+                "overdue_findings" if overdue else "open_findings",
+                len(assessment.findings),
+                f"{len(assessment.findings)} finding(s) of {assessment.reference} "
+                + (f"not remediated by {deadline.due_on.isoformat()}." if overdue and deadline
+                   else "awaiting the provider's resubmitted CIP."),
+            )
+        )  # fmt: skip
+    return found

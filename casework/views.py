@@ -3,6 +3,7 @@ line, and what changed since last week."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import click
@@ -14,17 +15,25 @@ from markupsafe import Markup
 
 from casework import reports, rules, services
 from casework.forms import (
+    AssessmentOpenForm,
+    CloseAssessmentForm,
     FinalDecisionForm,
+    FindingForm,
+    FurtherActionForm,
+    InformationRequestForm,
+    IssueAssessmentForm,
     KnowledgeForm,
     OutcomeForm,
     OversightForm,
     PenaltyForm,
     PetitionForm,
     QueueFilterForm,
+    ResubmissionForm,
     ServeForm,
+    SubmitAssessmentForm,
 )
-from casework.models import PenaltyCase, ResellerOversight
-from core import clocks, exports, formerrors, panels, subjects
+from casework.models import Assessment, PenaltyCase, ResellerOversight
+from core import clocks, exports, formerrors, panels, risk, subjects
 from core.access import STAFF, roles_required
 from core.approvals import services as approvals
 from core.approvals.forms import DecisionForm
@@ -51,6 +60,11 @@ ANALYSTS = (Role.ANALYST,)
 
 def register_hooks() -> None:
     panels.register_panel("provider", _provider_risk_panel)
+    risk.register_source("casework.findings", services.open_findings_signals)
+    subjects.register_link(
+        services.ASSESSMENT,
+        lambda assessment_id: url_for("casework.assessment", assessment_id=assessment_id),
+    )
     subjects.register_link(
         services.PENALTY, lambda penalty_id: url_for("casework.penalty", penalty_id=penalty_id)
     )
@@ -413,3 +427,240 @@ def penalty_notice(penalty_id: int) -> ResponseReturnValue:
     record_event("export.penalty_notice", actor=current_user, subject=(services.PENALTY, case.id))
     db.session.commit()
     return exports.download(body, filename=f"{case.reference}.pdf", mimetype="application/pdf")
+
+
+# --- Compliance assessments (§7.305) -------------------------------------------------------------
+
+
+def _assessment_or_404(assessment_id: int) -> Assessment:
+    return services.get_assessment(assessment_id) or abort(404)
+
+
+def _assessment_done(message: str, assessment_id: int) -> ResponseReturnValue:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("casework.assessment", assessment_id=assessment_id))
+
+
+@bp.get("/assessments")
+@roles_required(*STAFF)
+def assessments() -> ResponseReturnValue:
+    return render_template("casework/assessments.html", cases=services.assessments_of())
+
+
+@bp.route("/providers/<int:provider_id>/assessments/new", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def new_assessment(provider_id: int) -> ResponseReturnValue:
+    provider = intake.get_provider(provider_id) or abort(404)
+    form = AssessmentOpenForm()
+
+    def act() -> ResponseReturnValue:
+        assessment = services.open_assessment(
+            provider,
+            origin=rules.AssessmentOrigin[form.origin.data],
+            scope=form.scope.data,
+            origin_note=form.origin_note.data or "",
+            actor=current_user,
+            today=clocks.office_today(),
+        )
+        return _assessment_done(f"Assessment {assessment.reference} opened.", assessment.id)
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: render_template(
+            "casework/assessment_new.html", provider=provider, form=form
+        ),
+    )
+
+
+ASSESSMENT_FORMS = {
+    "request_form": InformationRequestForm,
+    "finding_form": FindingForm,
+    "submit_form": SubmitAssessmentForm,
+    "decision_form": DecisionForm,
+    "issue_form": IssueAssessmentForm,
+    "resubmission_form": ResubmissionForm,
+    "close_form": CloseAssessmentForm,
+    "action_form": FurtherActionForm,
+}
+
+
+def _render_assessment(assessment: Assessment, **forms: FlaskForm) -> str:
+    return render_template(
+        "casework/assessment.html",
+        assessment=assessment,
+        requirements=rules.CIP_REQUIREMENTS,
+        recommendation_kinds=rules.RECOMMENDATION_KINDS,
+        risk_lines=json.loads(assessment.risk_lines_json),
+        criteria=rules.CRITERIA,
+        review=approvals.latest_review(services.ASSESSMENT, assessment.id),
+        States=rules.AssessmentState,
+        follow_ups=[a for a in services.assessments_of(assessment.provider_id)
+                    if a.follows_id == assessment.id],
+        **{name: forms.get(name) or form_class() for name, form_class in ASSESSMENT_FORMS.items()},
+    )  # fmt: skip
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@roles_required(*STAFF)
+def assessment(assessment_id: int) -> ResponseReturnValue:
+    return _render_assessment(_assessment_or_404(assessment_id))
+
+
+def _assessment_post(
+    assessment_id: int, form_name: str, step: Callable[..., object], message: str
+) -> ResponseReturnValue:
+    """Each step of an assessment: the same handling of input and refusals."""
+    assessment = _assessment_or_404(assessment_id)
+    form = ASSESSMENT_FORMS[form_name]()
+
+    def act() -> ResponseReturnValue:
+        step(assessment, form)
+        return _assessment_done(message, assessment.id)
+
+    return formerrors.handle(
+        form, act, page=lambda form: _render_assessment(assessment, **{form_name: form})
+    )
+
+
+@bp.post("/assessments/<int:assessment_id>/requests")
+@roles_required(*ANALYSTS)
+def assessment_request(assessment_id: int) -> ResponseReturnValue:
+    return _assessment_post(
+        assessment_id, "request_form",
+        lambda a, form: services.request_information(
+            a, requested_on=form.requested_on.data, note=form.note.data or "", actor=current_user
+        ),
+        "Request sent; the provider has 10 days to answer (§7.305(a)).",
+    )  # fmt: skip
+
+
+@bp.post("/assessments/<int:assessment_id>/findings")
+@roles_required(*RECORDERS)
+def assessment_finding(assessment_id: int) -> ResponseReturnValue:
+    return _assessment_post(
+        assessment_id, "finding_form",
+        lambda a, form: services.add_finding(
+            a, requirement=form.requirement.data, shortcoming=form.shortcoming.data,
+            recommendation_kind=form.recommendation_kind.data,
+            recommendation=form.recommendation.data, actor=current_user,
+        ),
+        "Finding added.",
+    )  # fmt: skip
+
+
+@bp.post("/assessments/<int:assessment_id>/submit")
+@roles_required(*RECORDERS)
+def submit_assessment(assessment_id: int) -> ResponseReturnValue:
+    return _assessment_post(
+        assessment_id, "submit_form",
+        lambda a, form: services.submit_assessment(
+            a, resubmission_days=form.resubmission_days.data, actor=current_user
+        ),
+        "Sent to the reviewers' queue.",
+    )  # fmt: skip
+
+
+@bp.post("/assessments/<int:assessment_id>/decision")
+@roles_required(*REVIEWERS)
+def decide_assessment(assessment_id: int) -> ResponseReturnValue:
+    return _assessment_post(
+        assessment_id, "decision_form",
+        lambda a, form: services.decide_assessment(
+            a, approve=form.decision.data == "approve", comments=form.comments.data or "",
+            actor=current_user,
+        ),
+        "Decision recorded.",
+    )  # fmt: skip
+
+
+@bp.post("/assessments/<int:assessment_id>/issue")
+@roles_required(*RECORDERS)
+def issue_assessment(assessment_id: int) -> ResponseReturnValue:
+    return _assessment_post(
+        assessment_id, "issue_form",
+        lambda a, form: services.issue_assessment(
+            a, issued_on=form.issued_on.data, actor=current_user, today=clocks.office_today()
+        ),
+        "Report issued.",
+    )  # fmt: skip
+
+
+@bp.post("/assessments/<int:assessment_id>/resubmission")
+@roles_required(*ANALYSTS)
+def assessment_resubmission(assessment_id: int) -> ResponseReturnValue:
+    return _assessment_post(
+        assessment_id, "resubmission_form",
+        lambda a, form: services.record_resubmission(
+            a, receipt_number=form.receipt_number.data, actor=current_user
+        ),
+        "Resubmitted CIP recorded; the remediation clock is met.",
+    )  # fmt: skip
+
+
+@bp.post("/assessments/<int:assessment_id>/close")
+@roles_required(*ANALYSTS)
+def close_assessment(assessment_id: int) -> ResponseReturnValue:
+    return _assessment_post(
+        assessment_id, "close_form",
+        lambda a, form: services.close_assessment(
+            a, note=form.note.data, actor=current_user, today=clocks.office_today()
+        ),
+        "Assessment closed.",
+    )  # fmt: skip
+
+
+@bp.post("/assessments/<int:assessment_id>/further-action")
+@roles_required(*ANALYSTS)
+def assessment_action(assessment_id: int) -> ResponseReturnValue:
+    return _assessment_post(
+        assessment_id, "action_form",
+        lambda a, form: services.record_further_action(
+            a, action=form.action.data, note=form.note.data, actor=current_user,
+            today=clocks.office_today(),
+        ),
+        "Recorded.",
+    )  # fmt: skip
+
+
+@bp.post("/assessments/<int:assessment_id>/follow-up")
+@roles_required(*ANALYSTS)
+def follow_up_assessment(assessment_id: int) -> ResponseReturnValue:
+    earlier = _assessment_or_404(assessment_id)
+    follow_up = services.open_assessment(
+        earlier.provider,
+        origin=rules.AssessmentOrigin.FOLLOW_UP,
+        scope=f"Follow-up of {earlier.reference}: remediation of its findings (§7.305(e)(2)).",
+        origin_note="",
+        actor=current_user,
+        today=clocks.office_today(),
+        follows=earlier,
+    )
+    return _assessment_done(f"Follow-up {follow_up.reference} opened.", follow_up.id)
+
+
+@bp.get("/assessments/<int:assessment_id>/report.pdf")
+@roles_required(*STAFF)
+def assessment_report(assessment_id: int) -> ResponseReturnValue:
+    assessment = _assessment_or_404(assessment_id)
+    review = approvals.latest_review(services.ASSESSMENT, assessment.id)
+    approved_by = (
+        f"{review.reviewer.full_name} on {clocks.office_time(review.decided_at)}"
+        if review and review.state == "approved" and review.reviewer and review.decided_at
+        else None
+    )
+    body = reports.assessment_report_pdf(
+        assessment,
+        risk_lines=json.loads(assessment.risk_lines_json),
+        approved_by=approved_by,
+        generated_at=utcnow(),
+    )
+    record_event(
+        "export.assessment_report", actor=current_user,
+        subject=(services.ASSESSMENT, assessment.id),
+    )  # fmt: skip
+    db.session.commit()
+    return exports.download(
+        body, filename=f"{assessment.reference}.pdf", mimetype="application/pdf"
+    )

@@ -41,6 +41,7 @@ SECTIONS = (
         (
             NavItem("Clocks and deadlines", "casework.index"),
             NavItem("Risk queue", "casework.risk_queue"),
+            NavItem("Assessments", "casework.assessments"),
             NavItem("Penalties", "casework.penalties"),
         ),
     ),

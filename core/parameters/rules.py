@@ -27,6 +27,16 @@ RISK_WEIGHTS = (
         "§7.305(d)(1)(i)",
     ),
     (
+        "open_findings",
+        "Risk score: each finding of an issued assessment awaiting remediation",
+        "§7.305(d)(2)(ii)",
+    ),
+    (
+        "overdue_findings",
+        "Risk score: each finding not remediated by the end of its period",
+        "§7.305(d)(2)(ii)",
+    ),
+    (
         "special_measure_hit",
         "Risk score: each foreign reseller or customer matching a special measure in force",
         "§7.305(d)(1)(i)",

@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from casework import services as casework
-from casework.rules import EvidenceKind
+from casework.rules import AssessmentOrigin, EvidenceKind
 from core.access import PROVIDER_SYSTEM, PUBLIC
 from core.auth.rules import Role
 from core.clocks import office_today
@@ -66,8 +66,13 @@ def _sample_values(app: Flask) -> dict[str, object]:
         provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
         proposed_amount=10_000, actor=make_user(Role.ANALYST), today=office_today(),
     )  # fmt: skip
+    assessment = casework.open_assessment(
+        provider, origin=AssessmentOrigin.RISK_QUEUE, scope="The written CIP.", origin_note="",
+        actor=make_user(Role.ANALYST), today=office_today(),
+    )  # fmt: skip
     db.session.commit()
     return {
+        "assessment_id": assessment.id,
         "penalty_id": penalty.id,
         "oversight_id": oversight.id,
         "reseller_id": reseller.id,
