@@ -44,7 +44,9 @@ def test_an_assessment_from_the_queue_to_closing(page: Page, live_server):
 
     page.get_by_text("Add a finding").click()
     page.get_by_label("Requirement the CIP falls short of").select_option("d2")
-    page.get_by_label("The shortcoming", exact=True).fill("Documents are accepted without validity checks.")
+    page.get_by_label("The shortcoming", exact=True).fill(
+        "Documents are accepted without validity checks."
+    )
     page.get_by_label("Kind of recommendation (§7.305(f)(1))").select_option("f1i")
     page.get_by_label("Recommended remediation").fill("Check every document's validity.")
     page.get_by_role("button", name="Add the finding").click()

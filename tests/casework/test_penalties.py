@@ -94,6 +94,13 @@ def test_a_penalty_from_notice_to_final_decision(client):
         follow_redirects=True,
     )
     assert f"{TODAY + timedelta(days=30)} = petition received {TODAY}" in petition.text
+    board = client.get("/deadlines/").text
+    assert "Final administrative decision on a petition" in board
+    assert f"{case.reference}: final decision on the petition" in board
+    met = client.get(f"/deadlines/{case.petition_deadline_id}").text
+    assert (
+        "Petition against a proposed penalty" in met and f"{served_on + timedelta(days=30)}" in met
+    )
 
     reviewer_client = client.application.test_client()
     log_in(reviewer_client, reviewer)

@@ -7,7 +7,10 @@ import csv
 import io
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from casework import services
+from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
@@ -108,3 +111,31 @@ def test_the_provider_page_shows_its_score(client):
     _staff(client)
     page = client.get(f"/intake/providers/{provider.id}")
     assert 'data-testid="risk-score">40<' in page.text
+
+
+def test_the_demo_office_queue_is_explained_and_a_weight_change_reorders_it(client):
+    client.application.test_cli_runner().invoke(args=["seed-demo"])
+    _staff(client)
+    today = office_today()
+    top = services.ranked_queue(services.score_registry(today), services.QueueFilter()).iloc[0]
+
+    assert top.certification == "never certified"
+    explained = client.get(f"/casework/risk/providers/{top.provider_id}")
+    assert "No CIP certification has been received." in explained.text
+    assert "Failure to submit a CIP certification" in explained.text
+    assert f'data-testid="score-total">{top.score}<' in explained.text
+
+    overdue = next(
+        s for s in services.score_registry(today) if s.facts.certification_status == "overdue"
+    )
+    parameters.add_value(
+        "risk.weight.overdue_certification", value_text="500", effective_from=today,
+        citation="§7.305(d)(2)(i)", note="Overdue certifications first this quarter.",
+        actor=make_admin(),
+    )  # fmt: skip
+    db.session.commit()
+    reranked = services.ranked_queue(services.score_registry(today), services.QueueFilter())
+    assert reranked.iloc[0].certification == "overdue"
+    assert overdue.facts.provider_id in set(reranked.head(5).provider_id)
+    actions = db.session.execute(select(AuditEvent.action)).scalars().all()
+    assert "parameter.add_value" in actions
