@@ -127,8 +127,7 @@ def assessment_report_pdf(
         ),
         pdf.paragraph("Remediation", "heading"),
         pdf.paragraph(
-            "Resolve the shortcomings and resubmit the CIP for further inspection by "
-            f"{due}."
+            f"Resolve the shortcomings and resubmit the CIP for further inspection by {due}."
             if assessment.findings
             else "No remediation is required."
         ),

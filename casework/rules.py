@@ -19,6 +19,8 @@ class ProviderFacts:
     certification_due_on: date | None
     late_filings: int
     unverified_accounts: int
+    # Provisioning dates of the unverified accounts listed (§7.304(a)(2)(ix)(A)).
+    unverified_since: tuple[date, ...] = field(default=())
     signals: tuple[RiskSignal, ...] = field(default=())
 
 
@@ -41,6 +43,10 @@ CRITERIA = {
     "§7.305(d)(2)(i)": "Failure to submit a CIP certification",
     "§7.305(d)(2)(ii)": "Failure to implement recommended measures",
 }
+
+
+# An account left unverified this long weighs more: verification should take weeks, not months.
+STALE_DAYS = 90
 
 
 def _own_signals(facts: ProviderFacts, today: date) -> Iterable[RiskSignal]:
@@ -72,6 +78,15 @@ def _own_signals(facts: ProviderFacts, today: date) -> Iterable[RiskSignal]:
             facts.unverified_accounts,
             f"{facts.unverified_accounts} unverified foreign customer account(s) in the latest "
             "certification.",
+        )
+    stale = [since for since in facts.unverified_since if (today - since).days > STALE_DAYS]
+    if stale:
+        yield RiskSignal(
+            "§7.305(d)(1)(i)",
+            "stale_unverified_account",
+            len(stale),
+            f"{len(stale)} of them unverified for more than {STALE_DAYS} days (the oldest since "
+            f"{min(stale).isoformat()}).",
         )
 
 

@@ -55,8 +55,9 @@ def _late_filings() -> dict[int, int]:
     )
 
 
-def _unverified_accounts() -> dict[int, int]:
-    """From each provider's latest CIP certification (a correction is the latest version)."""
+def _unverified_accounts() -> dict[int, tuple[int, tuple[date, ...]]]:
+    """From each provider's latest CIP certification (a correction is the latest version): how
+    many foreign accounts are unverified and since when each listed one was provisioned."""
     certifying = [spec.kind.value for spec in intake_rules.KINDS.values() if spec.certifies_cip]
     latest: dict[int, tuple[object, str]] = {}
     for provider_id, received_at, data_json in db.session.execute(
@@ -67,9 +68,18 @@ def _unverified_accounts() -> dict[int, int]:
         if provider_id not in latest or received_at > latest[provider_id][0]:
             latest[provider_id] = (received_at, data_json)
     return {
-        provider_id: int(json.loads(data_json).get("unverified_account_count") or 0)
+        provider_id: _unverified_of(json.loads(data_json))
         for provider_id, (_, data_json) in latest.items()
     }
+
+
+def _unverified_of(data: dict) -> tuple[int, tuple[date, ...]]:
+    since = tuple(
+        date.fromisoformat(row["provisioned_on"])
+        for row in data.get("unverified_accounts") or []
+        if row.get("provisioned_on")
+    )
+    return int(data.get("unverified_account_count") or 0), since
 
 
 def registry_facts(today: date) -> list[rules.ProviderFacts]:
@@ -83,7 +93,8 @@ def registry_facts(today: date) -> list[rules.ProviderFacts]:
             certification_status=row.status.value,
             certification_due_on=row.next_due_on,
             late_filings=late.get(row.provider.id, 0),
-            unverified_accounts=unverified.get(row.provider.id, 0),
+            unverified_accounts=unverified.get(row.provider.id, (0, ()))[0],
+            unverified_since=unverified.get(row.provider.id, (0, ()))[1],
             signals=tuple(signals.get(row.provider.id, ())),
         )
         for row in intake.registry(today)

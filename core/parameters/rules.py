@@ -27,6 +27,11 @@ RISK_WEIGHTS = (
         "§7.305(d)(1)(i)",
     ),
     (
+        "stale_unverified_account",
+        "Risk score: each foreign account unverified for more than 90 days",
+        "§7.305(d)(1)(i)",
+    ),
+    (
         "open_findings",
         "Risk score: each finding of an issued assessment awaiting remediation",
         "§7.305(d)(2)(ii)",

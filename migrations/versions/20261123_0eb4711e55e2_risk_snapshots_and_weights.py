@@ -45,6 +45,7 @@ SEED_WEIGHTS = [
     ("risk.weight.overdue_certification", 25, "§7.305(d)(2)(i)"),
     ("risk.weight.late_filing", 5, "§7.305(d)(2)(i)"),
     ("risk.weight.unverified_account", 2, "§7.305(d)(1)(i)"),
+    ("risk.weight.stale_unverified_account", 5, "§7.305(d)(1)(i)"),
     ("risk.weight.open_findings", 5, "§7.305(d)(2)(ii)"),
     ("risk.weight.overdue_findings", 20, "§7.305(d)(2)(ii)"),
     ("risk.weight.special_measure_hit", 30, "§7.305(d)(1)(i)"),

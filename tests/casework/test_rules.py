@@ -90,3 +90,14 @@ def test_the_histogram_counts_providers_in_bands_including_empty_ones():
         ("0–9", 2), ("10–19", 1), ("20–29", 0), ("30–39", 1),
     ]  # fmt: skip
     assert rules.histogram([]) == []
+
+
+def test_accounts_unverified_for_months_weigh_more():
+    facts = _facts(
+        unverified_accounts=3,
+        unverified_since=(date(2026, 9, 1), date(2026, 12, 1), date(2027, 3, 1)),
+    )
+    lines = rules.score_lines(facts, {**WEIGHTS, "stale_unverified_account": 5}, TODAY)
+    stale = lines[-1]
+    assert (stale.kind, stale.count, stale.points) == ("stale_unverified_account", 2, 10)
+    assert "more than 90 days (the oldest since 2026-09-01)" in stale.explanation
