@@ -19,6 +19,7 @@ import core.dashboard.views
 import core.deadlines.views
 import core.parameters.views
 import core.users.views
+import exemptions.services
 import exemptions.views
 import intake.api
 import intake.views
@@ -87,6 +88,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     intake.views.register_subject_links()
+    exemptions.views.register_subject_links()
+    exemptions.services.register_hooks()
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

@@ -37,7 +37,13 @@ SECTIONS = (
     ),
     NavSection("Intake", (NavItem("Providers", "intake.providers"),)),
     NavSection("Casework", (NavItem("Casework", "casework.index"),)),
-    NavSection("Exemptions", (NavItem("Exemptions", "exemptions.index"),)),
+    NavSection(
+        "Exemptions",
+        (
+            NavItem("Exemptions", "exemptions.index"),
+            NavItem("Exemption requests", "exemptions.cases"),
+        ),
+    ),
     NavSection("Special measures", (NavItem("Special measures", "special_measures.index"),)),
     NavSection(
         "Administration",

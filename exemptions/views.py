@@ -1,8 +1,30 @@
-"""Exemptions pages."""
+"""Exemptions pages: the requests, and every step of a case on one page (§7.306)."""
 
 from __future__ import annotations
 
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from core import clocks, exports, subjects
+from core.access import STAFF, roles_required
+from core.audit.services import record_event
+from core.auth.rules import Role
+from core.db import db, utcnow
 from core.modules import module_blueprint
+from exemptions import reports, rules, services
+from exemptions.forms import (
+    ConsultationForm,
+    DecisionForm,
+    FindingForm,
+    InformationRequestForm,
+    InformationResponseForm,
+    NoticeForm,
+    RevocationForm,
+)
+from exemptions.models import ExemptionCase, InformationRequest
+from intake.rules import EXEMPTION_SCOPE_LABELS, FilingKind
 
 bp = module_blueprint(
     "exemptions",
@@ -14,3 +36,299 @@ bp = module_blueprint(
         "findings, annual notifications and revocation."
     ),
 )
+
+# The request and the office's assessment of it carry the provider's proprietary information.
+CUI_CASE = "CUI//PROPIN"
+
+
+def register_subject_links() -> None:
+    def case_link(case_id: str) -> str:
+        return url_for("exemptions.case", case_id=case_id)
+
+    for subject_type in (services.SUBJECT, services.FINDING, services.REVOCATION):
+        subjects.register_link(subject_type, case_link)
+
+
+def _case_or_404(case_id: int) -> ExemptionCase:
+    return services.get_case(case_id) or abort(404)
+
+
+@bp.get("/requests")
+@roles_required(*STAFF)
+def cases() -> ResponseReturnValue:
+    return render_template(
+        "exemptions/cases.html",
+        cases=services.list_cases(),
+        scopes=EXEMPTION_SCOPE_LABELS,
+        request_kind=FilingKind.EXEMPTION_REQUEST.value,
+    )
+
+
+def _finding_form(case: ExemptionCase) -> FindingForm:
+    form = FindingForm(decision=case.decision)
+    for key, _citation, _label in rules.FACTORS:
+        factor = case.finding.get(key, {})
+        getattr(form, f"{key}_assessment").data = factor.get("assessment")
+        getattr(form, f"{key}_reasons").data = factor.get("reasons")
+    return form
+
+
+def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
+    today = clocks.office_today()
+    defaults = {
+        "information_form": InformationRequestForm(requested_on=today),
+        "response_form": InformationResponseForm(responded_on=today),
+        "consultation_form": ConsultationForm(requested_on=today),
+        "finding_form": _finding_form(case),
+        "decision_form": DecisionForm(),
+        "notice_form": NoticeForm(received_on=today),
+        "revocation_form": RevocationForm(),
+        "revocation_decision_form": DecisionForm(prefix="revocation"),
+    }
+    defaults.update(forms)
+    items = services.checklist(case)
+    return render_template(
+        "exemptions/case.html",
+        cui=CUI_CASE,
+        case=case,
+        state=case.state_enum,
+        states=rules.CaseState,
+        scopes=EXEMPTION_SCOPE_LABELS,
+        checklist=items,
+        unaddressed=rules.unaddressed(items),
+        consultations=services.consultations_of(case),
+        missing_positions=services.missing_positions(case),
+        blockers=services.review_blockers(case),
+        factors=rules.FACTORS,
+        finding_review=services.finding_review(case),
+        revocation_review=services.revocation_review(case),
+        annual_clock=services.annual_clock(case),
+        today=today,
+        is_analyst=current_user.role_enum is Role.ANALYST,
+        is_reviewer=current_user.role_enum is Role.REVIEWER,
+        **defaults,
+    ), status
+
+
+@bp.get("/requests/<int:case_id>")
+@roles_required(*STAFF)
+def case(case_id: int) -> ResponseReturnValue:
+    return _render_case(_case_or_404(case_id))
+
+
+def _done(case: ExemptionCase, message: str) -> ResponseReturnValue:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("exemptions.case", case_id=case.id))
+
+
+def _refused(
+    case: ExemptionCase, error: services.ExemptionRefused, form: FlaskForm, field: str, name: str
+) -> ResponseReturnValue:
+    """A refusal becomes a message on the form that asked for it; what was typed stays."""
+    db.session.rollback()
+    getattr(form, field).errors = [*getattr(form, field).errors, str(error)]
+    return _render_case(_case_or_404(case.id), 422, **{name: form})
+
+
+@bp.post("/requests/<int:case_id>/start-review")
+@roles_required(Role.ANALYST)
+def start_review(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    try:
+        services.start_review(case, actor=current_user)
+    except services.ExemptionRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("exemptions.case", case_id=case_id))
+    return _done(case, "Review started.")
+
+
+@bp.post("/requests/<int:case_id>/information")
+@roles_required(Role.ANALYST)
+def request_information(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = InformationRequestForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, information_form=form)
+    try:
+        services.request_information(
+            case,
+            questions=form.questions.data,
+            requested_on=form.requested_on.data,
+            respond_by=form.respond_by.data,
+            actor=current_user,
+        )
+    except services.ExemptionRefused as error:
+        return _refused(case, error, form, "respond_by", "information_form")
+    return _done(case, "Information requested.")
+
+
+@bp.post("/requests/<int:case_id>/information/<int:request_id>/response")
+@roles_required(Role.ANALYST)
+def record_information_response(case_id: int, request_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    information_request = db.session.get(InformationRequest, request_id)
+    if information_request is None or information_request.case_id != case.id:
+        abort(404)
+    form = InformationResponseForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, response_form=form)
+    try:
+        services.record_information_response(
+            information_request,
+            responded_on=form.responded_on.data,
+            response=form.response.data,
+            actor=current_user,
+        )
+    except services.ExemptionRefused as error:
+        return _refused(case, error, form, "responded_on", "response_form")
+    return _done(case, "Response recorded.")
+
+
+@bp.post("/requests/<int:case_id>/consultations")
+@roles_required(Role.ANALYST)
+def consult(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = ConsultationForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, consultation_form=form)
+    try:
+        services.consult_agencies(
+            case,
+            summary=form.summary.data,
+            requested_on=form.requested_on.data,
+            respond_by=form.respond_by.data,
+            optional_agencies=tuple(form.optional_agencies.data or ()),
+            actor=current_user,
+        )
+    except services.ExemptionRefused as error:
+        return _refused(case, error, form, "respond_by", "consultation_form")
+    return _done(case, "Consultation requested.")
+
+
+@bp.post("/requests/<int:case_id>/finding")
+@roles_required(Role.ANALYST)
+def draft_finding(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = FindingForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, finding_form=form)
+    assessments = {
+        key: (getattr(form, f"{key}_assessment").data, getattr(form, f"{key}_reasons").data)
+        for key, _citation, _label in rules.FACTORS
+    }
+    try:
+        services.draft_finding(
+            case, assessments=assessments, decision=form.decision.data, actor=current_user
+        )
+    except services.ExemptionRefused as error:
+        return _refused(case, error, form, "decision", "finding_form")
+    return _done(case, "Finding saved.")
+
+
+@bp.post("/requests/<int:case_id>/finding/submit")
+@roles_required(Role.ANALYST)
+def submit_finding(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    try:
+        services.submit_finding(case, actor=current_user)
+    except services.ExemptionRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("exemptions.case", case_id=case_id))
+    return _done(case, "Finding sent for review.")
+
+
+@bp.post("/requests/<int:case_id>/finding/decision")
+@roles_required(Role.REVIEWER)
+def decide_finding(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, decision_form=form)
+    try:
+        services.decide_finding(
+            case,
+            approve=form.outcome.data == "approve",
+            comments=form.comments.data or "",
+            actor=current_user,
+            today=clocks.office_today(),
+        )
+    except services.ExemptionRefused as error:
+        return _refused(case, error, form, "comments", "decision_form")
+    return _done(case, f"Finding {'approved' if form.outcome.data == 'approve' else 'returned'}.")
+
+
+@bp.get("/requests/<int:case_id>/decision-letter.pdf")
+@roles_required(*STAFF)
+def decision_letter(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    if case.decided_on is None:
+        abort(404)
+    record_event("export.exemption_letter", actor=current_user, subject=(services.SUBJECT, case.id))
+    db.session.commit()
+    return exports.download(
+        reports.decision_letter_pdf(case, generated_at=utcnow()),
+        filename=f"exemption-{case.filing.receipt_number}.pdf",
+        mimetype="application/pdf",
+    )
+
+
+@bp.post("/requests/<int:case_id>/notices")
+@roles_required(Role.ANALYST)
+def record_notice(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = NoticeForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, notice_form=form)
+    try:
+        services.record_notice(
+            case,
+            kind=rules.NoticeKind(form.kind.data),
+            received_on=form.received_on.data,
+            summary=form.summary.data,
+            actor=current_user,
+        )
+    except services.ExemptionRefused as error:
+        return _refused(case, error, form, "received_on", "notice_form")
+    return _done(case, "Notice recorded.")
+
+
+@bp.post("/requests/<int:case_id>/revocation")
+@roles_required(Role.ANALYST)
+def propose_revocation(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = RevocationForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, revocation_form=form)
+    try:
+        services.propose_revocation(
+            case,
+            reasons=form.reasons.data,
+            special_measure_reference=form.special_measure_reference.data or "",
+            actor=current_user,
+        )
+    except services.ExemptionRefused as error:
+        return _refused(case, error, form, "reasons", "revocation_form")
+    return _done(case, "Revocation sent for review.")
+
+
+@bp.post("/requests/<int:case_id>/revocation/decision")
+@roles_required(Role.REVIEWER)
+def decide_revocation(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = DecisionForm(prefix="revocation")
+    if not form.validate_on_submit():
+        return _render_case(case, 422, revocation_decision_form=form)
+    try:
+        services.decide_revocation(
+            case,
+            approve=form.outcome.data == "approve",
+            comments=form.comments.data or "",
+            actor=current_user,
+            today=clocks.office_today(),
+        )
+    except services.ExemptionRefused as error:
+        return _refused(case, error, form, "comments", "revocation_decision_form")
+    return _done(case, "Revocation decided.")

@@ -20,7 +20,7 @@ from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core import clocks, crypto, exports
+from core import clocks, crypto, exports, hooks
 from core.audit.services import FAILURE, record_event
 from core.auth.models import User
 from core.db import db, utcnow
@@ -283,6 +283,7 @@ def receive_filing(
     db.session.add(filing)
     db.session.flush()
     _registry_follows(provider, spec.kind, cleaned, actor)
+    hooks.filing_received(filing.kind, filing, actor)
     if spec.certifies_cip and verdict is not clocks.Timeliness.TOO_EARLY and superseded is None:
         _restart_annual_clock(provider, filing, actor)
     record_event(
@@ -432,6 +433,70 @@ def registry(today: date) -> list[RegistryRow]:
             next_due_on=clocks.due(ANNUAL_CLOCK, last_on) if last_on else None,
         )
         for provider, last_on in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Expectations:
+    """What intake expects of a provider today, after any waiver (an exemption, §7.306)."""
+
+    certification: rules.CertificationStatus
+    # The provider owes a CIP certification it has not made (§7.304(a), (b)).
+    certification_missing: bool
+    certification_waiver: hooks.Waiver | None
+    # Foreign resellers not expected in compiled certifications (§7.304(f)), by id.
+    exempt_resellers: dict[int, hooks.Waiver]
+
+
+MISSING = (rules.CertificationStatus.NEVER_CERTIFIED, rules.CertificationStatus.OVERDUE)
+
+
+def expectations_of(provider: Provider, today: date) -> Expectations:
+    waivers = hooks.waivers_for(provider.id)
+    provider_waiver = next(
+        (w for w in waivers if w.obligation == hooks.CIP_CERTIFICATION and w.reseller_id is None),
+        None,
+    )
+    last = last_certification(provider)
+    status = rules.certification_status(last.received_on if last else None, today)
+    return Expectations(
+        certification=status,
+        certification_missing=status in MISSING and provider_waiver is None,
+        certification_waiver=provider_waiver,
+        exempt_resellers={
+            w.reseller_id: w
+            for w in waivers
+            if w.obligation == hooks.RESELLER_CERTIFICATION and w.reseller_id is not None
+        },
+    )
+
+
+def providers_missing_certification(today: date) -> list[RegistryRow]:
+    """Providers flagged for a missing or overdue CIP certification; a provider whose
+    obligation is waived (an exemption, §7.306) is not flagged."""
+    return [
+        row
+        for row in registry(today)
+        if row.status in MISSING
+        and not any(
+            w.obligation == hooks.CIP_CERTIFICATION and w.reseller_id is None
+            for w in hooks.waivers_for(row.provider.id)
+        )
+    ]
+
+
+def resellers_expected_in_certification(provider: Provider) -> list[ForeignReseller]:
+    """Active foreign resellers the next compiled certification must cover (§7.304(f)); an
+    exempt reseller (§7.306(e)) is not expected."""
+    exempt = {
+        w.reseller_id
+        for w in hooks.waivers_for(provider.id)
+        if w.obligation == hooks.RESELLER_CERTIFICATION
+    }
+    return [
+        reseller
+        for reseller in db.session.scalars(resellers_query(provider))
+        if reseller.status == "active" and reseller.id not in exempt
     ]
 
 
