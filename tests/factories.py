@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import date, timedelta
 
 import pyotp
@@ -117,3 +118,58 @@ def log_in_admin(client: FlaskClient, admin: User, password: str = PASSWORD):
     log_in(client, admin, password)
     code = pyotp.TOTP(crypto.decrypt(admin.totp_secret_encrypted)).now()
     return client.post("/login/code", data={"code": code})
+
+
+def file_exemption_request(provider: Provider | None = None, **changes: object):
+    """A request for an exemption filed by the provider's system; the case it opens."""
+    from exemptions import services as exemptions
+    from intake import services as intake
+    from intake.examples import payload
+
+    provider = provider or make_provider()
+    data = payload("exemption_request", **changes)
+    submission = intake.Submission(
+        kind="exemption_request", payload=data, raw=json.dumps(data), channel="api"
+    )
+    filing = intake.receive_filing(provider, submission).filing
+    db.session.commit()
+    return exemptions.case_for_filing(filing.id)
+
+
+FINDING_REASONS = {
+    "size": "Scaled to 18,250 customers with a dedicated team.",
+    "robustness": "Red Flags detected hourly and answered within a day.",
+    "reseller_oversight": "Resellers audited yearly against the same Red Flags.",
+    "law_enforcement": "Forensic logs provided for confirmed intrusions.",
+    "collaboration": "Shares hashed indicators through a consortium.",
+}
+
+
+def grant_exemption(case, *, analyst: User, reviewer: User, today: date = date(2027, 3, 1)):
+    """Take a case through review, consultation and an approved finding to grant."""
+    from core.consultations import services as consultations
+    from core.consultations.rules import Position
+    from exemptions import services as exemptions
+
+    exemptions.start_review(case, actor=analyst)
+    for consultation in exemptions.consult_agencies(
+        case,
+        summary="Northwind asks to be exempted under §7.306.",
+        requested_on=today - timedelta(days=40),
+        respond_by=today - timedelta(days=10),
+        optional_agencies=(),
+        actor=analyst,
+    ):
+        consultations.record_position(
+            consultation, position=Position.CONCUR, comments="", actor=analyst
+        )
+    exemptions.draft_finding(
+        case,
+        assessments={key: ("satisfied", text) for key, text in FINDING_REASONS.items()},
+        decision="grant",
+        actor=analyst,
+    )
+    exemptions.submit_finding(case, actor=analyst)
+    exemptions.decide_finding(case, approve=True, comments="", actor=reviewer, today=today)
+    db.session.commit()
+    return case
