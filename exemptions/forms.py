@@ -51,7 +51,7 @@ class ConsultationForm(FlaskForm):
     respond_by = _date("Respond by", "the date by which the agencies should respond")
     optional_agencies = SelectMultipleField(
         "Also consult (optional)",
-        choices=[(agency, agency) for agency in OPTIONAL_AGENCIES],
+        choices=[SelectChoice(agency, agency) for agency in OPTIONAL_AGENCIES],
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
         validators=[Optional()],
@@ -67,8 +67,8 @@ class FindingForm(FlaskForm):
     decision = RadioField(
         "Decision",
         choices=[
-            (Decision.GRANT.value, "Grant the exemption"),
-            (Decision.DENY.value, "Deny the exemption"),
+            SelectChoice(Decision.GRANT.value, "Grant the exemption"),
+            SelectChoice(Decision.DENY.value, "Deny the exemption"),
         ],
         validators=[DataRequired("Choose whether to grant or deny the exemption.")],
     )
@@ -95,7 +95,10 @@ for _key, _citation, _label in FACTORS:
 class DecisionForm(FlaskForm):
     outcome = RadioField(
         "Your decision",
-        choices=[("approve", "Approve"), ("return", "Return to the drafter")],
+        choices=[
+            SelectChoice("approve", "Approve"),
+            SelectChoice("return", "Return to the drafter"),
+        ],
         validators=[DataRequired("Choose to approve or return.")],
     )
     comments = TextAreaField("Comments (required when returning)", validators=[TEXT_LIMIT])

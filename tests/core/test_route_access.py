@@ -12,7 +12,14 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.deadlines import services as deadlines
-from tests.factories import log_in, log_in_admin, make_admin, make_provider, make_user
+from tests.factories import (
+    file_exemption_request,
+    log_in,
+    log_in_admin,
+    make_admin,
+    make_provider,
+    make_user,
+)
 
 ROLES = list(Role)
 
@@ -34,9 +41,11 @@ def _sample_values(app: Flask) -> dict[str, object]:
         start_on=office_today(),
         actor=None,
     )
+    case = file_exemption_request(provider)
     db.session.commit()
     return {
         "provider_id": provider.id,
+        "case_id": case.id,
         "deadline_id": deadline.id,
         "key": "penalty.ieepa_civil_cap",
         "kind": "cip_certification",
@@ -109,5 +118,11 @@ def test_a_liaison_sees_only_their_dashboard(app):
     dashboard = client.get("/")
     assert dashboard.status_code == 200
     assert "DoD consultations" in dashboard.text
-    for path in ("/deadlines/", "/intake/providers", "/parameters/", "/admin/audit/"):
+    for path in (
+        "/deadlines/",
+        "/intake/providers",
+        "/parameters/",
+        "/admin/audit/",
+        "/exemptions/requests",
+    ):
         assert client.get(path).status_code == 403
