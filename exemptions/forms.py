@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     RadioField,
@@ -120,4 +121,18 @@ class RevocationForm(FlaskForm):
     special_measure_reference = StringField(
         "Special-measure case this revocation serves (optional, §7.307)",
         validators=[Optional(), Length(max=100, message="At most 100 characters.")],
+    )
+
+
+class AttachmentForm(FlaskForm):
+    document = FileField(
+        "Document (PDF or Word .docx, up to 20 MB)",
+        validators=[FileRequired("Choose the file to attach.")],
+    )
+    description = StringField(
+        "What it is",
+        validators=[
+            DataRequired("Say what the document is."),
+            Length(max=300, message="At most 300 characters."),
+        ],
     )

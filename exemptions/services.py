@@ -27,8 +27,14 @@ from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError
 from exemptions import rules
-from exemptions.models import ExemptionCase, ExemptionNotice, InformationRequest
+from exemptions.models import (
+    ExemptionAttachment,
+    ExemptionCase,
+    ExemptionNotice,
+    InformationRequest,
+)
 from exemptions.rules import CaseState, Decision, NoticeKind
+from intake import services as intake
 from intake.models import Filing, ForeignReseller
 from intake.rules import FilingKind
 
@@ -136,6 +142,37 @@ def list_cases() -> list[ExemptionCase]:
 
 def checklist(case: ExemptionCase) -> list[rules.ChecklistItem]:
     return rules.checklist(case.filing.data)
+
+
+def attach_document(
+    case: ExemptionCase, *, filename: str, content: bytes, description: str, actor: User
+) -> ExemptionAttachment:
+    """A document supporting the request (the written program, minutes of its approval,
+    an answer to an information request), kept with its hash like any document received."""
+    _check_drafter(actor)
+    problems = intake.document_problems(filename, content, what="the document")
+    if not description.strip():
+        problems.append("Say what the document is.")
+    if problems:
+        raise ExemptionRefused(" ".join(problems))
+    document = intake.store_document(filename, content, actor=actor)
+    attachment = ExemptionAttachment(
+        case_id=case.id, document_id=document.id, description=description.strip()
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    record_event(
+        "exemption.attachment",
+        actor=actor,
+        subject=(SUBJECT, case.id),
+        after={"document": document.filename, "sha256": document.sha256},
+    )
+    return attachment
+
+
+def attachment_of(case: ExemptionCase, attachment_id: int) -> ExemptionAttachment | None:
+    attachment = db.session.get(ExemptionAttachment, attachment_id)
+    return attachment if attachment is not None and attachment.case_id == case.id else None
 
 
 # --- Review and information requests (§7.306(e)(2)) -------------------------------------------

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.utils import secure_filename
 
 from core import clocks, exports, subjects
 from core.access import STAFF, roles_required
@@ -15,6 +16,7 @@ from core.db import db, utcnow
 from core.modules import module_blueprint
 from exemptions import reports, rules, services
 from exemptions.forms import (
+    AttachmentForm,
     ConsultationForm,
     DecisionForm,
     FindingForm,
@@ -84,6 +86,7 @@ def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> 
         "notice_form": NoticeForm(received_on=today),
         "revocation_form": RevocationForm(),
         "revocation_decision_form": DecisionForm(prefix="revocation"),
+        "attachment_form": AttachmentForm(),
     }
     defaults.update(forms)
     items = services.checklist(case)
@@ -129,6 +132,44 @@ def _refused(
     db.session.rollback()
     getattr(form, field).errors = [*getattr(form, field).errors, str(error)]
     return _render_case(_case_or_404(case.id), 422, **{name: form})
+
+
+@bp.post("/requests/<int:case_id>/attachments")
+@roles_required(Role.ANALYST)
+def attach_document(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        return _render_case(case, 422, attachment_form=form)
+    upload = form.document.data
+    try:
+        services.attach_document(
+            case,
+            filename=secure_filename(upload.filename or "") or "document",
+            content=upload.read(),
+            description=form.description.data,
+            actor=current_user,
+        )
+    except services.ExemptionRefused as error:
+        return _refused(case, error, form, "document", "attachment_form")
+    return _done(case, "Document attached.")
+
+
+@bp.get("/requests/<int:case_id>/attachments/<int:attachment_id>")
+@roles_required(*STAFF)
+def attachment(case_id: int, attachment_id: int) -> ResponseReturnValue:
+    attached = services.attachment_of(_case_or_404(case_id), attachment_id) or abort(404)
+    record_event(
+        "export.exemption_attachment",
+        actor=current_user,
+        subject=(services.SUBJECT, case_id),
+        after={"document": attached.document.filename},
+    )
+    db.session.commit()
+    document = attached.document
+    return exports.download(
+        document.content, filename=document.filename, mimetype=document.content_type
+    )
 
 
 @bp.post("/requests/<int:case_id>/start-review")

@@ -652,6 +652,35 @@ def _zip_names(content: bytes) -> frozenset[str]:
         return frozenset()
 
 
+def document_problems(filename: str, content: bytes, *, what: str) -> list[str]:
+    """Why an uploaded document cannot be kept: empty, too large, or not a PDF or .docx."""
+    if not content:
+        return ["The file is empty."]
+    problems = []
+    if len(content) > rules.MAX_DOCUMENT_BYTES:
+        limit = rules.MAX_DOCUMENT_BYTES // (1024 * 1024)
+        problems.append(f"The file is larger than {limit} MB.")
+    if rules.document_type(filename, content[:8], _zip_names(content)) is None:
+        problems.append(f"Upload {what} as a PDF or a Word (.docx) document.")
+    return problems
+
+
+def store_document(filename: str, content: bytes, *, actor: User) -> Document:
+    """Keep a checked document with its SHA-256 (call document_problems first)."""
+    kind = rules.document_type(filename, content[:8], _zip_names(content))
+    document = Document(
+        filename=filename[:255],
+        content_type=rules.DOCUMENT_TYPES[kind],
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
 def record_response(
     department_request: DepartmentRequest,
     *,
@@ -664,28 +693,12 @@ def record_response(
     problems = []
     if department_request.responded_on is not None:
         problems.append("This request was already answered.")
-    if not content:
-        problems.append("The file is empty.")
-    elif len(content) > rules.MAX_DOCUMENT_BYTES:
-        limit = rules.MAX_DOCUMENT_BYTES // (1024 * 1024)
-        problems.append(f"The file is larger than {limit} MB.")
-    kind = rules.document_type(filename, content[:8], _zip_names(content)) if content else None
-    if content and kind is None:
-        problems.append("Upload the CIP as a PDF or a Word (.docx) document.")
+    problems += document_problems(filename, content, what="the CIP")
     if responded_on < department_request.requested_on:
         problems.append("The response cannot be dated before the request.")
     if problems:
         raise DomainError(" ".join(problems))
-    document = Document(
-        filename=filename[:255],
-        content_type=rules.DOCUMENT_TYPES[kind],
-        size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-        uploaded_by_id=actor.id,
-    )
-    db.session.add(document)
-    db.session.flush()
+    document = store_document(filename, content, actor=actor)
     department_request.responded_on = responded_on
     department_request.response_document_id = document.id
     deadlines.meet_deadline(

@@ -1,5 +1,6 @@
 """The exemption pages as analysts, reviewers, viewers and liaisons use them (§7.306)."""
 
+import io
 import json
 from datetime import date
 
@@ -219,3 +220,30 @@ def test_positions_recorded_by_an_analyst_count(client, analyst):
         )
     db.session.commit()
     assert services.missing_positions(case) == []
+
+
+def test_attachments_are_kept_with_their_hash_and_bad_files_refused(client, analyst):
+    case = file_exemption_request()
+    log_in(client, analyst)
+    program = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    refused = client.post(
+        f"/exemptions/requests/{case.id}/attachments",
+        data={"document": (io.BytesIO(b"MZ not a pdf"), "program.pdf"), "description": "ADP"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    assert "Upload the document as a PDF or a Word (.docx) document." in refused.text
+    response = client.post(
+        f"/exemptions/requests/{case.id}/attachments",
+        data={
+            "document": (io.BytesIO(program), "written-program.pdf"),
+            "description": "The written program as approved",
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Document attached." in response.text
+    assert "written-program.pdf" in response.text
+    [attached] = case.attachments
+    download = client.get(f"/exemptions/requests/{case.id}/attachments/{attached.id}")
+    assert download.data == program
