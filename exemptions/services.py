@@ -342,6 +342,18 @@ def finding_review(case: ExemptionCase) -> Review | None:
     return approvals.latest_review(FINDING, case.id)
 
 
+def _decide(
+    review: Review, *, approve: bool, comments: str, actor: User, content: Mapping[str, Any]
+) -> None:
+    """Core approvals decide, enforcing separation of duties and the bound content."""
+    try:
+        approvals.decide(
+            review, approve=approve, actor=actor, current_content=content, comments=comments
+        )
+    except approvals.ReviewRefused as refusal:
+        raise ExemptionRefused(str(refusal)) from refusal
+
+
 def decide_finding(
     case: ExemptionCase, *, approve: bool, comments: str, actor: User, today: date
 ) -> ExemptionCase:
@@ -350,16 +362,7 @@ def decide_finding(
     review = finding_review(case)
     if review is None or case.state_enum is not CaseState.IN_REVIEW:
         raise ExemptionRefused("The finding is not in review.")
-    try:
-        approvals.decide(
-            review,
-            approve=approve,
-            actor=actor,
-            current_content=finding_content(case),
-            comments=comments,
-        )
-    except approvals.ReviewRefused as refusal:
-        raise ExemptionRefused(str(refusal)) from refusal
+    _decide(review, approve=approve, comments=comments, actor=actor, content=finding_content(case))
     if not approve:
         _move(case, CaseState.FINDING_DRAFTED, actor, returned=comments)
     elif case.decision == Decision.GRANT:
@@ -509,16 +512,9 @@ def decide_revocation(
     review = revocation_review(case)
     if review is None or case.state_enum is not CaseState.GRANTED:
         raise ExemptionRefused("No revocation is waiting for review.")
-    try:
-        approvals.decide(
-            review,
-            approve=approve,
-            actor=actor,
-            current_content=revocation_content(case),
-            comments=comments,
-        )
-    except approvals.ReviewRefused as refusal:
-        raise ExemptionRefused(str(refusal)) from refusal
+    _decide(
+        review, approve=approve, comments=comments, actor=actor, content=revocation_content(case)
+    )
     if approve:
         _move(case, CaseState.REVOKED, actor, reasons=case.revocation_reasons)
         case.revoked_on = today

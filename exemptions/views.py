@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -125,34 +128,67 @@ def _done(case: ExemptionCase, message: str) -> ResponseReturnValue:
     return redirect(url_for("exemptions.case", case_id=case.id))
 
 
-def _refused(
-    case: ExemptionCase, error: services.ExemptionRefused, form: FlaskForm, field: str, name: str
+Action = Callable[[ExemptionCase, Any], object]
+
+
+def _act(
+    case_id: int, form: FlaskForm, *, name: str, error_field: str, action: Action, done: str
 ) -> ResponseReturnValue:
-    """A refusal becomes a message on the form that asked for it; what was typed stays."""
-    db.session.rollback()
-    getattr(form, field).errors = [*getattr(form, field).errors, str(error)]
-    return _render_case(_case_or_404(case.id), 422, **{name: form})
+    """Check the form's shape, do the step, commit once. A refusal becomes a message on the
+    field it concerns, with everything typed kept (422)."""
+    case = _case_or_404(case_id)
+    if not form.validate_on_submit():
+        return _render_case(case, 422, **{name: form})
+    try:
+        action(case, form)
+    except services.ExemptionRefused as error:
+        db.session.rollback()
+        field = getattr(form, error_field)
+        field.errors = [*field.errors, str(error)]
+        return _render_case(_case_or_404(case_id), 422, **{name: form})
+    return _done(case, done)
+
+
+def _step(
+    case_id: int, action: Callable[[ExemptionCase], object], done: str
+) -> ResponseReturnValue:
+    """A step without a form (a button): a refusal is shown at the top of the case."""
+    case = _case_or_404(case_id)
+    try:
+        action(case)
+    except services.ExemptionRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("exemptions.case", case_id=case_id))
+    return _done(case, done)
+
+
+def _decision(form: DecisionForm) -> dict[str, Any]:
+    return {
+        "approve": form.outcome.data == "approve",
+        "comments": form.comments.data or "",
+        "actor": current_user,
+        "today": clocks.office_today(),
+    }
 
 
 @bp.post("/requests/<int:case_id>/attachments")
 @roles_required(Role.ANALYST)
 def attach_document(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
-    form = AttachmentForm()
-    if not form.validate_on_submit():
-        return _render_case(case, 422, attachment_form=form)
-    upload = form.document.data
-    try:
-        services.attach_document(
+    def attach(case: ExemptionCase, form: AttachmentForm) -> object:
+        upload = form.document.data
+        return services.attach_document(
             case,
             filename=secure_filename(upload.filename or "") or "document",
             content=upload.read(),
             description=form.description.data,
             actor=current_user,
         )
-    except services.ExemptionRefused as error:
-        return _refused(case, error, form, "document", "attachment_form")
-    return _done(case, "Document attached.")
+
+    return _act(
+        case_id, AttachmentForm(), name="attachment_form", error_field="document",
+        action=attach, done="Document attached.",
+    )  # fmt: skip
 
 
 @bp.get("/requests/<int:case_id>/attachments/<int:attachment_id>")
@@ -175,130 +211,91 @@ def attachment(case_id: int, attachment_id: int) -> ResponseReturnValue:
 @bp.post("/requests/<int:case_id>/start-review")
 @roles_required(Role.ANALYST)
 def start_review(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
-    try:
-        services.start_review(case, actor=current_user)
-    except services.ExemptionRefused as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("exemptions.case", case_id=case_id))
-    return _done(case, "Review started.")
+    return _step(
+        case_id, lambda case: services.start_review(case, actor=current_user), "Review started."
+    )
 
 
 @bp.post("/requests/<int:case_id>/information")
 @roles_required(Role.ANALYST)
 def request_information(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
-    form = InformationRequestForm()
-    if not form.validate_on_submit():
-        return _render_case(case, 422, information_form=form)
-    try:
-        services.request_information(
-            case,
-            questions=form.questions.data,
-            requested_on=form.requested_on.data,
-            respond_by=form.respond_by.data,
-            actor=current_user,
-        )
-    except services.ExemptionRefused as error:
-        return _refused(case, error, form, "respond_by", "information_form")
-    return _done(case, "Information requested.")
+    return _act(
+        case_id, InformationRequestForm(), name="information_form", error_field="respond_by",
+        action=lambda case, form: services.request_information(
+            case, questions=form.questions.data, requested_on=form.requested_on.data,
+            respond_by=form.respond_by.data, actor=current_user,
+        ),
+        done="Information requested.",
+    )  # fmt: skip
 
 
 @bp.post("/requests/<int:case_id>/information/<int:request_id>/response")
 @roles_required(Role.ANALYST)
 def record_information_response(case_id: int, request_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
     information_request = db.session.get(InformationRequest, request_id)
-    if information_request is None or information_request.case_id != case.id:
+    if information_request is None or information_request.case_id != case_id:
         abort(404)
-    form = InformationResponseForm()
-    if not form.validate_on_submit():
-        return _render_case(case, 422, response_form=form)
-    try:
-        services.record_information_response(
-            information_request,
-            responded_on=form.responded_on.data,
-            response=form.response.data,
-            actor=current_user,
-        )
-    except services.ExemptionRefused as error:
-        return _refused(case, error, form, "responded_on", "response_form")
-    return _done(case, "Response recorded.")
+    return _act(
+        case_id, InformationResponseForm(), name="response_form", error_field="responded_on",
+        action=lambda _case, form: services.record_information_response(
+            information_request, responded_on=form.responded_on.data,
+            response=form.response.data, actor=current_user,
+        ),
+        done="Response recorded.",
+    )  # fmt: skip
 
 
 @bp.post("/requests/<int:case_id>/consultations")
 @roles_required(Role.ANALYST)
 def consult(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
-    form = ConsultationForm()
-    if not form.validate_on_submit():
-        return _render_case(case, 422, consultation_form=form)
-    try:
-        services.consult_agencies(
-            case,
-            summary=form.summary.data,
-            requested_on=form.requested_on.data,
+    return _act(
+        case_id, ConsultationForm(), name="consultation_form", error_field="respond_by",
+        action=lambda case, form: services.consult_agencies(
+            case, summary=form.summary.data, requested_on=form.requested_on.data,
             respond_by=form.respond_by.data,
-            optional_agencies=tuple(form.optional_agencies.data or ()),
-            actor=current_user,
-        )
-    except services.ExemptionRefused as error:
-        return _refused(case, error, form, "respond_by", "consultation_form")
-    return _done(case, "Consultation requested.")
+            optional_agencies=tuple(form.optional_agencies.data or ()), actor=current_user,
+        ),
+        done="Consultation requested.",
+    )  # fmt: skip
+
+
+def _assessments(form: FindingForm) -> dict[str, tuple[str, str]]:
+    return {
+        key: (form[f"{key}_assessment"].data, form[f"{key}_reasons"].data)
+        for key, _citation, _label in rules.FACTORS
+    }
 
 
 @bp.post("/requests/<int:case_id>/finding")
 @roles_required(Role.ANALYST)
 def draft_finding(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
-    form = FindingForm()
-    if not form.validate_on_submit():
-        return _render_case(case, 422, finding_form=form)
-    assessments = {
-        key: (getattr(form, f"{key}_assessment").data, getattr(form, f"{key}_reasons").data)
-        for key, _citation, _label in rules.FACTORS
-    }
-    try:
-        services.draft_finding(
-            case, assessments=assessments, decision=form.decision.data, actor=current_user
-        )
-    except services.ExemptionRefused as error:
-        return _refused(case, error, form, "decision", "finding_form")
-    return _done(case, "Finding saved.")
+    return _act(
+        case_id, FindingForm(), name="finding_form", error_field="decision",
+        action=lambda case, form: services.draft_finding(
+            case, assessments=_assessments(form), decision=form.decision.data, actor=current_user
+        ),
+        done="Finding saved.",
+    )  # fmt: skip
 
 
 @bp.post("/requests/<int:case_id>/finding/submit")
 @roles_required(Role.ANALYST)
 def submit_finding(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
-    try:
-        services.submit_finding(case, actor=current_user)
-    except services.ExemptionRefused as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("exemptions.case", case_id=case_id))
-    return _done(case, "Finding sent for review.")
+    return _step(
+        case_id,
+        lambda case: services.submit_finding(case, actor=current_user),
+        "Finding sent for review.",
+    )
 
 
 @bp.post("/requests/<int:case_id>/finding/decision")
 @roles_required(Role.REVIEWER)
 def decide_finding(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        return _render_case(case, 422, decision_form=form)
-    try:
-        services.decide_finding(
-            case,
-            approve=form.outcome.data == "approve",
-            comments=form.comments.data or "",
-            actor=current_user,
-            today=clocks.office_today(),
-        )
-    except services.ExemptionRefused as error:
-        return _refused(case, error, form, "comments", "decision_form")
-    return _done(case, f"Finding {'approved' if form.outcome.data == 'approve' else 'returned'}.")
+    return _act(
+        case_id, DecisionForm(), name="decision_form", error_field="comments",
+        action=lambda case, form: services.decide_finding(case, **_decision(form)),
+        done="Decision on the finding recorded.",
+    )  # fmt: skip
 
 
 @bp.get("/requests/<int:case_id>/decision-letter.pdf")
@@ -319,57 +316,36 @@ def decision_letter(case_id: int) -> ResponseReturnValue:
 @bp.post("/requests/<int:case_id>/notices")
 @roles_required(Role.ANALYST)
 def record_notice(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
-    form = NoticeForm()
-    if not form.validate_on_submit():
-        return _render_case(case, 422, notice_form=form)
-    try:
-        services.record_notice(
-            case,
-            kind=rules.NoticeKind(form.kind.data),
-            received_on=form.received_on.data,
-            summary=form.summary.data,
-            actor=current_user,
-        )
-    except services.ExemptionRefused as error:
-        return _refused(case, error, form, "received_on", "notice_form")
-    return _done(case, "Notice recorded.")
+    return _act(
+        case_id, NoticeForm(), name="notice_form", error_field="received_on",
+        action=lambda case, form: services.record_notice(
+            case, kind=rules.NoticeKind(form.kind.data), received_on=form.received_on.data,
+            summary=form.summary.data, actor=current_user,
+        ),
+        done="Notice recorded.",
+    )  # fmt: skip
 
 
 @bp.post("/requests/<int:case_id>/revocation")
 @roles_required(Role.ANALYST)
 def propose_revocation(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
-    form = RevocationForm()
-    if not form.validate_on_submit():
-        return _render_case(case, 422, revocation_form=form)
-    try:
-        services.propose_revocation(
-            case,
-            reasons=form.reasons.data,
+    return _act(
+        case_id, RevocationForm(), name="revocation_form", error_field="reasons",
+        action=lambda case, form: services.propose_revocation(
+            case, reasons=form.reasons.data,
             special_measure_reference=form.special_measure_reference.data or "",
             actor=current_user,
-        )
-    except services.ExemptionRefused as error:
-        return _refused(case, error, form, "reasons", "revocation_form")
-    return _done(case, "Revocation sent for review.")
+        ),
+        done="Revocation sent for review.",
+    )  # fmt: skip
 
 
 @bp.post("/requests/<int:case_id>/revocation/decision")
 @roles_required(Role.REVIEWER)
 def decide_revocation(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
-    form = DecisionForm(prefix="revocation")
-    if not form.validate_on_submit():
-        return _render_case(case, 422, revocation_decision_form=form)
-    try:
-        services.decide_revocation(
-            case,
-            approve=form.outcome.data == "approve",
-            comments=form.comments.data or "",
-            actor=current_user,
-            today=clocks.office_today(),
-        )
-    except services.ExemptionRefused as error:
-        return _refused(case, error, form, "comments", "revocation_decision_form")
-    return _done(case, "Revocation decided.")
+    return _act(
+        case_id, DecisionForm(prefix="revocation"), name="revocation_decision_form",
+        error_field="comments",
+        action=lambda case, form: services.decide_revocation(case, **_decision(form)),
+        done="Decision on the revocation recorded.",
+    )  # fmt: skip

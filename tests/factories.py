@@ -145,8 +145,16 @@ FINDING_REASONS = {
 }
 
 
-def grant_exemption(case, *, analyst: User, reviewer: User, today: date = date(2027, 3, 1)):
-    """Take a case through review, consultation and an approved finding to grant."""
+def prepare_finding(
+    case,
+    *,
+    analyst: User,
+    today: date = date(2027, 3, 1),
+    optional_agencies: tuple[str, ...] = (),
+    silent: tuple[str, ...] = (),
+):
+    """Review, consultation (every agency concurs but the ``silent`` ones) and a drafted
+    finding to grant, ready to go to review."""
     from core.consultations import services as consultations
     from core.consultations.rules import Position
     from exemptions import services as exemptions
@@ -157,18 +165,27 @@ def grant_exemption(case, *, analyst: User, reviewer: User, today: date = date(2
         summary="Northwind asks to be exempted under §7.306.",
         requested_on=today - timedelta(days=40),
         respond_by=today - timedelta(days=10),
-        optional_agencies=(),
+        optional_agencies=optional_agencies,
         actor=analyst,
     ):
-        consultations.record_position(
-            consultation, position=Position.CONCUR, comments="", actor=analyst
-        )
+        if consultation.agency not in silent:
+            consultations.record_position(
+                consultation, position=Position.CONCUR, comments="", actor=analyst
+            )
     exemptions.draft_finding(
         case,
         assessments={key: ("satisfied", text) for key, text in FINDING_REASONS.items()},
         decision="grant",
         actor=analyst,
     )
+    return case
+
+
+def grant_exemption(case, *, analyst: User, reviewer: User, today: date = date(2027, 3, 1)):
+    """Take a case through review, consultation and an approved finding to grant."""
+    from exemptions import services as exemptions
+
+    prepare_finding(case, analyst=analyst, today=today)
     exemptions.submit_finding(case, actor=analyst)
     exemptions.decide_finding(case, approve=True, comments="", actor=reviewer, today=today)
     db.session.commit()

@@ -8,8 +8,6 @@ from sqlalchemy import select
 from core.approvals.models import Review
 from core.audit.models import AuditEvent
 from core.auth.rules import Role
-from core.consultations import services as consultations
-from core.consultations.rules import Position
 from core.db import db
 from core.deadlines import services as deadlines
 from exemptions import services
@@ -17,12 +15,12 @@ from exemptions.rules import CaseState, NoticeKind
 from intake import services as intake
 from intake.rules import check_filing
 from tests.factories import (
-    FINDING_REASONS,
     file_exemption_request,
     grant_exemption,
     make_provider,
     make_resellers,
     make_user,
+    prepare_finding,
 )
 
 TODAY = date(2027, 3, 1)
@@ -31,30 +29,6 @@ TODAY = date(2027, 3, 1)
 @pytest.fixture
 def people(app):
     return make_user(Role.ANALYST), make_user(Role.REVIEWER)
-
-
-def _ready_for_review(case, analyst, *, record_all: bool = True):
-    services.start_review(case, actor=analyst)
-    created = services.consult_agencies(
-        case,
-        summary="Northwind asks to be exempted.",
-        requested_on=date(2027, 1, 4),
-        respond_by=date(2027, 2, 3),
-        optional_agencies=("State",),
-        actor=analyst,
-    )
-    for consultation in created:
-        if record_all or consultation.agency != "DNI":
-            consultations.record_position(
-                consultation, position=Position.CONCUR, comments="", actor=analyst
-            )
-    services.draft_finding(
-        case,
-        assessments={key: ("satisfied", text) for key, text in FINDING_REASONS.items()},
-        decision="grant",
-        actor=analyst,
-    )
-    return created
 
 
 def test_a_filed_request_opens_a_case_with_its_receipt(people):
@@ -105,7 +79,7 @@ def test_information_request_and_response_move_the_case(people):
 def test_finding_cannot_go_to_review_while_a_position_is_missing(people):
     analyst, _ = people
     case = file_exemption_request()
-    _ready_for_review(case, analyst, record_all=False)
+    prepare_finding(case, analyst=analyst, silent=("DNI",))
     with pytest.raises(services.ExemptionRefused, match="DNI"):
         services.submit_finding(case, actor=analyst)
     assert case.state_enum is CaseState.FINDING_DRAFTED
@@ -114,7 +88,7 @@ def test_finding_cannot_go_to_review_while_a_position_is_missing(people):
 def test_the_drafter_cannot_approve_and_another_reviewer_grants(people):
     analyst, reviewer = people
     case = file_exemption_request()
-    _ready_for_review(case, analyst)
+    prepare_finding(case, analyst=analyst, optional_agencies=("State",))
     services.submit_finding(case, actor=analyst)
     with pytest.raises(services.ExemptionRefused):
         services.decide_finding(case, approve=True, comments="", actor=analyst, today=TODAY)
@@ -133,7 +107,7 @@ def test_the_drafter_cannot_approve_and_another_reviewer_grants(people):
 def test_a_returned_finding_goes_back_to_the_drafter(people):
     analyst, reviewer = people
     case = file_exemption_request()
-    _ready_for_review(case, analyst)
+    prepare_finding(case, analyst=analyst, optional_agencies=("State",))
     services.submit_finding(case, actor=analyst)
     with pytest.raises(services.ExemptionRefused, match="Say what must change"):
         services.decide_finding(case, approve=False, comments="", actor=reviewer, today=TODAY)
