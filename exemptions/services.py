@@ -253,6 +253,8 @@ def consult_agencies(
     _check_drafter(actor)
     if problem := consultation_date_problem(requested_on, respond_by):
         raise ExemptionRefused(problem)
+    if consultations_of(case):
+        raise ExemptionRefused("The agencies have already been consulted on this request.")
     _move(case, CaseState.IN_CONSULTATION, actor)
     return consultations.request_consultations(
         Purpose.EXEMPTION,

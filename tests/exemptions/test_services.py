@@ -217,3 +217,17 @@ def test_only_analysts_draft(people):
     case = file_exemption_request()
     with pytest.raises(services.ExemptionRefused, match="analyst"):
         services.start_review(case, actor=reviewer)
+
+
+def test_agencies_are_consulted_once_per_request(people):
+    analyst, _ = people
+    case = prepare_finding(file_exemption_request(), analyst=analyst)
+    with pytest.raises(services.ExemptionRefused, match="already been consulted"):
+        services.consult_agencies(
+            case,
+            summary="Again.",
+            requested_on=date(2027, 3, 1),
+            respond_by=date(2027, 3, 15),
+            optional_agencies=(),
+            actor=analyst,
+        )
