@@ -110,6 +110,7 @@ def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> 
         revocation_review=services.revocation_review(case),
         annual_clock=services.annual_clock(case),
         today=today,
+        information_overdue=rules.information_overdue,
         is_analyst=current_user.role_enum is Role.ANALYST,
         is_reviewer=current_user.role_enum is Role.REVIEWER,
         **defaults,

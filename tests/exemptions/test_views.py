@@ -234,3 +234,19 @@ def test_attachments_are_kept_with_their_hash_and_bad_files_refused(client, anal
     [attached] = case.attachments
     download = client.get(f"/exemptions/requests/{case.id}/attachments/{attached.id}")
     assert download.data == program
+
+
+def test_an_unanswered_information_request_shows_overdue(client, analyst):
+    case = file_exemption_request()
+    services.start_review(case, actor=analyst)
+    services.request_information(
+        case,
+        questions="Send the minutes.",
+        requested_on=date(2026, 1, 5),
+        respond_by=date(2026, 1, 20),
+        actor=analyst,
+    )
+    db.session.commit()
+    log_in(client, analyst)
+    page = client.get(f"/exemptions/requests/{case.id}").text
+    assert '2026-01-20 <span class="app-warning">overdue</span>' in page
