@@ -19,6 +19,7 @@ import core.dashboard.views
 import core.deadlines.views
 import core.parameters.views
 import core.users.views
+import exemptions.services
 import exemptions.views
 import intake.api
 import intake.views
@@ -91,6 +92,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     intake.views.register_subject_links()
     special_measures.views.register_hooks()
     casework.views.register_hooks()
+    exemptions.views.register_subject_links()
+    exemptions.services.register_hooks()
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

@@ -321,6 +321,34 @@ def _seed_special_measures(people: dict[str, User], today: date) -> None:
             _walk_to_issuance(case, people, today - timedelta(days=12))
 
 
+def _request_exemption(provider: Provider, analyst: User, today: date) -> None:
+    """An exemption request in consultation (§7.306(e)(2)): DoD has answered, the other
+    required agencies' liaisons have it waiting."""
+    from exemptions import services as exemptions
+
+    data = examples.payload("exemption_request")
+    submission = intake.Submission(
+        kind="exemption_request",
+        payload=data,
+        raw=json.dumps({"kind": "exemption_request", "payload": data}),
+        channel="api",
+    )
+    filing = intake.receive_filing(provider, submission).filing
+    case = exemptions.case_for_filing(filing.id)
+    exemptions.start_review(case, actor=analyst)
+    asked = exemptions.consult_agencies(
+        case,
+        summary=f"{provider.legal_name} asks to be exempted from §§7.302, 7.304 and 7.305 on the "
+        "strength of its Abuse of IaaS Products Deterrence Program.",
+        requested_on=today - timedelta(days=5),
+        respond_by=today + timedelta(days=25),
+        optional_agencies=(),
+        actor=analyst,
+    )
+    dod = next(consultation for consultation in asked if consultation.agency == "DoD")
+    consultations.record_position(dod, position=Position.CONCUR, comments="", actor=analyst)
+
+
 def seed(today: date) -> dict[str, User]:
     people = _create_people()
     analysts = [people[DEMO_LOGIN], people["marcus.oyelaran@oicts.example"]]
@@ -337,6 +365,8 @@ def seed(today: date) -> dict[str, User]:
                 actor=analyst,
                 note="Routine inspection of the written CIP.",
             )
+        if index == 5:
+            _request_exemption(provider, analyst, today)
     _seed_special_measures(people, today)
     return people
 

@@ -45,7 +45,13 @@ SECTIONS = (
             NavItem("Penalties", "casework.penalties"),
         ),
     ),
-    NavSection("Exemptions", (NavItem("Exemptions", "exemptions.index"),)),
+    NavSection(
+        "Exemptions",
+        (
+            NavItem("Clocks and deadlines", "exemptions.index"),
+            NavItem("Exemption requests", "exemptions.cases"),
+        ),
+    ),
     NavSection(
         "Special measures",
         (

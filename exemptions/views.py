@@ -1,8 +1,35 @@
-"""Exemptions pages."""
+"""Exemptions pages: the requests, and every step of a case on one page (§7.306)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.utils import secure_filename
+
+from core import clocks, exports, subjects
+from core.access import STAFF, roles_required
+from core.audit.services import record_event
+from core.auth.rules import Role
+from core.db import db, utcnow
 from core.modules import module_blueprint
+from exemptions import reports, rules, services
+from exemptions.forms import (
+    AttachmentForm,
+    ConsultationForm,
+    DecisionForm,
+    FindingForm,
+    InformationRequestForm,
+    InformationResponseForm,
+    NoticeForm,
+    RevocationForm,
+)
+from exemptions.models import ExemptionCase, InformationRequest
+from intake.rules import EXEMPTION_SCOPE_LABELS, FilingKind
 
 bp = module_blueprint(
     "exemptions",
@@ -14,3 +41,312 @@ bp = module_blueprint(
         "findings, annual notifications and revocation."
     ),
 )
+
+# The request and the office's assessment of it carry the provider's proprietary information.
+CUI_CASE = "CUI//PROPIN"
+
+
+def register_subject_links() -> None:
+    def case_link(case_id: str) -> str:
+        return url_for("exemptions.case", case_id=case_id)
+
+    for subject_type in (services.SUBJECT, services.FINDING, services.REVOCATION):
+        subjects.register_link(subject_type, case_link)
+
+
+def _case_or_404(case_id: int) -> ExemptionCase:
+    return services.get_case(case_id) or abort(404)
+
+
+@bp.get("/requests")
+@roles_required(*STAFF)
+def cases() -> ResponseReturnValue:
+    return render_template(
+        "exemptions/cases.html",
+        cases=services.list_cases(),
+        scopes=EXEMPTION_SCOPE_LABELS,
+        request_kind=FilingKind.EXEMPTION_REQUEST.value,
+    )
+
+
+def _finding_form(case: ExemptionCase) -> FindingForm:
+    form = FindingForm(decision=case.decision)
+    for key, _citation, _label in rules.FACTORS:
+        factor = case.finding.get(key, {})
+        getattr(form, f"{key}_assessment").data = factor.get("assessment")
+        getattr(form, f"{key}_reasons").data = factor.get("reasons")
+    return form
+
+
+def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
+    today = clocks.office_today()
+    defaults = {
+        "information_form": InformationRequestForm(requested_on=today),
+        "response_form": InformationResponseForm(responded_on=today),
+        "consultation_form": ConsultationForm(requested_on=today),
+        "finding_form": _finding_form(case),
+        "decision_form": DecisionForm(),
+        "notice_form": NoticeForm(received_on=today),
+        "revocation_form": RevocationForm(),
+        "revocation_decision_form": DecisionForm(prefix="revocation"),
+        "attachment_form": AttachmentForm(),
+    }
+    defaults.update(forms)
+    items = services.checklist(case)
+    return render_template(
+        "exemptions/case.html",
+        cui=CUI_CASE,
+        case=case,
+        state=case.state_enum,
+        states=rules.CaseState,
+        scopes=EXEMPTION_SCOPE_LABELS,
+        checklist=items,
+        unaddressed=rules.unaddressed(items),
+        consultations=services.consultations_of(case),
+        missing_positions=services.missing_positions(case),
+        blockers=services.review_blockers(case),
+        factors=rules.FACTORS,
+        finding_review=services.finding_review(case),
+        revocation_review=services.revocation_review(case),
+        annual_clock=services.annual_clock(case),
+        today=today,
+        information_overdue=rules.information_overdue,
+        is_analyst=current_user.role_enum is Role.ANALYST,
+        is_reviewer=current_user.role_enum is Role.REVIEWER,
+        **defaults,
+    ), status
+
+
+@bp.get("/requests/<int:case_id>")
+@roles_required(*STAFF)
+def case(case_id: int) -> ResponseReturnValue:
+    return _render_case(_case_or_404(case_id))
+
+
+def _done(case: ExemptionCase, message: str) -> ResponseReturnValue:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("exemptions.case", case_id=case.id))
+
+
+Action = Callable[[ExemptionCase, Any], object]
+
+
+def _act(
+    case_id: int, form: FlaskForm, *, name: str, error_field: str, action: Action, done: str
+) -> ResponseReturnValue:
+    """Check the form's shape, do the step, commit once. A refusal becomes a message on the
+    field it concerns, with everything typed kept (422)."""
+    case = _case_or_404(case_id)
+    if not form.validate_on_submit():
+        return _render_case(case, 422, **{name: form})
+    try:
+        action(case, form)
+    except services.ExemptionRefused as error:
+        db.session.rollback()
+        field = getattr(form, error_field)
+        field.errors = [*field.errors, str(error)]
+        return _render_case(_case_or_404(case_id), 422, **{name: form})
+    return _done(case, done)
+
+
+def _step(
+    case_id: int, action: Callable[[ExemptionCase], object], done: str
+) -> ResponseReturnValue:
+    """A step without a form (a button): a refusal is shown at the top of the case."""
+    case = _case_or_404(case_id)
+    try:
+        action(case)
+    except services.ExemptionRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("exemptions.case", case_id=case_id))
+    return _done(case, done)
+
+
+def _decision(form: DecisionForm) -> dict[str, Any]:
+    return {
+        "approve": form.outcome.data == "approve",
+        "comments": form.comments.data or "",
+        "actor": current_user,
+        "today": clocks.office_today(),
+    }
+
+
+@bp.post("/requests/<int:case_id>/attachments")
+@roles_required(Role.ANALYST)
+def attach_document(case_id: int) -> ResponseReturnValue:
+    def attach(case: ExemptionCase, form: AttachmentForm) -> object:
+        upload = form.document.data
+        return services.attach_document(
+            case,
+            filename=secure_filename(upload.filename or "") or "document",
+            content=upload.read(),
+            description=form.description.data,
+            actor=current_user,
+        )
+
+    return _act(
+        case_id, AttachmentForm(), name="attachment_form", error_field="document",
+        action=attach, done="Document attached.",
+    )  # fmt: skip
+
+
+@bp.get("/requests/<int:case_id>/attachments/<int:attachment_id>")
+@roles_required(*STAFF)
+def attachment(case_id: int, attachment_id: int) -> ResponseReturnValue:
+    attached = services.attachment_of(_case_or_404(case_id), attachment_id) or abort(404)
+    record_event(
+        "export.exemption_attachment",
+        actor=current_user,
+        subject=(services.SUBJECT, case_id),
+        after={"document": attached.document.filename},
+    )
+    db.session.commit()
+    document = attached.document
+    return exports.download(
+        document.content, filename=document.filename, mimetype=document.content_type
+    )
+
+
+@bp.post("/requests/<int:case_id>/start-review")
+@roles_required(Role.ANALYST)
+def start_review(case_id: int) -> ResponseReturnValue:
+    return _step(
+        case_id, lambda case: services.start_review(case, actor=current_user), "Review started."
+    )
+
+
+@bp.post("/requests/<int:case_id>/information")
+@roles_required(Role.ANALYST)
+def request_information(case_id: int) -> ResponseReturnValue:
+    return _act(
+        case_id, InformationRequestForm(), name="information_form", error_field="respond_by",
+        action=lambda case, form: services.request_information(
+            case, questions=form.questions.data, requested_on=form.requested_on.data,
+            respond_by=form.respond_by.data, actor=current_user,
+        ),
+        done="Information requested.",
+    )  # fmt: skip
+
+
+@bp.post("/requests/<int:case_id>/information/<int:request_id>/response")
+@roles_required(Role.ANALYST)
+def record_information_response(case_id: int, request_id: int) -> ResponseReturnValue:
+    information_request = db.session.get(InformationRequest, request_id)
+    if information_request is None or information_request.case_id != case_id:
+        abort(404)
+    return _act(
+        case_id, InformationResponseForm(), name="response_form", error_field="responded_on",
+        action=lambda _case, form: services.record_information_response(
+            information_request, responded_on=form.responded_on.data,
+            response=form.response.data, actor=current_user,
+        ),
+        done="Response recorded.",
+    )  # fmt: skip
+
+
+@bp.post("/requests/<int:case_id>/consultations")
+@roles_required(Role.ANALYST)
+def consult(case_id: int) -> ResponseReturnValue:
+    return _act(
+        case_id, ConsultationForm(), name="consultation_form", error_field="respond_by",
+        action=lambda case, form: services.consult_agencies(
+            case, summary=form.summary.data, requested_on=form.requested_on.data,
+            respond_by=form.respond_by.data,
+            optional_agencies=tuple(form.optional_agencies.data or ()), actor=current_user,
+        ),
+        done="Consultation requested.",
+    )  # fmt: skip
+
+
+def _assessments(form: FindingForm) -> dict[str, tuple[str, str]]:
+    return {
+        key: (form[f"{key}_assessment"].data, form[f"{key}_reasons"].data)
+        for key, _citation, _label in rules.FACTORS
+    }
+
+
+@bp.post("/requests/<int:case_id>/finding")
+@roles_required(Role.ANALYST)
+def draft_finding(case_id: int) -> ResponseReturnValue:
+    return _act(
+        case_id, FindingForm(), name="finding_form", error_field="decision",
+        action=lambda case, form: services.draft_finding(
+            case, assessments=_assessments(form), decision=form.decision.data, actor=current_user
+        ),
+        done="Finding saved.",
+    )  # fmt: skip
+
+
+@bp.post("/requests/<int:case_id>/finding/submit")
+@roles_required(Role.ANALYST)
+def submit_finding(case_id: int) -> ResponseReturnValue:
+    return _step(
+        case_id,
+        lambda case: services.submit_finding(case, actor=current_user),
+        "Finding sent for review.",
+    )
+
+
+@bp.post("/requests/<int:case_id>/finding/decision")
+@roles_required(Role.REVIEWER)
+def decide_finding(case_id: int) -> ResponseReturnValue:
+    return _act(
+        case_id, DecisionForm(), name="decision_form", error_field="comments",
+        action=lambda case, form: services.decide_finding(case, **_decision(form)),
+        done="Decision on the finding recorded.",
+    )  # fmt: skip
+
+
+@bp.get("/requests/<int:case_id>/decision-letter.pdf")
+@roles_required(*STAFF)
+def decision_letter(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    if case.decided_on is None:
+        abort(404)
+    record_event("export.exemption_letter", actor=current_user, subject=(services.SUBJECT, case.id))
+    db.session.commit()
+    return exports.download(
+        reports.decision_letter_pdf(case, generated_at=utcnow()),
+        filename=f"exemption-{case.filing.receipt_number}.pdf",
+        mimetype="application/pdf",
+    )
+
+
+@bp.post("/requests/<int:case_id>/notices")
+@roles_required(Role.ANALYST)
+def record_notice(case_id: int) -> ResponseReturnValue:
+    return _act(
+        case_id, NoticeForm(), name="notice_form", error_field="received_on",
+        action=lambda case, form: services.record_notice(
+            case, kind=rules.NoticeKind(form.kind.data), received_on=form.received_on.data,
+            summary=form.summary.data, actor=current_user,
+        ),
+        done="Notice recorded.",
+    )  # fmt: skip
+
+
+@bp.post("/requests/<int:case_id>/revocation")
+@roles_required(Role.ANALYST)
+def propose_revocation(case_id: int) -> ResponseReturnValue:
+    return _act(
+        case_id, RevocationForm(), name="revocation_form", error_field="reasons",
+        action=lambda case, form: services.propose_revocation(
+            case, reasons=form.reasons.data,
+            special_measure_reference=form.special_measure_reference.data or "",
+            actor=current_user,
+        ),
+        done="Revocation sent for review.",
+    )  # fmt: skip
+
+
+@bp.post("/requests/<int:case_id>/revocation/decision")
+@roles_required(Role.REVIEWER)
+def decide_revocation(case_id: int) -> ResponseReturnValue:
+    return _act(
+        case_id, DecisionForm(prefix="revocation"), name="revocation_decision_form",
+        error_field="comments",
+        action=lambda case, form: services.decide_revocation(case, **_decision(form)),
+        done="Decision on the revocation recorded.",
+    )  # fmt: skip

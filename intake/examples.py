@@ -77,11 +77,59 @@ IRREGULAR_UPDATE: dict[str, Any] = {
     "new_contact_phone": "+1 206 555 0199",
 }
 
+EXEMPTION_REQUEST: dict[str, Any] = {
+    "requester_name": "Alicia Moreno",
+    "requester_title": "Chief Compliance Officer",
+    "requester_email": "amoreno@northwind.example",
+    "scope": "provider",
+    "program_summary": "A written program scaled to 18,250 customers in three regions, run by "
+    "a trust and safety team of 24 reporting to the Chief Information Security Officer.",
+    "rf_risk_account_types": "Self-service accounts, enterprise accounts and reseller "
+    "sub-accounts are scored separately; self-service accounts with accelerators rank highest.",
+    "rf_risk_opening": "Sign-up with card or invoice; invoice accounts need a business check.",
+    "rf_risk_access": "Console with mandatory second factor; API keys scoped and rotated.",
+    "rf_risk_monitoring": "Flow logs, billing anomalies and abuse reports scored hourly.",
+    "rf_risk_experience": "Crypto-mining and scanning from trial accounts in 2024 and 2025.",
+    "rf_source_incidents": "Our own abuse cases, reviewed monthly for new patterns.",
+    "rf_source_vulnerabilities": "Vendor advisories and our bug bounty programme.",
+    "rf_source_methods": "Industry abuse working groups and published reports.",
+    "rf_source_alerts": "CISA alerts and the consortium's shared indicators.",
+    "rf_category_identity": "Mismatched identity documents and reused payment instruments.",
+    "rf_category_activity": "Outbound scanning, spam and sudden accelerator use.",
+    "rf_category_notice": "Abuse desk reports from victims, customers and law enforcement.",
+    "detection": "Hashed indicators shared through the consortium's privacy-preserving "
+    "exchange; no customer content leaves the provider.",
+    "response_monitoring": "Accounts under watch get hourly review of flows.",
+    "response_contact": "The abuse desk contacts the customer within one business day.",
+    "response_credentials": "Forced credential reset when compromise is suspected.",
+    "response_reopen": "Compromised accounts are reopened under a new account number.",
+    "response_reject": "Sign-ups matching known abuse indicators are refused.",
+    "response_close": "Suspension pending review; closure after confirmed abuse.",
+    "response_payment": "Prepaid cards refused for accelerator instances.",
+    "response_law_enforcement": "Referral to the FBI for confirmed intrusions.",
+    "response_none": "Documented decision when no action is warranted.",
+    "update_experience": "Quarterly review of abuse cases.",
+    "update_abuse_methods": "New methods from the consortium are added within 30 days.",
+    "update_mitigation_methods": "Detection rules reviewed every quarter.",
+    "update_account_types": "New account types get a risk review before launch.",
+    "update_business": "Mergers and new reseller contracts trigger a program review.",
+    "approved_by_body": "board_committee",
+    "approved_by_name": "Risk Committee of the Board of Directors",
+    "approved_on": "2026-06-30",
+    "admin_oversight": "The Risk Committee receives a quarterly report.",
+    "admin_training": "Annual training for support and trust and safety staff.",
+    "admin_reseller_oversight": "Resellers must run equivalent Red Flag checks; audited yearly.",
+    "consortium": "Member of a provider consortium exchanging hashed abuse indicators.",
+    "law_enforcement_cooperation": "Forensic logs provided to investigators on legal process "
+    "and voluntarily for confirmed intrusions.",
+}
+
 BY_KIND = {
     "cip_certification": CERTIFICATION,
     "annual_certification": ANNUAL_CERTIFICATION,
     "irregular_update": IRREGULAR_UPDATE,
     "new_provider_certification": CERTIFICATION,
+    "exemption_request": EXEMPTION_REQUEST,
 }
 
 

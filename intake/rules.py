@@ -183,12 +183,152 @@ IRREGULAR_UPDATE_FIELDS: tuple[Field, ...] = (
 )  # fmt: skip
 
 
+# --- A request for an exemption (§7.306(e)(1)) -------------------------------------------------
+# The request is a filing like any other (receipt, acknowledgement, API); the exemptions module
+# works the case. Each element of the Abuse of IaaS Products Deterrence Program is its own field,
+# in the order §7.306(b) lays them out, so that review can check them one by one.
+
+
+class ExemptionScope(enum.StrEnum):
+    PROVIDER = "provider"
+    FOREIGN_RESELLER = "foreign_reseller"
+    ACCOUNT_TYPE = "account_type"
+
+
+EXEMPTION_SCOPE_LABELS = {
+    # §7.306(e): the provider itself, from §§7.302, 7.304 and 7.305.
+    ExemptionScope.PROVIDER: "The provider itself (§§7.302, 7.304, 7.305)",
+    # §7.306(e): a specific foreign reseller, from §§7.303 and 7.304 for that reseller.
+    ExemptionScope.FOREIGN_RESELLER: "A specific foreign reseller (§§7.303, 7.304)",
+    # §7.306(a): a specific type of Account or lessee.
+    ExemptionScope.ACCOUNT_TYPE: "A specific type of account or lessee (§7.306(a))",
+}
+
+
+def _element(name: str, label: str, citation: str) -> Field:
+    return Field(name, label, L, citation, required=False)
+
+
+ADP_ELEMENTS: tuple[Field, ...] = (
+    _element("rf_risk_account_types", "Risk factor: the types of accounts offered or maintained",
+             "§7.306(b)(1)(i)(A)"),
+    _element("rf_risk_opening", "Risk factor: how an account is opened", "§7.306(b)(1)(i)(B)"),
+    _element("rf_risk_access", "Risk factor: how an account is accessed", "§7.306(b)(1)(i)(C)"),
+    _element("rf_risk_monitoring", "Risk factor: how account activity is monitored and assessed",
+             "§7.306(b)(1)(i)(D)"),
+    _element("rf_risk_experience", "Risk factor: experience with malicious cyber-enabled "
+             "activities", "§7.306(b)(1)(i)(E)"),
+    _element("rf_source_incidents", "Source: incidents IaaS providers have experienced",
+             "§7.306(b)(1)(ii)(A)"),
+    _element("rf_source_vulnerabilities", "Source: vulnerabilities that could contribute to "
+             "abuse", "§7.306(b)(1)(ii)(B)"),
+    _element("rf_source_methods", "Source: methods of abuse identified by IaaS providers",
+             "§7.306(b)(1)(ii)(C)"),
+    _element("rf_source_alerts", "Source: alerts, notifications, warnings and analytic tools "
+             "received", "§7.306(b)(1)(ii)(D)"),
+    _element("rf_category_identity", "Category: suspicious personally identifiable information "
+             "or identity evidence", "§7.306(b)(1)(iii)(A)"),
+    _element("rf_category_activity", "Category: suspicious or anomalous account activity",
+             "§7.306(b)(1)(iii)(B)"),
+    _element("rf_category_notice", "Category: notice from customers, victims, law enforcement "
+             "or others", "§7.306(b)(1)(iii)(C)"),
+    _element("detection", "Detecting Red Flags, including privacy-preserving data sharing and "
+             "analytics", "§7.306(b)(2)"),
+    _element("response_monitoring", "Response: monitoring an account", "§7.306(b)(3)(i)"),
+    _element("response_contact", "Response: contacting the customer", "§7.306(b)(3)(ii)"),
+    _element("response_credentials", "Response: changing passwords, codes or other security "
+             "devices", "§7.306(b)(3)(iii)"),
+    _element("response_reopen", "Response: reopening an account with a new number",
+             "§7.306(b)(3)(iv)"),
+    _element("response_reject", "Response: rejecting a request to open an account",
+             "§7.306(b)(3)(v)"),
+    _element("response_close", "Response: closing or suspending an account", "§7.306(b)(3)(vi)"),
+    _element("response_payment", "Response: allowing only trusted methods of payment",
+             "§7.306(b)(3)(vii)"),
+    _element("response_law_enforcement", "Response: notifying law enforcement",
+             "§7.306(b)(3)(viii)"),
+    _element("response_none", "Response: deciding that no or a different response is warranted",
+             "§7.306(b)(3)(ix)"),
+    _element("update_experience", "Updating for: the provider's experience of abuse",
+             "§7.306(b)(4)(i)"),
+    _element("update_abuse_methods", "Updating for: changes in methods of abuse",
+             "§7.306(b)(4)(ii)"),
+    _element("update_mitigation_methods", "Updating for: changes in methods to detect, prevent "
+             "and mitigate abuse", "§7.306(b)(4)(iii)"),
+    _element("update_account_types", "Updating for: changes in the types of accounts offered",
+             "§7.306(b)(4)(iv)"),
+    _element("update_business", "Updating for: changes in business arrangements (mergers, "
+             "resellers…)", "§7.306(b)(4)(v)"),
+    _element("admin_oversight", "Administration: the approver's part in oversight, development "
+             "and implementation", "§7.306(b)(5)(ii)"),
+    _element("admin_training", "Administration: training staff to implement the program",
+             "§7.306(b)(5)(iii)"),
+    _element("admin_reseller_oversight", "Administration: oversight of reseller arrangements",
+             "§7.306(b)(5)(iv)"),
+    _element("consortium", "Participation in a consortium for privacy-preserving data sharing "
+             "and analytics", "§7.306(c)"),
+    _element("law_enforcement_cooperation", "Voluntary cooperation with law enforcement "
+             "(forensic information)", "§7.306(d)"),
+)  # fmt: skip
+
+ADP_APPROVERS = (
+    ("board", "The board of directors"),
+    ("board_committee", "A committee of the board of directors"),
+    ("senior_manager", "A designated employee at the level of senior management"),
+)
+
+EXEMPTION_REQUEST_FIELDS: tuple[Field, ...] = (
+    Field("requester_name", "Name of the person making the request", Kind.TEXT, "§7.306(e)(1)"),
+    Field("requester_title", "Their title", Kind.TEXT, "§7.306(e)(1)"),
+    Field("requester_email", "Their email", Kind.EMAIL, "§7.306(e)(1)"),
+    Field("scope", "What the exemption is for", Kind.CHOICE, "§7.306(a)",
+          choices=tuple((key.value, label) for key, label in EXEMPTION_SCOPE_LABELS.items())),
+    Field("reseller_name", "Foreign reseller's name (when the request is for a reseller)",
+          Kind.TEXT, "§7.306(e)", required=False),
+    Field("reseller_jurisdiction", "Foreign reseller's jurisdiction", Kind.COUNTRY, "§7.306(e)",
+          required=False),
+    Field("account_type", "Type of account or lessee (when the request is for one)", Kind.TEXT,
+          "§7.306(a)", required=False),
+    Field("program_summary", "The program in brief: how it suits the provider's size, "
+          "complexity and offerings", L, "§7.306(b)"),
+    *ADP_ELEMENTS[:27],
+    # §7.306(b)(5)(i): the initial written program is approved by the board, a committee of it,
+    # or a designated senior manager.
+    Field("approved_by_body", "Who approved the written program", Kind.CHOICE,
+          "§7.306(b)(5)(i)", choices=ADP_APPROVERS),
+    Field("approved_by_name", "Name of the approver (or of the committee)", Kind.TEXT,
+          "§7.306(b)(5)(i)"),
+    Field("approved_on", "Date the program was approved", Kind.DATE, "§7.306(b)(5)(i)"),
+    *ADP_ELEMENTS[27:],
+)  # fmt: skip
+
+
+def _exemption_request_problems(cleaned: Mapping[str, Any]) -> list[Problem]:
+    """The scope names what is to be exempted: a reseller by name and jurisdiction, an account
+    type by description (§7.306(a), (e))."""
+    scope = cleaned.get("scope")
+    problems = []
+    if scope == ExemptionScope.FOREIGN_RESELLER:
+        for name in ("reseller_name", "reseller_jurisdiction"):
+            if not cleaned.get(name):
+                problems.append(
+                    Problem(name, "is required when the request is for a foreign reseller",
+                            "§7.306(e)")
+                )  # fmt: skip
+    if scope == ExemptionScope.ACCOUNT_TYPE and not cleaned.get("account_type"):
+        problems.append(
+            Problem("account_type", "describe the type of account or lessee", "§7.306(a)")
+        )
+    return problems
+
+
 class FilingKind(enum.StrEnum):
     CIP_CERTIFICATION = "cip_certification"
     ANNUAL_CERTIFICATION = "annual_certification"
     IRREGULAR_UPDATE = "irregular_update"
     NEW_PROVIDER_CERTIFICATION = "new_provider_certification"
     RESELLER_CERTIFICATION = "reseller_certification"
+    EXEMPTION_REQUEST = "exemption_request"
 
 
 @dataclass(frozen=True)
@@ -217,6 +357,8 @@ KINDS: dict[FilingKind, KindSpec] = {
                  "§7.304(d)", CERTIFICATION_FIELDS, certifies_cip=True),
         KindSpec(FilingKind.RESELLER_CERTIFICATION, "Compiled foreign-reseller certification",
                  "§7.304(f)", RESELLER_CERTIFICATION_FIELDS, certifies_cip=False, by_upload=True),
+        KindSpec(FilingKind.EXEMPTION_REQUEST, "Request for an exemption (ADP)", "§7.306(e)(1)",
+                 EXEMPTION_REQUEST_FIELDS, certifies_cip=False),
     )
 }  # fmt: skip
 
@@ -310,6 +452,8 @@ def check_filing(kind: str, payload: Any) -> Result:
         result.errors += _annual_problems(result.cleaned)
     if spec.kind is FilingKind.IRREGULAR_UPDATE:
         result.errors += _irregular_update_problems(result.cleaned)
+    if spec.kind is FilingKind.EXEMPTION_REQUEST:
+        result.errors += _exemption_request_problems(result.cleaned)
     return result
 
 

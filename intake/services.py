@@ -20,7 +20,7 @@ from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core import clocks, crypto, events, exports
+from core import clocks, crypto, events, exports, hooks
 from core.audit.services import FAILURE, record_event
 from core.auth.models import User
 from core.db import db, utcnow
@@ -43,6 +43,8 @@ from intake.models import (
 ANNUAL_CLOCK = "cip.annual_certification"
 RESELLER_CERTIFICATION_RECEIVED = "intake.reseller_certification_received"
 AI_REPORT_RECEIVED = "intake.ai_report_received"
+# Every filing stored, whatever its kind, for the modules that open cases from filings.
+FILING_RECEIVED = "intake.filing_received"
 
 
 class FilingRejected(DomainError):
@@ -285,6 +287,7 @@ def receive_filing(
     db.session.add(filing)
     db.session.flush()
     _registry_follows(provider, spec.kind, cleaned, actor)
+    events.publish(FILING_RECEIVED, filing=filing, actor=actor)
     if spec.certifies_cip and verdict is not clocks.Timeliness.TOO_EARLY and superseded is None:
         _restart_annual_clock(provider, filing, actor)
     record_event(
@@ -434,6 +437,70 @@ def registry(today: date) -> list[RegistryRow]:
             next_due_on=clocks.due(ANNUAL_CLOCK, last_on) if last_on else None,
         )
         for provider, last_on in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Expectations:
+    """What intake expects of a provider today, after any waiver (an exemption, §7.306)."""
+
+    certification: rules.CertificationStatus
+    # The provider owes a CIP certification it has not made (§7.304(a), (b)).
+    certification_missing: bool
+    certification_waiver: hooks.Waiver | None
+    # Foreign resellers not expected in compiled certifications (§7.304(f)), by id.
+    exempt_resellers: dict[int, hooks.Waiver]
+
+
+MISSING = (rules.CertificationStatus.NEVER_CERTIFIED, rules.CertificationStatus.OVERDUE)
+
+
+def expectations_of(provider: Provider, today: date) -> Expectations:
+    waivers = hooks.waivers_for(provider.id)
+    provider_waiver = next(
+        (w for w in waivers if w.obligation == hooks.CIP_CERTIFICATION and w.reseller_id is None),
+        None,
+    )
+    last = last_certification(provider)
+    status = rules.certification_status(last.received_on if last else None, today)
+    return Expectations(
+        certification=status,
+        certification_missing=status in MISSING and provider_waiver is None,
+        certification_waiver=provider_waiver,
+        exempt_resellers={
+            w.reseller_id: w
+            for w in waivers
+            if w.obligation == hooks.RESELLER_CERTIFICATION and w.reseller_id is not None
+        },
+    )
+
+
+def providers_missing_certification(today: date) -> list[RegistryRow]:
+    """Providers flagged for a missing or overdue CIP certification; a provider whose
+    obligation is waived (an exemption, §7.306) is not flagged."""
+    return [
+        row
+        for row in registry(today)
+        if row.status in MISSING
+        and not any(
+            w.obligation == hooks.CIP_CERTIFICATION and w.reseller_id is None
+            for w in hooks.waivers_for(row.provider.id)
+        )
+    ]
+
+
+def resellers_expected_in_certification(provider: Provider) -> list[ForeignReseller]:
+    """Active foreign resellers the next compiled certification must cover (§7.304(f)); an
+    exempt reseller (§7.306(e)) is not expected."""
+    exempt = {
+        w.reseller_id
+        for w in hooks.waivers_for(provider.id)
+        if w.obligation == hooks.RESELLER_CERTIFICATION
+    }
+    return [
+        reseller
+        for reseller in db.session.scalars(resellers_query(provider))
+        if reseller.status == "active" and reseller.id not in exempt
     ]
 
 
@@ -605,6 +672,35 @@ def _zip_names(content: bytes) -> frozenset[str]:
         return frozenset()
 
 
+def document_problems(filename: str, content: bytes, *, what: str) -> list[str]:
+    """Why an uploaded document cannot be kept: empty, too large, or not a PDF or .docx."""
+    if not content:
+        return ["The file is empty."]
+    problems = []
+    if len(content) > rules.MAX_DOCUMENT_BYTES:
+        limit = rules.MAX_DOCUMENT_BYTES // (1024 * 1024)
+        problems.append(f"The file is larger than {limit} MB.")
+    if rules.document_type(filename, content[:8], _zip_names(content)) is None:
+        problems.append(f"Upload {what} as a PDF or a Word (.docx) document.")
+    return problems
+
+
+def store_document(filename: str, content: bytes, *, actor: User) -> Document:
+    """Keep a checked document with its SHA-256 (call document_problems first)."""
+    kind = rules.document_type(filename, content[:8], _zip_names(content))
+    document = Document(
+        filename=filename[:255],
+        content_type=rules.DOCUMENT_TYPES[kind],
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
 def record_response(
     department_request: DepartmentRequest,
     *,
@@ -617,28 +713,12 @@ def record_response(
     problems = []
     if department_request.responded_on is not None:
         problems.append("This request was already answered.")
-    if not content:
-        problems.append("The file is empty.")
-    elif len(content) > rules.MAX_DOCUMENT_BYTES:
-        limit = rules.MAX_DOCUMENT_BYTES // (1024 * 1024)
-        problems.append(f"The file is larger than {limit} MB.")
-    kind = rules.document_type(filename, content[:8], _zip_names(content)) if content else None
-    if content and kind is None:
-        problems.append("Upload the CIP as a PDF or a Word (.docx) document.")
+    problems += document_problems(filename, content, what="the CIP")
     if responded_on < department_request.requested_on:
         problems.append("The response cannot be dated before the request.")
     if problems:
         raise DomainError(" ".join(problems))
-    document = Document(
-        filename=filename[:255],
-        content_type=rules.DOCUMENT_TYPES[kind],
-        size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-        uploaded_by_id=actor.id,
-    )
-    db.session.add(document)
-    db.session.flush()
+    document = store_document(filename, content, actor=actor)
     department_request.responded_on = responded_on
     department_request.response_document_id = document.id
     deadlines.meet_deadline(

@@ -158,6 +158,7 @@ def _render_provider(record: Provider, *, request_form: CipRequestForm) -> str:
             services.resellers_query(record).limit(RESELLERS_ON_PROVIDER_PAGE)
         ).all(),
         reseller_total=services.reseller_count(record),
+        expectations=services.expectations_of(record, clocks.office_today()),
     )
 
 

@@ -214,3 +214,75 @@ def make_filing(provider: Provider, kind: str = "cip_certification", *, actor: U
     filing = intake.receive_filing(provider, submission, actor=actor).filing
     db.session.commit()
     return filing
+
+
+def file_exemption_request(provider: Provider | None = None, **changes: object):
+    """A request for an exemption filed by the provider's system; the case it opens."""
+    from exemptions import services as exemptions
+    from intake import services as intake
+    from intake.examples import payload
+
+    provider = provider or make_provider()
+    data = payload("exemption_request", **changes)
+    submission = intake.Submission(
+        kind="exemption_request", payload=data, raw=json.dumps(data), channel="api"
+    )
+    filing = intake.receive_filing(provider, submission).filing
+    db.session.commit()
+    return exemptions.case_for_filing(filing.id)
+
+
+FINDING_REASONS = {
+    "size": "Scaled to 18,250 customers with a dedicated team.",
+    "robustness": "Red Flags detected hourly and answered within a day.",
+    "reseller_oversight": "Resellers audited yearly against the same Red Flags.",
+    "law_enforcement": "Forensic logs provided for confirmed intrusions.",
+    "collaboration": "Shares hashed indicators through a consortium.",
+}
+
+
+def prepare_finding(
+    case,
+    *,
+    analyst: User,
+    today: date = date(2027, 3, 1),
+    optional_agencies: tuple[str, ...] = (),
+    silent: tuple[str, ...] = (),
+):
+    """Review, consultation (every agency concurs but the ``silent`` ones) and a drafted
+    finding to grant, ready to go to review."""
+    from core.consultations import services as consultations
+    from core.consultations.rules import Position
+    from exemptions import services as exemptions
+
+    exemptions.start_review(case, actor=analyst)
+    for consultation in exemptions.consult_agencies(
+        case,
+        summary="Northwind asks to be exempted under §7.306.",
+        requested_on=today - timedelta(days=40),
+        respond_by=today - timedelta(days=10),
+        optional_agencies=optional_agencies,
+        actor=analyst,
+    ):
+        if consultation.agency not in silent:
+            consultations.record_position(
+                consultation, position=Position.CONCUR, comments="", actor=analyst
+            )
+    exemptions.draft_finding(
+        case,
+        assessments={key: ("satisfied", text) for key, text in FINDING_REASONS.items()},
+        decision="grant",
+        actor=analyst,
+    )
+    return case
+
+
+def grant_exemption(case, *, analyst: User, reviewer: User, today: date = date(2027, 3, 1)):
+    """Take a case through review, consultation and an approved finding to grant."""
+    from exemptions import services as exemptions
+
+    prepare_finding(case, analyst=analyst, today=today)
+    exemptions.submit_finding(case, actor=analyst)
+    exemptions.decide_finding(case, approve=True, comments="", actor=reviewer, today=today)
+    db.session.commit()
+    return case

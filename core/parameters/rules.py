@@ -22,6 +22,11 @@ RISK_WEIGHTS = (
     ("overdue_certification", "Risk score: annual CIP certification overdue", "§7.305(d)(2)(i)"),
     ("late_filing", "Risk score: each filing received late", "§7.305(d)(2)(i)"),
     (
+        "overdue_exemption_notification",
+        "Risk score: an exempt provider's annual notification overdue",
+        "§7.305(d)(2)(i)",
+    ),
+    (
         "unverified_account",
         "Risk score: each unverified foreign customer account reported",
         "§7.305(d)(1)(i)",

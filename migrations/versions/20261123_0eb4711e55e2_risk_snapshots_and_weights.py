@@ -44,6 +44,7 @@ SEED_WEIGHTS = [
     ("risk.weight.never_certified", 40, "§7.305(d)(2)(i)"),
     ("risk.weight.overdue_certification", 25, "§7.305(d)(2)(i)"),
     ("risk.weight.late_filing", 5, "§7.305(d)(2)(i)"),
+    ("risk.weight.overdue_exemption_notification", 25, "§7.305(d)(2)(i)"),
     ("risk.weight.unverified_account", 2, "§7.305(d)(1)(i)"),
     ("risk.weight.stale_unverified_account", 5, "§7.305(d)(1)(i)"),
     ("risk.weight.open_findings", 5, "§7.305(d)(2)(ii)"),

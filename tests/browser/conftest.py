@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from tests.intake.forms import ROW_INPUT, form_fields
+
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -36,3 +38,18 @@ def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def fill_schema_form(page: Page, data: dict) -> None:
+    """Type a payload into the schema form the way an analyst would."""
+    for name, text in form_fields(data).items():
+        row = ROW_INPUT.match(name)
+        if row and page.locator(f"#{name}").count() == 0:
+            page.locator(f'button[value="add-row:{row["table"]}"]').click()
+        element = page.locator(f"#{name}")
+        if element.get_attribute("type") == "checkbox":
+            page.locator(f'label[for="{name}"]').click()
+        elif element.evaluate("node => node.tagName") == "SELECT":
+            element.select_option(text)
+        else:
+            element.fill(text)

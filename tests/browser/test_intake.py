@@ -15,27 +15,11 @@ from core.auth.rules import Role
 from core.db import db, utcnow
 from intake import services
 from intake.examples import payload
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, fill_schema_form, sign_in
 from tests.factories import PASSWORD, make_provider, make_user
-from tests.intake.forms import ROW_INPUT, form_fields
 from tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.browser
-
-
-def _fill(page: Page, data: dict) -> None:
-    """Type a payload into the schema form the way an analyst would."""
-    for name, text in form_fields(data).items():
-        row = ROW_INPUT.match(name)
-        if row and page.locator(f"#{name}").count() == 0:
-            page.locator(f'button[value="add-row:{row["table"]}"]').click()
-        element = page.locator(f"#{name}")
-        if element.get_attribute("type") == "checkbox":
-            page.locator(f'label[for="{name}"]').click()
-        elif element.evaluate("node => node.tagName") == "SELECT":
-            element.select_option(text)
-        else:
-            element.fill(text)
 
 
 @pytest.fixture
@@ -51,7 +35,7 @@ def test_register_certify_receipt_and_annual_clock(analyst_page):
     page.goto(f"{base_url}/intake/providers")
     page.get_by_role("link", name="Register a provider").click()
     assert axe_violations(page) == []
-    _fill(
+    fill_schema_form(
         page,
         {
             "legal_name": "Tidewater Compute, Inc.",
@@ -70,7 +54,7 @@ def test_register_certify_receipt_and_annual_clock(analyst_page):
     expect(page.get_by_text("Tidewater Compute, Inc. registered.")).to_be_visible()
 
     page.get_by_role("link", name="CIP certification form §7.304(a)").click()
-    _fill(page, payload("cip_certification"))
+    fill_schema_form(page, payload("cip_certification"))
     assert axe_violations(page) == []
     page.get_by_role("button", name="File cip certification form").click()
     receipt = page.get_by_test_id("receipt-number").inner_text()
@@ -113,7 +97,7 @@ def test_the_annual_certification_is_judged_against_the_window(
     )
     db.session.commit()
     page.goto(f"{base_url}/intake/providers/{provider.id}/file/annual_certification")
-    _fill(page, payload("annual_certification"))
+    fill_schema_form(page, payload("annual_certification"))
     page.get_by_role("button", name="File annual cip certification").click()
     expect(page.get_by_test_id("timeliness")).to_have_text(verdict)
     if verdict != "on time":

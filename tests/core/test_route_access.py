@@ -17,6 +17,7 @@ from core.deadlines import services as deadlines
 from intake.models import ForeignReseller
 from special_measures import services as measure_services
 from tests.factories import (
+    file_exemption_request,
     log_in,
     log_in_admin,
     make_admin,
@@ -45,6 +46,7 @@ def _sample_values(app: Flask) -> dict[str, object]:
         start_on=office_today(),
         actor=None,
     )
+    case = file_exemption_request(provider)
     db.session.commit()
     measure = make_measure()
     action = measure_services.draft_action(
@@ -78,10 +80,10 @@ def _sample_values(app: Flask) -> dict[str, object]:
         "reseller_id": reseller.id,
         "run_id": run.id,
         "hit_id": run.hits[0].id,
-        "case_id": measure.id,
         "notice_id": measure.notices[0].id,
         "action_id": action.id,
         "provider_id": provider.id,
+        "case_id": case.id,
         "deadline_id": deadline.id,
         "key": "penalty.ieepa_civil_cap",
         "kind": "cip_certification",
@@ -154,5 +156,11 @@ def test_a_liaison_sees_only_their_dashboard(app):
     dashboard = client.get("/")
     assert dashboard.status_code == 200
     assert "DoD consultations" in dashboard.text
-    for path in ("/deadlines/", "/intake/providers", "/parameters/", "/admin/audit/"):
+    for path in (
+        "/deadlines/",
+        "/intake/providers",
+        "/parameters/",
+        "/admin/audit/",
+        "/exemptions/requests",
+    ):
         assert client.get(path).status_code == 403

@@ -1,0 +1,199 @@
+"""The exemption workflow (§7.306(e) to (g)): states and allowed transitions, the review checklist
+of the program's elements (§7.306(b) to (d)), the finding's factors (§7.306(e)(3)) and the annual
+notification clock (§7.306(f)). Pure: takes ``today`` and the facts as arguments."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from core import clocks
+from intake.rules import ADP_APPROVERS, ADP_ELEMENTS, ExemptionScope
+
+ANNUAL_CLOCK = "exemption.annual_notification"
+
+
+class CaseState(enum.StrEnum):
+    RECEIVED = "received"
+    UNDER_REVIEW = "under review"
+    INFORMATION_REQUESTED = "information requested"
+    IN_CONSULTATION = "in consultation"
+    FINDING_DRAFTED = "finding drafted"
+    IN_REVIEW = "in review"
+    GRANTED = "granted"
+    DENIED = "denied"
+    REVOKED = "revoked"
+
+
+S = CaseState
+ALLOWED: dict[CaseState, frozenset[CaseState]] = {
+    S.RECEIVED: frozenset({S.UNDER_REVIEW}),
+    # §7.306(e)(2): review, then information requests and consultation before a finding.
+    S.UNDER_REVIEW: frozenset({S.INFORMATION_REQUESTED, S.IN_CONSULTATION, S.FINDING_DRAFTED}),
+    S.INFORMATION_REQUESTED: frozenset({S.UNDER_REVIEW, S.IN_CONSULTATION}),
+    S.IN_CONSULTATION: frozenset({S.INFORMATION_REQUESTED, S.FINDING_DRAFTED}),
+    S.FINDING_DRAFTED: frozenset({S.FINDING_DRAFTED, S.IN_REVIEW}),
+    # A returned finding goes back to its drafter; an approved one is granted or denied.
+    S.IN_REVIEW: frozenset({S.FINDING_DRAFTED, S.GRANTED, S.DENIED}),
+    # §7.306(g): revocable at any time.
+    S.GRANTED: frozenset({S.REVOKED}),
+    S.DENIED: frozenset(),
+    S.REVOKED: frozenset(),
+}
+
+
+class IllegalTransition(ValueError):
+    pass
+
+
+def check_transition(current: CaseState, wanted: CaseState) -> None:
+    if wanted not in ALLOWED[current]:
+        raise IllegalTransition(f"An exemption request that is {current} cannot become {wanted}.")
+
+
+# --- The review checklist (§7.306(b) to (d)) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    citation: str
+    label: str
+    says: str
+    addressed: bool
+
+
+def _approval_text(data: Mapping[str, Any]) -> str:
+    body = dict(ADP_APPROVERS).get(data.get("approved_by_body") or "", "")
+    parts = [body, data.get("approved_by_name") or "", str(data.get("approved_on") or "")]
+    return ", ".join(part for part in parts if part)
+
+
+def checklist(data: Mapping[str, Any]) -> list[ChecklistItem]:
+    """Each element of the program in the rule's order, what the request says about it, and
+    whether it says anything. The (b)(1) items are examples ("such as"): an unaddressed one is
+    for the reviewer to weigh, not a defect in itself."""
+    items = [
+        ChecklistItem(
+            spec.citation, spec.label, data.get(spec.name) or "", bool(data.get(spec.name))
+        )
+        for spec in ADP_ELEMENTS
+    ]
+    approval = _approval_text(data)
+    position = next(i for i, item in enumerate(items) if item.citation == "§7.306(b)(5)(ii)")
+    items.insert(
+        position,
+        ChecklistItem(
+            "§7.306(b)(5)(i)",
+            "Administration: approval of the initial written program",
+            approval,
+            bool(data.get("approved_by_body") and data.get("approved_by_name")),
+        ),
+    )
+    return items
+
+
+def unaddressed(items: list[ChecklistItem]) -> list[str]:
+    return [item.citation for item in items if not item.addressed]
+
+
+# --- The finding (§7.306(e)(3)) ----------------------------------------------------------------
+
+FACTORS: tuple[tuple[str, str, str], ...] = (
+    ("size", "§7.306(e)(3)(i)",
+     "The program is of a size and complexity commensurate with the nature and scope of "
+     "product offerings"),
+    ("robustness", "§7.306(e)(3)(ii)",
+     "The program's ability to deter, detect and respond to Red Flags is sufficiently robust"),
+    ("reseller_oversight", "§7.306(e)(3)(iii)", "Oversight of reseller arrangements is effective"),
+    ("law_enforcement", "§7.306(e)(3)(iv)",
+     "The extent of cooperation with law enforcement to provide forensic information"),
+    ("collaboration", "§7.306(e)(3)(v)",
+     "Participation in public-private collaborative efforts (§7.306(c))"),
+)  # fmt: skip
+
+
+class Assessment(enum.StrEnum):
+    SATISFIED = "satisfied"
+    PARTLY = "partly satisfied"
+    NOT_SATISFIED = "not satisfied"
+
+
+class Decision(enum.StrEnum):
+    GRANT = "grant"
+    DENY = "deny"
+
+
+def finding_problems(
+    assessments: Mapping[str, tuple[str | None, str]], decision: str | None
+) -> dict[str, str]:
+    """Field -> message for a finding that cannot go to review: every factor assessed, each
+    with reasons (§7.306(e)(3)), and a decision."""
+    problems = {}
+    for key, citation, _label in FACTORS:
+        assessment, reasons = assessments.get(key, (None, ""))
+        if assessment not in {a.value for a in Assessment}:
+            problems[f"{key}_assessment"] = f"Assess this factor ({citation})."
+        if not (reasons or "").strip():
+            problems[f"{key}_reasons"] = f"Give the reasons for this assessment ({citation})."
+    if decision not in {d.value for d in Decision}:
+        problems["decision"] = "Choose whether to grant or deny the exemption."
+    return problems
+
+
+def review_blockers(missing_positions: list[str], finding_complete: bool) -> list[str]:
+    """Why a finding cannot go to review yet: every required agency's position recorded
+    (§7.306(e)(2), "prior to making a finding") and the finding complete."""
+    blockers = []
+    if missing_positions:
+        blockers.append(
+            "No recorded position yet from " + ", ".join(missing_positions) + " (§7.306(e)(2))."
+        )
+    if not finding_complete:
+        blockers.append("The finding is not complete (§7.306(e)(3)).")
+    return blockers
+
+
+# --- What an exemption waives (§7.306(b), (e)) -------------------------------------------------
+
+
+def waives_provider_certification(scope: str) -> bool:
+    """A provider's exemption releases it from §§7.302, 7.304 and 7.305 (§7.306(e))."""
+    return scope == ExemptionScope.PROVIDER
+
+
+def waives_reseller_certification(scope: str) -> bool:
+    """A reseller's exemption releases the provider from §§7.303 and 7.304 for that reseller."""
+    return scope == ExemptionScope.FOREIGN_RESELLER
+
+
+# --- Maintenance (§7.306(f), §7.309(b)(2)) -----------------------------------------------------
+
+
+class NoticeKind(enum.StrEnum):
+    ANNUAL = "annual notification"  # §7.306(f)
+    MATERIAL_CHANGE = "material change"  # §7.309(b)(2)
+
+
+NOTICE_CITATIONS = {NoticeKind.ANNUAL: "§7.306(f)", NoticeKind.MATERIAL_CHANGE: "§7.309(b)(2)"}
+
+
+def annual_notification_due(start_on: date) -> date:
+    """One year after the finding, then after each notification (§7.306(f))."""
+    return clocks.due(ANNUAL_CLOCK, start_on)
+
+
+def notification_overdue(due_on: date | None, today: date) -> bool:
+    return due_on is not None and today > due_on
+
+
+def information_overdue(respond_by: date, responded_on: date | None, today: date) -> bool:
+    return responded_on is None and today > respond_by
+
+
+def revocation_problem(reasons: str) -> str | None:
+    if not reasons.strip():
+        return "State the reasons for revoking the exemption (§7.306(g))."
+    return None

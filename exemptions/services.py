@@ -1,0 +1,586 @@
+"""Exemption use cases (§7.306): one function per thing a user does. Each takes the acting
+user, checks the rule, writes the audit event and flushes; the request commits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import has_request_context, url_for
+from sqlalchemy import String, cast, select
+
+from core import clocks, events, hooks, risk
+from core.approvals import services as approvals
+from core.approvals.models import Review
+from core.audit.services import record_event
+from core.auth.models import User
+from core.auth.rules import Role
+from core.consultations import services as consultations
+from core.consultations.models import Consultation
+from core.consultations.rules import Purpose
+from core.consultations.rules import respond_by_problem as consultation_date_problem
+from core.db import db
+from core.deadlines import services as deadlines
+from core.deadlines.models import Deadline
+from core.errors import DomainError
+from core.risk import RiskSignal
+from exemptions import rules
+from exemptions.models import (
+    ExemptionAttachment,
+    ExemptionCase,
+    ExemptionNotice,
+    InformationRequest,
+)
+from exemptions.rules import CaseState, Decision, NoticeKind
+from intake import services as intake
+from intake.models import Filing, ForeignReseller
+from intake.rules import FilingKind
+
+SUBJECT = "exemption"
+FINDING = "exemption_finding"
+REVOCATION = "exemption_revocation"
+DRAFTERS = frozenset({Role.ANALYST})
+
+
+class ExemptionRefused(DomainError):
+    """The step is not allowed now; the message says why."""
+
+
+def _check_drafter(actor: User) -> None:
+    if actor.role_enum not in DRAFTERS:
+        raise ExemptionRefused("Only an analyst may do this.")
+
+
+def _move(case: ExemptionCase, wanted: CaseState, actor: User, **details: Any) -> None:
+    try:
+        rules.check_transition(case.state_enum, wanted)
+    except rules.IllegalTransition as error:
+        raise ExemptionRefused(str(error)) from error
+    before = case.state
+    case.state = wanted.value
+    record_event(
+        "exemption.transition",
+        actor=actor,
+        subject=(SUBJECT, case.id),
+        before={"state": before},
+        after={"state": case.state, **details},
+    )
+
+
+# --- Opening a case when a request is filed (§7.306(e)(1)) ------------------------------------
+
+
+def _named_reseller(filing: Filing) -> ForeignReseller | None:
+    data = filing.data
+    if not data.get("reseller_name"):
+        return None
+    return db.session.execute(
+        select(ForeignReseller).where(
+            ForeignReseller.provider_id == filing.provider_id,
+            ForeignReseller.name == data["reseller_name"],
+            ForeignReseller.jurisdiction == data.get("reseller_jurisdiction"),
+        )
+    ).scalar_one_or_none()
+
+
+def open_case_for_filing(filing: Filing, actor: User | None) -> ExemptionCase:
+    """Every request filed (by form or API) opens a case; a correction of a request moves the
+    case to the corrected filing, and any approval of the old content no longer holds."""
+    if filing.supersedes_id is not None:
+        case = case_for_filing(filing.supersedes_id)
+        if case is not None:
+            case.filing_id = filing.id
+            case.scope = filing.data["scope"]
+            case.reseller = _named_reseller(filing)
+            db.session.flush()
+            record_event(
+                "exemption.request_corrected",
+                actor=actor,
+                subject=(SUBJECT, case.id),
+                after={"filing": filing.receipt_number},
+            )
+            return case
+    case = ExemptionCase(
+        filing_id=filing.id,
+        provider_id=filing.provider_id,
+        scope=filing.data["scope"],
+        reseller=_named_reseller(filing),
+    )
+    db.session.add(case)
+    db.session.flush()
+    record_event(
+        "exemption.open",
+        actor=actor,
+        subject=(SUBJECT, case.id),
+        after={"filing": filing.receipt_number, "scope": case.scope},
+    )
+    return case
+
+
+def register_hooks() -> None:
+    events.subscribe(intake.FILING_RECEIVED, _on_filing_received)
+    risk.register_source("exemptions.notifications", risk_signals)
+    hooks.register_waivers(SUBJECT, waivers_in_force)
+
+
+def _on_filing_received(*, filing: Filing, actor: User | None, **_: object) -> None:
+    if filing.kind == FilingKind.EXEMPTION_REQUEST.value:
+        open_case_for_filing(filing, actor)
+
+
+def case_for_filing(filing_id: int) -> ExemptionCase | None:
+    return db.session.execute(
+        select(ExemptionCase).where(ExemptionCase.filing_id == filing_id)
+    ).scalar_one_or_none()
+
+
+def get_case(case_id: int) -> ExemptionCase | None:
+    return db.session.get(ExemptionCase, case_id)
+
+
+def list_cases() -> list[ExemptionCase]:
+    return list(
+        db.session.execute(select(ExemptionCase).order_by(ExemptionCase.id.desc())).scalars()
+    )
+
+
+def checklist(case: ExemptionCase) -> list[rules.ChecklistItem]:
+    return rules.checklist(case.filing.data)
+
+
+def attach_document(
+    case: ExemptionCase, *, filename: str, content: bytes, description: str, actor: User
+) -> ExemptionAttachment:
+    """A document supporting the request (the written program, minutes of its approval,
+    an answer to an information request), kept with its hash like any document received."""
+    _check_drafter(actor)
+    problems = intake.document_problems(filename, content, what="the document")
+    if not description.strip():
+        problems.append("Say what the document is.")
+    if problems:
+        raise ExemptionRefused(" ".join(problems))
+    document = intake.store_document(filename, content, actor=actor)
+    attachment = ExemptionAttachment(
+        case_id=case.id, document_id=document.id, description=description.strip()
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    record_event(
+        "exemption.attachment",
+        actor=actor,
+        subject=(SUBJECT, case.id),
+        after={"document": document.filename, "sha256": document.sha256},
+    )
+    return attachment
+
+
+def attachment_of(case: ExemptionCase, attachment_id: int) -> ExemptionAttachment | None:
+    attachment = db.session.get(ExemptionAttachment, attachment_id)
+    return attachment if attachment is not None and attachment.case_id == case.id else None
+
+
+# --- Review and information requests (§7.306(e)(2)) -------------------------------------------
+
+
+def start_review(case: ExemptionCase, *, actor: User) -> None:
+    _check_drafter(actor)
+    _move(case, CaseState.UNDER_REVIEW, actor)
+    db.session.flush()
+
+
+def request_information(
+    case: ExemptionCase, *, questions: str, requested_on: date, respond_by: date, actor: User
+) -> InformationRequest:
+    _check_drafter(actor)
+    if problem := consultation_date_problem(requested_on, respond_by):
+        raise ExemptionRefused(problem)
+    if case.state_enum is not CaseState.INFORMATION_REQUESTED:
+        _move(case, CaseState.INFORMATION_REQUESTED, actor)
+    information_request = InformationRequest(
+        case_id=case.id,
+        questions=questions.strip(),
+        requested_on=requested_on,
+        respond_by=respond_by,
+        requested_by_id=actor.id,
+    )
+    db.session.add(information_request)
+    db.session.flush()
+    record_event(
+        "exemption.information_request",
+        actor=actor,
+        subject=(SUBJECT, case.id),
+        after={"questions": information_request.questions, "respond_by": respond_by},
+    )
+    return information_request
+
+
+def record_information_response(
+    information_request: InformationRequest, *, responded_on: date, response: str, actor: User
+) -> InformationRequest:
+    """The submitter's answer; when nothing else is outstanding, review resumes."""
+    _check_drafter(actor)
+    if information_request.responded_on is not None:
+        raise ExemptionRefused("A response to this request is already recorded.")
+    if responded_on < information_request.requested_on:
+        raise ExemptionRefused("A response cannot come before the request.")
+    information_request.responded_on = responded_on
+    information_request.response = response.strip()
+    information_request.recorded_by_id = actor.id
+    case = information_request.case
+    record_event(
+        "exemption.information_response",
+        actor=actor,
+        subject=(SUBJECT, case.id),
+        after={"request": information_request.id, "responded_on": responded_on},
+    )
+    outstanding = [r for r in case.information_requests if r.responded_on is None]
+    if case.state_enum is CaseState.INFORMATION_REQUESTED and not outstanding:
+        _move(case, CaseState.UNDER_REVIEW, actor)
+    db.session.flush()
+    return information_request
+
+
+# --- Interagency consultation (§7.306(e)(2)) ---------------------------------------------------
+
+
+def consult_agencies(
+    case: ExemptionCase,
+    *,
+    summary: str,
+    requested_on: date,
+    respond_by: date,
+    optional_agencies: tuple[str, ...],
+    actor: User,
+) -> list[Consultation]:
+    """Ask DoD, the Attorney General, DHS and DNI (and any others chosen) for their positions;
+    the analyst sets the response-by date for the case."""
+    _check_drafter(actor)
+    if problem := consultation_date_problem(requested_on, respond_by):
+        raise ExemptionRefused(problem)
+    if consultations_of(case):
+        raise ExemptionRefused("The agencies have already been consulted on this request.")
+    _move(case, CaseState.IN_CONSULTATION, actor)
+    return consultations.request_consultations(
+        Purpose.EXEMPTION,
+        (SUBJECT, case.id),
+        label=case.label,
+        summary=summary.strip(),
+        requested_on=requested_on,
+        respond_by=respond_by,
+        actor=actor,
+        optional_agencies=optional_agencies,
+    )
+
+
+def consultations_of(case: ExemptionCase) -> list[Consultation]:
+    return consultations.for_subject(SUBJECT, case.id)
+
+
+def missing_positions(case: ExemptionCase) -> list[str]:
+    return consultations.missing_positions(Purpose.EXEMPTION, SUBJECT, case.id)
+
+
+# --- The finding (§7.306(e)(3)) and its review -------------------------------------------------
+
+
+def finding_content(case: ExemptionCase) -> dict[str, Any]:
+    """What a reviewer approves: the request as filed, the finding and the positions."""
+    return {
+        "filing": case.filing.payload_sha256,
+        "finding": case.finding,
+        "decision": case.decision,
+        "positions": [(c.agency, c.position, c.comments) for c in consultations_of(case)],
+    }
+
+
+def draft_finding(
+    case: ExemptionCase,
+    *,
+    assessments: Mapping[str, tuple[str, str]],
+    decision: str,
+    actor: User,
+) -> ExemptionCase:
+    _check_drafter(actor)
+    if problems := rules.finding_problems(assessments, decision):
+        raise ExemptionRefused("; ".join(problems.values()))
+    if case.state_enum is not CaseState.FINDING_DRAFTED:
+        _move(case, CaseState.FINDING_DRAFTED, actor)
+    before = {"finding": case.finding, "decision": case.decision}
+    case.finding_json = json.dumps(
+        {
+            key: {"assessment": assessments[key][0], "reasons": assessments[key][1].strip()}
+            for key, _citation, _label in rules.FACTORS
+        }
+    )
+    case.decision = Decision(decision).value
+    case.finding_drafted_by_id = actor.id
+    record_event(
+        "exemption.finding_draft",
+        actor=actor,
+        subject=(SUBJECT, case.id),
+        before=before,
+        after={"finding": case.finding, "decision": case.decision},
+    )
+    db.session.flush()
+    return case
+
+
+def review_blockers(case: ExemptionCase) -> list[str]:
+    complete = bool(case.finding) and case.decision is not None
+    return rules.review_blockers(missing_positions(case), complete)
+
+
+def submit_finding(case: ExemptionCase, *, actor: User) -> Review:
+    """Send the finding to a reviewer; refused while a required agency has no position."""
+    _check_drafter(actor)
+    if blockers := review_blockers(case):
+        raise ExemptionRefused(" ".join(blockers))
+    _move(case, CaseState.IN_REVIEW, actor)
+    return approvals.submit_for_review(
+        (FINDING, case.id),
+        label=f"Finding ({case.decision}): {case.label}",
+        content=finding_content(case),
+        actor=actor,
+    )
+
+
+def finding_review(case: ExemptionCase) -> Review | None:
+    return approvals.latest_review(FINDING, case.id)
+
+
+def _decide(
+    review: Review, *, approve: bool, comments: str, actor: User, content: Mapping[str, Any]
+) -> None:
+    """Core approvals decide, enforcing separation of duties and the bound content."""
+    try:
+        approvals.decide(
+            review, approve=approve, actor=actor, current_content=content, comments=comments
+        )
+    except approvals.ReviewRefused as refusal:
+        raise ExemptionRefused(str(refusal)) from refusal
+
+
+def decide_finding(
+    case: ExemptionCase, *, approve: bool, comments: str, actor: User, today: date
+) -> ExemptionCase:
+    """A reviewer who did not draft the finding approves (the decision takes effect) or
+    returns it; core approvals enforce the separation of duties."""
+    review = finding_review(case)
+    if review is None or case.state_enum is not CaseState.IN_REVIEW:
+        raise ExemptionRefused("The finding is not in review.")
+    _decide(review, approve=approve, comments=comments, actor=actor, content=finding_content(case))
+    if not approve:
+        _move(case, CaseState.FINDING_DRAFTED, actor, returned=comments)
+    elif case.decision == Decision.GRANT:
+        _move(case, CaseState.GRANTED, actor)
+        case.decided_on = today
+        # §7.306(f): annual notifications, the first a year after the finding.
+        _open_annual_clock(case, today, actor)
+    else:
+        _move(case, CaseState.DENIED, actor)
+        case.decided_on = today
+    db.session.flush()
+    return case
+
+
+def _open_annual_clock(case: ExemptionCase, start_on: date, actor: User) -> Deadline:
+    return deadlines.open_deadline(
+        rules.ANNUAL_CLOCK,
+        subject=(SUBJECT, case.id),
+        subject_label=f"{case.provider.legal_name}: annual notification ({case.label})",
+        start_on=start_on,
+        actor=actor,
+    )
+
+
+def annual_clock(case: ExemptionCase) -> Deadline | None:
+    """The open annual-notification clock, if any."""
+    return next(
+        (
+            deadline
+            for deadline in deadlines.deadlines_for_subject(SUBJECT, case.id)
+            if deadline.clock_key == rules.ANNUAL_CLOCK and deadline.is_open
+        ),
+        None,
+    )
+
+
+# --- Maintenance (§7.306(f), §7.309(b)(2)) -----------------------------------------------------
+
+
+def record_notice(
+    case: ExemptionCase, *, kind: NoticeKind, received_on: date, summary: str, actor: User
+) -> ExemptionNotice:
+    """An annual notification meets the open clock and starts the next year's (§7.306(f)); a
+    material-change notice is kept for the next review of the exemption (§7.309(b)(2))."""
+    _check_drafter(actor)
+    if case.state_enum is not CaseState.GRANTED:
+        raise ExemptionRefused("Notices are recorded only for an exemption in force.")
+    if not summary.strip():
+        raise ExemptionRefused("Summarise what the notice says.")
+    if case.decided_on and received_on < case.decided_on:
+        raise ExemptionRefused("A notice cannot be received before the finding.")
+    notice = ExemptionNotice(
+        case_id=case.id,
+        kind=kind.value,
+        received_on=received_on,
+        summary=summary.strip(),
+        recorded_by_id=actor.id,
+    )
+    db.session.add(notice)
+    db.session.flush()
+    if kind is NoticeKind.ANNUAL:
+        clock = annual_clock(case)
+        if clock is not None:
+            deadlines.meet_deadline(clock, met_on=received_on, actor=actor, note=summary[:200])
+        _open_annual_clock(case, received_on, actor)
+    record_event(
+        "exemption.notice",
+        actor=actor,
+        subject=(SUBJECT, case.id),
+        after={"kind": notice.kind, "received_on": received_on},
+    )
+    return notice
+
+
+@dataclass(frozen=True)
+class OverdueNotification:
+    case_id: int
+    provider_id: int
+    due_on: date
+
+
+def overdue_annual_notifications(today: date) -> list[OverdueNotification]:
+    """Exemptions in force whose annual notification is overdue (§7.306(f)); the deadline board
+    lists these clocks and the risk score weighs them."""
+    rows = db.session.execute(
+        select(ExemptionCase, Deadline)
+        .join(
+            Deadline,
+            (Deadline.subject_type == SUBJECT)
+            & (Deadline.subject_id == cast(ExemptionCase.id, String)),
+        )
+        .where(
+            ExemptionCase.state == CaseState.GRANTED.value,
+            Deadline.clock_key == rules.ANNUAL_CLOCK,
+            Deadline.met_on.is_(None),
+        )
+    ).all()
+    return [
+        OverdueNotification(case.id, case.provider_id, deadline.due_on)
+        for case, deadline in rows
+        if rules.notification_overdue(deadline.due_on, today)
+    ]
+
+
+# --- Revocation (§7.306(g)) --------------------------------------------------------------------
+
+
+def revocation_content(case: ExemptionCase) -> dict[str, Any]:
+    return {"reasons": case.revocation_reasons, "reference": case.revocation_reference}
+
+
+def propose_revocation(
+    case: ExemptionCase, *, reasons: str, special_measure_reference: str, actor: User
+) -> Review:
+    """Revocation at any time, with reasons, optionally for a special measure (§7.306(g), §7.307);
+    it takes effect when a reviewer approves it."""
+    _check_drafter(actor)
+    if case.state_enum is not CaseState.GRANTED:
+        raise ExemptionRefused("Only an exemption in force can be revoked.")
+    if problem := rules.revocation_problem(reasons):
+        raise ExemptionRefused(problem)
+    case.revocation_reasons = reasons.strip()
+    case.revocation_reference = special_measure_reference.strip() or None
+    case.revocation_drafted_by_id = actor.id
+    record_event(
+        "exemption.revocation_draft",
+        actor=actor,
+        subject=(SUBJECT, case.id),
+        after=revocation_content(case),
+    )
+    db.session.flush()
+    return approvals.submit_for_review(
+        (REVOCATION, case.id),
+        label=f"Revocation: {case.label}",
+        content=revocation_content(case),
+        actor=actor,
+    )
+
+
+def revocation_review(case: ExemptionCase) -> Review | None:
+    return approvals.latest_review(REVOCATION, case.id)
+
+
+def decide_revocation(
+    case: ExemptionCase, *, approve: bool, comments: str, actor: User, today: date
+) -> ExemptionCase:
+    review = revocation_review(case)
+    if review is None or case.state_enum is not CaseState.GRANTED:
+        raise ExemptionRefused("No revocation is waiting for review.")
+    _decide(
+        review, approve=approve, comments=comments, actor=actor, content=revocation_content(case)
+    )
+    if approve:
+        _move(case, CaseState.REVOKED, actor, reasons=case.revocation_reasons)
+        case.revoked_on = today
+        clock = annual_clock(case)
+        if clock is not None:
+            # No more notifications are owed once the exemption ends.
+            deadlines.meet_deadline(clock, met_on=today, actor=actor, note="exemption revoked")
+    db.session.flush()
+    return case
+
+
+# --- What intake expects (through core.hooks, so intake never imports this module) ------------
+
+
+def _case_link(case: ExemptionCase) -> str | None:
+    if not has_request_context():
+        return None
+    return url_for("exemptions.case", case_id=case.id)
+
+
+def waivers_in_force(provider_id: int) -> list[hooks.Waiver]:
+    """Obligations a granted, unrevoked exemption lifts (§7.306(b), (e))."""
+    granted = db.session.execute(
+        select(ExemptionCase).where(
+            ExemptionCase.provider_id == provider_id,
+            ExemptionCase.state == CaseState.GRANTED.value,
+        )
+    ).scalars()
+    waivers = []
+    for case in granted:
+        since = f"exempt since {case.decided_on.isoformat()} (§7.306(e))"
+        if rules.waives_provider_certification(case.scope):
+            waivers.append(hooks.Waiver(hooks.CIP_CERTIFICATION, None, since, _case_link(case)))
+        if rules.waives_reseller_certification(case.scope) and case.reseller_id is not None:
+            waivers.append(
+                hooks.Waiver(
+                    hooks.RESELLER_CERTIFICATION,
+                    case.reseller_id,
+                    f"{case.reseller.name}, {since}",
+                    _case_link(case),
+                )
+            )
+    return waivers
+
+
+def risk_signals() -> dict[int, list[RiskSignal]]:
+    """An exempt provider stands in for its certifications with annual notifications; one that
+    is overdue counts as a failure to submit (§7.305(d)(2)(i), §7.306(f))."""
+    signals: dict[int, list[RiskSignal]] = {}
+    for overdue in overdue_annual_notifications(clocks.office_today()):
+        signals.setdefault(overdue.provider_id, []).append(
+            RiskSignal(
+                "§7.305(d)(2)(i)",
+                "overdue_exemption_notification",
+                1,
+                f"Annual notification of an exemption due {overdue.due_on.isoformat()} "
+                "not received (§7.306(f)).",
+            )
+        )
+    return signals

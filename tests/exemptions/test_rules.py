@@ -1,0 +1,126 @@
+"""The exemption workflow's rules, as plain tables (§7.306)."""
+
+from datetime import date
+
+import pytest
+
+from exemptions import rules
+from exemptions.rules import CaseState as S
+from intake.examples import payload
+
+ALLOWED_PATHS = [
+    (S.RECEIVED, S.UNDER_REVIEW),
+    (S.UNDER_REVIEW, S.INFORMATION_REQUESTED),
+    (S.INFORMATION_REQUESTED, S.UNDER_REVIEW),
+    (S.INFORMATION_REQUESTED, S.IN_CONSULTATION),
+    (S.UNDER_REVIEW, S.IN_CONSULTATION),
+    (S.IN_CONSULTATION, S.FINDING_DRAFTED),
+    (S.FINDING_DRAFTED, S.IN_REVIEW),
+    (S.IN_REVIEW, S.FINDING_DRAFTED),
+    (S.IN_REVIEW, S.GRANTED),
+    (S.IN_REVIEW, S.DENIED),
+    (S.GRANTED, S.REVOKED),
+]
+REFUSED_PATHS = [
+    (S.RECEIVED, S.GRANTED),
+    (S.UNDER_REVIEW, S.GRANTED),
+    (S.FINDING_DRAFTED, S.GRANTED),
+    (S.DENIED, S.GRANTED),
+    (S.DENIED, S.REVOKED),
+    (S.REVOKED, S.GRANTED),
+]
+
+
+@pytest.mark.parametrize(("current", "wanted"), ALLOWED_PATHS)
+def test_allowed_transitions(current, wanted):
+    rules.check_transition(current, wanted)
+
+
+@pytest.mark.parametrize(("current", "wanted"), REFUSED_PATHS)
+def test_refused_transitions(current, wanted):
+    with pytest.raises(rules.IllegalTransition):
+        rules.check_transition(current, wanted)
+
+
+def test_checklist_follows_the_rule_element_by_element():
+    items = rules.checklist(payload("exemption_request"))
+    citations = [item.citation for item in items]
+    assert citations[:5] == [f"§7.306(b)(1)(i)({letter})" for letter in "ABCDE"]
+    assert "§7.306(b)(2)" in citations
+    assert [c for c in citations if c.startswith("§7.306(b)(3)")] == [
+        f"§7.306(b)(3)({n})" for n in ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")
+    ]
+    assert [c for c in citations if c.startswith("§7.306(b)(5)")] == [
+        f"§7.306(b)(5)({n})" for n in ("i", "ii", "iii", "iv")
+    ]
+    assert citations[-2:] == ["§7.306(c)", "§7.306(d)"]
+    assert len(items) == 33
+    approval = next(item for item in items if item.citation == "§7.306(b)(5)(i)")
+    assert approval.says.startswith("A committee of the board of directors, Risk Committee")
+    assert rules.unaddressed(items) == []
+
+
+def test_checklist_shows_what_is_not_addressed():
+    data = payload("exemption_request", consortium="", response_payment=None)
+    assert rules.unaddressed(rules.checklist(data)) == ["§7.306(b)(3)(vii)", "§7.306(c)"]
+
+
+COMPLETE = {key: ("satisfied", "Reasons given.") for key, _c, _l in rules.FACTORS}
+
+
+def test_a_complete_finding_has_no_problems():
+    assert rules.finding_problems(COMPLETE, "grant") == {}
+
+
+def test_each_factor_needs_an_assessment_and_reasons_and_a_decision():
+    partial = {**COMPLETE, "robustness": (None, ""), "collaboration": ("satisfied", "  ")}
+    problems = rules.finding_problems(partial, None)
+    assert problems == {
+        "robustness_assessment": "Assess this factor (§7.306(e)(3)(ii)).",
+        "robustness_reasons": "Give the reasons for this assessment (§7.306(e)(3)(ii)).",
+        "collaboration_reasons": "Give the reasons for this assessment (§7.306(e)(3)(v)).",
+        "decision": "Choose whether to grant or deny the exemption.",
+    }
+
+
+def test_review_waits_for_every_required_position():
+    assert rules.review_blockers(["DoD", "DNI"], True) == [
+        "No recorded position yet from DoD, DNI (§7.306(e)(2))."
+    ]
+    assert rules.review_blockers([], True) == []
+
+
+@pytest.mark.parametrize(
+    ("scope", "provider", "reseller"),
+    [("provider", True, False), ("foreign_reseller", False, True), ("account_type", False, False)],
+)
+def test_what_each_scope_waives(scope, provider, reseller):
+    assert rules.waives_provider_certification(scope) is provider
+    assert rules.waives_reseller_certification(scope) is reseller
+
+
+@pytest.mark.parametrize(
+    ("start", "due"),
+    [(date(2027, 3, 1), date(2028, 3, 1)), (date(2028, 2, 29), date(2029, 2, 28))],
+)
+def test_annual_notification_is_due_a_year_later(start, due):
+    assert rules.annual_notification_due(start) == due
+
+
+def test_overdue_only_after_the_due_date():
+    due = date(2028, 3, 1)
+    assert not rules.notification_overdue(due, due)
+    assert rules.notification_overdue(due, date(2028, 3, 2))
+    assert not rules.notification_overdue(None, date(2028, 3, 2))
+
+
+def test_information_overdue_until_answered():
+    assert rules.information_overdue(date(2027, 1, 10), None, date(2027, 1, 11))
+    assert not rules.information_overdue(date(2027, 1, 10), date(2027, 1, 12), date(2027, 1, 13))
+
+
+def test_revocation_needs_reasons():
+    assert (
+        rules.revocation_problem(" ") == "State the reasons for revoking the exemption (§7.306(g))."
+    )
+    assert rules.revocation_problem("Program no longer maintained.") is None

@@ -1,0 +1,252 @@
+"""The exemption pages as analysts, reviewers, viewers and liaisons use them (§7.306)."""
+
+import io
+import json
+from datetime import date
+
+import pytest
+
+from core.auth.rules import Role
+from core.clocks import office_today
+from core.consultations import services as consultations
+from core.consultations.rules import Position
+from core.db import db
+from exemptions import services
+from intake import services as intake
+from intake.examples import payload
+from tests.factories import (
+    file_exemption_request,
+    grant_exemption,
+    log_in,
+    make_provider,
+    make_user,
+    prepare_finding,
+)
+from tests.intake.forms import form_fields
+from tests.pdftext import pdf_text
+
+
+@pytest.fixture
+def analyst(app):
+    return make_user(Role.ANALYST)
+
+
+def test_request_filed_on_the_web_form_opens_a_case_with_a_receipt(client, analyst):
+    provider = make_provider("Northwind Cloud Services, Inc.")
+    log_in(client, analyst)
+    response = client.post(
+        f"/intake/providers/{provider.id}/file/exemption_request",
+        data=form_fields(payload("exemption_request")),
+        follow_redirects=True,
+    )
+    assert "Filed. Receipt OICTS-" in response.text
+    listing = client.get("/exemptions/requests").text
+    assert "Northwind Cloud Services, Inc." in listing
+    assert "received" in listing
+
+
+def test_a_bad_request_form_keeps_what_was_typed(client, analyst):
+    provider = make_provider()
+    log_in(client, analyst)
+    data = payload("exemption_request", scope="foreign_reseller")
+    response = client.post(
+        f"/intake/providers/{provider.id}/file/exemption_request", data=form_fields(data)
+    )
+    assert response.status_code == 422
+    assert "is required when the request is for a foreign reseller" in response.text
+    assert "Risk Committee of the Board of Directors" in response.text
+    assert services.list_cases() == []
+
+
+def test_request_filed_by_the_api_gets_a_receipt_and_a_case(client, app):
+    provider = make_provider()
+    _, token = intake.issue_token(provider, label="compliance", actor=make_user(Role.ADMIN))
+    db.session.commit()
+    response = client.post(
+        "/api/v1/filings",
+        data=json.dumps({"kind": "exemption_request", "payload": payload("exemption_request")}),
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "adp-1"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    [case] = services.list_cases()
+    assert case.filing.receipt_number == response.json["receipt_number"]
+    assert case.filing.channel == "api"
+
+
+def test_case_page_shows_the_checklist_with_the_cui_banner(client, analyst):
+    case = file_exemption_request(rf_category_notice="")
+    log_in(client, analyst)
+    page = client.get(f"/exemptions/requests/{case.id}").text
+    assert "CUI//PROPIN" in page
+    assert "32 of 33 elements addressed" in page
+    assert "Not addressed: §7.306(b)(1)(iii)(C)" in page
+    assert "Risk Committee of the Board of Directors" in page
+
+
+def test_information_request_with_a_bad_date_is_refused_on_the_field(client, analyst):
+    case = file_exemption_request()
+    services.start_review(case, actor=analyst)
+    db.session.commit()
+    log_in(client, analyst)
+    response = client.post(
+        f"/exemptions/requests/{case.id}/information",
+        data={
+            "questions": "Send the committee minutes.",
+            "requested_on": "2027-01-10",
+            "respond_by": "2027-01-05",
+        },
+    )
+    assert response.status_code == 422
+    assert "The response-by date cannot be before the request." in response.text
+    assert "Send the committee minutes." in response.text
+    assert case.information_requests == []
+
+
+def test_an_incomplete_finding_names_each_missing_field(client, analyst):
+    case = file_exemption_request()
+    services.start_review(case, actor=analyst)
+    db.session.commit()
+    log_in(client, analyst)
+    response = client.post(
+        f"/exemptions/requests/{case.id}/finding",
+        data={"size_assessment": "satisfied", "size_reasons": "Scaled to its customers."},
+    )
+    assert response.status_code == 422
+    assert "Give the reasons for this assessment (§7.306(e)(3)(ii))." in response.text
+    assert "Choose whether to grant or deny the exemption." in response.text
+    assert "Scaled to its customers." in response.text
+
+
+def test_the_submit_button_says_which_agency_has_not_answered(client, analyst):
+    case = prepare_finding(
+        file_exemption_request(), analyst=analyst, silent=("DoD", "DOJ", "DHS", "DNI")
+    )
+    db.session.commit()
+    log_in(client, analyst)
+    response = client.post(f"/exemptions/requests/{case.id}/finding/submit", follow_redirects=True)
+    assert "No recorded position yet from DoD, DOJ, DHS, DNI (§7.306(e)(2))." in response.text
+    assert case.state == "finding drafted"
+
+
+def test_decision_letter_reads_back(client, analyst):
+    reviewer = make_user(Role.REVIEWER)
+    case = grant_exemption(
+        file_exemption_request(make_provider("Northwind Cloud Services, Inc.")),
+        analyst=analyst,
+        reviewer=reviewer,
+        today=date(2027, 3, 1),
+    )
+    log_in(client, make_user(Role.VIEWER))
+    response = client.get(f"/exemptions/requests/{case.id}/decision-letter.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert "CUI//PROPIN" in text
+    assert "Exemption granted" in text
+    assert "Northwind Cloud Services, Inc." in text
+    assert "the first by 2028-03-01 (§7.306(f))" in " ".join(text.split())
+    assert "§7.306(e)(3)(iii)" in text
+
+
+def test_liaisons_never_see_exemption_pages_or_filings(client, analyst):
+    case = file_exemption_request()
+    services.start_review(case, actor=analyst)
+    created = services.consult_agencies(
+        case,
+        summary="Please consider.",
+        requested_on=office_today(),
+        respond_by=office_today(),
+        optional_agencies=(),
+        actor=analyst,
+    )
+    db.session.commit()
+    liaison = make_user(Role.LIAISON, agency="DOJ")
+    log_in(client, liaison)
+    assert client.get(f"/exemptions/requests/{case.id}").status_code == 403
+    assert client.get("/exemptions/requests").status_code == 403
+    assert client.get(f"/intake/filings/{case.filing.receipt_number}").status_code == 403
+    own = next(c for c in created if c.agency == "DOJ")
+    other = next(c for c in created if c.agency == "DoD")
+    page = client.get(f"/consultations/{own.id}").text
+    assert f"/exemptions/requests/{case.id}" not in page
+    assert client.get(f"/consultations/{other.id}").status_code == 404
+
+
+def test_viewers_read_but_cannot_act(client, analyst):
+    case = file_exemption_request()
+    log_in(client, make_user(Role.VIEWER))
+    assert client.get(f"/exemptions/requests/{case.id}").status_code == 200
+    assert client.post(f"/exemptions/requests/{case.id}/start-review").status_code == 403
+
+
+def test_provider_page_flags_a_missing_certification_unless_exempt(client, analyst):
+    reviewer = make_user(Role.REVIEWER)
+    provider = make_provider()
+    log_in(client, analyst)
+    assert "Missing CIP certification" in client.get(f"/intake/providers/{provider.id}").text
+    case = grant_exemption(file_exemption_request(provider), analyst=analyst, reviewer=reviewer)
+    page = client.get(f"/intake/providers/{provider.id}").text
+    assert "Missing CIP certification" not in page
+    assert "No CIP certification expected: exempt since" in page
+    assert f"/exemptions/requests/{case.id}" in page
+
+
+def test_positions_recorded_by_an_analyst_count(client, analyst):
+    case = file_exemption_request()
+    services.start_review(case, actor=analyst)
+    for consultation in services.consult_agencies(
+        case,
+        summary="Please consider.",
+        requested_on=date(2027, 1, 4),
+        respond_by=date(2027, 2, 3),
+        optional_agencies=("Treasury",),
+        actor=analyst,
+    ):
+        consultations.record_position(
+            consultation, position=Position.NO_RESPONSE, comments="", actor=analyst
+        )
+    db.session.commit()
+    assert services.missing_positions(case) == []
+
+
+def test_attachments_are_kept_with_their_hash_and_bad_files_refused(client, analyst):
+    case = file_exemption_request()
+    log_in(client, analyst)
+    program = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    refused = client.post(
+        f"/exemptions/requests/{case.id}/attachments",
+        data={"document": (io.BytesIO(b"MZ not a pdf"), "program.pdf"), "description": "ADP"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    assert "Upload the document as a PDF or a Word (.docx) document." in refused.text
+    response = client.post(
+        f"/exemptions/requests/{case.id}/attachments",
+        data={
+            "document": (io.BytesIO(program), "written-program.pdf"),
+            "description": "The written program as approved",
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Document attached." in response.text
+    assert "written-program.pdf" in response.text
+    [attached] = case.attachments
+    download = client.get(f"/exemptions/requests/{case.id}/attachments/{attached.id}")
+    assert download.data == program
+
+
+def test_an_unanswered_information_request_shows_overdue(client, analyst):
+    case = file_exemption_request()
+    services.start_review(case, actor=analyst)
+    services.request_information(
+        case,
+        questions="Send the minutes.",
+        requested_on=date(2026, 1, 5),
+        respond_by=date(2026, 1, 20),
+        actor=analyst,
+    )
+    db.session.commit()
+    log_in(client, analyst)
+    page = client.get(f"/exemptions/requests/{case.id}").text
+    assert '2026-01-20 <span class="app-warning">overdue</span>' in page
