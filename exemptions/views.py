@@ -53,6 +53,12 @@ def register_subject_links() -> None:
     for subject_type in (services.SUBJECT, services.FINDING, services.REVOCATION):
         subjects.register_link(subject_type, case_link)
 
+    def case_of_filing(filing_id: str) -> str:
+        case = services.case_for_filing(int(filing_id))
+        return url_for("exemptions.case", case_id=case.id) if case else ""
+
+    subjects.register_link(f"filing:{FilingKind.EXEMPTION_REQUEST.value}", case_of_filing)
+
 
 def _case_or_404(case_id: int) -> ExemptionCase:
     return services.get_case(case_id) or abort(404)

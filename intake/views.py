@@ -303,6 +303,8 @@ def filing(receipt_number: str) -> ResponseReturnValue:
         chain=chain,
         changes=rules.diff(previous.data, record.data) if previous else [],
         previous=previous,
+        # A module that works a case on this kind of filing registers where it lives.
+        case_url=subjects.url_of(f"filing:{record.kind}", record.id),
     )
 
 

@@ -43,6 +43,9 @@ def test_request_filed_on_the_web_form_opens_a_case_with_a_receipt(client, analy
     listing = client.get("/exemptions/requests").text
     assert "Northwind Cloud Services, Inc." in listing
     assert "received" in listing
+    [case] = services.list_cases()
+    filing_page = client.get(f"/intake/filings/{case.filing.receipt_number}").text
+    assert f'href="/exemptions/requests/{case.id}"' in filing_page
 
 
 def test_a_bad_request_form_keeps_what_was_typed(client, analyst):
