@@ -7,6 +7,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from core.risk import RiskSignal
 
@@ -177,9 +178,13 @@ class StepRefused(ValueError):
     pass
 
 
-def check_oversight_step(current: OversightState, wanted: OversightState) -> None:
-    if wanted not in OVERSIGHT_ALLOWED[current]:
-        raise StepRefused(f"A case whose state is {current} cannot become {wanted}.")
+State = TypeVar("State", bound=enum.Enum)
+
+
+def check_step(allowed: Mapping[State, frozenset[State]], current: State, wanted: State) -> None:
+    """Every casework record moves only along its table of allowed steps."""
+    if wanted not in allowed[current]:
+        raise StepRefused(f"A case that is {current} cannot become {wanted}.")
 
 
 def oversight_date_problem(day: date, *, not_before: date, what: str, today: date) -> str | None:
@@ -258,11 +263,6 @@ PENALTY_ALLOWED: dict[PenaltyState, frozenset[PenaltyState]] = {
 }
 
 
-def check_penalty_step(current: PenaltyState, wanted: PenaltyState) -> None:
-    if wanted not in PENALTY_ALLOWED[current]:
-        raise StepRefused(f"A penalty case that is {current} cannot become {wanted}.")
-
-
 def final_decision_problem(
     *, decided_on: date, served_on: date, petition_due: date, petitioned: bool, today: date
 ) -> str | None:
@@ -334,11 +334,6 @@ ASSESSMENT_ALLOWED: dict[AssessmentState, frozenset[AssessmentState]] = {
     AssessmentState.REMEDIATED: frozenset({AssessmentState.CLOSED}),
     AssessmentState.CLOSED: frozenset(),
 }
-
-
-def check_assessment_step(current: AssessmentState, wanted: AssessmentState) -> None:
-    if wanted not in ASSESSMENT_ALLOWED[current]:
-        raise StepRefused(f"An assessment that is {current} cannot become {wanted}.")
 
 
 FURTHER_ACTIONS = {

@@ -3,6 +3,7 @@ changed since last week"."""
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -203,6 +204,39 @@ def changes_since_last_week(scored: list[Scored], today: date) -> tuple[date | N
     return taken_on, rules.changes(now, before)
 
 
+# --- Moving a casework record along its allowed steps --------------------------------------------
+
+STEPS: dict[str, tuple[dict, type[enum.Enum]]] = {
+    "reseller_oversight": (rules.OVERSIGHT_ALLOWED, rules.OversightState),
+    "penalty": (rules.PENALTY_ALLOWED, rules.PenaltyState),
+    "assessment": (rules.ASSESSMENT_ALLOWED, rules.AssessmentState),
+}
+
+
+def _move(
+    record: ResellerOversight | PenaltyCase | Assessment,
+    subject_type: str,
+    wanted: enum.Enum,
+    actor: User,
+    **after: object,
+) -> None:
+    """Check the step against the record's table, take it, and audit it."""
+    allowed, states = STEPS[subject_type]
+    try:
+        rules.check_step(allowed, states(record.state), wanted)
+    except rules.StepRefused as refusal:
+        raise DomainError(str(refusal)) from refusal
+    before = record.state
+    record.state = wanted.value
+    record_event(
+        f"{subject_type}.transition",
+        actor=actor,
+        subject=(subject_type, record.id),
+        before={"state": before},
+        after={"state": record.state, **after},
+    )
+
+
 # --- Foreign-reseller oversight (§7.303(e)) ------------------------------------------------------
 
 TERMINATION_CLOCK = "reseller.termination"
@@ -259,22 +293,6 @@ def oversight_of(provider_id: int) -> list[ResellerOversight]:
     )
 
 
-def _step(case: ResellerOversight, wanted: rules.OversightState, actor: User, **after: object):
-    try:
-        rules.check_oversight_step(rules.OversightState(case.state), wanted)
-    except rules.StepRefused as refusal:
-        raise DomainError(str(refusal)) from refusal
-    before = case.state
-    case.state = wanted.value
-    record_event(
-        "reseller_oversight.transition",
-        actor=actor,
-        subject=("reseller_oversight", case.id),
-        before={"state": before},
-        after={"state": case.state, **after},
-    )
-
-
 def record_knowledge(
     case: ResellerOversight, *, knowledge_on: date, actor: User, today: date
 ) -> None:
@@ -284,7 +302,7 @@ def record_knowledge(
         knowledge_on, not_before=case.evidence_received_on, what="date of knowledge", today=today
     ):
         raise InvalidInput({"knowledge_on": [problem]})
-    _step(case, rules.OversightState.TERMINATION_CLOCK, actor, knowledge_on=knowledge_on)
+    _move(case, OVERSIGHT, rules.OversightState.TERMINATION_CLOCK, actor, knowledge_on=knowledge_on)
     case.knowledge_on = knowledge_on
     case.deadline_id = deadlines.open_deadline(
         TERMINATION_CLOCK,
@@ -312,7 +330,7 @@ def record_outcome(
     ):
         raise InvalidInput({"outcome_on": [problem]})
     wanted = rules.OversightState.TERMINATED if terminated else rules.OversightState.REMEDIATED
-    _step(case, wanted, actor, outcome_on=outcome_on)
+    _move(case, OVERSIGHT, wanted, actor, outcome_on=outcome_on)
     case.outcome_on, case.outcome_note = outcome_on, note.strip() or None
     if case.deadline is not None:
         deadlines.meet_deadline(case.deadline, met_on=outcome_on, actor=actor, note=wanted.value)
@@ -400,22 +418,6 @@ def penalties_of(provider_id: int | None = None) -> list[PenaltyCase]:
     return list(db.session.execute(query).scalars())
 
 
-def _penalty_step(case: PenaltyCase, wanted: rules.PenaltyState, actor: User, **after: object):
-    try:
-        rules.check_penalty_step(rules.PenaltyState(case.state), wanted)
-    except rules.StepRefused as refusal:
-        raise DomainError(str(refusal)) from refusal
-    before = case.state
-    case.state = wanted.value
-    record_event(
-        "penalty.transition",
-        actor=actor,
-        subject=(PENALTY, case.id),
-        before={"state": before},
-        after={"state": case.state, **after},
-    )
-
-
 def penalty_content(case: PenaltyCase) -> dict[str, object]:
     """What the reviewer approves: the violations, the conduct and the amounts."""
     return {
@@ -428,7 +430,7 @@ def penalty_content(case: PenaltyCase) -> dict[str, object]:
 
 
 def submit_penalty(case: PenaltyCase, *, actor: User) -> None:
-    _penalty_step(case, rules.PenaltyState.IN_REVIEW, actor)
+    _move(case, PENALTY, rules.PenaltyState.IN_REVIEW, actor)
     approvals.submit_for_review(
         (PENALTY, case.id),
         label=f"Penalty notice {case.reference}: {case.provider.legal_name}",
@@ -447,7 +449,7 @@ def decide_penalty(case: PenaltyCase, *, approve: bool, comments: str, actor: Us
         comments=comments,
     )  # fmt: skip
     wanted = rules.PenaltyState.APPROVED if approve else rules.PenaltyState.DRAFTED
-    _penalty_step(case, wanted, actor)
+    _move(case, PENALTY, wanted, actor)
     db.session.flush()
 
 
@@ -459,7 +461,7 @@ def serve_penalty(case: PenaltyCase, *, served_on: date, actor: User, today: dat
         served_on, not_before=case.proposed_on, what="date of service", today=today
     ):
         raise InvalidInput({"served_on": [problem]})
-    _penalty_step(case, rules.PenaltyState.SERVED, actor, served_on=served_on)
+    _move(case, PENALTY, rules.PenaltyState.SERVED, actor, served_on=served_on)
     case.served_on = served_on
     case.petition_deadline_id = deadlines.open_deadline(
         "penalty.petition",
@@ -480,7 +482,7 @@ def record_petition(
         received_on, not_before=case.served_on, what="date the petition was received", today=today
     ):
         raise InvalidInput({"received_on": [problem]})
-    _penalty_step(case, rules.PenaltyState.PETITIONED, actor, received_on=received_on)
+    _move(case, PENALTY, rules.PenaltyState.PETITIONED, actor, received_on=received_on)
     case.petition_received_on, case.petition_summary = received_on, summary.strip()
     deadlines.meet_deadline(case.petition_deadline, met_on=received_on, actor=actor)
     case.decision_deadline_id = deadlines.open_deadline(
@@ -515,7 +517,7 @@ def record_final_decision(
         raise InvalidInput(
             {"final_amount": [f"The penalty cannot exceed the ${case.proposed_amount:,} proposed."]}
         )
-    _penalty_step(case, rules.PenaltyState.DECIDED, actor, decided_on=decided_on)
+    _move(case, PENALTY, rules.PenaltyState.DECIDED, actor, decided_on=decided_on)
     case.decided_on, case.decision, case.final_amount = decided_on, decision.strip(), final_amount
     if case.decision_deadline is not None:
         deadlines.meet_deadline(case.decision_deadline, met_on=decided_on, actor=actor)
@@ -589,22 +591,6 @@ def assessments_of(provider_id: int | None = None) -> list[Assessment]:
     return list(db.session.execute(query).scalars())
 
 
-def _assessment_step(assessment: Assessment, wanted: rules.AssessmentState, actor: User) -> None:
-    try:
-        rules.check_assessment_step(rules.AssessmentState(assessment.state), wanted)
-    except rules.StepRefused as refusal:
-        raise DomainError(str(refusal)) from refusal
-    before = assessment.state
-    assessment.state = wanted.value
-    record_event(
-        "assessment.transition",
-        actor=actor,
-        subject=(ASSESSMENT, assessment.id),
-        before={"state": before},
-        after={"state": assessment.state},
-    )
-
-
 def request_information(
     assessment: Assessment, *, requested_on: date, note: str, actor: User
 ) -> None:
@@ -616,7 +602,7 @@ def request_information(
     )  # fmt: skip
     assessment.requests.append(department_request)
     if assessment.state == rules.AssessmentState.OPEN.value:
-        _assessment_step(assessment, rules.AssessmentState.INFORMATION_REQUESTED, actor)
+        _move(assessment, ASSESSMENT, rules.AssessmentState.INFORMATION_REQUESTED, actor)
     db.session.flush()
 
 
@@ -651,7 +637,7 @@ def _to_draft(assessment: Assessment, actor: User) -> None:
             ASSESSMENT, assessment.id, assessment_content(assessment), actor=actor
         )
     if state is not rules.AssessmentState.DRAFTED:
-        _assessment_step(assessment, rules.AssessmentState.DRAFTED, actor)
+        _move(assessment, ASSESSMENT, rules.AssessmentState.DRAFTED, actor)
 
 
 def add_finding(
@@ -693,13 +679,13 @@ def submit_assessment(assessment: Assessment, *, resubmission_days: int | None, 
         rules.AssessmentState.OPEN,
         rules.AssessmentState.INFORMATION_REQUESTED,
     ):
-        _assessment_step(assessment, rules.AssessmentState.DRAFTED, actor)
+        _move(assessment, ASSESSMENT, rules.AssessmentState.DRAFTED, actor)
     if assessment.findings:
         clock = clocks.get(RESUBMISSION_CLOCK)
         assessment.resubmission_days = deadlines.period_for(
             clock, assessment.opened_on, resubmission_days
         )
-    _assessment_step(assessment, rules.AssessmentState.IN_REVIEW, actor)
+    _move(assessment, ASSESSMENT, rules.AssessmentState.IN_REVIEW, actor)
     approvals.submit_for_review(
         (ASSESSMENT, assessment.id),
         label=f"Assessment {assessment.reference}: {assessment.provider.legal_name}",
@@ -718,7 +704,7 @@ def decide_assessment(assessment: Assessment, *, approve: bool, comments: str, a
         comments=comments,
     )  # fmt: skip
     wanted = rules.AssessmentState.APPROVED if approve else rules.AssessmentState.DRAFTED
-    _assessment_step(assessment, wanted, actor)
+    _move(assessment, ASSESSMENT, wanted, actor)
     db.session.flush()
 
 
@@ -733,11 +719,11 @@ def issue_assessment(assessment: Assessment, *, issued_on: date, actor: User, to
         raise InvalidInput({"issued_on": [problem]})
     assessment.issued_on = issued_on
     if not assessment.findings:
-        _assessment_step(assessment, rules.AssessmentState.CLOSED, actor)
+        _move(assessment, ASSESSMENT, rules.AssessmentState.CLOSED, actor)
         assessment.closed_on, assessment.closing_note = issued_on, "No shortcomings found."
         db.session.flush()
         return
-    _assessment_step(assessment, rules.AssessmentState.ISSUED, actor)
+    _move(assessment, ASSESSMENT, rules.AssessmentState.ISSUED, actor)
     assessment.remediation_deadline_id = deadlines.open_deadline(
         RESUBMISSION_CLOCK,
         subject=(ASSESSMENT, assessment.id),
@@ -761,7 +747,7 @@ def record_resubmission(assessment: Assessment, *, receipt_number: str, actor: U
         raise InvalidInput(
             {"receipt_number": [f"That filing predates the notice of {assessment.issued_on}."]}
         )
-    _assessment_step(assessment, rules.AssessmentState.REMEDIATED, actor)
+    _move(assessment, ASSESSMENT, rules.AssessmentState.REMEDIATED, actor)
     assessment.resubmitted_receipt, assessment.resubmitted_on = (
         filing.receipt_number,
         filing.received_on,
@@ -774,7 +760,7 @@ def record_resubmission(assessment: Assessment, *, receipt_number: str, actor: U
 
 
 def close_assessment(assessment: Assessment, *, note: str, actor: User, today: date) -> None:
-    _assessment_step(assessment, rules.AssessmentState.CLOSED, actor)
+    _move(assessment, ASSESSMENT, rules.AssessmentState.CLOSED, actor)
     assessment.closed_on, assessment.closing_note = today, note.strip()
     db.session.flush()
 

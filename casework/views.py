@@ -158,10 +158,27 @@ def risk_snapshot_command() -> None:
 # --- Foreign-reseller oversight (§7.303(e)) ----------------------------------------------------
 
 
-def _done(message: str, oversight_id: int) -> ResponseReturnValue:
+def _done(message: str, endpoint: str, **values: object) -> ResponseReturnValue:
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("casework.oversight", oversight_id=oversight_id))
+    return redirect(url_for(endpoint, **values))
+
+
+def _step_post(
+    record: object,
+    form: FlaskForm,
+    step: Callable[..., object],
+    *,
+    page: Callable[[FlaskForm], str],
+    done: Callable[[], ResponseReturnValue],
+) -> ResponseReturnValue:
+    """Each step of a casework record: the same handling of input and refusals."""
+
+    def act() -> ResponseReturnValue:
+        step(record, form)
+        return done()
+
+    return formerrors.handle(form, act, page=page)
 
 
 @bp.route("/resellers/<int:reseller_id>/oversight", methods=["GET", "POST"])
@@ -180,7 +197,7 @@ def new_oversight(reseller_id: int) -> ResponseReturnValue:
             actor=current_user,
             today=clocks.office_today(),
         )
-        return _done("Evidence recorded.", case.id)
+        return _done("Evidence recorded.", "casework.oversight", oversight_id=case.id)
 
     return formerrors.handle(
         form,
@@ -222,7 +239,11 @@ def oversight_knowledge(oversight_id: int) -> ResponseReturnValue:
             case, knowledge_on=form.knowledge_on.data, actor=current_user,
             today=clocks.office_today(),
         )  # fmt: skip
-        return _done("The 30-day termination clock is running (§7.303(e)).", case.id)
+        return _done(
+            "The 30-day termination clock is running (§7.303(e)).",
+            "casework.oversight",
+            oversight_id=case.id,
+        )
 
     return formerrors.handle(
         form,
@@ -247,7 +268,7 @@ def oversight_outcome(oversight_id: int) -> ResponseReturnValue:
             actor=current_user,
             today=clocks.office_today(),
         )
-        return _done("Outcome recorded.", case.id)
+        return _done("Outcome recorded.", "casework.oversight", oversight_id=case.id)
 
     return formerrors.handle(
         form,
@@ -265,12 +286,6 @@ RECORDERS = (Role.ANALYST, Role.REVIEWER)
 
 def _penalty_or_404(penalty_id: int) -> PenaltyCase:
     return services.get_penalty(penalty_id) or abort(404)
-
-
-def _penalty_done(message: str, penalty_id: int) -> ResponseReturnValue:
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("casework.penalty", penalty_id=penalty_id))
 
 
 @bp.get("/penalties")
@@ -296,7 +311,9 @@ def new_penalty(provider_id: int) -> ResponseReturnValue:
             actor=current_user,
             today=today,
         )
-        return _penalty_done(f"Penalty notice {case.reference} drafted.", case.id)
+        return _done(
+            f"Penalty notice {case.reference} drafted.", "casework.penalty", penalty_id=case.id
+        )
 
     cap, source = services.penalty_maximum(1, None, today)
     return formerrors.handle(
@@ -333,15 +350,13 @@ def penalty(penalty_id: int) -> ResponseReturnValue:
 def _penalty_post(
     penalty_id: int, form: FlaskForm, form_name: str, step: Callable[..., None], message: str
 ) -> ResponseReturnValue:
-    """Each step of a penalty case: the same handling of input and refusals."""
     case = _penalty_or_404(penalty_id)
-
-    def act() -> ResponseReturnValue:
-        step(case, form)
-        return _penalty_done(message, case.id)
-
-    return formerrors.handle(
-        form, act, page=lambda form: _render_penalty(case, **{form_name: form})
+    return _step_post(
+        case,
+        form,
+        step,
+        page=lambda form: _render_penalty(case, **{form_name: form}),
+        done=lambda: _done(message, "casework.penalty", penalty_id=case.id),
     )
 
 
@@ -436,12 +451,6 @@ def _assessment_or_404(assessment_id: int) -> Assessment:
     return services.get_assessment(assessment_id) or abort(404)
 
 
-def _assessment_done(message: str, assessment_id: int) -> ResponseReturnValue:
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("casework.assessment", assessment_id=assessment_id))
-
-
 @bp.get("/assessments")
 @roles_required(*STAFF)
 def assessments() -> ResponseReturnValue:
@@ -463,7 +472,11 @@ def new_assessment(provider_id: int) -> ResponseReturnValue:
             actor=current_user,
             today=clocks.office_today(),
         )
-        return _assessment_done(f"Assessment {assessment.reference} opened.", assessment.id)
+        return _done(
+            f"Assessment {assessment.reference} opened.",
+            "casework.assessment",
+            assessment_id=assessment.id,
+        )
 
     return formerrors.handle(
         form,
@@ -511,16 +524,13 @@ def assessment(assessment_id: int) -> ResponseReturnValue:
 def _assessment_post(
     assessment_id: int, form_name: str, step: Callable[..., object], message: str
 ) -> ResponseReturnValue:
-    """Each step of an assessment: the same handling of input and refusals."""
     assessment = _assessment_or_404(assessment_id)
-    form = ASSESSMENT_FORMS[form_name]()
-
-    def act() -> ResponseReturnValue:
-        step(assessment, form)
-        return _assessment_done(message, assessment.id)
-
-    return formerrors.handle(
-        form, act, page=lambda form: _render_assessment(assessment, **{form_name: form})
+    return _step_post(
+        assessment,
+        ASSESSMENT_FORMS[form_name](),
+        step,
+        page=lambda form: _render_assessment(assessment, **{form_name: form}),
+        done=lambda: _done(message, "casework.assessment", assessment_id=assessment.id),
     )
 
 
@@ -637,7 +647,11 @@ def follow_up_assessment(assessment_id: int) -> ResponseReturnValue:
         today=clocks.office_today(),
         follows=earlier,
     )
-    return _assessment_done(f"Follow-up {follow_up.reference} opened.", follow_up.id)
+    return _done(
+        f"Follow-up {follow_up.reference} opened.",
+        "casework.assessment",
+        assessment_id=follow_up.id,
+    )
 
 
 @bp.get("/assessments/<int:assessment_id>/report.pdf")
