@@ -21,6 +21,7 @@ import core.parameters.views
 import core.users.views
 import exemptions.services
 import exemptions.views
+import intake.ai_views
 import intake.api
 import intake.views
 import special_measures.api
@@ -82,6 +83,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.parameters.views.bp,
         core.users.views.bp,
         intake.views.bp,
+        intake.ai_views.bp,
         intake.api.bp,
         casework.views.bp,
         exemptions.views.bp,
@@ -90,6 +92,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     intake.views.register_subject_links()
+    intake.ai_views.register_hooks()
     special_measures.views.register_hooks()
     casework.views.register_hooks()
     exemptions.views.register_subject_links()

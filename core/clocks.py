@@ -387,3 +387,8 @@ def annual_timeliness(key: str, previous_on: date, received_on: date) -> Timelin
     if received_on > due(key, previous_on):
         return Timeliness.LATE
     return Timeliness.ON_TIME
+
+
+def timeliness(key: str, start: date, received_on: date) -> Timeliness:
+    """On time when received on or before the due date, late after it (DESIGN.md §4)."""
+    return Timeliness.LATE if received_on > due(key, start) else Timeliness.ON_TIME

@@ -30,6 +30,7 @@ class Kind(enum.Enum):
     CHOICE = "choice"
     TEXT_LIST = "text_list"
     TABLE = "table"  # a list of rows, each with ``columns``
+    NUMBER = "number"  # a non-negative quantity that may be very large: 3.1e25 operations
 
 
 DEFAULT_MAX_LENGTH = {Kind.TEXT: 300, Kind.LONG_TEXT: 20_000, Kind.TEXT_LIST: 300}
@@ -47,6 +48,11 @@ class Field:
     columns: tuple[Field, ...] = ()
     max_rows: int = 10_000
     hint: str = ""
+    # A payment identifier (§7.308(d)(1)(i)(C)): encrypted at rest, shown masked, searched by a
+    # keyed hash (DESIGN.md §6). The schema only marks it; intake keeps it so.
+    sensitive: bool = False
+    # For a TEXT_LIST: what each item must be (EMAIL, PHONE); plain text when None.
+    item_kind: Kind | None = None
 
     @property
     def length_limit(self) -> int | None:
@@ -101,6 +107,24 @@ COUNTRY_CHOICES: tuple[tuple[str, str], ...] = tuple(
 )
 
 
+NUMBER_TEXT = re.compile(
+    r"^(?P<mantissa>\d[\d,]*(?:\.\d+)?)\s*"
+    r"(?:[eE]\+?(?P<e>\d+)|[x×*]\s*10\s*\^\s*(?P<p>\d+))?$"
+)
+
+
+def parse_number_text(text: str) -> float | None:
+    """A quantity as people write it: "3.1e25", "3.1 × 10^25", "10^26", "250,000"."""
+    text = text.strip()
+    if text.startswith("10^"):
+        text = "1 × " + text
+    match = NUMBER_TEXT.match(text)
+    if not match:
+        return None
+    exponent = int(match.group("e") or match.group("p") or 0)
+    return float(f"{match.group('mantissa').replace(',', '')}e{exponent}")
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
@@ -123,6 +147,12 @@ def _check_scalar(spec: Field, value: Any) -> tuple[Any, str | None]:
         if isinstance(value, bool) or not isinstance(value, int):
             return None, "must be a whole number"
         return (value, None) if value >= 0 else (None, "must not be negative")
+    if kind is Kind.NUMBER:
+        if isinstance(value, str):
+            value = parse_number_text(value)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            return None, "must be a number, e.g. 3.1e25"
+        return (float(value), None) if value >= 0 else (None, "must not be negative")
     if kind is Kind.DATE:
         if not isinstance(value, str):
             return None, "must be a date written YYYY-MM-DD"
@@ -175,6 +205,10 @@ def _validate_list(spec: Field, value: Any, path: str, errors: list[Problem]) ->
             cleaned.append(_validate_fields(spec.columns, item, item_path + ".", errors))
         else:
             text, problem = _check_text(spec, item)
+            if not problem and text and spec.item_kind is not None:
+                text, problem = _check_scalar(
+                    Field(spec.name, spec.label, spec.item_kind, ""), text
+                )
             if problem or not text:
                 errors.append(Problem(item_path, problem or "must not be empty", spec.citation))
             cleaned.append(text)
@@ -242,8 +276,13 @@ def _json_schema_of(spec: Field) -> dict[str, Any]:
         schema |= {"type": "string", "pattern": "^[A-Z]{2}$", "example": "DE"}
     elif kind is Kind.CHOICE:
         schema |= {"type": "string", "enum": [choice for choice, _ in spec.choices]}
+    elif kind is Kind.NUMBER:
+        schema |= {"type": "number", "minimum": 0, "example": 3.1e25}
     elif kind is Kind.TEXT_LIST:
-        schema |= {"type": "array", "items": {"type": "string", "maxLength": spec.length_limit}}
+        items = {"type": "string", "maxLength": spec.length_limit}
+        if spec.item_kind is not None:
+            items = _json_schema_of(Field(spec.name, spec.label, spec.item_kind, "")) | items
+        schema |= {"type": "array", "items": items}
     elif kind is Kind.TABLE:
         schema |= {"type": "array", "maxItems": spec.max_rows, "items": object_schema(spec.columns)}
     return schema

@@ -124,12 +124,80 @@ EXEMPTION_REQUEST: dict[str, Any] = {
     "and voluntarily for confirmed intrusions.",
 }
 
+# A report of a covered transaction (§7.308(d)(1)). The card number is the networks' well-known
+# test number, the IBAN the example of ISO 13616, the wallet the example address of BIP 173,
+# the IP addresses documentation ranges (RFC 5737, RFC 3849).
+AI_PERSON_AND_RUN = {
+    "person_type": "entity",
+    "person_name": "Kestrel Analytics Pte Ltd",
+    "other_business_names": ["Kestrel AI"],
+    "ultimate_beneficial_owner": "Harrow Peak Holdings Ltd",
+    "address": "12 Marina Boulevard, #30-01, Singapore 018982",
+    "address_country": "SG",
+    "request_origin_locations": ["Singapore", "Kuala Lumpur, Malaysia"],
+    "organised_in": "SG",
+    "beneficial_owners": ["Harrow Peak Holdings Ltd", "Lim Wei Jie"],
+    "payment_methods": [
+        {"method": "card", "identifier": "4111 1111 1111 1111", "details": "Visa, corporate"},
+        {"method": "account", "identifier": "GB29 NWBK 6016 1331 9268 19",
+         "details": "Wire transfers"},
+        {"method": "wallet", "identifier": "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+         "details": "Prepaid credits"},
+    ],
+    "emails": ["ops@kestrel-analytics.example"],
+    "phones": ["+65 6555 0142"],
+    "ip_accesses": [
+        {"ip_address": "192.0.2.10", "accessed_at": "2026-11-20T09:15:00+08:00",
+         "action": "administration"},
+        {"ip_address": "2001:db8::10", "accessed_at": "2026-11-20T09:40:12+08:00",
+         "action": "access"},
+    ],
+    "estimated_operations": 2.4e26,
+    "anticipated_start_on": "2026-12-01",
+    "anticipated_completion_on": "2027-03-31",
+    "training_practices": "Dense transformer pre-training with data and tensor parallelism; "
+    "checkpoints every 6 hours.",
+    "accelerator_model": "NVIDIA H100 SXM",
+    "accelerator_count": 8192,
+    "primarily_biological_sequence_data": False,
+    "weights_security": "Weights encrypted at rest with customer-managed keys; access through "
+    "two-person approval; no export outside the tenancy.",
+    "security_incidents": "None in the last four years.",
+    "attest_true_correct_complete": True,
+}  # fmt: skip
+AI_INITIAL_REPORT = {"transaction_on": "2026-11-20", "knowledge_on": None, **AI_PERSON_AND_RUN}
+AI_RESELLER_REPORT = {
+    "reseller_name": "Rheinland Cloud GmbH",
+    "reseller_jurisdiction": "DE",
+    "transaction_on": "2026-11-20",
+    "reseller_reported_on": "2026-11-28",
+    **AI_PERSON_AND_RUN,
+}
+AI_FOLLOW_UP_REPORT = {
+    "request_number": 1,
+    "request_received_on": "2026-11-25",
+    "response": "The run is limited to 6,000 of the 8,192 reserved accelerators by a quota; the "
+    "quota configuration is attached to our response letter.",
+    "attest_true_correct_complete": True,
+}
+AI_CORRECTED_REPORT = {
+    "inaccuracy_known_on": "2026-11-26",
+    "corrections_summary": "The estimate was understated: 3.1e26 operations, not 2.4e26.",
+    "transaction_on": "2026-11-20",
+    **AI_PERSON_AND_RUN,
+    "estimated_operations": 3.1e26,
+}
+
 BY_KIND = {
     "cip_certification": CERTIFICATION,
     "annual_certification": ANNUAL_CERTIFICATION,
     "irregular_update": IRREGULAR_UPDATE,
     "new_provider_certification": CERTIFICATION,
     "exemption_request": EXEMPTION_REQUEST,
+    "ai_initial_report": AI_INITIAL_REPORT,
+    "ai_reseller_report": AI_RESELLER_REPORT,
+    "ai_follow_up_report": AI_FOLLOW_UP_REPORT,
+    "ai_corrected_report": AI_CORRECTED_REPORT,
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -69,3 +69,102 @@ class ResellerFilterForm(FlaskForm):
         ],
         validators=[Optional()],
     )
+
+
+# --- Reports of large AI model training (§7.308) ----------------------------------------------
+
+
+class IpLogUploadForm(FlaskForm):
+    ip_log = FileField(
+        "IP access log (CSV: ip_address, accessed_at, action; up to 1,000,000 rows)",
+        validators=[FileRequired("Choose the CSV log to attach.")],
+    )
+
+
+class InformationRequestForm(FlaskForm):
+    requested_on = DateField(
+        "Date the request is sent",
+        validators=[DataRequired("Enter the date the request was sent, as YYYY-MM-DD.")],
+    )
+    note = TextAreaField(
+        "Information requested",
+        validators=[
+            DataRequired("Say what information is requested (§7.308(e))."),
+            Length(max=5000, message="At most 5,000 characters."),
+        ],
+    )
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search changes nothing
+
+    q = StringField(
+        "Look for",
+        validators=[
+            DataRequired("Enter an email, telephone, IP address or range, payment identifier or "
+                         "name."),
+            Length(max=300, message="At most 300 characters."),
+        ],
+    )  # fmt: skip
+    kind = SelectField("What it is", choices=[], validators=[Optional()])
+
+
+YES_NO_UNKNOWN = [SelectChoice("", "Not known"), SelectChoice("yes", "Yes"),
+                  SelectChoice("no", "No")]  # fmt: skip
+
+
+class CoverageForm(FlaskForm):
+    """The facts of a transaction, for the covered-transaction aid (§7.308(b))."""
+
+    class Meta:
+        csrf = False  # an assessment stores nothing
+
+    customer_is_foreign_person = BooleanField("The customer is a foreign person (§7.301)")
+    for_foreign_person = BooleanField(
+        "The transaction is for, or on behalf of, a foreign person (e.g. training a model for "
+        "one, or credits given to one)"
+    )
+    estimated_operations = StringField(
+        "Estimated training operations (optional)",
+        validators=[Optional(), Length(max=60)],
+    )
+    biological = BooleanField("The model is trained primarily on biological sequence data")
+    reason_to_believe = BooleanField(
+        "The provider has reason to believe a large AI model will be trained (§7.308(b)(3)(ii))"
+    )
+    original_met = SelectField(
+        "Did the original arrangements meet the technical conditions?", choices=YES_NO_UNKNOWN,
+        validators=[Optional()],
+    )  # fmt: skip
+    later_change = BooleanField(
+        "A development or update in the arrangements means the model now does or could meet them "
+        "(§7.308(b)(1)(ii))"
+    )
+    third_party_facility = BooleanField(
+        "The infrastructure is co-located in a facility another company owns (§7.308(b)(3)(iv))"
+    )
+    relevant_on = DateField(
+        "Date of the transaction (the technical conditions in force then apply)",
+        validators=[DataRequired("Enter the date, as YYYY-MM-DD.")],
+    )
+
+
+class AcceleratorForm(FlaskForm):
+    model = StringField(
+        "Model", validators=[DataRequired("Name the model, e.g. H100 SXM."), Length(max=120)]
+    )
+    vendor = StringField("Maker", validators=[DataRequired("Name the maker."), Length(max=80)])
+    peak_dense_ops_per_second = StringField(
+        "Peak dense throughput, operations per second",
+        validators=[DataRequired("Enter the dense figure, e.g. 989.4e12."), Length(max=40)],
+    )
+    number_format = StringField(
+        "Number format", default="BF16 dense",
+        validators=[DataRequired("Name the number format."), Length(max=40)],
+    )  # fmt: skip
+    source = StringField(
+        "Source of the figure",
+        validators=[DataRequired("Cite the maker's datasheet or documentation."),
+                    Length(max=300)],
+    )  # fmt: skip

@@ -9,7 +9,9 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -101,7 +103,10 @@ class Filing(db.Model):
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     channel: Mapped[str] = mapped_column(String(10))
     # The body exactly as it arrived (for the web, the form's fields as JSON) and its SHA-256.
+    # Encrypted when it carries payment identifiers (an AI training report, §7.308(d)(1)(i)(C)):
+    # see intake.services.received_payload.
     raw_payload: Mapped[str] = mapped_column(Text)
+    raw_encrypted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     payload_sha256: Mapped[str] = mapped_column(String(64))
     # The same content after validation (trimmed text, E.164 phones, ISO dates), for display.
     data_json: Mapped[str] = mapped_column(Text)
@@ -149,9 +154,16 @@ class DepartmentRequest(db.Model):
 
     __tablename__ = "department_requests"
     __table_args__ = (
-        CheckConstraint("kind IN ('cip_copy', 'reseller_cip_copy')", name="kind_known"),
+        CheckConstraint(
+            "kind IN ('cip_copy', 'reseller_cip_copy', 'ai_additional_information')",
+            name="kind_known",
+        ),
         CheckConstraint(
             "(kind = 'reseller_cip_copy') = (reseller_id IS NOT NULL)", name="reseller_when_needed"
+        ),
+        CheckConstraint(
+            "(kind = 'ai_additional_information') = (filing_id IS NOT NULL)",
+            name="report_when_needed",
         ),
     )
 
@@ -165,11 +177,17 @@ class DepartmentRequest(db.Model):
     deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
     responded_on: Mapped[date | None] = mapped_column(Date)
     response_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    # A request for additional information about an AI training report (§7.308(e)), met by a
+    # follow-up report (§7.308(c)(3)).
+    filing_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"), index=True)
+    response_filing_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))
 
     provider: Mapped[Provider] = relationship()
     reseller: Mapped[ForeignReseller | None] = relationship()
     deadline: Mapped[Deadline] = relationship()
     response_document: Mapped[Document | None] = relationship()
+    filing: Mapped[Filing | None] = relationship(foreign_keys=[filing_id])
+    response_filing: Mapped[Filing | None] = relationship(foreign_keys=[response_filing_id])
 
 
 class ApiToken(db.Model):
@@ -232,3 +250,94 @@ class ResellerImport(db.Model):
     uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
     filing: Mapped[Filing | None] = relationship()
     document: Mapped[Document | None] = relationship()
+
+
+class ReportIdentifier(db.Model):
+    """One name, email, telephone number or payment identifier in an AI training report
+    (§7.308(d)(1)(i)), indexed for the question "where else does this appear?".
+
+    ``match_key`` is the normalised value, except for payment identifiers, whose match key is a
+    keyed hash and whose value is kept only encrypted (DESIGN.md §6).
+    """
+
+    __tablename__ = "report_identifiers"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('name', 'email', 'phone', 'payment', 'wallet')", name="kind_known"
+        ),
+        CheckConstraint("(kind IN ('payment', 'wallet')) = (ciphertext IS NOT NULL)",
+                        name="payments_encrypted"),
+        Index("ix_report_identifiers_kind_match_key", "kind", "match_key"),
+    )  # fmt: skip
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    # Where in the report: "emails[0]", "payment_methods[1].identifier".
+    path: Mapped[str] = mapped_column(String(80))
+    # What the payment information is (card, account, wallet …) for a payment identifier.
+    detail: Mapped[str | None] = mapped_column(String(30))
+    match_key: Mapped[str] = mapped_column(String(300))
+    shown_as: Mapped[str] = mapped_column(String(300))
+    ciphertext: Mapped[str | None] = mapped_column(Text)
+
+    filing: Mapped[Filing] = relationship()
+
+
+class IpLogAttachment(db.Model):
+    """A CSV log of IP addresses attached to an AI training report (§7.308(d)(1)(i)(F)), kept
+    byte for byte as a Document; its rows are in ip_accesses."""
+
+    __tablename__ = "ip_log_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    row_count: Mapped[int] = mapped_column(Integer)
+    attached_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attached_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+
+    document: Mapped[Document] = relationship()
+    attached_by: Mapped[User | None] = relationship()
+
+
+class IpAccess(db.Model):
+    """One access or administrative action from an IP address, with its time (UTC) and the UTC
+    offset the filer wrote, kept as evidence (§7.308(d)(1)(i)(F); DESIGN.md §8).
+
+    ``ip_key`` is the address as 32 hex digits (IPv4 mapped into IPv6), so that one B-tree index
+    answers an exact address and a CIDR range on SQLite and PostgreSQL alike."""
+
+    __tablename__ = "ip_accesses"
+    __table_args__ = (
+        CheckConstraint("action IN ('access', 'administration')", name="action_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("ip_log_attachments.id"))
+    ip_key: Mapped[str] = mapped_column(String(32), index=True)
+    ip_address: Mapped[str] = mapped_column(String(45))
+    accessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    utc_offset_minutes: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(15))
+
+
+class Accelerator(db.Model):
+    """An AI accelerator's peak dense throughput, from its maker's published figures, for judging
+    whether a reported compute estimate is plausible (§7.308(d)(1)(ii)(A), (C)). Administrators
+    keep the catalogue; each change is audited."""
+
+    __tablename__ = "accelerators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model: Mapped[str] = mapped_column(String(120), unique=True)
+    vendor: Mapped[str] = mapped_column(String(80))
+    peak_dense_ops_per_second: Mapped[float] = mapped_column(Float)
+    number_format: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -21,6 +21,7 @@ from core.schema import (
     normalise_phone,
     validate,
 )
+from intake import ip_log
 
 # Named on every receipt, so that a filing can be re-judged by the rules that accepted it.
 RULES_VERSION = "2026.11-1"
@@ -322,6 +323,257 @@ def _exemption_request_problems(cleaned: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
+# --- Reports of large AI model training (§7.308) ----------------------------------------------
+# Four kinds share one description of the foreign person and the training run (§7.308(d)(1));
+# each adds the dates its clock starts from (§7.308(c)). Payment identifiers are marked
+# sensitive: intake encrypts them and keeps only their last four characters in the filing's data.
+
+
+class PaymentMethod(enum.StrEnum):
+    CARD = "card"
+    ACCOUNT = "account"
+    CUSTOMER_ID = "customer_id"
+    TRANSACTION_ID = "transaction_id"
+    WALLET = "wallet"
+    EQUIVALENT = "equivalent"
+    OTHER = "other"
+
+
+PAYMENT_METHOD_LABELS = {
+    PaymentMethod.CARD: "Credit card number (§7.308(d)(1)(i)(C)(1))",
+    PaymentMethod.ACCOUNT: "Account number (§7.308(d)(1)(i)(C)(2))",
+    PaymentMethod.CUSTOMER_ID: "Customer identifier (§7.308(d)(1)(i)(C)(3))",
+    PaymentMethod.TRANSACTION_ID: "Transaction identifier (§7.308(d)(1)(i)(C)(4))",
+    PaymentMethod.WALLET: "Virtual currency wallet or wallet address (§7.308(d)(1)(i)(C)(5))",
+    PaymentMethod.EQUIVALENT: "Equivalent payment processing information (§7.308(d)(1)(i)(C)(6))",
+    PaymentMethod.OTHER: "Other payment source or type (§7.308(d)(1)(i)(C)(7))",
+}
+ACCESS_ACTIONS = (("access", "Access"), ("administration", "Administrative action"))
+
+FOREIGN_PERSON_FIELDS: tuple[Field, ...] = (
+    Field("person_type", "The foreign person is", Kind.CHOICE, "§7.308(d)(1)(i)(A)",
+          choices=(("individual", "An individual"), ("entity", "An entity"))),
+    Field("person_name", "Full legal name (individual) or business name (entity)", Kind.TEXT,
+          "§7.308(d)(1)(i)(A)(1)–(2)", max_length=200),
+    Field("other_business_names", "Every other name the business is or has been known by",
+          Kind.TEXT_LIST, "§7.308(d)(1)(i)(A)(2)", required=False, max_length=200),
+    Field("ultimate_beneficial_owner", "Ultimate beneficial owner, if not the same person",
+          Kind.TEXT, "§7.308(d)(1)(i)(A)(3)", required=False, max_length=200),
+    Field("address", "Street address, or APO/FPO box; for an entity, its principal places of "
+          "business", L, "§7.308(d)(1)(i)(B)(1)–(3)", max_length=2_000),
+    Field("address_country", "Country of that address", Kind.COUNTRY, "§7.308(d)(1)(i)(B)"),
+    Field("request_origin_locations", "Locations the training request comes from",
+          Kind.TEXT_LIST, "§7.308(d)(1)(i)(B)(3)", required=False),
+    Field("organised_in", "Jurisdiction under whose laws the entity is organised",
+          Kind.COUNTRY, "§7.308(d)(1)(i)(B)(4)", required=False),
+    Field("beneficial_owners", "Beneficial owners of the account, the ultimate ones included",
+          Kind.TEXT_LIST, "§7.308(d)(1)(i)(B)(5)", required=False, max_length=200),
+    Field("payment_methods", "Means and source of payment for the account", Kind.TABLE,
+          "§7.308(d)(1)(i)(C)", max_rows=50,
+          columns=(
+              Field("method", "Kind of payment information", Kind.CHOICE, "§7.308(d)(1)(i)(C)",
+                    choices=tuple((key.value, label)
+                                  for key, label in PAYMENT_METHOD_LABELS.items())),
+              Field("identifier", "Number, identifier or address", Kind.TEXT,
+                    "§7.308(d)(1)(i)(C)", max_length=120, sensitive=True,
+                    hint="Stored encrypted; shown as its last four characters"),
+              Field("details", "Issuer, network or other details", Kind.TEXT,
+                    "§7.308(d)(1)(i)(C)", required=False, max_length=200),
+          )),
+    Field("emails", "Email addresses", Kind.TEXT_LIST, "§7.308(d)(1)(i)(D)",
+          max_length=254, item_kind=Kind.EMAIL),
+    Field("phones", "Telephone numbers", Kind.TEXT_LIST, "§7.308(d)(1)(i)(E)",
+          item_kind=Kind.PHONE, hint="International format, e.g. +65 6555 0142"),
+    Field("ip_accesses", "IP addresses used for access or administration, with the date and time "
+          "of each (a longer log goes as a CSV attachment)", Kind.TABLE, "§7.308(d)(1)(i)(F)",
+          required=False, max_rows=10_000,
+          columns=(
+              Field("ip_address", "IP address (IPv4 or IPv6)", Kind.TEXT, "§7.308(d)(1)(i)(F)",
+                    max_length=45),
+              Field("accessed_at", "Date and time, with its UTC offset", Kind.TEXT,
+                    "§7.308(d)(1)(i)(F)", max_length=40,
+                    hint="ISO 8601, e.g. 2027-01-05T14:03:22+08:00"),
+              Field("action", "Access or administrative action", Kind.CHOICE,
+                    "§7.308(d)(1)(i)(F)", choices=ACCESS_ACTIONS),
+          )),
+)  # fmt: skip
+
+TRAINING_RUN_FIELDS: tuple[Field, ...] = (
+    Field("estimated_operations", "Estimated number of computational operations in the run",
+          Kind.NUMBER, "§7.308(d)(1)(ii)(A)", hint="e.g. 3.1e25 or 3.1 × 10^25"),
+    Field("anticipated_start_on", "Anticipated start date of the run", Kind.DATE,
+          "§7.308(d)(1)(ii)(B)"),
+    Field("anticipated_completion_on", "Anticipated completion date of the run", Kind.DATE,
+          "§7.308(d)(1)(ii)(B)"),
+    Field("training_practices", "Training practices", L, "§7.308(d)(1)(ii)(C)"),
+    Field("accelerator_model", "Model of the primary AI accelerator used", Kind.TEXT,
+          "§7.308(d)(1)(ii)(C)", max_length=120, hint="e.g. NVIDIA H100 SXM"),
+    Field("accelerator_count", "Number of those accelerators", Kind.INTEGER,
+          "§7.308(d)(1)(ii)(C)"),
+    Field("primarily_biological_sequence_data", "The model is trained primarily on biological "
+          "sequence data", Kind.BOOLEAN, "§7.301 (large AI model); E.O. 14110 §4.2(b)(i)",
+          required=False),
+    Field("weights_security", "Policies and procedures for the secure storage of, and access to, "
+          "the trained model weights", L, "§7.308(d)(1)(ii)(D)(1)"),
+    Field("security_incidents", "Cybersecurity or insider-threat events of the last four years "
+          "that gave unauthorised access to weights or source code, or other major damage "
+          "(write “none” if there were none)", L, "§7.308(d)(1)(ii)(D)(2)"),
+    Field("attest_true_correct_complete", "The report is true, correct and complete",
+          Kind.ATTESTATION, "§7.308(d)"),
+)  # fmt: skip
+
+AI_INITIAL_REPORT_FIELDS: tuple[Field, ...] = (
+    Field("transaction_on", "Date of the covered transaction", Kind.DATE, "§7.308(c)(1)"),
+    Field("knowledge_on", "Date the provider had knowledge of it, if later", Kind.DATE,
+          "§7.308(c)(1)", required=False),
+    *FOREIGN_PERSON_FIELDS,
+    *TRAINING_RUN_FIELDS,
+)  # fmt: skip
+
+AI_RESELLER_REPORT_FIELDS: tuple[Field, ...] = (
+    Field("reseller_name", "Foreign reseller that reported the transaction", Kind.TEXT,
+          "§7.308(a)(2)", max_length=200),
+    Field("reseller_jurisdiction", "The reseller's jurisdiction", Kind.COUNTRY, "§7.308(a)(2)"),
+    Field("transaction_on", "Date of the covered transaction", Kind.DATE, "§7.308(c)(2)"),
+    Field("reseller_reported_on", "Date the reseller reported it to the provider", Kind.DATE,
+          "§7.308(c)(2)", required=False),
+    *FOREIGN_PERSON_FIELDS,
+    *TRAINING_RUN_FIELDS,
+)  # fmt: skip
+
+AI_FOLLOW_UP_REPORT_FIELDS: tuple[Field, ...] = (
+    Field("request_number", "Number of the Department's request for additional information",
+          Kind.INTEGER, "§7.308(c)(3)"),
+    Field("request_received_on", "Date the provider received the request", Kind.DATE,
+          "§7.308(c)(3)"),
+    Field("response", "All information responsive to the request", L, "§7.308(d)(2)",
+          max_length=50_000),
+    Field("attest_true_correct_complete", "The report is true, correct and complete",
+          Kind.ATTESTATION, "§7.308(d)"),
+)  # fmt: skip
+
+AI_CORRECTED_REPORT_FIELDS: tuple[Field, ...] = (
+    Field("inaccuracy_known_on", "Date the provider had knowledge of the inaccuracy", Kind.DATE,
+          "§7.308(c)(4)"),
+    Field("corrections_summary", "What was inaccurate, and what this report corrects", L,
+          "§7.308(d)(3)"),
+    Field("transaction_on", "Date of the covered transaction", Kind.DATE, "§7.308(c)(1)"),
+    *FOREIGN_PERSON_FIELDS,
+    *TRAINING_RUN_FIELDS,
+)  # fmt: skip
+
+
+def _ai_report_problems(cleaned: Mapping[str, Any]) -> list[Problem]:
+    problems = []
+    start, end = cleaned.get("anticipated_start_on"), cleaned.get("anticipated_completion_on")
+    if start and end and end < start:
+        problems.append(
+            Problem("anticipated_completion_on", "must not be before the anticipated start date",
+                    "§7.308(d)(1)(ii)(B)")
+        )  # fmt: skip
+    if cleaned.get("person_type") == "entity" and not cleaned.get("organised_in"):
+        problems.append(
+            Problem("organised_in", "is required for an entity: the jurisdiction under whose laws "
+                    "it is organised", "§7.308(d)(1)(i)(B)(4)")
+        )  # fmt: skip
+    transaction, knowledge = cleaned.get("transaction_on"), cleaned.get("knowledge_on")
+    if transaction and knowledge and knowledge < transaction:
+        problems.append(
+            Problem("knowledge_on", "must not be before the date of the transaction; leave it "
+                    "empty when the provider knew on that day", "§7.308(c)(1)")
+        )  # fmt: skip
+    reported = cleaned.get("reseller_reported_on")
+    if transaction and reported and reported < transaction:
+        problems.append(
+            Problem("reseller_reported_on", "must not be before the date of the transaction",
+                    "§7.308(c)(2)")
+        )  # fmt: skip
+    for index, access in enumerate(cleaned.get("ip_accesses") or []):
+        problems += _ip_access_problems(index, access)
+    return problems
+
+
+def _ip_access_problems(index: int, access: dict[str, Any]) -> list[Problem]:
+    """Each IP address and time in the report itself is checked as an attached log would be."""
+    problems = []
+    path = f"ip_accesses[{index}]"
+    try:
+        access["ip_address"] = ip_log.canonical_ip(access["ip_address"])
+    except ValueError as error:
+        problems.append(Problem(f"{path}.ip_address", str(error), "§7.308(d)(1)(i)(F)"))
+    try:
+        ip_log.parse_access_time(access["accessed_at"])
+    except ValueError as error:
+        problems.append(Problem(f"{path}.accessed_at", str(error), "§7.308(d)(1)(i)(F)"))
+    return problems
+
+
+# The clock each kind of report is judged by, and the field holding the day it starts from.
+AI_REPORT_CLOCKS = {
+    "ai_initial_report": "ai.initial_report",  # §7.308(c)(1)
+    "ai_reseller_report": "ai.reseller_report",  # §7.308(c)(2)
+    "ai_follow_up_report": "ai.follow_up_report",  # §7.308(c)(3)
+    "ai_corrected_report": "ai.corrected_report",  # §7.308(c)(4)
+}
+
+
+def report_clock_start(kind: str, cleaned: Mapping[str, Any]) -> date | None:
+    """The day a report's 15- or 30-day clock starts (§7.308(c)): the transaction, or the later
+    day of knowledge; the transaction for a reseller's report; the request's receipt; the
+    knowledge of the inaccuracy."""
+
+    def day(name: str) -> date | None:
+        value = cleaned.get(name)
+        return date.fromisoformat(value) if value else None
+
+    if kind == "ai_initial_report":
+        return max(filter(None, (day("transaction_on"), day("knowledge_on"))), default=None)
+    return day(
+        {
+            "ai_reseller_report": "transaction_on",
+            "ai_follow_up_report": "request_received_on",
+            "ai_corrected_report": "inaccuracy_known_on",
+        }.get(kind, "")
+    )
+
+
+SENSITIVE_MASK = "•••• "
+
+
+def mask_identifier(value: str) -> str:
+    """A payment identifier as every page shows it: its last four characters (DESIGN.md §6)."""
+    compact = "".join(value.split())
+    return SENSITIVE_MASK + compact[-4:]
+
+
+def sensitive_paths(specs: Sequence[Field], data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(path, value) of every sensitive value present in cleaned ``data``."""
+    found = []
+    for spec in specs:
+        if spec.kind is Kind.TABLE:
+            for index, row in enumerate(data.get(spec.name) or []):
+                found += [
+                    (f"{spec.name}[{index}].{column.name}", row[column.name])
+                    for column in spec.columns
+                    if column.sensitive and row.get(column.name)
+                ]
+        elif spec.sensitive and data.get(spec.name):
+            found.append((spec.name, data[spec.name]))
+    return found
+
+
+def normalise_identifier(value: str) -> str:
+    """Spaces and dashes do not make a different card or account number; a wallet address's
+    letters keep their case (some encodings are case-sensitive)."""
+    return re.sub(r"[\s\-]", "", value)
+
+
+def normalise_name(name: str) -> str:
+    """A person's or business's name for matching across reports: case, punctuation and spacing
+    ignored."""
+    return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
+
+
 class FilingKind(enum.StrEnum):
     CIP_CERTIFICATION = "cip_certification"
     ANNUAL_CERTIFICATION = "annual_certification"
@@ -329,6 +581,10 @@ class FilingKind(enum.StrEnum):
     NEW_PROVIDER_CERTIFICATION = "new_provider_certification"
     RESELLER_CERTIFICATION = "reseller_certification"
     EXEMPTION_REQUEST = "exemption_request"
+    AI_INITIAL_REPORT = "ai_initial_report"
+    AI_RESELLER_REPORT = "ai_reseller_report"
+    AI_FOLLOW_UP_REPORT = "ai_follow_up_report"
+    AI_CORRECTED_REPORT = "ai_corrected_report"
 
 
 @dataclass(frozen=True)
@@ -342,6 +598,13 @@ class KindSpec:
     # Filed only as one uploaded file, never field by field on a form or by the JSON API: the
     # compiled foreign-reseller certification (§7.304(f)).
     by_upload: bool = False
+    # Kinds a filing of this kind may supersede besides its own: a corrected AI training report
+    # corrects an initial or reseller report (§7.308(c)(4)).
+    corrects: frozenset[str] = frozenset()
+
+    @property
+    def is_ai_report(self) -> bool:
+        return self.kind.value in AI_REPORT_CLOCKS
 
 
 KINDS: dict[FilingKind, KindSpec] = {
@@ -359,6 +622,16 @@ KINDS: dict[FilingKind, KindSpec] = {
                  "§7.304(f)", RESELLER_CERTIFICATION_FIELDS, certifies_cip=False, by_upload=True),
         KindSpec(FilingKind.EXEMPTION_REQUEST, "Request for an exemption (ADP)", "§7.306(e)(1)",
                  EXEMPTION_REQUEST_FIELDS, certifies_cip=False),
+        KindSpec(FilingKind.AI_INITIAL_REPORT, "Large AI model training report", "§7.308(c)(1)",
+                 AI_INITIAL_REPORT_FIELDS, certifies_cip=False),
+        KindSpec(FilingKind.AI_RESELLER_REPORT, "Large AI model training report received "
+                 "through a foreign reseller", "§7.308(c)(2)", AI_RESELLER_REPORT_FIELDS,
+                 certifies_cip=False),
+        KindSpec(FilingKind.AI_FOLLOW_UP_REPORT, "Follow-up report on large AI model training",
+                 "§7.308(c)(3)", AI_FOLLOW_UP_REPORT_FIELDS, certifies_cip=False),
+        KindSpec(FilingKind.AI_CORRECTED_REPORT, "Corrected report on large AI model training",
+                 "§7.308(c)(4)", AI_CORRECTED_REPORT_FIELDS, certifies_cip=False,
+                 corrects=frozenset({"ai_initial_report", "ai_reseller_report"})),
     )
 }  # fmt: skip
 
@@ -454,6 +727,8 @@ def check_filing(kind: str, payload: Any) -> Result:
         result.errors += _irregular_update_problems(result.cleaned)
     if spec.kind is FilingKind.EXEMPTION_REQUEST:
         result.errors += _exemption_request_problems(result.cleaned)
+    if spec.is_ai_report:
+        result.errors += _ai_report_problems(result.cleaned)
     return result
 
 
@@ -467,10 +742,17 @@ class FilingFacts:
     received_on: date
     previous_certification_on: date | None
     first_foreign_account_on: date | None
+    # For an AI training report: the day its clock starts (§7.308(c)).
+    report_clock_start_on: date | None = None
 
 
 def timeliness(kind: FilingKind, facts: FilingFacts) -> clocks.Timeliness | None:
-    """Early, on time or late for an annual certification (§7.304(b)); None for other kinds."""
+    """Early, on time or late for an annual certification (§7.304(b)) or an AI training report
+    (§7.308(c)); None for other kinds."""
+    if kind.value in AI_REPORT_CLOCKS and facts.report_clock_start_on is not None:
+        return clocks.timeliness(
+            AI_REPORT_CLOCKS[kind.value], facts.report_clock_start_on, facts.received_on
+        )
     if kind is not FilingKind.ANNUAL_CERTIFICATION or facts.previous_certification_on is None:
         return None
     return clocks.annual_timeliness(
@@ -483,6 +765,12 @@ def warnings(kind: FilingKind, facts: FilingFacts) -> list[Problem]:
     found = []
     verdict = timeliness(kind, facts)
     previous = facts.previous_certification_on
+    if kind.value in AI_REPORT_CLOCKS and verdict is clocks.Timeliness.LATE:
+        key, start = AI_REPORT_CLOCKS[kind.value], facts.report_clock_start_on
+        assert start is not None  # a verdict needs a start
+        found.append(
+            Problem("", f"late: due by {clocks.explain(key, start)}", clocks.get(key).citation)
+        )
     if verdict is clocks.Timeliness.TOO_EARLY and previous:
         opens = clocks.window_opens("cip.annual_certification", previous)
         found.append(

@@ -28,7 +28,7 @@ from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError
 from core.schema import Problem, validate
-from intake import rules
+from intake import ai_services, rules
 from intake.models import (
     ApiToken,
     DepartmentRequest,
@@ -205,7 +205,7 @@ def _replayed(provider: Provider, submission: Submission) -> Filing | None:
     ).scalar_one_or_none()
     if earlier is None:
         return None
-    if json.loads(earlier.raw_payload) != json.loads(submission.raw):
+    if json.loads(ai_services.received_payload(earlier)) != json.loads(submission.raw):
         raise IdempotencyConflict(
             f"Idempotency-Key {submission.idempotency_key!r} was already used for receipt "
             f"{earlier.receipt_number} with different content"
@@ -213,7 +213,9 @@ def _replayed(provider: Provider, submission: Submission) -> Filing | None:
     return earlier
 
 
-def _superseded_filing(provider: Provider, submission: Submission) -> Filing | None:
+def _superseded_filing(
+    provider: Provider, submission: Submission, spec: rules.KindSpec
+) -> Filing | None:
     if not submission.supersedes:
         return None
     earlier = get_filing(submission.supersedes)
@@ -225,7 +227,7 @@ def _superseded_filing(provider: Provider, submission: Submission) -> Filing | N
         raise FilingRejected(
             [Problem("supersedes", "that filing was already corrected; correct the latest", "")]
         )
-    if earlier.kind != submission.kind:
+    if earlier.kind != submission.kind and earlier.kind not in spec.corrects:
         raise FilingRejected(
             [Problem("supersedes", f"a correction must be of the same kind ({earlier.kind})", "")]
         )
@@ -241,12 +243,17 @@ def check_submission(provider: Provider, submission: Submission, received_on: da
     result = rules.check_filing(spec.kind, submission.payload)
     if result.errors:
         raise FilingRejected(result.errors)
-    superseded = _superseded_filing(provider, submission)
+    superseded = _superseded_filing(provider, submission, spec)
     previous = last_certification(provider, excluding=superseded)
+    if spec.is_ai_report:
+        problems = ai_services.report_problems(provider, spec.kind, result.cleaned, superseded)
+        if problems:
+            raise FilingRejected(problems)
     facts = rules.FilingFacts(
         received_on=received_on,
         previous_certification_on=previous.received_on if previous else None,
         first_foreign_account_on=provider.first_foreign_account_on,
+        report_clock_start_on=rules.report_clock_start(spec.kind, result.cleaned),
     )
     return spec, result.cleaned, superseded, facts
 
@@ -266,14 +273,16 @@ def receive_filing(
     received_on = clocks.office_today(received_at)
     spec, cleaned, superseded, facts = check_submission(provider, submission, received_on)
     verdict = rules.timeliness(spec.kind, facts)
+    sealed = ai_services.seal(spec, cleaned)
     filing = Filing(
         receipt_number=next_receipt_number(received_on.year),
         kind=spec.kind.value,
         provider_id=provider.id,
         channel=submission.channel,
-        raw_payload=submission.raw,
+        raw_payload=ai_services.seal_raw(submission.raw) if sealed.secrets else submission.raw,
+        raw_encrypted=bool(sealed.secrets),
         payload_sha256=hashlib.sha256(submission.raw.encode("utf-8")).hexdigest(),
-        data_json=json.dumps(cleaned, ensure_ascii=False),
+        data_json=json.dumps(sealed.data, ensure_ascii=False),
         received_at=received_at,
         received_on=received_on,
         keyed_by_id=actor.id if actor else None,
@@ -288,6 +297,11 @@ def receive_filing(
     db.session.flush()
     _registry_follows(provider, spec.kind, cleaned, actor)
     events.publish(FILING_RECEIVED, filing=filing, actor=actor)
+    if spec.is_ai_report:
+        parties = ai_services.on_report_received(
+            filing, cleaned, clock_start_on=facts.report_clock_start_on, actor=actor
+        )
+        events.publish(AI_REPORT_RECEIVED, filing=filing, actor=actor, parties=parties)
     if spec.certifies_cip and verdict is not clocks.Timeliness.TOO_EARLY and superseded is None:
         _restart_annual_clock(provider, filing, actor)
     record_event(

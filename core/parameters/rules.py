@@ -47,6 +47,21 @@ RISK_WEIGHTS = (
         "§7.305(d)(2)(ii)",
     ),
     (
+        "ai_training_report",
+        "Risk score: each large AI model training run reported for a foreign person",
+        "§7.305(d)(1)(ii)",
+    ),
+    (
+        "corrected_ai_report",
+        "Risk score: each AI training report corrected after filing",
+        "§7.305(d)(1)(ii)",
+    ),
+    (
+        "implausible_compute_estimate",
+        "Risk score: each report whose compute estimate the reported hardware puts in question",
+        "§7.305(d)(1)(ii)",
+    ),
+    (
         "special_measure_hit",
         "Risk score: each foreign reseller or customer matching a special measure in force",
         "§7.305(d)(1)(i)",

@@ -7,8 +7,9 @@ from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import func, select
 
 from core.auth.rules import Role
+from core.clocks import office_today
 from core.db import db
-from intake import services
+from intake import ai_services, services
 from intake.examples import BY_KIND, payload
 from intake.models import Filing
 from tests.factories import make_provider, make_user
@@ -164,10 +165,28 @@ def test_the_openapi_document_validates_and_every_kind_in_it_can_be_filed(client
         for ref in envelopes
     ]
     assert set(kinds) == set(BY_KIND)
+    filed: dict[str, str] = {}
     for number, kind in enumerate(kinds):
-        response = _post(client, token, {"kind": kind, "payload": payload(kind)}, key=f"k-{number}")
+        body = {"kind": kind, "payload": _in_context(kind, filed)}
+        if kind == "ai_corrected_report":  # §7.308(c)(4): it names the report it corrects
+            body["supersedes"] = filed["ai_initial_report"]
+        response = _post(client, token, body, key=f"k-{number}")
         assert response.status_code == 201, response.json
         assert response.json["kind"] == kind
+        filed[kind] = response.json["receipt_number"]
+
+
+def _in_context(kind, filed):
+    """The example payload, answering a real request when it is a follow-up report (§7.308(e))."""
+    if kind != "ai_follow_up_report":
+        return payload(kind)
+    today = office_today()
+    request = ai_services.request_information(
+        services.get_filing(filed["ai_initial_report"]), requested_on=today,
+        note="The quota limiting the run.", actor=make_user(Role.ANALYST), today=today,
+    )  # fmt: skip
+    db.session.commit()
+    return payload(kind, request_number=request.id, request_received_on=today.isoformat())
 
 
 def test_the_api_path_and_the_web_form_give_the_same_errors(client, token):

@@ -1,0 +1,721 @@
+"""Use cases of reports on large AI model training (§7.308): sealing payment identifiers, the
+cross-filing index, IP access logs, the report's clock, requests for additional information,
+the covered-transaction aid, the plausibility of the compute estimate and the accelerator
+catalogue.
+
+``intake.services.receive_filing`` calls ``seal`` and ``on_report_received`` for every AI
+report; this module never imports ``intake.services``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core import crypto, parameters
+from core.audit.services import record_event
+from core.auth.models import User
+from core.db import db, utcnow
+from core.deadlines import services as deadlines
+from core.errors import DomainError, InvalidInput
+from core.risk import RiskSignal
+from core.schema import Problem, normalise_phone
+from intake import ai_rules, ip_log, rules
+from intake.models import (
+    Accelerator,
+    ApiToken,
+    DepartmentRequest,
+    Document,
+    Filing,
+    IpAccess,
+    IpLogAttachment,
+    Provider,
+    ReportIdentifier,
+)
+
+FOLLOW_UP_CLOCK = "ai.follow_up_report"
+INFORMATION_REQUEST = "ai_additional_information"
+REPORT_KINDS = tuple(rules.AI_REPORT_CLOCKS)
+# Kinds that describe a training run (not follow-ups, which answer a request in words).
+RUN_REPORT_KINDS = ("ai_initial_report", "ai_reseller_report", "ai_corrected_report")
+WALLET = rules.PaymentMethod.WALLET.value
+
+
+# --- Payment identifiers: encrypted at rest, masked everywhere (DESIGN.md §6) -----------------
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A report's data as stored (identifiers masked) and the identifiers themselves."""
+
+    data: dict[str, Any]
+    secrets: list[tuple[str, str]]  # (path, plaintext)
+
+
+def seal(spec: rules.KindSpec, cleaned: dict[str, Any]) -> Sealed:
+    secrets = rules.sensitive_paths(spec.fields, cleaned)
+    if not secrets:
+        return Sealed(cleaned, [])
+    masked = json.loads(json.dumps(cleaned))
+    tables = [spec_field for spec_field in spec.fields if spec_field.columns]
+    for table in tables:
+        for row in masked.get(table.name) or []:
+            for column in table.columns:
+                if column.sensitive and row.get(column.name):
+                    row[column.name] = rules.mask_identifier(row[column.name])
+    return Sealed(masked, secrets)
+
+
+def seal_raw(raw: str) -> str:
+    return crypto.encrypt(raw)
+
+
+def received_payload(filing: Filing) -> str:
+    """What was received, byte for byte as text: decrypted where it carries identifiers."""
+    return crypto.decrypt(filing.raw_payload) if filing.raw_encrypted else filing.raw_payload
+
+
+def _payment_rows(cleaned: dict[str, Any]) -> Iterable[tuple[int, dict[str, Any]]]:
+    return enumerate(cleaned.get("payment_methods") or [])
+
+
+def _identifiers(filing: Filing, cleaned: dict[str, Any]) -> Iterable[ReportIdentifier]:
+    """Every name, email, telephone number and payment identifier in a report, for the
+    cross-filing search (a pattern of conduct, §7.307(a)(3)(ii))."""
+
+    def row(kind: str, path: str, key: str, shown: str, **extra: Any) -> ReportIdentifier:
+        return ReportIdentifier(
+            filing_id=filing.id, provider_id=filing.provider_id, kind=kind, path=path,
+            match_key=key[:300], shown_as=shown[:300], **extra,
+        )  # fmt: skip
+
+    names = [("person_name", cleaned.get("person_name"))]
+    names += [
+        (f"{field}[{index}]", name)
+        for field in ("other_business_names", "beneficial_owners")
+        for index, name in enumerate(cleaned.get(field) or [])
+    ]
+    names.append(("ultimate_beneficial_owner", cleaned.get("ultimate_beneficial_owner")))
+    for path, name in names:
+        if name and rules.normalise_name(name):
+            yield row("name", path, rules.normalise_name(name), name)
+    for index, email in enumerate(cleaned.get("emails") or []):
+        yield row("email", f"emails[{index}]", email.lower(), email)
+    for index, phone in enumerate(cleaned.get("phones") or []):
+        yield row("phone", f"phones[{index}]", phone, phone)
+    for index, payment in _payment_rows(cleaned):
+        identifier = payment["identifier"]
+        kind = "wallet" if payment["method"] == WALLET else "payment"
+        yield row(
+            kind,
+            f"payment_methods[{index}].identifier",
+            crypto.keyed_hash(rules.normalise_identifier(identifier)),
+            rules.mask_identifier(identifier),
+            detail=payment["method"],
+            ciphertext=crypto.encrypt(identifier),
+        )
+
+
+def identifiers_of(filing: Filing) -> list[ReportIdentifier]:
+    return list(
+        db.session.execute(
+            select(ReportIdentifier)
+            .where(ReportIdentifier.filing_id == filing.id)
+            .order_by(ReportIdentifier.id)
+        ).scalars()
+    )
+
+
+def reveal_identifier(filing: Filing, identifier_id: int, *, actor: User) -> tuple[str, str]:
+    """The full payment identifier, for an analyst or reviewer who needs it; every reveal is an
+    audit event (DESIGN.md §6). Returns (where in the report, value)."""
+    identifier = db.session.get(ReportIdentifier, identifier_id)
+    if identifier is None or identifier.filing_id != filing.id or identifier.ciphertext is None:
+        raise DomainError("That report has no such payment identifier.")
+    record_event(
+        "filing.sensitive_view",
+        actor=actor,
+        subject=("filing", filing.receipt_number),
+        after={"path": identifier.path, "shown_as": identifier.shown_as},
+    )
+    return identifier.path, crypto.decrypt(identifier.ciphertext)
+
+
+# --- What happens when a report arrives ---------------------------------------------------------
+
+
+def report_problems(
+    provider: Provider, kind: str, cleaned: dict[str, Any], superseded: Filing | None
+) -> list[Problem]:
+    """What the records say is wrong with a report, beyond its own fields."""
+    if kind == "ai_corrected_report" and superseded is None:
+        return [Problem("supersedes", "a corrected report names the receipt number of the report "
+                        "it corrects", "§7.308(c)(4)")]  # fmt: skip
+    if kind != "ai_follow_up_report":
+        return []
+    request = db.session.get(DepartmentRequest, cleaned["request_number"])
+    if request is None or request.provider_id != provider.id or request.kind != INFORMATION_REQUEST:
+        return [Problem("request_number", "no request for additional information to this "
+                        "provider has that number", "§7.308(e)")]  # fmt: skip
+    if request.responded_on is not None:
+        answered_by = request.response_filing.receipt_number if request.response_filing else ""
+        message = (
+            f"that request was already answered by {answered_by}; file a corrected report to "
+            "change the answer"
+        )
+        return [Problem("request_number", message, "§7.308(c)(4)")]
+    if date.fromisoformat(cleaned["request_received_on"]) < request.requested_on:
+        return [Problem("request_received_on", "must not be before the request was sent on "
+                        f"{request.requested_on.isoformat()}", "§7.308(c)(3)")]  # fmt: skip
+    return []
+
+
+def on_report_received(
+    filing: Filing,
+    cleaned: dict[str, Any],
+    *,
+    clock_start_on: date | None,
+    actor: User | None,
+) -> list[dict[str, str | None]]:
+    """Index the report, keep its IP accesses, record its clock; returns the parties to screen
+    against the special measures in force (§7.307)."""
+    db.session.add_all(_identifiers(filing, cleaned))
+    store_ip_accesses(filing, _inline_accesses(cleaned), attachment_id=None)
+    if filing.kind == "ai_follow_up_report":
+        _meet_information_request(filing, cleaned["request_number"], actor)
+    elif clock_start_on is not None:
+        _record_report_clock(filing, clock_start_on, actor)
+    return parties_of(cleaned)
+
+
+def _inline_accesses(cleaned: dict[str, Any]) -> list[ip_log.IpLogEntry]:
+    entries = []
+    for access in cleaned.get("ip_accesses") or []:
+        accessed_at, offset = ip_log.parse_access_time(access["accessed_at"])
+        address = ip_log.canonical_ip(access["ip_address"])
+        entries.append((ip_log.ip_key(address), address, accessed_at, offset, access["action"]))
+    return entries
+
+
+def _record_report_clock(filing: Filing, start_on: date, actor: User | None) -> None:
+    """The report's own clock, opened and met by its arrival, so that the deadline history shows
+    how its timeliness was judged (§7.308(c))."""
+    deadline = deadlines.open_deadline(
+        rules.AI_REPORT_CLOCKS[filing.kind],
+        subject=("filing", filing.receipt_number),
+        subject_label=f"{filing.provider.legal_name}: report {filing.receipt_number}",
+        start_on=start_on,
+        actor=actor,
+    )
+    deadlines.meet_deadline(
+        deadline, met_on=max(filing.received_on, start_on), actor=actor,
+        note=f"received {filing.received_on.isoformat()}",
+    )  # fmt: skip
+
+
+def _meet_information_request(filing: Filing, number: int, actor: User | None) -> None:
+    request = db.session.get(DepartmentRequest, number)
+    assert request is not None  # checked before the filing was stored
+    request.responded_on, request.response_filing_id = filing.received_on, filing.id
+    deadlines.meet_deadline(
+        request.deadline, met_on=max(filing.received_on, request.deadline.started_on),
+        actor=actor, note=f"follow-up report {filing.receipt_number}",
+    )  # fmt: skip
+
+
+def parties_of(cleaned: dict[str, Any]) -> list[dict[str, str | None]]:
+    """The foreign person, its other names, its owners (§7.308(d)(1)(i)(A), (B)(5))."""
+    jurisdiction = cleaned.get("organised_in") or cleaned.get("address_country")
+    parties: list[dict[str, str | None]] = []
+    if cleaned.get("person_name"):
+        parties.append(
+            {"kind": "foreign customer", "name": cleaned["person_name"],
+             "jurisdiction": jurisdiction}
+        )  # fmt: skip
+    parties += [
+        {"kind": "foreign customer (other name)", "name": name, "jurisdiction": jurisdiction}
+        for name in cleaned.get("other_business_names") or []
+    ]
+    owners = [*(cleaned.get("beneficial_owners") or [])]
+    if cleaned.get("ultimate_beneficial_owner"):
+        owners.append(cleaned["ultimate_beneficial_owner"])
+    parties += [{"kind": "beneficial owner", "name": name, "jurisdiction": None} for name in owners]
+    return parties
+
+
+# --- IP access logs (§7.308(d)(1)(i)(F)) --------------------------------------------------------
+
+IP_COLUMNS = (
+    "filing_id", "provider_id", "attachment_id", "ip_key", "ip_address", "accessed_at",
+    "utc_offset_minutes", "action",
+)  # fmt: skip
+MAX_IP_LOG_BYTES = 150 * 1024 * 1024
+
+
+def store_ip_accesses(
+    filing: Filing, entries: Sequence[ip_log.IpLogEntry], *, attachment_id: int | None
+) -> int:
+    """Write many rows at once: COPY on PostgreSQL, the driver's executemany on SQLite, in the
+    caller's transaction (DESIGN.md §8: ten times SQLAlchemy's own bulk insert)."""
+    if not entries:
+        return 0
+    connection = db.session.connection()
+    fixed = (filing.id, filing.provider_id, attachment_id)
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY ip_accesses ({', '.join(IP_COLUMNS)}) FROM STDIN") as copy:
+            for entry in entries:
+                copy.write_row((*fixed, *entry))
+    else:
+        # SQLAlchemy's SQLite DateTime stores naive UTC text; rows written here read back alike.
+        rows = [
+            (*fixed, key, address, at.strftime("%Y-%m-%d %H:%M:%S.%f"), offset, action)
+            for key, address, at, offset, action in entries
+        ]
+        placeholders = ", ".join("?" for _ in IP_COLUMNS)
+        connection.exec_driver_sql(
+            f"INSERT INTO ip_accesses ({', '.join(IP_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
+            rows,
+        )
+    return len(entries)
+
+
+class LogRejected(DomainError):
+    """An IP log with problems: nothing of it is stored (DESIGN.md §3)."""
+
+    def __init__(self, check: ip_log.IpLogCheck) -> None:
+        super().__init__(f"The log has {check.problem_count:,} problem(s); nothing was stored.")
+        self.check = check
+
+
+def attach_ip_log(
+    filing: Filing,
+    *,
+    filename: str,
+    content: bytes,
+    actor: User | None = None,
+    token: ApiToken | None = None,
+) -> IpLogAttachment:
+    """Attach a CSV log of IP addresses to a report, all rows or none."""
+    if filing.kind not in RUN_REPORT_KINDS:
+        raise DomainError("An IP log is attached to a training report (§7.308(d)(1)(i)(F)).")
+    if not content.strip():
+        raise DomainError("The file is empty.")
+    if len(content) > MAX_IP_LOG_BYTES:
+        raise DomainError(f"The file is larger than {MAX_IP_LOG_BYTES // 2**20} MB.")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError("Save the log as CSV in UTF-8.") from None
+    check = ip_log.check_ip_log(csv.reader(io.StringIO(text, newline="")))
+    if not check.ok:
+        raise LogRejected(check)
+    document = Document(
+        filename=filename[:255], content_type="text/csv", size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), content=content,
+        uploaded_by_id=actor.id if actor else None,
+    )  # fmt: skip
+    db.session.add(document)
+    db.session.flush()
+    attachment = IpLogAttachment(
+        filing_id=filing.id, document_id=document.id, row_count=len(check.entries),
+        attached_by_id=actor.id if actor else None, api_token_id=token.id if token else None,
+    )  # fmt: skip
+    db.session.add(attachment)
+    db.session.flush()
+    store_ip_accesses(filing, check.entries, attachment_id=attachment.id)
+    record_event(
+        "filing.ip_log_attach",
+        actor=actor,
+        actor_label=f"api token {token.label}" if token else None,
+        subject=("filing", filing.receipt_number),
+        after={"filename": document.filename, "rows": attachment.row_count,
+               "sha256": document.sha256},
+    )  # fmt: skip
+    return attachment
+
+
+def ip_log_problems_csv(check: ip_log.IpLogCheck) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(("row", "column", "value", "message", "citation"))
+    for problem in check.problems:
+        writer.writerow(
+            (problem.row, problem.column, problem.value[:200], problem.message, problem.citation)
+        )
+    return out.getvalue()
+
+
+def attachments_of(filing: Filing) -> list[IpLogAttachment]:
+    return list(
+        db.session.execute(
+            select(IpLogAttachment)
+            .where(IpLogAttachment.filing_id == filing.id)
+            .order_by(IpLogAttachment.id)
+        ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class AccessSummary:
+    count: int
+    addresses: int
+    first_at: datetime | None
+    last_at: datetime | None
+
+
+def access_summary(filing: Filing) -> AccessSummary:
+    count, addresses, first_at, last_at = db.session.execute(
+        select(
+            func.count(IpAccess.id),
+            func.count(func.distinct(IpAccess.ip_key)),
+            func.min(IpAccess.accessed_at),
+            func.max(IpAccess.accessed_at),
+        ).where(IpAccess.filing_id == filing.id)
+    ).one()
+    return AccessSummary(count, addresses, first_at, last_at)
+
+
+# --- Cross-filing search ------------------------------------------------------------------------
+
+
+class SearchKind:
+    ANYTHING = "anything"
+    IP = "ip"
+    EMAIL = "email"
+    PHONE = "phone"
+    PAYMENT = "payment"
+    NAME = "name"
+
+
+SEARCH_KINDS = (
+    (SearchKind.ANYTHING, "Anything (the kind is recognised)"),
+    (SearchKind.IP, "IP address or CIDR range"),
+    (SearchKind.EMAIL, "Email address"),
+    (SearchKind.PHONE, "Telephone number"),
+    (SearchKind.PAYMENT, "Card, account or other payment identifier, or wallet (exact)"),
+    (SearchKind.NAME, "Name of a person or business"),
+)
+MAX_HITS = 500
+
+
+@dataclass(frozen=True)
+class Hit:
+    filing: Filing
+    what: str  # "email", "IP address", …
+    where: str  # the field of the report
+    shown_as: str
+    accesses: int = 0
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    looked_for: str  # how the query was understood
+    hits: list[Hit]
+
+    @property
+    def providers(self) -> int:
+        return len({hit.filing.provider_id for hit in self.hits})
+
+    @property
+    def reports(self) -> int:
+        return len({hit.filing.id for hit in self.hits})
+
+
+def search(query: str, kind: str = SearchKind.ANYTHING) -> SearchResult:
+    """Where else does this appear? Across every provider's AI training reports."""
+    query = query.strip()
+    if not query:
+        raise InvalidInput({"q": ["Enter what to look for."]})
+    if kind == SearchKind.ANYTHING:
+        kind = _recognise(query)
+    if kind == SearchKind.IP:
+        return _search_ip(query)
+    if kind == SearchKind.EMAIL:
+        return _search_identifiers(("email",), query.lower(), f"the email address {query.lower()}")
+    if kind == SearchKind.PHONE:
+        phone = normalise_phone(query)
+        if phone is None:
+            raise InvalidInput({"q": ["Enter a telephone number, e.g. +65 6555 0142."]})
+        return _search_identifiers(("phone",), phone, f"the telephone number {phone}")
+    if kind == SearchKind.PAYMENT:
+        digest = crypto.keyed_hash(rules.normalise_identifier(query))
+        shown = rules.mask_identifier(query)
+        return _search_identifiers(("payment", "wallet"), digest, f"the identifier {shown}")
+    name = rules.normalise_name(query)
+    if not name:
+        raise InvalidInput({"q": ["Enter a name with letters or digits."]})
+    return _search_identifiers(("name",), name, f"the name “{name}”")
+
+
+def _recognise(query: str) -> str:
+    try:
+        ip_log.parse_search(query)
+    except ValueError:
+        pass
+    else:
+        return SearchKind.IP
+    if "@" in query:
+        return SearchKind.EMAIL
+    compact = rules.normalise_identifier(query)
+    if query.lstrip().startswith("+") and normalise_phone(query):
+        return SearchKind.PHONE
+    if compact.isdigit() or (len(compact) >= 20 and " " not in query.strip()):
+        return SearchKind.PAYMENT
+    return SearchKind.NAME
+
+
+def _search_identifiers(kinds: Sequence[str], key: str, looked_for: str) -> SearchResult:
+    rows = db.session.execute(
+        select(ReportIdentifier)
+        .where(ReportIdentifier.kind.in_(kinds), ReportIdentifier.match_key == key[:300])
+        .order_by(ReportIdentifier.filing_id.desc())
+        .limit(MAX_HITS)
+    ).scalars()
+    labels = {"name": "name", "email": "email", "phone": "telephone", "payment": "payment",
+              "wallet": "wallet"}  # fmt: skip
+    hits = [Hit(row.filing, labels[row.kind], row.path, row.shown_as) for row in rows]
+    return SearchResult(looked_for, hits)
+
+
+def _search_ip(query: str) -> SearchResult:
+    try:
+        wanted = ip_log.parse_search(query)
+    except ValueError as error:
+        raise InvalidInput({"q": [str(error)]}) from None
+    grouped = db.session.execute(
+        select(
+            IpAccess.filing_id,
+            func.count(IpAccess.id),
+            func.min(IpAccess.accessed_at),
+            func.max(IpAccess.accessed_at),
+            func.min(IpAccess.ip_address),
+        )
+        .where(IpAccess.ip_key.between(wanted.low, wanted.high))
+        .group_by(IpAccess.filing_id)
+        .order_by(IpAccess.filing_id.desc())
+        .limit(MAX_HITS)
+    ).all()
+    filings = {
+        filing.id: filing
+        for filing in db.session.execute(
+            select(Filing).where(Filing.id.in_([row[0] for row in grouped]))
+        ).scalars()
+    }
+    hits = [
+        Hit(filings[filing_id], "IP address", "ip_accesses", address, count, first_at, last_at)
+        for filing_id, count, first_at, last_at, address in grouped
+    ]  # fmt: skip
+    return SearchResult(wanted.label, hits)
+
+
+# --- Requests for additional information (§7.308(e)) ------------------------------------------
+
+
+def request_information(
+    filing: Filing, *, requested_on: date, note: str, actor: User, today: date
+) -> DepartmentRequest:
+    """Ask the provider for more about a report; the 15-day follow-up clock starts on the
+    provider's receipt of the request, taken as the day it is sent (§7.308(c)(3))."""
+    if filing.kind not in REPORT_KINDS:
+        raise DomainError("Additional information is requested about an AI training report.")
+    if requested_on > today:
+        raise InvalidInput({"requested_on": ["must not be in the future"]})
+    if requested_on < filing.received_on:
+        raise InvalidInput(
+            {"requested_on": [f"must not be before the report arrived on {filing.received_on}"]}
+        )
+    if not note.strip():
+        raise InvalidInput({"note": ["Say what information is requested (§7.308(e))."]})
+    deadline = deadlines.open_deadline(
+        FOLLOW_UP_CLOCK,
+        subject=("provider", filing.provider_id),
+        subject_label=f"{filing.provider.legal_name}: follow-up to {filing.receipt_number}",
+        start_on=requested_on,
+        actor=actor,
+        assignee=actor,
+    )
+    request = DepartmentRequest(
+        kind=INFORMATION_REQUEST, provider_id=filing.provider_id, filing_id=filing.id,
+        requested_on=requested_on, requested_by_id=actor.id, note=note.strip(),
+        deadline_id=deadline.id,
+    )  # fmt: skip
+    db.session.add(request)
+    db.session.flush()
+    record_event(
+        "request.open",
+        actor=actor,
+        subject=("department_request", request.id),
+        after={"kind": INFORMATION_REQUEST, "report": filing.receipt_number,
+               "due_on": deadline.due_on},
+    )  # fmt: skip
+    return request
+
+
+def information_requests_of(filing: Filing) -> list[DepartmentRequest]:
+    return list(
+        db.session.execute(
+            select(DepartmentRequest)
+            .where(DepartmentRequest.filing_id == filing.id)
+            .order_by(DepartmentRequest.id)
+        ).scalars()
+    )
+
+
+# --- Is it covered? Is the estimate plausible? ------------------------------------------------
+
+
+def thresholds_on(day: date) -> ai_rules.Thresholds:
+    """The technical conditions in force on ``day`` (effective-dated rule parameters)."""
+    general = parameters.row_in_force("ai.large_model_operations", day)
+    biological = parameters.row_in_force("ai.large_model_operations_biological", day)
+    if general is None or biological is None:
+        raise DomainError(f"No technical conditions are in force on {day.isoformat()}.")
+    source = f"{general.citation}, in force from {general.effective_from.isoformat()}"
+    return ai_rules.Thresholds(float(general.number), float(biological.number), source)
+
+
+def catalogue() -> list[Accelerator]:
+    return list(
+        db.session.execute(
+            select(Accelerator).order_by(Accelerator.vendor, Accelerator.model)
+        ).scalars()
+    )
+
+
+def _as_rule(accelerator: Accelerator) -> ai_rules.Accelerator:
+    return ai_rules.Accelerator(
+        accelerator.model, accelerator.vendor, accelerator.peak_dense_ops_per_second,
+        accelerator.number_format, accelerator.source,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    accelerator: ai_rules.Accelerator | None
+    operations: ai_rules.OperationsRange | None
+    flags: list[ai_rules.Flag]
+    threshold: float
+    note: str
+
+
+def plausibility(data: dict[str, Any], relevant_on: date) -> Plausibility | None:
+    """The range of operations the reported hardware could perform over the reported dates,
+    and what about the estimate an analyst should question (§7.308(d)(1)(ii))."""
+    if data.get("estimated_operations") is None:
+        return None
+    limits = thresholds_on(relevant_on)
+    threshold = (
+        limits.operations_biological
+        if data.get("primarily_biological_sequence_data")
+        else limits.operations
+    )
+    found = ai_rules.find_accelerator(
+        data.get("accelerator_model") or "", [_as_rule(a) for a in catalogue()]
+    )
+    if found is None:
+        note = (f"“{data.get('accelerator_model')}” is not in the accelerator catalogue, so the "
+                "estimate cannot be checked against the hardware.")  # fmt: skip
+        return Plausibility(None, None, [], threshold, note)
+    operations = ai_rules.plausible_operations(
+        found.peak_dense_ops_per_second,
+        data["accelerator_count"],
+        date.fromisoformat(data["anticipated_start_on"]),
+        date.fromisoformat(data["anticipated_completion_on"]),
+    )
+    flags = ai_rules.estimate_flags(data["estimated_operations"], operations, threshold)
+    return Plausibility(found, operations, flags, threshold, found.source)
+
+
+def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVerdict:
+    """The covered-transaction aid applied to what a report says (§7.308(b))."""
+    facts = ai_rules.CoverageFacts(
+        customer_is_foreign_person=True,
+        for_or_on_behalf_of_foreign_person=True,
+        estimated_operations=data.get("estimated_operations"),
+        trained_primarily_on_biological_sequence_data=bool(
+            data.get("primarily_biological_sequence_data")
+        ),
+        reason_to_believe_large_model=False,
+        original_arrangements_met_conditions=None,
+        later_change_meets_conditions=False,
+        third_party_facility=False,
+        relevant_on=relevant_on,
+    )
+    return ai_rules.assess_coverage(facts, thresholds_on(relevant_on))
+
+
+def add_accelerator(values: dict[str, Any], *, actor: User) -> Accelerator:
+    existing = db.session.execute(
+        select(Accelerator).where(func.lower(Accelerator.model) == values["model"].lower())
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise InvalidInput({"model": ["That model is already in the catalogue; edit it instead."]})
+    accelerator = Accelerator(**values, updated_by_id=actor.id, updated_at=utcnow())
+    db.session.add(accelerator)
+    db.session.flush()
+    record_event("accelerator.add", actor=actor, subject=("accelerator", accelerator.id),
+                 after=values)  # fmt: skip
+    return accelerator
+
+
+def update_accelerator(accelerator: Accelerator, values: dict[str, Any], *, actor: User) -> None:
+    before = {name: getattr(accelerator, name) for name in values}
+    for name, value in values.items():
+        setattr(accelerator, name, value)
+    accelerator.updated_by_id, accelerator.updated_at = actor.id, utcnow()
+    db.session.flush()
+    record_event("accelerator.update", actor=actor, subject=("accelerator", accelerator.id),
+                 before=before, after=values)  # fmt: skip
+
+
+# --- Risk (§7.305(d)(1)(ii)) ------------------------------------------------------------------
+
+
+def _current_reports() -> list[Filing]:
+    corrected = select(Filing.supersedes_id).where(Filing.supersedes_id.is_not(None))
+    return list(
+        db.session.execute(
+            select(Filing).where(Filing.kind.in_(RUN_REPORT_KINDS), Filing.id.not_in(corrected))
+        ).scalars()
+    )
+
+
+def risk_signals() -> dict[int, list[RiskSignal]]:
+    """Per provider: the training runs its reports describe, corrected reports, and estimates the
+    hardware makes implausible — use by foreign persons to train large AI models."""
+    signals: dict[int, list[RiskSignal]] = {}
+    reports: dict[int, list[Filing]] = {}
+    for filing in _current_reports():
+        reports.setdefault(filing.provider_id, []).append(filing)
+    for provider_id, filings in reports.items():
+        found = [
+            RiskSignal("§7.305(d)(1)(ii)", "ai_training_report", len(filings),
+                       f"{len(filings)} large AI model training run(s) reported for foreign "
+                       "persons (§7.308).")
+        ]  # fmt: skip
+        corrected = [f for f in filings if f.kind == "ai_corrected_report"]
+        if corrected:
+            found.append(
+                RiskSignal("§7.305(d)(1)(ii)", "corrected_ai_report", len(corrected),
+                           f"{len(corrected)} report(s) corrected after filing (§7.308(c)(4)).")
+            )  # fmt: skip
+        flagged = [f for f in filings if (p := plausibility(f.data, f.received_on)) and p.flags]
+        if flagged:
+            receipts = ", ".join(f.receipt_number for f in flagged)
+            found.append(
+                RiskSignal("§7.305(d)(1)(ii)", "implausible_compute_estimate", len(flagged),
+                           f"Compute estimate questioned by the hardware reported: {receipts}.")
+            )  # fmt: skip
+        signals[provider_id] = found
+    return signals

@@ -1,0 +1,326 @@
+"""Pages for reports of large AI model training (§7.308): the report's panel on the filing page,
+IP access logs, requests for additional information, revealing a payment identifier, the
+cross-filing search, the covered-transaction aid and the accelerator catalogue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms.fields.choices import SelectChoice
+
+from core import clocks, exports, formerrors, panels, risk
+from core.access import STAFF, roles_required
+from core.auth.rules import Role
+from core.db import db
+from core.deadlines import services as deadlines
+from core.errors import DomainError, InvalidInput
+from core.schema import parse_number_text
+from intake import ai_rules, ai_services, ip_log, services
+from intake.forms import (
+    AcceleratorForm,
+    CoverageForm,
+    InformationRequestForm,
+    IpLogUploadForm,
+    SearchForm,
+)
+from intake.models import Accelerator, Filing
+
+bp = Blueprint("intake_ai", __name__, url_prefix="/intake")
+
+CUI_FILINGS = "CUI//PRVCY/PROPIN"
+CASE_WORKERS = (Role.ANALYST, Role.REVIEWER)
+
+
+def register_hooks() -> None:
+    panels.register_panel("filing", _report_panel)
+    risk.register_source("intake.ai_reports", ai_services.risk_signals)
+
+
+def _report_or_404(receipt_number: str) -> Filing:
+    filing = services.get_filing(receipt_number)
+    if filing is None or filing.kind not in ai_services.REPORT_KINDS:
+        abort(404)
+    return filing
+
+
+# --- The report's panel on the filing page ------------------------------------------------------
+
+
+def _report_panel(receipt_number: str) -> Markup | None:
+    filing = services.get_filing(receipt_number)
+    if filing is None or filing.kind not in ai_services.REPORT_KINDS:
+        return None
+    data = filing.data
+    runs = filing.kind in ai_services.RUN_REPORT_KINDS
+    relevant_on = _relevant_day(filing)
+    html = render_template(
+        "intake/_ai_report.html",
+        filing=filing,
+        report_clocks=deadlines.deadlines_for_subject("filing", filing.receipt_number),
+        coverage=ai_services.coverage_of(data, relevant_on) if runs else None,
+        plausibility=ai_services.plausibility(data, relevant_on) if runs else None,
+        identifiers=ai_services.identifiers_of(filing),
+        accesses=ai_services.access_summary(filing) if runs else None,
+        attachments=ai_services.attachments_of(filing),
+        requests=ai_services.information_requests_of(filing),
+        runs=runs,
+        format_operations=ai_rules.format_operations,
+    )
+    # The template engine escaped every value already; the result is safe HTML.
+    return Markup(html)  # noqa: S704
+
+
+def _relevant_day(filing: Filing) -> date:
+    """The technical conditions in force on the day of the transaction apply (§7.308(b))."""
+    day = filing.data.get("transaction_on")
+    return date.fromisoformat(day) if day else filing.received_on
+
+
+# --- IP access logs (§7.308(d)(1)(i)(F)) ----------------------------------------------------------
+
+
+@bp.route("/filings/<receipt_number>/ip-log", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def attach_ip_log(receipt_number: str) -> ResponseReturnValue:
+    filing = _report_or_404(receipt_number)
+    form = IpLogUploadForm()
+    rejected: ip_log.IpLogCheck | None = None
+    if form.validate_on_submit():
+        upload = form.ip_log.data
+        try:
+            attachment = ai_services.attach_ip_log(
+                filing, filename=upload.filename or "ip-log.csv", content=upload.read(),
+                actor=current_user,
+            )  # fmt: skip
+        except ai_services.LogRejected as refusal:
+            db.session.rollback()
+            rejected = refusal.check
+        except DomainError as error:
+            db.session.rollback()
+            formerrors.attach(form, error, field="ip_log")
+        else:
+            db.session.commit()
+            flash(f"{attachment.row_count:,} IP accesses attached.", "success")
+            return redirect(url_for("intake.filing", receipt_number=receipt_number))
+    page = render_template(
+        "intake/ip_log_upload.html", cui=CUI_FILINGS, filing=filing, form=form, rejected=rejected
+    )
+    return page, (422 if form.is_submitted() else 200)
+
+
+@bp.get("/ip-log-template.csv")
+@roles_required(*STAFF)
+def ip_log_template() -> ResponseReturnValue:
+    return exports.csv_download(
+        ip_log.TEMPLATE_HEADER, ip_log.EXAMPLE_ROWS, filename="ip-access-log-template.csv"
+    )
+
+
+# --- Requests for additional information (§7.308(e)) ----------------------------------------
+
+
+@bp.route("/filings/<receipt_number>/information-requests", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def request_information(receipt_number: str) -> ResponseReturnValue:
+    filing = _report_or_404(receipt_number)
+    form = InformationRequestForm()
+    if not form.is_submitted():
+        form.requested_on.data = clocks.office_today()
+
+    def act() -> ResponseReturnValue:
+        sent = ai_services.request_information(
+            filing, requested_on=form.requested_on.data, note=form.note.data or "",
+            actor=current_user, today=clocks.office_today(),
+        )  # fmt: skip
+        db.session.commit()
+        flash(
+            f"Request {sent.id} sent; the follow-up report is due by "
+            f"{sent.deadline.due_on.isoformat()} (§7.308(c)(3)).",
+            "success",
+        )
+        return redirect(url_for("intake.filing", receipt_number=receipt_number))
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: render_template(
+            "intake/information_request.html", cui=CUI_FILINGS, filing=filing, form=form,
+            clock=clocks.get(ai_services.FOLLOW_UP_CLOCK),
+        ),
+    )  # fmt: skip
+
+
+# --- A payment identifier, in full (DESIGN.md §6) ----------------------------------------------
+
+
+@bp.post("/filings/<receipt_number>/identifiers/<int:identifier_id>")
+@roles_required(*CASE_WORKERS)
+def reveal_identifier(receipt_number: str, identifier_id: int) -> ResponseReturnValue:
+    filing = _report_or_404(receipt_number)
+    try:
+        path, value = ai_services.reveal_identifier(filing, identifier_id, actor=current_user)
+    except DomainError:
+        abort(404)
+    db.session.commit()
+    response = make_response(
+        render_template(
+            "intake/identifier.html", cui=CUI_FILINGS, filing=filing, path=path, value=value
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Where else does this appear? -----------------------------------------------------------
+
+
+@bp.get("/search")
+@roles_required(*STAFF)
+def search() -> ResponseReturnValue:
+    form = SearchForm(request.args)
+    form.kind.choices = [SelectChoice(key, label) for key, label in ai_services.SEARCH_KINDS]
+    result = None
+    status = 200
+    if "q" in request.args:
+        if form.validate():
+            try:
+                result = ai_services.search(
+                    form.q.data, form.kind.data or ai_services.SearchKind.ANYTHING
+                )
+            except InvalidInput as error:
+                formerrors.attach(form, error)
+                status = 422
+        else:
+            status = 422
+    return render_template("intake/search.html", cui=CUI_FILINGS, form=form, result=result), status
+
+
+# --- Is it a covered transaction? (§7.308(b)) -----------------------------------------------------
+
+
+@bp.get("/coverage")
+@roles_required(*STAFF)
+def coverage() -> ResponseReturnValue:
+    form = CoverageForm(request.args)
+    verdict, thresholds, status = None, None, 200
+    if "relevant_on" not in request.args:
+        form.relevant_on.data = clocks.office_today()
+    elif form.validate():
+        estimate = _estimate(form)
+        if estimate is not False:
+            thresholds = ai_services.thresholds_on(form.relevant_on.data)
+            verdict = ai_rules.assess_coverage(_coverage_facts(form, estimate), thresholds)
+        else:
+            status = 422
+    else:
+        status = 422
+    return render_template(
+        "intake/coverage.html", form=form, verdict=verdict, thresholds=thresholds,
+        format_operations=ai_rules.format_operations,
+    ), status  # fmt: skip
+
+
+def _estimate(form: CoverageForm) -> float | bool | None:
+    """The estimate as a number, None when not given, False (with the field's message) when it
+    cannot be read."""
+    text = (form.estimated_operations.data or "").strip()
+    if not text:
+        return None
+    value = parse_number_text(text)
+    if value is None:
+        form.estimated_operations.errors = ["Write a number, e.g. 3.1e25 or 3.1 × 10^25."]
+        return False
+    return value
+
+
+def _coverage_facts(form: CoverageForm, estimate: float | None) -> ai_rules.CoverageFacts:
+    original = {"yes": True, "no": False}.get(form.original_met.data or "")
+    return ai_rules.CoverageFacts(
+        customer_is_foreign_person=form.customer_is_foreign_person.data,
+        for_or_on_behalf_of_foreign_person=form.for_foreign_person.data,
+        estimated_operations=estimate,
+        trained_primarily_on_biological_sequence_data=form.biological.data,
+        reason_to_believe_large_model=form.reason_to_believe.data,
+        original_arrangements_met_conditions=original,
+        later_change_meets_conditions=form.later_change.data,
+        third_party_facility=form.third_party_facility.data,
+        relevant_on=form.relevant_on.data,
+    )
+
+
+# --- The accelerator catalogue --------------------------------------------------------------------
+
+
+@bp.get("/accelerators")
+@roles_required(*STAFF)
+def accelerators() -> ResponseReturnValue:
+    return render_template(
+        "intake/accelerators.html",
+        accelerators=ai_services.catalogue(),
+        utilisation=ai_rules.UTILISATION_RANGE,
+        format_operations=ai_rules.format_operations,
+    )
+
+
+def _accelerator_values(form: AcceleratorForm) -> dict[str, object]:
+    peak = parse_number_text(form.peak_dense_ops_per_second.data or "")
+    if not peak:
+        raise InvalidInput(
+            {"peak_dense_ops_per_second": ["Write a positive number, e.g. 989.4e12."]}
+        )
+    return {
+        "model": form.model.data.strip(),
+        "vendor": form.vendor.data.strip(),
+        "peak_dense_ops_per_second": peak,
+        "number_format": form.number_format.data.strip(),
+        "source": form.source.data.strip(),
+    }
+
+
+def _accelerator_page(form: FlaskForm, accelerator: Accelerator | None) -> str:
+    return render_template("intake/accelerator_form.html", form=form, accelerator=accelerator)
+
+
+@bp.route("/accelerators/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_accelerator() -> ResponseReturnValue:
+    form = AcceleratorForm()
+
+    def act() -> ResponseReturnValue:
+        ai_services.add_accelerator(_accelerator_values(form), actor=current_user)
+        db.session.commit()
+        flash("Accelerator added to the catalogue.", "success")
+        return redirect(url_for("intake_ai.accelerators"))
+
+    return formerrors.handle(form, act, page=lambda form: _accelerator_page(form, None))
+
+
+@bp.route("/accelerators/<int:accelerator_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_accelerator(accelerator_id: int) -> ResponseReturnValue:
+    accelerator = db.session.get(Accelerator, accelerator_id) or abort(404)
+    form = AcceleratorForm(obj=accelerator)
+    if not form.is_submitted():
+        form.peak_dense_ops_per_second.data = f"{accelerator.peak_dense_ops_per_second:g}"
+
+    def act() -> ResponseReturnValue:
+        ai_services.update_accelerator(accelerator, _accelerator_values(form), actor=current_user)
+        db.session.commit()
+        flash("Accelerator updated.", "success")
+        return redirect(url_for("intake_ai.accelerators"))
+
+    return formerrors.handle(form, act, page=lambda form: _accelerator_page(form, accelerator))
