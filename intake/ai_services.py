@@ -20,12 +20,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core import crypto, parameters
+from core import crypto
 from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
+from core.parameters import services as parameters
 from core.risk import RiskSignal
 from core.schema import Problem, normalise_phone
 from intake import ai_rules, ip_log, rules
@@ -422,6 +423,8 @@ class Hit:
 class SearchResult:
     looked_for: str  # how the query was understood
     hits: list[Hit]
+    # A payment identifier typed in is never shown back (DESIGN.md §6).
+    secret: bool = False
 
     @property
     def providers(self) -> int:
@@ -451,7 +454,8 @@ def search(query: str, kind: str = SearchKind.ANYTHING) -> SearchResult:
     if kind == SearchKind.PAYMENT:
         digest = crypto.keyed_hash(rules.normalise_identifier(query))
         shown = rules.mask_identifier(query)
-        return _search_identifiers(("payment", "wallet"), digest, f"the identifier {shown}")
+        found = _search_identifiers(("payment", "wallet"), digest, f"the identifier {shown}")
+        return SearchResult(found.looked_for, found.hits, secret=True)
     name = rules.normalise_name(query)
     if not name:
         raise InvalidInput({"q": ["Enter a name with letters or digits."]})

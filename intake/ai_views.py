@@ -188,14 +188,17 @@ def reveal_identifier(receipt_number: str, identifier_id: int) -> ResponseReturn
 # --- Where else does this appear? -----------------------------------------------------------
 
 
-@bp.get("/search")
+@bp.route("/search", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def search() -> ResponseReturnValue:
-    form = SearchForm(request.args)
+    """The form posts, so that a payment identifier never sits in a URL, a browser's history or
+    a server log; links from a report's page ask by GET."""
+    asked = request.form if request.method == "POST" else request.args
+    form = SearchForm(asked)
     form.kind.choices = [SelectChoice(key, label) for key, label in ai_services.SEARCH_KINDS]
     result = None
     status = 200
-    if "q" in request.args:
+    if "q" in asked:
         if form.validate():
             try:
                 result = ai_services.search(
@@ -204,6 +207,9 @@ def search() -> ResponseReturnValue:
             except InvalidInput as error:
                 formerrors.attach(form, error)
                 status = 422
+            else:
+                if result.secret:
+                    form.q.data = ""
         else:
             status = 422
     return render_template("intake/search.html", cui=CUI_FILINGS, form=form, result=result), status

@@ -208,7 +208,7 @@ def parse_search(text: str) -> IpSearch:
     prefix = int(prefix_text) + (128 - width)
     host_bits = (1 << (128 - prefix)) - 1
     value = int(key, 16)
-    network = value & ~host_bits
+    network = value
     label = _range_label(network, prefix)
     if network != value:
         label += f" (the network containing {shown})"

@@ -286,3 +286,27 @@ def grant_exemption(case, *, analyst: User, reviewer: User, today: date = date(2
     exemptions.decide_finding(case, approve=True, comments="", actor=reviewer, today=today)
     db.session.commit()
     return case
+
+
+def file_report(
+    provider: Provider,
+    kind: str = "ai_initial_report",
+    *,
+    supersedes: str | None = None,
+    actor: User | None = None,
+    **changes: object,
+):
+    """An AI training report (§7.308) received today by API, its transaction five days ago
+    unless ``changes`` say otherwise."""
+    five_days_ago = (clocks.office_today() - timedelta(days=5)).isoformat()
+    dated = {"transaction_on": five_days_ago} if "transaction_on" in payload(kind) else {}
+    if kind == "ai_corrected_report":
+        dated["inaccuracy_known_on"] = five_days_ago
+    data = payload(kind, **{**dated, **changes})
+    body = {"kind": kind, "payload": data, **({"supersedes": supersedes} if supersedes else {})}
+    submission = intake.Submission(
+        kind=kind, payload=data, raw=json.dumps(body), channel="api", supersedes=supersedes
+    )
+    filing = intake.receive_filing(provider, submission, actor=actor).filing
+    db.session.commit()
+    return filing

@@ -1,0 +1,379 @@
+"""Reports of large AI model training (§7.308): each kind's clock, corrections, follow-ups to
+requests for additional information, IP logs, the cross-filing search and the pages."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core.auth.rules import Role
+from core.clocks import office_today
+from core.db import db
+from core.deadlines.models import Deadline
+from core.risk import signals_by_provider
+from intake import ai_services, services
+from intake.examples import payload
+from intake.models import IpAccess
+from tests.factories import file_report, log_in, make_provider, make_user
+
+TODAY = office_today()
+
+
+def days_ago(days: int) -> str:
+    return (TODAY - timedelta(days=days)).isoformat()
+
+
+# --- Clocks (§7.308(c)) ------------------------------------------------------------------------
+
+
+def test_an_initial_report_within_15_days_is_on_time_and_its_clock_is_met(app):
+    report = file_report(make_provider(), transaction_on=days_ago(15))
+    assert report.timeliness == "on time"
+    assert report.warnings == []
+    (clock,) = db.session.execute(
+        select(Deadline).where(Deadline.subject_id == report.receipt_number)
+    ).scalars()
+    assert clock.clock_key == "ai.initial_report"
+    assert clock.due_on == TODAY
+    assert clock.met_on == TODAY
+
+
+def test_an_initial_report_after_15_days_is_accepted_but_flagged_late(app):
+    report = file_report(make_provider(), transaction_on=days_ago(16))
+    assert report.timeliness == "late"
+    (warning,) = report.warnings
+    assert warning["citation"] == "§7.308(c)(1)"
+    assert f"due by {(TODAY - timedelta(days=1)).isoformat()}" in warning["message"]
+    assert "+ 15 calendar days" in warning["message"]
+
+
+def test_the_clock_starts_on_the_later_day_the_provider_had_knowledge(app):
+    report = file_report(make_provider(), transaction_on=days_ago(40), knowledge_on=days_ago(10))
+    assert report.timeliness == "on time"
+
+
+def test_a_report_received_through_a_reseller_has_30_days(app):
+    provider = make_provider()
+    on_time = file_report(provider, "ai_reseller_report", transaction_on=days_ago(30),
+                          reseller_reported_on=days_ago(20))  # fmt: skip
+    late = file_report(provider, "ai_reseller_report", transaction_on=days_ago(31),
+                       reseller_reported_on=days_ago(20))  # fmt: skip
+    assert (on_time.timeliness, late.timeliness) == ("on time", "late")
+    assert late.warnings[0]["citation"] == "§7.308(c)(2)"
+
+
+def test_a_corrected_report_supersedes_the_one_it_corrects_and_shows_the_changes(client):
+    provider = make_provider()
+    first = file_report(provider)
+    corrected = file_report(
+        provider, "ai_corrected_report", supersedes=first.receipt_number,
+        inaccuracy_known_on=days_ago(16), estimated_operations=3.1e26,
+    )  # fmt: skip
+    assert corrected.supersedes_id == first.id
+    assert corrected.timeliness == "late"
+    assert corrected.warnings[0]["citation"] == "§7.308(c)(4)"
+    log_in(client, make_user(Role.VIEWER))
+    page = client.get(f"/intake/filings/{corrected.receipt_number}").text
+    assert f"Changes from {first.receipt_number}" in page
+    assert "estimated_operations" in page
+    assert "3.1e+26" in page
+
+
+def test_a_corrected_report_must_name_the_report_it_corrects(app):
+    with pytest.raises(services.FilingRejected) as rejected:
+        file_report(make_provider(), "ai_corrected_report")
+    assert rejected.value.problems[0].path == "supersedes"
+    assert rejected.value.problems[0].citation == "§7.308(c)(4)"
+
+
+def test_a_follow_up_report_answers_a_request_and_meets_its_15_day_clock(client):
+    provider = make_provider()
+    report = file_report(provider)
+    analyst = make_user(Role.ANALYST)
+    log_in(client, analyst)
+    sent = client.post(
+        f"/intake/filings/{report.receipt_number}/information-requests",
+        data={"requested_on": TODAY.isoformat(), "note": "Explain the accelerator quota."},
+        follow_redirects=True,
+    )
+    assert "the follow-up report is due by" in sent.text
+    assert (TODAY + timedelta(days=15)).isoformat() in sent.text
+    (request,) = ai_services.information_requests_of(report)
+    board = client.get("/deadlines/").text
+    assert "follow-up to " + report.receipt_number in board
+
+    follow_up = file_report(
+        provider, "ai_follow_up_report", request_number=request.id,
+        request_received_on=TODAY.isoformat(),
+    )  # fmt: skip
+    db.session.refresh(request)
+    assert request.response_filing_id == follow_up.id
+    assert request.deadline.met_on == TODAY
+    assert follow_up.timeliness == "on time"
+    page = client.get(f"/intake/filings/{report.receipt_number}").text
+    assert "answered by" in page and follow_up.receipt_number in page
+    assert "follow-up to " + report.receipt_number not in client.get("/deadlines/").text
+
+
+def test_a_follow_up_to_an_unknown_or_answered_request_is_refused(app):
+    provider = make_provider()
+    with pytest.raises(services.FilingRejected) as unknown:
+        file_report(provider, "ai_follow_up_report", request_number=424242,
+                    request_received_on=TODAY.isoformat())  # fmt: skip
+    assert unknown.value.problems[0].path == "request_number"
+
+
+def test_a_request_for_information_with_bad_input_keeps_what_was_typed(client):
+    report = file_report(make_provider())
+    log_in(client, make_user(Role.ANALYST))
+    response = client.post(
+        f"/intake/filings/{report.receipt_number}/information-requests",
+        data={"requested_on": days_ago(-3), "note": "Who owns Harrow Peak Holdings?"},
+    )
+    assert response.status_code == 422
+    assert "must not be in the future" in response.text
+    assert "Who owns Harrow Peak Holdings?" in response.text
+
+
+# --- Payment identifiers (DESIGN.md §6) ----------------------------------------------------------
+
+CARD_DIGITS = "4111111111111111"
+
+
+def _appearances(text: str) -> bool:
+    compact = "".join(text.split()).replace("-", "")
+    return CARD_DIGITS in compact or "GB29NWBK60161331926819" in compact
+
+
+def test_no_full_card_or_account_number_is_stored_or_shown_anywhere(client, caplog):
+    caplog.set_level("DEBUG")
+    provider = make_provider()
+    report = file_report(provider, actor=make_user(Role.ANALYST))
+    log_in(client, make_user(Role.REVIEWER))
+    pages = [
+        client.get(f"/intake/filings/{report.receipt_number}").text,
+        client.get(f"/intake/providers/{provider.id}").text,
+        client.post("/intake/search", data={"q": CARD_DIGITS}).text,
+        client.get("/deadlines/deadlines.csv").text,
+        client.get("/intake/providers.csv").text,
+        client.get("/admin/audit/").text,
+    ]
+    assert "•••• 1111" in pages[0]
+    assert "•••• 6819" in pages[0]
+    assert "1 report from 1 provider" in pages[2]
+    receipt_pdf = client.get(f"/intake/filings/{report.receipt_number}/receipt.pdf").data
+    from tests.pdftext import pdf_text
+
+    assert [index for index, page in enumerate(pages) if _appearances(page)] == []
+    assert not _appearances(pdf_text(receipt_pdf))
+    assert not _appearances(caplog.text)
+    assert [value[:300] for value in _every_text_in_the_database() if _appearances(value)] == []
+
+
+def _every_text_in_the_database() -> list[str]:
+    values = []
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(table.select()).all():
+            values += [str(value) for value in row if isinstance(value, str | bytes)]
+    return values
+
+
+def test_an_analyst_may_reveal_an_identifier_and_the_view_is_audited(client):
+    report = file_report(make_provider())
+    card = next(i for i in ai_services.identifiers_of(report) if i.detail == "card")
+    log_in(client, make_user(Role.ANALYST))
+    page = client.get(f"/intake/filings/{report.receipt_number}").text
+    assert "Reveal (audited)" in page
+    revealed = client.post(f"/intake/filings/{report.receipt_number}/identifiers/{card.id}")
+    assert "4111 1111 1111 1111" in revealed.text
+    assert revealed.headers["Cache-Control"] == "no-store"
+    audit = client.get("/admin/audit/", query_string={"action": "filing.sensitive_view"})
+    assert audit.status_code in (200, 403)
+    from core.audit.models import AuditEvent
+
+    events = (
+        db.session.execute(select(AuditEvent).where(AuditEvent.action == "filing.sensitive_view"))
+        .scalars()
+        .all()
+    )
+    assert [event.subject_id for event in events] == [report.receipt_number]
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.LIAISON])
+def test_viewers_and_liaisons_never_see_an_identifier_in_full(client, role):
+    report = file_report(make_provider())
+    card = next(i for i in ai_services.identifiers_of(report) if i.detail == "card")
+    log_in(client, make_user(role))
+    page = client.get(f"/intake/filings/{report.receipt_number}")
+    assert "Reveal (audited)" not in page.text
+    refused = client.post(f"/intake/filings/{report.receipt_number}/identifiers/{card.id}")
+    assert refused.status_code == 403
+    assert CARD_DIGITS not in refused.text
+
+
+# --- Cross-filing search -------------------------------------------------------------------------
+
+
+def test_the_same_wallet_email_and_ip_in_two_providers_reports_are_linked(client):
+    first, second = make_provider("Redwood GPU Cloud, Inc."), make_provider("Bluefin Compute LLC")
+    file_report(first)
+    file_report(second, person_name="Kestrel Analytics Private Limited")
+    file_report(make_provider(), person_name="Orchid Data Sdn Bhd", other_business_names=[],
+                beneficial_owners=[], ultimate_beneficial_owner=None,
+                emails=["someone@else.example"], ip_accesses=[],
+                payment_methods=[{"method": "customer_id", "identifier": "CUST-0042"}],
+                phones=["+44 20 7946 0000"])  # fmt: skip
+    log_in(client, make_user(Role.VIEWER))
+
+    def summary(q: str, kind: str = "anything") -> str:
+        page = client.post("/intake/search", data={"q": q, "kind": kind})
+        assert page.status_code == 200
+        return page.text
+
+    wallet = summary("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4")
+    assert "2 reports from 2 providers" in wallet
+    assert "Redwood GPU Cloud" in wallet and "Bluefin Compute" in wallet
+    assert "2 reports from 2 providers" in summary("OPS@kestrel-analytics.example")
+    assert "2 reports from 2 providers" in summary("+65 6555 0142")
+    assert "2 reports from 2 providers" in summary("192.0.2.10")
+    assert "2 reports from 2 providers" in summary("192.0.2.0/28")
+    assert "not found in any report" in summary("192.0.2.11")
+    assert "2 reports from 2 providers" in summary("2001:db8::/32")
+    assert "1 report from 1 provider" in summary("Kestrel Analytics Pte. Ltd.", "name")
+    assert "2 reports from 2 providers" in summary("4111-1111-1111-1111")
+
+
+def test_a_search_that_cannot_be_read_says_why(client):
+    log_in(client, make_user(Role.ANALYST))
+    response = client.get("/intake/search", query_string={"q": "10.0.0.0/33", "kind": "ip"})
+    assert response.status_code == 422
+    assert "10.0.0.0/33" in response.text
+    empty = client.get("/intake/search", query_string={"q": ""})
+    assert empty.status_code == 422
+    assert "Enter an email" in empty.text
+
+
+# --- IP access logs -------------------------------------------------------------------------------
+
+
+def _log(rows: list[str]) -> bytes:
+    return ("ip_address,accessed_at,action\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_an_ip_log_attaches_whole_and_is_summarised_on_the_report(client):
+    report = file_report(make_provider(), ip_accesses=[])
+    log_in(client, make_user(Role.ANALYST))
+    rows = [f"198.51.100.{n},2027-01-05T14:{n:02d}:00+05:30,access" for n in range(1, 51)]
+    response = client.post(
+        f"/intake/filings/{report.receipt_number}/ip-log",
+        data={"ip_log": (io.BytesIO(_log(rows)), "accesses.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "50 IP accesses attached." in response.text
+    assert "50 accesses from 50 addresses" in response.text
+    stored = db.session.execute(select(IpAccess).order_by(IpAccess.id)).scalars().first()
+    assert stored.utc_offset_minutes == 330
+    assert stored.accessed_at.isoformat() == "2027-01-05T08:31:00+00:00"
+
+
+def test_an_ip_log_with_one_bad_row_attaches_nothing_and_names_the_row(client):
+    report = file_report(make_provider(), ip_accesses=[])
+    log_in(client, make_user(Role.ANALYST))
+    rows = [
+        "198.51.100.1,2027-01-05T14:00:00+05:30,access",
+        "198.51.100.300,2027-01-05T14:01:00Z,access",
+    ]
+    response = client.post(
+        f"/intake/filings/{report.receipt_number}/ip-log",
+        data={"ip_log": (io.BytesIO(_log(rows)), "accesses.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "Nothing was attached" in response.text
+    assert "198.51.100.300" in response.text
+    assert "<td>3</td>" in response.text
+    assert db.session.execute(select(IpAccess)).first() is None
+
+
+# --- The aids: coverage and plausibility ----------------------------------------------------------
+
+
+def test_a_run_the_hardware_could_push_over_the_threshold_is_flagged(client):
+    # 20,000 H100s for 121 days could reach 1.2e26 while the report says 9e25.
+    report = file_report(make_provider(), estimated_operations=9e25, accelerator_count=20_000)
+    log_in(client, make_user(Role.VIEWER))
+    page = client.get(f"/intake/filings/{report.receipt_number}").text
+    assert "could perform up to" in page
+    assert "989.4e12 operations/s × 20,000 accelerators" in page
+    signals = signals_by_provider()[report.provider_id]
+    assert "implausible_compute_estimate" in {signal.kind for signal in signals}
+    assert {signal.criterion for signal in signals} == {"§7.305(d)(1)(ii)"}
+
+
+def test_the_coverage_aid_answers_example_1_of_the_rule(client):
+    log_in(client, make_user(Role.ANALYST))
+    page = client.get("/intake/coverage", query_string={
+        "customer_is_foreign_person": "y", "estimated_operations": "3 × 10^26",
+        "relevant_on": TODAY.isoformat(),
+    })  # fmt: skip
+    assert page.status_code == 200
+    assert "A covered transaction (§7.308(b)(1)(i))" in page.text
+    bad = client.get("/intake/coverage", query_string={
+        "estimated_operations": "lots", "relevant_on": TODAY.isoformat(),
+    })  # fmt: skip
+    assert bad.status_code == 422
+    assert "Write a number" in bad.text
+
+
+def test_an_administrator_keeps_the_accelerator_catalogue_with_an_audit_trail(client):
+    from tests.factories import log_in_admin, make_admin
+
+    log_in_admin(client, make_admin())
+    refused = client.post("/intake/accelerators/new", data={
+        "vendor": "Cerulean", "model": "CX-9", "peak_dense_ops_per_second": "fast",
+        "number_format": "BF16 dense", "source": "Cerulean CX-9 datasheet (2026)",
+    })  # fmt: skip
+    assert refused.status_code == 422
+    assert "Write a positive number" in refused.text
+    assert 'value="Cerulean CX-9 datasheet (2026)"' in refused.text
+    added = client.post("/intake/accelerators/new", data={
+        "vendor": "Cerulean", "model": "CX-9", "peak_dense_ops_per_second": "1.2e15",
+        "number_format": "BF16 dense", "source": "Cerulean CX-9 datasheet (2026)",
+    }, follow_redirects=True)  # fmt: skip
+    assert "CX-9" in added.text and "1.200e15" in added.text
+    from core.audit.models import AuditEvent
+
+    assert db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "accelerator.add")
+    ).scalar_one()
+
+
+def test_every_report_kind_can_be_keyed_in_through_the_form(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    form = client.get(f"/intake/providers/{provider.id}/file/ai_initial_report")
+    assert form.status_code == 200
+    assert "§7.308(d)(1)(i)(F)" in form.text
+    bad = client.post(f"/intake/providers/{provider.id}/file/ai_initial_report",
+                      data={"person_name": "Kestrel Analytics Pte Ltd",
+                            "estimated_operations": "many", "emails": "not-an-email"})  # fmt: skip
+    assert bad.status_code == 422
+    assert "must be a number" in bad.text
+    assert "must be an email" in bad.text
+    assert 'value="Kestrel Analytics Pte Ltd"' in bad.text
+
+
+def test_a_reports_foreign_person_is_a_risk_signal_of_its_provider(app):
+    provider = make_provider()
+    file_report(provider, estimated_operations=3e26)
+    (signal,) = [s for s in signals_by_provider()[provider.id] if s.kind == "ai_training_report"]
+    assert signal.count == 1
+    assert signal.criterion == "§7.305(d)(1)(ii)"
+
+
+def test_the_example_payload_marks_its_identifiers_sensitive():
+    assert payload("ai_initial_report")["payment_methods"][0]["method"] == "card"
