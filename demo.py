@@ -21,9 +21,9 @@ from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.consultations.rules import Position
 from core.db import db, utcnow
-from intake import examples
+from intake import ai_services, examples
 from intake import services as intake
-from intake.models import Provider
+from intake.models import Filing, Provider
 from special_measures import rules as measure_rules
 from special_measures import services as measures
 from special_measures.models import SpecialMeasureCase
@@ -349,11 +349,42 @@ def _request_exemption(provider: Provider, analyst: User, today: date) -> None:
     consultations.record_position(dod, position=Position.CONCUR, comments="", actor=analyst)
 
 
+def _report_training(provider: Provider, today: date, **changes: object) -> Filing:
+    """A large AI model training report received by API (§7.308(c)(1))."""
+    data = examples.payload(
+        "ai_initial_report", transaction_on=(today - timedelta(days=6)).isoformat(), **changes
+    )
+    submission = intake.Submission(
+        kind="ai_initial_report",
+        payload=data,
+        raw=json.dumps({"kind": "ai_initial_report", "payload": data}),
+        channel="api",
+    )
+    return intake.receive_filing(provider, submission).filing
+
+
+def _seed_training_reports(providers: list[Provider], analyst: User, today: date) -> None:
+    """Two providers report the same foreign customer's runs, sharing an email, a wallet and an
+    address (a pattern the cross-filing search shows); the second estimate is below what its
+    hardware could do, and the Department has asked about it (§7.308(e))."""
+    _report_training(providers[2], today)
+    questioned = _report_training(
+        providers[7], today, estimated_operations=9e25, accelerator_count=20_000,
+        person_name="Kestrel AI Labs Sdn Bhd", organised_in="MY", address_country="MY",
+    )  # fmt: skip
+    ai_services.request_information(
+        questioned, requested_on=today, actor=analyst, today=today,
+        note="How is the run limited below 1e26 operations on 20,000 accelerators?",
+    )  # fmt: skip
+
+
 def seed(today: date) -> dict[str, User]:
     people = _create_people()
     analysts = [people[DEMO_LOGIN], people["marcus.oyelaran@oicts.example"]]
+    providers = []
     for index, spec in enumerate(PROVIDERS):
         provider = _create_provider(spec, today)
+        providers.append(provider)
         analyst = analysts[index % 2]
         if index % 6 != 5:  # every sixth provider has never certified
             _certify(provider, spec, analyst)
@@ -368,6 +399,7 @@ def seed(today: date) -> dict[str, User]:
         if index == 5:
             _request_exemption(provider, analyst, today)
     _seed_special_measures(people, today)
+    _seed_training_reports(providers, analysts[0], today)
     return people
 
 

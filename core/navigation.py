@@ -35,7 +35,15 @@ SECTIONS = (
             NavItem("Consultations", "consultations.index"),
         ),
     ),
-    NavSection("Intake", (NavItem("Providers", "intake.providers"),)),
+    NavSection(
+        "Intake",
+        (
+            NavItem("Providers", "intake.providers"),
+            NavItem("Where else does it appear?", "intake_ai.search"),
+            NavItem("Is it a covered transaction?", "intake_ai.coverage"),
+            NavItem("Accelerator catalogue", "intake_ai.accelerators"),
+        ),
+    ),
     NavSection(
         "Casework",
         (

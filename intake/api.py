@@ -16,8 +16,9 @@ from werkzeug.exceptions import HTTPException
 from core import clocks
 from core.access import provider_system, public
 from core.db import db
+from core.errors import DomainError
 from core.schema import Problem, object_schema
-from intake import examples, rules, services
+from intake import ai_services, examples, rules, services
 from intake.models import ApiToken, Filing
 
 bp = Blueprint("intake_api", __name__, url_prefix="/api/v1")
@@ -162,6 +163,43 @@ def filing_status(receipt_number: str) -> ResponseReturnValue:
     return _receipt(filing)
 
 
+@bp.post("/filings/<receipt_number>/ip-log")
+@provider_system
+def attach_ip_log(receipt_number: str) -> ResponseReturnValue:
+    """A CSV log of IP accesses attached to one of the provider's training reports
+    (§7.308(d)(1)(i)(F)): every row, or none."""
+    token = _bearer_token()
+    if isinstance(token, Response):
+        return token
+    filing = services.get_filing(receipt_number)
+    if filing is None or filing.provider_id != token.provider_id:
+        return _problem(404, "No filing of yours has that receipt number.")
+    if request.mimetype != "text/csv":
+        return _problem(415, "Send the log as text/csv.")
+    try:
+        attachment = ai_services.attach_ip_log(
+            filing, filename=f"{receipt_number}-ip-log.csv", content=request.get_data(),
+            token=token,
+        )  # fmt: skip
+    except ai_services.LogRejected as rejected:
+        db.session.rollback()
+        problems = [
+            Problem(f"row {problem.row}" + (f", {problem.column}" if problem.column else ""),
+                    problem.message, problem.citation)
+            for problem in rejected.check.problems
+        ]  # fmt: skip
+        return _problem(422, str(rejected), problems, problem_count=rejected.check.problem_count)
+    except DomainError as error:
+        db.session.rollback()
+        return _problem(422, str(error))
+    db.session.commit()
+    return {
+        "receipt_number": receipt_number,
+        "rows": attachment.row_count,
+        "sha256": attachment.document.sha256,
+    }, 201
+
+
 def openapi_document() -> dict[str, Any]:
     kinds = [spec for spec in rules.KINDS.values() if not spec.by_upload]
     schemas: dict[str, Any] = {}
@@ -268,6 +306,35 @@ def openapi_document() -> dict[str, Any]:
                             **receipt_response,
                         },
                         **errors,
+                    },
+                }
+            },
+            "/filings/{receipt_number}/ip-log": {
+                "post": {
+                    "summary": "Attach a CSV log of IP accesses to a training report "
+                    "(§7.308(d)(1)(i)(F)): columns ip_address, accessed_at (ISO 8601 with its "
+                    "UTC offset), action (access or administration); up to 1,000,000 rows",
+                    "parameters": [
+                        {
+                            "name": "receipt_number",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"text/csv": {"schema": {"type": "string"}}},
+                    },
+                    "responses": {
+                        "201": {"description": "Attached: every row stored"},
+                        "401": errors["401"],
+                        "404": {"description": "No filing of yours has that receipt number"},
+                        "415": errors["415"],
+                        "422": {
+                            "description": "Rows with problems, by row: nothing was stored",
+                            "content": errors["422"]["content"],
+                        },
                     },
                 }
             },

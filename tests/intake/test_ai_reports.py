@@ -377,3 +377,26 @@ def test_a_reports_foreign_person_is_a_risk_signal_of_its_provider(app):
 
 def test_the_example_payload_marks_its_identifiers_sensitive():
     assert payload("ai_initial_report")["payment_methods"][0]["method"] == "card"
+
+
+def test_a_provider_system_attaches_an_ip_log_by_api(client):
+    provider = make_provider()
+    _, token = services.issue_token(provider, label="system", actor=make_user(Role.ADMIN))
+    report = file_report(provider, ip_accesses=[])
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"/api/v1/filings/{report.receipt_number}/ip-log"
+    good = _log(["203.0.113.7,2027-01-05T14:00:00-05:00,administration"] * 3)
+    answer = client.post(url, data=good, headers=headers, content_type="text/csv")
+    assert answer.status_code == 201
+    assert answer.json["rows"] == 3
+    bad = client.post(url, data=_log(["203.0.113.7,yesterday,access"]), headers=headers,
+                      content_type="text/csv")  # fmt: skip
+    assert bad.status_code == 422
+    assert bad.json["errors"][0]["field"] == "row 2, accessed_at"
+    other = make_provider()
+    _, stranger = services.issue_token(other, label="other", actor=make_user(Role.ADMIN))
+    db.session.commit()
+    refused = client.post(url, data=good, headers={"Authorization": f"Bearer {stranger}"},
+                          content_type="text/csv")  # fmt: skip
+    assert refused.status_code == 404
+    assert ai_services.access_summary(report).count == 3

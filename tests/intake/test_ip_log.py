@@ -533,6 +533,8 @@ def test_a_value_under_a_column_without_a_name_is_a_problem():
     beyond = checked(["192.0.2.1", WHEN, "access", "", "extra"])
     assert "column E, which has no name in row 1" in beyond.problems[0].message
     assert checked(["192.0.2.1", WHEN, "access", "", ""]).ok  # empty trailing cells are fine
+    only_a_note = checked(["", "note", ""], header=header)
+    assert cells(only_a_note) == [(2, "", ""), (2, "ip_address", ""), (2, "accessed_at", "")]
 
 
 def test_blank_lines_are_skipped_and_not_counted():
