@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from core import crypto
 from core.audit.services import record_event
@@ -480,9 +480,21 @@ def _recognise(query: str) -> str:
 
 
 def _search_identifiers(kinds: Sequence[str], key: str, looked_for: str) -> SearchResult:
+    key = key[:300]
+    matches = ReportIdentifier.match_key == key
+    if kinds == ("name",):
+        # A name also finds the longer names it is part of, word for word: "kestrel analytics"
+        # finds "kestrel analytics pte ltd", never "kestrelanalytics".
+        column = ReportIdentifier.match_key
+        matches = or_(
+            matches,
+            column.startswith(key + " ", autoescape=True),
+            column.endswith(" " + key, autoescape=True),
+            column.contains(f" {key} ", autoescape=True),
+        )
     rows = db.session.execute(
         select(ReportIdentifier)
-        .where(ReportIdentifier.kind.in_(kinds), ReportIdentifier.match_key == key[:300])
+        .where(ReportIdentifier.kind.in_(kinds), matches)
         .order_by(ReportIdentifier.filing_id.desc())
         .limit(MAX_HITS)
     ).scalars()
@@ -579,12 +591,23 @@ def information_requests_of(filing: Filing) -> list[DepartmentRequest]:
 # --- Is it covered? Is the estimate plausible? ------------------------------------------------
 
 
+class NoConditionsInForce(DomainError):
+    """No technical conditions of a large AI model were in force on the day asked about."""
+
+
 def thresholds_on(day: date) -> ai_rules.Thresholds:
     """The technical conditions in force on ``day`` (effective-dated rule parameters)."""
     general = parameters.row_in_force("ai.large_model_operations", day)
     biological = parameters.row_in_force("ai.large_model_operations_biological", day)
     if general is None or biological is None:
-        raise DomainError(f"No technical conditions are in force on {day.isoformat()}.")
+        first = parameters.history("ai.large_model_operations")
+        since = (
+            f" (the first took effect on {first[-1].effective_from.isoformat()})" if first else ""
+        )
+        raise NoConditionsInForce(
+            f"No technical conditions of a large AI model were in force on {day.isoformat()}"
+            f"{since}."
+        )
     source = f"{general.citation}, in force from {general.effective_from.isoformat()}"
     return ai_rules.Thresholds(float(general.number), float(biological.number), source)
 
@@ -618,12 +641,17 @@ def plausibility(data: dict[str, Any], relevant_on: date) -> Plausibility | None
     and what about the estimate an analyst should question (§7.308(d)(1)(ii))."""
     if data.get("estimated_operations") is None:
         return None
-    limits = thresholds_on(relevant_on)
-    threshold = (
-        limits.operations_biological
-        if data.get("primarily_biological_sequence_data")
-        else limits.operations
-    )
+    try:
+        limits = thresholds_on(relevant_on)
+    except NoConditionsInForce:
+        # With no threshold in force the estimate is still checked against the hardware.
+        threshold = float("inf")
+    else:
+        threshold = (
+            limits.operations_biological
+            if data.get("primarily_biological_sequence_data")
+            else limits.operations
+        )
     found = ai_rules.find_accelerator(
         data.get("accelerator_model") or "", [_as_rule(a) for a in catalogue()]
     )
@@ -641,8 +669,13 @@ def plausibility(data: dict[str, Any], relevant_on: date) -> Plausibility | None
     return Plausibility(found, operations, flags, threshold, found.source)
 
 
-def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVerdict:
-    """The covered-transaction aid applied to what a report says (§7.308(b))."""
+def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVerdict | str:
+    """The covered-transaction aid applied to what a report says (§7.308(b)); the reason in
+    words when it cannot be judged."""
+    try:
+        thresholds = thresholds_on(relevant_on)
+    except NoConditionsInForce as none:
+        return str(none)
     facts = ai_rules.CoverageFacts(
         customer_is_foreign_person=True,
         for_or_on_behalf_of_foreign_person=True,
@@ -656,7 +689,7 @@ def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVer
         third_party_facility=False,
         relevant_on=relevant_on,
     )
-    return ai_rules.assess_coverage(facts, thresholds_on(relevant_on))
+    return ai_rules.assess_coverage(facts, thresholds)
 
 
 def add_accelerator(values: dict[str, Any], *, actor: User) -> Accelerator:

@@ -227,8 +227,11 @@ def coverage() -> ResponseReturnValue:
         form.relevant_on.data = clocks.office_today()
     elif form.validate():
         estimate = _estimate(form)
-        if estimate is not False:
+        try:
             thresholds = ai_services.thresholds_on(form.relevant_on.data)
+        except ai_services.NoConditionsInForce as none:
+            form.relevant_on.errors = [str(none)]
+        if estimate is not False and thresholds is not None:
             verdict = ai_rules.assess_coverage(_coverage_facts(form, estimate), thresholds)
         else:
             status = 422

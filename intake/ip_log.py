@@ -33,6 +33,9 @@ MAX_LISTED_PROBLEMS = 1_000
 PROGRESS_EVERY = 10_000
 # A cell is echoed back in the problem list; a runaway cell is cut short there.
 MAX_SHOWN_VALUE = 200
+# Addresses remembered while a file is read. Logs repeat a few addresses, which this holds many
+# times over; a file of all-different addresses empties it now and then instead of growing it.
+REMEMBERED_ADDRESSES = 65_536
 
 TEMPLATE_HEADER: tuple[str, ...] = ("ip_address", "accessed_at", "action")
 NAMED = "ip_address, accessed_at and action"
@@ -466,6 +469,8 @@ def _entry(
     problems = []
     address = addresses.get(address_text)
     if address is None:
+        if len(addresses) >= REMEMBERED_ADDRESSES:
+            addresses.clear()
         try:
             address = addresses[address_text] = _log_address(address_text)
         except ValueError as error:

@@ -243,6 +243,8 @@ def test_the_same_wallet_email_and_ip_in_two_providers_reports_are_linked(client
     assert "not found in any report" in summary("192.0.2.11")
     assert "2 reports from 2 providers" in summary("2001:db8::/32")
     assert "1 report from 1 provider" in summary("Kestrel Analytics Pte. Ltd.", "name")
+    assert "2 reports from 2 providers" in summary("kestrel analytics", "name")
+    assert "not found in any report" in summary("kestrel analyt", "name")
     assert "2 reports from 2 providers" in summary("4111-1111-1111-1111")
 
 
@@ -400,3 +402,16 @@ def test_a_provider_system_attaches_an_ip_log_by_api(client):
                           content_type="text/csv")  # fmt: skip
     assert refused.status_code == 404
     assert ai_services.access_summary(report).count == 3
+
+
+def test_a_report_from_before_any_technical_condition_is_shown_without_a_verdict(client):
+    report = file_report(make_provider(), transaction_on="2023-06-01")
+    log_in(client, make_user(Role.ANALYST))
+    page = client.get(f"/intake/filings/{report.receipt_number}")
+    assert page.status_code == 200
+    assert "No technical conditions of a large AI model were in force on 2023-06-01" in page.text
+    assert "the first took effect on 2023-10-30" in page.text
+    aid = client.get("/intake/coverage", query_string={"relevant_on": "2023-06-01"})
+    assert aid.status_code == 422
+    assert "were in force on 2023-06-01" in aid.text
+    assert signals_by_provider()[report.provider_id]

@@ -1,0 +1,202 @@
+"""Reports of large AI model training (§7.308) in the browser: an analyst keys in an initial
+report, reads its clock, coverage and plausibility with the card masked, attaches an IP log and
+asks for more; the cross-filing search links two providers' reports without echoing a card
+number; and axe-core finds nothing wrong on any of the report's pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core import clocks
+from core.auth.rules import Role
+from core.db import db
+from intake import ai_services, rules
+from intake.examples import payload
+from tests.browser.conftest import axe_violations, fill_schema_form, sign_in
+from tests.factories import PASSWORD, file_report, make_provider, make_user
+
+pytestmark = pytest.mark.browser
+
+CARD = "4111 1111 1111 1111"
+EMAIL = "ops@kestrel-analytics.example"
+
+
+def card_appears(html: str) -> bool:
+    """Whether the full card number is anywhere in the text, however it is spaced."""
+    compact = "".join(html.split()).replace("-", "").replace("&nbsp;", "")
+    return CARD.replace(" ", "") in compact
+
+
+def ip_log_csv(rows: list[str]) -> dict:
+    """A CSV log as Playwright uploads it from memory."""
+    content = "ip_address,accessed_at,action\n" + "\n".join(rows) + "\n"
+    return {"name": "accesses.csv", "mimeType": "text/csv", "buffer": content.encode()}
+
+
+def no_violations(page: Page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}:\n{json.dumps(violations, indent=2)}"
+
+
+@pytest.fixture
+def analyst_page(live_server, page: Page):
+    _, base_url = live_server
+    analyst = make_user(Role.ANALYST, email="morgan.analyst@oicts.example")
+    sign_in(page, base_url, analyst.email, PASSWORD)
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+    return page, base_url
+
+
+def test_an_analyst_keys_in_a_report_attaches_an_ip_log_and_asks_for_more(analyst_page):
+    page, base_url = analyst_page
+    provider = make_provider("Redwood GPU Cloud, Inc.")
+    today = clocks.office_today()
+    spec = rules.kind_spec("ai_initial_report")
+
+    page.goto(f"{base_url}/intake/providers/{provider.id}")
+    page.get_by_role("link", name=f"{spec.title} {spec.citation}").click()
+    transaction_on = (today - timedelta(days=3)).isoformat()
+    fill_schema_form(page, payload("ai_initial_report", transaction_on=transaction_on))
+    page.get_by_role("button", name=f"File {spec.title.lower()}").click()
+
+    receipt = page.get_by_test_id("receipt-number").inner_text()
+    assert receipt.startswith("OICTS-")
+    expect(page.get_by_text(f"Filed. Receipt {receipt}.")).to_be_visible()
+    expect(page.get_by_test_id("timeliness")).to_have_text("on time")
+    expect(page.get_by_test_id("report-clock")).to_contain_text(
+        f"received {today.isoformat()}: on time"
+    )
+    expect(page.get_by_test_id("coverage")).to_contain_text("Covered")
+    expect(page.get_by_test_id("plausibility")).to_contain_text("NVIDIA H100 SXM")
+    card_row = page.get_by_test_id("identifiers").locator("tr", has_text="payment_methods[0]")
+    expect(card_row).to_contain_text("•••• 1111")
+    expect(page.get_by_test_id("ip-summary")).to_contain_text("2 accesses from 2 addresses")
+    assert not card_appears(page.content())
+
+    page.get_by_role("link", name="Attach an IP access log (CSV)").click()
+    page.set_input_files(
+        "#ip_log",
+        ip_log_csv([f"198.51.100.{n},2026-11-21T10:0{n}:00+08:00,access" for n in (1, 2, 3)]),
+    )
+    page.get_by_role("button", name="Attach").click()
+    expect(page.get_by_text("3 IP accesses attached.")).to_be_visible()
+    expect(page.get_by_test_id("receipt-number")).to_have_text(receipt)
+    expect(page.get_by_test_id("ip-summary")).to_contain_text("5 accesses from 5 addresses")
+
+    page.get_by_role("link", name="Request additional information").click()
+    expect(page.get_by_label("Date the request is sent")).to_have_value(today.isoformat())
+    page.get_by_label("Information requested").fill("Explain the quota on the accelerators.")
+    page.get_by_role("button", name="Send the request").click()
+    due_on = (today + timedelta(days=15)).isoformat()  # §7.308(c)(3): 15 calendar days
+    expect(page.get_by_text(f"the follow-up report is due by {due_on}")).to_be_visible()
+    requests = page.get_by_test_id("information-requests")
+    expect(requests).to_contain_text("Explain the quota on the accelerators.")
+    expect(requests).to_contain_text(f"follow-up due {due_on}")
+    expect(requests).to_contain_text("awaiting the follow-up report")
+    assert not card_appears(page.content())
+
+
+def test_the_cross_filing_search_links_two_providers_and_never_echoes_a_card(analyst_page):
+    page, base_url = analyst_page
+    file_report(make_provider("Redwood GPU Cloud, Inc."))
+    file_report(make_provider("Bluefin Compute LLC"), person_name="Kestrel Analytics Private Ltd")
+
+    page.goto(f"{base_url}/intake/search")
+
+    def search(text: str) -> None:
+        page.get_by_label("Look for").fill(text)
+        page.get_by_role("button", name="Search").click()
+
+    search(EMAIL.upper())
+    summary = page.get_by_test_id("search-summary")
+    expect(summary).to_have_text(f"The email address {EMAIL}: 2 reports from 2 providers")
+    hits = page.get_by_test_id("search-hits")
+    expect(hits).to_contain_text("Redwood GPU Cloud, Inc.")
+    expect(hits).to_contain_text("Bluefin Compute LLC")
+
+    search("192.0.2.7/24")
+    expect(summary).to_contain_text("192.0.2.0/24 (the network containing 192.0.2.7)")
+    expect(summary).to_contain_text("2 reports from 2 providers")
+    expect(hits).to_contain_text("Redwood GPU Cloud, Inc.")
+    expect(hits).to_contain_text("Bluefin Compute LLC")
+    expect(hits).to_contain_text("192.0.2.10")
+
+    search("2001:db8::/32")
+    expect(summary).to_contain_text("2 reports from 2 providers")
+
+    search(CARD)
+    expect(summary).to_have_text("The identifier •••• 1111: 2 reports from 2 providers")
+    expect(hits.locator("tbody tr")).to_have_count(2)
+    expect(hits).to_contain_text("•••• 1111")
+    expect(page.get_by_label("Look for")).to_have_value("")
+    assert CARD.replace(" ", "") not in page.url
+    assert not card_appears(page.content())
+
+
+def test_the_report_pages_have_no_violations(analyst_page):
+    page, base_url = analyst_page
+    today = clocks.office_today()
+    analyst = make_user(Role.ANALYST)
+    report = file_report(make_provider("Redwood GPU Cloud, Inc."))
+    file_report(make_provider("Bluefin Compute LLC"))
+    ai_services.attach_ip_log(
+        report,
+        filename="accesses.csv",
+        content=b"ip_address,accessed_at,action\n198.51.100.1,2026-11-21T10:00:00Z,access\n",
+        actor=analyst,
+    )
+    ai_services.request_information(
+        report, requested_on=today, note="Explain the quota.", actor=analyst, today=today
+    )
+    db.session.commit()
+    filing_url = f"{base_url}/intake/filings/{report.receipt_number}"
+
+    page.goto(filing_url)
+    expect(page.get_by_test_id("estimate-flag").first).to_be_visible()
+    expect(page.get_by_test_id("information-requests")).to_contain_text("Explain the quota.")
+    no_violations(page)
+
+    card_row = page.get_by_test_id("identifiers").locator("tr", has_text="payment_methods[0]")
+    card_row.get_by_role("button", name="Reveal payment_methods[0].identifier in full").click()
+    expect(page.get_by_test_id("revealed")).to_have_text(CARD)
+    no_violations(page)
+
+    page.goto(f"{base_url}/intake/search")
+    page.get_by_label("Look for").fill(EMAIL)
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("search-summary")).to_contain_text("2 reports from 2 providers")
+    no_violations(page)
+
+    page.goto(f"{base_url}/intake/coverage")
+    page.get_by_text("The customer is a foreign person (§7.301)").click()
+    page.get_by_label("Estimated training operations (optional)").fill("3 × 10^26")
+    page.get_by_role("button", name="Assess").click()
+    expect(page.get_by_test_id("verdict")).to_contain_text("A covered transaction")
+    no_violations(page)
+
+    page.goto(f"{base_url}/intake/accelerators")
+    expect(page.get_by_test_id("accelerators")).to_contain_text("H100 SXM")
+    no_violations(page)
+
+    page.goto(f"{filing_url}/ip-log")
+    page.set_input_files(
+        "#ip_log",
+        ip_log_csv(
+            [
+                "198.51.100.1,2026-11-21T10:00:00+08:00,access",
+                "198.51.100.300,2026-11-21T10:01:00+08:00,access",
+            ]
+        ),
+    )
+    page.get_by_role("button", name="Attach").click()
+    expect(page.get_by_test_id("ip-log-rejected")).to_contain_text("Nothing was attached")
+    expect(page.get_by_test_id("ip-log-problems")).to_contain_text("198.51.100.300")
+    no_violations(page)
+
+    page.goto(f"{filing_url}/information-requests")
+    expect(page.get_by_label("Date the request is sent")).to_have_value(today.isoformat())
+    no_violations(page)
