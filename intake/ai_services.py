@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -595,21 +596,50 @@ class NoConditionsInForce(DomainError):
     """No technical conditions of a large AI model were in force on the day asked about."""
 
 
+THRESHOLD_KEYS = ("ai.large_model_operations", "ai.large_model_operations_biological")
+
+
+class Yardsticks:
+    """What reports are measured against: the technical conditions (effective-dated rule
+    parameters) and the accelerator catalogue, read once however many reports are judged."""
+
+    def __init__(self) -> None:
+        self.histories = {key: parameters.history(key) for key in THRESHOLD_KEYS}
+
+    @cached_property
+    def accelerators(self) -> list[ai_rules.Accelerator]:
+        return [_as_rule(accelerator) for accelerator in catalogue()]
+
+    def thresholds_on(self, day: date) -> ai_rules.Thresholds:
+        general, biological = (
+            next((row for row in self.histories[key] if row.effective_from <= day), None)
+            for key in THRESHOLD_KEYS
+        )
+        if general is None or biological is None:
+            first = self.histories[THRESHOLD_KEYS[0]]
+            since = f" (the first took effect on {first[-1].effective_from})" if first else ""
+            raise NoConditionsInForce(
+                f"No technical conditions of a large AI model were in force on "
+                f"{day.isoformat()}{since}."
+            )
+        source = f"{general.citation}, in force from {general.effective_from.isoformat()}"
+        return ai_rules.Thresholds(float(general.number), float(biological.number), source)
+
+    def threshold_for(self, data: dict[str, Any], day: date) -> float:
+        """The threshold that applies to a report's model; with none in force, infinity, so
+        the estimate is still checked against the hardware."""
+        try:
+            limits = self.thresholds_on(day)
+        except NoConditionsInForce:
+            return float("inf")
+        if data.get("primarily_biological_sequence_data"):
+            return limits.operations_biological
+        return limits.operations
+
+
 def thresholds_on(day: date) -> ai_rules.Thresholds:
     """The technical conditions in force on ``day`` (effective-dated rule parameters)."""
-    general = parameters.row_in_force("ai.large_model_operations", day)
-    biological = parameters.row_in_force("ai.large_model_operations_biological", day)
-    if general is None or biological is None:
-        first = parameters.history("ai.large_model_operations")
-        since = (
-            f" (the first took effect on {first[-1].effective_from.isoformat()})" if first else ""
-        )
-        raise NoConditionsInForce(
-            f"No technical conditions of a large AI model were in force on {day.isoformat()}"
-            f"{since}."
-        )
-    source = f"{general.citation}, in force from {general.effective_from.isoformat()}"
-    return ai_rules.Thresholds(float(general.number), float(biological.number), source)
+    return Yardsticks().thresholds_on(day)
 
 
 def catalogue() -> list[Accelerator]:
@@ -636,25 +666,16 @@ class Plausibility:
     note: str
 
 
-def plausibility(data: dict[str, Any], relevant_on: date) -> Plausibility | None:
+def plausibility(
+    data: dict[str, Any], relevant_on: date, yardsticks: Yardsticks | None = None
+) -> Plausibility | None:
     """The range of operations the reported hardware could perform over the reported dates,
     and what about the estimate an analyst should question (§7.308(d)(1)(ii))."""
     if data.get("estimated_operations") is None:
         return None
-    try:
-        limits = thresholds_on(relevant_on)
-    except NoConditionsInForce:
-        # With no threshold in force the estimate is still checked against the hardware.
-        threshold = float("inf")
-    else:
-        threshold = (
-            limits.operations_biological
-            if data.get("primarily_biological_sequence_data")
-            else limits.operations
-        )
-    found = ai_rules.find_accelerator(
-        data.get("accelerator_model") or "", [_as_rule(a) for a in catalogue()]
-    )
+    yardsticks = yardsticks or Yardsticks()
+    threshold = yardsticks.threshold_for(data, relevant_on)
+    found = ai_rules.find_accelerator(data.get("accelerator_model") or "", yardsticks.accelerators)
     if found is None:
         note = (f"“{data.get('accelerator_model')}” is not in the accelerator catalogue, so the "
                 "estimate cannot be checked against the hardware.")  # fmt: skip
@@ -667,6 +688,12 @@ def plausibility(data: dict[str, Any], relevant_on: date) -> Plausibility | None
     )
     flags = ai_rules.estimate_flags(data["estimated_operations"], operations, threshold)
     return Plausibility(found, operations, flags, threshold, found.source)
+
+
+def relevant_day(filing: Filing) -> date:
+    """The technical conditions in force on the day of the transaction apply (§7.308(b))."""
+    day = filing.data.get("transaction_on")
+    return date.fromisoformat(day) if day else filing.received_on
 
 
 def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVerdict | str:
@@ -728,31 +755,50 @@ def _current_reports() -> list[Filing]:
     )
 
 
+def _report_signals(filings: list[Filing], yardsticks: Yardsticks) -> list[RiskSignal]:
+    """One provider's reports as lines of the §7.305(d)(1)(ii) criterion: runs meeting the
+    technical conditions, reports filed late or corrected, estimates the hardware questions."""
+    large, late, corrected, questioned = [], [], [], []
+    for filing in filings:
+        data, day = filing.data, relevant_day(filing)
+        if data.get("estimated_operations", 0) > yardsticks.threshold_for(data, day):
+            large.append(filing)
+        if filing.timeliness == "late":
+            late.append(filing)
+        if filing.kind == "ai_corrected_report":
+            corrected.append(filing)
+        judged = plausibility(data, day, yardsticks)
+        if judged is not None and judged.flags:
+            questioned.append(filing)
+    lines = (
+        ("ai_training_report", large, "large AI model training run(s) for foreign persons "
+         "reported, above the technical conditions in force (§7.308(b))"),
+        ("late_ai_report", late, "training report(s) filed after their 15- or 30-day clock "
+         "(§7.308(c))"),
+        ("corrected_ai_report", corrected, "training report(s) corrected after filing "
+         "(§7.308(c)(4))"),
+        ("implausible_compute_estimate", questioned, "compute estimate(s) the reported "
+         "hardware puts in question (§7.308(d)(1)(ii)(A))"),
+    )  # fmt: skip
+    return [
+        RiskSignal(
+            "§7.305(d)(1)(ii)",
+            kind,
+            len(found),
+            f"{len(found)} {what}: {', '.join(f.receipt_number for f in found)}.",
+        )
+        for kind, found, what in lines
+        if found
+    ]
+
+
 def risk_signals() -> dict[int, list[RiskSignal]]:
-    """Per provider: the training runs its reports describe, corrected reports, and estimates the
-    hardware makes implausible — use by foreign persons to train large AI models."""
-    signals: dict[int, list[RiskSignal]] = {}
+    """Per provider: use by foreign persons to train large AI models (§7.305(d)(1)(ii))."""
+    yardsticks = Yardsticks()
     reports: dict[int, list[Filing]] = {}
     for filing in _current_reports():
         reports.setdefault(filing.provider_id, []).append(filing)
-    for provider_id, filings in reports.items():
-        found = [
-            RiskSignal("§7.305(d)(1)(ii)", "ai_training_report", len(filings),
-                       f"{len(filings)} large AI model training run(s) reported for foreign "
-                       "persons (§7.308).")
-        ]  # fmt: skip
-        corrected = [f for f in filings if f.kind == "ai_corrected_report"]
-        if corrected:
-            found.append(
-                RiskSignal("§7.305(d)(1)(ii)", "corrected_ai_report", len(corrected),
-                           f"{len(corrected)} report(s) corrected after filing (§7.308(c)(4)).")
-            )  # fmt: skip
-        flagged = [f for f in filings if (p := plausibility(f.data, f.received_on)) and p.flags]
-        if flagged:
-            receipts = ", ".join(f.receipt_number for f in flagged)
-            found.append(
-                RiskSignal("§7.305(d)(1)(ii)", "implausible_compute_estimate", len(flagged),
-                           f"Compute estimate questioned by the hardware reported: {receipts}.")
-            )  # fmt: skip
-        signals[provider_id] = found
-    return signals
+    found = {
+        provider: _report_signals(filings, yardsticks) for provider, filings in reports.items()
+    }
+    return {provider: signals for provider, signals in found.items() if signals}

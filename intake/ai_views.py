@@ -4,8 +4,6 @@ cross-filing search, the covered-transaction aid and the accelerator catalogue."
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -66,7 +64,7 @@ def _report_panel(receipt_number: str) -> Markup | None:
         return None
     data = filing.data
     runs = filing.kind in ai_services.RUN_REPORT_KINDS
-    relevant_on = _relevant_day(filing)
+    relevant_on = ai_services.relevant_day(filing)
     html = render_template(
         "intake/_ai_report.html",
         filing=filing,
@@ -82,12 +80,6 @@ def _report_panel(receipt_number: str) -> Markup | None:
     )
     # The template engine escaped every value already; the result is safe HTML.
     return Markup(html)  # noqa: S704
-
-
-def _relevant_day(filing: Filing) -> date:
-    """The technical conditions in force on the day of the transaction apply (§7.308(b))."""
-    day = filing.data.get("transaction_on")
-    return date.fromisoformat(day) if day else filing.received_on
 
 
 # --- IP access logs (§7.308(d)(1)(i)(F)) ----------------------------------------------------------

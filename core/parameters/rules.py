@@ -52,6 +52,16 @@ RISK_WEIGHTS = (
         "§7.305(d)(1)(ii)",
     ),
     (
+        "late_ai_report",
+        "Risk score: each AI training report filed after its clock",
+        "§7.305(d)(1)(ii)",
+    ),
+    (
+        "reseller_oversight",
+        "Risk score: each open case of a foreign reseller failing to keep or implement a CIP",
+        "§7.305(d)(1)(i)",
+    ),
+    (
         "corrected_ai_report",
         "Risk score: each AI training report corrected after filing",
         "§7.305(d)(1)(ii)",

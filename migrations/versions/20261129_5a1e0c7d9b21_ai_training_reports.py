@@ -1,6 +1,7 @@
 """Reports of large AI model training (§7.308): payment identifiers sealed and indexed for the
 cross-filing search, IP access logs, requests for additional information, and the accelerator
-catalogue seeded from the makers' published figures; risk weights for §7.305(d)(1)(ii).
+catalogue seeded from the makers' published figures; risk weights for §7.305(d)(1)(ii) and for
+open foreign-reseller oversight cases (§7.305(d)(1)(i)).
 
 Revision ID: 5a1e0c7d9b21
 Revises: 877288db3c20
@@ -141,7 +142,9 @@ SEED_ACCELERATORS = [
 WEIGHT_NOTE = "Office starting weight; not set by the rule text."
 SEED_WEIGHTS = [
     ("risk.weight.ai_training_report", 10, "§7.305(d)(1)(ii)"),
+    ("risk.weight.late_ai_report", 5, "§7.305(d)(1)(ii)"),
     ("risk.weight.corrected_ai_report", 5, "§7.305(d)(1)(ii)"),
+    ("risk.weight.reseller_oversight", 10, "§7.305(d)(1)(i)"),
     ("risk.weight.implausible_compute_estimate", 15, "§7.305(d)(1)(ii)"),
 ]
 
@@ -166,7 +169,8 @@ def _seed_weights():
 def downgrade():
     op.execute(
         "DELETE FROM rule_parameters WHERE key IN ('risk.weight.ai_training_report', "
-        "'risk.weight.corrected_ai_report', 'risk.weight.implausible_compute_estimate')"
+        "'risk.weight.late_ai_report', 'risk.weight.corrected_ai_report', "
+        "'risk.weight.reseller_oversight', 'risk.weight.implausible_compute_estimate')"
     )
     op.drop_table('accelerators')
     op.drop_table('ip_accesses')
