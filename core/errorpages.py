@@ -44,10 +44,16 @@ def handle_csrf_error(error: CSRFError) -> ResponseReturnValue:
     )
 
 
-def handle_server_error(error: Exception) -> ResponseReturnValue:
+def log_server_error(error: Exception) -> str:
+    """Roll back, log the error with a new reference number, and return the number."""
     reference = secrets.token_hex(4).upper()
     db.session.rollback()
     current_app.logger.exception("server error, reference %s", reference, exc_info=error)
+    return reference
+
+
+def handle_server_error(error: Exception) -> ResponseReturnValue:
+    reference = log_server_error(error)
     return _render(
         500,
         "Something went wrong",

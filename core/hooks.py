@@ -4,7 +4,7 @@ exemption, §7.306) answers intake's question "is this waived?" without intake i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 
@@ -22,7 +22,9 @@ class Waiver:
 CIP_CERTIFICATION = "cip_certification"
 RESELLER_CERTIFICATION = "reseller_certification"
 
-WaiverSource = Callable[[int], list[Waiver]]  # provider id -> waivers in force
+# Provider ids (None: every provider) -> the waivers in force for each, in one pass, so that a
+# registry of thousands is read with one query per source.
+WaiverSource = Callable[[Collection[int] | None], dict[int, list[Waiver]]]
 _waiver_sources: dict[str, WaiverSource] = {}
 
 
@@ -30,5 +32,20 @@ def register_waivers(name: str, source: WaiverSource) -> None:
     _waiver_sources[name] = source
 
 
+def waivers_by_provider(provider_ids: Collection[int] | None = None) -> dict[int, list[Waiver]]:
+    gathered: dict[int, list[Waiver]] = {}
+    for source in _waiver_sources.values():
+        for provider_id, waivers in source(provider_ids).items():
+            gathered.setdefault(provider_id, []).extend(waivers)
+    return gathered
+
+
 def waivers_for(provider_id: int) -> list[Waiver]:
-    return [waiver for source in _waiver_sources.values() for waiver in source(provider_id)]
+    return waivers_by_provider([provider_id]).get(provider_id, [])
+
+
+def certification_waived(waivers: list[Waiver]) -> Waiver | None:
+    """The waiver of the provider's own CIP certification among ``waivers``, if any."""
+    return next(
+        (w for w in waivers if w.obligation == CIP_CERTIFICATION and w.reseller_id is None), None
+    )

@@ -4,7 +4,7 @@ user, checks the rule, writes the audit event and flushes; the request commits."
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -544,28 +544,31 @@ def _case_link(case: ExemptionCase) -> str | None:
     return url_for("exemptions.case", case_id=case.id)
 
 
-def waivers_in_force(provider_id: int) -> list[hooks.Waiver]:
-    """Obligations a granted, unrevoked exemption lifts (§7.306(b), (e))."""
-    granted = db.session.execute(
-        select(ExemptionCase).where(
-            ExemptionCase.provider_id == provider_id,
-            ExemptionCase.state == CaseState.GRANTED.value,
-        )
-    ).scalars()
+def waivers_in_force(provider_ids: Collection[int] | None) -> dict[int, list[hooks.Waiver]]:
+    """Obligations a granted, unrevoked exemption lifts (§7.306(b), (e)), by provider."""
+    query = select(ExemptionCase).where(ExemptionCase.state == CaseState.GRANTED.value)
+    if provider_ids is not None:
+        query = query.where(ExemptionCase.provider_id.in_(list(provider_ids)))
+    waivers: dict[int, list[hooks.Waiver]] = {}
+    for case in db.session.execute(query).scalars():
+        waivers.setdefault(case.provider_id, []).extend(_waivers_of(case))
+    return waivers
+
+
+def _waivers_of(case: ExemptionCase) -> list[hooks.Waiver]:
     waivers = []
-    for case in granted:
-        since = f"exempt since {case.decided_on.isoformat()} (§7.306(e))"
-        if rules.waives_provider_certification(case.scope):
-            waivers.append(hooks.Waiver(hooks.CIP_CERTIFICATION, None, since, _case_link(case)))
-        if rules.waives_reseller_certification(case.scope) and case.reseller_id is not None:
-            waivers.append(
-                hooks.Waiver(
-                    hooks.RESELLER_CERTIFICATION,
-                    case.reseller_id,
-                    f"{case.reseller.name}, {since}",
-                    _case_link(case),
-                )
+    since = f"exempt since {case.decided_on.isoformat()} (§7.306(e))"
+    if rules.waives_provider_certification(case.scope):
+        waivers.append(hooks.Waiver(hooks.CIP_CERTIFICATION, None, since, _case_link(case)))
+    if rules.waives_reseller_certification(case.scope) and case.reseller_id is not None:
+        waivers.append(
+            hooks.Waiver(
+                hooks.RESELLER_CERTIFICATION,
+                case.reseller_id,
+                f"{case.reseller.name}, {since}",
+                _case_link(case),
             )
+        )
     return waivers
 
 

@@ -256,7 +256,7 @@ def parties_of(cleaned: dict[str, Any]) -> list[dict[str, str | None]]:
 # --- IP access logs (§7.308(d)(1)(i)(F)) --------------------------------------------------------
 
 IP_COLUMNS = (
-    "filing_id", "provider_id", "attachment_id", "ip_key", "ip_address", "accessed_at",
+    "filing_id", "attachment_id", "ip_key", "ip_address", "accessed_at",
     "utc_offset_minutes", "action",
 )  # fmt: skip
 MAX_IP_LOG_BYTES = 150 * 1024 * 1024
@@ -270,7 +270,7 @@ def store_ip_accesses(
     if not entries:
         return 0
     connection = db.session.connection()
-    fixed = (filing.id, filing.provider_id, attachment_id)
+    fixed = (filing.id, attachment_id)
     if connection.dialect.name == "postgresql":
         cursor = connection.connection.driver_connection.cursor()
         with cursor.copy(f"COPY ip_accesses ({', '.join(IP_COLUMNS)}) FROM STDIN") as copy:

@@ -11,9 +11,10 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from core import clocks
+from core import clocks, errorpages
 from core.access import provider_system, public
 from core.db import db
 from core.errors import DomainError
@@ -42,6 +43,15 @@ def _problem(
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> Response:
     return _problem(error.code or 500, error.name)
+
+
+@bp.errorhandler(Exception)
+def _server_error(error: Exception) -> Response:
+    """A provider's system gets JSON even when the system fails, with the reference number the
+    office's log keeps."""
+    reference = errorpages.log_server_error(error)
+    return _problem(500, "The filing could not be processed; nothing was stored.",
+                    reference=reference)  # fmt: skip
 
 
 def _bearer_token() -> ApiToken | Response:
@@ -125,7 +135,7 @@ def file() -> ResponseReturnValue:
     try:
         if validate_only:
             return _validation_only(provider, submission)
-        received = services.receive_filing(provider, submission, token=token)
+        received = _receive_once(provider, submission, token)
     except services.FilingRejected as rejected:
         db.session.rollback()
         return _problem(422, "The filing has errors; nothing was stored.", rejected.problems)
@@ -135,6 +145,20 @@ def file() -> ResponseReturnValue:
     db.session.commit()
     status = 201 if received.created else 200
     return _receipt(received.filing, replayed=not received.created), status
+
+
+def _receive_once(
+    provider: Any, submission: services.Submission, token: ApiToken
+) -> services.Received:
+    """Two requests with one Idempotency-Key at the same moment: the one that stores second
+    meets the unique key, and answers with the first one's receipt (DESIGN.md §3)."""
+    try:
+        received = services.receive_filing(provider, submission, token=token)
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        received = services.receive_filing(provider, submission, token=token)
+    return received
 
 
 def _validation_only(provider: Any, submission: services.Submission) -> ResponseReturnValue:

@@ -316,8 +316,9 @@ class IpAccess(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The provider is the filing's: not repeated on a million rows, whose every foreign key
+    # costs the bulk load time (benchmarks/ip_search.py).
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
-    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("ip_log_attachments.id"))
     ip_key: Mapped[str] = mapped_column(String(32), index=True)
     ip_address: Mapped[str] = mapped_column(String(45))

@@ -744,6 +744,8 @@ class FilingFacts:
     first_foreign_account_on: date | None
     # For an AI training report: the day its clock starts (§7.308(c)).
     report_clock_start_on: date | None = None
+    # An irregular update naming a foreign reseller the registry does not list (§7.304(c)).
+    unknown_reseller: str | None = None
 
 
 def timeliness(kind: FilingKind, facts: FilingFacts) -> clocks.Timeliness | None:
@@ -787,6 +789,12 @@ def warnings(kind: FilingKind, facts: FilingFacts) -> list[Problem]:
         found.append(
             Problem("", "an annual certification with no earlier certification on record",
                     "§7.304(b)")
+        )  # fmt: skip
+    if facts.unknown_reseller:
+        found.append(
+            Problem("reseller_name", f"{facts.unknown_reseller} is not on the provider's list of "
+                    "foreign resellers, so no contact was changed; check the name, or whether a "
+                    "compiled certification should add it", "§7.304(c)")
         )  # fmt: skip
     first_account = facts.first_foreign_account_on
     if (
@@ -866,6 +874,7 @@ class CertificationStatus(enum.Enum):
     WINDOW_OPEN = "window open"
     OVERDUE = "overdue"
     NEVER_CERTIFIED = "never certified"
+    EXEMPT = "exempt"  # an exemption lifts the obligation (§7.306(e))
 
 
 def certification_status(last_certified_on: date | None, today: date) -> CertificationStatus:

@@ -159,21 +159,32 @@ def _superseded_ids(provider_id: int) -> set[int]:
 
 def last_certification(provider: Provider, *, excluding: Filing | None = None) -> Filing | None:
     """The latest certification of the provider's CIP that counts for the annual clock (not
-    superseded, not received before its window opened)."""
+    received before its window opened). A correction does not move the clock: the certification
+    it corrects was made on the day that one arrived (§7.304(b)), so only first versions count,
+    as in ``registry``."""
     kinds = [spec.kind.value for spec in rules.KINDS.values() if spec.certifies_cip]
-    superseded = _superseded_ids(provider.id)
     candidates = db.session.execute(
         select(Filing)
-        .where(Filing.provider_id == provider.id, Filing.kind.in_(kinds))
+        .where(
+            Filing.provider_id == provider.id,
+            Filing.kind.in_(kinds),
+            Filing.supersedes_id.is_(None),
+        )
         .order_by(Filing.received_on.desc(), Filing.id.desc())
     ).scalars()
     for filing in candidates:
-        if filing.id in superseded or (excluding is not None and filing.id == excluding.id):
+        if excluding is not None and filing.id == _first_version(excluding).id:
             continue
         if filing.timeliness == clocks.Timeliness.TOO_EARLY.value:
             continue
         return filing
     return None
+
+
+def _first_version(filing: Filing) -> Filing:
+    while filing.supersedes is not None:
+        filing = filing.supersedes
+    return filing
 
 
 @dataclass(frozen=True)
@@ -254,6 +265,7 @@ def check_submission(provider: Provider, submission: Submission, received_on: da
         previous_certification_on=previous.received_on if previous else None,
         first_foreign_account_on=provider.first_foreign_account_on,
         report_clock_start_on=rules.report_clock_start(spec.kind, result.cleaned),
+        unknown_reseller=_unknown_reseller(provider, result.cleaned),
     )
     return spec, result.cleaned, superseded, facts
 
@@ -360,11 +372,20 @@ def _set_contact(target: Provider | ForeignReseller, data: dict[str, Any], prefi
     target.contact_phone = data[f"{prefix}_phone"]
 
 
+def _reseller_named(provider: Provider, name: str) -> ForeignReseller | None:
+    return next((r for r in provider.resellers if r.name.casefold() == name.casefold()), None)
+
+
+def _unknown_reseller(provider: Provider, data: dict[str, Any]) -> str | None:
+    if data.get("change_type") != rules.ChangeType.RESELLER_PRIMARY_CONTACT:
+        return None
+    name = data.get("reseller_name") or ""
+    return None if _reseller_named(provider, name) else name
+
+
 def _set_reseller_contact(provider: Provider, data: dict[str, Any]) -> None:
-    name = data["reseller_name"].casefold()
-    for reseller in provider.resellers:
-        if reseller.name.casefold() == name:
-            _set_contact(reseller, data, "new_contact")
+    if (reseller := _reseller_named(provider, data["reseller_name"])) is not None:
+        _set_contact(reseller, data, "new_contact")
 
 
 def _restart_annual_clock(
@@ -443,11 +464,16 @@ def registry(today: date) -> list[RegistryRow]:
         .outerjoin(last_certified, last_certified.c.provider_id == Provider.id)
         .order_by(Provider.legal_name)
     ).all()
+    waivers = hooks.waivers_by_provider()
     return [
         RegistryRow(
             provider=provider,
             last_certified_on=last_on,
-            status=rules.certification_status(last_on, today),
+            status=(
+                rules.CertificationStatus.EXEMPT
+                if hooks.certification_waived(waivers.get(provider.id, []))
+                else rules.certification_status(last_on, today)
+            ),
             next_due_on=clocks.due(ANNUAL_CLOCK, last_on) if last_on else None,
         )
         for provider, last_on in rows
@@ -471,10 +497,7 @@ MISSING = (rules.CertificationStatus.NEVER_CERTIFIED, rules.CertificationStatus.
 
 def expectations_of(provider: Provider, today: date) -> Expectations:
     waivers = hooks.waivers_for(provider.id)
-    provider_waiver = next(
-        (w for w in waivers if w.obligation == hooks.CIP_CERTIFICATION and w.reseller_id is None),
-        None,
-    )
+    provider_waiver = hooks.certification_waived(waivers)
     last = last_certification(provider)
     status = rules.certification_status(last.received_on if last else None, today)
     return Expectations(
@@ -491,16 +514,8 @@ def expectations_of(provider: Provider, today: date) -> Expectations:
 
 def providers_missing_certification(today: date) -> list[RegistryRow]:
     """Providers flagged for a missing or overdue CIP certification; a provider whose
-    obligation is waived (an exemption, §7.306) is not flagged."""
-    return [
-        row
-        for row in registry(today)
-        if row.status in MISSING
-        and not any(
-            w.obligation == hooks.CIP_CERTIFICATION and w.reseller_id is None
-            for w in hooks.waivers_for(row.provider.id)
-        )
-    ]
+    obligation is waived (an exemption, §7.306) is exempt, not flagged."""
+    return [row for row in registry(today) if row.status in MISSING]
 
 
 def resellers_expected_in_certification(provider: Provider) -> list[ForeignReseller]:

@@ -9,6 +9,8 @@ command -v chromium >/dev/null || needed+=(chromium)
 command -v chromedriver >/dev/null || needed+=(chromium-driver)
 command -v pdftotext >/dev/null || needed+=(poppler-utils)
 command -v psql >/dev/null || needed+=(postgresql)
+command -v npm >/dev/null || needed+=(nodejs npm)
+python3 -c "import ensurepip, venv" 2>/dev/null || needed+=(python3-venv)
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${needed[*]}; run: sudo apt-get install -y ${needed[*]}" >&2
@@ -19,7 +21,8 @@ if [ ${#needed[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}" >/dev/null
 fi
 
-export TEST_POSTGRES_URL=${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/postgres}
+default_postgres=postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+export TEST_POSTGRES_URL=${TEST_POSTGRES_URL:-$default_postgres}
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   if [ "$(id -u)" -eq 0 ] && command -v pg_ctlcluster >/dev/null; then
     echo "Starting PostgreSQL"
@@ -33,6 +36,22 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
   else
     echo "PostgreSQL is not answering on 127.0.0.1:5432; start it or set TEST_POSTGRES_URL." >&2
+    exit 1
+  fi
+fi
+
+# The suite signs in as postgres without a password: a cluster that Debian's package made asks
+# for one, so on a machine where this script is root it is told to trust the loopback address.
+if [ "$TEST_POSTGRES_URL" = "$default_postgres" ] \
+  && ! psql -h 127.0.0.1 -U postgres -w -d postgres -c 'select 1' >/dev/null 2>&1; then
+  hba=$(ls /etc/postgresql/*/main/pg_hba.conf 2>/dev/null | sort -V | tail -n 1)
+  if [ "$(id -u)" -eq 0 ] && [ -n "$hba" ]; then
+    echo "Letting the test suite sign in to PostgreSQL on 127.0.0.1 without a password"
+    sed -i 's/^\(host.*127.0.0.1\/32.*\) \S*$/\1 trust/; s/^\(local.*all.*postgres.*\) \S*$/\1 trust/' "$hba"
+    cluster=$(basename "$(dirname "$(dirname "$hba")")")
+    pg_ctlcluster --skip-systemctl-redirect "$cluster" main reload
+  else
+    echo "Cannot sign in to PostgreSQL as postgres on 127.0.0.1; set TEST_POSTGRES_URL." >&2
     exit 1
   fi
 fi

@@ -80,7 +80,6 @@ def upgrade():
     op.create_table('ip_accesses',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('filing_id', sa.Integer(), nullable=False),
-    sa.Column('provider_id', sa.Integer(), nullable=False),
     sa.Column('attachment_id', sa.Integer(), nullable=True),
     sa.Column('ip_key', sa.String(length=32), nullable=False),
     sa.Column('ip_address', sa.String(length=45), nullable=False),
@@ -90,7 +89,6 @@ def upgrade():
     sa.CheckConstraint("action IN ('access', 'administration')", name=op.f('ck_ip_accesses_action_known')),
     sa.ForeignKeyConstraint(['attachment_id'], ['ip_log_attachments.id'], name=op.f('fk_ip_accesses_attachment_id_ip_log_attachments')),
     sa.ForeignKeyConstraint(['filing_id'], ['filings.id'], name=op.f('fk_ip_accesses_filing_id_filings')),
-    sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], name=op.f('fk_ip_accesses_provider_id_providers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ip_accesses'))
     )
     with op.batch_alter_table('ip_accesses', schema=None) as batch_op:

@@ -194,6 +194,18 @@ def test_provider_page_flags_a_missing_certification_unless_exempt(client, analy
     assert f"/exemptions/requests/{case.id}" in page
 
 
+def test_the_provider_list_and_its_export_show_an_exempt_provider_as_exempt(client, analyst):
+    provider = make_provider("Tern Harbor Compute LLC")
+    grant_exemption(file_exemption_request(provider), analyst=analyst, reviewer=make_user(
+        Role.REVIEWER))  # fmt: skip
+    log_in(client, analyst)
+    exempt = client.get("/intake/providers", query_string={"status": "exempt"}).text
+    assert "Tern Harbor Compute LLC" in exempt
+    never = client.get("/intake/providers", query_string={"status": "never certified"}).text
+    assert "Tern Harbor Compute LLC" not in never
+    assert "Tern Harbor Compute LLC,exempt," in client.get("/intake/providers.csv").text
+
+
 def test_positions_recorded_by_an_analyst_count(client, analyst):
     case = file_exemption_request()
     services.start_review(case, actor=analyst)

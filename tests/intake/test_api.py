@@ -199,3 +199,36 @@ def test_the_api_path_and_the_web_form_give_the_same_errors(client, token):
             services.Submission("irregular_update", bad, json.dumps(bad), channel="web"),
         )
     assert api_errors == [problem.as_dict() for problem in rejected.value.problems]
+
+
+def test_two_requests_racing_with_one_key_get_one_filing_and_the_same_receipt(
+    client, token, monkeypatch
+):
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    first = _post(client, token, body, key="race")
+    # The second request looked for the key before the first had committed, so it stores too
+    # and meets the unique key: it must answer with the first filing's receipt.
+    looked = iter([None])
+    original = services._replayed
+    monkeypatch.setattr(
+        services,
+        "_replayed",
+        lambda provider, submission: next(looked, None) or original(provider, submission),
+    )
+    second = _post(client, token, body, key="race")
+    assert second.status_code == 200
+    assert second.json["receipt_number"] == first.json["receipt_number"]
+    assert second.json["replayed"] is True
+    assert _count_filings() == 1
+
+
+def test_a_failure_inside_the_api_answers_json_with_a_reference(client, token, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "receive_filing", broken)
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    response = _post(client, token, body)
+    assert response.status_code == 500
+    assert response.json["title"] == "The filing could not be processed; nothing was stored."
+    assert len(response.json["reference"]) == 8

@@ -144,3 +144,33 @@ def test_receipt_numbers_are_unique_and_consecutive_under_concurrent_submissions
     with ThreadPoolExecutor(max_workers=6) as pool:
         numbers = list(pool.map(take_number, range(30)))
     assert sorted(numbers) == [f"OICTS-2031-{n:06d}" for n in range(1, 31)]
+
+
+def test_a_correction_does_not_move_the_annual_clock(app):
+    # Certified 2026-03-15; corrected a month later. The annual certification is due a year
+    # after the certification itself (§7.304(b)), so one received 2027-02-01 is in the window.
+    provider = make_provider()
+    original = _submit(provider, "cip_certification", channel="web")
+    _submit(
+        provider, "cip_certification", payload("cip_certification", employee_count=450),
+        channel="web", supersedes=original.receipt_number, at=MARCH_15 + timedelta(days=30),
+    )  # fmt: skip
+    assert services.last_certification(provider).id == original.id
+    annual = _submit(
+        provider, "annual_certification", channel="web", at=datetime(2027, 2, 1, 15, tzinfo=UTC)
+    )
+    assert annual.timeliness == "on time"
+    (row,) = [row for row in services.registry(date(2027, 2, 1)) if row.provider.id == provider.id]
+    assert row.last_certified_on == date(2027, 2, 1)
+    assert [clock.met_on for clock in _annual_clocks(provider)] == [date(2027, 2, 1), None]
+
+
+def test_a_contact_change_for_a_reseller_not_on_record_is_kept_and_flagged(app):
+    provider = make_provider()
+    data = payload(
+        "irregular_update", change_type="reseller_primary_contact", reseller_name="Nowhere GmbH"
+    )
+    filing = _submit(provider, "irregular_update", data, channel="api")
+    (warning,) = filing.warnings
+    assert warning["field"] == "reseller_name"
+    assert "Nowhere GmbH is not on the provider's list of foreign resellers" in warning["message"]
