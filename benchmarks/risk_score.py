@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/risk_score.py [--providers 2000] [--backends sqlite,postgresql]
 
 For each back end, on a fresh migrated database: providers with one to three CIP certifications
-each (some late, some never certified), then the time to gather the facts, score every provider
-and rank the queue with pandas, best of three runs.
+each (some late, some never certified), every third with a large AI model training report
+(§7.308) whose estimate is judged against its hardware; then the time to gather the facts,
+score every provider and rank the queue with pandas, best of three runs.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from intake.models import Filing, Provider
 
 
 def registry(count: int) -> None:
-    """``count`` providers; every seventh never certified, every fifth filed once late."""
+    """``count`` providers; every seventh never certified, every fifth filed once late, every
+    third reporting a training run."""
     data = json.dumps(payload("cip_certification"))
+    report = json.dumps(payload("ai_initial_report", payment_methods=[]))
     now = datetime.now(UTC)
     db.session.add_all(
         Provider(
@@ -64,6 +67,22 @@ def registry(count: int) -> None:
                     received_at=received_at,
                     received_on=received_at.date(),
                     timeliness="late" if provider.id % 5 == 0 and filed == 0 else None,
+                    rules_version="bench",
+                )
+            )
+        if provider.id % 3 == 0:
+            receipt += 1
+            db.session.add(
+                Filing(
+                    receipt_number=f"BENCH-{receipt:08d}",
+                    kind=rules.FilingKind.AI_INITIAL_REPORT.value,
+                    provider_id=provider.id,
+                    channel="api",
+                    raw_payload=report,
+                    payload_sha256="0" * 64,
+                    data_json=report,
+                    received_at=now,
+                    received_on=now.date(),
                     rules_version="bench",
                 )
             )
