@@ -4,12 +4,16 @@ each line citing the criterion it bears on. Pure: facts and weights in, lines ou
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
+from core import clocks
 from core.risk import RiskSignal
+
+# Intake's certification status of a provider whose exemption waives it (§7.306(e)).
+EXEMPT = "exempt"
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,12 @@ class ProviderFacts:
     # Provisioning dates of the unverified accounts listed (§7.304(a)(2)(ix)(A)).
     unverified_since: tuple[date, ...] = field(default=())
     signals: tuple[RiskSignal, ...] = field(default=())
+
+    @property
+    def exempt(self) -> bool:
+        """Intake expects no certification: an exemption lifts §§7.302, 7.304 and 7.305
+        (§7.306(e)), so none missing is a failure to submit (§7.305(d)(2)(i))."""
+        return self.certification_status == EXEMPT
 
 
 @dataclass(frozen=True)
@@ -172,6 +182,22 @@ OVERSIGHT_ALLOWED: dict[OversightState, frozenset[OversightState]] = {
     OversightState.TERMINATED: frozenset(),
     OversightState.REMEDIATED: frozenset(),
 }
+# Still open: the reseller has neither remediated nor been let go.
+OVERSIGHT_OPEN = frozenset({OversightState.EVIDENCE, OversightState.TERMINATION_CLOCK})
+
+
+def oversight_signal(cases: Sequence[tuple[str, str]]) -> RiskSignal:
+    """Open cases of evidence that the provider's foreign resellers fail their CIPs (§7.303(e)),
+    as (reseller name, what the evidence indicates): information recorded against the provider
+    (§7.305(c)(4)) that its products are likely used by foreign malicious cyber actors
+    (§7.305(d)(1)(i))."""
+    named = "; ".join(f"{name}: {kind}" for name, kind in cases)
+    return RiskSignal(
+        "§7.305(d)(1)(i)",
+        "reseller_oversight",
+        len(cases),
+        f"{len(cases)} open case(s) of evidence against a foreign reseller (§7.303(e)) — {named}.",
+    )
 
 
 class StepRefused(ValueError):
@@ -335,6 +361,21 @@ ASSESSMENT_ALLOWED: dict[AssessmentState, frozenset[AssessmentState]] = {
     AssessmentState.CLOSED: frozenset(),
 }
 
+# A follow-up checks the remediation of findings already made (§7.305(e)(2)): only once the
+# report has gone to the provider.
+FOLLOW_UP_FROM = frozenset(
+    {AssessmentState.ISSUED, AssessmentState.REMEDIATED, AssessmentState.CLOSED}
+)
+
+
+def follow_up_problem(state: AssessmentState) -> str | None:
+    if state in FOLLOW_UP_FROM:
+        return None
+    return (
+        f"A follow-up assessment checks the remediation of findings already issued "
+        f"(§7.305(e)(2)); this assessment is {state}, and its report has not been issued."
+    )
+
 
 FURTHER_ACTIONS = {
     "audit": ("§7.305(e)(3)", "Request an audit of the provider's CIP processes and procedures"),
@@ -342,3 +383,89 @@ FURTHER_ACTIONS = {
                            "transactions under subpart B"),
     "special_measure": ("§7.305(a), §7.307", "Refer for a special-measure evaluation"),
 }  # fmt: skip
+
+
+# --- Scheduled assessments (§7.305(e)(1)) --------------------------------------------------------
+
+# A provider whose score reaches this is due for a risk-based assessment (§7.305(e)(1)). The
+# office's starting figure, not the rule's: the weight of a never-certified provider. A constant
+# until it becomes a rule parameter (seeding one needs a migration).
+RISK_SCHEDULE_THRESHOLD = 40
+
+
+@dataclass(frozen=True)
+class AssessmentHistory:
+    """A provider's assessments so far: when the latest was opened, and whether one is still
+    under way (not closed)."""
+
+    last_opened_on: date | None = None
+    in_progress: bool = False
+
+
+@dataclass(frozen=True)
+class DueAssessment:
+    provider_id: int
+    legal_name: str
+    score: int
+    last_opened_on: date | None
+    origin: AssessmentOrigin
+    reasons: tuple[str, ...]
+
+
+def assessment_due(
+    facts: ProviderFacts,
+    score: int,
+    history: AssessmentHistory,
+    today: date,
+    *,
+    threshold: int = RISK_SCHEDULE_THRESHOLD,
+) -> DueAssessment | None:
+    """Due annually when never assessed or last assessed more than a year ago, and on a risk
+    basis when the score is at or above ``threshold`` (§7.305(e)(1)). Not while an assessment is
+    under way (a follow-up of that one comes under §7.305(e)(2)), nor for an exempt provider
+    (§7.306(e))."""
+    if facts.exempt or history.in_progress:
+        return None
+    reasons = []
+    risky = score >= threshold
+    if risky:
+        reasons.append(f"Risk score {score}, at or above {threshold} (§7.305(d), (e)(1)).")
+    if history.last_opened_on is None:
+        reasons.append("Never assessed (§7.305(e)(1)).")
+    elif today > (anniversary := clocks.add_one_year(history.last_opened_on)):
+        reasons.append(
+            f"Last assessment opened {history.last_opened_on.isoformat()}; a year passed on "
+            f"{anniversary.isoformat()} (§7.305(e)(1))."
+        )
+    if not reasons:
+        return None
+    return DueAssessment(
+        provider_id=facts.provider_id,
+        legal_name=facts.legal_name,
+        score=score,
+        last_opened_on=history.last_opened_on,
+        origin=AssessmentOrigin.RISK_SCHEDULE if risky else AssessmentOrigin.ANNUAL,
+        reasons=tuple(reasons),
+    )
+
+
+def due_for_assessment(
+    providers: Iterable[tuple[ProviderFacts, int, AssessmentHistory]],
+    today: date,
+    *,
+    threshold: int = RISK_SCHEDULE_THRESHOLD,
+) -> list[DueAssessment]:
+    """Every provider due, risk-based first (highest score first), then the annual ones."""
+    due = [
+        entry
+        for facts, score, history in providers
+        if (entry := assessment_due(facts, score, history, today, threshold=threshold))
+    ]
+    return sorted(
+        due,
+        key=lambda entry: (
+            entry.origin is not AssessmentOrigin.RISK_SCHEDULE,
+            -entry.score,
+            entry.legal_name,
+        ),
+    )

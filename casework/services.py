@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 import pandas
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from casework import rules
 from casework.models import (
@@ -23,6 +23,7 @@ from core import clocks, risk
 from core.approvals import services as approvals
 from core.audit.services import record_event
 from core.auth.models import User
+from core.auth.rules import Role
 from core.db import db
 from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
@@ -56,14 +57,19 @@ def _late_filings() -> dict[int, int]:
     )
 
 
+# The kinds of filing that certify a provider's CIP (§7.304(a), (b), (d)).
+CERTIFYING_KINDS = {
+    spec.kind.value: spec for spec in intake_rules.KINDS.values() if spec.certifies_cip
+}
+
+
 def _unverified_accounts() -> dict[int, tuple[int, tuple[date, ...]]]:
     """From each provider's latest CIP certification (a correction is the latest version): how
     many foreign accounts are unverified and since when each listed one was provisioned."""
-    certifying = [spec.kind.value for spec in intake_rules.KINDS.values() if spec.certifies_cip]
     latest: dict[int, tuple[object, str]] = {}
     for provider_id, received_at, data_json in db.session.execute(
         select(Filing.provider_id, Filing.received_at, Filing.data_json).where(
-            Filing.kind.in_(certifying)
+            Filing.kind.in_(list(CERTIFYING_KINDS))
         )
     ):
         if provider_id not in latest or received_at > latest[provider_id][0]:
@@ -98,6 +104,7 @@ def registry_facts(today: date) -> list[rules.ProviderFacts]:
             unverified_since=unverified.get(row.provider.id, (0, ()))[1],
             signals=tuple(signals.get(row.provider.id, ())),
         )
+        # Intake's status carries any waiver (§7.306(e)), read for the registry in one pass.
         for row in intake.registry(today)
     ]
 
@@ -237,6 +244,17 @@ def _move(
     )
 
 
+# Analysts draft, reviewers approve, never their own work (DESIGN.md §1).
+DRAFTERS = frozenset({Role.ANALYST})
+
+
+def _check_drafter(actor: User, what: str) -> None:
+    if actor.role_enum not in DRAFTERS:
+        raise DomainError(
+            f"Only an analyst drafts {what}; a reviewer decides it, never their own work."
+        )
+
+
 # --- Foreign-reseller oversight (§7.303(e)) ------------------------------------------------------
 
 TERMINATION_CLOCK = "reseller.termination"
@@ -291,6 +309,20 @@ def oversight_of(provider_id: int) -> list[ResellerOversight]:
             .order_by(ResellerOversight.id.desc())
         ).scalars()
     )
+
+
+def open_oversight_signals() -> dict[int, list[RiskSignal]]:
+    """Providers with open cases against their foreign resellers (§7.303(e)), for the risk
+    score (§7.305(d)(1)(i)); one query for the registry."""
+    cases: dict[int, list[tuple[str, str]]] = {}
+    for provider_id, name, kind in db.session.execute(
+        select(ResellerOversight.provider_id, ForeignReseller.name, ResellerOversight.evidence_kind)
+        .join(ForeignReseller, ForeignReseller.id == ResellerOversight.reseller_id)
+        .where(ResellerOversight.state.in_([state.value for state in rules.OVERSIGHT_OPEN]))
+        .order_by(ResellerOversight.id)
+    ):
+        cases.setdefault(provider_id, []).append((name, kind))
+    return {provider_id: [rules.oversight_signal(found)] for provider_id, found in cases.items()}
 
 
 def record_knowledge(
@@ -367,6 +399,7 @@ def draft_penalty(
     actor: User,
     today: date,
 ) -> PenaltyCase:
+    _check_drafter(actor, "a penalty notice")
     problems: dict[str, list[str]] = {}
     unknown = [code for code in violations if code not in rules.VIOLATIONS]
     if not violations or unknown:
@@ -430,6 +463,7 @@ def penalty_content(case: PenaltyCase) -> dict[str, object]:
 
 
 def submit_penalty(case: PenaltyCase, *, actor: User) -> None:
+    _check_drafter(actor, "a penalty notice")
     _move(case, PENALTY, rules.PenaltyState.IN_REVIEW, actor)
     approvals.submit_for_review(
         (PENALTY, case.id),
@@ -650,6 +684,7 @@ def add_finding(
     actor: User,
 ) -> AssessmentFinding:
     """A shortcoming against a paragraph of §7.302(b)–(f) and the remediation recommended."""
+    _check_drafter(actor, "the findings")
     if requirement not in rules.CIP_REQUIREMENTS:
         raise InvalidInput({"requirement": ["Choose the requirement of §7.302 it falls short of."]})
     if recommendation_kind not in rules.RECOMMENDATION_KINDS:
@@ -675,6 +710,7 @@ def add_finding(
 
 def submit_assessment(assessment: Assessment, *, resubmission_days: int | None, actor: User):
     """To review, with the period the provider has to resolve the shortcomings (§7.305(a))."""
+    _check_drafter(actor, "the findings")
     if rules.AssessmentState(assessment.state) in (
         rules.AssessmentState.OPEN,
         rules.AssessmentState.INFORMATION_REQUESTED,
@@ -735,13 +771,27 @@ def issue_assessment(assessment: Assessment, *, issued_on: date, actor: User, to
     db.session.flush()
 
 
+def certifying_kinds_text() -> str:
+    """The kinds a resubmitted CIP may come as, with their citations, for forms and errors."""
+    return " or ".join(f"{spec.title} ({spec.citation})" for spec in CERTIFYING_KINDS.values())
+
+
 def record_resubmission(assessment: Assessment, *, receipt_number: str, actor: User) -> None:
-    """The provider's resubmitted CIP, a filing received after the notice, meets the clock."""
+    """The provider's resubmitted CIP (§7.305(a)), a filing that certifies it (§7.304(a), (b),
+    (d)) received after the notice, meets the clock."""
     filing = intake.get_filing(receipt_number.strip())
     if filing is None or filing.provider_id != assessment.provider_id:
         raise InvalidInput(
             {"receipt_number": [f"No filing of {assessment.provider.legal_name} has that number."]}
         )
+    if filing.kind not in CERTIFYING_KINDS:
+        spec = intake_rules.kind_spec(filing.kind)
+        raise InvalidInput(
+            {"receipt_number": [
+                f"{filing.receipt_number} ({spec.title}, {spec.citation}) does not certify a "
+                f"CIP. The resubmitted CIP comes as {certifying_kinds_text()}."
+            ]}
+        )  # fmt: skip
     assert assessment.issued_on is not None and assessment.remediation_deadline is not None
     if filing.received_on < assessment.issued_on:
         raise InvalidInput(
@@ -763,6 +813,71 @@ def close_assessment(assessment: Assessment, *, note: str, actor: User, today: d
     _move(assessment, ASSESSMENT, rules.AssessmentState.CLOSED, actor)
     assessment.closed_on, assessment.closing_note = today, note.strip()
     db.session.flush()
+
+
+def open_follow_up(earlier: Assessment, *, actor: User, today: date) -> Assessment:
+    """A follow-up of an issued report, to check that its findings are remediated
+    (§7.305(e)(2))."""
+    if problem := rules.follow_up_problem(rules.AssessmentState(earlier.state)):
+        raise DomainError(problem)
+    return open_assessment(
+        earlier.provider,
+        origin=rules.AssessmentOrigin.FOLLOW_UP,
+        scope=f"Follow-up of {earlier.reference}: remediation of its findings (§7.305(e)(2)).",
+        origin_note="",
+        actor=actor,
+        today=today,
+        follows=earlier,
+    )
+
+
+def _assessment_history() -> dict[int, rules.AssessmentHistory]:
+    """Each assessed provider's latest opening and whether an assessment is under way."""
+    under_way = case((Assessment.state != rules.AssessmentState.CLOSED.value, 1), else_=0)
+    return {
+        provider_id: rules.AssessmentHistory(last_opened_on, bool(in_progress))
+        for provider_id, last_opened_on, in_progress in db.session.execute(
+            select(
+                Assessment.provider_id, func.max(Assessment.opened_on), func.max(under_way)
+            ).group_by(Assessment.provider_id)
+        )
+    }
+
+
+def assessments_due(today: date) -> list[rules.DueAssessment]:
+    """Providers due for an annual or a risk-based assessment (§7.305(e)(1))."""
+    history = _assessment_history()
+    return rules.due_for_assessment(
+        (
+            (s.facts, s.score, history.get(s.facts.provider_id, rules.AssessmentHistory()))
+            for s in score_registry(today)
+        ),
+        today,
+    )
+
+
+SCHEDULED_SCOPE = (
+    "The written CIP and its implementation against §7.302(b)–(f), as scheduled (§7.305(e)(1))."
+)
+
+
+def open_scheduled_assessment(provider: Provider, *, actor: User, today: date) -> Assessment:
+    """Opens the assessment the schedule calls for, with its origin and reasons as they stand
+    now; a provider no longer due (opened a moment ago, say) is refused."""
+    due = next((d for d in assessments_due(today) if d.provider_id == provider.id), None)
+    if due is None:
+        raise DomainError(
+            f"{provider.legal_name} is not due for a scheduled assessment: it may have one "
+            "under way already."
+        )
+    return open_assessment(
+        provider,
+        origin=due.origin,
+        scope=SCHEDULED_SCOPE,
+        origin_note=" ".join(due.reasons),
+        actor=actor,
+        today=today,
+    )
 
 
 def record_further_action(

@@ -61,6 +61,7 @@ ANALYSTS = (Role.ANALYST,)
 def register_hooks() -> None:
     panels.register_panel("provider", _provider_risk_panel)
     risk.register_source("casework.findings", services.open_findings_signals)
+    risk.register_source("casework.reseller_oversight", services.open_oversight_signals)
     subjects.register_link(
         services.ASSESSMENT,
         lambda assessment_id: url_for("casework.assessment", assessment_id=assessment_id),
@@ -457,30 +458,69 @@ def assessments() -> ResponseReturnValue:
     return render_template("casework/assessments.html", cases=services.assessments_of())
 
 
+def _render_due(form: FlaskForm | None = None) -> str:
+    return render_template(
+        "casework/assessments_due.html",
+        due=services.assessments_due(clocks.office_today()),
+        threshold=rules.RISK_SCHEDULE_THRESHOLD,
+        form=form or FlaskForm(),
+    )
+
+
+@bp.get("/assessments/due")
+@roles_required(*STAFF)
+def assessments_due() -> ResponseReturnValue:
+    return _render_due()
+
+
+def _opening(
+    form: FlaskForm,
+    open_one: Callable[[], Assessment],
+    *,
+    page: Callable[[FlaskForm], str],
+    label: str = "Assessment",
+) -> ResponseReturnValue:
+    """Every way of opening an assessment answers alike: the new assessment's page."""
+
+    def act() -> ResponseReturnValue:
+        assessment = open_one()
+        return _done(
+            f"{label} {assessment.reference} opened.",
+            "casework.assessment",
+            assessment_id=assessment.id,
+        )
+
+    return formerrors.handle(form, act, page=page)
+
+
+@bp.post("/assessments/due/<int:provider_id>")
+@roles_required(*ANALYSTS)
+def open_scheduled_assessment(provider_id: int) -> ResponseReturnValue:
+    provider = intake.get_provider(provider_id) or abort(404)
+    return _opening(
+        FlaskForm(),
+        lambda: services.open_scheduled_assessment(
+            provider, actor=current_user, today=clocks.office_today()
+        ),
+        page=_render_due,
+    )
+
+
 @bp.route("/providers/<int:provider_id>/assessments/new", methods=["GET", "POST"])
 @roles_required(*ANALYSTS)
 def new_assessment(provider_id: int) -> ResponseReturnValue:
     provider = intake.get_provider(provider_id) or abort(404)
     form = AssessmentOpenForm()
-
-    def act() -> ResponseReturnValue:
-        assessment = services.open_assessment(
+    return _opening(
+        form,
+        lambda: services.open_assessment(
             provider,
             origin=rules.AssessmentOrigin[form.origin.data],
             scope=form.scope.data,
             origin_note=form.origin_note.data or "",
             actor=current_user,
             today=clocks.office_today(),
-        )
-        return _done(
-            f"Assessment {assessment.reference} opened.",
-            "casework.assessment",
-            assessment_id=assessment.id,
-        )
-
-    return formerrors.handle(
-        form,
-        act,
+        ),
         page=lambda form: render_template(
             "casework/assessment_new.html", provider=provider, form=form
         ),
@@ -496,6 +536,7 @@ ASSESSMENT_FORMS = {
     "resubmission_form": ResubmissionForm,
     "close_form": CloseAssessmentForm,
     "action_form": FurtherActionForm,
+    "follow_up_form": FlaskForm,
 }
 
 
@@ -511,6 +552,8 @@ def _render_assessment(assessment: Assessment, **forms: FlaskForm) -> str:
         States=rules.AssessmentState,
         follow_ups=[a for a in services.assessments_of(assessment.provider_id)
                     if a.follows_id == assessment.id],
+        may_follow_up=rules.follow_up_problem(rules.AssessmentState(assessment.state)) is None,
+        resubmission_kinds=services.certifying_kinds_text(),
         **{name: forms.get(name) or form_class() for name, form_class in ASSESSMENT_FORMS.items()},
     )  # fmt: skip
 
@@ -546,8 +589,9 @@ def assessment_request(assessment_id: int) -> ResponseReturnValue:
     )  # fmt: skip
 
 
+# Analysts draft the findings and send them; reviewers decide (DESIGN.md §1).
 @bp.post("/assessments/<int:assessment_id>/findings")
-@roles_required(*RECORDERS)
+@roles_required(*ANALYSTS)
 def assessment_finding(assessment_id: int) -> ResponseReturnValue:
     return _assessment_post(
         assessment_id, "finding_form",
@@ -561,7 +605,7 @@ def assessment_finding(assessment_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/assessments/<int:assessment_id>/submit")
-@roles_required(*RECORDERS)
+@roles_required(*ANALYSTS)
 def submit_assessment(assessment_id: int) -> ResponseReturnValue:
     return _assessment_post(
         assessment_id, "submit_form",
@@ -638,19 +682,11 @@ def assessment_action(assessment_id: int) -> ResponseReturnValue:
 @roles_required(*ANALYSTS)
 def follow_up_assessment(assessment_id: int) -> ResponseReturnValue:
     earlier = _assessment_or_404(assessment_id)
-    follow_up = services.open_assessment(
-        earlier.provider,
-        origin=rules.AssessmentOrigin.FOLLOW_UP,
-        scope=f"Follow-up of {earlier.reference}: remediation of its findings (§7.305(e)(2)).",
-        origin_note="",
-        actor=current_user,
-        today=clocks.office_today(),
-        follows=earlier,
-    )
-    return _done(
-        f"Follow-up {follow_up.reference} opened.",
-        "casework.assessment",
-        assessment_id=follow_up.id,
+    return _opening(
+        FlaskForm(),
+        lambda: services.open_follow_up(earlier, actor=current_user, today=clocks.office_today()),
+        page=lambda form: _render_assessment(earlier, follow_up_form=form),
+        label="Follow-up",
     )
 
 

@@ -4,11 +4,14 @@ resubmitted CIP, follow-up, and further actions."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from casework import rules, services
+from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
@@ -63,10 +66,11 @@ def test_an_information_request_opens_intakes_ten_day_clock(app):
 
 
 def test_nobody_approves_their_own_report(client):
-    drafter = make_user(Role.REVIEWER)
+    drafter = make_user(Role.ANALYST)
     assessment = _open(make_provider(), drafter)
     _finding(assessment, drafter)
     services.submit_assessment(assessment, resubmission_days=None, actor=drafter)
+    drafter.role = Role.REVIEWER.value  # made a reviewer while the report waits
     db.session.commit()
     log_in(client, drafter)
 
@@ -163,3 +167,148 @@ def test_a_resubmission_must_be_the_providers_and_after_the_notice(client):
     )
     assert refused.status_code == 422 and 'id="receipt_number-error"' in refused.text
     assert f"No filing of {provider.legal_name} has that number." in refused.text
+
+
+FINDING_FORM = {
+    "requirement": "d2",
+    "shortcoming": "Identity documents are accepted without checking their validity.",
+    "recommendation_kind": "f1i",
+    "recommendation": "Adopt documentary verification with validity checks.",
+}
+
+
+def test_a_reviewer_does_not_draft_findings_they_could_then_approve(client):
+    analyst, reviewer = make_user(Role.ANALYST), make_user(Role.REVIEWER)
+    assessment = _open(make_provider(), analyst)
+    db.session.commit()
+    log_in(client, reviewer)
+
+    page = client.get(f"/casework/assessments/{assessment.id}")
+    assert "Add a finding" not in page.text and "Send for review" not in page.text
+    url = f"/casework/assessments/{assessment.id}"
+    assert client.post(f"{url}/findings", data=FINDING_FORM).status_code == 403
+    assert client.post(f"{url}/submit", data={}).status_code == 403
+    assert assessment.findings == [] and assessment.state == rules.AssessmentState.OPEN.value
+    with pytest.raises(DomainError, match="Only an analyst drafts the findings"):
+        _finding(assessment, reviewer)
+
+    analysts = client.application.test_client()
+    log_in(analysts, analyst)
+    added = analysts.post(f"{url}/findings", data=FINDING_FORM, follow_redirects=True)
+    assert "Finding added." in added.text and "§7.302(d)(2)" in added.text
+
+
+def _issued(provider, analyst, *, issued_on=TODAY, resubmission_days=None):
+    assessment = _open(provider, analyst)
+    _finding(assessment, analyst)
+    services.submit_assessment(assessment, resubmission_days=resubmission_days, actor=analyst)
+    services.decide_assessment(
+        assessment, approve=True, comments="", actor=make_user(Role.REVIEWER)
+    )
+    services.issue_assessment(assessment, issued_on=issued_on, actor=analyst, today=TODAY)
+    db.session.commit()
+    return assessment
+
+
+def test_only_a_filing_that_certifies_the_cip_meets_the_remediation_clock(client):
+    provider, analyst = make_provider(), make_user(Role.ANALYST)
+    assessment = _issued(provider, analyst)
+    update = make_filing(provider, "irregular_update")
+    log_in(client, analyst)
+    url = f"/casework/assessments/{assessment.id}/resubmission"
+
+    page = client.get(f"/casework/assessments/{assessment.id}")
+    assert "A filing that certifies the CIP (§7.305(a)): CIP certification form (§7.304(a))" in (
+        page.text
+    )
+    refused = client.post(url, data={"receipt_number": update.receipt_number})
+    assert refused.status_code == 422 and 'id="receipt_number-error"' in refused.text
+    assert f"{update.receipt_number} (Irregular update, §7.304(c)) does not certify a CIP" in (
+        refused.text
+    )
+    assert "Annual CIP certification (§7.304(b))" in refused.text
+    assert assessment.state == rules.AssessmentState.ISSUED.value
+    assert assessment.remediation_deadline.met_on is None
+
+    annual = make_filing(provider, "annual_certification")
+    met = client.post(url, data={"receipt_number": annual.receipt_number}, follow_redirects=True)
+    assert f"{annual.receipt_number}</a>, received {TODAY} (on time)" in met.text
+    assert assessment.remediation_deadline.met_on == TODAY
+
+
+def test_a_follow_up_opens_only_once_the_report_is_issued(client):
+    provider, analyst = make_provider(), make_user(Role.ANALYST)
+    drafting = _open(provider, analyst)
+    db.session.commit()
+    log_in(client, analyst)
+
+    page = client.get(f"/casework/assessments/{drafting.id}")
+    assert "Open a follow-up assessment" not in page.text
+    refused = client.post(f"/casework/assessments/{drafting.id}/follow-up")
+    assert refused.status_code == 422
+    assert "checks the remediation of findings already issued (§7.305(e)(2))" in refused.text
+    assert services.assessments_of(provider.id) == [drafting]
+
+    issued = _issued(provider, analyst)
+    opened = client.post(f"/casework/assessments/{issued.id}/follow-up", follow_redirects=True)
+    assert "a follow-up of an earlier assessment" in opened.text
+    assert f">{issued.reference}</a>)" in opened.text
+
+
+@pytest.mark.parametrize(
+    ("action", "shown"),
+    [
+        ("audit", f"Audit requested (§7.305(e)(3))</dt><dd>{TODAY}: Independent audit"),
+        ("transaction_review", f"transaction review (§7.305(f)(2))</dt><dd>{TODAY}: Independent"),
+        ("special_measure", f"special-measure evaluation</dt><dd>{TODAY}: Independent audit"),
+    ],
+)
+def test_further_action_is_recorded_on_the_assessment_and_audited(client, action, shown):
+    analyst = make_user(Role.ANALYST)
+    assessment = _open(make_provider(), analyst)
+    db.session.commit()
+    log_in(client, analyst)
+    url = f"/casework/assessments/{assessment.id}/further-action"
+
+    blank = client.post(url, data={"action": "", "note": ""})
+    assert blank.status_code == 422 and "Choose the action." in blank.text
+    note = "Independent audit of the verification workflow, 2026 accounts."
+    done = client.post(url, data={"action": action, "note": note}, follow_redirects=True)
+    assert "Recorded." in done.text and shown in done.text
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == f"assessment.{action}")
+    ).scalar_one()
+    assert event.actor_id == analyst.id
+    assert json.loads(event.after_json) == {
+        "citation": rules.FURTHER_ACTIONS[action][0],
+        "note": note,
+    }
+
+
+def test_findings_not_remediated_in_their_period_weigh_more(client):
+    provider, analyst = make_provider(), make_user(Role.ANALYST)
+    make_filing(provider)
+    assessment = _issued(
+        provider, analyst, issued_on=TODAY - timedelta(days=20), resubmission_days=10
+    )
+    due_on = TODAY - timedelta(days=10)
+    assert assessment.remediation_deadline.due_on == due_on
+
+    line = next(
+        line
+        for line in services.score_provider(provider.id, TODAY).lines
+        if line.criterion == "§7.305(d)(2)(ii)"
+    )
+    assert (line.kind, line.count, line.weight, line.points) == ("overdue_findings", 1, 20, 20)
+    log_in(client, analyst)
+    page = client.get(f"/casework/risk/providers/{provider.id}")
+    assert f"1 finding(s) of {assessment.reference} not remediated by {due_on}." in page.text
+    assert "Failure to implement recommended measures" in page.text
+
+    resubmitted = make_filing(provider)
+    services.record_resubmission(
+        assessment, receipt_number=resubmitted.receipt_number, actor=analyst
+    )
+    db.session.commit()
+    lines = services.score_provider(provider.id, TODAY).lines
+    assert [line for line in lines if line.criterion == "§7.305(d)(2)(ii)"] == []

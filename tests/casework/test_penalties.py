@@ -134,3 +134,25 @@ def test_the_penalty_form_explains_what_is_missing(client):
         follow_redirects=True,
     )  # fmt: skip
     assert "Penalty notice PN-" in drafted.text and "drafted." in drafted.text
+
+
+def test_a_reviewer_drafts_no_penalty_notice(client):
+    provider, reviewer = make_provider(), make_user(Role.REVIEWER)
+    case = _draft(provider, make_user(Role.ANALYST))
+    db.session.commit()
+    log_in(client, reviewer)
+
+    assert client.get(f"/casework/providers/{provider.id}/penalties/new").status_code == 403
+    drafted = client.post(
+        f"/casework/providers/{provider.id}/penalties/new",
+        data={"violations": ["a2"], "conduct": "Never certified.", "proposed_amount": "1000"},
+    )
+    assert drafted.status_code == 403
+    assert client.post(f"/casework/penalties/{case.id}/submit").status_code == 403
+    assert "Send for review" not in client.get(f"/casework/penalties/{case.id}").text
+    assert [c.id for c in services.penalties_of()] == [case.id]
+    assert case.state == rules.PenaltyState.DRAFTED.value
+    with pytest.raises(DomainError, match="Only an analyst drafts a penalty notice"):
+        services.submit_penalty(case, actor=reviewer)
+    with pytest.raises(DomainError, match="Only an analyst drafts a penalty notice"):
+        _draft(provider, reviewer)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from casework import rules
+from casework import rules, services
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
@@ -94,3 +94,26 @@ def test_the_oversight_steps_are_one_way():
     rules.check_step(steps, states.EVIDENCE, states.TERMINATED)
     with pytest.raises(rules.StepRefused):
         rules.check_step(steps, states.TERMINATED, states.TERMINATION_CLOCK)
+
+
+def _oversight_lines(provider_id):
+    scored = services.score_provider(provider_id, TODAY)
+    return [line for line in scored.lines if line.kind == "reseller_oversight"]
+
+
+def test_an_open_case_weighs_on_the_providers_risk_until_it_ends(client, reseller):
+    assert _oversight_lines(reseller.provider_id) == []
+    case_url = _evidence(client, reseller).headers["Location"]
+
+    (line,) = _oversight_lines(reseller.provider_id)
+    assert (line.criterion, line.count, line.weight, line.points) == ("§7.305(d)(1)(i)", 1, 10, 10)
+    page = client.get(f"/casework/risk/providers/{reseller.provider_id}")
+    assert f"{reseller.name}: failure to implement its CIP." in page.text
+    assert "Use by foreign malicious cyber actors" in page.text
+
+    client.post(f"{case_url}/knowledge", data={"knowledge_on": TODAY.isoformat()})
+    assert len(_oversight_lines(reseller.provider_id)) == 1  # the clock runs; still open
+    client.post(
+        f"{case_url}/outcome", data={"outcome": "remediated", "outcome_on": TODAY.isoformat()}
+    )
+    assert _oversight_lines(reseller.provider_id) == []

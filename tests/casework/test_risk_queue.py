@@ -15,9 +15,19 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.parameters import services as parameters
+from exemptions import services as exemptions
 from intake.models import ForeignReseller
 from special_measures import services as measures
-from tests.factories import log_in, make_admin, make_filing, make_measure, make_provider, make_user
+from tests.factories import (
+    file_exemption_request,
+    grant_exemption,
+    log_in,
+    make_admin,
+    make_filing,
+    make_measure,
+    make_provider,
+    make_user,
+)
 
 
 def _staff(client):
@@ -139,3 +149,44 @@ def test_the_demo_office_queue_is_explained_and_a_weight_change_reorders_it(clie
     assert overdue.facts.provider_id in set(reranked.head(5).provider_id)
     actions = db.session.execute(select(AuditEvent.action)).scalars().all()
     assert "parameter.add_value" in actions
+
+
+def _certification_lines(provider_id):
+    scored = services.score_provider(provider_id, office_today())
+    return [line for line in scored.lines if line.criterion == "§7.305(d)(2)(i)"]
+
+
+def test_an_exempt_provider_is_not_scored_for_a_certification_it_does_not_owe(client):
+    today = office_today()
+    analyst, reviewer = make_user(Role.ANALYST), make_user(Role.REVIEWER)
+    never = make_provider("Tern Harbor Compute LLC")
+    lapsed = make_provider("Wren Point Cloud, Inc.")
+    certified = make_filing(lapsed)
+    certified.received_on = today - timedelta(days=400)  # certified once, 400 days ago
+    db.session.commit()
+    assert [line.kind for line in _certification_lines(never.id)] == ["never_certified"]
+    assert [line.kind for line in _certification_lines(lapsed.id)] == ["overdue_certification"]
+
+    cases = [
+        grant_exemption(file_exemption_request(p), analyst=analyst, reviewer=reviewer, today=today)
+        for p in (never, lapsed)
+    ]
+    assert _certification_lines(never.id) == _certification_lines(lapsed.id) == []
+    _staff(client)
+    explained = client.get(f"/casework/risk/providers/{never.id}")
+    assert "No CIP certification has been received." not in explained.text
+    exempt = client.get("/casework/risk?certification=exempt").text
+    assert "Tern Harbor Compute LLC" in exempt and "Wren Point Cloud" in exempt
+
+    exemptions.propose_revocation(
+        cases[0], reasons="The ADP is no longer maintained.", special_measure_reference="",
+        actor=analyst,
+    )  # fmt: skip
+    exemptions.decide_revocation(cases[0], approve=True, comments="", actor=reviewer, today=today)
+    db.session.commit()
+    (line,) = _certification_lines(never.id)
+    assert (line.kind, line.points) == ("never_certified", 40)
+    assert "No CIP certification has been received." in (
+        client.get(f"/casework/risk/providers/{never.id}").text
+    )
+    assert _certification_lines(lapsed.id) == []

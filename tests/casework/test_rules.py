@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from casework import rules
 from core.risk import RiskSignal
 
@@ -101,3 +103,91 @@ def test_accounts_unverified_for_months_weigh_more():
     stale = lines[-1]
     assert (stale.kind, stale.count, stale.points) == ("stale_unverified_account", 2, 10)
     assert "more than 90 days (the oldest since 2026-09-01)" in stale.explanation
+
+
+def test_an_exempt_provider_owes_no_certification_and_scores_nothing_for_it():
+    # Intake's status "exempt" (§7.306(e)) replaces "never certified" or "overdue".
+    assert rules.score_lines(_facts(certification_status="exempt"), WEIGHTS, TODAY) == []
+    assert _facts(certification_status="exempt").exempt
+
+
+def test_open_reseller_oversight_is_a_signal_of_use_by_malicious_cyber_actors():
+    signal = rules.oversight_signal(
+        [("Neva Cloud", "failure to maintain a CIP"), ("Ural Host", "failure to implement its CIP")]
+    )
+    assert (signal.criterion, signal.kind, signal.count) == (
+        "§7.305(d)(1)(i)",
+        "reseller_oversight",
+        2,
+    )
+    assert "Neva Cloud: failure to maintain a CIP; Ural Host" in signal.explanation
+    assert "§7.303(e)" in signal.explanation
+
+
+@pytest.mark.parametrize("state", list(rules.AssessmentState), ids=lambda s: s.name)
+def test_a_follow_up_needs_an_issued_report(state):
+    problem = rules.follow_up_problem(state)
+    issued = state in (
+        rules.AssessmentState.ISSUED,
+        rules.AssessmentState.REMEDIATED,
+        rules.AssessmentState.CLOSED,
+    )
+    assert (problem is None) == issued
+    if not issued:
+        assert "§7.305(e)(2)" in problem and str(state) in problem
+
+
+def _due(score=0, last_opened_on=None, in_progress=False, today=TODAY, **facts):
+    history = rules.AssessmentHistory(last_opened_on, in_progress)
+    return rules.assessment_due(_facts(**facts), score, history, today, threshold=40)
+
+
+def test_a_provider_never_assessed_is_due_for_its_annual_assessment():
+    due = _due()
+    assert due.origin is rules.AssessmentOrigin.ANNUAL
+    assert due.reasons == ("Never assessed (§7.305(e)(1)).",)
+
+
+@pytest.mark.parametrize(
+    ("opened_on", "today", "due"),
+    [
+        (date(2026, 3, 15), date(2027, 3, 15), False),  # a year to the day: not more than a year
+        (date(2026, 3, 15), date(2027, 3, 16), True),
+        (date(2024, 2, 29), date(2025, 2, 28), False),  # 29 February falls back to 28 February
+        (date(2024, 2, 29), date(2025, 3, 1), True),
+    ],
+)
+def test_the_annual_assessment_falls_due_more_than_a_year_after_the_last(opened_on, today, due):
+    found = _due(last_opened_on=opened_on, today=today)
+    assert (found is not None) == due
+    if due:
+        assert found.origin is rules.AssessmentOrigin.ANNUAL
+        assert f"Last assessment opened {opened_on}; a year passed on" in found.reasons[0]
+
+
+def test_a_score_at_the_threshold_calls_for_a_risk_based_assessment():
+    recent = date(2027, 1, 10)
+    assert _due(score=39, last_opened_on=recent) is None
+    due = _due(score=40, last_opened_on=recent)
+    assert due.origin is rules.AssessmentOrigin.RISK_SCHEDULE
+    assert due.reasons == ("Risk score 40, at or above 40 (§7.305(d), (e)(1)).",)
+    both = _due(score=65)
+    assert both.origin is rules.AssessmentOrigin.RISK_SCHEDULE and len(both.reasons) == 2
+
+
+def test_no_scheduled_assessment_while_one_is_under_way_or_for_an_exempt_provider():
+    assert _due(score=90, last_opened_on=date(2025, 1, 1), in_progress=True) is None
+    assert _due(score=90, certification_status="exempt") is None
+
+
+def test_the_due_list_puts_risk_based_first_by_score_then_annual_by_name():
+    never = rules.AssessmentHistory()
+    providers = [
+        (_facts(provider_id=1, legal_name="Cedar"), 0, never),
+        (_facts(provider_id=2, legal_name="Birch"), 45, never),
+        (_facts(provider_id=3, legal_name="Alder"), 0, never),
+        (_facts(provider_id=4, legal_name="Dogwood"), 80, never),
+        (_facts(provider_id=5, legal_name="Elm"), 0, rules.AssessmentHistory(TODAY)),
+    ]
+    due = rules.due_for_assessment(providers, TODAY, threshold=40)
+    assert [entry.legal_name for entry in due] == ["Dogwood", "Birch", "Alder", "Cedar"]
