@@ -221,6 +221,23 @@ class IllegalTransition(ValueError):
     pass
 
 
+def positions_final(state: CaseState, *, reference: str, issued_on: date | None) -> str | None:
+    """§7.307(c): the agencies are consulted *in making* the determination. Once it is issued, or
+    the case is closed without one, the positions it rests on are part of its record; before
+    that a change is allowed and voids an approval (DESIGN.md §5). Why they are final, or None."""
+    if state is CaseState.ISSUED and issued_on is not None:
+        return (
+            f"The determination {reference} was issued on {issued_on.isoformat()}; the agencies' "
+            "positions it rests on are part of its record and can no longer change (§7.307(c))."
+        )
+    if state is CaseState.CLOSED:
+        return (
+            f"Case {reference} was closed without a measure; the agencies' positions are part of "
+            "its record and can no longer change (§7.307(c))."
+        )
+    return None
+
+
 def check_transition(current: CaseState, wanted: CaseState) -> None:
     if wanted not in ALLOWED[current]:
         raise IllegalTransition(f"A case that is {current} cannot become {wanted}.")
@@ -237,7 +254,11 @@ class DeterminationDates:
     last_day_in_effect: date
 
 
-def determination_dates(issued_on: date, *, earliest_compliance_days: int) -> DeterminationDates:
+def determination_dates(
+    issued_on: date, *, earliest_compliance_days: int | None
+) -> DeterminationDates:
+    """``earliest_compliance_days`` is the rule parameter in force on issuance; None leaves the
+    catalogue's number (§7.307(a)(6))."""
     return DeterminationDates(
         issued_on=issued_on,
         congress_notice_due=clocks.due("special_measure.congress_notice", issued_on),

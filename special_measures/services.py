@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, Subquery, and_, cast, func, literal, or_, select
 
 from core import clocks
 from core.approvals import services as approvals
@@ -18,14 +18,16 @@ from core.audit.services import record_event
 from core.auth.models import User
 from core.auth.rules import Role
 from core.consultations import services as consultations
+from core.consultations.models import Consultation
 from core.consultations.rules import Purpose
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
+from core.deadlines.models import Deadline
 from core.errors import DomainError, InvalidInput
 from core.parameters import services as parameters
 from core.risk import RiskSignal
 from intake import services as intake
-from intake.models import Filing, Provider
+from intake.models import Filing, ForeignReseller, Provider
 from special_measures import rules
 from special_measures.models import (
     CongressionalNotice,
@@ -40,6 +42,7 @@ from special_measures.rules import CaseState, MeasureKind, ReferralSource, Subje
 CASE = "special_measure"
 ACTION = "special_measure_action"
 EARLIEST_COMPLIANCE_CLOCK = "special_measure.earliest_compliance"
+EXPIRY_CLOCK = "special_measure.expiry"
 PUBLICATION_PARAMETER = "special_measure.effect_after_publication_days"
 DRAFTERS = frozenset({Role.ANALYST})
 
@@ -283,6 +286,24 @@ def missing_positions(case: SpecialMeasureCase) -> list[str]:
     return consultations.missing_positions(Purpose.SPECIAL_MEASURE, CASE, case.id)
 
 
+def positions_final(case_id: str) -> str | None:
+    """Registered with the consultations kernel: why an agency's position on this case can no
+    longer be recorded or changed, or None while it still may."""
+    case = get_case(int(case_id))
+    if case is None:
+        return None
+    return rules.positions_final(
+        case.state_enum, reference=case.reference, issued_on=case.issued_on
+    )
+
+
+def on_position_recorded(*, consultation: Consultation, actor: User, **_: object) -> None:
+    """The determination rests on the positions: one changed after approval voids the approval
+    and sends the draft back (DESIGN.md §5)."""
+    if consultation.subject_type == CASE and (case := get_case(int(consultation.subject_id))):
+        _void_approval_if_changed(case, actor)
+
+
 # --- Determination (§7.307(a)(3)–(4), (b)(1)–(2), (b)(4)) --------------------------------------
 
 
@@ -297,12 +318,13 @@ class DeterminationDraft:
 
 
 def _earliest_compliance_days(on: date) -> int | None:
+    """The rule parameter in force on ``on`` (§7.307(a)(6)); the catalogue holds the default."""
     return deadlines.period_for(clocks.get(EARLIEST_COMPLIANCE_CLOCK), on, None)
 
 
 def dates_if_issued(issued_on: date) -> rules.DeterminationDates:
     return rules.determination_dates(
-        issued_on, earliest_compliance_days=_earliest_compliance_days(issued_on) or 180
+        issued_on, earliest_compliance_days=_earliest_compliance_days(issued_on)
     )
 
 
@@ -359,6 +381,9 @@ def determination_content(case: SpecialMeasureCase) -> dict[str, Any]:
         "measure": [case.measure_kind, case.conditions_text],
         "consistency": case.consistency_text,
         "compliance_on": case.compliance_on,
+        # The determination rests on the agencies' positions (§7.307(c)): a position changed
+        # after approval voids it (DESIGN.md §5).
+        "positions": consultations.positions(CASE, case.id),
     }
 
 
@@ -456,10 +481,12 @@ def issue_determination(
         EARLIEST_COMPLIANCE_CLOCK, issued_on, days=days
     )
     case.original_last_day_on = case.last_day_on = dates.last_day_in_effect
-    case.expiry_computation = clocks.explain("special_measure.expiry", issued_on)
+    case.expiry_computation = clocks.explain(EXPIRY_CLOCK, issued_on)
     _transition(case, CaseState.ISSUED, actor, issued_on=issued_on)
     _prepare_notices(case, None, start_on=issued_on, actor=actor)
+    _open_expiry_deadline(case, actor)
     db.session.flush()
+    rescreen_resellers(relevant_on=issued_on, actor=actor, reason=f"{case.reference} issued")
     return dates
 
 
@@ -500,6 +527,42 @@ def publication_note(case: SpecialMeasureCase) -> str | None:
         return None
     row = parameters.row_in_force(PUBLICATION_PARAMETER, case.issued_on)
     return row.note if row else None
+
+
+# --- The last day in effect, on the deadline board (§7.307(a)(5)) -------------------------------
+
+
+def _open_expiry_deadline(case: SpecialMeasureCase, actor: User) -> Deadline:
+    """The measure lapses after its last day unless an extension is published by then
+    (§7.307(a)(5)); the board warns as that day nears."""
+    assert case.issued_on is not None
+    return deadlines.open_deadline(
+        EXPIRY_CLOCK,
+        subject=(CASE, case.id),
+        subject_label=f"{case.reference}: last day in effect of the measure on "
+        f"{case.subject_label}; publish any extension by then",
+        start_on=case.issued_on,
+        actor=actor,
+    )
+
+
+def expiry_deadline(case: SpecialMeasureCase) -> Deadline | None:
+    """The open expiry clock of an issued measure, if any."""
+    return next(
+        (
+            deadline
+            for deadline in deadlines.deadlines_for_subject(CASE, case.id)
+            if deadline.clock_key == EXPIRY_CLOCK and deadline.is_open
+        ),
+        None,
+    )
+
+
+def _meet_expiry_deadline(
+    case: SpecialMeasureCase, *, met_on: date, actor: User, note: str
+) -> None:
+    if (deadline := expiry_deadline(case)) is not None:
+        deadlines.meet_deadline(deadline, met_on=met_on, actor=actor, note=note)
 
 
 # --- Notices to Congress (§7.307(d)) ------------------------------------------------------------
@@ -728,7 +791,14 @@ def record_extension(
         },
     )
     _prepare_notices(case, action, start_on=published_on, actor=actor)
+    _meet_expiry_deadline(
+        case,
+        met_on=published_on,
+        actor=actor,
+        note=f"extended to {case.last_day_on.isoformat()} by {action.federal_register_citation}",
+    )
     db.session.flush()
+    rescreen_resellers(relevant_on=published_on, actor=actor, reason=f"{case.reference} extended")
 
 
 def record_revocation(action: MeasureAction, *, actor: User, today: date) -> None:
@@ -741,6 +811,7 @@ def record_revocation(action: MeasureAction, *, actor: User, today: date) -> Non
         raise DomainError(problem)
     action.recorded_at, action.recorded_by_id = utcnow(), actor.id
     case.revoked_on = action.effective_on
+    _meet_expiry_deadline(case, met_on=action.effective_on, actor=actor, note="revoked")
     record_event(
         "special_measure.revoked",
         actor=actor,
@@ -759,16 +830,22 @@ def status_of(case: SpecialMeasureCase, day: date) -> rules.MeasureStatus:
     )
 
 
+def _in_force(day: date) -> tuple[Any, ...]:
+    """The conditions of ``rules.status_on`` in SQL: imposed on or before ``day`` (§7.307(a)(4)),
+    not revoked by it, and not past its last day (§7.307(a)(5))."""
+    return (
+        SpecialMeasureCase.issued_on <= day,
+        SpecialMeasureCase.last_day_on >= day,
+        or_(SpecialMeasureCase.revoked_on.is_(None), SpecialMeasureCase.revoked_on > day),
+    )
+
+
 def in_force_on(day: date) -> list[SpecialMeasureCase]:
-    """Measures imposed on or before ``day``, not revoked by it, and not past their last day."""
+    """The measures in force on ``day``: the public list, its feeds and every screening."""
     return list(
         db.session.execute(
             select(SpecialMeasureCase)
-            .where(
-                SpecialMeasureCase.issued_on <= day,
-                SpecialMeasureCase.last_day_on >= day,
-                or_(SpecialMeasureCase.revoked_on.is_(None), SpecialMeasureCase.revoked_on > day),
-            )
+            .where(*_in_force(day))
             .order_by(SpecialMeasureCase.issued_on, SpecialMeasureCase.id)
         ).scalars()
     )
@@ -803,21 +880,41 @@ def _screened_measure(case: SpecialMeasureCase) -> rules.ScreenedMeasure:
     )  # fmt: skip
 
 
-def _dismissed(hit: rules.Hit) -> bool:
-    """A party decided "not a match" for this version of the measure does not come back."""
-    return (
+@dataclass(frozen=True)
+class ScreeningBasis:
+    """What a run screens against: the measures in force on a day, and the parties already ruled
+    out for each version of them. Read once when many providers are screened together."""
+
+    relevant_on: date
+    measures: list[rules.ScreenedMeasure]
+    dismissed: frozenset[tuple[int, str, str]]  # (case id, measure version, normalised name)
+
+
+def screening_basis(relevant_on: date) -> ScreeningBasis:
+    measures = [_screened_measure(case) for case in in_force_on(relevant_on)]
+    versions = {(m.case_id, m.version) for m in measures}
+    rows = (
         db.session.execute(
-            select(ScreeningHit.id)
+            select(ScreeningHit.case_id, ScreeningHit.measure_version, ScreeningHit.party_key)
             .where(
-                ScreeningHit.case_id == hit.measure.case_id,
-                ScreeningHit.measure_version == hit.measure.version,
-                ScreeningHit.party_key == rules.normalise_name(hit.party.name),
+                ScreeningHit.case_id.in_([m.case_id for m in measures]),
+                ScreeningHit.measure_version.in_([m.version for m in measures]),
                 ScreeningHit.decision == rules.HitDecision.NOT_A_MATCH.value,
             )
-            .limit(1)
-        ).first()
-        is not None
+            .distinct()
+        ).all()
+        if measures
+        else []
     )
+    return ScreeningBasis(
+        relevant_on=relevant_on,
+        measures=measures,
+        # A party decided "not a match" for this version of the measure does not come back.
+        dismissed=frozenset(
+            (case_id, version, key) for case_id, version, key in rows
+            if (case_id, version) in versions
+        ),
+    )  # fmt: skip
 
 
 def screen_parties(
@@ -827,9 +924,13 @@ def screen_parties(
     subject: tuple[str, object],
     relevant_on: date,
     actor: User | None,
+    basis: ScreeningBasis | None = None,
+    reason: str | None = None,
 ) -> ScreeningRun:
     """Check parties against the measures in force on ``relevant_on`` and keep the evidence."""
-    measures = [_screened_measure(case) for case in in_force_on(relevant_on)]
+    basis = basis if basis is not None else screening_basis(relevant_on)
+    assert basis.relevant_on == relevant_on
+    measures = basis.measures
     run = ScreeningRun(
         provider_id=provider_id,
         subject_type=subject[0],
@@ -846,7 +947,8 @@ def screen_parties(
     db.session.add(run)
     db.session.flush()
     for hit in rules.screen(parties, measures):
-        if _dismissed(hit):
+        party_key = rules.normalise_name(hit.party.name)
+        if (hit.measure.case_id, hit.measure.version, party_key) in basis.dismissed:
             continue
         run.hits.append(
             ScreeningHit(
@@ -854,7 +956,7 @@ def screen_parties(
                 measure_version=hit.measure.version,
                 party_kind=hit.party.kind,
                 party_name=hit.party.name,
-                party_key=rules.normalise_name(hit.party.name),
+                party_key=party_key,
                 party_jurisdiction=hit.party.jurisdiction,
                 party_reference=hit.party.reference,
                 matched_on=hit.matched_on,
@@ -868,25 +970,39 @@ def screen_parties(
         actor=actor,
         subject=("screening_run", run.id),
         after={"subject": f"{subject[0]}:{subject[1]}", "on": relevant_on,
-               "measures": len(measures), "parties": len(parties), "hits": len(run.hits)},
+               "measures": len(measures), "parties": len(parties), "hits": len(run.hits),
+               **({"reason": reason} if reason else {})},
     )  # fmt: skip
     return run
 
 
+# intake's ForeignReseller.status of a relationship that has not ended (§7.303(e)).
+ACTIVE_RESELLER = "active"
+# How a reseller's hit names it: "reseller 12" (the registry's id).
+RESELLER_REFERENCE = "reseller "
+
+
 def _reseller_parties(provider: Provider) -> list[rules.Party]:
+    active = intake.ResellerCriteria(status=ACTIVE_RESELLER)
     return [
         rules.Party(
-            "foreign reseller", reseller.name, reseller.jurisdiction, f"reseller {reseller.id}"
+            "foreign reseller", reseller.name, reseller.jurisdiction,
+            f"{RESELLER_REFERENCE}{reseller.id}",
         )
-        for reseller in db.session.execute(intake.resellers_query(provider)).scalars()
-        if reseller.status == "active"
-    ]
+        for reseller in db.session.execute(intake.resellers_query(provider, active)).scalars()
+    ]  # fmt: skip
 
 
 def screen_provider_resellers(
-    provider: Provider, *, relevant_on: date, actor: User | None, filing: Filing | None = None
+    provider: Provider,
+    *,
+    relevant_on: date,
+    actor: User | None,
+    filing: Filing | None = None,
+    basis: ScreeningBasis | None = None,
+    reason: str | None = None,
 ) -> ScreeningRun:
-    """A provider's foreign resellers (§7.304(e)–(f)) against the measures in force."""
+    """A provider's active foreign resellers (§7.304(e)–(f)) against the measures in force."""
     subject = ("filing", filing.receipt_number) if filing else ("provider", provider.id)
     return screen_parties(
         _reseller_parties(provider),
@@ -894,7 +1010,30 @@ def screen_provider_resellers(
         subject=subject,
         relevant_on=relevant_on,
         actor=actor,
+        basis=basis,
+        reason=reason,
     )
+
+
+def rescreen_resellers(*, relevant_on: date, actor: User | None, reason: str) -> list[ScreeningRun]:
+    """When a measure is issued or extended, every provider's active foreign resellers are
+    screened again against the measures in force that day (DESIGN.md §5): one run, with its
+    evidence, per provider that has any; the measures and rulings-out are read once."""
+    basis = screening_basis(relevant_on)
+    with_resellers = (
+        select(ForeignReseller.provider_id)
+        .where(ForeignReseller.status == ACTIVE_RESELLER)
+        .distinct()
+    )
+    providers = db.session.execute(
+        select(Provider).where(Provider.id.in_(with_resellers)).order_by(Provider.id)
+    ).scalars()
+    return [
+        screen_provider_resellers(
+            provider, relevant_on=relevant_on, actor=actor, basis=basis, reason=reason
+        )
+        for provider in providers
+    ]
 
 
 def on_reseller_certification(*, filing: Filing, actor: User | None, **_: object) -> None:
@@ -936,37 +1075,99 @@ def runs_for(subject_type: str, subject_id: object) -> list[ScreeningRun]:
     )
 
 
-def open_hits_for_provider(provider_id: int) -> list[ScreeningHit]:
-    """Hits not yet decided, or decided a match or unsure: what the risk score reads."""
+def _open_hits(today: date, provider_id: int | None = None) -> Subquery:
+    """The hits that stand on ``today``, one per party, measure and provider, as a subquery
+    (columns ``id``, ``provider_id``, ``party_key``).
+
+    Only a measure in force that day counts: one lapsed (§7.307(a)(5)) or revoked no longer
+    does; nor does a foreign reseller whose relationship has ended (§7.303(e)). A party screened
+    more than once stands as the latest screening left it: the newest version of the measure it
+    was screened against, and within that version a decision taken over a later undecided
+    repeat. It is open unless that decision is "not a match" (DESIGN.md §5)."""
+    reseller_reference = literal(RESELLER_REFERENCE, String) + cast(ForeignReseller.id, String)
+    party = (
+        ScreeningRun.provider_id,
+        ScreeningHit.case_id,
+        ScreeningHit.party_key,
+        ScreeningHit.party_reference,
+    )
+    screened = (
+        select(
+            ScreeningHit.id,
+            ScreeningHit.measure_version,
+            ScreeningHit.decision,
+            *party,
+            func.first_value(ScreeningHit.measure_version)
+            .over(partition_by=party, order_by=ScreeningHit.id.desc())
+            .label("newest_version"),
+        )
+        .join(ScreeningRun)
+        .join(SpecialMeasureCase, SpecialMeasureCase.id == ScreeningHit.case_id)
+        .outerjoin(
+            ForeignReseller,
+            and_(
+                ForeignReseller.provider_id == ScreeningRun.provider_id,
+                ScreeningHit.party_reference == reseller_reference,
+            ),
+        )
+        .where(
+            *_in_force(today),
+            or_(ForeignReseller.id.is_(None), ForeignReseller.status == ACTIVE_RESELLER),
+        )
+    )
+    if provider_id is not None:
+        screened = screened.where(ScreeningRun.provider_id == provider_id)
+    screened_sq = screened.subquery()
+    standing = (
+        select(
+            screened_sq.c.id,
+            screened_sq.c.provider_id,
+            screened_sq.c.party_key,
+            screened_sq.c.decision,
+            func.row_number()
+            .over(
+                partition_by=[screened_sq.c[column.key] for column in party],
+                order_by=(screened_sq.c.decision.is_(None), screened_sq.c.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(screened_sq.c.measure_version == screened_sq.c.newest_version)
+        .subquery()
+    )
+    return (
+        select(standing.c.id, standing.c.provider_id, standing.c.party_key)
+        .where(
+            standing.c.rank == 1,
+            or_(
+                standing.c.decision.is_(None),
+                standing.c.decision != rules.HitDecision.NOT_A_MATCH.value,
+            ),
+        )
+        .subquery()
+    )
+
+
+def open_hits_for_provider(provider_id: int, today: date) -> list[ScreeningHit]:
+    """Hits not ruled out against measures in force on ``today``: what the provider's page lists
+    and what the risk score reads."""
+    standing = _open_hits(today, provider_id)
     return list(
         db.session.execute(
             select(ScreeningHit)
-            .join(ScreeningRun)
-            .where(
-                ScreeningRun.provider_id == provider_id,
-                or_(
-                    ScreeningHit.decision.is_(None),
-                    ScreeningHit.decision != rules.HitDecision.NOT_A_MATCH.value,
-                ),
-            )
+            .join(standing, standing.c.id == ScreeningHit.id)
             .order_by(ScreeningHit.id.desc())
         ).scalars()
     )
 
 
-def risk_signals() -> dict[int, list[RiskSignal]]:
+def risk_signals(today: date | None = None) -> dict[int, list[RiskSignal]]:
     """Per provider: parties in its filings matching a measure in force, not ruled out — use by
     foreign malicious cyber actors, §7.305(d)(1)(i)."""
+    standing = _open_hits(today or clocks.office_today())
     counts = db.session.execute(
-        select(ScreeningRun.provider_id, func.count(func.distinct(ScreeningHit.party_key)))
-        .join(ScreeningHit)
-        .where(
-            or_(
-                ScreeningHit.decision.is_(None),
-                ScreeningHit.decision != rules.HitDecision.NOT_A_MATCH.value,
-            )
+        select(standing.c.provider_id, func.count(func.distinct(standing.c.party_key))).group_by(
+            standing.c.provider_id
         )
-        .group_by(ScreeningRun.provider_id)
     ).all()
     return {
         provider_id: [

@@ -72,6 +72,8 @@ def register_hooks() -> None:
     """What special measures add to the kernel and to intake's pages, at start-up."""
     events.subscribe(intake.RESELLER_CERTIFICATION_RECEIVED, services.on_reseller_certification)
     events.subscribe(intake.AI_REPORT_RECEIVED, services.on_ai_report)
+    events.subscribe(consultations.POSITION_RECORDED, services.on_position_recorded)
+    consultations.register_position_lock(services.CASE, services.positions_final)
     panels.register_panel("provider", _provider_screening_panel)
     risk.register_source("special_measures.screening", services.risk_signals)
     panels.register_panel("filing", _filing_screening_panel)
@@ -666,7 +668,7 @@ def _provider_screening_panel(provider_id: str) -> Markup:
     return _panel(
         "special_measures/_provider_screening.html",
         provider_id=int(provider_id),
-        open_hits=services.open_hits_for_provider(int(provider_id)),
+        open_hits=services.open_hits_for_provider(int(provider_id), clocks.office_today()),
         method=rules.MATCHING_METHOD,
     )
 

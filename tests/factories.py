@@ -310,3 +310,36 @@ def file_report(
     filing = intake.receive_filing(provider, submission, actor=actor).filing
     db.session.commit()
     return filing
+
+
+def extend_measure(case, *, new_last_day: date, published_on: date, today: date | None = None):
+    """An extension of an issued measure drafted, approved by a reviewer and recorded with its
+    Federal Register notice (§7.307(a)(5))."""
+    from special_measures import services as measures
+
+    today = today or published_on
+    action = measures.draft_action(
+        case, kind=measures.ActionKind.EXTENSION, reasons="Incidents continue at the same rate.",
+        new_last_day_on=new_last_day, effective_on=None, actor=case.drafted_by, today=today,
+    )  # fmt: skip
+    measures.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
+    measures.record_extension(
+        action, federal_register_citation="93 FR 4567", published_on=published_on,
+        actor=case.drafted_by, today=today,
+    )  # fmt: skip
+    db.session.commit()
+    return action
+
+
+def revoke_measure(case, *, effective_on: date):
+    """A revocation of an issued measure drafted, approved and recorded on ``effective_on``."""
+    from special_measures import services as measures
+
+    action = measures.draft_action(
+        case, kind=measures.ActionKind.REVOCATION, reasons="The jurisdiction has acted.",
+        new_last_day_on=None, effective_on=effective_on, actor=case.drafted_by, today=effective_on,
+    )  # fmt: skip
+    measures.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
+    measures.record_revocation(action, actor=case.drafted_by, today=effective_on)
+    db.session.commit()
+    return action

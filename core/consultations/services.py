@@ -1,11 +1,17 @@
-"""Requesting consultations and recording agencies' positions."""
+"""Requesting consultations and recording agencies' positions.
+
+The module that owns a consultation's subject (an exemption, a special-measure case) tells the
+kernel, at start-up, when that subject's positions have become final, and hears of each position
+recorded, so that the kernel never imports a module (DESIGN.md §2)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
 
+from core import events
 from core.audit.services import record_event
 from core.auth.models import User
 from core.auth.rules import Role
@@ -58,6 +64,25 @@ def request_consultations(
     return created
 
 
+# Published after a position is recorded, with ``consultation`` and ``actor``: the owning module
+# voids an approval that rested on the old position (DESIGN.md §5).
+POSITION_RECORDED = "consultation.position_recorded"
+
+# Subject id -> why its positions can no longer change (the decision was made), or None.
+PositionLock = Callable[[str], str | None]
+_position_locks: dict[str, PositionLock] = {}
+
+
+def register_position_lock(subject_type: str, lock: PositionLock) -> None:
+    _position_locks[subject_type] = lock
+
+
+def position_lock(consultation: Consultation) -> str | None:
+    """Why the position can no longer be recorded or changed, or None while it may."""
+    lock = _position_locks.get(consultation.subject_type)
+    return lock(consultation.subject_id) if lock else None
+
+
 def for_subject(subject_type: str, subject_id: object) -> list[Consultation]:
     return list(
         db.session.execute(
@@ -69,6 +94,12 @@ def for_subject(subject_type: str, subject_id: object) -> list[Consultation]:
             .order_by(Consultation.required.desc(), Consultation.agency)
         ).scalars()
     )
+
+
+def positions(subject_type: str, subject_id: object) -> list[tuple[str, str | None, str | None]]:
+    """Each agency's recorded position and comments, as a decision that rests on them is
+    approved (part of the content an approval binds to)."""
+    return [(c.agency, c.position, c.comments) for c in for_subject(subject_type, subject_id)]
 
 
 def missing_positions(purpose: Purpose, subject_type: str, subject_id: object) -> list[str]:
@@ -100,11 +131,14 @@ def record_position(
     consultation: Consultation, *, position: Position, comments: str, actor: User
 ) -> Consultation:
     """The agency's liaison records its position, or an analyst records one received by other
-    means; a conditional or negative position must say why."""
+    means; a conditional or negative position must say why. Once the decision the position
+    bears on is made, it is part of that decision's record and is refused."""
     if actor.role_enum is Role.LIAISON and actor.agency != consultation.agency:
         raise NotFound("No such consultation.")
     if actor.role_enum not in (Role.LIAISON, Role.ANALYST, Role.REVIEWER):
         raise DomainError("Only the agency's liaison or an analyst may record a position.")
+    if reason := position_lock(consultation):
+        raise DomainError(reason)
     if (
         position in (Position.CONCUR_WITH_CONDITIONS, Position.DO_NOT_CONCUR)
         and not comments.strip()
@@ -123,4 +157,5 @@ def record_position(
         after={"position": consultation.position, "comments": consultation.comments},
     )
     db.session.flush()
+    events.publish(POSITION_RECORDED, consultation=consultation, actor=actor)
     return consultation

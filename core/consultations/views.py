@@ -38,12 +38,14 @@ def index() -> ResponseReturnValue:
 
 def _render_detail(consultation: Consultation, form: PositionForm) -> str:
     is_staff = current_user.role_enum is not Role.LIAISON
+    final = services.position_lock(consultation)
     return render_template(
         "consultations/detail.html",
         consultation=consultation,
         form=form,
         citation=CITATIONS[Purpose(consultation.purpose)],
-        may_record=current_user.role_enum in RECORDERS,
+        final=final,
+        may_record=current_user.role_enum in RECORDERS and final is None,
         # Liaisons see the summary sent to them, never a link into the office's case files.
         subject_url=subjects.url_of(consultation.subject_type, consultation.subject_id)
         if is_staff

@@ -24,6 +24,8 @@ def test_the_earliest_compliance_date_follows_the_rule_parameter():
     longer = rules.determination_dates(ISSUED, earliest_compliance_days=210)
     assert longer.earliest_compliance_on == date(2027, 10, 11)
     assert longer.last_day_in_effect == DATES.last_day_in_effect
+    # Without a parameter value the catalogue's number applies: 180 days (§7.307(a)(6)).
+    assert rules.determination_dates(ISSUED, earliest_compliance_days=None) == DATES
 
 
 @pytest.mark.parametrize(
@@ -121,6 +123,27 @@ def test_an_issued_case_is_final_and_a_reviewed_one_returns_to_draft():
             rules.check_transition(CaseState.ISSUED, wanted)
     with pytest.raises(rules.IllegalTransition):
         rules.check_transition(CaseState.DRAFTED, CaseState.ISSUED)
+
+
+@pytest.mark.parametrize(
+    ("state", "final"),
+    [
+        (CaseState.CONSULTATION, None),
+        (CaseState.DRAFTED, None),
+        (CaseState.IN_REVIEW, None),
+        (CaseState.APPROVED, None),
+        (CaseState.ISSUED, "The determination SM-2027-0001 was issued on 2027-03-15"),
+        (CaseState.CLOSED, "Case SM-2027-0001 was closed without a measure"),
+    ],
+)
+def test_the_agencies_positions_are_final_once_the_case_is_decided(state, final):
+    reason = rules.positions_final(
+        state, reference="SM-2027-0001", issued_on=ISSUED if state is CaseState.ISSUED else None
+    )
+    if final is None:
+        assert reason is None
+    else:
+        assert reason.startswith(final) and reason.endswith("can no longer change (§7.307(c)).")
 
 
 def test_a_notice_is_sent_between_its_preparation_and_today():

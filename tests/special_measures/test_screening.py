@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from core import events, risk
+from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
@@ -15,7 +18,15 @@ from intake import services as intake
 from intake.models import ForeignReseller
 from special_measures import rules, services
 from special_measures.models import ScreeningRun
-from tests.factories import log_in, make_filing, make_measure, make_provider, make_user
+from tests.factories import (
+    extend_measure,
+    log_in,
+    make_filing,
+    make_measure,
+    make_provider,
+    make_user,
+    revoke_measure,
+)
 from tests.intake.test_reseller_import import csv_file, reseller, upload
 
 
@@ -127,7 +138,7 @@ def test_a_hit_ruled_out_does_not_return_until_the_measure_changes(client):
         f"/special-measures/screening/providers/{provider.id}", follow_redirects=True
     )
     assert "Screened 1 foreign resellers: 1 hit." in after.text
-    assert len(services.open_hits_for_provider(provider.id)) == 1
+    assert len(services.open_hits_for_provider(provider.id, office_today())) == 1
 
 
 def test_the_people_in_an_ai_training_report_are_screened_when_it_arrives(client):
@@ -176,3 +187,128 @@ def test_open_hits_reach_the_risk_score_as_signals_citing_their_criterion(app):
     assert (signal.criterion, signal.kind, signal.count) == (
         "§7.305(d)(1)(i)", "special_measure_hit", 1
     )  # fmt: skip
+
+
+def _resellers(provider, *rows: tuple[str, str], status: str = "active") -> list[ForeignReseller]:
+    resellers = [
+        ForeignReseller(provider_id=provider.id, name=name, jurisdiction=code, status=status)
+        for name, code in rows
+    ]
+    db.session.add_all(resellers)
+    db.session.commit()
+    return resellers
+
+
+def _standing(provider, today=None) -> list[tuple[str, str, str | None]]:
+    """What the provider's page lists: party, measure and decision."""
+    hits = services.open_hits_for_provider(provider.id, today or office_today())
+    return [(hit.party_name, hit.case.reference, hit.decision) for hit in hits]
+
+
+def test_hits_against_a_lapsed_or_revoked_measure_stop_counting_but_stay_on_record(client):
+    today = office_today()
+    lapsed = make_measure(today - timedelta(days=400))  # RU, last day in effect 36 days ago
+    person = make_measure(today - timedelta(days=30), kind="person")
+    provider = make_provider()
+    _resellers(provider, ("Neva Cloud OOO", "RU"), ("Volga Host", "AM"))
+    then = services.screen_provider_resellers(provider, relevant_on=lapsed.last_day_on, actor=None)
+    services.screen_provider_resellers(provider, relevant_on=today, actor=None)
+    db.session.commit()
+
+    # The RU measure lapsed (§7.307(a)(5)): its hit is evidence of that run, no longer a signal.
+    assert [hit.party_name for hit in then.hits] == ["Neva Cloud OOO"]
+    assert _standing(provider) == [("Volga Host", person.reference, None)]
+    assert [s.count for s in risk.signals_by_provider()[provider.id]] == [1]
+
+    revoke_measure(person, effective_on=today)
+
+    assert _standing(provider) == []
+    assert provider.id not in risk.signals_by_provider()
+    log_in(client, make_user(Role.ANALYST))
+    page = client.get(f"/intake/providers/{provider.id}").text
+    assert 'data-testid="screening-clear"' in page
+    assert len(then.hits) == 1
+
+
+def test_a_hit_on_a_reseller_whose_relationship_has_ended_stops_counting(app):
+    make_measure()  # RU
+    provider = make_provider()
+    neva, _ = _resellers(provider, ("Neva Cloud OOO", "RU"), ("Ural Compute AO", "RU"))
+    services.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
+    # A customer named in an AI training report is not a reseller: ending one never hides it.
+    events.publish(
+        intake.AI_REPORT_RECEIVED,
+        filing=make_filing(provider),
+        actor=None,
+        parties=[{"kind": "beneficial owner", "name": "Neva Cloud OOO", "jurisdiction": "RU"}],
+    )
+    db.session.commit()
+    assert len(_standing(provider)) == 3
+
+    intake.end_reseller_relationship(
+        neva, ended_on=office_today(), reason="Terminated under §7.303(e).",
+        actor=make_user(Role.ANALYST),
+    )  # fmt: skip
+    db.session.commit()
+
+    assert sorted((hit.party_kind, hit.party_name) for hit in
+                  services.open_hits_for_provider(provider.id, office_today())) == [
+        ("beneficial owner", "Neva Cloud OOO"), ("foreign reseller", "Ural Compute AO"),
+    ]  # fmt: skip
+    (signal,) = risk.signals_by_provider()[provider.id]
+    # Two distinct names still stand: Ural Compute AO, and Neva Cloud OOO in the report.
+    assert signal.count == 2
+
+
+def test_issuing_a_measure_screens_every_providers_active_resellers_again(app):
+    mixed, clear, ended, _without_resellers = (make_provider() for _ in range(4))
+    _resellers(mixed, ("Neva Cloud OOO", "RU"), ("Rheinland Cloud GmbH", "DE"))
+    _resellers(clear, ("Kestrel Cloud Pte Ltd", "SG"))
+    _resellers(ended, ("Ural Compute AO", "RU"), status="ended")
+
+    measure = make_measure()  # RU, issued today
+
+    runs = {run.provider_id: run for run in db.session.scalars(select(ScreeningRun))}
+    assert set(runs) == {mixed.id, clear.id}  # one run per provider with active resellers
+    assert (runs[mixed.id].subject_type, runs[mixed.id].relevant_on) == ("provider", office_today())
+    assert [m["reference"] for m in json.loads(runs[mixed.id].measures_json)] == [measure.reference]
+    assert [(h.party_name, h.matched_on) for h in runs[mixed.id].hits] == [
+        ("Neva Cloud OOO", "jurisdiction")
+    ]
+    assert (runs[mixed.id].parties_screened, runs[clear.id].parties_screened) == (2, 1)
+    assert runs[clear.id].hits == []
+    recorded = db.session.scalars(
+        select(AuditEvent.after_json).where(AuditEvent.action == "screening.run")
+    ).all()
+    assert [json.loads(after)["reason"] for after in recorded] == [
+        f"{measure.reference} issued"
+    ] * 2
+    assert _standing(mixed) == [("Neva Cloud OOO", measure.reference, None)]
+
+
+def test_a_decision_holds_when_screened_again_until_an_extension_changes_the_measure(client):
+    measure = make_measure(office_today() - timedelta(days=300))  # RU
+    provider = make_provider()
+    _resellers(provider, ("Neva Cloud OOO", "RU"))
+    run = services.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
+    services.decide_hit(
+        run.hits[0], decision=rules.HitDecision.MATCH,
+        reason="Registered in Saint Petersburg.", actor=make_user(Role.ANALYST),
+    )  # fmt: skip
+    db.session.commit()
+
+    # Another measure is issued: everyone is screened again, and the RU hit is repeated.
+    make_measure(kind="person")
+    assert len(services.runs_for("provider", provider.id)) == 2
+    assert _standing(provider) == [("Neva Cloud OOO", measure.reference, "match")]
+    log_in(client, make_user(Role.ANALYST))
+    page = client.get(f"/intake/providers/{provider.id}").text
+    assert page.count("Neva Cloud OOO (RU)") == 1
+
+    # The RU measure is extended: a new version, screened again and to be decided afresh.
+    extend_measure(
+        measure, new_last_day=measure.last_day_on + timedelta(days=365),
+        published_on=office_today(),
+    )  # fmt: skip
+    assert len(services.runs_for("provider", provider.id)) == 3
+    assert _standing(provider) == [("Neva Cloud OOO", measure.reference, None)]

@@ -8,17 +8,20 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from core.approvals import services as approvals
 from core.approvals.services import ReviewRefused
 from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.consultations.rules import Position
 from core.db import db
+from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
+from core.deadlines.rules import Urgency
 from core.errors import DomainError, InvalidInput
 from special_measures import rules, services
 from special_measures.rules import CaseState, MeasureKind, ReferralSource, SubjectKind
-from tests.factories import make_measure, make_user
+from tests.factories import extend_measure, make_measure, make_user, revoke_measure
 
 TODAY = date(2027, 3, 15)
 
@@ -297,3 +300,100 @@ def test_a_case_may_close_without_a_measure_with_reasons(app):
     services.close_case(case, reasons="Actions short of a measure suffice.", actor=analyst)
     assert case.state_enum is CaseState.CLOSED
     assert db.session.execute(select(Deadline)).scalars().all() == []
+
+
+# --- The last day in effect on the deadline board (§7.307(a)(5)) ---------------------------
+
+
+def _expiry_board(today: date) -> list[deadlines.BoardRow]:
+    return deadlines.board(deadlines.BoardFilter(clock_key=services.EXPIRY_CLOCK), today)
+
+
+def _expiry_clocks(case) -> list[Deadline]:
+    return [
+        d
+        for d in deadlines.deadlines_for_subject(services.CASE, case.id)
+        if d.clock_key == services.EXPIRY_CLOCK
+    ]
+
+
+def test_issuance_puts_the_last_day_in_effect_on_the_deadline_board(app):
+    case = make_measure(TODAY)
+
+    (row,) = _expiry_board(date(2028, 3, 1))
+    assert (row.deadline.subject_type, row.deadline.subject_id) == (services.CASE, str(case.id))
+    assert (row.deadline.due_on, row.deadline.citation) == (date(2028, 3, 13), "§7.307(a)(5)")
+    assert row.deadline.computation == case.expiry_computation
+    assert (row.urgency, row.days_left) == (Urgency.DUE_SOON, "12 days left")
+    assert row.subject_url == f"http://oicts.test/special-measures/cases/{case.id}"
+    assert _expiry_board(TODAY)[0].urgency is Urgency.LATER
+
+
+def test_an_extension_meets_the_expiry_clock(app):
+    case = make_measure(TODAY)
+    extend_measure(case, new_last_day=date(2029, 3, 13), published_on=date(2028, 3, 1))
+
+    (met,) = _expiry_clocks(case)
+    assert (met.met_on, met.met_note) == (date(2028, 3, 1), "extended to 2029-03-13 by 93 FR 4567")
+    assert met.met_on <= met.due_on
+
+
+def test_a_revocation_meets_the_expiry_clock_and_the_board_stops_warning(app):
+    case = make_measure(TODAY)
+    revoke_measure(case, effective_on=date(2027, 6, 1))
+
+    assert _expiry_board(date(2028, 3, 1)) == []
+    (met,) = _expiry_clocks(case)
+    assert (met.met_on, met.met_note) == (date(2027, 6, 1), "revoked")
+
+
+# --- The agencies' positions (§7.307(c)) ----------------------------------------------------
+
+
+def _position_of(case, agency: str):
+    return next(c for c in consultations.for_subject(services.CASE, case.id) if c.agency == agency)
+
+
+def test_a_position_changed_after_approval_voids_it_and_sends_the_draft_back(app):
+    case = make_measure(TODAY, stop_at="approved")
+    liaison = make_user(Role.LIAISON, agency="DoD")
+
+    consultations.record_position(
+        _position_of(case, "DoD"), position=Position.DO_NOT_CONCUR,
+        comments="New reporting shows the actors moved elsewhere.", actor=liaison,
+    )  # fmt: skip
+
+    assert case.state_enum is CaseState.DRAFTED
+    assert approvals.latest_review(services.CASE, case.id).state == "voided"
+    with pytest.raises(DomainError, match="approved as it stands"):
+        services.issue_determination(case, issued_on=TODAY, actor=case.drafted_by, today=TODAY)
+
+
+def test_a_position_changed_during_review_cannot_be_approved_unread(app):
+    case = make_measure(TODAY, stop_at="in review")
+    consultations.record_position(
+        _position_of(case, "DHS"), position=Position.CONCUR_WITH_CONDITIONS,
+        comments="Only for accounts opened after the compliance date.", actor=case.drafted_by,
+    )  # fmt: skip
+    with pytest.raises(ReviewRefused, match="changed after it was submitted"):
+        services.decide_determination(
+            case, approve=True, comments="", actor=make_user(Role.REVIEWER)
+        )
+
+
+def test_once_issued_or_closed_the_positions_can_no_longer_change(app):
+    issued = make_measure(TODAY)
+    with pytest.raises(DomainError, match=f"{issued.reference} was issued on 2027-03-15"):
+        consultations.record_position(
+            _position_of(issued, "State"), position=Position.DO_NOT_CONCUR,
+            comments="Reconsidered.", actor=make_user(Role.LIAISON, agency="State"),
+        )  # fmt: skip
+    assert _position_of(issued, "State").position == "concur"
+
+    closed = make_measure(TODAY, stop_at="consultation")
+    services.close_case(closed, reasons="Actions short of a measure suffice.", actor=make_user())
+    with pytest.raises(DomainError, match="closed without a measure"):
+        consultations.record_position(
+            _position_of(closed, "DNI"), position=Position.NO_RESPONSE, comments="",
+            actor=make_user(Role.ANALYST),
+        )  # fmt: skip

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from core.auth.rules import Role
 from core.clocks import office_today
+from core.consultations import services as consultations
+from core.consultations.models import Consultation
 from core.db import db
 from special_measures import services
 from special_measures.models import SpecialMeasureCase
@@ -259,6 +261,33 @@ def test_liaisons_and_viewers_cannot_change_a_case(client):
         == 403
     )
     assert db.session.get(SpecialMeasureCase, case.id).closed_reason is None
+
+
+def test_the_issue_step_says_what_issuance_sets_going(client):
+    case = make_measure(stop_at="approved")
+    _analyst_client(client)
+    page = client.get(f"/special-measures/cases/{case.id}").text
+    assert "the earliest compliance date (180 days, §7.307(a)(6))" in page
+    assert "(365-day period, §7.307(a)(5)), which goes on the deadline board" in page
+    assert "active foreign resellers are then screened" in page
+
+
+def test_once_issued_a_liaison_sees_the_position_is_final_and_cannot_change_it(client):
+    case = make_measure()
+    (state,) = [c for c in consultations.for_subject(services.CASE, case.id) if c.agency == "State"]
+    log_in(client, make_user(Role.LIAISON, agency="State"))
+
+    page = client.get(f"/consultations/{state.id}").text
+    assert 'data-testid="position-final"' in page
+    assert f"The determination {case.reference} was issued on {case.issued_on}" in page
+    assert "Record position" not in page
+    refused = client.post(
+        f"/consultations/{state.id}/position",
+        data={"position": "do not concur", "comments": "Reconsidered."},
+    )
+    assert refused.status_code == 422
+    assert "can no longer change (§7.307(c))" in refused.text
+    assert db.session.get(Consultation, state.id).position == "concur"
 
 
 def test_the_publication_is_kept_with_the_note_on_when_a_measure_takes_effect(client):

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.consultations import services
-from core.consultations.rules import Purpose
+from core.consultations.models import Consultation
+from core.consultations.rules import Position, Purpose
 from core.db import db
 from core.errors import DomainError
 from tests.factories import log_in, make_user
@@ -115,4 +116,28 @@ def test_a_response_date_before_the_request_is_refused(app):
             requested_on=date(2027, 1, 4),
             respond_by=date(2027, 1, 3),
             actor=make_user(Role.ANALYST),
+        )
+
+
+def test_a_position_is_final_once_the_owning_module_says_its_decision_is_made(
+    client, consultations, monkeypatch
+):
+    monkeypatch.setattr(services, "_position_locks", {})
+    services.register_position_lock(
+        SUBJECT[0],
+        lambda subject_id: "Request 7 was decided on 2027-03-01." if subject_id == "7" else None,
+    )
+    dhs = consultations["DHS"]
+    log_in(client, make_user(Role.LIAISON, agency="DHS"))
+
+    page = client.get(f"/consultations/{dhs.id}").text
+    assert "Request 7 was decided on 2027-03-01." in page
+    assert "Record position" not in page
+    refused = client.post(f"/consultations/{dhs.id}/position", data={"position": "concur"})
+    assert refused.status_code == 422
+    assert "Request 7 was decided on 2027-03-01." in refused.text
+    assert db.session.get(Consultation, dhs.id).position is None
+    with pytest.raises(DomainError, match="was decided"):
+        services.record_position(
+            dhs, position=Position.CONCUR, comments="", actor=make_user(Role.ANALYST)
         )
