@@ -44,3 +44,11 @@ class MeetDeadlineForm(FlaskForm):
         "Note (optional)",
         validators=[Optional(), Length(max=2000, message="Keep the note under 2,000 characters.")],
     )
+
+
+class AssignDeadlineForm(FlaskForm):
+    assignee = SelectField(
+        "Assign to",
+        choices=[SelectChoice("", "Nobody")],
+        validators=[Optional()],
+    )

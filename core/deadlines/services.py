@@ -141,6 +141,22 @@ def board(criteria: BoardFilter, today: date) -> list[BoardRow]:
     return rows
 
 
+def assign_deadline(deadline: Deadline, assignee: User | None, *, actor: User) -> None:
+    """Who watches an open clock; the board filters on it."""
+    if not deadline.is_open:
+        raise DomainError(f"This deadline was met on {deadline.met_on}; it needs nobody now.")
+    before = deadline.assignee.full_name if deadline.assignee else None
+    deadline.assignee_id = assignee.id if assignee else None
+    db.session.flush()
+    record_event(
+        "deadline.assign",
+        actor=actor,
+        subject=("deadline", deadline.id),
+        before={"assignee": before},
+        after={"assignee": assignee.full_name if assignee else None},
+    )
+
+
 def get_deadline(deadline_id: int) -> Deadline | None:
     return db.session.get(Deadline, deadline_id)
 

@@ -10,24 +10,29 @@ from wtforms.fields.choices import SelectChoice
 from core import clocks, exports, ical, subjects
 from core.access import STAFF, roles_required
 from core.audit.services import record_event
+from core.auth.models import User
 from core.auth.rules import Role
 from core.auth.services import list_users
 from core.db import db, utcnow
 from core.deadlines import reports, services
-from core.deadlines.forms import BoardFilterForm, MeetDeadlineForm
+from core.deadlines.forms import AssignDeadlineForm, BoardFilterForm, MeetDeadlineForm
 from core.errors import DomainError
 from core.navigation import MODULE_LABELS
 
 bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
 
 
-def _filtered_rows() -> tuple[BoardFilterForm, list[services.BoardRow]]:
-    form = BoardFilterForm(request.args)
-    form.assignee.choices = [SelectChoice("", "Anyone")] + [
+def _case_workers() -> list[SelectChoice]:
+    return [
         SelectChoice(str(user.id), user.full_name)
         for user in list_users()
-        if user.role_enum in (Role.ANALYST, Role.REVIEWER)
+        if user.role_enum in (Role.ANALYST, Role.REVIEWER) and user.is_active
     ]
+
+
+def _filtered_rows() -> tuple[BoardFilterForm, list[services.BoardRow]]:
+    form = BoardFilterForm(request.args)
+    form.assignee.choices = [SelectChoice("", "Anyone"), *_case_workers()]
     criteria = services.BoardFilter()
     if form.validate():
         criteria = services.BoardFilter(
@@ -121,12 +126,26 @@ def board_pdf() -> ResponseReturnValue:
     return exports.download(body, filename="oicts-deadlines.pdf", mimetype="application/pdf")
 
 
-def _render_detail(deadline: services.Deadline, form: MeetDeadlineForm) -> str:
+def _assign_form(deadline: services.Deadline) -> AssignDeadlineForm:
+    form = AssignDeadlineForm(
+        formdata=None if request.method == "GET" else request.form,
+        assignee=str(deadline.assignee_id or ""),
+    )
+    form.assignee.choices = [SelectChoice("", "Nobody"), *_case_workers()]
+    return form
+
+
+def _render_detail(
+    deadline: services.Deadline,
+    form: MeetDeadlineForm,
+    assign_form: AssignDeadlineForm | None = None,
+) -> str:
     return render_template(
         "deadlines/detail.html",
         deadline=deadline,
         clock=clocks.get(deadline.clock_key),
         form=form,
+        assign_form=assign_form or _assign_form(deadline),
         date_warning=clocks.non_working_day_warning(deadline.due_on),
         subject_url=subjects.url_of(deadline.subject_type, deadline.subject_id),
     )
@@ -157,3 +176,23 @@ def record_met(deadline_id: int) -> ResponseReturnValue:
             flash("Recorded: the clock was met.", "success")
             return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
     return _render_detail(deadline, form), 422
+
+
+@bp.post("/<int:deadline_id>/assignee")
+@roles_required(Role.ANALYST, Role.REVIEWER)
+def assign(deadline_id: int) -> ResponseReturnValue:
+    deadline = services.get_deadline(deadline_id) or abort(404)
+    form = _assign_form(deadline)
+    if form.validate_on_submit():
+        assignee = db.session.get(User, int(form.assignee.data)) if form.assignee.data else None
+        try:
+            services.assign_deadline(deadline, assignee, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.assignee.errors.append(str(error))
+        else:
+            db.session.commit()
+            who = assignee.full_name if assignee else "nobody"
+            flash(f"Assigned to {who}.", "success")
+            return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
+    return _render_detail(deadline, MeetDeadlineForm(met_on=clocks.office_today()), form), 422

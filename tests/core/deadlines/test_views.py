@@ -133,3 +133,23 @@ def test_a_viewer_sees_the_board_but_cannot_record_anything(client):
 def test_a_liaison_may_not_see_the_board(client):
     log_in(client, make_user(Role.LIAISON, agency="DoD"))
     assert client.get("/deadlines/").status_code == 403
+
+
+def test_an_analyst_assigns_a_clock_and_the_board_filters_on_it(client):
+    deadline = _open("cip.copy_on_request", 2, label="Saltmarsh Compute LLC")
+    analyst, colleague = make_user(Role.ANALYST), make_user(Role.ANALYST)
+    log_in(client, analyst)
+    bad = client.post(f"/deadlines/{deadline.id}/assignee", data={"assignee": "424242"})
+    assert bad.status_code == 422
+    assert "Not a valid choice" in bad.text
+    done = client.post(
+        f"/deadlines/{deadline.id}/assignee",
+        data={"assignee": str(colleague.id)},
+        follow_redirects=True,
+    )
+    assert f"Assigned to {colleague.full_name}." in done.text
+    mine = client.get("/deadlines/", query_string={"assignee": str(colleague.id)}).text
+    assert "Saltmarsh Compute LLC" in mine
+    others = client.get("/deadlines/", query_string={"assignee": str(analyst.id)}).text
+    assert "Saltmarsh Compute LLC" not in others
+    assert db.session.query(AuditEvent).filter_by(action="deadline.assign").count() == 1
