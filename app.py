@@ -27,7 +27,7 @@ import intake.views
 import special_measures.api
 import special_measures.views
 from core import cli as core_cli
-from core import clocks, config, errorpages, panels, schema_forms
+from core import clocks, config, errorpages, panels, schema_forms, urls
 from core.access import enforce_route_roles, user_may
 from core.auth.models import User
 from core.auth.services import resume_session
@@ -53,6 +53,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    # Before any blueprint adds its routes: ids too large for the database answer 404.
+    app.url_map.converters["int"] = urls.BoundedIntegerConverter
     app.config.update(config.load(Path(app.instance_path)))
     app.config.update(overrides or {})
     if app.config["TRUSTED_PROXIES"]:

@@ -25,6 +25,11 @@ from casework.rules import (
 )
 from intake.rules import CertificationStatus
 
+# The amounts are stored as 64-bit integers; a trillion dollars is beyond any transaction or
+# penalty the office will see, and keeps a mistyped figure from reaching the database.
+MAX_DOLLARS = 10**12
+DOLLARS_MESSAGE = "Enter a whole number of dollars, up to one trillion."
+
 
 class QueueFilterForm(FlaskForm):
     class Meta:
@@ -114,13 +119,13 @@ class PenaltyForm(FlaskForm):
     )
     transaction_value = IntegerField(
         "Value of the transaction that is the basis of the violation, in whole dollars (optional)",
-        validators=[Optional(), NumberRange(min=0, message="Enter a whole number of dollars.")],
+        validators=[Optional(), NumberRange(min=0, max=MAX_DOLLARS, message=DOLLARS_MESSAGE)],
     )
     proposed_amount = IntegerField(
         "Proposed penalty, in whole dollars",
         validators=[
             DataRequired("Enter the proposed penalty in whole dollars."),
-            NumberRange(min=1, message="Enter a whole number of dollars."),
+            NumberRange(min=1, max=MAX_DOLLARS, message=DOLLARS_MESSAGE),
         ],
     )
 
@@ -153,7 +158,7 @@ class FinalDecisionForm(FlaskForm):
         "Penalty imposed, in whole dollars (0 if none)",
         validators=[
             InputRequired("Enter the penalty imposed, 0 if none."),
-            NumberRange(min=0, message="Enter a whole number of dollars."),
+            NumberRange(min=0, max=MAX_DOLLARS, message=DOLLARS_MESSAGE),
         ],
     )
 

@@ -50,10 +50,14 @@ def provider_system(view: View) -> View:
     return view
 
 
+def _is_static(endpoint: str) -> bool:
+    return endpoint == "static" or endpoint.endswith(".static")
+
+
 def allowed_roles_of(endpoint: str | None) -> frozenset[Role] | str | None:
     if endpoint is None:
         return None
-    if endpoint == "static" or endpoint.endswith(".static"):
+    if _is_static(endpoint):
         return PUBLIC
     view = current_app.view_functions.get(endpoint)
     return getattr(view, "allowed_roles", None)
@@ -63,12 +67,18 @@ def enforce_route_roles() -> ResponseReturnValue | None:
     if request.endpoint is None:  # no route matched: let Flask answer 404/405
         return None
     allowed = allowed_roles_of(request.endpoint)
-    if allowed in (PUBLIC, PROVIDER_SYSTEM):
+    if allowed == PROVIDER_SYSTEM or _is_static(request.endpoint):
+        return None
+    # The signed-in user is loaded here, before any view runs, public pages included: resuming
+    # a session may commit (it records activity, ends expired sessions), and that commit must
+    # never carry a view's unfinished work.
+    signed_in = current_user.is_authenticated
+    if allowed == PUBLIC:
         return None
     if allowed is None:
         current_app.logger.error("route %s declares no roles: denied", request.endpoint)
         abort(403)
-    if not current_user.is_authenticated:
+    if not signed_in:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     role = current_user.role_enum
     if (

@@ -184,6 +184,18 @@ def _clock_list() -> Iterable[Clock]:
         days=365,
     )
     yield Clock(
+        "special_measure.extended_expiry",
+        "Last day a special measure is in effect under its extension",
+        "special_measures",
+        "§7.307(a)(5)",
+        "the first day of the additional period the extension notice finds necessary",
+        "additional period begins",
+        Arithmetic.LAST_DAY_OF_PERIOD,
+        days=365,
+        # The notice of extension sets how long the measure remains necessary (§7.307(a)(5)).
+        set_per_case=True,
+    )
+    yield Clock(
         "penalty.petition",
         "Petition against a proposed penalty",
         "casework",

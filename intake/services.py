@@ -28,6 +28,7 @@ from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError
 from core.schema import Problem, validate
+from core.urls import parse_record_id
 from intake import ai_services, rules
 from intake.models import (
     ApiToken,
@@ -670,7 +671,7 @@ def reseller_count(provider: Provider) -> int:
 def reseller_of(provider: Provider, reseller_id: object) -> ForeignReseller | None:
     """The provider's foreign reseller with this id (as a form or a link gives it), or None."""
     try:
-        wanted = int(str(reseller_id))
+        wanted = parse_record_id(str(reseller_id))
     except ValueError:
         return None
     reseller = db.session.get(ForeignReseller, wanted)

@@ -31,6 +31,7 @@ from core.deadlines import services as deadlines
 from core.errors import DomainError
 from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
+from core.urls import parse_record_id, requested_page
 from intake import reports, rules, services
 from intake.forms import CipRequestForm, ResellerFilterForm, ResellerUploadForm, ResponseForm
 from intake.models import ApiToken, DepartmentRequest, Filing, Provider, ResellerImport
@@ -192,7 +193,7 @@ def resellers(provider_id: int) -> ResponseReturnValue:
     form, criteria = _reseller_criteria()
     pagination = db.paginate(
         services.resellers_query(record, criteria),
-        page=max(request.args.get("page", default=1, type=int), 1),
+        page=requested_page(),
         per_page=RESELLERS_PER_PAGE,
         error_out=False,
     )
@@ -339,7 +340,7 @@ def api_tokens() -> ResponseReturnValue:
 @bp.post("/api-tokens")
 @roles_required(Role.ADMIN)
 def issue_api_token() -> ResponseReturnValue:
-    provider_id = request.form.get("provider", type=int)
+    provider_id = request.form.get("provider", type=parse_record_id)
     record = services.get_provider(provider_id) if provider_id else None
     label = request.form.get("label", "")
     problems = [] if record else [Problem("provider", "Choose the provider the token is for.", "")]

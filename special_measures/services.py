@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import String, Subquery, and_, cast, func, literal, or_, select
@@ -43,6 +43,7 @@ CASE = "special_measure"
 ACTION = "special_measure_action"
 EARLIEST_COMPLIANCE_CLOCK = "special_measure.earliest_compliance"
 EXPIRY_CLOCK = "special_measure.expiry"
+EXTENDED_EXPIRY_CLOCK = "special_measure.extended_expiry"
 PUBLICATION_PARAMETER = "special_measure.effect_after_publication_days"
 DRAFTERS = frozenset({Role.ANALYST})
 
@@ -547,14 +548,31 @@ def _open_expiry_deadline(case: SpecialMeasureCase, actor: User) -> Deadline:
 
 
 def expiry_deadline(case: SpecialMeasureCase) -> Deadline | None:
-    """The open expiry clock of an issued measure, if any."""
+    """The open expiry clock of an issued measure (or of its latest extension), if any."""
     return next(
         (
             deadline
             for deadline in deadlines.deadlines_for_subject(CASE, case.id)
-            if deadline.clock_key == EXPIRY_CLOCK and deadline.is_open
+            if deadline.clock_key in (EXPIRY_CLOCK, EXTENDED_EXPIRY_CLOCK) and deadline.is_open
         ),
         None,
+    )
+
+
+def _open_extended_expiry_deadline(
+    case: SpecialMeasureCase, prior_last_day: date, actor: User
+) -> Deadline:
+    """The additional period an extension finds necessary begins the day after the last day
+    in effect and ends on the new last day (§7.307(a)(5)); the board warns again."""
+    assert case.last_day_on is not None
+    return deadlines.open_deadline(
+        EXTENDED_EXPIRY_CLOCK,
+        subject=(CASE, case.id),
+        subject_label=f"{case.reference}: last day in effect of the extended measure on "
+        f"{case.subject_label}; publish any further extension by then",
+        start_on=prior_last_day + timedelta(days=1),
+        days=(case.last_day_on - prior_last_day).days,
+        actor=actor,
     )
 
 
@@ -797,6 +815,7 @@ def record_extension(
         actor=actor,
         note=f"extended to {case.last_day_on.isoformat()} by {action.federal_register_citation}",
     )
+    _open_extended_expiry_deadline(case, action.prior_last_day_on, actor)
     db.session.flush()
     rescreen_resellers(relevant_on=published_on, actor=actor, reason=f"{case.reference} extended")
 

@@ -13,6 +13,7 @@ from core.audit import services
 from core.audit.forms import AuditFilterForm
 from core.auth.rules import Role
 from core.db import db
+from core.urls import requested_page
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -41,8 +42,7 @@ def _criteria() -> tuple[AuditFilterForm, services.EventFilter]:
 @roles_required(Role.ADMIN)
 def events() -> ResponseReturnValue:
     form, criteria = _criteria()
-    page = request.args.get("page", default=1, type=int)
-    page = max(page, 1)
+    page = requested_page()
     pagination = db.paginate(
         services.filtered_events_query(criteria), page=page, per_page=PAGE_SIZE, error_out=False
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -47,6 +48,8 @@ FAILURE_WINDOW = timedelta(minutes=15)
 LOCKOUT_PERIOD = timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=15)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# A session records activity at most this often, so that reading pages is not a write per page.
+ACTIVITY_RECORDING_INTERVAL = timedelta(minutes=1)
 
 
 class RoleError(ValueError):
@@ -123,8 +126,8 @@ def password_problems(
 
 @dataclass(frozen=True)
 class LockoutState:
-    failures: int = 0
-    first_failure_at: datetime | None = None
+    failures: int = 0  # failures in the 15 minutes up to the latest one
+    first_failure_at: datetime | None = None  # the earliest of those; None after a reset
     locked_until: datetime | None = None
 
 
@@ -132,16 +135,20 @@ def is_locked(state: LockoutState, now: datetime) -> bool:
     return state.locked_until is not None and now < state.locked_until
 
 
-def after_failed_login(state: LockoutState, now: datetime) -> LockoutState:
-    """Five failures within 15 minutes lock the account for 15 minutes."""
-    window_open = state.first_failure_at is not None and now - state.first_failure_at < (
-        FAILURE_WINDOW
+def after_failed_login(earlier_failures: Iterable[datetime], now: datetime) -> LockoutState:
+    """Five failures within any 15-minute span lock the account for 15 minutes.
+
+    ``earlier_failures`` are the times of the failures before this one since the account last
+    signed in or was last locked; those more than 15 minutes before ``now`` no longer count.
+    Checking the span that ends at each failure covers every span: the last failure of any five
+    is one of them.
+    """
+    recent = sorted(
+        failed_at for failed_at in earlier_failures if now - failed_at <= FAILURE_WINDOW
     )
-    failures = state.failures + 1 if window_open else 1
-    first_failure_at = state.first_failure_at if window_open else now
-    if failures >= MAX_FAILED_LOGINS:
+    if len(recent) + 1 >= MAX_FAILED_LOGINS:
         return LockoutState(0, None, now + LOCKOUT_PERIOD)
-    return LockoutState(failures, first_failure_at, None)
+    return LockoutState(len(recent) + 1, recent[0] if recent else now, None)
 
 
 def session_end_reason(created_at: datetime, last_seen_at: datetime, now: datetime) -> str | None:
@@ -151,6 +158,15 @@ def session_end_reason(created_at: datetime, last_seen_at: datetime, now: dateti
     if now - last_seen_at >= IDLE_TIMEOUT:
         return "idle_timeout"
     return None
+
+
+def activity_worth_recording(last_seen_at: datetime, now: datetime) -> bool:
+    """Whether a request should move the session's last activity to ``now``.
+
+    Recording at most once a minute means the idle limit may count from up to a minute before
+    the very last page: it errs towards ending the session early, never late.
+    """
+    return now - last_seen_at > ACTIVITY_RECORDING_INTERVAL
 
 
 def needs_second_factor(role: Role) -> bool:

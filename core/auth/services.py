@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 import pyotp
 from argon2 import PasswordHasher
@@ -13,11 +14,13 @@ from flask import has_request_context, request
 from sqlalchemy import func, select
 
 from core import crypto
+from core.audit.models import AuditEvent
 from core.audit.services import DENIED, FAILURE, record_event
 from core.auth.models import User, UserSession
 from core.auth.rules import (
     LockoutState,
     Role,
+    activity_worth_recording,
     after_failed_login,
     agency_problem,
     is_locked,
@@ -131,6 +134,32 @@ def _password_matches(user: User | None, password: str) -> bool:
         return False
 
 
+# The audit events of a failed password or second-factor code; each counts towards lock-out.
+FAILED_SIGN_IN_ACTIONS = ("auth.login", "auth.second_factor")
+
+
+def _count_failed_sign_in(user: User, now: datetime) -> None:
+    """Update the user's lock-out state for a failed sign-in at ``now``.
+
+    The user row keeps only when the current run of failures began; the times of the failures
+    since then come from the audit trail, which records every one.
+    """
+    since = user.first_failed_login_at
+    earlier = (
+        db.session.scalars(
+            select(AuditEvent.occurred_at).where(
+                AuditEvent.actor_id == user.id,
+                AuditEvent.action.in_(FAILED_SIGN_IN_ACTIONS),
+                AuditEvent.outcome == FAILURE,
+                AuditEvent.occurred_at >= since,
+            )
+        ).all()
+        if since is not None
+        else []
+    )
+    user.lockout_state = after_failed_login(earlier, now)
+
+
 def check_password(email: str, password: str) -> LoginResult:
     """The first step of log-in: the password, with lock-out after repeated failures."""
     user = find_user(email)
@@ -140,7 +169,7 @@ def check_password(email: str, password: str) -> LoginResult:
         return LoginResult(LoginOutcome.LOCKED, user)
     if not _password_matches(user, password) or user is None or not user.active:
         if user is not None:
-            user.lockout_state = after_failed_login(user.lockout_state, now)
+            _count_failed_sign_in(user, now)
             reason = "inactive account" if not user.active else "wrong password"
         else:
             reason = "unknown account"
@@ -190,7 +219,7 @@ def check_second_factor(user: User, code: str) -> bool:
         crypto.decrypt(user.totp_secret_encrypted), code, user.totp_last_used_step
     )
     if step is None:
-        user.lockout_state = after_failed_login(user.lockout_state, now)
+        _count_failed_sign_in(user, now)
         record_event(
             "auth.second_factor", actor=user, outcome=FAILURE, after={"reason": "wrong code"}
         )
@@ -263,7 +292,11 @@ def resume_session(token: str | None, user_id: str) -> User | None:
         return None
     if not session.user.active:
         return None
-    session.last_seen_at = now
+    if activity_worth_recording(session.last_seen_at, now):
+        # Committed at once: the user is loaded before any view runs (core.access), so nothing
+        # else is pending, and a page that only reads must still keep its session alive.
+        session.last_seen_at = now
+        db.session.commit()
     return session.user
 
 

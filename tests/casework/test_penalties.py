@@ -156,3 +156,15 @@ def test_a_reviewer_drafts_no_penalty_notice(client):
         services.submit_penalty(case, actor=reviewer)
     with pytest.raises(DomainError, match="Only an analyst drafts a penalty notice"):
         _draft(provider, reviewer)
+
+
+def test_an_amount_beyond_any_real_penalty_is_refused_on_its_field(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    page = client.post(
+        f"/casework/providers/{provider.id}/penalties/new",
+        data={"violations": ["a3"], "conduct": "Kept a reseller without a CIP.",
+              "proposed_amount": "99999999999999999999", "transaction_value": "1" + "0" * 19},
+    )  # fmt: skip
+    assert page.status_code == 422
+    assert page.text.count("Enter a whole number of dollars, up to one trillion.") >= 2

@@ -40,6 +40,10 @@ RULE_DAYS: dict[str, int] = {
 
 # §7.307(a)(5): "the 365-day period beginning on the date of the issuance".
 PERIOD_DAYS: dict[str, int] = {"special_measure.expiry": 365}
+# An extension keeps the measure in effect "for an additional period of time" (§7.307(a)(5)),
+# as long as its notice finds necessary: set per case, a year unless it says otherwise.
+EXTENSION_PERIOD_DAYS: dict[str, int] = {"special_measure.extended_expiry": 365}
+LAST_DAY_KEYS = frozenset(PERIOD_DAYS) | frozenset(EXTENSION_PERIOD_DAYS)
 
 # §7.304(b) and (f): "within one year of their previous notification, but no earlier than 60
 # calendar days prior to that date".
@@ -50,10 +54,17 @@ ANNUAL_KEYS = (*WINDOWED_ANNUAL_KEYS, "exemption.annual_notification")
 
 # Only these periods may be replaced: one by a rule parameter the final rule may change, one
 # set by the Department for each case.
-ADJUSTABLE_KEYS = frozenset({"assessment.resubmission", "special_measure.earliest_compliance"})
-FIXED_PERIOD_KEYS = sorted((set(RULE_DAYS) | set(PERIOD_DAYS)) - ADJUSTABLE_KEYS)
+ADJUSTABLE_KEYS = frozenset(
+    {
+        "assessment.resubmission",
+        "special_measure.earliest_compliance",
+        "special_measure.extended_expiry",
+    }
+)
+FIXED_PERIOD_KEYS = sorted((set(RULE_DAYS) | LAST_DAY_KEYS) - ADJUSTABLE_KEYS)
 
-# The sixteen keys of the table in DESIGN.md §4.
+# The sixteen keys of the table in DESIGN.md §4, and the last day of an extension's additional
+# period (§7.307(a)(5)), which the table's expiry row implies.
 DESIGN_KEYS = frozenset(
     {
         "cip.annual_certification",
@@ -69,6 +80,7 @@ DESIGN_KEYS = frozenset(
         "special_measure.congress_notice",
         "special_measure.earliest_compliance",
         "special_measure.expiry",
+        "special_measure.extended_expiry",
         "penalty.petition",
         "penalty.final_decision",
         "exemption.annual_notification",
@@ -152,6 +164,9 @@ CATALOGUE_CASES = [
     # 15 Mar 2027 + 364 days. 15 Mar 2027 to 15 Mar 2028 is 366 days because 29 Feb 2028 lies
     # in between, so day 365 is two days short of the anniversary: 13 Mar 2028.
     Case("special_measure.expiry", "2027-03-15", "2028-03-13", "§7.307(a)(5)"),
+    # Extended from a last day of 13 Mar 2028: the additional period begins the next day, and
+    # its 365th day is 13 Mar 2029.
+    Case("special_measure.extended_expiry", "2028-03-14", "2029-03-13", "§7.307(a)(5)"),
     Case("penalty.petition", "2026-10-05", "2026-11-04", "§7.309(c)(1)(i)"),
     Case("penalty.final_decision", "2026-11-20", "2026-12-20", "§7.309(c)(1)(ii)"),
     Case("exemption.annual_notification", "2026-07-01", "2027-07-01", "§7.306(f)"),
@@ -161,7 +176,7 @@ CATALOGUE_CASES = [
 def test_catalogue_holds_exactly_the_clocks_of_the_design() -> None:
     assert set(clocks.CATALOGUE) == DESIGN_KEYS
     assert {case.key for case in CATALOGUE_CASES} == DESIGN_KEYS
-    assert set(RULE_DAYS) | set(PERIOD_DAYS) | set(ANNUAL_KEYS) == DESIGN_KEYS
+    assert set(RULE_DAYS) | LAST_DAY_KEYS | set(ANNUAL_KEYS) == DESIGN_KEYS
 
 
 def test_every_clock_belongs_to_a_known_module() -> None:
@@ -383,7 +398,9 @@ def test_adjustable_period_uses_the_given_days(
     days=st.integers(min_value=1, max_value=3650),
 )
 def test_adjustable_period_is_start_plus_given_days(key: str, start: date, days: int) -> None:
-    assert (clocks.due(key, start, days=days) - start).days == days
+    # A period that begins on its start date ends on its last day, one day sooner.
+    last_day_offset = 1 if key in LAST_DAY_KEYS else 0
+    assert (clocks.due(key, start, days=days) - start).days == days - last_day_offset
 
 
 @pytest.mark.parametrize("key", FIXED_PERIOD_KEYS)

@@ -336,6 +336,22 @@ def test_an_extension_meets_the_expiry_clock(app):
     (met,) = _expiry_clocks(case)
     assert (met.met_on, met.met_note) == (date(2028, 3, 1), "extended to 2029-03-13 by 93 FR 4567")
     assert met.met_on <= met.due_on
+    # The additional period begins the day after the last day and ends on the new last day.
+    (row,) = deadlines.board(
+        deadlines.BoardFilter(clock_key=services.EXTENDED_EXPIRY_CLOCK), date(2029, 3, 1)
+    )
+    assert row.deadline.started_on == date(2028, 3, 14)
+    assert row.deadline.due_on == date(2029, 3, 13)
+    assert "2029-03-13 = additional period begins 2028-03-14 + 364 calendar days" in (
+        row.deadline.computation
+    )
+    revoke_measure(case, effective_on=date(2028, 6, 1))
+    assert (
+        deadlines.board(
+            deadlines.BoardFilter(clock_key=services.EXTENDED_EXPIRY_CLOCK), date(2029, 3, 1)
+        )
+        == []
+    )
 
 
 def test_a_revocation_meets_the_expiry_clock_and_the_board_stops_warning(app):

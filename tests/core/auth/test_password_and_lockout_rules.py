@@ -8,6 +8,7 @@ from core.auth.rules import (
     LockoutState,
     Role,
     RoleError,
+    activity_worth_recording,
     after_failed_login,
     agency_problem,
     is_locked,
@@ -42,21 +43,32 @@ def test_a_password_built_from_the_email_is_refused():
     assert "Do not build the password from your own email address." in problems
 
 
+def _after_failures(*minutes: float) -> LockoutState:
+    """The state after failed sign-ins at these minutes past NOW, each given the failures since
+    the last lock, as the service gives them."""
+    state, failures = LockoutState(), []
+    for minute in minutes:
+        failed_at = NOW + timedelta(minutes=minute)
+        state = after_failed_login(failures, failed_at)
+        failures = [] if state.locked_until else [*failures, failed_at]
+    return state
+
+
 def test_four_failures_do_not_lock_the_fifth_within_fifteen_minutes_does():
-    state = LockoutState()
-    for minute in range(4):
-        state = after_failed_login(state, NOW + timedelta(minutes=minute))
-        assert not is_locked(state, NOW + timedelta(minutes=minute))
-    state = after_failed_login(state, NOW + timedelta(minutes=10))
+    assert not is_locked(_after_failures(0, 1, 2, 3), NOW + timedelta(minutes=3))
+    state = _after_failures(0, 1, 2, 3, 10)
     assert is_locked(state, NOW + timedelta(minutes=24))
     assert not is_locked(state, NOW + timedelta(minutes=25))
 
 
-def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock():
-    state = LockoutState()
-    for minute in (0, 5, 10, 14, 16, 20):
-        state = after_failed_login(state, NOW + timedelta(minutes=minute))
-    assert not is_locked(state, NOW + timedelta(minutes=20))
+def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock_but_any_five_within_do():
+    # Minutes 0 to 16: no 15 minutes of that hold more than four of these failures.
+    assert not is_locked(_after_failures(0, 5, 10, 14, 16), NOW + timedelta(minutes=16))
+    # Minutes 5 to 20 are 15 minutes with five failures, although the first failure is older.
+    state = _after_failures(0, 5, 10, 14, 16, 20)
+    assert is_locked(state, NOW + timedelta(minutes=20))
+    assert state.locked_until == NOW + timedelta(minutes=35)
+    assert not is_locked(_after_failures(0, 5, 10, 14, 16, 20.5), NOW + timedelta(minutes=20.5))
 
 
 @pytest.mark.parametrize(
@@ -69,6 +81,11 @@ def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock():
 )
 def test_sessions_end_after_fifteen_idle_minutes_or_twelve_hours(age, idle, reason):
     assert session_end_reason(NOW - age, NOW - idle, NOW) == reason
+
+
+def test_activity_is_recorded_at_most_once_a_minute():
+    assert not activity_worth_recording(NOW - timedelta(seconds=59), NOW)
+    assert activity_worth_recording(NOW - timedelta(seconds=61), NOW)
 
 
 def test_roles_and_agencies():

@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import select, update
 
 from core import crypto
+from core.audit import services as audit
 from core.audit.models import AuditEvent
 from core.auth import services
 from core.auth.models import UserSession
 from core.auth.rules import Role
-from core.db import db
+from core.db import db, utcnow
 from tests.factories import PASSWORD, log_in, make_admin, make_user
 
 
@@ -80,6 +81,55 @@ def test_five_failures_lock_the_account_even_against_the_right_password(client):
     assert _events("auth.lockout")
 
 
+@pytest.fixture
+def sign_in_clock(monkeypatch):
+    """Sets the minute, after the test starts, that sign-in and the audit trail take as now."""
+    start = utcnow()
+    minute = [0.0]
+    for module in (services, audit):
+        monkeypatch.setattr(module, "utcnow", lambda: start + timedelta(minutes=minute[0]))
+
+    def set_minute(value: float) -> None:
+        minute[0] = value
+
+    return set_minute
+
+
+def _fail_to_sign_in(client, user):
+    return client.post(
+        "/login", data={"acknowledge": "y", "email": user.email, "password": "nope-nope-nope"}
+    )
+
+
+def test_five_failures_within_any_fifteen_minutes_lock_though_earlier_ones_have_aged(
+    client, sign_in_clock
+):
+    analyst = make_user()
+    for minute in (0, 5, 10, 14, 16):  # no 15 minutes of these hold five failures
+        sign_in_clock(minute)
+        assert "The email address or password is not correct." in (
+            _fail_to_sign_in(client, analyst).text
+        )
+    sign_in_clock(20)  # minutes 5 to 20 now hold five
+    assert "This account is locked" in _fail_to_sign_in(client, analyst).text
+    sign_in_clock(34)
+    assert "This account is locked" in log_in(client, analyst).text
+    sign_in_clock(35)
+    assert log_in(client, analyst).status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_when_a_lock_ends_the_failures_that_caused_it_no_longer_count(client, sign_in_clock):
+    analyst = make_user()
+    for _ in range(5):
+        _fail_to_sign_in(client, analyst)
+    sign_in_clock(15)
+    assert "The email address or password is not correct." in (
+        _fail_to_sign_in(client, analyst).text
+    )
+    assert log_in(client, analyst).status_code == 302
+
+
 def test_a_deactivated_account_cannot_sign_in(client):
     analyst = make_user()
     services.deactivate_user(analyst, actor=None)
@@ -120,6 +170,25 @@ def test_a_session_ends_after_fifteen_idle_minutes_or_twelve_hours(client, colum
     db.session.expire_all()
     assert db.session.get(UserSession, session_row.id).end_reason == reason
     assert _events("auth.session_expired")
+
+
+def _let_time_pass(delta):
+    """Move every log-in session back by ``delta``, as if that much time had passed."""
+    for session_row in db.session.scalars(select(UserSession)):
+        session_row.created_at -= delta
+        session_row.last_seen_at -= delta
+    db.session.commit()
+
+
+def test_reading_pages_keeps_a_session_alive_and_sixteen_idle_minutes_end_it(client):
+    log_in(client, make_user())
+    for _ in range(4):  # a page every ten minutes for forty minutes, and never a form
+        _let_time_pass(timedelta(minutes=10))
+        assert client.get("/deadlines/").status_code == 200
+    _let_time_pass(timedelta(minutes=16))
+    response = client.get("/deadlines/")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
 
 
 def test_deactivating_a_user_ends_their_live_sessions(client):
