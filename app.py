@@ -57,6 +57,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = urls.BoundedIntegerConverter
     app.config.update(config.load(Path(app.instance_path)))
     app.config.update(overrides or {})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A page read while a large import commits waits for it rather than failing with
+        # "database is locked" (SQLite's own default is five seconds).
+        engine_options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **engine_options,
+            "connect_args": {"timeout": 30},
+        }
     if app.config["TRUSTED_PROXIES"]:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
