@@ -12,7 +12,7 @@ from typing import Any
 from flask import has_request_context, url_for
 from sqlalchemy import String, cast, select
 
-from core import clocks, events, hooks, risk
+from core import clocks, documents, events, hooks, risk
 from core.approvals import services as approvals
 from core.approvals.models import Review
 from core.audit.services import record_event
@@ -124,6 +124,21 @@ def register_hooks() -> None:
     events.subscribe(intake.FILING_RECEIVED, _on_filing_received)
     risk.register_source("exemptions.notifications", risk_signals)
     hooks.register_waivers(SUBJECT, waivers_in_force)
+    consultations.register_position_lock(SUBJECT, positions_final)
+
+
+def positions_final(case_id: str) -> str | None:
+    """Once the request is decided, the agencies' positions are part of the decision's record
+    (§7.306(e)(2)-(3))."""
+    case = db.session.get(ExemptionCase, int(case_id))
+    if case is None or case.state_enum not in (
+        CaseState.GRANTED,
+        CaseState.DENIED,
+        CaseState.REVOKED,
+    ):
+        return None
+    return (f"The request was decided on {case.decided_on} and is now {case.state}; the "
+            "agencies' positions can no longer change (§7.306(e)(2)).")  # fmt: skip
 
 
 def _on_filing_received(*, filing: Filing, actor: User | None, **_: object) -> None:
@@ -157,7 +172,7 @@ def attach_document(
     """A document supporting the request (the written program, minutes of its approval,
     an answer to an information request), kept with its hash like any document received."""
     _check_drafter(actor)
-    problems = intake.document_problems(filename, content, what="the document")
+    problems = documents.document_problems(filename, content, what="the document")
     if not description.strip():
         problems.append("Say what the document is.")
     if problems:

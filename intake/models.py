@@ -13,7 +13,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.auth.models import User
 from core.db import UTCDateTime, db, utcnow
 from core.deadlines.models import Deadline
+from core.documents import StoredDocument
 
 
 class Provider(db.Model):
@@ -133,18 +133,12 @@ class Filing(db.Model):
         return json.loads(self.warnings_json)
 
 
-class Document(db.Model):
+class Document(StoredDocument, db.Model):
     """An uploaded document (a CIP copy answering a request), kept with its hash."""
 
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size_bytes: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 

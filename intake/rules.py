@@ -890,24 +890,6 @@ def certification_status(last_certified_on: date | None, today: date) -> Certifi
 
 # --- Responses to the Department's requests --------------------------------------------------
 
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-DOCUMENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
-
-def document_type(filename: str, head: bytes, zip_names: frozenset[str]) -> str | None:
-    """The document's type from what its bytes are, not what its name says; None if neither
-    a PDF nor a Word document. ``zip_names`` lists the members when the file is a ZIP."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension == "pdf" and head.startswith(b"%PDF-"):
-        return "pdf"
-    if extension == "docx" and head.startswith(b"PK\x03\x04") and "word/document.xml" in zip_names:
-        return "docx"
-    return None
-
-
 REQUEST_CLOCKS = {
     "cip_copy": "cip.copy_on_request",  # §7.305(a)
     "reseller_cip_copy": "reseller.cip_copy_on_request",  # §7.303(d)

@@ -10,7 +10,6 @@ import json
 import logging
 import re
 import secrets
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,7 +19,7 @@ from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core import clocks, crypto, events, exports, hooks
+from core import clocks, crypto, documents, events, exports, hooks
 from core.audit.services import FAILURE, record_event
 from core.auth.models import User
 from core.db import db, utcnow
@@ -694,38 +693,10 @@ def end_reseller_relationship(
     db.session.flush()
 
 
-def _zip_names(content: bytes) -> frozenset[str]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return frozenset(archive.namelist())
-    except zipfile.BadZipFile:
-        return frozenset()
-
-
-def document_problems(filename: str, content: bytes, *, what: str) -> list[str]:
-    """Why an uploaded document cannot be kept: empty, too large, or not a PDF or .docx."""
-    if not content:
-        return ["The file is empty."]
-    problems = []
-    if len(content) > rules.MAX_DOCUMENT_BYTES:
-        limit = rules.MAX_DOCUMENT_BYTES // (1024 * 1024)
-        problems.append(f"The file is larger than {limit} MB.")
-    if rules.document_type(filename, content[:8], _zip_names(content)) is None:
-        problems.append(f"Upload {what} as a PDF or a Word (.docx) document.")
-    return problems
-
-
 def store_document(filename: str, content: bytes, *, actor: User) -> Document:
     """Keep a checked document with its SHA-256 (call document_problems first)."""
-    kind = rules.document_type(filename, content[:8], _zip_names(content))
-    document = Document(
-        filename=filename[:255],
-        content_type=rules.DOCUMENT_TYPES[kind],
-        size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-        uploaded_by_id=actor.id,
-    )
+    document = Document(uploaded_by_id=actor.id)
+    document.keep(documents.describe(filename, content), content)
     db.session.add(document)
     db.session.flush()
     return document
@@ -743,7 +714,7 @@ def record_response(
     problems = []
     if department_request.responded_on is not None:
         problems.append("This request was already answered.")
-    problems += document_problems(filename, content, what="the CIP")
+    problems += documents.document_problems(filename, content, what="the CIP")
     if responded_on < department_request.requested_on:
         problems.append("The response cannot be dated before the request.")
     if problems:
@@ -839,7 +810,7 @@ def start_reseller_import(
     if len(content) > rules.MAX_RESELLER_FILE_BYTES:
         limit = rules.MAX_RESELLER_FILE_BYTES // (1024 * 1024)
         raise UploadRefused(f"The file is larger than {limit} MB; split it into several files.")
-    zip_names = _zip_names(content) if content.startswith(b"PK") else frozenset()
+    zip_names = documents.zip_names(content) if content.startswith(b"PK") else frozenset()
     file_format = rules.reseller_file_format(filename, content, zip_names)
     if file_format is None:
         raise UploadRefused(

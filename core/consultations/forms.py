@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -20,4 +21,11 @@ class PositionForm(FlaskForm):
     comments = TextAreaField(
         "Comments, conditions or reasons",
         validators=[Optional(), Length(max=10_000, message="At most 10,000 characters.")],
+    )
+
+
+class AttachmentForm(FlaskForm):
+    document = FileField(
+        "A document from the agency (PDF or Word .docx, up to 20 MB)",
+        validators=[FileRequired("Choose the document to attach.")],
     )

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
 from core.consultations.rules import Position, Purpose
 from core.db import UTCDateTime, db, utcnow
+from core.documents import StoredDocument
 
 POSITION_VALUES = ", ".join(f"'{position.value}'" for position in Position)
 PURPOSE_VALUES = ", ".join(f"'{purpose.value}'" for purpose in Purpose)
@@ -45,7 +54,24 @@ class Consultation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+    attachments: Mapped[list[ConsultationAttachment]] = relationship(
+        back_populates="consultation", order_by="ConsultationAttachment.id"
+    )
 
     @property
     def position_enum(self) -> Position | None:
         return Position(self.position) if self.position else None
+
+
+class ConsultationAttachment(StoredDocument, db.Model):
+    """A document an agency sends with its position (its memo, its conditions), kept as received
+    with its SHA-256 (§7.306(e)(2), §7.307(c))."""
+
+    __tablename__ = "consultation_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    consultation: Mapped[Consultation] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User] = relationship()

@@ -11,15 +11,15 @@ from datetime import date
 
 from sqlalchemy import select
 
-from core import events
+from core import documents, events
 from core.audit.services import record_event
 from core.auth.models import User
 from core.auth.rules import Role
 from core.consultations import rules
-from core.consultations.models import Consultation
+from core.consultations.models import Consultation, ConsultationAttachment
 from core.consultations.rules import Position, Purpose
 from core.db import db, utcnow
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, InvalidInput, NotFound
 
 
 def request_consultations(
@@ -108,13 +108,15 @@ def missing_positions(purpose: Purpose, subject_type: str, subject_id: object) -
 
 
 def visible_to(user: User) -> list[Consultation]:
-    """A liaison sees only their own agency's consultations; staff see all."""
+    """A liaison's list holds their own agency's open consultations (those whose decision is
+    not yet made); staff see all."""
     query = select(Consultation).order_by(
         Consultation.position.is_not(None), Consultation.respond_by, Consultation.id
     )
-    if user.role_enum is Role.LIAISON:
-        query = query.where(Consultation.agency == user.agency)
-    return list(db.session.execute(query).scalars())
+    if user.role_enum is not Role.LIAISON:
+        return list(db.session.execute(query).scalars())
+    query = query.where(Consultation.agency == user.agency)
+    return [c for c in db.session.execute(query).scalars() if position_lock(c) is None]
 
 
 def get_for(user: User, consultation_id: int) -> Consultation:
@@ -127,18 +129,24 @@ def get_for(user: User, consultation_id: int) -> Consultation:
     return consultation
 
 
-def record_position(
-    consultation: Consultation, *, position: Position, comments: str, actor: User
-) -> Consultation:
-    """The agency's liaison records its position, or an analyst records one received by other
-    means; a conditional or negative position must say why. Once the decision the position
-    bears on is made, it is part of that decision's record and is refused."""
+def _check_recorder(consultation: Consultation, actor: User) -> None:
+    """The agency's own liaison, or an analyst or reviewer for what came by other means; never
+    once the decision the consultation bears on is made."""
     if actor.role_enum is Role.LIAISON and actor.agency != consultation.agency:
         raise NotFound("No such consultation.")
     if actor.role_enum not in (Role.LIAISON, Role.ANALYST, Role.REVIEWER):
         raise DomainError("Only the agency's liaison or an analyst may record a position.")
     if reason := position_lock(consultation):
         raise DomainError(reason)
+
+
+def record_position(
+    consultation: Consultation, *, position: Position, comments: str, actor: User
+) -> Consultation:
+    """The agency's liaison records its position, or an analyst records one received by other
+    means; a conditional or negative position must say why. Once the decision the position
+    bears on is made, it is part of that decision's record and is refused."""
+    _check_recorder(consultation, actor)
     if (
         position in (Position.CONCUR_WITH_CONDITIONS, Position.DO_NOT_CONCUR)
         and not comments.strip()
@@ -159,3 +167,30 @@ def record_position(
     db.session.flush()
     events.publish(POSITION_RECORDED, consultation=consultation, actor=actor)
     return consultation
+
+
+def attach_document(
+    consultation: Consultation, *, filename: str, content: bytes, actor: User
+) -> ConsultationAttachment:
+    """A document sent with the agency's position, checked and kept as received."""
+    _check_recorder(consultation, actor)
+    if problems := documents.document_problems(filename, content, what="the agency's document"):
+        raise InvalidInput({"document": problems})
+    attachment = ConsultationAttachment(consultation_id=consultation.id, uploaded_by_id=actor.id)
+    attachment.keep(documents.describe(filename, content), content)
+    db.session.add(attachment)
+    db.session.flush()
+    record_event(
+        "consultation.attach",
+        actor=actor,
+        subject=("consultation", consultation.id),
+        after={"filename": attachment.filename, "sha256": attachment.sha256},
+    )
+    return attachment
+
+
+def attachment_of(consultation: Consultation, attachment_id: int) -> ConsultationAttachment:
+    attachment = db.session.get(ConsultationAttachment, attachment_id)
+    if attachment is None or attachment.consultation_id != consultation.id:
+        raise NotFound("No such document.")
+    return attachment

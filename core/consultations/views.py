@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.utils import secure_filename
 
-from core import subjects
+from core import exports, formerrors, subjects
 from core.access import ALL_ROLES, roles_required
 from core.auth.rules import Role
 from core.consultations import services
-from core.consultations.forms import PositionForm
+from core.consultations.forms import AttachmentForm, PositionForm
 from core.consultations.models import Consultation
 from core.consultations.rules import CITATIONS, Position, Purpose
 from core.db import db
@@ -36,13 +37,16 @@ def index() -> ResponseReturnValue:
     )
 
 
-def _render_detail(consultation: Consultation, form: PositionForm) -> str:
+def _render_detail(
+    consultation: Consultation, form: PositionForm, attachment_form: AttachmentForm | None = None
+) -> str:
     is_staff = current_user.role_enum is not Role.LIAISON
     final = services.position_lock(consultation)
     return render_template(
         "consultations/detail.html",
         consultation=consultation,
         form=form,
+        attachment_form=attachment_form or AttachmentForm(formdata=None),
         citation=CITATIONS[Purpose(consultation.purpose)],
         final=final,
         may_record=current_user.role_enum in RECORDERS and final is None,
@@ -81,3 +85,42 @@ def record_position(consultation_id: int) -> ResponseReturnValue:
             flash(f"Position recorded for {consultation.agency}.", "success")
             return redirect(url_for("consultations.detail", consultation_id=consultation.id))
     return _render_detail(consultation, form), 422
+
+
+@bp.post("/<int:consultation_id>/attachments")
+@roles_required(*RECORDERS)
+def attach(consultation_id: int) -> ResponseReturnValue:
+    consultation = _visible_or_404(consultation_id)
+    form = AttachmentForm()
+
+    def act() -> ResponseReturnValue:
+        upload = form.document.data
+        services.attach_document(
+            consultation, filename=upload.filename or "document", content=upload.read(),
+            actor=current_user,
+        )  # fmt: skip
+        db.session.commit()
+        flash("Document attached.", "success")
+        return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: _render_detail(consultation, PositionForm(obj=consultation), form),
+        error_field="document",
+    )
+
+
+@bp.get("/<int:consultation_id>/attachments/<int:attachment_id>")
+@roles_required(*ALL_ROLES)
+def attachment(consultation_id: int, attachment_id: int) -> ResponseReturnValue:
+    consultation = _visible_or_404(consultation_id)
+    try:
+        document = services.attachment_of(consultation, attachment_id)
+    except NotFound:
+        abort(404)
+    return exports.download(
+        document.content,
+        filename=secure_filename(document.filename) or "document",
+        mimetype=document.content_type,
+    )

@@ -8,8 +8,11 @@ from sqlalchemy import select
 from core.approvals.models import Review
 from core.audit.models import AuditEvent
 from core.auth.rules import Role
+from core.consultations import services as consultations
+from core.consultations.rules import Position
 from core.db import db
 from core.deadlines import services as deadlines
+from core.errors import DomainError
 from exemptions import services
 from exemptions.rules import CaseState, NoticeKind
 from intake import services as intake
@@ -231,3 +234,15 @@ def test_agencies_are_consulted_once_per_request(people):
             optional_agencies=(),
             actor=analyst,
         )
+
+
+def test_the_agencies_positions_are_final_once_the_request_is_decided(people):
+    analyst, reviewer = people
+    case = grant_exemption(file_exemption_request(make_provider()), analyst=analyst,
+                           reviewer=reviewer)  # fmt: skip
+    dod = next(c for c in consultations.for_subject(services.SUBJECT, case.id) if c.agency == "DoD")
+    with pytest.raises(DomainError, match="can no longer change"):
+        consultations.record_position(
+            dod, position=Position.DO_NOT_CONCUR, comments="Second thoughts.",
+            actor=make_user(Role.LIAISON, agency="DoD"),
+        )  # fmt: skip

@@ -1,5 +1,6 @@
 """Consultations as liaisons and analysts use them (§7.306(e)(2), §7.307(c))."""
 
+import io
 from datetime import date
 
 import pytest
@@ -141,3 +142,51 @@ def test_a_position_is_final_once_the_owning_module_says_its_decision_is_made(
         services.record_position(
             dhs, position=Position.CONCUR, comments="", actor=make_user(Role.ANALYST)
         )
+
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_liaison_attaches_the_agencys_memo_and_staff_read_it(client, consultations):
+    dod = consultations["DoD"]
+    liaison = make_user(Role.LIAISON, agency="DoD")
+    log_in(client, liaison)
+    refused = client.post(
+        f"/consultations/{dod.id}/attachments",
+        data={"document": (io.BytesIO(b"MZ\x90\x00 not a document"), "memo.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    assert "Upload the agency&#39;s document as a PDF or a Word (.docx) document." in refused.text
+    done = client.post(
+        f"/consultations/{dod.id}/attachments",
+        data={"document": (io.BytesIO(PDF), "DoD memo 2027-01.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Document attached." in done.text
+    assert "DoD memo 2027-01.pdf" in done.text
+    (document,) = db.session.get(Consultation, dod.id).attachments
+    url = f"/consultations/{dod.id}/attachments/{document.id}"
+    other_agency, viewer = client.application.test_client(), client.application.test_client()
+    log_in(other_agency, make_user(Role.LIAISON, agency="DHS"))
+    assert other_agency.get(url).status_code == 404
+    log_in(viewer, make_user(Role.VIEWER))
+    download = viewer.get(url)
+    assert download.data == PDF
+    assert download.mimetype == "application/pdf"
+    actions = db.session.execute(select(AuditEvent.action)).scalars().all()
+    assert "consultation.attach" in actions
+
+
+def test_a_liaisons_list_holds_only_open_consultations(client, consultations):
+    services.register_position_lock(
+        SUBJECT[0], lambda subject_id: "Decided." if subject_id == "7" else None
+    )
+    try:
+        log_in(client, make_user(Role.LIAISON, agency="DoD"))
+        listing = client.get("/consultations/").text
+        assert "Exemption request of Northwind Cloud Services" not in listing
+        assert client.get(f"/consultations/{consultations['DoD'].id}").status_code == 200
+    finally:
+        services.register_position_lock(SUBJECT[0], lambda subject_id: None)
