@@ -10,6 +10,8 @@ from casework import rules
 from casework.models import Assessment, PenaltyCase
 from core import pdf
 
+NOT_APPROVED = "DRAFT: not approved by a reviewer"
+
 
 def penalty_notice_pdf(
     case: PenaltyCase, *, maximum: rules.PenaltyMaximum, petition_due: date | None,
@@ -74,6 +76,7 @@ def penalty_notice_pdf(
         story=story,
         cui=pdf.CuiMarking.for_filings(),
         generated_at=generated_at,
+        draft=None if approved_by else NOT_APPROVED,
     )
 
 
@@ -138,4 +141,5 @@ def assessment_report_pdf(
         story=story,
         cui=pdf.CuiMarking.for_filings(),
         generated_at=generated_at,
+        draft=None if approved_by else NOT_APPROVED,
     )

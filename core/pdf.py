@@ -136,7 +136,9 @@ def facts(pairs: Sequence[tuple[str, Any]]) -> Table:
     return result
 
 
-def _numbered_canvas(marking: CuiMarking | None, generated_at: datetime) -> type[Canvas]:
+def _numbered_canvas(
+    marking: CuiMarking | None, generated_at: datetime, draft: str | None
+) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         """Holds every page until the end so that each can say "Page N of M"."""
 
@@ -162,6 +164,10 @@ def _numbered_canvas(marking: CuiMarking | None, generated_at: datetime) -> type
             stamp = generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
             self.drawString(MARGIN, 0.45 * inch, f"Generated {stamp} UTC")
             self.drawRightString(width - MARGIN, 0.45 * inch, f"Page {number} of {total}")
+            if draft:
+                # A draft printed for review must never pass for the approved document.
+                self.setFont("Helvetica-Bold", 9)
+                self.drawString(MARGIN, height - 0.45 * inch, draft)
             if marking is not None:
                 # 32 CFR 2002.20(b): the banner marking at the top and bottom of every page.
                 self.setFont("Helvetica-Bold", 10)
@@ -178,8 +184,10 @@ def build_pdf(
     cui: CuiMarking | None,
     generated_at: datetime,
     subtitle: str | None = None,
+    draft: str | None = None,
 ) -> bytes:
-    """A letter-size PDF: letterhead and title on page 1, then ``story``."""
+    """A letter-size PDF: letterhead and title on page 1, then ``story``; ``draft`` (e.g.
+    "DRAFT: not approved") is printed at the top of every page."""
     if generated_at.tzinfo is None:
         raise ValueError("generated_at must carry a time zone")
     buffer = io.BytesIO()
@@ -206,5 +214,5 @@ def build_pdf(
         # 32 CFR 2002.20(b)(3): the designation indicator on the first page.
         opening += [Spacer(1, 4)] + [paragraph(line, "small") for line in cui.indicator_lines()]
     opening.append(Spacer(1, 10))
-    document.build([*opening, *story], canvasmaker=_numbered_canvas(cui, generated_at))
+    document.build([*opening, *story], canvasmaker=_numbered_canvas(cui, generated_at, draft))
     return buffer.getvalue()

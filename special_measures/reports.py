@@ -122,6 +122,7 @@ def determination_pdf(
         story=story,
         cui=None,
         generated_at=generated_at,
+        draft=None if case.issued_on else status,
     )
 
 

@@ -18,7 +18,7 @@ from core.db import db
 from core.errors import DomainError
 from core.risk import signals_by_provider
 from tests.factories import log_in, make_filing, make_provider, make_user
-from tests.pdftext import pdf_text
+from tests.pdftext import pdf_pages, pdf_text
 
 TODAY = office_today()
 
@@ -108,6 +108,7 @@ def test_from_findings_to_a_closed_assessment(client):
     assert "§7.305(f)(1)(i): Adopt documentary verification" in report
     assert f"by {deadline.due_on}" in report and reviewer.full_name in report
     assert "Risk score when opened: 40" in report
+    assert "DRAFT" not in report
 
     early = make_filing(provider)  # received today, after the notice
     resubmitted = client.post(
@@ -312,3 +313,13 @@ def test_findings_not_remediated_in_their_period_weigh_more(client):
     db.session.commit()
     lines = services.score_provider(provider.id, TODAY).lines
     assert [line for line in lines if line.criterion == "§7.305(d)(2)(ii)"] == []
+
+
+def test_a_report_printed_before_approval_is_marked_draft_on_every_page(client):
+    provider, analyst = make_provider(), make_user(Role.ANALYST)
+    assessment = _open(provider, analyst)
+    _finding(assessment, analyst)
+    db.session.commit()
+    log_in(client, analyst)
+    pages = pdf_pages(client.get(f"/casework/assessments/{assessment.id}/report.pdf").data)
+    assert pages and all("DRAFT: not approved by a reviewer" in page for page in pages)
