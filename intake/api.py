@@ -16,11 +16,11 @@ from werkzeug.exceptions import HTTPException
 
 from core import clocks, errorpages
 from core.access import provider_system, public
-from core.db import db
+from core.db import db, utcnow
 from core.errors import DomainError
 from core.schema import Problem, object_schema
 from intake import ai_services, examples, rules, services
-from intake.models import ApiToken, Filing
+from intake.models import ApiToken, Filing, ResellerImport
 
 bp = Blueprint("intake_api", __name__, url_prefix="/api/v1")
 
@@ -224,6 +224,75 @@ def attach_ip_log(receipt_number: str) -> ResponseReturnValue:
     }, 201
 
 
+# --- Compiled foreign-reseller certifications (§7.304(f)) ---------------------------------------
+
+RESELLER_FILE_TYPES = {
+    mimetype: extension for extension, mimetype in rules.RESELLER_FILE_FORMATS.items()
+}
+
+
+@bp.post("/reseller-certifications")
+@provider_system
+def file_reseller_certification() -> ResponseReturnValue:
+    """The compiled file (CSV or Excel) as the body: checked row by row and stored whole or not
+    at all, like an upload on the web; a large file is imported in the background."""
+    token = _bearer_token()
+    if isinstance(token, Response):
+        return token
+    extension = RESELLER_FILE_TYPES.get(request.mimetype)
+    if extension is None:
+        return _problem(415, "Send the compiled file as text/csv or as an Excel workbook (.xlsx).")
+    content = request.get_data()
+    try:
+        started = services.start_reseller_import(
+            token.provider,
+            filename=f"reseller-certification-{utcnow():%Y%m%d%H%M%S}.{extension}",
+            content=content,
+            token=token,
+        )
+    except services.UploadRefused as refused:
+        db.session.rollback()
+        return _problem(422, str(refused))
+    db.session.commit()
+    services.import_reseller_file(started.id, content)
+    db.session.refresh(started)
+    return _import_status(started), 202
+
+
+@bp.get("/reseller-certifications/<int:import_id>")
+@provider_system
+def reseller_certification_status(import_id: int) -> ResponseReturnValue:
+    token = _bearer_token()
+    if isinstance(token, Response):
+        return token
+    record = services.get_reseller_import(import_id)
+    if record is None or record.provider_id != token.provider_id:
+        return _problem(404, "No compiled certification of yours has that number.")
+    db.session.commit()
+    return _import_status(record)
+
+
+def _import_status(record: ResellerImport) -> dict[str, Any]:
+    """Where an import stands; a rejected file's first problems by row, as on its web page."""
+    return {
+        "import_id": record.id,
+        "status": record.status,
+        "rows_total": record.rows_total,
+        "rows_done": record.rows_done,
+        "problem_count": record.error_count,
+        "errors": [
+            {"row": int(row), "field": column, "value": value, "message": message,
+             "citation": citation}
+            for row, column, value, message, citation in services.error_preview(record)
+        ],
+        "receipt": _receipt(record.filing) if record.filing else None,
+        "failure_reference": record.failure_reference,
+        "links": {
+            "self": url_for("intake_api.reseller_certification_status", import_id=record.id)
+        },
+    }  # fmt: skip
+
+
 def openapi_document() -> dict[str, Any]:
     kinds = [spec for spec in rules.KINDS.values() if not spec.by_upload]
     schemas: dict[str, Any] = {}
@@ -330,6 +399,47 @@ def openapi_document() -> dict[str, Any]:
                             **receipt_response,
                         },
                         **errors,
+                    },
+                }
+            },
+            "/reseller-certifications": {
+                "post": {
+                    "summary": "File a compiled foreign-reseller certification (§7.304(f)): "
+                    "the file as the body, CSV or Excel, one row per foreign reseller with the "
+                    "columns of the template; all rows are stored or none",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            mimetype: {"schema": {"type": "string", "format": "binary"}}
+                            for mimetype in RESELLER_FILE_TYPES
+                        },
+                    },
+                    "responses": {
+                        "202": {"description": "Received; poll its link for the outcome"},
+                        "401": errors["401"],
+                        "415": errors["415"],
+                        "422": errors["422"],
+                    },
+                }
+            },
+            "/reseller-certifications/{import_id}": {
+                "get": {
+                    "summary": "Where a compiled certification stands: checking, imported "
+                    "(with its receipt) or rejected (with its problems by row)",
+                    "parameters": [
+                        {
+                            "name": "import_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "The import's status"},
+                        "401": errors["401"],
+                        "404": {
+                            "description": "No compiled certification of yours has that number"
+                        },
                     },
                 }
             },

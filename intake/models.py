@@ -214,11 +214,14 @@ class ResellerImport(db.Model):
             name="status_known",
         ),
         CheckConstraint("(status = 'imported') = (filing_id IS NOT NULL)", name="filing_on_import"),
+        # An analyst's upload, or a provider system's by API: one or the other.
+        CheckConstraint("(uploaded_by_id IS NULL) != (api_token_id IS NULL)", name="one_uploader"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
     filename: Mapped[str] = mapped_column(String(255))
     file_format: Mapped[str] = mapped_column(String(10))
     size_bytes: Mapped[int] = mapped_column(Integer)
@@ -241,7 +244,8 @@ class ResellerImport(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     provider: Mapped[Provider] = relationship()
-    uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+    api_token: Mapped[ApiToken | None] = relationship()
     filing: Mapped[Filing | None] = relationship()
     document: Mapped[Document | None] = relationship()
 

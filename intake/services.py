@@ -10,11 +10,13 @@ import json
 import logging
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import pandas
+from flask import Flask, current_app
 from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -802,7 +804,12 @@ def _running_import(provider: Provider) -> ResellerImport | None:
 
 
 def start_reseller_import(
-    provider: Provider, *, filename: str, content: bytes, actor: User
+    provider: Provider,
+    *,
+    filename: str,
+    content: bytes,
+    actor: User | None = None,
+    token: ApiToken | None = None,
 ) -> ResellerImport:
     """Take an uploaded compiled certification in, queued for ``run_reseller_import``."""
     if not content.strip():
@@ -823,7 +830,8 @@ def start_reseller_import(
         )
     record = ResellerImport(
         provider_id=provider.id,
-        uploaded_by_id=actor.id,
+        uploaded_by_id=actor.id if actor else None,
+        api_token_id=token.id if token else None,
         filename=filename[:255],
         file_format=file_format,
         size_bytes=len(content),
@@ -836,6 +844,7 @@ def start_reseller_import(
     record_event(
         "reseller_import.upload",
         actor=actor,
+        actor_label=f"api token {token.label}" if token else None,
         subject=("reseller_import", record.id),
         after={
             "provider": provider.id,
@@ -904,6 +913,29 @@ def error_preview(record: ResellerImport, limit: int = 100) -> list[list[str]]:
     return list(itertools.islice(reader, limit))
 
 
+# A small file is imported within the request; a large one (50,000 rows and more) in a
+# background thread, whose progress the import's status page and API answer show.
+INLINE_IMPORT_MAX_BYTES = 256 * 1024
+
+
+def import_reseller_file(import_id: int, content: bytes) -> None:
+    """Run an import now if the file is small, else in a background thread."""
+    if len(content) <= INLINE_IMPORT_MAX_BYTES:
+        run_reseller_import(import_id, content)
+        return
+    threading.Thread(
+        target=_import_in_background,
+        args=(current_app._get_current_object(), import_id, content),
+        name=f"reseller-import-{import_id}",
+        daemon=True,
+    ).start()
+
+
+def _import_in_background(app: Flask, import_id: int, content: bytes) -> None:
+    with app.app_context():
+        run_reseller_import(import_id, content)
+
+
 def run_reseller_import(import_id: int, content: bytes) -> ResellerImport:
     """Check a compiled file and store all of it, or nothing but its error report (DESIGN.md §3).
 
@@ -958,7 +990,12 @@ def _progress_saver(record: ResellerImport):
 
 
 def _uploader(record: ResellerImport) -> User | None:
-    return db.session.get(User, record.uploaded_by_id)
+    """The analyst who uploaded the file; None when a provider's system filed it by API."""
+    return record.uploaded_by
+
+
+def _system_label(record: ResellerImport) -> str | None:
+    return f"api token {record.api_token.label}" if record.api_token else None
 
 
 def _reject_import(record: ResellerImport, check: rules.ResellerFileCheck) -> None:
@@ -972,6 +1009,7 @@ def _reject_import(record: ResellerImport, check: rules.ResellerFileCheck) -> No
     record_event(
         "reseller_import.reject",
         actor=_uploader(record),
+        actor_label=_system_label(record),
         subject=("reseller_import", record.id),
         after={
             "provider": record.provider_id,
@@ -1071,13 +1109,14 @@ def _store_reseller_certification(
         receipt_number=next_receipt_number(received_on.year),
         kind=rules.FilingKind.RESELLER_CERTIFICATION.value,
         provider_id=provider.id,
-        channel="bulk",
+        channel="api" if record.api_token_id else "bulk",
         raw_payload=json.dumps(raw, ensure_ascii=False),
         payload_sha256=record.sha256,
         data_json=json.dumps(summary, ensure_ascii=False),
         received_at=record.uploaded_at,
         received_on=received_on,
         keyed_by_id=record.uploaded_by_id,
+        api_token_id=record.api_token_id,
         warnings_json=json.dumps([warning.as_dict() for warning in warnings]),
         timeliness=verdict.value if verdict else None,
         rules_version=rules.RULES_VERSION,
@@ -1094,6 +1133,7 @@ def _store_reseller_certification(
     record_event(
         "filing.receive",
         actor=actor,
+        actor_label=_system_label(record),
         subject=("filing", filing.receipt_number),
         after={
             "kind": filing.kind,
@@ -1107,6 +1147,7 @@ def _store_reseller_certification(
     record_event(
         "reseller_import.import",
         actor=actor,
+        actor_label=_system_label(record),
         subject=("reseller_import", record.id),
         after={
             "filing": filing.receipt_number,

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
 
 from flask import (
     Blueprint,
-    Flask,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -473,27 +470,6 @@ def request_document(request_id: int) -> ResponseReturnValue:
 
 # --- Compiled foreign-reseller certifications (§7.304(e)-(f)) ---------------------------------
 
-# A file this small is checked and stored within the request, in well under a second; a larger
-# one (up to 50,000 rows and more) in a background thread, with a page that shows its progress.
-INLINE_IMPORT_MAX_BYTES = 256 * 1024
-
-
-def _import_in_background(app: Flask, import_id: int, content: bytes) -> None:
-    with app.app_context():
-        services.run_reseller_import(import_id, content)
-
-
-def _run_import(import_id: int, content: bytes) -> None:
-    if len(content) <= INLINE_IMPORT_MAX_BYTES:
-        services.run_reseller_import(import_id, content)
-        return
-    threading.Thread(
-        target=_import_in_background,
-        args=(current_app._get_current_object(), import_id, content),
-        name=f"reseller-import-{import_id}",
-        daemon=True,
-    ).start()
-
 
 def _reseller_import_or_404(import_id: int) -> ResellerImport:
     record = services.get_reseller_import(import_id) or abort(404)
@@ -526,7 +502,7 @@ def upload_resellers(provider_id: int) -> ResponseReturnValue:
                 form.compiled_file.errors.append(str(refused))
             else:
                 db.session.commit()
-                _run_import(started.id, content)
+                services.import_reseller_file(started.id, content)
                 return redirect(url_for("intake.reseller_import", import_id=started.id))
     return render_template(
         "intake/reseller_upload.html",

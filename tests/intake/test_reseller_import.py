@@ -12,6 +12,7 @@ from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.deadlines.models import Deadline
+from intake import services
 from intake.models import Document, Filing, ForeignReseller, ResellerImport
 from intake.rules import RESELLER_EXAMPLE, RESELLER_HEADER
 from tests.factories import log_in, make_provider, make_user
@@ -419,3 +420,61 @@ def test_viewers_see_imports_but_only_case_workers_upload(client):
     assert "Upload a compiled" not in client.get(f"/intake/providers/{provider.id}").text
     assert "Imported: receipt" in client.get(status_url).text
     assert client.get("/intake/resellers/template.xlsx").status_code == 200
+
+
+RESELLER_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _api(client, token, body, mimetype):
+    return client.post(
+        "/api/v1/reseller-certifications",
+        data=body,
+        headers={"Authorization": f"Bearer {token}"},
+        content_type=mimetype,
+    )
+
+
+def test_a_provider_system_files_a_compiled_certification_by_api(client):
+    provider = make_provider()
+    _, token = services.issue_token(
+        provider, label="compliance system", actor=make_user(Role.ADMIN)
+    )
+    db.session.commit()
+    good = csv_file([reseller(), reseller(reseller_name="Sakura Compute KK", jurisdiction="JP")])
+    answer = _api(client, token, good, "text/csv")
+    assert answer.status_code == 202
+    assert answer.json["status"] == "imported"
+    receipt = answer.json["receipt"]
+    assert receipt["kind"] == "reseller_certification"
+    assert set(resellers_of(provider)) == {("Rheinland Cloud GmbH", "DE"),
+                                           ("Sakura Compute KK", "JP")}  # fmt: skip
+    assert (
+        db.session.scalar(
+            select(Filing.channel).where(Filing.receipt_number == receipt["receipt_number"])
+        )
+        == "api"
+    )
+
+    workbook = xlsx_file([reseller(jurisdiction="UK")])
+    rejected = _api(client, token, workbook, RESELLER_XLSX)
+    assert rejected.json["status"] == "rejected"
+    (error,) = rejected.json["errors"]
+    assert (error["row"], error["field"]) == (2, "jurisdiction")
+    assert "use GB" in error["message"]
+    status = client.get(
+        rejected.json["links"]["self"], headers={"Authorization": f"Bearer {token}"}
+    )
+    assert status.json["status"] == "rejected"
+
+    other = make_provider()
+    _, stranger = services.issue_token(other, label="other", actor=make_user(Role.ADMIN))
+    db.session.commit()
+    hidden = client.get(
+        rejected.json["links"]["self"], headers={"Authorization": f"Bearer {stranger}"}
+    )
+    assert hidden.status_code == 404
+    assert _api(client, token, b"%PDF-1.4", "application/pdf").status_code == 415
+    page = client.application.test_client()
+    log_in(page, make_user(Role.ANALYST))
+    shown = page.get(f"/intake/reseller-imports/{answer.json['import_id']}")
+    assert "the provider's system (API token compliance system)" in shown.text
