@@ -7,6 +7,8 @@ validation-only mode, and the same rules and error messages as the web forms.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -66,6 +68,19 @@ def _bearer_token() -> ApiToken | Response:
     return token
 
 
+def _with_token(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """Every provider-system route: the bearer token first, handed to the view as ``token``."""
+
+    @wraps(view)
+    def checked(**values: Any) -> ResponseReturnValue:
+        token = _bearer_token()
+        if isinstance(token, Response):
+            return token
+        return view(token=token, **values)
+
+    return checked
+
+
 def _receipt(filing: Filing, *, replayed: bool = False) -> dict[str, Any]:
     return {
         "receipt_number": filing.receipt_number,
@@ -105,10 +120,8 @@ def _parse_envelope(raw: str) -> tuple[dict[str, Any] | None, list[Problem]]:
 
 @bp.post("/filings")
 @provider_system
-def file() -> ResponseReturnValue:
-    token = _bearer_token()
-    if isinstance(token, Response):
-        return token
+@_with_token
+def file(token: ApiToken) -> ResponseReturnValue:
     if not request.is_json:
         return _problem(415, "Send the filing as application/json.")
     key = request.headers.get("Idempotency-Key", "").strip()
@@ -175,10 +188,8 @@ def _validation_only(provider: Any, submission: services.Submission) -> Response
 
 @bp.get("/filings/<receipt_number>")
 @provider_system
-def filing_status(receipt_number: str) -> ResponseReturnValue:
-    token = _bearer_token()
-    if isinstance(token, Response):
-        return token
+@_with_token
+def filing_status(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     filing = services.get_filing(receipt_number)
     # Another provider's receipt is answered exactly like one that does not exist.
     if filing is None or filing.provider_id != token.provider_id:
@@ -189,12 +200,10 @@ def filing_status(receipt_number: str) -> ResponseReturnValue:
 
 @bp.post("/filings/<receipt_number>/ip-log")
 @provider_system
-def attach_ip_log(receipt_number: str) -> ResponseReturnValue:
+@_with_token
+def attach_ip_log(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     """A CSV log of IP accesses attached to one of the provider's training reports
     (§7.308(d)(1)(i)(F)): every row, or none."""
-    token = _bearer_token()
-    if isinstance(token, Response):
-        return token
     filing = services.get_filing(receipt_number)
     if filing is None or filing.provider_id != token.provider_id:
         return _problem(404, "No filing of yours has that receipt number.")
@@ -233,12 +242,10 @@ RESELLER_FILE_TYPES = {
 
 @bp.post("/reseller-certifications")
 @provider_system
-def file_reseller_certification() -> ResponseReturnValue:
+@_with_token
+def file_reseller_certification(token: ApiToken) -> ResponseReturnValue:
     """The compiled file (CSV or Excel) as the body: checked row by row and stored whole or not
     at all, like an upload on the web; a large file is imported in the background."""
-    token = _bearer_token()
-    if isinstance(token, Response):
-        return token
     extension = RESELLER_FILE_TYPES.get(request.mimetype)
     if extension is None:
         return _problem(415, "Send the compiled file as text/csv or as an Excel workbook (.xlsx).")
@@ -261,10 +268,8 @@ def file_reseller_certification() -> ResponseReturnValue:
 
 @bp.get("/reseller-certifications/<int:import_id>")
 @provider_system
-def reseller_certification_status(import_id: int) -> ResponseReturnValue:
-    token = _bearer_token()
-    if isinstance(token, Response):
-        return token
+@_with_token
+def reseller_certification_status(import_id: int, token: ApiToken) -> ResponseReturnValue:
     record = services.get_reseller_import(import_id)
     if record is None or record.provider_id != token.provider_id:
         return _problem(404, "No compiled certification of yours has that number.")
