@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms.fields.choices import SelectChoice
 
 from core import clocks, exports, ical, subjects
-from core.access import STAFF, roles_required
+from core.access import STAFF, public, roles_required
 from core.audit.services import record_event
 from core.auth.models import User
 from core.auth.rules import Role
@@ -57,7 +67,11 @@ def _export_audit(kind: str, count: int) -> None:
 def board() -> ResponseReturnValue:
     form, rows = _filtered_rows()
     return render_template(
-        "deadlines/board.html", form=form, rows=rows, filtered=bool(request.args)
+        "deadlines/board.html",
+        form=form,
+        rows=rows,
+        filtered=bool(request.args),
+        calendar_address=calendar_address(current_user),
     )
 
 
@@ -98,11 +112,7 @@ def board_csv() -> ResponseReturnValue:
     return exports.csv_download(header, body, filename=f"deadlines-{clocks.office_today()}.csv")
 
 
-@bp.get("/deadlines.ics")
-@roles_required(*STAFF)
-def board_ics() -> ResponseReturnValue:
-    _, rows = _filtered_rows()
-    _export_audit("ics", len(rows))
+def _calendar(rows: list[services.BoardRow]) -> ResponseReturnValue:
     events = (
         ical.CalendarEvent(
             uid=f"deadline-{row.deadline.id}@oicts-case",
@@ -115,6 +125,46 @@ def board_ics() -> ResponseReturnValue:
     )
     body = ical.calendar("OICTS deadlines", events, generated_at=utcnow())
     return exports.download(body, filename="oicts-deadlines.ics", mimetype="text/calendar")
+
+
+@bp.get("/deadlines.ics")
+@roles_required(*STAFF)
+def board_ics() -> ResponseReturnValue:
+    _, rows = _filtered_rows()
+    _export_audit("ics", len(rows))
+    return _calendar(rows)
+
+
+# A calendar program subscribes without a session: the address carries a signed token naming
+# the person, checked on every request, so a deactivated account's address stops working.
+CALENDAR_SALT = "deadline-calendar"
+
+
+def _calendar_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=CALENDAR_SALT)
+
+
+def calendar_address(user: User) -> str:
+    token = _calendar_signer().dumps({"user": user.id})
+    return url_for("deadlines.subscribed_ics", token=token, _external=True)
+
+
+@bp.get("/calendar/<token>.ics")
+@public
+def subscribed_ics(token: str) -> ResponseReturnValue:
+    try:
+        user_id = _calendar_signer().loads(token)["user"]
+    except (BadSignature, KeyError, TypeError):
+        abort(404)
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.role_enum not in STAFF:
+        abort(404)
+    rows = services.board(services.BoardFilter(), clocks.office_today())
+    record_event(
+        "export.deadlines", actor=user, after={"format": "ics subscription", "rows": len(rows)}
+    )
+    db.session.commit()
+    return _calendar(rows)
 
 
 @bp.get("/deadlines.pdf")

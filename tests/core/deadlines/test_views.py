@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from core import clocks
 from core.audit.models import AuditEvent
+from core.auth import services as accounts
 from core.auth.rules import Role
 from core.db import db
 from core.deadlines import services
@@ -153,3 +154,20 @@ def test_an_analyst_assigns_a_clock_and_the_board_filters_on_it(client):
     others = client.get("/deadlines/", query_string={"assignee": str(analyst.id)}).text
     assert "Saltmarsh Compute LLC" not in others
     assert db.session.query(AuditEvent).filter_by(action="deadline.assign").count() == 1
+
+
+def test_a_calendar_program_subscribes_with_a_personal_address(client):
+    _open("cip.copy_on_request", 2, label="Driftwood Compute LLC")
+    analyst = make_user(Role.ANALYST)
+    log_in(client, analyst)
+    board = client.get("/deadlines/").text
+    address = board.split('data-testid="calendar-address">', 1)[1].split("<", 1)[0]
+    calendar = client.application.test_client()  # no session, as a calendar program
+    feed = calendar.get(address)
+    assert feed.status_code == 200
+    assert feed.mimetype == "text/calendar"
+    assert "Driftwood Compute LLC" in feed.text.replace("\r\n ", "")  # lines unfolded (RFC 5545)
+    assert calendar.get(address.replace(".ics", "x.ics")).status_code == 404
+    accounts.deactivate_user(analyst, actor=None)
+    db.session.commit()
+    assert calendar.get(address).status_code == 404
