@@ -427,12 +427,7 @@ def penalty_final_decision(penalty_id: int) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def penalty_notice(penalty_id: int) -> ResponseReturnValue:
     case = _penalty_or_404(penalty_id)
-    review = approvals.latest_review(services.PENALTY, case.id)
-    approved_by = (
-        review.reviewer.full_name
-        if review and review.state == "approved" and review.reviewer
-        else None
-    )
+    approved_by = approvals.approval_line(services.PENALTY, case.id)
     body = reports.penalty_notice_pdf(
         case,
         maximum=services.maximum_of(case),
@@ -694,12 +689,7 @@ def follow_up_assessment(assessment_id: int) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def assessment_report(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment_or_404(assessment_id)
-    review = approvals.latest_review(services.ASSESSMENT, assessment.id)
-    approved_by = (
-        f"{review.reviewer.full_name} on {clocks.office_time(review.decided_at)}"
-        if review and review.state == "approved" and review.reviewer and review.decided_at
-        else None
-    )
+    approved_by = approvals.approval_line(services.ASSESSMENT, assessment.id)
     body = reports.assessment_report_pdf(
         assessment,
         risk_lines=json.loads(assessment.risk_lines_json),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from core import pdf
+from core.consultations.models import Consultation
 from exemptions import rules
 from exemptions.models import ExemptionCase
 from intake.rules import EXEMPTION_SCOPE_LABELS
@@ -46,7 +48,23 @@ def _outcome_paragraph(case: ExemptionCase) -> str:
     )
 
 
-def decision_letter_pdf(case: ExemptionCase, *, generated_at: datetime) -> bytes:
+def _consulted(consultations: Sequence[Consultation]) -> str:
+    if not consultations:
+        return "No agency was consulted on this request."
+    return (
+        "Before making this finding the Department consulted "
+        + "; ".join(f"{c.agency} ({c.position or 'no position recorded'})" for c in consultations)
+        + " (§7.306(e)(2))."
+    )
+
+
+def decision_letter_pdf(
+    case: ExemptionCase,
+    *,
+    consultations: Sequence[Consultation],
+    approved_by: str | None,
+    generated_at: datetime,
+) -> bytes:
     provider = case.provider
     outcome = "granted" if case.decision == rules.Decision.GRANT else "denied"
     story = [
@@ -57,6 +75,7 @@ def decision_letter_pdf(case: ExemptionCase, *, generated_at: datetime) -> bytes
                 ("Request", f"{case.filing.receipt_number}, received {case.filing.received_on}"),
                 ("Exemption requested", _scope_text(case)),
                 ("Decision", f"{outcome} on {case.decided_on.isoformat()}"),
+                ("Finding approved by", approved_by or "not yet approved"),
             ]
         ),
         pdf.paragraph("Decision", "heading"),
@@ -69,12 +88,7 @@ def decision_letter_pdf(case: ExemptionCase, *, generated_at: datetime) -> bytes
             ],
             header=("Paragraph", "Factor", "Assessment", "Reasons"),
         ),
-        pdf.paragraph(
-            "The Department consulted the Secretary of Defense, the Attorney General, the "
-            "Secretary of Homeland Security and the Director of National Intelligence before "
-            "making this finding (§7.306(e)(2)).",
-            "small",
-        ),
+        pdf.paragraph(_consulted(consultations), "small"),
     ]
     return pdf.build_pdf(
         title=f"Exemption {outcome}",

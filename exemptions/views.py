@@ -13,8 +13,10 @@ from werkzeug.utils import secure_filename
 
 from core import clocks, exports, subjects
 from core.access import STAFF, roles_required
+from core.approvals import services as approvals
 from core.audit.services import record_event
 from core.auth.rules import Role
+from core.consultations import services as consultations
 from core.db import db, utcnow
 from core.modules import module_blueprint
 from exemptions import reports, rules, services
@@ -314,7 +316,12 @@ def decision_letter(case_id: int) -> ResponseReturnValue:
     record_event("export.exemption_letter", actor=current_user, subject=(services.SUBJECT, case.id))
     db.session.commit()
     return exports.download(
-        reports.decision_letter_pdf(case, generated_at=utcnow()),
+        reports.decision_letter_pdf(
+            case,
+            consultations=consultations.for_subject(services.SUBJECT, case.id),
+            approved_by=approvals.approval_line(services.FINDING, case.id),
+            generated_at=utcnow(),
+        ),
         filename=f"exemption-{case.filing.receipt_number}.pdf",
         mimetype="application/pdf",
     )

@@ -436,12 +436,7 @@ def _pdf(body: bytes, filename: str, audit_action: str, subject: tuple[str, obje
 @roles_required(*STAFF)
 def determination_pdf(case_id: int) -> ResponseReturnValue:
     case = _case_or_404(case_id)
-    review = approvals.latest_review(services.CASE, case.id)
-    approved_by = (
-        f"{review.reviewer.full_name} on {clocks.office_time(review.decided_at)}"
-        if review and review.state == "approved" and review.reviewer and review.decided_at
-        else None
-    )
+    approved_by = approvals.approval_line(services.CASE, case.id)
     body = reports.determination_pdf(
         case,
         consultations=consultations.for_subject(services.CASE, case.id),

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core import clocks
 from core.approvals import rules
 from core.approvals.models import Review
 from core.approvals.rules import ReviewState
@@ -27,6 +28,15 @@ def latest_review(subject_type: str, subject_id: object) -> Review | None:
         .order_by(Review.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def approval_line(subject_type: str, subject_id: object) -> str | None:
+    """Who approved the draft and when, for the approved document; None while not approved."""
+    review = latest_review(subject_type, subject_id)
+    if review is None or review.state != ReviewState.APPROVED.value or review.reviewer is None:
+        return None
+    when = f" on {clocks.office_time(review.decided_at)}" if review.decided_at else ""
+    return f"{review.reviewer.full_name}{when}"
 
 
 def submit_for_review(

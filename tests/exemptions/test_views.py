@@ -149,6 +149,8 @@ def test_decision_letter_reads_back(client, analyst):
     assert "Northwind Cloud Services, Inc." in text
     assert "the first by 2028-03-01 (§7.306(f))" in " ".join(text.split())
     assert "§7.306(e)(3)(iii)" in text
+    assert f"Finding approved by {reviewer.full_name}" in " ".join(text.split())
+    assert "DoD (concur)" in " ".join(text.split())
 
 
 def test_liaisons_never_see_exemption_pages_or_filings(client, analyst):
