@@ -562,6 +562,19 @@ def sensitive_paths(specs: Sequence[Field], data: Mapping[str, Any]) -> list[tup
     return found
 
 
+def without_sensitive(specs: Sequence[Field], data: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored filing's data to start a correction from: the masked identifiers are left
+    empty, for the filer to give again in full."""
+    copy = dict(data)
+    for spec in specs:
+        if spec.kind is Kind.TABLE and any(column.sensitive for column in spec.columns):
+            copy[spec.name] = [
+                {**row, **{c.name: None for c in spec.columns if c.sensitive}}
+                for row in data.get(spec.name) or []
+            ]
+    return copy
+
+
 def normalise_identifier(value: str) -> str:
     """Spaces and dashes do not make a different card or account number; a wallet address's
     letters keep their case (some encodings are case-sensitive)."""
@@ -605,6 +618,15 @@ class KindSpec:
     @property
     def is_ai_report(self) -> bool:
         return self.kind.value in AI_REPORT_CLOCKS
+
+    @property
+    def corrected_as(self) -> str:
+        """The kind a correction of this filing is filed as: a training report is corrected by
+        a corrected report (§7.308(c)(4)); anything else by a new filing of its own kind."""
+        for spec in KINDS.values():
+            if self.kind.value in spec.corrects:
+                return spec.kind.value
+        return self.kind.value
 
 
 KINDS: dict[FilingKind, KindSpec] = {

@@ -252,7 +252,7 @@ def file_filing(provider_id: int, kind: str) -> ResponseReturnValue:
     spec = _kind_or_404(kind)
     supersedes = request.values.get("supersedes") or None
     corrected = _filing_or_404(supersedes) if supersedes else None
-    state = form_state(corrected.data if corrected else None)
+    state = form_state(rules.without_sensitive(spec.fields, corrected.data) if corrected else None)
     status = 200
     if request.method == "POST":
         data = payload_from_form(spec.fields, request.form)

@@ -415,3 +415,15 @@ def test_a_report_from_before_any_technical_condition_is_shown_without_a_verdict
     assert aid.status_code == 422
     assert "were in force on 2023-06-01" in aid.text
     assert signals_by_provider()[report.provider_id]
+
+
+def test_a_report_is_corrected_by_a_corrected_report_whose_identifiers_are_given_again(client):
+    report = file_report(make_provider())
+    log_in(client, make_user(Role.ANALYST))
+    page = client.get(f"/intake/filings/{report.receipt_number}").text
+    link = f"/intake/providers/{report.provider_id}/file/ai_corrected_report?supersedes="
+    assert link + report.receipt_number in page.replace("&amp;", "&")
+    form = client.get(link + report.receipt_number).text
+    assert "Kestrel Analytics Pte Ltd" in form  # the report's own facts, to correct
+    assert "•••• 1111" not in form  # a masked number is no number: it is given again
+    assert "§7.308(c)(4)" in form
