@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TypeAlias
 
+from core.schema import column_letter
+
 CITATION = "§7.308(d)(1)(i)(F)"
 # §7.308(d): reports are filed "in the form and manner that the Department shall prescribe";
 # the layout of the file (its header, its size) is that form.
@@ -365,16 +367,6 @@ class _Layout:
     unnamed: tuple[int, ...]
 
 
-def _column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index: 0 → A, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
 def _header_name(cell: str) -> str:
     """A header cell as a column name: "IP address" and "ip-address" → ip_address. A byte
     order mark is dropped, and the quotes it keeps csv from removing when the file was read as
@@ -397,11 +389,11 @@ def _read_header(header: Sequence[str] | None) -> tuple[_Layout | None, list[Log
     problems = []
     position: dict[str, int] = {}
     for index, (name, cell) in enumerate(zip(names, header, strict=True)):
-        letter = _column_letter(index)
+        letter = column_letter(index)
         if not name:
             continue
         if name in position:
-            first = _column_letter(position[name])
+            first = column_letter(position[name])
             message = f"column {name} appears twice (columns {first} and {letter})"
             problems.append(_header_problem(message, name, cell))
         elif name not in TEMPLATE_HEADER:
@@ -495,7 +487,7 @@ def _note_row(
     problems: _Problems, row_number: int, stray: int | None, found: list[tuple[str, str, str]]
 ) -> None:
     if stray is not None:
-        message = f"has a value in column {_column_letter(stray)}, which has no name in row 1"
+        message = f"has a value in column {column_letter(stray)}, which has no name in row 1"
         problems.add(row_number, "", "", message, FILE_CITATION)
     for column, value, message in found:
         problems.add(row_number, column, value, message, CITATION)

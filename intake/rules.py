@@ -18,6 +18,7 @@ from core.schema import (
     Kind,
     Problem,
     Result,
+    column_letter,
     normalise_phone,
     validate,
 )
@@ -1032,16 +1033,6 @@ class ResellerFileCheck:
     @property
     def ok(self) -> bool:
         return self.problem_count == 0
-
-
-def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index: 0 → A, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 def _cell_text(value: Any) -> str:
