@@ -387,9 +387,9 @@ FURTHER_ACTIONS = {
 
 # --- Scheduled assessments (§7.305(e)(1)) --------------------------------------------------------
 
-# A provider whose score reaches this is due for a risk-based assessment (§7.305(e)(1)). The
-# office's starting figure, not the rule's: the weight of a never-certified provider. A constant
-# until it becomes a rule parameter (seeding one needs a migration).
+# A provider whose score reaches this is due for a risk-based assessment (§7.305(e)(1)): the
+# default of the rule parameter "assessment.risk_schedule_points", the office's starting figure
+# (the weight of a never-certified provider), not the rule's.
 RISK_SCHEDULE_THRESHOLD = 40
 
 

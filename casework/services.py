@@ -844,6 +844,15 @@ def _assessment_history() -> dict[int, rules.AssessmentHistory]:
     }
 
 
+SCHEDULE_PARAMETER = "assessment.risk_schedule_points"
+
+
+def risk_schedule_threshold(today: date) -> int:
+    """The score that makes a provider due for a risk-based assessment, as in force today."""
+    row = parameters.row_in_force(SCHEDULE_PARAMETER, today)
+    return row.number if row is not None else rules.RISK_SCHEDULE_THRESHOLD
+
+
 def assessments_due(today: date) -> list[rules.DueAssessment]:
     """Providers due for an annual or a risk-based assessment (§7.305(e)(1))."""
     history = _assessment_history()
@@ -853,6 +862,7 @@ def assessments_due(today: date) -> list[rules.DueAssessment]:
             for s in score_registry(today)
         ),
         today,
+        threshold=risk_schedule_threshold(today),
     )
 
 

@@ -457,7 +457,7 @@ def _render_due(form: FlaskForm | None = None) -> str:
     return render_template(
         "casework/assessments_due.html",
         due=services.assessments_due(clocks.office_today()),
-        threshold=rules.RISK_SCHEDULE_THRESHOLD,
+        threshold=services.risk_schedule_threshold(clocks.office_today()),
         form=form or FlaskForm(),
     )
 

@@ -131,6 +131,13 @@ DEFINITIONS: dict[str, ParameterDefinition] = {
             for kind, title, citation in RISK_WEIGHTS
         ),
         ParameterDefinition(
+            "assessment.risk_schedule_points",
+            "Risk score at which a provider is due for a risk-based compliance assessment",
+            Unit.POINTS,
+            "§7.305(e)(1)",
+            minimum=1,
+        ),
+        ParameterDefinition(
             "assessment.resubmission_days",
             "Default period for a provider to resolve CIP shortcomings and resubmit",
             Unit.DAYS,

@@ -10,10 +10,12 @@ from casework import rules, services
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
+from core.parameters import services as parameters
 from tests.factories import (
     file_exemption_request,
     grant_exemption,
     log_in,
+    make_admin,
     make_filing,
     make_provider,
     make_user,
@@ -111,3 +113,21 @@ def test_a_reviewer_sees_the_list_but_opens_nothing(client):
     assert provider.legal_name in page.text and "Open an assessment" not in page.text
     assert client.post(f"/casework/assessments/due/{provider.id}").status_code == 403
     assert services.assessments_of(provider.id) == []
+
+
+def test_an_administrator_moves_the_risk_threshold_and_the_list_follows(client):
+    make_provider("Alder Compute, Inc.")  # never certified: 40 points
+    assert [d.origin for d in services.assessments_due(TODAY)] == [
+        rules.AssessmentOrigin.RISK_SCHEDULE
+    ]
+    parameters.add_value(
+        "assessment.risk_schedule_points", value_text="60", effective_from=TODAY,
+        citation="§7.305(e)(1)", note="Fewer risk-based assessments this year.",
+        actor=make_admin(),
+    )  # fmt: skip
+    db.session.commit()
+    assert [d.origin for d in services.assessments_due(TODAY)] == [rules.AssessmentOrigin.ANNUAL]
+    log_in(client, make_user(Role.ANALYST))
+    page = client.get("/casework/assessments/due").text
+    assert "when its risk score is 60 or more" in page
+    assert "Risk score 40, at or above" not in page
