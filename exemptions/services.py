@@ -37,7 +37,7 @@ from exemptions.models import (
 from exemptions.rules import CaseState, Decision, NoticeKind
 from intake import services as intake
 from intake.models import Filing, ForeignReseller
-from intake.rules import FilingKind
+from intake.rules import FilingKind, reseller_key
 
 SUBJECT = "exemption"
 FINDING = "exemption_finding"
@@ -74,16 +74,19 @@ def _move(case: ExemptionCase, wanted: CaseState, actor: User, **details: Any) -
 
 
 def _named_reseller(filing: Filing) -> ForeignReseller | None:
+    """The registry's reseller the request names, matched as compiled certifications match
+    them: case and spacing aside, in the same jurisdiction."""
     data = filing.data
     if not data.get("reseller_name"):
         return None
-    return db.session.execute(
+    wanted = reseller_key(data["reseller_name"], data.get("reseller_jurisdiction") or "")
+    candidates = db.session.execute(
         select(ForeignReseller).where(
             ForeignReseller.provider_id == filing.provider_id,
-            ForeignReseller.name == data["reseller_name"],
-            ForeignReseller.jurisdiction == data.get("reseller_jurisdiction"),
+            ForeignReseller.jurisdiction == wanted[1],
         )
-    ).scalar_one_or_none()
+    ).scalars()
+    return next((r for r in candidates if reseller_key(r.name, r.jurisdiction) == wanted), None)
 
 
 def open_case_for_filing(filing: Filing, actor: User | None) -> ExemptionCase:

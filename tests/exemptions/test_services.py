@@ -191,7 +191,8 @@ def test_an_exempt_reseller_is_not_expected_in_compiled_certifications(people):
     case = file_exemption_request(
         provider,
         scope="foreign_reseller",
-        reseller_name=chosen.name,
+        # Written as the filer wrote it: another case, doubled spaces.
+        reseller_name="  ".join(chosen.name.upper().split()),
         reseller_jurisdiction=chosen.jurisdiction,
     )
     assert case.reseller_id == chosen.id
