@@ -11,6 +11,7 @@ score every provider and rank the queue with pandas, best of three runs.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 from datetime import UTC, datetime, timedelta
@@ -48,43 +49,38 @@ def registry(count: int) -> None:
         for number in range(count)
     )
     db.session.flush()
-    receipt = 0
+    receipts = itertools.count(1)
+
+    def filing(provider: Provider, kind: str, body: str, received_at: datetime, late: bool):
+        return Filing(
+            receipt_number=f"BENCH-{next(receipts):08d}",
+            kind=kind,
+            provider_id=provider.id,
+            channel="api",
+            raw_payload=body,
+            payload_sha256="0" * 64,
+            data_json=body,
+            received_at=received_at,
+            received_on=received_at.date(),
+            timeliness="late" if late else None,
+            rules_version="bench",
+        )
+
     for provider in db.session.query(Provider).order_by(Provider.id):
-        if provider.id % 7 == 0:
-            continue
-        for filed in range(1 + provider.id % 3):
-            receipt += 1
-            received_at = now - timedelta(days=30 + 200 * filed)
-            db.session.add(
-                Filing(
-                    receipt_number=f"BENCH-{receipt:08d}",
-                    kind=rules.FilingKind.CIP_CERTIFICATION.value,
-                    provider_id=provider.id,
-                    channel="api",
-                    raw_payload=data,
-                    payload_sha256="0" * 64,
-                    data_json=data,
-                    received_at=received_at,
-                    received_on=received_at.date(),
-                    timeliness="late" if provider.id % 5 == 0 and filed == 0 else None,
-                    rules_version="bench",
+        if provider.id % 7 != 0:
+            db.session.add_all(
+                filing(
+                    provider,
+                    rules.FilingKind.CIP_CERTIFICATION.value,
+                    data,
+                    now - timedelta(days=30 + 200 * filed),
+                    late=provider.id % 5 == 0 and filed == 0,
                 )
+                for filed in range(1 + provider.id % 3)
             )
         if provider.id % 3 == 0:
-            receipt += 1
             db.session.add(
-                Filing(
-                    receipt_number=f"BENCH-{receipt:08d}",
-                    kind=rules.FilingKind.AI_INITIAL_REPORT.value,
-                    provider_id=provider.id,
-                    channel="api",
-                    raw_payload=report,
-                    payload_sha256="0" * 64,
-                    data_json=report,
-                    received_at=now,
-                    received_on=now.date(),
-                    rules_version="bench",
-                )
+                filing(provider, rules.FilingKind.AI_INITIAL_REPORT.value, report, now, late=False)
             )
     db.session.commit()
 
