@@ -76,17 +76,9 @@ def seal(spec: rules.KindSpec, cleaned: dict[str, Any]) -> Sealed:
     return Sealed(masked, secrets)
 
 
-def seal_raw(raw: str) -> str:
-    return crypto.encrypt(raw)
-
-
 def received_payload(filing: Filing) -> str:
     """What was received, byte for byte as text: decrypted where it carries identifiers."""
     return crypto.decrypt(filing.raw_payload) if filing.raw_encrypted else filing.raw_payload
-
-
-def _payment_rows(cleaned: dict[str, Any]) -> Iterable[tuple[int, dict[str, Any]]]:
-    return enumerate(cleaned.get("payment_methods") or [])
 
 
 def _identifiers(filing: Filing, cleaned: dict[str, Any]) -> Iterable[ReportIdentifier]:
@@ -113,7 +105,7 @@ def _identifiers(filing: Filing, cleaned: dict[str, Any]) -> Iterable[ReportIden
         yield row("email", f"emails[{index}]", email.lower(), email)
     for index, phone in enumerate(cleaned.get("phones") or []):
         yield row("phone", f"phones[{index}]", phone, phone)
-    for index, payment in _payment_rows(cleaned):
+    for index, payment in enumerate(cleaned.get("payment_methods") or []):
         identifier = payment["identifier"]
         kind = "wallet" if payment["method"] == WALLET else "payment"
         yield row(
@@ -343,17 +335,6 @@ def attach_ip_log(
                "sha256": document.sha256},
     )  # fmt: skip
     return attachment
-
-
-def ip_log_problems_csv(check: ip_log.IpLogCheck) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(("row", "column", "value", "message", "citation"))
-    for problem in check.problems:
-        writer.writerow(
-            (problem.row, problem.column, problem.value[:200], problem.message, problem.citation)
-        )
-    return out.getvalue()
 
 
 def attachments_of(filing: Filing) -> list[IpLogAttachment]:

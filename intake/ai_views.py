@@ -36,11 +36,9 @@ from intake.forms import (
     SearchForm,
 )
 from intake.models import Accelerator, Filing
+from intake.views import CASE_WORKERS, CUI_FILINGS
 
 bp = Blueprint("intake_ai", __name__, url_prefix="/intake")
-
-CUI_FILINGS = "CUI//PRVCY/PROPIN"
-CASE_WORKERS = (Role.ANALYST, Role.REVIEWER)
 
 
 def register_hooks() -> None:

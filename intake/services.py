@@ -293,7 +293,7 @@ def receive_filing(
         kind=spec.kind.value,
         provider_id=provider.id,
         channel=submission.channel,
-        raw_payload=ai_services.seal_raw(submission.raw) if sealed.secrets else submission.raw,
+        raw_payload=crypto.encrypt(submission.raw) if sealed.secrets else submission.raw,
         raw_encrypted=bool(sealed.secrets),
         payload_sha256=hashlib.sha256(submission.raw.encode("utf-8")).hexdigest(),
         data_json=json.dumps(sealed.data, ensure_ascii=False),
