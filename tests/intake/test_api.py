@@ -58,7 +58,8 @@ def test_the_same_key_with_different_content_is_a_conflict(client, token):
     changed = payload("cip_certification", employee_count=1)
     response = _post(client, token, {"kind": "cip_certification", "payload": changed})
     assert response.status_code == 409
-    assert "already used" in response.json["title"]
+    assert response.json["type"].endswith("/api/v1/problems/idempotency-conflict")
+    assert "already used" in response.json["detail"]
     assert _count_filings() == 1
 
 
@@ -86,19 +87,23 @@ def test_validation_only_stores_nothing_and_answers_like_a_filing(client, token)
 
 
 @pytest.mark.parametrize(
-    ("body", "status", "words"),
+    ("body", "status", "kind", "field"),
     [
-        ("{not json", 400, "Malformed"),
-        ("[1, 2]", 400, "Malformed"),
-        ({"kind": "tax_return", "payload": {}}, 422, "nothing was stored"),
-        ({"kind": "cip_certification", "payload": "text"}, 422, "nothing was stored"),
-        ({"kind": "cip_certification", "payload": {}, "extra": 1}, 422, "nothing was stored"),
+        ("{not json", 400, "invalid-request", ""),
+        ("[1, 2]", 400, "invalid-request", ""),
+        ({"kind": "tax_return", "payload": {}}, 422, "invalid-submission", "kind"),
+        ({"kind": "cip_certification", "payload": "text"}, 422, "invalid-submission", ""),
+        ({"kind": "cip_certification", "payload": {}, "extra": 1}, 422, "invalid-submission",
+         "extra"),
     ],
-)
-def test_bad_requests_get_clear_4xx_answers(client, token, body, status, words):
+)  # fmt: skip
+def test_bad_requests_get_clear_4xx_answers(client, token, body, status, kind, field):
     response = _post(client, token, body)
     assert response.status_code == status
-    assert words in response.json["title"]
+    assert response.mimetype == "application/problem+json"
+    assert response.json["type"].endswith(f"/problems/{kind}")
+    assert "nothing was stored" in response.json["title"]
+    assert field in [error["field"] for error in response.json["errors"]]
     assert _count_filings() == 0
 
 
@@ -125,7 +130,7 @@ def test_missing_unknown_and_revoked_tokens_are_refused(client, token):
     db.session.commit()
     revoked = _post(client, token, body)
     assert revoked.status_code == 401
-    assert "revoked" in revoked.json["title"]
+    assert "revoked" in revoked.json["detail"]
 
 
 def test_a_filing_needs_an_idempotency_key_and_json(client, token):
@@ -230,5 +235,7 @@ def test_a_failure_inside_the_api_answers_json_with_a_reference(client, token, m
     body = {"kind": "cip_certification", "payload": payload("cip_certification")}
     response = _post(client, token, body)
     assert response.status_code == 500
-    assert response.json["title"] == "The filing could not be processed; nothing was stored."
+    assert response.mimetype == "application/problem+json"
+    assert response.json["title"] == "The system could not complete the request; nothing was stored"
     assert len(response.json["reference"]) == 8
+    assert response.json["reference"] in response.json["detail"]
