@@ -18,7 +18,12 @@ UNAUTHORISED = problem_response(
     headers={"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}},
 )
 SERVER_ERROR = problem_response("A fault in the system; nothing was stored")
-UNSUPPORTED = problem_response("The body is not of the content type the operation takes")
+
+
+def _unsupported(*mimetypes: str) -> dict[str, Any]:
+    return problem_response(f"The body is not sent as {' or '.join(mimetypes)}")
+
+
 TOO_LARGE = problem_response("The body is larger than the system accepts")
 
 
@@ -303,7 +308,7 @@ def _file_operation(envelopes: list[dict[str, str]], receipt: dict[str, Any]) ->
                 "The Idempotency-Key was used before with other content (idempotency-conflict)"
             ),
             "413": TOO_LARGE,
-            "415": UNSUPPORTED,
+            "415": _unsupported("application/json"),
             "422": problem_response(
                 "The filing has errors; nothing was stored (invalid-submission)"
             ),
@@ -343,7 +348,7 @@ def _ip_log_operation() -> dict[str, Any]:
             "201": json_response("Attached: every row stored", ref("IpLogAttached")),
             "404": problem_response("No filing of yours has that receipt number"),
             "413": TOO_LARGE,
-            "415": UNSUPPORTED,
+            "415": _unsupported("text/csv"),
             "422": problem_response(
                 "Rows with problems, by row (the first of problem_count), or a file that cannot "
                 "be read, or a filing that is not a training report; nothing was stored "
@@ -371,7 +376,7 @@ def _reseller_operation() -> dict[str, Any]:
                 "An earlier file is still being imported for you (refused-change)"
             ),
             "413": TOO_LARGE,
-            "415": UNSUPPORTED,
+            "415": _unsupported(*rules.RESELLER_FILE_FORMATS.values()),
             "422": problem_response(
                 "An empty, over-large or unreadable file; nothing was stored (invalid-submission)"
             ),

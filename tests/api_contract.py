@@ -26,9 +26,8 @@ from openapi_schema_validator import OAS31Validator
 from werkzeug.test import TestResponse
 from werkzeug.wrappers import Request
 
-from core.problems import PROBLEM_JSON
-
 API_PREFIX = "/api/"
+PROBLEM_JSON = "application/problem+json"  # RFC 9457 §6.1
 DOCUMENT_PATH = "/api/v1/openapi.json"
 CONFIG = Config(
     extra_media_type_deserializers={

@@ -6,6 +6,7 @@ import pytest
 from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import func, select
 
+from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
@@ -13,6 +14,7 @@ from intake import ai_services, services
 from intake.examples import BY_KIND, payload
 from intake.models import Filing
 from tests.factories import make_provider, make_user
+from tests.pdftext import pdf_text
 
 
 @pytest.fixture
@@ -239,3 +241,70 @@ def test_a_failure_inside_the_api_answers_json_with_a_reference(client, token, m
     assert response.json["title"] == "The system could not complete the request; nothing was stored"
     assert len(response.json["reference"]) == 8
     assert response.json["reference"] in response.json["detail"]
+
+
+def _bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_every_refusal_of_a_filing_is_a_problem_document_naming_what_to_fix(client, token):
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    filed = _post(client, token, body, key="first")
+    answers = {
+        400: _post(client, token, body, key=None),
+        401: _post(client, None, body),
+        404: client.get("/api/v1/filings/OICTS-1999-000001", headers=_bearer(token)),
+        409: _post(client, token, {**body, "payload": payload("cip_certification",
+                                                                employee_count=3)}, key="first"),
+        415: client.post("/api/v1/filings", data="kind=x", headers=_bearer(token),
+                         content_type="application/x-www-form-urlencoded"),
+        422: _post(client, token, {"kind": "cip_certification", "payload": {}}),
+    }  # fmt: skip
+    for status, answer in answers.items():
+        assert answer.status_code == status
+        assert answer.headers["Content-Type"] == "application/problem+json"
+        problem = answer.json
+        assert {"type", "title", "status", "detail", "instance", "errors"} <= set(problem)
+        assert (problem["status"], problem["instance"]) == (status, answer.request.path)
+    assert answers[400].json["errors"] == [
+        {"field": "Idempotency-Key", "message": "is required, so that a retry never files twice",
+         "citation": ""}
+    ]  # fmt: skip
+    assert answers[401].headers["WWW-Authenticate"].startswith("Bearer")
+    assert answers[415].json["detail"] == "Send the filing as application/json."
+    assert {"field": "customer_count", "message": "is required: Number of IaaS customers",
+            "citation": "§7.304(a)(2)(vi)"} in answers[422].json["errors"]  # fmt: skip
+    assert _count_filings() == 1 and filed.status_code == 201
+
+
+def test_a_body_larger_than_the_system_takes_is_a_problem_document(client, token):
+    client.application.config["MAX_CONTENT_LENGTH"] = 1000
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    response = _post(client, token, body)
+    assert response.status_code == 413
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json["detail"] == "The body is larger than the system accepts."
+
+
+def test_a_provider_downloads_the_acknowledgement_of_its_own_filing(client, token):
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    receipt = _post(client, token, body).json["receipt_number"]
+    pdf = client.get(f"/api/v1/filings/{receipt}/receipt.pdf", headers=_bearer(token))
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    text = pdf_text(pdf.data)
+    assert "Acknowledgement of receipt" in text
+    assert receipt in text
+    assert "Redwood GPU Cloud, Inc." in text
+    event = db.session.scalars(select(AuditEvent).filter_by(action="export.receipt")).one()
+    assert (event.actor_label, event.subject_id) == ("api token Redwood compliance system",
+                                                     receipt)  # fmt: skip
+
+    other = make_provider("Another Cloud LLC")
+    _, stranger = services.issue_token(other, label="other", actor=make_user(Role.ADMIN))
+    db.session.commit()
+    hidden = client.get(f"/api/v1/filings/{receipt}/receipt.pdf", headers=_bearer(stranger))
+    assert hidden.status_code == 404
+    assert hidden.headers["Content-Type"] == "application/problem+json"
+    assert hidden.json["detail"] == "No filing of yours has that receipt number."
+    assert client.get(f"/api/v1/filings/{receipt}/receipt.pdf").status_code == 401
