@@ -34,6 +34,18 @@ def ref(schema: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{schema}"}
 
 
+def closed_object(properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """An object the server always answers whole: every property present, no other (so that
+    the contract check notices a field added or dropped on one side only)."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(properties),
+        "properties": properties,
+        **extra,
+    }
+
+
 def json_response(description: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {
         "description": description,
@@ -50,11 +62,8 @@ def problem_response(description: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-FIELD_ERROR = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["field", "message", "citation"],
-    "properties": {
+FIELD_ERROR = closed_object(
+    properties={
         "field": {
             "type": "string",
             "description": "Where: a field path (unverified_accounts[0].provisioned_on), a row "
@@ -67,7 +76,7 @@ FIELD_ERROR = {
             "the rule is the system's own (a format, a size)",
         },
     },
-}
+)
 
 
 def _problem_schema() -> dict[str, Any]:
@@ -113,17 +122,14 @@ def _problem_schema() -> dict[str, Any]:
     }
 
 
-PROBLEM_TYPE = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["type", "title", "status", "description"],
-    "properties": {
+PROBLEM_TYPE = closed_object(
+    properties={
         "type": {"type": "string", "format": "uri"},
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "description": {"type": "string"},
     },
-}
+)
 
 
 def _problems_part() -> ApiPart:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, abort, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 
@@ -27,8 +27,6 @@ from intake.api_document import MAX_KEY_LENGTH
 from intake.models import ApiToken, Filing, ResellerImport
 
 bp = Blueprint("intake_api", __name__, url_prefix="/api/v1")
-
-NOT_YOURS = "No filing of yours has that receipt number."
 
 
 def _bearer_token() -> ApiToken | Response:
@@ -59,11 +57,13 @@ def _with_token(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
     return checked
 
 
-def _own_filing(receipt_number: str, token: ApiToken) -> Filing | None:
+def _own_filing(receipt_number: str, token: ApiToken) -> Filing:
     """The token's provider's filing; another provider's receipt is answered exactly like one
     that does not exist."""
     filing = services.get_filing(receipt_number)
-    return filing if filing is not None and filing.provider_id == token.provider_id else None
+    if filing is None or filing.provider_id != token.provider_id:
+        abort(problem(404, "No filing of yours has that receipt number."))
+    return filing
 
 
 def _receipt(filing: Filing, *, replayed: bool = False) -> dict[str, Any]:
@@ -189,8 +189,6 @@ def _validation_only(provider: Any, submission: services.Submission) -> Response
 @_with_token
 def filing_status(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     filing = _own_filing(receipt_number, token)
-    if filing is None:
-        return problem(404, NOT_YOURS)
     db.session.commit()
     return _receipt(filing)
 
@@ -201,8 +199,6 @@ def filing_status(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
 def receipt_pdf(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     """The acknowledgement of receipt, the same document the office's staff download."""
     filing = _own_filing(receipt_number, token)
-    if filing is None:
-        return problem(404, NOT_YOURS)
     record_event("export.receipt", actor=None, actor_label=f"api token {token.label}",
                  subject=("filing", receipt_number))  # fmt: skip
     db.session.commit()
@@ -220,8 +216,6 @@ def attach_ip_log(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     """A CSV log of IP accesses attached to one of the provider's training reports
     (§7.308(d)(1)(i)(F)): every row, or none."""
     filing = _own_filing(receipt_number, token)
-    if filing is None:
-        return problem(404, NOT_YOURS)
     if request.mimetype != "text/csv":
         return problem(415, "Send the log as text/csv.")
     try:

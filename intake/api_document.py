@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.openapi import ApiPart, json_response, problem_response, ref
+from core.openapi import ApiPart, closed_object, json_response, problem_response, ref
 from core.schema import object_schema
 from intake import examples, rules
 
@@ -52,14 +52,9 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _links(description: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["self"],
-        "properties": {
-            "self": {"type": "string", "format": "uri-reference", "description": description}
-        },
-    }
+    return closed_object(
+        {"self": {"type": "string", "format": "uri-reference", "description": description}}
+    )
 
 
 def _envelopes() -> tuple[dict[str, Any], list[dict[str, str]]]:
@@ -91,24 +86,9 @@ def _envelopes() -> tuple[dict[str, Any], list[dict[str, str]]]:
     return schemas, envelopes
 
 
-RECEIPT = {
-    "type": "object",
-    "additionalProperties": False,
-    "description": "The acknowledgement of receipt of a filing",
-    "required": [
-        "receipt_number",
-        "kind",
-        "status",
-        "received_at",
-        "sha256",
-        "timeliness",
-        "warnings",
-        "supersedes",
-        "rules_version",
-        "replayed",
-        "links",
-    ],
-    "properties": {
+RECEIPT = closed_object(
+    description="The acknowledgement of receipt of a filing",
+    properties={
         "receipt_number": {"type": "string", "example": "OICTS-2026-000001"},
         "kind": {"type": "string", "enum": [kind.value for kind in rules.FilingKind]},
         "status": {"type": "string", "enum": list(RECEIPT_STATUSES)},
@@ -141,61 +121,39 @@ RECEIPT = {
         },
         "links": _links("This receipt's status"),
     },
-}
+)
 
-VALIDATION_REPORT = {
-    "type": "object",
-    "additionalProperties": False,
-    "description": "What a check only (validate_only) answers for a filing without errors",
-    "required": ["valid", "stored", "warnings", "rules_version"],
-    "properties": {
+VALIDATION_REPORT = closed_object(
+    description="What a check only (validate_only) answers for a filing without errors",
+    properties={
         "valid": {"type": "boolean", "enum": [True]},
         "stored": {"type": "boolean", "enum": [False]},
         "warnings": {"type": "array", "items": ref("FieldError")},
         "rules_version": {"type": "string"},
     },
-}
+)
 
-IP_LOG_ATTACHED = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["receipt_number", "rows", "sha256"],
-    "properties": {
+IP_LOG_ATTACHED = closed_object(
+    properties={
         "receipt_number": {"type": "string"},
         "rows": {"type": "integer", "minimum": 1, "description": "Rows stored: every row"},
         "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
     },
-}
+)
 
-ROW_ERROR = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["row", "field", "value", "message", "citation"],
-    "properties": {
+ROW_ERROR = closed_object(
+    properties={
         "row": {"type": "integer", "description": "The row of the file, 1 being the header"},
         "field": {"type": "string", "description": "The column"},
         "value": {"type": "string", "description": "What the cell held"},
         "message": {"type": "string"},
         "citation": {"type": "string"},
     },
-}
+)
 
-RESELLER_IMPORT = {
-    "type": "object",
-    "additionalProperties": False,
-    "description": "Where the import of a compiled certification stands",
-    "required": [
-        "import_id",
-        "status",
-        "rows_total",
-        "rows_done",
-        "problem_count",
-        "errors",
-        "receipt",
-        "failure_reference",
-        "links",
-    ],
-    "properties": {
+RESELLER_IMPORT = closed_object(
+    description="Where the import of a compiled certification stands",
+    properties={
         "import_id": {"type": "integer"},
         "status": {
             "type": "string",
@@ -215,7 +173,7 @@ RESELLER_IMPORT = {
         "failure_reference": {"type": ["string", "null"]},
         "links": _links("This import's status"),
     },
-}
+)
 
 
 def filings_part() -> ApiPart:

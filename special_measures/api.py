@@ -94,11 +94,8 @@ DAY = {
 
 _TEXT_OR_NULL = {"type": ["string", "null"]}
 
-MEASURE = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": list(reports.FEED_FIELDS),
-    "properties": {
+MEASURE = openapi.closed_object(
+    properties={
         "reference": {"type": "string", "description": "The determination's reference"},
         "subject_kind": {"type": "string", "enum": [kind.value for kind in SubjectKind]},
         "jurisdiction": _TEXT_OR_NULL | {"description": "ISO 3166-1 alpha-2 code"},
@@ -122,19 +119,16 @@ MEASURE = {
         "extended": {"type": "boolean"},
         "federal_register": _TEXT_OR_NULL | {"description": "Citation of the publication"},
     },
-}
+)
 
-FEED = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["in_force_on", "citation", "count", "measures"],
-    "properties": {
+FEED = openapi.closed_object(
+    properties={
         "in_force_on": {"type": "string", "format": "date"},
         "citation": {"type": "string"},
         "count": {"type": "integer", "minimum": 0},
         "measures": {"type": "array", "items": openapi.ref("SpecialMeasure")},
     },
-}
+)
 
 
 def _feed_operation(operation_id: str, summary: str, content: dict[str, Any]) -> dict[str, Any]:

@@ -23,9 +23,8 @@ def test_the_json_the_csv_and_the_calendar_answer_for_the_same_day(client):
         calendar = client.get(f"/api/v1/special-measures.ics{query}")
         assert listing["count"] == len(_rows(table)) == in_force
         assert calendar.text.count("BEGIN:VEVENT") == 3 * in_force
-        assert f'filename="special-measures-{day.isoformat()}.ics"' in (
-            calendar.headers["Content-Disposition"]
-        )
+        disposition = calendar.headers["Content-Disposition"]
+        assert f'filename="special-measures-{day.isoformat()}.ics"' in disposition
 
 
 def test_the_csv_has_one_charset_and_writes_true_or_false(client):
