@@ -70,7 +70,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
 
 
 def is_api_request() -> bool:
-    return request.path.startswith(API_PREFIX)
+    return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
 
 
 def type_uri(kind: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core import clocks
 from core.openapi import ApiPart, closed_object, json_response, problem_response, ref
 from core.schema import object_schema
 from intake import examples, rules
@@ -100,7 +101,7 @@ RECEIPT = closed_object(
         },
         "timeliness": {
             "type": ["string", "null"],
-            "enum": ["too early", "on time", "late", None],
+            "enum": [*(verdict.value for verdict in clocks.Timeliness), None],
             "description": "For an annual certification (§7.304(b)) or a training report "
             "(§7.308(c)); null for other kinds",
         },

@@ -17,7 +17,7 @@ def _is_problem(response, status):
     return body
 
 
-@pytest.mark.parametrize("path", ["/api/v1/no-such-thing", "/api/v2/filings", "/api/"])
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing", "/api/v2/filings", "/api/", "/api"])
 def test_an_unknown_address_under_api_answers_a_problem_not_a_page(client, path):
     body = _is_problem(client.get(path), 404)
     assert (body["type"], body["title"]) == ("about:blank", "Not Found")
