@@ -27,7 +27,7 @@ import intake.views
 import special_measures.api
 import special_measures.views
 from core import cli as core_cli
-from core import clocks, config, errorpages, panels, schema_forms, urls
+from core import clocks, config, errorpages, panels, problems, schema_forms, urls
 from core.access import enforce_route_roles, user_may
 from core.auth.models import User
 from core.auth.services import resume_session
@@ -92,6 +92,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.audit.views.bp,
         core.parameters.views.bp,
         core.users.views.bp,
+        problems.bp,
         intake.views.bp,
         intake.ai_views.bp,
         intake.api.bp,

@@ -1,4 +1,5 @@
-"""Error pages in the house style; a server error shows a reference number, never a trace."""
+"""Error pages in the house style; a server error shows a reference number, never a trace.
+Under ``/api/`` every error is a problem document instead (RFC 9457, ``core.problems``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from core import problems
 from core.db import db
 
 MESSAGES = {
@@ -30,12 +32,16 @@ def _render(status: int, title: str, message: str, reference: str | None = None)
 
 
 def handle_http_error(error: HTTPException) -> ResponseReturnValue:
+    if problems.is_api_request():
+        return problems.from_http_exception(error)
     status = error.code or 500
     title, message = MESSAGES.get(status, (error.name, error.description or ""))
     return _render(status, title, message)
 
 
 def handle_csrf_error(error: CSRFError) -> ResponseReturnValue:
+    if problems.is_api_request():
+        return problems.from_http_exception(error)
     return _render(
         400,
         "Form expired",
@@ -54,6 +60,8 @@ def log_server_error(error: Exception) -> str:
 
 def handle_server_error(error: Exception) -> ResponseReturnValue:
     reference = log_server_error(error)
+    if problems.is_api_request():
+        return problems.server_error(reference)
     return _render(
         500,
         "Something went wrong",

@@ -20,6 +20,8 @@ def neutralise(value: object) -> str:
         return ""
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a number, negative or not, is never run as a formula
     text = str(value)
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
@@ -50,8 +52,9 @@ def csv_download(
 
 def csv_text_download(text: str, *, filename: str) -> Response:
     """CSV already written (by ``csv_text``) as a download."""
-    # A byte-order mark lets spreadsheet programs read the file as UTF-8.
-    return download("\ufeff" + text, filename=filename, mimetype="text/csv; charset=utf-8")
+    # A byte-order mark lets spreadsheet programs read the file as UTF-8; the response adds the
+    # charset to a text type itself.
+    return download("\ufeff" + text, filename=filename, mimetype="text/csv")
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]], *, sheet: str) -> bytes:

@@ -261,7 +261,7 @@ def validate(specs: Sequence[Field], payload: Any) -> Result:
     return result
 
 
-# --- JSON Schema (for the OpenAPI document) --------------------------------------------------
+# --- JSON Schema 2020-12 (for the OpenAPI 3.1 document) ------------------------------------
 
 
 def _json_schema_of(spec: Field) -> dict[str, Any]:
@@ -298,10 +298,24 @@ def _json_schema_of(spec: Field) -> dict[str, Any]:
     return schema
 
 
+def _or_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional field may be sent as null: ``validate`` takes null for blank (JSON Schema
+    2020-12, as OpenAPI 3.1 writes it)."""
+    nullable = dict(schema)
+    if "type" in nullable:
+        nullable["type"] = [nullable["type"], "null"]
+    if "enum" in nullable:
+        nullable["enum"] = [*nullable["enum"], None]
+    return nullable
+
+
 def object_schema(specs: Sequence[Field]) -> dict[str, Any]:
     return {
         "type": "object",
         "additionalProperties": False,
         "required": [spec.name for spec in specs if spec.required],
-        "properties": {spec.name: _json_schema_of(spec) for spec in specs},
+        "properties": {
+            spec.name: _json_schema_of(spec) if spec.required else _or_null(_json_schema_of(spec))
+            for spec in specs
+        },
     }

@@ -11,60 +11,36 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, abort, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
 
-from core import clocks, errorpages
+from core import clocks, exports, openapi
 from core.access import provider_system, public
+from core.audit.services import record_event
 from core.db import db, utcnow
 from core.errors import DomainError
-from core.schema import Problem, object_schema
-from intake import ai_services, examples, rules, services
+from core.problems import problem
+from core.schema import Problem
+from intake import ai_services, api_document, reports, rules, services
+from intake.api_document import MAX_KEY_LENGTH
 from intake.models import ApiToken, Filing, ResellerImport
 
 bp = Blueprint("intake_api", __name__, url_prefix="/api/v1")
-
-MAX_KEY_LENGTH = 200
-
-
-def _problem(
-    status: int, title: str, errors: list[Problem] | None = None, **extra: Any
-) -> Response:
-    body: dict[str, Any] = {"status": status, "title": title, **extra}
-    if errors is not None:
-        body["errors"] = [problem.as_dict() for problem in errors]
-    response = jsonify(body)
-    response.status_code = status
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="oicts"'
-    return response
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException) -> Response:
-    return _problem(error.code or 500, error.name)
-
-
-@bp.errorhandler(Exception)
-def _server_error(error: Exception) -> Response:
-    """A provider's system gets JSON even when the system fails, with the reference number the
-    office's log keeps."""
-    reference = errorpages.log_server_error(error)
-    return _problem(500, "The filing could not be processed; nothing was stored.",
-                    reference=reference)  # fmt: skip
 
 
 def _bearer_token() -> ApiToken | Response:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
+    challenge = {"WWW-Authenticate": 'Bearer realm="oicts"'}
     if scheme.lower() != "bearer" or not value.strip():
-        return _problem(401, "Missing bearer token: send 'Authorization: Bearer <token>'.")
+        return problem(
+            401, "Missing bearer token: send 'Authorization: Bearer <token>'.", headers=challenge
+        )
     token = services.token_for(value.strip())
     if token is None:
         db.session.commit()
-        return _problem(401, "The token is not valid or has been revoked.")
+        return problem(401, "The token is not valid or has been revoked.", headers=challenge)
     return token
 
 
@@ -79,6 +55,15 @@ def _with_token(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respo
         return view(token=token, **values)
 
     return checked
+
+
+def _own_filing(receipt_number: str, token: ApiToken) -> Filing:
+    """The token's provider's filing; another provider's receipt is answered exactly like one
+    that does not exist."""
+    filing = services.get_filing(receipt_number)
+    if filing is None or filing.provider_id != token.provider_id:
+        abort(problem(404, "No filing of yours has that receipt number."))
+    return filing
 
 
 def _receipt(filing: Filing, *, replayed: bool = False) -> dict[str, Any]:
@@ -123,19 +108,19 @@ def _parse_envelope(raw: str) -> tuple[dict[str, Any] | None, list[Problem]]:
 @_with_token
 def file(token: ApiToken) -> ResponseReturnValue:
     if not request.is_json:
-        return _problem(415, "Send the filing as application/json.")
+        return problem(415, "Send the filing as application/json.")
     key = request.headers.get("Idempotency-Key", "").strip()
     validate_only = request.args.get("validate_only", "").lower() in ("1", "true", "yes")
-    if not key and not validate_only:
-        return _problem(400, "Send an Idempotency-Key header so a retry never files twice.")
-    if len(key) > MAX_KEY_LENGTH:
-        return _problem(400, f"The Idempotency-Key is longer than {MAX_KEY_LENGTH} characters.")
+    if key_problem := _key_problem(key, validate_only):
+        return problem(400, "Send a usable Idempotency-Key header.", kind="invalid-request",
+                       errors=[key_problem])  # fmt: skip
     raw = request.get_data(as_text=True)
     envelope, problems = _parse_envelope(raw)
     if envelope is None:
-        return _problem(400, "Malformed request body.", problems)
+        return problem(400, "Malformed request body: send a JSON filing envelope.",
+                       kind="invalid-request", errors=problems)  # fmt: skip
     if problems:
-        return _problem(422, "The filing has errors; nothing was stored.", problems)
+        return _invalid_filing(problems)
     submission = services.Submission(
         kind=envelope["kind"],
         payload=envelope.get("payload"),
@@ -151,13 +136,26 @@ def file(token: ApiToken) -> ResponseReturnValue:
         received = _receive_once(provider, submission, token)
     except services.FilingRejected as rejected:
         db.session.rollback()
-        return _problem(422, "The filing has errors; nothing was stored.", rejected.problems)
+        return _invalid_filing(rejected.problems)
     except services.IdempotencyConflict as conflict:
         db.session.rollback()
-        return _problem(409, str(conflict))
+        return problem(409, str(conflict), kind="idempotency-conflict")
     db.session.commit()
     status = 201 if received.created else 200
     return _receipt(received.filing, replayed=not received.created), status
+
+
+def _key_problem(key: str, validate_only: bool) -> Problem | None:
+    if not key and not validate_only:
+        return Problem("Idempotency-Key", "is required, so that a retry never files twice", "")
+    if len(key) > MAX_KEY_LENGTH:
+        return Problem("Idempotency-Key", f"must be at most {MAX_KEY_LENGTH} characters", "")
+    return None
+
+
+def _invalid_filing(problems: list[Problem]) -> Response:
+    return problem(422, f"The filing has {len(problems)} error(s); correct each and file again.",
+                   kind="invalid-submission", errors=problems)  # fmt: skip
 
 
 def _receive_once(
@@ -190,12 +188,25 @@ def _validation_only(provider: Any, submission: services.Submission) -> Response
 @provider_system
 @_with_token
 def filing_status(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
-    filing = services.get_filing(receipt_number)
-    # Another provider's receipt is answered exactly like one that does not exist.
-    if filing is None or filing.provider_id != token.provider_id:
-        return _problem(404, "No filing of yours has that receipt number.")
+    filing = _own_filing(receipt_number, token)
     db.session.commit()
     return _receipt(filing)
+
+
+@bp.get("/filings/<receipt_number>/receipt.pdf")
+@provider_system
+@_with_token
+def receipt_pdf(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
+    """The acknowledgement of receipt, the same document the office's staff download."""
+    filing = _own_filing(receipt_number, token)
+    record_event("export.receipt", actor=None, actor_label=f"api token {token.label}",
+                 subject=("filing", receipt_number))  # fmt: skip
+    db.session.commit()
+    return exports.download(
+        reports.acknowledgement_pdf(filing, generated_at=utcnow()),
+        filename=f"{receipt_number}.pdf",
+        mimetype="application/pdf",
+    )
 
 
 @bp.post("/filings/<receipt_number>/ip-log")
@@ -204,11 +215,9 @@ def filing_status(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
 def attach_ip_log(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     """A CSV log of IP accesses attached to one of the provider's training reports
     (§7.308(d)(1)(i)(F)): every row, or none."""
-    filing = services.get_filing(receipt_number)
-    if filing is None or filing.provider_id != token.provider_id:
-        return _problem(404, "No filing of yours has that receipt number.")
+    filing = _own_filing(receipt_number, token)
     if request.mimetype != "text/csv":
-        return _problem(415, "Send the log as text/csv.")
+        return problem(415, "Send the log as text/csv.")
     try:
         attachment = ai_services.attach_ip_log(
             filing, filename=f"{receipt_number}-ip-log.csv", content=request.get_data(),
@@ -221,10 +230,11 @@ def attach_ip_log(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
                     problem.message, problem.citation)
             for problem in rejected.check.problems
         ]  # fmt: skip
-        return _problem(422, str(rejected), problems, problem_count=rejected.check.problem_count)
+        return problem(422, str(rejected), kind="invalid-submission", errors=problems,
+                       problem_count=rejected.check.problem_count)  # fmt: skip
     except DomainError as error:
         db.session.rollback()
-        return _problem(422, str(error))
+        return problem(422, str(error), kind="invalid-submission")
     db.session.commit()
     return {
         "receipt_number": receipt_number,
@@ -238,6 +248,7 @@ def attach_ip_log(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
 RESELLER_FILE_TYPES = {
     mimetype: extension for extension, mimetype in rules.RESELLER_FILE_FORMATS.items()
 }
+openapi.register_part("filings", api_document.filings_part)
 
 
 @bp.post("/reseller-certifications")
@@ -248,7 +259,7 @@ def file_reseller_certification(token: ApiToken) -> ResponseReturnValue:
     at all, like an upload on the web; a large file is imported in the background."""
     extension = RESELLER_FILE_TYPES.get(request.mimetype)
     if extension is None:
-        return _problem(415, "Send the compiled file as text/csv or as an Excel workbook (.xlsx).")
+        return problem(415, "Send the compiled file as text/csv or as an Excel workbook (.xlsx).")
     content = request.get_data()
     try:
         started = services.start_reseller_import(
@@ -257,9 +268,12 @@ def file_reseller_certification(token: ApiToken) -> ResponseReturnValue:
             content=content,
             token=token,
         )
+    except services.ImportStillRunning as running:
+        db.session.rollback()
+        return problem(409, str(running), kind="refused-change")
     except services.UploadRefused as refused:
         db.session.rollback()
-        return _problem(422, str(refused))
+        return problem(422, str(refused), kind="invalid-submission")
     db.session.commit()
     services.import_reseller_file(started.id, content)
     db.session.refresh(started)
@@ -272,7 +286,7 @@ def file_reseller_certification(token: ApiToken) -> ResponseReturnValue:
 def reseller_certification_status(import_id: int, token: ApiToken) -> ResponseReturnValue:
     record = services.get_reseller_import(import_id)
     if record is None or record.provider_id != token.provider_id:
-        return _problem(404, "No compiled certification of yours has that number.")
+        return problem(404, "No compiled certification of yours has that number.")
     db.session.commit()
     return _import_status(record)
 
@@ -298,212 +312,14 @@ def _import_status(record: ResellerImport) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def openapi_document() -> dict[str, Any]:
-    kinds = [spec for spec in rules.KINDS.values() if not spec.by_upload]
-    schemas: dict[str, Any] = {}
-    envelopes = []
-    for spec in kinds:
-        name = "".join(part.title() for part in spec.kind.value.split("_"))
-        schemas[f"{name}Payload"] = object_schema(spec.fields) | {
-            "description": f"{spec.title} ({spec.citation})"
-        }
-        schemas[f"{name}Filing"] = {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["kind", "payload"],
-            "properties": {
-                "kind": {"type": "string", "enum": [spec.kind.value]},
-                "payload": {"$ref": f"#/components/schemas/{name}Payload"},
-                "supersedes": {
-                    "type": "string",
-                    "description": "Receipt number of the filing this one corrects",
-                },
-            },
-            "example": {"kind": spec.kind.value, "payload": examples.payload(spec.kind.value)},
-        }
-        envelopes.append({"$ref": f"#/components/schemas/{name}Filing"})
-    problem = {
-        "type": "object",
-        "properties": {
-            "status": {"type": "integer"},
-            "title": {"type": "string"},
-            "errors": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "field": {"type": "string"},
-                        "message": {"type": "string"},
-                        "citation": {"type": "string"},
-                    },
-                },
-            },
-        },
-    }
-    receipt = {
-        "type": "object",
-        "properties": {
-            name: {"type": "string"}
-            for name in ("receipt_number", "kind", "status", "received_at", "sha256")
-        },
-    }
-    errors = {
-        code: {
-            "description": text,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-        for code, text in (
-            ("400", "Malformed JSON or a missing Idempotency-Key"),
-            ("401", "Missing, unknown or revoked token"),
-            ("409", "Idempotency-Key reused with different content"),
-            ("415", "Not application/json"),
-            ("422", "The filing has errors; nothing was stored"),
-        )
-    }
-    receipt_response = {
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Receipt"}}}
-    }
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "OICTS filing API (15 CFR part 7 subpart D)",
-            "version": rules.RULES_VERSION,
-            "description": "Filings by U.S. IaaS providers to the Department of Commerce. Every "
-            "error names the field path and the paragraph of the rule it comes from.",
-        },
-        "servers": [{"url": "/api/v1"}],
-        "security": [{"bearer": []}],
-        "paths": {
-            "/filings": {
-                "post": {
-                    "summary": "File a certification or update",
-                    "parameters": [
-                        {
-                            "name": "Idempotency-Key",
-                            "in": "header",
-                            "required": True,
-                            "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
-                            "description": "The same key and content return the same receipt",
-                        },
-                        {
-                            "name": "validate_only",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "boolean"},
-                            "description": "Check only; nothing is stored",
-                        },
-                    ],
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/json": {"schema": {"oneOf": envelopes}}},
-                    },
-                    "responses": {
-                        "201": {"description": "Filed", **receipt_response},
-                        "200": {
-                            "description": "A replay of an earlier filing, or a check only",
-                            **receipt_response,
-                        },
-                        **errors,
-                    },
-                }
-            },
-            "/reseller-certifications": {
-                "post": {
-                    "summary": "File a compiled foreign-reseller certification (§7.304(f)): "
-                    "the file as the body, CSV or Excel, one row per foreign reseller with the "
-                    "columns of the template; all rows are stored or none",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            mimetype: {"schema": {"type": "string", "format": "binary"}}
-                            for mimetype in RESELLER_FILE_TYPES
-                        },
-                    },
-                    "responses": {
-                        "202": {"description": "Received; poll its link for the outcome"},
-                        "401": errors["401"],
-                        "415": errors["415"],
-                        "422": errors["422"],
-                    },
-                }
-            },
-            "/reseller-certifications/{import_id}": {
-                "get": {
-                    "summary": "Where a compiled certification stands: checking, imported "
-                    "(with its receipt) or rejected (with its problems by row)",
-                    "parameters": [
-                        {
-                            "name": "import_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {"description": "The import's status"},
-                        "401": errors["401"],
-                        "404": {
-                            "description": "No compiled certification of yours has that number"
-                        },
-                    },
-                }
-            },
-            "/filings/{receipt_number}/ip-log": {
-                "post": {
-                    "summary": "Attach a CSV log of IP accesses to a training report "
-                    "(§7.308(d)(1)(i)(F)): columns ip_address, accessed_at (ISO 8601 with its "
-                    "UTC offset), action (access or administration); up to 1,000,000 rows",
-                    "parameters": [
-                        {
-                            "name": "receipt_number",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "requestBody": {
-                        "required": True,
-                        "content": {"text/csv": {"schema": {"type": "string"}}},
-                    },
-                    "responses": {
-                        "201": {"description": "Attached: every row stored"},
-                        "401": errors["401"],
-                        "404": {"description": "No filing of yours has that receipt number"},
-                        "415": errors["415"],
-                        "422": {
-                            "description": "Rows with problems, by row: nothing was stored",
-                            "content": errors["422"]["content"],
-                        },
-                    },
-                }
-            },
-            "/filings/{receipt_number}": {
-                "get": {
-                    "summary": "The status of one of your filings",
-                    "parameters": [
-                        {
-                            "name": "receipt_number",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {"description": "The filing's receipt", **receipt_response},
-                        "401": errors["401"],
-                        "404": {"description": "No filing of yours has that receipt number"},
-                    },
-                }
-            },
-        },
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {**schemas, "Problem": problem, "Receipt": receipt},
-        },
-    }
-
-
-@bp.get("/openapi.json")
+@bp.get("/openapi.json", endpoint="openapi")
 @public
-def openapi() -> ResponseReturnValue:
-    return jsonify(openapi_document())
+def openapi_json() -> ResponseReturnValue:
+    return openapi.document(
+        title="OICTS filing API (15 CFR part 7 subpart D)",
+        version=rules.RULES_VERSION,
+        description="Filings by U.S. IaaS providers to the Department of Commerce, and the "
+        "public list of special measures in force. Every error is a problem document (RFC 9457, "
+        "application/problem+json) that names each field and the paragraph of the rule it "
+        "comes from.",
+    )

@@ -754,6 +754,10 @@ class UploadRefused(DomainError):
     import for the provider is still running; nothing was stored."""
 
 
+class ImportStillRunning(UploadRefused):
+    """An earlier file of the provider is still being imported: the upload waits for it."""
+
+
 class UnreadableFile(DomainError):
     def __init__(self, problem: rules.RowProblem):
         self.problem = problem
@@ -824,7 +828,7 @@ def start_reseller_import(
             "Upload the compiled file as CSV (saved as UTF-8) or as an Excel workbook (.xlsx)."
         )
     if (running := _running_import(provider)) is not None:
-        raise UploadRefused(
+        raise ImportStillRunning(
             f"The file {running.filename} is still being imported for this provider; wait until "
             "it has finished, then upload again."
         )

@@ -239,6 +239,8 @@ def feed_csv(cases: Iterable[SpecialMeasureCase]) -> str:
     for case in cases:
         record = feed_record(case)
         record["aliases"] = "; ".join(record["aliases"])
+        # Written as the JSON writes it, for a machine reader (the OpenAPI document says so).
+        record["extended"] = "true" if record["extended"] else "false"
         rows.append([record[name] for name in FEED_FIELDS])
     return exports.csv_text(FEED_FIELDS, rows)
 

@@ -32,6 +32,7 @@ os.environ.setdefault("SEARCH_HASH_KEY", secrets.token_urlsafe(32))
 
 from app import create_app
 from core.db import db
+from tests import api_contract
 
 BACKENDS = [
     name.strip() for name in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",")
@@ -100,12 +101,24 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 class RequestIsolatingClient(FlaskClient):
     """Runs each request in its own application context, as in production: a fresh ``g`` (so
     Flask-Login loads the user again) and a fresh database session. The test's own session is
-    expired afterwards, so it reads what the request committed."""
+    expired afterwards, so it reads what the request committed. Every call under /api/ is
+    checked against the published OpenAPI document (``tests/api_contract.py``)."""
 
     def open(self, *args: object, **kwargs: object):  # type: ignore[override]
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        response = contextvars.Context().run(self._open_checked, *args, **kwargs)
         if has_app_context():  # redirects are followed from inside the request's own context
             db.session.expire_all()
+        return response
+
+    def _open_checked(self, *args: object, **kwargs: object):
+        if not api_contract.is_api_call(args, kwargs):
+            return super().open(*args, **kwargs)
+        options = {
+            name: kwargs.pop(name) for name in ("buffered", "follow_redirects") if name in kwargs
+        }
+        request = api_contract.replayable_request(self.application, args, kwargs)
+        response = super().open(request, **options)
+        api_contract.check(self.application, request, response)
         return response
 
 

@@ -80,10 +80,12 @@ def board() -> ResponseReturnValue:
 def board_csv() -> ResponseReturnValue:
     _, rows = _filtered_rows()
     _export_audit("csv", len(rows))
+    today = clocks.office_today()
     header = (
         "Status",
         "Due on",
-        "Days",
+        "Days remaining",
+        "Time left",
         "Clock",
         "Citation",
         "Subject",
@@ -97,6 +99,8 @@ def board_csv() -> ResponseReturnValue:
         (
             row.urgency.value,
             row.deadline.due_on,
+            # A number a spreadsheet can sort and sum: negative once overdue.
+            (row.deadline.due_on - today).days,
             row.days_left,
             row.clock_title,
             row.deadline.citation,

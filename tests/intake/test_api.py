@@ -6,6 +6,7 @@ import pytest
 from openapi_spec_validator import validate as validate_openapi
 from sqlalchemy import func, select
 
+from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
@@ -13,6 +14,7 @@ from intake import ai_services, services
 from intake.examples import BY_KIND, payload
 from intake.models import Filing
 from tests.factories import make_provider, make_user
+from tests.pdftext import pdf_text
 
 
 @pytest.fixture
@@ -58,7 +60,8 @@ def test_the_same_key_with_different_content_is_a_conflict(client, token):
     changed = payload("cip_certification", employee_count=1)
     response = _post(client, token, {"kind": "cip_certification", "payload": changed})
     assert response.status_code == 409
-    assert "already used" in response.json["title"]
+    assert response.json["type"].endswith("/api/v1/problems/idempotency-conflict")
+    assert "already used" in response.json["detail"]
     assert _count_filings() == 1
 
 
@@ -86,19 +89,23 @@ def test_validation_only_stores_nothing_and_answers_like_a_filing(client, token)
 
 
 @pytest.mark.parametrize(
-    ("body", "status", "words"),
+    ("body", "status", "kind", "field"),
     [
-        ("{not json", 400, "Malformed"),
-        ("[1, 2]", 400, "Malformed"),
-        ({"kind": "tax_return", "payload": {}}, 422, "nothing was stored"),
-        ({"kind": "cip_certification", "payload": "text"}, 422, "nothing was stored"),
-        ({"kind": "cip_certification", "payload": {}, "extra": 1}, 422, "nothing was stored"),
+        ("{not json", 400, "invalid-request", ""),
+        ("[1, 2]", 400, "invalid-request", ""),
+        ({"kind": "tax_return", "payload": {}}, 422, "invalid-submission", "kind"),
+        ({"kind": "cip_certification", "payload": "text"}, 422, "invalid-submission", ""),
+        ({"kind": "cip_certification", "payload": {}, "extra": 1}, 422, "invalid-submission",
+         "extra"),
     ],
-)
-def test_bad_requests_get_clear_4xx_answers(client, token, body, status, words):
+)  # fmt: skip
+def test_bad_requests_get_clear_4xx_answers(client, token, body, status, kind, field):
     response = _post(client, token, body)
     assert response.status_code == status
-    assert words in response.json["title"]
+    assert response.mimetype == "application/problem+json"
+    assert response.json["type"].endswith(f"/problems/{kind}")
+    assert "nothing was stored" in response.json["title"]
+    assert field in [error["field"] for error in response.json["errors"]]
     assert _count_filings() == 0
 
 
@@ -125,7 +132,7 @@ def test_missing_unknown_and_revoked_tokens_are_refused(client, token):
     db.session.commit()
     revoked = _post(client, token, body)
     assert revoked.status_code == 401
-    assert "revoked" in revoked.json["title"]
+    assert "revoked" in revoked.json["detail"]
 
 
 def test_a_filing_needs_an_idempotency_key_and_json(client, token):
@@ -230,5 +237,74 @@ def test_a_failure_inside_the_api_answers_json_with_a_reference(client, token, m
     body = {"kind": "cip_certification", "payload": payload("cip_certification")}
     response = _post(client, token, body)
     assert response.status_code == 500
-    assert response.json["title"] == "The filing could not be processed; nothing was stored."
+    assert response.mimetype == "application/problem+json"
+    assert response.json["title"] == "The system could not complete the request; nothing was stored"
     assert len(response.json["reference"]) == 8
+    assert response.json["reference"] in response.json["detail"]
+
+
+def _bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_every_refusal_of_a_filing_is_a_problem_document_naming_what_to_fix(client, token):
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    filed = _post(client, token, body, key="first")
+    answers = {
+        400: _post(client, token, body, key=None),
+        401: _post(client, None, body),
+        404: client.get("/api/v1/filings/OICTS-1999-000001", headers=_bearer(token)),
+        409: _post(client, token, {**body, "payload": payload("cip_certification",
+                                                                employee_count=3)}, key="first"),
+        415: client.post("/api/v1/filings", data="kind=x", headers=_bearer(token),
+                         content_type="application/x-www-form-urlencoded"),
+        422: _post(client, token, {"kind": "cip_certification", "payload": {}}),
+    }  # fmt: skip
+    for status, answer in answers.items():
+        assert answer.status_code == status
+        assert answer.headers["Content-Type"] == "application/problem+json"
+        problem = answer.json
+        assert {"type", "title", "status", "detail", "instance", "errors"} <= set(problem)
+        assert (problem["status"], problem["instance"]) == (status, answer.request.path)
+    assert answers[400].json["errors"] == [
+        {"field": "Idempotency-Key", "message": "is required, so that a retry never files twice",
+         "citation": ""}
+    ]  # fmt: skip
+    assert answers[401].headers["WWW-Authenticate"].startswith("Bearer")
+    assert answers[415].json["detail"] == "Send the filing as application/json."
+    assert {"field": "customer_count", "message": "is required: Number of IaaS customers",
+            "citation": "§7.304(a)(2)(vi)"} in answers[422].json["errors"]  # fmt: skip
+    assert _count_filings() == 1 and filed.status_code == 201
+
+
+def test_a_body_larger_than_the_system_takes_is_a_problem_document(client, token):
+    client.application.config["MAX_CONTENT_LENGTH"] = 1000
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    response = _post(client, token, body)
+    assert response.status_code == 413
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json["detail"] == "The body is larger than the system accepts."
+
+
+def test_a_provider_downloads_the_acknowledgement_of_its_own_filing(client, token):
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    receipt = _post(client, token, body).json["receipt_number"]
+    pdf = client.get(f"/api/v1/filings/{receipt}/receipt.pdf", headers=_bearer(token))
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    text = pdf_text(pdf.data)
+    assert "Acknowledgement of receipt" in text
+    assert receipt in text
+    assert "Redwood GPU Cloud, Inc." in text
+    event = db.session.scalars(select(AuditEvent).filter_by(action="export.receipt")).one()
+    assert (event.actor_label, event.subject_id) == ("api token Redwood compliance system",
+                                                     receipt)  # fmt: skip
+
+    other = make_provider("Another Cloud LLC")
+    _, stranger = services.issue_token(other, label="other", actor=make_user(Role.ADMIN))
+    db.session.commit()
+    hidden = client.get(f"/api/v1/filings/{receipt}/receipt.pdf", headers=_bearer(stranger))
+    assert hidden.status_code == 404
+    assert hidden.headers["Content-Type"] == "application/problem+json"
+    assert hidden.json["detail"] == "No filing of yours has that receipt number."
+    assert client.get(f"/api/v1/filings/{receipt}/receipt.pdf").status_code == 401

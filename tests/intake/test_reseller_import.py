@@ -478,3 +478,21 @@ def test_a_provider_system_files_a_compiled_certification_by_api(client):
     log_in(page, make_user(Role.ANALYST))
     shown = page.get(f"/intake/reseller-imports/{answer.json['import_id']}")
     assert "the provider's system (API token compliance system)" in shown.text
+
+
+def test_a_second_file_by_api_while_the_first_is_importing_is_a_refused_change(client):
+    provider = make_provider()
+    _, token = services.issue_token(provider, label="system", actor=make_user(Role.ADMIN))
+    services.start_reseller_import(
+        provider,
+        filename="first.csv",
+        content=csv_file([reseller()]),
+        actor=make_user(Role.ANALYST),
+    )
+    db.session.commit()
+    refused = _api(client, token, csv_file([reseller()]), "text/csv")
+    assert refused.status_code == 409
+    assert refused.mimetype == "application/problem+json"
+    assert refused.json["type"].endswith("/api/v1/problems/refused-change")
+    assert "first.csv is still being imported" in refused.json["detail"]
+    assert count(ResellerImport) == 1

@@ -245,7 +245,7 @@ def test_an_unextended_measure_drops_out_of_the_feed_the_day_after_its_last_day(
     refused = client.get("/api/v1/special-measures?on=31/12/2027")
     assert refused.status_code == 400
     assert refused.get_json()["errors"] == [
-        {"path": "on", "message": "Give the day as YYYY-MM-DD."}
+        {"field": "on", "message": "Give the day as YYYY-MM-DD.", "citation": ""}
     ]
 
 

@@ -57,14 +57,23 @@ def test_the_csv_export_neutralises_formulas_and_is_audited(client):
     log_in(client, analyst)
     response = client.get("/deadlines/deadlines.csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:2] == ["Status", "Due on"]
-    subject_cells = [row[5] for row in rows[1:]]
-    assert subject_cells == ['\'=HYPERLINK("http://evil.example")']
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [row["Subject"] for row in rows] == ['\'=HYPERLINK("http://evil.example")']
     event = db.session.query(AuditEvent).filter_by(action="export.deadlines").one()
     assert event.actor_id == analyst.id
     assert '"format":"csv"' in event.after_json
+
+
+def test_the_csv_export_counts_the_days_remaining_as_a_signed_number(client):
+    _open("cip.copy_on_request", 12, label="Harborview Cloud LLC")  # due two days ago
+    _open("cip.copy_on_request", 0, label="Fresh Request Cloud")  # due in ten days
+    log_in(client, make_user(Role.ANALYST))
+    text = client.get("/deadlines/deadlines.csv").data.decode("utf-8-sig")
+    rows = {row["Subject"]: row for row in csv.DictReader(io.StringIO(text))}
+    overdue, later = rows["Harborview Cloud LLC"], rows["Fresh Request Cloud"]
+    assert (overdue["Days remaining"], overdue["Time left"]) == ("-2", "2 days overdue")
+    assert (later["Days remaining"], later["Time left"]) == ("10", "10 days left")
 
 
 def test_the_calendar_feed_has_one_all_day_event_per_open_deadline(client):

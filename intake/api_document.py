@@ -1,0 +1,347 @@
+"""What the filing API promises, for the OpenAPI document: each operation of ``intake.api``
+with every answer it gives, success and problem alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core import clocks
+from core.openapi import ApiPart, closed_object, json_response, problem_response, ref
+from core.schema import object_schema
+from intake import examples, rules
+
+MAX_KEY_LENGTH = 200
+TAG = "Filings"
+RECEIPT_STATUSES = ("accepted", "accepted with warnings")
+
+UNAUTHORISED = problem_response(
+    "Missing, unknown or revoked token",
+    headers={"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}},
+)
+SERVER_ERROR = problem_response("A fault in the system; nothing was stored")
+
+
+def _unsupported(*mimetypes: str) -> dict[str, Any]:
+    return problem_response(f"The body is not sent as {' or '.join(mimetypes)}")
+
+
+TOO_LARGE = problem_response("The body is larger than the system accepts")
+
+
+def _path_parameter(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+RECEIPT_NUMBER = _path_parameter("receipt_number", {"type": "string"})
+
+
+def _operation(
+    operation_id: str, summary: str, responses: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    """An operation for a provider's system: a bearer token, so 401 and 500 are always possible."""
+    return {
+        "operationId": operation_id,
+        "tags": [TAG],
+        "summary": summary,
+        **extra,
+        "responses": {**responses, "401": UNAUTHORISED, "500": SERVER_ERROR},
+    }
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _links(description: str) -> dict[str, Any]:
+    return closed_object(
+        {"self": {"type": "string", "format": "uri-reference", "description": description}}
+    )
+
+
+def _envelopes() -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """A payload and an envelope schema for each kind filed as JSON, with a working example."""
+    schemas: dict[str, Any] = {}
+    envelopes = []
+    for spec in rules.KINDS.values():
+        if spec.by_upload:
+            continue
+        name = "".join(part.title() for part in spec.kind.value.split("_"))
+        schemas[f"{name}Payload"] = object_schema(spec.fields) | {
+            "description": f"{spec.title} ({spec.citation})"
+        }
+        schemas[f"{name}Filing"] = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["kind", "payload"],
+            "properties": {
+                "kind": {"type": "string", "enum": [spec.kind.value]},
+                "payload": ref(f"{name}Payload"),
+                "supersedes": {
+                    "type": ["string", "null"],
+                    "description": "Receipt number of the filing this one corrects",
+                },
+            },
+            "example": {"kind": spec.kind.value, "payload": examples.payload(spec.kind.value)},
+        }
+        envelopes.append(ref(f"{name}Filing"))
+    return schemas, envelopes
+
+
+RECEIPT = closed_object(
+    description="The acknowledgement of receipt of a filing",
+    properties={
+        "receipt_number": {"type": "string", "example": "OICTS-2026-000001"},
+        "kind": {"type": "string", "enum": [kind.value for kind in rules.FilingKind]},
+        "status": {"type": "string", "enum": list(RECEIPT_STATUSES)},
+        "received_at": {"type": "string", "format": "date-time"},
+        "sha256": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "SHA-256 of the body exactly as received",
+        },
+        "timeliness": {
+            "type": ["string", "null"],
+            "enum": [*(verdict.value for verdict in clocks.Timeliness), None],
+            "description": "For an annual certification (§7.304(b)) or a training report "
+            "(§7.308(c)); null for other kinds",
+        },
+        "warnings": {
+            "type": "array",
+            "items": ref("FieldError"),
+            "description": "Flags the filing was accepted with, each with its citation",
+        },
+        "supersedes": {
+            "type": ["string", "null"],
+            "description": "Receipt number of the filing this one corrects",
+        },
+        "rules_version": {"type": "string", "description": "The rules the filing was checked by"},
+        "replayed": {
+            "type": "boolean",
+            "description": "True when this answers a repeat of an earlier request with the "
+            "same Idempotency-Key: nothing new was stored",
+        },
+        "links": _links("This receipt's status"),
+    },
+)
+
+VALIDATION_REPORT = closed_object(
+    description="What a check only (validate_only) answers for a filing without errors",
+    properties={
+        "valid": {"type": "boolean", "enum": [True]},
+        "stored": {"type": "boolean", "enum": [False]},
+        "warnings": {"type": "array", "items": ref("FieldError")},
+        "rules_version": {"type": "string"},
+    },
+)
+
+IP_LOG_ATTACHED = closed_object(
+    properties={
+        "receipt_number": {"type": "string"},
+        "rows": {"type": "integer", "minimum": 1, "description": "Rows stored: every row"},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    },
+)
+
+ROW_ERROR = closed_object(
+    properties={
+        "row": {"type": "integer", "description": "The row of the file, 1 being the header"},
+        "field": {"type": "string", "description": "The column"},
+        "value": {"type": "string", "description": "What the cell held"},
+        "message": {"type": "string"},
+        "citation": {"type": "string"},
+    },
+)
+
+RESELLER_IMPORT = closed_object(
+    description="Where the import of a compiled certification stands",
+    properties={
+        "import_id": {"type": "integer"},
+        "status": {
+            "type": "string",
+            "enum": [status.value for status in rules.ImportStatus],
+            "description": "queued and checking go on; imported has its receipt; rejected "
+            "lists its problems by row (nothing was stored); failed has a failure_reference",
+        },
+        "rows_total": {"type": "integer", "minimum": 0},
+        "rows_done": {"type": "integer", "minimum": 0},
+        "problem_count": {"type": "integer", "minimum": 0},
+        "errors": {
+            "type": "array",
+            "items": ref("RowError"),
+            "description": "The first problems by row, when rejected",
+        },
+        "receipt": _nullable(ref("Receipt")),
+        "failure_reference": {"type": ["string", "null"]},
+        "links": _links("This import's status"),
+    },
+)
+
+
+def filings_part() -> ApiPart:
+    schemas, envelopes = _envelopes()
+    receipt = json_response("The filing's receipt", ref("Receipt"))
+    return ApiPart(
+        tag=TAG,
+        description="Filings by U.S. IaaS providers' systems (15 CFR part 7 subpart D), with a "
+        "bearer token. Every error is a problem document (RFC 9457) naming each field and the "
+        "paragraph of the rule it comes from.",
+        paths={
+            "/filings": {"post": _file_operation(envelopes, receipt)},
+            "/filings/{receipt_number}": {
+                "get": _operation(
+                    "getFiling",
+                    "The receipt and status of one of your filings",
+                    {
+                        "200": receipt,
+                        "404": problem_response("No filing of yours has that receipt number"),
+                    },
+                    parameters=[RECEIPT_NUMBER],
+                )
+            },
+            "/filings/{receipt_number}/receipt.pdf": {
+                "get": _operation(
+                    "getFilingReceiptPdf",
+                    "The acknowledgement of receipt of one of your filings, as a PDF",
+                    {
+                        "200": {
+                            "description": "The acknowledgement, as the office sends it",
+                            "content": {"application/pdf": {}},
+                        },
+                        "404": problem_response("No filing of yours has that receipt number"),
+                    },
+                    parameters=[RECEIPT_NUMBER],
+                )
+            },
+            "/filings/{receipt_number}/ip-log": {"post": _ip_log_operation()},
+            "/reseller-certifications": {"post": _reseller_operation()},
+            "/reseller-certifications/{import_id}": {
+                "get": _operation(
+                    "getResellerCertificationImport",
+                    "Where a compiled certification stands: checking, imported (with its "
+                    "receipt) or rejected (with its problems by row)",
+                    {
+                        "200": json_response("The import's status", ref("ResellerImport")),
+                        "404": problem_response(
+                            "No compiled certification of yours has that number"
+                        ),
+                    },
+                    parameters=[_path_parameter("import_id", {"type": "integer", "minimum": 1})],
+                )
+            },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApiDocument",
+                    "tags": [TAG],
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {"200": json_response("The OpenAPI document", {"type": "object"})},
+                }
+            },
+        },
+        schemas={
+            **schemas,
+            "Receipt": RECEIPT,
+            "ValidationReport": VALIDATION_REPORT,
+            "IpLogAttached": IP_LOG_ATTACHED,
+            "ResellerImport": RESELLER_IMPORT,
+            "RowError": ROW_ERROR,
+        },
+    )
+
+
+def _file_operation(envelopes: list[dict[str, str]], receipt: dict[str, Any]) -> dict[str, Any]:
+    return _operation(
+        "fileFiling",
+        "File a certification, update, exemption request or AI training report",
+        {
+            "201": receipt,
+            "200": json_response(
+                "A repeat of an earlier filing (its receipt, replayed true), or the answer of "
+                "a check only (validate_only)",
+                {"oneOf": [ref("Receipt"), ref("ValidationReport")]},
+            ),
+            "400": problem_response(
+                "Malformed JSON, or a missing or over-long Idempotency-Key (invalid-request)"
+            ),
+            "409": problem_response(
+                "The Idempotency-Key was used before with other content (idempotency-conflict)"
+            ),
+            "413": TOO_LARGE,
+            "415": _unsupported("application/json"),
+            "422": problem_response(
+                "The filing has errors; nothing was stored (invalid-submission)"
+            ),
+        },
+        parameters=[
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+                "description": "Required unless validate_only: the same key and content return "
+                "the same receipt, so a retry never files twice",
+            },
+            {
+                "name": "validate_only",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "boolean"},
+                "description": "Check only (1, true or yes): nothing is stored and no "
+                "Idempotency-Key is needed",
+            },
+        ],
+        requestBody={
+            "required": True,
+            "content": {"application/json": {"schema": {"oneOf": envelopes}}},
+        },
+    )
+
+
+def _ip_log_operation() -> dict[str, Any]:
+    return _operation(
+        "attachIpLog",
+        "Attach a CSV log of IP accesses to a training report (§7.308(d)(1)(i)(F)): columns "
+        "ip_address, accessed_at (ISO 8601 with its UTC offset), action (access or "
+        "administration); up to 1,000,000 rows, every row stored or none",
+        {
+            "201": json_response("Attached: every row stored", ref("IpLogAttached")),
+            "404": problem_response("No filing of yours has that receipt number"),
+            "413": TOO_LARGE,
+            "415": _unsupported("text/csv"),
+            "422": problem_response(
+                "Rows with problems, by row (the first of problem_count), or a file that cannot "
+                "be read, or a filing that is not a training report; nothing was stored "
+                "(invalid-submission)"
+            ),
+        },
+        parameters=[RECEIPT_NUMBER],
+        requestBody={"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}},
+    )
+
+
+def _reseller_operation() -> dict[str, Any]:
+    return _operation(
+        "fileResellerCertification",
+        "File a compiled foreign-reseller certification (§7.304(f)): the file as the body, "
+        "CSV or Excel, one row per foreign reseller with the columns of the template; all rows "
+        "are stored or none",
+        {
+            "202": json_response(
+                "Received: the import's status (a large file goes on in the background; poll "
+                "its link for the outcome)",
+                ref("ResellerImport"),
+            ),
+            "409": problem_response(
+                "An earlier file is still being imported for you (refused-change)"
+            ),
+            "413": TOO_LARGE,
+            "415": _unsupported(*rules.RESELLER_FILE_FORMATS.values()),
+            "422": problem_response(
+                "An empty, over-large or unreadable file; nothing was stored (invalid-submission)"
+            ),
+        },
+        requestBody={
+            "required": True,
+            "content": {mimetype: {} for mimetype in rules.RESELLER_FILE_FORMATS.values()},
+        },
+    )
