@@ -29,6 +29,7 @@ os.environ.setdefault(
     "FIELD_ENCRYPTION_KEY", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 )
 os.environ.setdefault("SEARCH_HASH_KEY", secrets.token_urlsafe(32))
+os.environ.setdefault("AUDIT_CHAIN_KEY", secrets.token_urlsafe(32))
 
 from app import create_app
 from core.db import db
@@ -91,6 +92,30 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     admin = _postgres_admin()
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield _database_url_named(name)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoint_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test keeps its audit checkpoints apart, as each has its own database."""
+    path = tmp_path / "audit-checkpoints"
+    monkeypatch.setenv("AUDIT_CHECKPOINT_PATH", str(path))
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no schema yet, for tests that run the migrations themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    name = f"oicts_empty_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    admin = _postgres_admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
     yield _database_url_named(name)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
