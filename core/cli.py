@@ -1,15 +1,18 @@
-"""Command-line tools: ``flask users ...`` and ``flask audit verify|checkpoint``."""
+"""Command-line tools: ``flask users ...``, ``flask audit verify|checkpoint`` and
+``flask db grant-app-role``."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_migrate.cli import db as migrations_cli
 
 from core.audit import services as audit
 from core.audit.rules import CheckpointError
 from core.auth import services
 from core.auth.rules import CONSULTED_AGENCIES, RoleError, parse_role
+from core.database_roles import RoleRefused, grant_application_role
 from core.db import db
 from core.errors import InvalidInput
 
@@ -119,6 +122,19 @@ def checkpoint_audit_command() -> None:
         f"Checkpoint written to {audit.checkpoint_file()}: event #{checkpoint.seq} at "
         f"{checkpoint.at}."
     )
+
+
+@migrations_cli.command("grant-app-role")
+@click.argument("role")
+def grant_app_role_command(role: str) -> None:
+    """As the owner role, after each upgrade: let ROLE, the role the application connects as,
+    use every table but never change or remove an audit event (PostgreSQL)."""
+    try:
+        grant_application_role(role)
+    except RoleRefused as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    click.echo(f"{role} may now run the application; it cannot change or remove audit events.")
 
 
 def register(app: Flask) -> None:
