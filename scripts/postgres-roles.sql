@@ -19,6 +19,7 @@ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app') \gexec
 \if :{?database}
 SELECT format('CREATE DATABASE %I OWNER %I', :'database', :'owner')
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') \gexec
+SELECT format('ALTER DATABASE %I OWNER TO %I', :'database', :'owner') \gexec
 
 -- Nobody else may connect or create anything in it.
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'database') \gexec

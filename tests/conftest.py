@@ -7,6 +7,7 @@ for PostgreSQL); every test then gets its own copy, so no test sees another's da
 from __future__ import annotations
 
 import base64
+import contextlib
 import contextvars
 import os
 import secrets
@@ -114,14 +115,23 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
-    name = f"oicts_empty_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    with _new_postgres_database("oicts_empty") as name:
+        yield _database_url_named(name)
+
+
+@contextlib.contextmanager
+def _new_postgres_database(prefix: str) -> Iterator[str]:
+    """The name of a new, empty PostgreSQL database, dropped afterwards."""
+    name = f"{prefix}_{RUN_ID}_{uuid.uuid4().hex[:8]}"
     admin = _postgres_admin()
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield _database_url_named(name)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 # --- PostgreSQL roles as production has them (README: Running in production) ---------------
@@ -171,28 +181,24 @@ def production_database(postgres_roles: tuple[str, str]) -> Iterator[ProductionD
     if "postgresql" not in BACKENDS:
         pytest.skip("PostgreSQL is not among TEST_DATABASES")
     owner, application = postgres_roles
-    name = f"oicts_roles_{RUN_ID}_{uuid.uuid4().hex[:8]}"
-    _run_roles_script(owner=owner, app=application, database=name)
-    signed_in_as = make_url(_database_url_named(name))
-    owner_url = signed_in_as.set(username=owner).render_as_string(hide_password=False)
-    _migrate(owner_url)
-    owner_app = make_app(owner_url)
-    with owner_app.app_context():
-        granted = owner_app.test_cli_runner().invoke(args=["db", "grant-app-role", application])
-        db.session.remove()
-        db.engine.dispose()
-    assert granted.exit_code == 0, granted.output
-    yield ProductionDatabase(
-        owner_url=owner_url,
-        application_url=signed_in_as.set(username=application).render_as_string(
-            hide_password=False
-        ),
-        application_role=application,
-    )
-    admin = _postgres_admin()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with _new_postgres_database("oicts_roles") as name:
+        _run_roles_script(owner=owner, app=application, database=name)
+        signed_in_as = make_url(_database_url_named(name))
+        owner_url = signed_in_as.set(username=owner).render_as_string(hide_password=False)
+        _migrate(owner_url)
+        owner_app = make_app(owner_url)
+        with owner_app.app_context():
+            cli = owner_app.test_cli_runner()
+            granted = cli.invoke(args=["db", "grant-app-role", application])
+            db.session.remove()
+            db.engine.dispose()
+        assert granted.exit_code == 0, granted.output
+        application_url = signed_in_as.set(username=application)
+        yield ProductionDatabase(
+            owner_url=owner_url,
+            application_url=application_url.render_as_string(hide_password=False),
+            application_role=application,
+        )
 
 
 class RequestIsolatingClient(FlaskClient):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from core.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from core.audit.rules import (
@@ -84,13 +84,16 @@ def record_event(
     return event
 
 
-def _events_in_order(batch_size: int = 2000) -> Iterator[dict[str, Any]]:
+def _events_in_order(through_seq: int, batch_size: int = 2000) -> Iterator[dict[str, Any]]:
     table = AuditEvent.__table__
     last_seq = 0
     while True:
         rows = (
             db.session.execute(
-                select(table).where(table.c.seq > last_seq).order_by(table.c.seq).limit(batch_size)
+                select(table)
+                .where(table.c.seq > last_seq, table.c.seq <= through_seq)
+                .order_by(table.c.seq)
+                .limit(batch_size)
             )
             .mappings()
             .all()
@@ -147,15 +150,31 @@ def verify_chain() -> Verification:
     checkpoints = read_checkpoints(keys)
     head = db.session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
     head_seq, head_hash = head.seq, head.hash
-    broken = find_first_break(
-        _events_in_order(),
-        keys=keys,
-        genesis_hash=GENESIS_HASH,
-        head_seq=head_seq,
-        head_hash=head_hash,
-        checkpoints=checkpoints,
+    # Up to the head as read now, so that events added while the walk goes on are no break.
+    broken = (
+        find_first_break(
+            _events_in_order(through_seq=head_seq),
+            keys=keys,
+            genesis_hash=GENESIS_HASH,
+            head_seq=head_seq,
+            head_hash=head_hash,
+            checkpoints=checkpoints,
+        )
+        or _events_beyond_head()
     )
     return Verification(broken, checkpoints, head_seq, head_hash)
+
+
+def _events_beyond_head() -> ChainBreak | None:
+    """Events the head does not count. The head moves forward in the transaction that adds each
+    event and never back, so there are none unless someone moved it back by hand."""
+    newest = db.session.scalar(select(func.max(AuditEvent.seq)))
+    head_seq = db.session.scalar(select(AuditHead.seq).where(AuditHead.id == 1))
+    if newest is None or newest <= head_seq:
+        return None
+    return ChainBreak(
+        head_seq + 1, None, f"the head was moved back to #{head_seq}; events run to #{newest}"
+    )
 
 
 def append_checkpoint(verification: Verification) -> Checkpoint:

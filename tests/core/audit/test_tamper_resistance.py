@@ -139,6 +139,17 @@ def test_every_rewrite_by_the_database_owner_is_caught(app, attack):
     assert why in result.output
 
 
+def test_moving_the_head_back_over_events_left_in_place_is_caught(app):
+    _five_events()
+    kept = _events()[2]
+    _as_database_owner_without_triggers()
+    _move_head(3, kept["hash"])
+    db.session.commit()
+    result = _cli(app, "verify")
+    assert result.exit_code == 1
+    assert "event #4: the head was moved back to #3; events run to #5" in result.output
+
+
 def test_a_checkpoint_is_a_signed_line_appended_outside_the_database(app):
     _five_events()
     first = _cli(app, "checkpoint")

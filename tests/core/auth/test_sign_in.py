@@ -114,22 +114,16 @@ def test_the_owner_of_a_locked_account_is_told_at_their_next_sign_in(client, sig
     [lockout] = _events("auth.lockout")
     assert (lockout.actor_id, lockout.subject_id) == (analyst.id, str(analyst.id))
     sign_in_clock(16)
-    page = client.post(
-        "/login",
-        data={"acknowledge": "y", "email": analyst.email, "password": PASSWORD},
-        follow_redirects=True,
-    ).text
+    assert log_in(client, analyst).status_code == 302
+    page = client.get("/").text
     assert (
         "Your account was locked after repeated failed sign-ins on "
         f"{office_time(lockout.occurred_at)}." in page
     )
     client.post("/logout")
     sign_in_clock(17)
-    again = client.post(
-        "/login",
-        data={"acknowledge": "y", "email": analyst.email, "password": PASSWORD},
-        follow_redirects=True,
-    ).text
+    log_in(client, analyst)
+    again = client.get("/").text
     assert "Your account was locked" not in again  # told once
 
 
