@@ -1,19 +1,23 @@
-"""Command-line tools: ``flask users ...`` and ``flask audit verify``."""
+"""Command-line tools: ``flask users ...``, ``flask audit verify|checkpoint`` and
+``flask db grant-app-role``."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_migrate.cli import db as migrations_cli
 
-from core.audit.services import verify_chain
+from core.audit import services as audit
+from core.audit.rules import CheckpointError
 from core.auth import services
 from core.auth.rules import CONSULTED_AGENCIES, RoleError, parse_role
+from core.database_roles import RoleRefused, grant_application_role
 from core.db import db
 from core.errors import InvalidInput
 
 users_cli = AppGroup("users", help="Manage user accounts.")
-audit_cli = AppGroup("audit", help="Check the audit trail.")
+audit_cli = AppGroup("audit", help="Check and anchor the audit trail.")
 
 
 @users_cli.command("create")
@@ -74,14 +78,63 @@ def deactivate_user_command(email: str) -> None:
     click.echo(f"Deactivated {user.email}; ended {ended} session(s).")
 
 
+def _verified() -> audit.Verification:
+    """The whole chain checked against its checkpoints; exit 1 naming what is broken if not."""
+    try:
+        verification = audit.verify_chain()
+    except CheckpointError as error:
+        click.echo(f"Audit checkpoint file broken: {error}", err=True)
+        raise SystemExit(1) from None
+    if verification.broken is not None:
+        click.echo(str(verification.broken), err=True)
+        raise SystemExit(1)
+    return verification
+
+
 @audit_cli.command("verify")
 def verify_audit_command() -> None:
-    """Check that the audit chain is whole; exit 1 naming the first broken event if not."""
-    broken = verify_chain()
-    if broken is not None:
-        click.echo(str(broken), err=True)
-        raise SystemExit(1)
-    click.echo("Audit chain verified: every event links to the one before it.")
+    """Check that the audit chain is whole and agrees with its checkpoints; exit 1 naming the
+    first broken event if not."""
+    verification = _verified()
+    click.echo(
+        f"Audit chain verified: {verification.head_seq} events, each sealed with a configured "
+        "key and linked to the one before it."
+    )
+    if verification.checkpoints:
+        latest = max(verification.checkpoints, key=lambda checkpoint: checkpoint.seq)
+        click.echo(
+            f"It agrees with {len(verification.checkpoints)} checkpoint(s); the latest, of "
+            f"{latest.at}, recorded event #{latest.seq}."
+        )
+    else:
+        click.echo(
+            f"No checkpoint in {audit.checkpoint_file()} yet: run `flask audit checkpoint` so "
+            "that removing the newest events can be detected.",
+            err=True,
+        )
+
+
+@audit_cli.command("checkpoint")
+def checkpoint_audit_command() -> None:
+    """Verify the audit chain, then append its signed head to the checkpoint file (run daily)."""
+    checkpoint = audit.append_checkpoint(_verified())
+    click.echo(
+        f"Checkpoint written to {audit.checkpoint_file()}: event #{checkpoint.seq} at "
+        f"{checkpoint.at}."
+    )
+
+
+@migrations_cli.command("grant-app-role")
+@click.argument("role")
+def grant_app_role_command(role: str) -> None:
+    """As the owner role, after each upgrade: let ROLE, the role the application connects as,
+    use every table but never change or remove an audit event (PostgreSQL)."""
+    try:
+        grant_application_role(role)
+    except RoleRefused as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    click.echo(f"{role} may now run the application; it cannot change or remove audit events.")
 
 
 def register(app: Flask) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from core.auth.rules import ABSOLUTE_TIMEOUT
 
-SECRET_NAMES = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "SEARCH_HASH_KEY")
+SECRET_NAMES = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "SEARCH_HASH_KEY", "AUDIT_CHAIN_KEY")
 
 
 def _new_secret(name: str) -> str:
@@ -55,6 +55,16 @@ def load(instance_path: Path) -> dict[str, Any]:
         # and HTTPS are read from their headers.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "OFFICE_NAME": "Office of Information and Communications Technology and Services",
+        # Keys that sealed audit events before AUDIT_CHAIN_KEY replaced them, comma-separated:
+        # kept so that the older events still verify.
+        "AUDIT_CHAIN_RETIRED_KEYS": [
+            key.strip() for key in env.get("AUDIT_CHAIN_RETIRED_KEYS", "").split(",") if key.strip()
+        ],
+        # Where `flask audit checkpoint` appends the signed head of the audit chain; the
+        # operator ships this file off the database's machine (see the README).
+        "AUDIT_CHECKPOINT_PATH": env.get(
+            "AUDIT_CHECKPOINT_PATH", str(instance_path / "audit-checkpoints")
+        ),
     }
     if all(name in env for name in SECRET_NAMES):
         config.update({name: env[name] for name in SECRET_NAMES})

@@ -56,5 +56,13 @@ if [ "$TEST_POSTGRES_URL" = "$default_postgres" ] \
   fi
 fi
 
+# The application's two roles, made as production makes them (README: Running in production):
+# the owner runs the migrations, the application connects as a role that cannot alter the audit
+# trail. The tests that check those rights set up their databases with these roles.
+export TEST_POSTGRES_OWNER_ROLE=${TEST_POSTGRES_OWNER_ROLE:-oicts_test_owner}
+export TEST_POSTGRES_APP_ROLE=${TEST_POSTGRES_APP_ROLE:-oicts_test_app}
+psql --quiet "${TEST_POSTGRES_URL/+psycopg/}" -v owner="$TEST_POSTGRES_OWNER_ROLE" \
+  -v app="$TEST_POSTGRES_APP_ROLE" -f scripts/postgres-roles.sql >/dev/null
+
 scripts/setup.sh
 exec .venv/bin/python -m pytest "$@"

@@ -7,13 +7,16 @@ for PostgreSQL); every test then gets its own copy, so no test sees another's da
 from __future__ import annotations
 
 import base64
+import contextlib
 import contextvars
 import os
 import secrets
 import shutil
+import subprocess
 import threading
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,6 +32,7 @@ os.environ.setdefault(
     "FIELD_ENCRYPTION_KEY", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 )
 os.environ.setdefault("SEARCH_HASH_KEY", secrets.token_urlsafe(32))
+os.environ.setdefault("AUDIT_CHAIN_KEY", secrets.token_urlsafe(32))
 
 from app import create_app
 from core.db import db
@@ -96,6 +100,106 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoint_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test keeps its audit checkpoints apart, as each has its own database."""
+    path = tmp_path / "audit-checkpoints"
+    monkeypatch.setenv("AUDIT_CHECKPOINT_PATH", str(path))
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no schema yet, for tests that run the migrations themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    with _new_postgres_database("oicts_empty") as name:
+        yield _database_url_named(name)
+
+
+@contextlib.contextmanager
+def _new_postgres_database(prefix: str) -> Iterator[str]:
+    """The name of a new, empty PostgreSQL database, dropped afterwards."""
+    name = f"{prefix}_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    admin = _postgres_admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# --- PostgreSQL roles as production has them (README: Running in production) ---------------
+
+ROLES_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "postgres-roles.sql"
+
+
+def _run_roles_script(**variables: str) -> None:
+    psql_url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql")
+    settings = [f"--variable={name}={value}" for name, value in variables.items()]
+    subprocess.run(
+        ["psql", "--quiet", psql_url.render_as_string(hide_password=False), *settings,
+         "--file", str(ROLES_SCRIPT)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def postgres_roles() -> Iterator[tuple[str, str]]:
+    """The owner and application roles: those scripts/test.sh made, or this run's own."""
+    owner = os.environ.get("TEST_POSTGRES_OWNER_ROLE")
+    application = os.environ.get("TEST_POSTGRES_APP_ROLE")
+    made_here = not (owner and application)
+    if made_here:
+        owner, application = f"oicts_owner_{RUN_ID}", f"oicts_app_{RUN_ID}"
+        _run_roles_script(owner=owner, app=application)
+    yield owner, application
+    if made_here:
+        admin = _postgres_admin()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP ROLE IF EXISTS "{application}", "{owner}"'))
+        admin.dispose()
+
+
+@dataclass(frozen=True)
+class ProductionDatabase:
+    owner_url: str
+    application_url: str
+    application_role: str
+
+
+@pytest.fixture
+def production_database(postgres_roles: tuple[str, str]) -> Iterator[ProductionDatabase]:
+    """A PostgreSQL database set up as the README says: made by the roles script, migrated by
+    its owner role, then opened to the application role with `flask db grant-app-role`."""
+    if "postgresql" not in BACKENDS:
+        pytest.skip("PostgreSQL is not among TEST_DATABASES")
+    owner, application = postgres_roles
+    with _new_postgres_database("oicts_roles") as name:
+        _run_roles_script(owner=owner, app=application, database=name)
+        signed_in_as = make_url(_database_url_named(name))
+        owner_url = signed_in_as.set(username=owner).render_as_string(hide_password=False)
+        _migrate(owner_url)
+        owner_app = make_app(owner_url)
+        with owner_app.app_context():
+            cli = owner_app.test_cli_runner()
+            granted = cli.invoke(args=["db", "grant-app-role", application])
+            db.session.remove()
+            db.engine.dispose()
+        assert granted.exit_code == 0, granted.output
+        application_url = signed_in_as.set(username=application)
+        yield ProductionDatabase(
+            owner_url=owner_url,
+            application_url=application_url.render_as_string(hide_password=False),
+            application_role=application,
+        )
 
 
 class RequestIsolatingClient(FlaskClient):

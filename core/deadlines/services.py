@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from core import clocks, subjects
+from core import clocks, crypto, subjects
 from core.audit.services import record_event
 from core.auth.models import User
-from core.db import db
-from core.deadlines.models import Deadline
+from core.db import db, utcnow
+from core.deadlines.models import CalendarAddress, Deadline
 from core.deadlines.rules import Urgency, days_left_phrase, urgency
 from core.errors import DomainError
 from core.parameters import services as parameters
@@ -169,3 +170,43 @@ def deadlines_for_subject(subject_type: str, subject_id: object) -> list[Deadlin
             .order_by(Deadline.met_on.is_not(None), Deadline.due_on)
         ).scalars()
     )
+
+
+# --- The personal calendar address --------------------------------------------------------
+
+
+def calendar_address_of(user: User) -> CalendarAddress | None:
+    return db.session.execute(
+        select(CalendarAddress).where(CalendarAddress.user_id == user.id)
+    ).scalar_one_or_none()
+
+
+def new_calendar_token(user: User) -> str:
+    """A new secret for the person's calendar address; the one before stops working at once.
+
+    Only its hash is kept, so the address can be shown only now.
+    """
+    token = secrets.token_urlsafe(32)
+    address = calendar_address_of(user)
+    replaced = address is not None
+    if address is None:
+        address = CalendarAddress(user_id=user.id)
+        db.session.add(address)
+    address.token_hash = crypto.token_digest(token)
+    address.created_at, address.last_read_at = utcnow(), None
+    db.session.flush()
+    record_event(
+        "calendar.address", actor=user, subject=("user", user.id), after={"replaced": replaced}
+    )
+    return token
+
+
+def calendar_reader(token: str) -> User | None:
+    """The person whose calendar address carries ``token``, noting that it was read now."""
+    address = db.session.execute(
+        select(CalendarAddress).where(CalendarAddress.token_hash == crypto.token_digest(token))
+    ).scalar_one_or_none()
+    if address is None:
+        return None
+    address.last_read_at = utcnow()
+    return address.user

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -14,7 +13,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms.fields.choices import SelectChoice
 
 from core import clocks, exports, ical, subjects
@@ -71,7 +69,7 @@ def board() -> ResponseReturnValue:
         form=form,
         rows=rows,
         filtered=bool(request.args),
-        calendar_address=calendar_address(current_user),
+        calendar_address=services.calendar_address_of(current_user),
     )
 
 
@@ -139,28 +137,22 @@ def board_ics() -> ResponseReturnValue:
     return _calendar(rows)
 
 
-# A calendar program subscribes without a session: the address carries a signed token naming
-# the person, checked on every request, so a deactivated account's address stops working.
-CALENDAR_SALT = "deadline-calendar"
+@bp.post("/calendar-address")
+@roles_required(*STAFF)
+def make_calendar_address() -> ResponseReturnValue:
+    """A new personal calendar address, shown this once: only its hash is kept."""
+    token = services.new_calendar_token(current_user)
+    db.session.commit()
+    address = url_for("deadlines.subscribed_ics", token=token, _external=True)
+    return render_template("deadlines/calendar_address.html", address=address)
 
 
-def _calendar_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=CALENDAR_SALT)
-
-
-def calendar_address(user: User) -> str:
-    token = _calendar_signer().dumps({"user": user.id})
-    return url_for("deadlines.subscribed_ics", token=token, _external=True)
-
-
+# A calendar program subscribes without a session: the address carries a random secret, looked
+# up by its hash on every request, so that a reset or a deactivated account stops it at once.
 @bp.get("/calendar/<token>.ics")
 @public
 def subscribed_ics(token: str) -> ResponseReturnValue:
-    try:
-        user_id = _calendar_signer().loads(token)["user"]
-    except (BadSignature, KeyError, TypeError):
-        abort(404)
-    user = db.session.get(User, user_id)
+    user = services.calendar_reader(token)
     if user is None or not user.is_active or user.role_enum not in STAFF:
         abort(404)
     rows = services.board(services.BoardFilter(), clocks.office_today())

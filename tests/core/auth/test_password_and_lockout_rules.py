@@ -1,5 +1,6 @@
 """Password, lock-out and session rules (NIST SP 800-63B-4; DESIGN.md §6). No database."""
 
+import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -36,6 +37,32 @@ def test_common_and_guessable_passwords_are_refused_with_a_reason(common):
     problems = password_problems(common)
     assert problems
     assert any("easy to guess" in p or "commonly used" in p for p in problems)
+
+
+BREACHED = "This password is on a list of commonly used or breached passwords."
+
+
+@pytest.mark.parametrize(
+    "breached",
+    [
+        "correcthorsebatterystaple",
+        "Correct Horse Battery Staple",
+        "happybirthdaytoyou",
+        "godisgoodallthetime",
+        "iamthebestintheworld",
+        "jesusismysavior",
+    ],
+)
+def test_passwords_from_breach_corpora_are_refused_though_they_look_strong(breached):
+    assert BREACHED in password_problems(breached)
+
+
+def test_a_random_passphrase_is_accepted():
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    words = FREQUENCY_LISTS["english_wikipedia"][1000:20000]
+    passphrase = "-".join(secrets.choice(words) for _ in range(6))
+    assert password_problems(passphrase) == [], passphrase
 
 
 def test_a_password_built_from_the_email_is_refused():

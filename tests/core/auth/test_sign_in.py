@@ -12,6 +12,7 @@ from core.audit.models import AuditEvent
 from core.auth import services
 from core.auth.models import UserSession
 from core.auth.rules import Role
+from core.clocks import office_time
 from core.db import db, utcnow
 from tests.factories import PASSWORD, log_in, make_admin, make_user
 
@@ -67,6 +68,9 @@ def test_empty_or_oversized_input_gets_field_messages_never_a_server_error(clien
     assert 'data-testid="error-summary"' in response.text
 
 
+NOT_CORRECT = "The email address or password is not correct."
+
+
 def test_five_failures_lock_the_account_even_against_the_right_password(client):
     analyst = make_user()
     for _ in range(5):
@@ -76,9 +80,51 @@ def test_five_failures_lock_the_account_even_against_the_right_password(client):
         )
     response = log_in(client, analyst)
     assert response.status_code == 200
-    assert "This account is locked" in response.text
+    assert NOT_CORRECT in response.text
     assert client.get("/").status_code == 302
     assert _events("auth.lockout")
+
+
+WRONG_PASSWORD = "nope-nope-nope"
+
+
+def _sign_in_page(client, email, password=WRONG_PASSWORD):
+    page = client.post(
+        "/login", data={"acknowledge": "y", "email": email, "password": password}
+    ).text
+    return page.replace(email, "EMAIL")
+
+
+def test_a_locked_account_answers_exactly_as_an_address_with_no_account(client):
+    analyst = make_user()
+    for _ in range(4):
+        _sign_in_page(client, analyst.email)
+    unknown = _sign_in_page(client, "nobody.here@oicts.example")
+    assert NOT_CORRECT in unknown
+    assert _sign_in_page(client, analyst.email) == unknown  # the failure that locks it
+    assert _sign_in_page(client, analyst.email) == unknown  # while it is locked
+    assert _sign_in_page(client, analyst.email, PASSWORD) == unknown  # even the right password
+    assert "locked" not in unknown.split('class="usa-hint"')[0]
+
+
+def test_the_owner_of_a_locked_account_is_told_at_their_next_sign_in(client, sign_in_clock):
+    analyst = make_user()
+    for _ in range(5):
+        _fail_to_sign_in(client, analyst)
+    [lockout] = _events("auth.lockout")
+    assert (lockout.actor_id, lockout.subject_id) == (analyst.id, str(analyst.id))
+    sign_in_clock(16)
+    assert log_in(client, analyst).status_code == 302
+    page = client.get("/").text
+    assert (
+        "Your account was locked after repeated failed sign-ins on "
+        f"{office_time(lockout.occurred_at)}." in page
+    )
+    client.post("/logout")
+    sign_in_clock(17)
+    log_in(client, analyst)
+    again = client.get("/").text
+    assert "Your account was locked" not in again  # told once
 
 
 @pytest.fixture
@@ -107,13 +153,14 @@ def test_five_failures_within_any_fifteen_minutes_lock_though_earlier_ones_have_
     analyst = make_user()
     for minute in (0, 5, 10, 14, 16):  # no 15 minutes of these hold five failures
         sign_in_clock(minute)
-        assert "The email address or password is not correct." in (
-            _fail_to_sign_in(client, analyst).text
-        )
+        assert NOT_CORRECT in _fail_to_sign_in(client, analyst).text
+        assert not _events("auth.lockout")
     sign_in_clock(20)  # minutes 5 to 20 now hold five
-    assert "This account is locked" in _fail_to_sign_in(client, analyst).text
+    _fail_to_sign_in(client, analyst)
+    assert _events("auth.lockout")
     sign_in_clock(34)
-    assert "This account is locked" in log_in(client, analyst).text
+    assert log_in(client, analyst).status_code == 200  # the right password, still refused
+    assert client.get("/").status_code == 302
     sign_in_clock(35)
     assert log_in(client, analyst).status_code == 302
     assert client.get("/").status_code == 200

@@ -49,6 +49,19 @@ def test_a_weak_password_is_refused_with_the_reason_and_nothing_is_created(app):
     assert services.find_user("weak@oicts.example") is None
 
 
+def test_a_breached_passphrase_is_refused_with_a_field_message(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "xkcd@oicts.example", "--role", "analyst",
+              "--password", "correcthorsebatterystaple"]
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "password: This password is on a list of commonly used or breached passwords." in (
+        result.output
+    )
+    db.session.rollback()
+    assert services.find_user("xkcd@oicts.example") is None
+
+
 def test_a_liaison_needs_an_agency_and_a_role_must_exist(app):
     runner = app.test_cli_runner()
     no_agency = runner.invoke(

@@ -1,14 +1,18 @@
 """The deadline board as analysts use it: the page, its filters and its downloads."""
 
 import csv
+import hashlib
 import io
 from datetime import timedelta
+
+from itsdangerous import URLSafeSerializer
+from sqlalchemy import text
 
 from core import clocks
 from core.audit.models import AuditEvent
 from core.auth import services as accounts
 from core.auth.rules import Role
-from core.db import db
+from core.db import db, utcnow
 from core.deadlines import services
 from tests.factories import log_in, make_provider, make_user
 from tests.pdftext import pdf_text
@@ -165,12 +169,20 @@ def test_an_analyst_assigns_a_clock_and_the_board_filters_on_it(client):
     assert db.session.query(AuditEvent).filter_by(action="deadline.assign").count() == 1
 
 
+def _make_calendar_address(client) -> str:
+    """What a person does: open the board, ask for an address, copy the one shown."""
+    board = client.get("/deadlines/").text
+    assert "Make my calendar address" in board
+    made = client.post("/deadlines/calendar-address")
+    assert made.status_code == 200
+    return made.text.split('data-testid="calendar-address">', 1)[1].split("<", 1)[0]
+
+
 def test_a_calendar_program_subscribes_with_a_personal_address(client):
     _open("cip.copy_on_request", 2, label="Driftwood Compute LLC")
     analyst = make_user(Role.ANALYST)
     log_in(client, analyst)
-    board = client.get("/deadlines/").text
-    address = board.split('data-testid="calendar-address">', 1)[1].split("<", 1)[0]
+    address = _make_calendar_address(client)
     calendar = client.application.test_client()  # no session, as a calendar program
     feed = calendar.get(address)
     assert feed.status_code == 200
@@ -180,3 +192,55 @@ def test_a_calendar_program_subscribes_with_a_personal_address(client):
     accounts.deactivate_user(analyst, actor=None)
     db.session.commit()
     assert calendar.get(address).status_code == 404
+
+
+def test_resetting_the_calendar_address_stops_the_old_one_at_once(client):
+    analyst = make_user(Role.ANALYST)
+    log_in(client, analyst)
+    old = _make_calendar_address(client)
+    calendar = client.application.test_client()
+    assert calendar.get(old).status_code == 200
+    board = client.get("/deadlines/").text
+    assert "Reset my calendar address" in board
+    new = client.post("/deadlines/calendar-address").text
+    new = new.split('data-testid="calendar-address">', 1)[1].split("<", 1)[0]
+    assert new != old
+    assert calendar.get(old).status_code == 404
+    assert calendar.get(new).status_code == 200
+    made = db.session.query(AuditEvent).filter_by(action="calendar.address").all()
+    assert [event.after_json for event in made] == ['{"replaced":false}', '{"replaced":true}']
+    assert all(event.actor_id == analyst.id for event in made)
+
+
+def test_the_address_is_a_long_random_secret_kept_only_as_its_hash(client, app):
+    analyst = make_user(Role.VIEWER)
+    log_in(client, analyst)
+    address = _make_calendar_address(client)
+    token = address.rsplit("/", 1)[1].removesuffix(".ics")
+    assert len(token) >= 43  # 32 random bytes
+    stored = db.session.execute(text("SELECT * FROM calendar_addresses")).mappings().one()
+    assert token not in str(dict(stored))
+    assert stored["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
+    # The address of the previous release, a signature over the account's number, is dead.
+    signed = URLSafeSerializer(app.secret_key, salt="deadline-calendar").dumps({"user": analyst.id})
+    assert client.get(f"/deadlines/calendar/{signed}.ics").status_code == 404
+
+
+def test_the_board_says_when_the_calendar_address_was_last_read(client, monkeypatch):
+    analyst = make_user(Role.ANALYST)
+    log_in(client, analyst)
+    address = _make_calendar_address(client)
+    assert "No calendar program has read it yet." in client.get("/deadlines/").text
+    read_at = utcnow() - timedelta(minutes=3)
+    monkeypatch.setattr(services, "utcnow", lambda: read_at)
+    client.application.test_client().get(address)
+    assert f"A calendar program last read it on {clocks.office_time(read_at)}." in (
+        client.get("/deadlines/").text
+    )
+
+
+def test_the_calendar_address_outlives_sign_out_so_calendars_stay_current(client):
+    log_in(client, make_user(Role.ANALYST))
+    address = _make_calendar_address(client)
+    client.post("/logout")
+    assert client.application.test_client().get(address).status_code == 200
