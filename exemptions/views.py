@@ -13,12 +13,12 @@ from werkzeug.utils import secure_filename
 
 from core import clocks, exports, subjects
 from core.access import STAFF, roles_required
-from core.approvals import services as approvals
 from core.audit.services import record_event
 from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.db import db, utcnow
 from core.modules import module_blueprint
+from core.office import services as office
 from exemptions import reports, rules, services
 from exemptions.forms import (
     AttachmentForm,
@@ -319,7 +319,7 @@ def decision_letter(case_id: int) -> ResponseReturnValue:
         reports.decision_letter_pdf(
             case,
             consultations=consultations.for_subject(services.SUBJECT, case.id),
-            approved_by=approvals.approval_line(services.FINDING, case.id),
+            office=office.documents(),
             generated_at=utcnow(),
         ),
         filename=f"exemption-{case.filing.receipt_number}.pdf",

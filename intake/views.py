@@ -26,6 +26,7 @@ from core.auth.rules import Role
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.errors import DomainError
+from core.office import services as office
 from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
 from core.urls import parse_record_id, requested_page
@@ -313,7 +314,7 @@ def receipt_pdf(receipt_number: str) -> ResponseReturnValue:
     record_event("export.receipt", actor=current_user, subject=("filing", receipt_number))
     db.session.commit()
     return exports.download(
-        reports.acknowledgement_pdf(record, generated_at=utcnow()),
+        reports.acknowledgement_pdf(record, office=office.documents(), generated_at=utcnow()),
         filename=f"{receipt_number}.pdf",
         mimetype="application/pdf",
     )

@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
-# Installs what the application needs into this checkout: a Python virtual environment with the
-# project and its development tools, and the USWDS front-end assets (copied into static/vendor,
-# which git ignores). Safe to run again: it only reinstalls what changed.
+# Installs what the application needs into this checkout: the Debian fonts its PDFs embed, a
+# Python virtual environment with the project and its development tools, and the USWDS front-end
+# assets (copied into static/vendor, which git ignores). Safe to run again: it only reinstalls
+# what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The fonts every PDF embeds (core/pdf.py): DejaVu Sans for Latin, Cyrillic and Arabic, Droid
+# Sans Fallback for Chinese, Japanese and Korean.
+fonts=()
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || fonts+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || fonts+=(fonts-droid-fallback)
+if [ ${#fonts[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian font packages: ${fonts[*]}; run: sudo apt-get install -y ${fonts[*]}" >&2
+    exit 1
+  fi
+  echo "Installing Debian font packages: ${fonts[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${fonts[@]}" >/dev/null
+fi
 
 python_bin=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
