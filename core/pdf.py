@@ -217,6 +217,7 @@ def styles() -> dict[str, ParagraphStyle]:
             leading=15,
             spaceBefore=10,
             spaceAfter=4,
+            keepWithNext=1,
         ),
         "body": body,
         "letter": ParagraphStyle("letter", parent=body, fontSize=10.5, leading=14, spaceAfter=8),
@@ -297,8 +298,7 @@ def signature(last_paragraph: str, signer: Signer | None, valediction: str = "Si
             Spacer(1, 6),
             paragraph(valediction, "letter"),
             Spacer(1, 30),
-            paragraph(name or "______________________________", "letter"),
-            paragraph(title, "letter"),
+            paragraph(f"{name or '______________________________'}\n{title}", "letter"),
         ]
     )
 

@@ -12,6 +12,7 @@ from core import pdf
 from core.consultations.models import Consultation
 from core.consultations.rules import Position
 from core.office.rules import DocumentSettings
+from core.schema import country_name
 from exemptions import rules
 from exemptions.models import ExemptionCase
 from intake.rules import ExemptionScope
@@ -22,7 +23,8 @@ def _exempted(case: ExemptionCase) -> tuple[str, str, str]:
     data = case.filing.data
     provider = case.provider.legal_name
     if case.scope == ExemptionScope.FOREIGN_RESELLER:
-        reseller = f"{data.get('reseller_name')} ({data.get('reseller_jurisdiction')})"
+        jurisdiction = data.get("reseller_jurisdiction") or ""
+        reseller = f"{data.get('reseller_name')} ({country_name(jurisdiction) or jurisdiction})"
         return (
             f"the foreign reseller {reseller}",
             f"{provider} with regard to its foreign reseller {reseller}",

@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from core import clocks, exports, ical, pdf
 from core.consultations.models import Consultation
+from core.schema import country_name
 from special_measures import rules
 from special_measures.models import CongressionalNotice, MeasureAction, SpecialMeasureCase
 from special_measures.rules import MeasureKind, SubjectKind
@@ -19,7 +20,8 @@ from special_measures.rules import MeasureKind, SubjectKind
 def subject_description(case: SpecialMeasureCase) -> str:
     if case.kind is SubjectKind.JURISDICTION:
         region = f", {case.region}" if case.region else ""
-        return f"the foreign jurisdiction {case.jurisdiction}{region}"
+        name = country_name(case.jurisdiction) or case.jurisdiction
+        return f"the foreign jurisdiction {name}{region}"
     aliases = f" (also known as {'; '.join(case.aliases)})" if case.aliases else ""
     return f"the foreign person {case.person_name}{aliases}"
 

@@ -41,7 +41,7 @@ def board_pdf(
             for row in rows
         ],
         header=("Status", "Due on", "Clock", "Subject", "Module", "How the date was computed"),
-        col_widths=[0.75 * inch, 0.8 * inch, 1.45 * inch, 1.6 * inch, 0.8 * inch, 1.6 * inch],
+        col_widths=[0.7 * inch, 0.95 * inch, 1.35 * inch, 1.5 * inch, 1.0 * inch, 1.5 * inch],
     )
     summary = f"{len(rows)} open deadline(s). Filters: {shown or 'none'}."
     return pdf.build_pdf(

@@ -14,8 +14,8 @@ POC = "Thomas Keller, OICTS CUI Program, (202) 555-0147"
 # Names of foreign persons as a provider reports them: Polish, Turkish, Russian, Arabic, Chinese.
 FOREIGN_NAMES = (
     "Łódź Chmura Sp. z o.o.",
-    "Işık Bulut Hizmetleri A.Ş. (Kadıköy, İstanbul)",
-    "ООО «Северное Облако», Санкт-Петербург",
+    "Işık Bulut Hizmetleri A.Ş. (Kadıköy, İstanbul)",  # noqa: RUF001 (Turkish dotless i)
+    "ООО «Северное Облако», Санкт-Петербург",  # noqa: RUF001 (Cyrillic)
     "شركة السحاب العربية",
     "北京云端计算有限公司",
 )
