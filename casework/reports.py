@@ -38,16 +38,12 @@ def penalty_notice_pdf(
         else "30 calendar days after service of this notice"
     )
     story: list[Flowable] = [
-        pdf.paragraph(pdf.formal_date(case.served_on or office_today(generated_at)), "letter"),
-        Spacer(1, 8),
-        pdf.paragraph(
-            f"{provider.contact_name}\n{provider.contact_title}\n{provider.legal_name}\n"
-            f"{provider.street_address}\n{provider.city}, {provider.state} {provider.postal_code}",
-            "letter",
+        *pdf.letter_opening(
+            dated=case.served_on or office_today(generated_at),
+            address=provider.letter_address,
+            regarding=f"Notice of proposed civil penalty {case.reference}",
+            salutation=f"Dear {provider.contact_name}:",
         ),
-        Spacer(1, 4),
-        pdf.paragraph(f"Re: Notice of proposed civil penalty {case.reference}", "letter"),
-        pdf.paragraph(f"Dear {provider.contact_name}:", "letter"),
         pdf.paragraph(
             f"The Department of Commerce proposes to impose a civil penalty of "
             f"${case.proposed_amount:,} on {provider.legal_name} for the conduct and violations "

@@ -288,6 +288,20 @@ class Signer:
 UNSIGNED = "DRAFT: no signing official is set (Office settings)"
 
 
+def letter_opening(
+    *, dated: date, address: Sequence[str], regarding: str, salutation: str
+) -> list[Flowable]:
+    """The date, the addressee's lines, the subject line and the salutation of a letter."""
+    return [
+        paragraph(formal_date(dated), "letter"),
+        Spacer(1, 8),
+        paragraph("\n".join(address), "letter"),
+        Spacer(1, 4),
+        paragraph(f"Re: {regarding}", "letter"),
+        paragraph(salutation, "letter"),
+    ]
+
+
 def signature(last_paragraph: str, signer: Signer | None, valediction: str = "Sincerely,"):
     """The closing paragraph, the valediction and the signer's name and title, kept on one page
     so that a signature never stands alone."""

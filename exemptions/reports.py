@@ -93,20 +93,13 @@ def decision_letter_pdf(
     conditions = _conditions(consultations) if case.decision == rules.Decision.GRANT else []
     received = pdf.formal_date(case.filing.received_on)
     story: list[Flowable] = [
-        pdf.paragraph(pdf.formal_date(case.decided_on), "letter"),
-        Spacer(1, 8),
-        pdf.paragraph(
-            f"{provider.contact_name}\n{provider.contact_title}\n{provider.legal_name}\n"
-            f"{provider.street_address}\n{provider.city}, {provider.state} {provider.postal_code}",
-            "letter",
-        ),
-        Spacer(1, 4),
-        pdf.paragraph(
-            f"Re: Request for an exemption, receipt {case.filing.receipt_number}, received "
+        *pdf.letter_opening(
+            dated=case.decided_on,
+            address=provider.letter_address,
+            regarding=f"Request for an exemption, receipt {case.filing.receipt_number}, received "
             f"{received}: {outcome}",
-            "letter",
+            salutation=f"Dear {provider.contact_name}:",
         ),
-        pdf.paragraph(f"Dear {provider.contact_name}:", "letter"),
         pdf.paragraph(
             f"The Department has reviewed the request of {provider.legal_name}, received on "
             f"{received}, for a finding under 15 CFR 7.306 and the agencies' views on it.",

@@ -5,21 +5,14 @@
 # what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/debian.sh
 
 # The fonts every PDF embeds (core/pdf.py): DejaVu Sans for Latin, Cyrillic and Arabic, Droid
 # Sans Fallback for Chinese, Japanese and Korean.
 fonts=()
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || fonts+=(fonts-dejavu-core)
 [ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || fonts+=(fonts-droid-fallback)
-if [ ${#fonts[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "Missing Debian font packages: ${fonts[*]}; run: sudo apt-get install -y ${fonts[*]}" >&2
-    exit 1
-  fi
-  echo "Installing Debian font packages: ${fonts[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${fonts[@]}" >/dev/null
-fi
+install_debian_packages ${fonts[@]+"${fonts[@]}"}
 
 python_bin=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then

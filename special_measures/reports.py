@@ -179,18 +179,19 @@ def letter_pdf(
     committee = rules.COMMITTEES_BY_KEY[notice.committee]
     action: MeasureAction | None = notice.action
     kind = "extension" if action else "determination"
-    address = committee.address.replace(", Washington", "\nWashington")
     story: list[Flowable] = [
-        pdf.paragraph(pdf.formal_date(notice.prepared_on), "letter"),
-        Spacer(1, 8),
-        pdf.paragraph(
-            f"{notice.addressee}\n{committee.chair_title}\n{committee.name}\n"
-            f"{committee.chamber}\n{address}",
-            "letter",
+        *pdf.letter_opening(
+            dated=notice.prepared_on,
+            address=[
+                notice.addressee,
+                committee.chair_title,
+                committee.name,
+                committee.chamber,
+                *committee.address.split(", ", 1),
+            ],
+            regarding=f"Special measure {kind} {case.reference} (15 CFR 7.307)",
+            salutation=_salutation(notice.addressee),
         ),
-        Spacer(1, 4),
-        pdf.paragraph(f"Re: Special measure {kind} {case.reference} (15 CFR 7.307)", "letter"),
-        pdf.paragraph(_salutation(notice.addressee), "letter"),
         pdf.paragraph(_opening(case, action, committee), "letter"),
         pdf.paragraph(f"The determination finds: {rules.FINDING_TEXT[case.kind]}", "letter"),
         pdf.paragraph(f"In summary: {case.evaluation_summary}", "letter"),
