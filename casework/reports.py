@@ -70,13 +70,13 @@ def penalty_notice_pdf(
             f"The proposed penalty is ${case.proposed_amount:,}. {_maximum_text(maximum)}",
             "letter",
         ),
-        pdf.paragraph("Your right to petition", "heading"),
         pdf.signature(
             "You may make a written petition as to why a penalty should not be imposed within 30 "
             f"calendar days of service of this notice, that is, by {due} (§7.309(c)(1)(i)). The "
             "Secretary will review any petition and issue a final administrative decision "
             "within 30 calendar days of its receipt (§7.309(c)(1)(ii)).",
             office.provider_signer,
+            heading="Your right to petition",
         ),
     ]
     unsigned = None if office.provider_signer else pdf.UNSIGNED

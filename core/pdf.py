@@ -302,12 +302,19 @@ def letter_opening(
     ]
 
 
-def signature(last_paragraph: str, signer: Signer | None, valediction: str = "Sincerely,"):
-    """The closing paragraph, the valediction and the signer's name and title, kept on one page
-    so that a signature never stands alone."""
+def signature(
+    last_paragraph: str,
+    signer: Signer | None,
+    *,
+    heading: str | None = None,
+    valediction: str = "Sincerely,",
+) -> KeepTogether:
+    """The closing paragraph (under its ``heading``, if any), the valediction and the signer's
+    name and title, kept on one page so that a signature never stands alone."""
     name, title = (signer.name, signer.title) if signer else ("", "")
     return KeepTogether(
         [
+            *([paragraph(heading, "heading")] if heading else []),
             paragraph(last_paragraph, "letter"),
             Spacer(1, 6),
             paragraph(valediction, "letter"),

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.utils import secure_filename
 
-from core import clocks, exports, subjects
+from core import clocks, exports, pdf, subjects
 from core.access import STAFF, roles_required
 from core.audit.services import record_event
 from core.auth.rules import Role
@@ -45,7 +45,7 @@ bp = module_blueprint(
 )
 
 # The request and the office's assessment of it carry the provider's proprietary information.
-CUI_CASE = "CUI//PROPIN"
+CUI_CASE = pdf.BUSINESS.banner
 
 
 def register_subject_links() -> None:

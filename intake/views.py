@@ -19,7 +19,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 from wtforms.fields.choices import SelectChoice
 
-from core import clocks, exports, subjects
+from core import clocks, exports, pdf, subjects
 from core.access import STAFF, roles_required
 from core.audit.services import record_event
 from core.auth.rules import Role
@@ -38,7 +38,7 @@ bp = Blueprint("intake", __name__, url_prefix="/intake")
 
 # Personal data of providers' staff and customers, and providers' proprietary business
 # information (32 CFR 2002.20; CUI categories Privacy and Proprietary Business Information).
-CUI_FILINGS = "CUI//PRVCY/PROPIN"
+CUI_FILINGS = pdf.FILINGS.banner
 CASE_WORKERS = (Role.ANALYST, Role.REVIEWER)
 
 

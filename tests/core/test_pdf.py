@@ -132,15 +132,19 @@ def test_a_letter_has_no_report_title_and_no_print_time():
     assert "Printed" not in text and "UTC" not in text and "Generated" not in text
 
 
-def test_the_signature_block_stays_on_the_page_of_the_last_paragraph():
+def test_the_signature_block_stays_on_the_page_of_the_last_paragraph_and_its_heading():
     signer = pdf.Signer("Margaret A. Ellison", "Under Secretary of Commerce")
     body = pdf.paragraph("A paragraph of the letter. " * 30, "letter")
     pages_of_signature = set()
     # However much text comes before it, the last paragraph and the signature share a page.
-    for gap in range(300, 520, 10):
+    for gap in range(250, 500, 10):
         letter = pdf.build_pdf(
             title="Letter",
-            story=[body, Spacer(1, gap), pdf.signature("The last paragraph.", signer)],
+            story=[
+                body,
+                Spacer(1, gap),
+                pdf.signature("The last paragraph.", signer, heading="Your right to petition"),
+            ],
             marking=pdf.UNCLASSIFIED,
             generated_at=GENERATED,
             letter=True,
@@ -148,11 +152,11 @@ def test_the_signature_block_stays_on_the_page_of_the_last_paragraph():
         pages = [searchable(page) for page in pdf_pages(letter)]
         (signed,) = [n for n, page in enumerate(pages, start=1) if "Margaret A. Ellison" in page]
         assert (
-            "The last paragraph. Sincerely, Margaret A. Ellison Under Secretary of Commerce"
-            in pages[signed - 1]
+            "Your right to petition The last paragraph. Sincerely, Margaret A. Ellison Under "
+            "Secretary of Commerce" in pages[signed - 1]
         )
         pages_of_signature.add(signed)
-    assert pages_of_signature == {1, 2}
+    assert len(pages_of_signature) > 1  # the block did move to the next page
 
 
 def test_user_text_prints_as_typed():
