@@ -17,6 +17,7 @@ import core.auth.views
 import core.consultations.views
 import core.dashboard.views
 import core.deadlines.views
+import core.office.views
 import core.parameters.views
 import core.users.views
 import exemptions.services
@@ -91,6 +92,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.consultations.views.bp,
         core.audit.views.bp,
         core.parameters.views.bp,
+        core.office.views.bp,
         core.users.views.bp,
         problems.bp,
         intake.views.bp,

@@ -21,6 +21,8 @@ from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.consultations.rules import Position
 from core.db import db, utcnow
+from core.office import rules as office_rules
+from core.office import services as office
 from intake import ai_services, examples
 from intake import services as intake
 from intake.models import Filing, Provider
@@ -378,8 +380,21 @@ def _seed_training_reports(providers: list[Provider], analyst: User, today: date
     )  # fmt: skip
 
 
+# Who signs the letters the office prints, and whom its CUI documents name (invented, like
+# everyone here).
+OFFICE_SETTINGS = {
+    office_rules.CONGRESS_SIGNER_NAME: "Margaret A. Ellison",
+    office_rules.CONGRESS_SIGNER_TITLE: "Under Secretary of Commerce for Industry and Security",
+    office_rules.PROVIDER_SIGNER_NAME: "Daniel R. Okonkwo",
+    office_rules.PROVIDER_SIGNER_TITLE: "Executive Director, Office of Information and "
+    "Communications Technology and Services",
+    office_rules.CUI_POC: "Thomas Keller, OICTS CUI Program, (202) 555-0147, cui@oicts.example",
+}
+
+
 def seed(today: date) -> dict[str, User]:
     people = _create_people()
+    office.save(OFFICE_SETTINGS, actor=people["thomas.keller@oicts.example"])
     analysts = [people[DEMO_LOGIN], people["marcus.oyelaran@oicts.example"]]
     providers = []
     for index, spec in enumerate(PROVIDERS):

@@ -9,92 +9,105 @@ from reportlab.platypus import Flowable, Spacer
 from casework import rules
 from casework.models import Assessment, PenaltyCase
 from core import pdf
+from core.clocks import office_today
+from core.office.rules import DocumentSettings
 
 NOT_APPROVED = "DRAFT: not approved by a reviewer"
 
 
+def _maximum_text(maximum: rules.PenaltyMaximum) -> str:
+    count = maximum.violations
+    return (
+        f"The maximum civil penalty for these violations is ${maximum.total:,}: for each of the "
+        f"{count} violation{'s' if count != 1 else ''}, ${maximum.per_violation:,}, the greater "
+        f"of ${maximum.cap:,} and twice the value of the transaction (50 U.S.C. 1705(b); "
+        "§7.309(c)(1))."
+    )
+
+
 def penalty_notice_pdf(
     case: PenaltyCase, *, maximum: rules.PenaltyMaximum, petition_due: date | None,
-    approved_by: str | None, generated_at: datetime,
+    approved: bool, office: DocumentSettings, generated_at: datetime,
 ) -> bytes:  # fmt: skip
     """The conduct, the laws and rules violated, the amount proposed and its maximum, and the
-    right to petition within 30 days."""
+    right to petition within 30 days, as a letter the signing official signs."""
     provider = case.provider
-    served = case.served_on.isoformat() if case.served_on else "not yet served"
     due = (
-        petition_due.isoformat()
+        pdf.formal_date(petition_due)
         if petition_due
         else "30 calendar days after service of this notice"
     )
     story: list[Flowable] = [
-        pdf.facts(
-            [
-                ("Notice", case.reference),
-                (
-                    "To",
-                    f"{provider.legal_name}, {provider.street_address}, {provider.city}, "
-                    f"{provider.state} {provider.postal_code}",
-                ),
-                ("Attention", f"{provider.contact_name}, {provider.contact_title}"),
-                ("Served", served),
-                ("Approved by", approved_by or "not yet approved"),
-            ]
+        *pdf.letter_opening(
+            dated=case.served_on or office_today(generated_at),
+            address=provider.letter_address,
+            regarding=f"Notice of proposed civil penalty {case.reference}",
+            salutation=f"Dear {provider.contact_name}:",
+        ),
+        pdf.paragraph(
+            f"The Department of Commerce proposes to impose a civil penalty of "
+            f"${case.proposed_amount:,} on {provider.legal_name} for the conduct and violations "
+            "set out below (15 CFR 7.309(c)(1)(i)).",
+            "letter",
         ),
         pdf.paragraph("The conduct", "heading"),
-        pdf.paragraph(case.conduct),
+        pdf.paragraph(case.conduct, "letter"),
         pdf.paragraph("The laws and regulations violated", "heading"),
         pdf.table(
             [rules.VIOLATIONS[code] for code in case.violation_codes],
             header=("Provision", "Prohibition"),
             col_widths=[1.3 * 72, 5.6 * 72],
         ),
+        Spacer(1, 6),
         pdf.paragraph(
             "Each is a violation of 15 CFR part 7, subpart D, issued under the International "
             "Emergency Economic Powers Act (50 U.S.C. 1701 et seq.); civil penalties are set by "
-            "section 206 of that Act (50 U.S.C. 1705) as §7.309(c)(1) provides."
+            "section 206 of that Act (50 U.S.C. 1705) as §7.309(c)(1) provides.",
+            "letter",
         ),
         pdf.paragraph("The proposed penalty", "heading"),
-        pdf.facts(
-            [
-                ("Proposed penalty", f"${case.proposed_amount:,}"),
-                ("Maximum civil penalty", maximum.arithmetic(case.cap_source)),
-            ]
-        ),
-        pdf.paragraph("Your right to petition", "heading"),
         pdf.paragraph(
+            f"The proposed penalty is ${case.proposed_amount:,}. {_maximum_text(maximum)}",
+            "letter",
+        ),
+        pdf.signature(
             "You may make a written petition as to why a penalty should not be imposed within 30 "
             f"calendar days of service of this notice, that is, by {due} (§7.309(c)(1)(i)). The "
             "Secretary will review any petition and issue a final administrative decision "
-            "within 30 calendar days of its receipt (§7.309(c)(1)(ii))."
+            "within 30 calendar days of its receipt (§7.309(c)(1)(ii)).",
+            office.provider_signer,
+            heading="Your right to petition",
         ),
-        Spacer(1, 24),
-        pdf.paragraph("______________________________\nFor the Secretary of Commerce"),
     ]
+    unsigned = None if office.provider_signer else pdf.UNSIGNED
     return pdf.build_pdf(
-        title=f"Notice of proposed civil penalty {case.reference}",
-        subtitle=f"15 CFR 7.309 · {provider.legal_name}",
+        title=f"Notice of proposed civil penalty {case.reference}: {provider.legal_name}",
         story=story,
-        cui=pdf.CuiMarking.for_filings(),
+        marking=pdf.FILINGS.with_poc(office.cui_poc),
         generated_at=generated_at,
-        draft=None if approved_by else NOT_APPROVED,
+        draft=unsigned if approved else NOT_APPROVED,
+        letter=True,
     )
 
 
 def assessment_report_pdf(
     assessment: Assessment, *, risk_lines: list[dict], approved_by: str | None,
-    generated_at: datetime,
+    office: DocumentSettings, generated_at: datetime,
 ) -> bytes:  # fmt: skip
     """The assessment report (§7.305(a), (f)): scope, risk score explained, findings with their
     citations, recommendations, the remediation due date and the reviewer's approval."""
     deadline = assessment.remediation_deadline
-    due = f"{deadline.due_on.isoformat()} ({deadline.computation})" if deadline else "—"
+    due = f"{pdf.formal_date(deadline.due_on)} ({deadline.citation})" if deadline else "—"
     story: list[Flowable] = [
         pdf.facts(
             [
                 ("Assessment", assessment.reference),
                 ("Provider", assessment.provider.legal_name),
-                ("Opened", f"{assessment.opened_on.isoformat()}, from {assessment.origin}"),
-                ("Issued", assessment.issued_on.isoformat() if assessment.issued_on else "not yet"),
+                ("Opened", f"{pdf.formal_date(assessment.opened_on)}, from {assessment.origin}"),
+                (
+                    "Issued",
+                    pdf.formal_date(assessment.issued_on) if assessment.issued_on else "not yet",
+                ),
                 ("Approved by", approved_by or "not yet approved"),
             ]
         ),
@@ -139,7 +152,7 @@ def assessment_report_pdf(
         title=f"Compliance assessment {assessment.reference}",
         subtitle=f"15 CFR 7.305 · {assessment.provider.legal_name}",
         story=story,
-        cui=pdf.CuiMarking.for_filings(),
+        marking=pdf.FILINGS.with_poc(office.cui_poc),
         generated_at=generated_at,
         draft=None if approved_by else NOT_APPROVED,
     )

@@ -41,6 +41,7 @@ from core.audit.services import record_event
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.modules import module_blueprint
+from core.office import services as office
 from intake import services as intake
 from intake.models import ForeignReseller
 
@@ -427,12 +428,12 @@ def penalty_final_decision(penalty_id: int) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def penalty_notice(penalty_id: int) -> ResponseReturnValue:
     case = _penalty_or_404(penalty_id)
-    approved_by = approvals.approval_line(services.PENALTY, case.id)
     body = reports.penalty_notice_pdf(
         case,
         maximum=services.maximum_of(case),
         petition_due=case.petition_deadline.due_on if case.petition_deadline else None,
-        approved_by=approved_by,
+        approved=approvals.approval_line(services.PENALTY, case.id) is not None,
+        office=office.documents(),
         generated_at=utcnow(),
     )
     record_event("export.penalty_notice", actor=current_user, subject=(services.PENALTY, case.id))
@@ -694,6 +695,7 @@ def assessment_report(assessment_id: int) -> ResponseReturnValue:
         assessment,
         risk_lines=json.loads(assessment.risk_lines_json),
         approved_by=approved_by,
+        office=office.documents(),
         generated_at=utcnow(),
     )
     record_event(

@@ -11,14 +11,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.utils import secure_filename
 
-from core import clocks, exports, subjects
+from core import clocks, exports, pdf, subjects
 from core.access import STAFF, roles_required
-from core.approvals import services as approvals
 from core.audit.services import record_event
 from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.db import db, utcnow
 from core.modules import module_blueprint
+from core.office import services as office
 from exemptions import reports, rules, services
 from exemptions.forms import (
     AttachmentForm,
@@ -45,7 +45,7 @@ bp = module_blueprint(
 )
 
 # The request and the office's assessment of it carry the provider's proprietary information.
-CUI_CASE = "CUI//PROPIN"
+CUI_CASE = pdf.BUSINESS.banner
 
 
 def register_subject_links() -> None:
@@ -319,7 +319,7 @@ def decision_letter(case_id: int) -> ResponseReturnValue:
         reports.decision_letter_pdf(
             case,
             consultations=consultations.for_subject(services.SUBJECT, case.id),
-            approved_by=approvals.approval_line(services.FINDING, case.id),
+            office=office.documents(),
             generated_at=utcnow(),
         ),
         filename=f"exemption-{case.filing.receipt_number}.pdf",

@@ -53,6 +53,17 @@ class Provider(db.Model):
     )
 
     @property
+    def letter_address(self) -> list[str]:
+        """The lines a letter to the provider is addressed with: its contact, then the firm."""
+        return [
+            self.contact_name,
+            self.contact_title,
+            self.legal_name,
+            self.street_address,
+            f"{self.city}, {self.state} {self.postal_code}",
+        ]
+
+    @property
     def business_names(self) -> list[str]:
         return [name for name in self.business_names_text.splitlines() if name.strip()]
 

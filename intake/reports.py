@@ -9,12 +9,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core import clocks, pdf
+from core.office.rules import DocumentSettings
 from core.schema import Kind
 from intake import rules
 from intake.models import Filing
 
 
-def acknowledgement_pdf(filing: Filing, *, generated_at: datetime) -> bytes:
+def acknowledgement_pdf(
+    filing: Filing, *, office: DocumentSettings, generated_at: datetime
+) -> bytes:
+    """The receipt of one filing, for the office's screens and the provider's systems alike."""
     spec = rules.kind_spec(filing.kind)
     verdict = filing.timeliness or "not judged (not an annual certification)"
     pairs = [
@@ -47,7 +51,7 @@ def acknowledgement_pdf(filing: Filing, *, generated_at: datetime) -> bytes:
         title="Acknowledgement of receipt",
         subtitle=f"15 CFR part 7 subpart D: {spec.title}",
         story=story,
-        cui=pdf.CuiMarking.for_filings(),
+        marking=pdf.FILINGS.with_poc(office.cui_poc),
         generated_at=generated_at,
     )
 

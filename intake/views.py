@@ -19,13 +19,14 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 from wtforms.fields.choices import SelectChoice
 
-from core import clocks, exports, subjects
+from core import clocks, exports, pdf, subjects
 from core.access import STAFF, roles_required
 from core.audit.services import record_event
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.errors import DomainError
+from core.office import services as office
 from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
 from core.urls import parse_record_id, requested_page
@@ -37,7 +38,7 @@ bp = Blueprint("intake", __name__, url_prefix="/intake")
 
 # Personal data of providers' staff and customers, and providers' proprietary business
 # information (32 CFR 2002.20; CUI categories Privacy and Proprietary Business Information).
-CUI_FILINGS = "CUI//PRVCY/PROPIN"
+CUI_FILINGS = pdf.FILINGS.banner
 CASE_WORKERS = (Role.ANALYST, Role.REVIEWER)
 
 
@@ -313,7 +314,7 @@ def receipt_pdf(receipt_number: str) -> ResponseReturnValue:
     record_event("export.receipt", actor=current_user, subject=("filing", receipt_number))
     db.session.commit()
     return exports.download(
-        reports.acknowledgement_pdf(record, generated_at=utcnow()),
+        reports.acknowledgement_pdf(record, office=office.documents(), generated_at=utcnow()),
         filename=f"{receipt_number}.pdf",
         mimetype="application/pdf",
     )

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# Installs what the application needs into this checkout: a Python virtual environment with the
-# project and its development tools, and the USWDS front-end assets (copied into static/vendor,
-# which git ignores). Safe to run again: it only reinstalls what changed.
+# Installs what the application needs into this checkout: the Debian fonts its PDFs embed, a
+# Python virtual environment with the project and its development tools, and the USWDS front-end
+# assets (copied into static/vendor, which git ignores). Safe to run again: it only reinstalls
+# what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/debian.sh
+
+# The fonts every PDF embeds (core/pdf.py): DejaVu Sans for Latin, Cyrillic and Arabic, Droid
+# Sans Fallback for Chinese, Japanese and Korean.
+fonts=()
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || fonts+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || fonts+=(fonts-droid-fallback)
+install_debian_packages ${fonts[@]+"${fonts[@]}"}
 
 python_bin=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then

@@ -3,6 +3,7 @@
 # the browser tests in headless Chromium. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/debian.sh
 
 needed=()
 command -v chromium >/dev/null || needed+=(chromium)
@@ -11,15 +12,7 @@ command -v pdftotext >/dev/null || needed+=(poppler-utils)
 command -v psql >/dev/null || needed+=(postgresql)
 command -v npm >/dev/null || needed+=(nodejs npm)
 python3 -c "import ensurepip, venv" 2>/dev/null || needed+=(python3-venv)
-if [ ${#needed[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "Missing Debian packages: ${needed[*]}; run: sudo apt-get install -y ${needed[*]}" >&2
-    exit 1
-  fi
-  echo "Installing Debian packages: ${needed[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}" >/dev/null
-fi
+install_debian_packages ${needed[@]+"${needed[@]}"}
 
 default_postgres=postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export TEST_POSTGRES_URL=${TEST_POSTGRES_URL:-$default_postgres}

@@ -11,17 +11,17 @@ from reportlab.platypus import Flowable, Spacer
 
 from core import clocks, exports, ical, pdf
 from core.consultations.models import Consultation
+from core.schema import country_name
 from special_measures import rules
 from special_measures.models import CongressionalNotice, MeasureAction, SpecialMeasureCase
 from special_measures.rules import MeasureKind, SubjectKind
-
-UNCLASSIFIED = "UNCLASSIFIED"
 
 
 def subject_description(case: SpecialMeasureCase) -> str:
     if case.kind is SubjectKind.JURISDICTION:
         region = f", {case.region}" if case.region else ""
-        return f"the foreign jurisdiction {case.jurisdiction}{region}"
+        name = country_name(case.jurisdiction) or case.jurisdiction
+        return f"the foreign jurisdiction {name}{region}"
     aliases = f" (also known as {'; '.join(case.aliases)})" if case.aliases else ""
     return f"the foreign person {case.person_name}{aliases}"
 
@@ -39,7 +39,7 @@ def _iso(day: date | None) -> str:
 
 
 def dates_table(case: SpecialMeasureCase) -> list[tuple[str, str]]:
-    """The dates a determination sets, each with its rule and arithmetic (DESIGN.md §4)."""
+    """The dates a determination sets, each with its rule and arithmetic, for the case screen."""
     if case.issued_on is None:
         return [("Issued", "not yet issued")]
     if case.last_day_on != case.original_last_day_on:
@@ -60,6 +60,23 @@ def dates_table(case: SpecialMeasureCase) -> list[tuple[str, str]]:
     ]
 
 
+def formal_dates(case: SpecialMeasureCase) -> list[tuple[str, str]]:
+    """The dates a determination sets, as the determination states them."""
+    if case.issued_on is None:
+        return [("Issued", "not yet issued")]
+    in_effect = pdf.formal_date(case.last_day_on)
+    if case.last_day_on != case.original_last_day_on:
+        in_effect += (
+            ", as extended by notice in the Federal Register (originally through "
+            f"{pdf.formal_date(case.original_last_day_on)})"
+        )
+    return [
+        ("Issued; measure imposed", f"{pdf.formal_date(case.issued_on)} (§7.307(a)(4))"),
+        ("Providers must comply from", f"{pdf.formal_date(case.compliance_on)} (§7.307(a)(6))"),
+        ("In effect through", f"{in_effect} (§7.307(a)(5))"),
+    ]
+
+
 def determination_pdf(
     case: SpecialMeasureCase,
     *,
@@ -77,7 +94,7 @@ def determination_pdf(
                 (
                     "Referral",
                     f"{rules.SOURCE_LABELS[rules.ReferralSource(case.source)]}, "
-                    f"received {case.referral_received_on.isoformat()}",
+                    f"received {pdf.formal_date(case.referral_received_on)}",
                 ),
                 ("Approved by", approved_by or "not yet approved"),
             ]
@@ -113,16 +130,17 @@ def determination_pdf(
         pdf.paragraph("Consistency with E.O. 13984 and this subpart (§7.307(a)(4))", "heading"),
         pdf.paragraph(case.consistency_text),
         pdf.paragraph("Dates", "heading"),
-        pdf.facts(dates_table(case)),
+        pdf.facts(formal_dates(case)),
     ]
-    status = "Issued" if case.issued_on else "DRAFT — not issued"
+    issued = f"Issued {pdf.formal_date(case.issued_on)}" if case.issued_on else None
+    # §7.307(a)(3): the determination is unclassified, and says so on every page.
     return pdf.build_pdf(
         title=f"Determination {case.reference}: special measure under 15 CFR 7.307",
-        subtitle=f"{UNCLASSIFIED} · {status}",
+        subtitle=issued or "Not issued",
         story=story,
-        cui=None,
+        marking=pdf.UNCLASSIFIED,
         generated_at=generated_at,
-        draft=None if case.issued_on else status,
+        draft=None if case.issued_on else "DRAFT: not issued",
     )
 
 
@@ -131,67 +149,76 @@ def _salutation(addressee: str) -> str:
     return f"Dear Chair {surname[-1]}:" if surname else "Dear Chair:"
 
 
-def letter_pdf(notice: CongressionalNotice, *, generated_at: datetime) -> bytes:
-    """A letter to one committee chair under §7.307(d), ready to sign."""
+def _opening(
+    case: SpecialMeasureCase, action: MeasureAction | None, committee: rules.Committee
+) -> str:
+    if action is None:
+        return (
+            f"Pursuant to 15 CFR 7.307(d), I write to notify the {committee.name} that on "
+            f"{pdf.formal_date(case.issued_on)}, the Secretary of Commerce issued determination "
+            f"{case.reference} under 15 CFR 7.307(a), imposing a special measure with respect to "
+            f"{subject_description(case)}. The measure took effect on issuance."
+        )
+    return (
+        f"Pursuant to 15 CFR 7.307(d), I write to notify the {committee.name} that on "
+        f"{pdf.formal_date(action.published_on)}, the Department published in the Federal "
+        f"Register ({action.federal_register_citation}) a notice extending the special measure "
+        f"imposed by determination {case.reference} with respect to "
+        f"{subject_description(case)}, finding that the measure remains necessary. The measure, "
+        f"which would have ended after {pdf.formal_date(action.prior_last_day_on)}, now remains "
+        f"in effect through {pdf.formal_date(action.new_last_day_on)}."
+    )
+
+
+def letter_pdf(
+    notice: CongressionalNotice, *, signer: pdf.Signer | None, generated_at: datetime
+) -> bytes:
+    """A letter to one committee chair under §7.307(d), ready to sign: formal dates, no
+    arithmetic (the case screen shows it), and the signer's name and title."""
     case = notice.case
     committee = rules.COMMITTEES_BY_KEY[notice.committee]
     action: MeasureAction | None = notice.action
-    if action is None:
-        opening = (
-            f"Pursuant to 15 CFR 7.307(d), I write to notify the {committee.name} that on "
-            f"{_iso(case.issued_on)} the Secretary of Commerce issued determination "
-            f"{case.reference} under 15 CFR 7.307(a), imposing a special measure with respect to "
-            f"{subject_description(case)}. The measure was imposed on issuance (§7.307(a)(4))."
-        )
-    else:
-        opening = (
-            f"Pursuant to 15 CFR 7.307(d), I write to notify the {committee.name} that on "
-            f"{_iso(action.published_on)} the Department published in the Federal Register "
-            f"({action.federal_register_citation}) a notice extending the special measure imposed "
-            f"by determination {case.reference} with respect to {subject_description(case)}, "
-            f"finding that the measure remains necessary (§7.307(a)(5)). The measure, which would "
-            f"have ended after {_iso(action.prior_last_day_on)}, now remains in effect through "
-            f"{_iso(action.new_last_day_on)}."
-        )
-    story: list[Flowable] = [
-        pdf.paragraph(notice.prepared_on.strftime("%B %-d, %Y")),
-        Spacer(1, 8),
-        pdf.paragraph(
-            f"{notice.addressee}\n{committee.chair_title}, {committee.name}\n"
-            f"{committee.chamber}\n{committee.address}"
-        ),
-        Spacer(1, 8),
-        pdf.paragraph(_salutation(notice.addressee)),
-        Spacer(1, 4),
-        pdf.paragraph(opening),
-        Spacer(1, 4),
-        pdf.paragraph(
-            f"Finding ({rules.finding_paragraph(case.kind)}): {rules.FINDING_TEXT[case.kind]}"
-        ),
-        Spacer(1, 4),
-        pdf.paragraph(f"Summary of the evaluation: {case.evaluation_summary}"),
-        Spacer(1, 4),
-        pdf.paragraph(f"The measure: {measure_text(case)}"),
-        Spacer(1, 6),
-        pdf.facts(dates_table(case)),
-        Spacer(1, 6),
-        pdf.paragraph(
-            "The unclassified determination is enclosed. Please contact the Department's Office "
-            "of Legislative and Intergovernmental Affairs with any questions."
-        ),
-        Spacer(1, 24),
-        pdf.paragraph("Sincerely,"),
-        Spacer(1, 36),
-        pdf.paragraph("______________________________\nSecretary of Commerce"),
-    ]
     kind = "extension" if action else "determination"
+    story: list[Flowable] = [
+        *pdf.letter_opening(
+            dated=notice.prepared_on,
+            address=[
+                notice.addressee,
+                committee.chair_title,
+                committee.name,
+                committee.chamber,
+                *committee.address.split(", ", 1),
+            ],
+            regarding=f"Special measure {kind} {case.reference} (15 CFR 7.307)",
+            salutation=_salutation(notice.addressee),
+        ),
+        pdf.paragraph(_opening(case, action, committee), "letter"),
+        pdf.paragraph(f"The determination finds: {rules.FINDING_TEXT[case.kind]}", "letter"),
+        pdf.paragraph(f"In summary: {case.evaluation_summary}", "letter"),
+        pdf.paragraph(f"The measure: {measure_text(case)}", "letter"),
+        pdf.paragraph(
+            "U.S. IaaS providers must comply with the measure from "
+            f"{pdf.formal_date(case.compliance_on)}. It remains in effect through "
+            f"{pdf.formal_date(case.last_day_on)} unless extended by a notice published in the "
+            "Federal Register.",
+            "letter",
+        ),
+        pdf.signature(
+            "The unclassified determination is enclosed. Please contact the Department's Office "
+            "of Legislative and Intergovernmental Affairs with any questions.",
+            signer,
+        ),
+        Spacer(1, 10),
+        pdf.paragraph(f"Enclosure: Determination {case.reference}", "small"),
+    ]
     return pdf.build_pdf(
-        title=f"Notice of special measure {kind} {case.reference}",
-        subtitle=f"{UNCLASSIFIED} · To the {committee.chair_title}, {committee.name}, "
-        f"{committee.chamber}",
+        title=f"Letter to the {committee.chair_title}, {committee.name}: special measure "
+        f"{kind} {case.reference}",
         story=story,
-        cui=None,
+        marking=pdf.UNCLASSIFIED,
         generated_at=generated_at,
+        draft=None if signer else pdf.UNSIGNED,
+        letter=True,
     )
 
 

@@ -25,6 +25,7 @@ from core.consultations.rules import REQUIRED_AGENCIES, Purpose
 from core.db import db, utcnow
 from core.errors import DomainError
 from core.modules import module_blueprint
+from core.office import services as office
 from intake import services as intake
 from special_measures import reports, rules, services
 from special_measures.forms import (
@@ -477,7 +478,8 @@ def notice(notice_id: int) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def letter_pdf(notice_id: int) -> ResponseReturnValue:
     record = _notice_or_404(notice_id)
-    body = reports.letter_pdf(record, generated_at=utcnow())
+    signer = office.documents().congress_signer
+    body = reports.letter_pdf(record, signer=signer, generated_at=utcnow())
     filename = f"{record.case.reference}-letter-{record.committee.replace('_', '-')}.pdf"
     return _pdf(body, filename, "export.congressional_letter", ("congressional_notice", record.id))
 

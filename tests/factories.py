@@ -122,6 +122,15 @@ def log_in_admin(client: FlaskClient, admin: User, password: str = PASSWORD):
     return client.post("/login/code", data={"code": code})
 
 
+def set_office_settings(**changes: str) -> None:
+    """The signing officials and CUI point of contact the demonstration office uses."""
+    from core.office import services as office
+    from demo import OFFICE_SETTINGS
+
+    office.save({**OFFICE_SETTINGS, **changes}, actor=None)
+    db.session.commit()
+
+
 def make_measure(
     issued_on: date | None = None,
     *,

@@ -5,7 +5,10 @@ from sqlalchemy import func, select
 from core.auth.models import User
 from core.db import db
 from core.deadlines.models import Deadline
+from demo import OFFICE_SETTINGS
 from intake.models import Provider
+from special_measures.models import CongressionalNotice
+from tests.pdftext import pdf_text, searchable
 
 
 def test_seed_demo_builds_an_office_whose_printed_login_works(app):
@@ -31,6 +34,13 @@ def test_seed_demo_builds_an_office_whose_printed_login_works(app):
     assert "determination: letter to the U.S. House" in dashboard.text
     in_force = client.get("/special-measures/in-force")
     assert "Corvane Hosting Ltd" in in_force.text and "Halvard" not in in_force.text
+    # The demonstration office names who signs its letters: the letters to Congress are signed.
+    notice = db.session.scalars(select(CongressionalNotice)).first()
+    letter = searchable(
+        pdf_text(client.get(f"/special-measures/notices/{notice.id}/letter.pdf").data)
+    )
+    signer = OFFICE_SETTINGS["congress_signer_name"], OFFICE_SETTINGS["congress_signer_title"]
+    assert f"Sincerely, {signer[0]} {signer[1]}" in letter and "DRAFT" not in letter
 
 
 def test_seed_demo_leaves_a_database_with_users_alone(app):

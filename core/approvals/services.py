@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core import clocks
+from core import pdf
 from core.approvals import rules
 from core.approvals.models import Review
 from core.approvals.rules import ReviewState
@@ -35,7 +35,7 @@ def approval_line(subject_type: str, subject_id: object) -> str | None:
     review = latest_review(subject_type, subject_id)
     if review is None or review.state != ReviewState.APPROVED.value or review.reviewer is None:
         return None
-    when = f" on {clocks.office_time(review.decided_at)}" if review.decided_at else ""
+    when = f" on {pdf.formal_time(review.decided_at)}" if review.decided_at else ""
     return f"{review.reviewer.full_name}{when}"
 
 

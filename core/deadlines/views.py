@@ -26,6 +26,7 @@ from core.deadlines import reports, services
 from core.deadlines.forms import AssignDeadlineForm, BoardFilterForm, MeetDeadlineForm
 from core.errors import DomainError
 from core.navigation import MODULE_LABELS
+from core.office import services as office
 
 bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
 
@@ -168,7 +169,9 @@ def subscribed_ics(token: str) -> ResponseReturnValue:
 def board_pdf() -> ResponseReturnValue:
     _, rows = _filtered_rows()
     _export_audit("pdf", len(rows))
-    body = reports.board_pdf(rows, filters=request.args.to_dict(), generated_at=utcnow())
+    body = reports.board_pdf(
+        rows, filters=request.args.to_dict(), office=office.documents(), generated_at=utcnow()
+    )
     return exports.download(body, filename="oicts-deadlines.pdf", mimetype="application/pdf")
 
 

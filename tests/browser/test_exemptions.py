@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from core import clocks
 from core.auth.rules import Role
+from core.pdf import formal_date
 from exemptions import services
 from intake.examples import payload
 from tests.browser.conftest import axe_violations, fill_schema_form, sign_in
@@ -146,8 +147,8 @@ def test_request_to_grant_with_consultation_and_review(
     letter = reviewer_page.request.get(f"{case_url}/decision-letter.pdf")
     text = " ".join(pdf_text(letter.body()).split())
     assert "CUI//PROPIN" in text
-    assert "Exemption granted" in text
-    assert f"the first by {due.isoformat()} (§7.306(f))" in text
+    assert "The Department grants the exemption." in text
+    assert f"the first by {formal_date(due)} (§7.306(f))" in text
     reviewer_page.context.close()
 
     page.goto(f"{base_url}/deadlines/?module=exemptions")

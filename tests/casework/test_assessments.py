@@ -16,6 +16,7 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.errors import DomainError
+from core.pdf import formal_date
 from core.risk import signals_by_provider
 from tests.factories import log_in, make_filing, make_provider, make_user
 from tests.pdftext import pdf_pages, pdf_text
@@ -105,8 +106,9 @@ def test_from_findings_to_a_closed_assessment(client):
     assert "CUI//PRVCY/PROPIN" in report and assessment.reference in report
     # Table cells wrap side by side in the text, so each cell's opening words are checked.
     assert "§7.302(d)(2) Identity documents are accepted without" in report
-    assert "§7.305(f)(1)(i): Adopt documentary verification" in report
-    assert f"by {deadline.due_on}" in report and reviewer.full_name in report
+    assert "§7.305(f)(1)(i): Adopt" in report
+    assert f"by {formal_date(deadline.due_on)} (§7.305(a))" in report
+    assert reviewer.full_name in report
     assert "Risk score when opened: 40" in report
     assert "DRAFT" not in report
 

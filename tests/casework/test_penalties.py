@@ -12,8 +12,9 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.errors import DomainError, InvalidInput
-from tests.factories import log_in, make_provider, make_user
-from tests.pdftext import pdf_text
+from core.pdf import formal_date
+from tests.factories import log_in, make_provider, make_user, set_office_settings
+from tests.pdftext import pdf_pages, searchable
 
 TODAY = office_today()
 
@@ -77,16 +78,25 @@ def test_a_penalty_from_notice_to_final_decision(client):
     db.session.commit()
     assert case.petition_deadline.due_on == served_on + timedelta(days=30)
 
+    set_office_settings()
     log_in(client, analyst)
-    notice = " ".join(
-        pdf_text(client.get(f"/casework/penalties/{case.id}/notice.pdf").data).split()
-    )
-    assert "CUI//PRVCY/PROPIN" in notice
+    pages = [
+        searchable(page)
+        for page in pdf_pages(client.get(f"/casework/penalties/{case.id}/notice.pdf").data)
+    ]
+    notice = " ".join(pages)
+    assert all(page.startswith("CUI//PRVCY/PROPIN") for page in pages)
+    assert "POC: Thomas Keller, OICTS CUI Program" in pages[0]
+    assert notice.index(formal_date(served_on)) < notice.index("Dear ")
     assert "Certified in 2026 that all foreign accounts were verified" in notice
     assert "§7.309(a)(2)" in notice and "§7.309(a)(8)" in notice
-    assert "$300,000" in notice and "= $755,400" in notice
-    assert f"by {served_on + timedelta(days=30)} (§7.309(c)(1)(i))" in notice
-    assert reviewer.full_name in notice
+    assert "The proposed penalty is $300,000." in notice
+    assert "The maximum civil penalty for these violations is $755,400" in notice
+    assert f"by {formal_date(served_on + timedelta(days=30))} (§7.309(c)(1)(i))" in notice
+    assert served_on.isoformat() not in notice and " = " not in notice
+    (signed,) = [page for page in pages if "Daniel R. Okonkwo" in page]
+    assert "(§7.309(c)(1)(ii)). Sincerely, Daniel R. Okonkwo Executive Director" in signed
+    assert "DRAFT" not in notice
 
     petition = client.post(
         f"/casework/penalties/{case.id}/petition",

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -21,9 +22,10 @@ from tests.factories import (
     make_provider,
     make_user,
     prepare_finding,
+    set_office_settings,
 )
 from tests.intake.forms import form_fields
-from tests.pdftext import pdf_text
+from tests.pdftext import pdf_pages, searchable
 
 
 @pytest.fixture
@@ -132,7 +134,15 @@ def test_the_submit_button_says_which_agency_has_not_answered(client, analyst):
     assert case.state == "finding drafted"
 
 
+def _letter(client, case) -> list[str]:
+    log_in(client, make_user(Role.VIEWER))
+    response = client.get(f"/exemptions/requests/{case.id}/decision-letter.pdf")
+    assert response.status_code == 200
+    return [searchable(page) for page in pdf_pages(response.data)]
+
+
 def test_decision_letter_reads_back(client, analyst):
+    set_office_settings()
     reviewer = make_user(Role.REVIEWER)
     case = grant_exemption(
         file_exemption_request(make_provider("Northwind Cloud Services, Inc.")),
@@ -140,17 +150,65 @@ def test_decision_letter_reads_back(client, analyst):
         reviewer=reviewer,
         today=date(2027, 3, 1),
     )
-    log_in(client, make_user(Role.VIEWER))
-    response = client.get(f"/exemptions/requests/{case.id}/decision-letter.pdf")
-    assert response.status_code == 200
-    text = pdf_text(response.data)
-    assert "CUI//PROPIN" in text
-    assert "Exemption granted" in text
-    assert "Northwind Cloud Services, Inc." in text
-    assert "the first by 2028-03-01 (§7.306(f))" in " ".join(text.split())
+    pages = _letter(client, case)
+    text = " ".join(pages)
+    assert all(page.startswith("CUI//PROPIN") and page.endswith("CUI//PROPIN") for page in pages)
+    assert "CUI Category: Proprietary Business Information" in pages[0]
+    assert "POC: Thomas Keller, OICTS CUI Program, (202) 555-0147, cui@oicts.example" in pages[0]
+    assert text.index("March 1, 2027") < text.index("Dear ")
+    assert "exempts Northwind Cloud Services, Inc. from the requirements of §§7.302, 7.304" in text
+    assert "the first by March 1, 2028 (§7.306(f))" in text
     assert "§7.306(e)(3)(iii)" in text
-    assert f"Finding approved by {reviewer.full_name}" in " ".join(text.split())
-    assert "DoD (concur)" in " ".join(text.split())
+    assert "DoD (concur)" in text
+    assert "2027-03-01" not in text and "Generated" not in text and "DRAFT" not in text
+    (signed,) = [page for page in pages if "Daniel R. Okonkwo" in page]
+    assert "citing the receipt number above. Sincerely, Daniel R. Okonkwo Executive Director" in (
+        signed
+    )
+
+
+def test_a_reseller_exemption_letter_finds_the_reseller_complies_and_exempts_only_for_it(
+    client, analyst
+):
+    provider = make_provider("Northwind Cloud Services, Inc.")
+    case = file_exemption_request(
+        provider, scope="foreign_reseller", reseller_name="Rheinland Cloud GmbH",
+        reseller_jurisdiction="DE",
+    )  # fmt: skip
+    grant_exemption(case, analyst=analyst, reviewer=make_user(Role.REVIEWER))
+    text = " ".join(_letter(client, case))
+    assert "the foreign reseller Rheinland Cloud GmbH (Germany) complies with security best" in text
+    assert (
+        "exempts Northwind Cloud Services, Inc. with regard to its foreign reseller Rheinland "
+        "Cloud GmbH (Germany) from the requirements of §§7.303 and 7.304" in text
+    )
+    assert "the program complies" not in text and "7.302" not in text
+
+
+def test_the_letter_carries_every_condition_an_agency_attached(client, analyst):
+    case = prepare_finding(file_exemption_request(), analyst=analyst, silent=("DoD", "DHS"))
+    asked = {c.agency: c for c in consultations.for_subject(services.SUBJECT, case.id)}
+    conditions = {
+        "DoD": "Forensic logs are kept for 18 months.",
+        "DHS": "Red Flag incidents are reported to CISA within 72 hours.",
+    }
+    for agency, text in conditions.items():
+        consultations.record_position(
+            asked[agency], position=Position.CONCUR_WITH_CONDITIONS, comments=text, actor=analyst
+        )
+    services.submit_finding(case, actor=analyst)
+    services.decide_finding(
+        case, approve=True, comments="", actor=make_user(Role.REVIEWER), today=date(2027, 3, 1)
+    )
+    db.session.commit()
+    text = " ".join(_letter(client, case))
+    assert "The Department grants the exemption on the conditions below." in text
+    listed = text.split("(§7.306(e)(2)) ")[1].split(" Factors evaluated")[0]
+    items = re.findall(r"(\d)\. (.+?\((?:DoD|DHS)\))", listed)
+    assert sorted(number for number, _ in items) == ["1", "2"]
+    assert {item for _, item in items} == {
+        f"{text} ({agency})" for agency, text in conditions.items()
+    }
 
 
 def test_liaisons_never_see_exemption_pages_or_filings(client, analyst):

@@ -9,9 +9,16 @@ from core.auth.rules import Role
 from core.db import db
 from intake.examples import payload
 from intake.models import ApiToken, Filing, Provider
-from tests.factories import log_in, log_in_admin, make_admin, make_provider, make_user
+from tests.factories import (
+    log_in,
+    log_in_admin,
+    make_admin,
+    make_provider,
+    make_user,
+    set_office_settings,
+)
 from tests.intake.forms import form_fields
-from tests.pdftext import pdf_pages
+from tests.pdftext import pdf_fonts, pdf_pages, searchable
 
 PROVIDER_FORM = {
     "legal_name": "Tidewater Compute, Inc.",
@@ -147,6 +154,22 @@ def test_the_acknowledgement_pdf_reads_back_with_receipt_hash_and_verdict(client
     assert "not judged (not an annual certification)" in text
     assert pages[0].strip().startswith("CUI//PRVCY/PROPIN")
     assert "Controlled by:" in pages[0]
+
+
+def test_the_receipt_prints_a_foreign_name_as_written_and_names_its_point_of_contact(client):
+    set_office_settings()
+    provider = make_provider("Işık Bulut Hizmetleri A.Ş.")  # noqa: RUF001 (Turkish dotless i)
+    log_in(client, make_user(Role.ANALYST))
+    client.post(
+        f"/intake/providers/{provider.id}/file/cip_certification",
+        data=form_fields(payload("cip_certification")),
+    )
+    filing = db.session.scalars(select(Filing)).one()
+    receipt = client.get(f"/intake/filings/{filing.receipt_number}/receipt.pdf").data
+    first = searchable(pdf_pages(receipt)[0])
+    assert "Provider Işık Bulut Hizmetleri A.Ş." in first  # noqa: RUF001
+    assert "POC: Thomas Keller, OICTS CUI Program, (202) 555-0147, cui@oicts.example" in first
+    assert all(font["embedded"] == "yes" for font in pdf_fonts(receipt))
 
 
 def test_an_administrator_issues_a_token_that_is_shown_once_and_revokes_it(client):

@@ -12,10 +12,11 @@ from core.clocks import office_today
 from core.consultations import services as consultations
 from core.consultations.models import Consultation
 from core.db import db
+from core.pdf import formal_date
 from special_measures import services
 from special_measures.models import SpecialMeasureCase
-from tests.factories import log_in, make_measure, make_user
-from tests.pdftext import pdf_text
+from tests.factories import log_in, make_measure, make_user, set_office_settings
+from tests.pdftext import pdf_info, pdf_pages, pdf_text, searchable
 
 
 def _analyst_client(client):
@@ -104,13 +105,14 @@ def test_the_case_page_shows_the_three_dates_with_their_rules(client):
 
 def test_the_letters_name_the_committee_chair_measure_and_dates(client):
     case = make_measure()
+    set_office_settings()
     _analyst_client(client)
     issued = office_today()
     texts = []
     for notice in case.notices:
         response = client.get(f"/special-measures/notices/{notice.id}/letter.pdf")
         assert response.mimetype == "application/pdf"
-        texts.append(" ".join(pdf_text(response.data).split()))
+        texts.append(searchable(pdf_text(response.data)))
     house, senate = texts
     assert "Committee on Energy and Commerce" in house and "House of Representatives" in house
     assert "The Honorable Brett Guthrie" in house and "Dear Chair Guthrie:" in house
@@ -119,25 +121,63 @@ def test_the_letters_name_the_committee_chair_measure_and_dates(client):
     for text in texts:
         assert "Prohibition of the opening or maintaining of an Account" in text
         assert (
-            f"on {issued} the Secretary of Commerce issued determination {case.reference}" in text
+            f"on {formal_date(issued)}, the Secretary of Commerce issued determination "
+            f"{case.reference}" in text
         )
-        assert f"{issued + timedelta(days=180)}" in text  # earliest compliance, §7.307(a)(6)
-        assert f"{issued + timedelta(days=364)}" in text  # last day in effect, §7.307(a)(5)
-        assert "15 CFR 7.307(d)" in text and "Secretary of Commerce" in text
+        assert f"comply with the measure from {formal_date(case.compliance_on)}" in text
+        assert f"through {formal_date(issued + timedelta(days=364))}" in text  # §7.307(a)(5)
+        assert "15 CFR 7.307(d)" in text
+
+
+def test_a_letter_to_congress_reads_as_sent_signed_by_the_official_the_office_names(client):
+    case = make_measure()
+    set_office_settings()
+    _analyst_client(client)
+    issued = office_today()
+    letter = client.get(f"/special-measures/notices/{case.notices[0].id}/letter.pdf").data
+    pages = [searchable(page) for page in pdf_pages(letter)]
+    text = " ".join(pages)
+    # Formal style: dates in words, no arithmetic, no print stamp, no draft mark.
+    assert issued.isoformat() not in text
+    assert " = " not in text and "calendar days" not in text
+    assert "Generated" not in text and "UTC" not in text and "DRAFT" not in text
+    # The signature block names the official and sits with the closing paragraph.
+    (signed,) = [page for page in pages if "Margaret A. Ellison" in page]
+    assert (
+        "with any questions. Sincerely, Margaret A. Ellison Under Secretary of Commerce for "
+        "Industry and Security" in signed
+    )
+    assert all(page.startswith("UNCLASSIFIED") and page.endswith("UNCLASSIFIED") for page in pages)
+    assert pdf_info(letter)["Title"] == (
+        "Letter to the Chair, Committee on Energy and Commerce: special measure determination "
+        f"{case.reference}"
+    )
+
+
+def test_a_letter_whose_signer_is_not_set_prints_as_a_draft(client):
+    case = make_measure()
+    _analyst_client(client)
+    letter = client.get(f"/special-measures/notices/{case.notices[0].id}/letter.pdf").data
+    pages = pdf_pages(letter)
+    assert all("DRAFT: no signing official is set (Office settings)" in page for page in pages)
 
 
 def test_the_determination_pdf_carries_the_finding_consultations_and_approval(client):
     case = make_measure()
     _analyst_client(client)
-    text = " ".join(
-        pdf_text(client.get(f"/special-measures/cases/{case.id}/determination.pdf").data).split()
-    )
-    assert "UNCLASSIFIED · Issued" in text
+    issued = office_today()
+    response = client.get(f"/special-measures/cases/{case.id}/determination.pdf")
+    pages = [searchable(page) for page in pdf_pages(response.data)]
+    text = " ".join(pages)
+    assert all(page.startswith("UNCLASSIFIED") and page.endswith("UNCLASSIFIED") for page in pages)
+    assert f"Issued {formal_date(issued)}" in text
     assert "Finding (§7.307(a)(3)(i))" in text
     for agency in ("State", "Treasury", "DoD", "DOJ", "DHS", "DNI"):
         assert f"{agency} concur" in text
     assert "§7.307(b)(4)(iii)" in text
     assert "Riley Reviewer" in text
+    assert f"Providers must comply from {formal_date(case.compliance_on)} (§7.307(a)(6))" in text
+    assert issued.isoformat() not in text and " = " not in text
 
 
 def test_an_unsent_notice_is_overdue_after_ten_days_until_sending_is_recorded(client):
