@@ -20,6 +20,7 @@ from core.access import provider_system, public
 from core.audit.services import record_event
 from core.db import db, utcnow
 from core.errors import DomainError
+from core.office import services as office
 from core.problems import problem
 from core.schema import Problem
 from intake import ai_services, api_document, reports, rules, services
@@ -203,7 +204,7 @@ def receipt_pdf(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
                  subject=("filing", receipt_number))  # fmt: skip
     db.session.commit()
     return exports.download(
-        reports.acknowledgement_pdf(filing, generated_at=utcnow()),
+        reports.acknowledgement_pdf(filing, office=office.documents(), generated_at=utcnow()),
         filename=f"{receipt_number}.pdf",
         mimetype="application/pdf",
     )

@@ -1,7 +1,7 @@
 """Office settings: who signs the letters, and the point of contact CUI documents name.
 
 Revision ID: c4f2d81e6a37
-Revises: b52a7e19c0d6
+Revises: 2258db38e829
 Create Date: 2026-12-01 09:00:00
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'c4f2d81e6a37'
-down_revision = 'b52a7e19c0d6'
+down_revision = '2258db38e829'
 branch_labels = None
 depends_on = None
 
