@@ -19,7 +19,7 @@ from casework.models import (
     ResellerOversight,
     RiskSnapshot,
 )
-from core import clocks, risk
+from core import clocks, counters, risk
 from core.approvals import services as approvals
 from core.audit.services import record_event
 from core.auth.models import User
@@ -412,7 +412,7 @@ def draft_penalty(
     if problems:
         raise InvalidInput(problems)
     case = PenaltyCase(
-        reference=_next_reference(PenaltyCase, "PN", today.year),
+        reference=counters.next_reference("PN", today.year, digits=4),
         provider_id=provider.id,
         state=rules.PenaltyState.DRAFTED.value,
         violations_text=" ".join(violations),
@@ -568,14 +568,6 @@ ASSESSMENT = "assessment"
 RESUBMISSION_CLOCK = "assessment.resubmission"
 
 
-def _next_reference(model: type, prefix: str, year: int) -> str:
-    head = f"{prefix}-{year}-"
-    count = db.session.execute(
-        select(func.count()).select_from(model).where(model.reference.like(f"{head}%"))
-    ).scalar_one()
-    return f"{head}{count + 1:04d}"
-
-
 def open_assessment(
     provider: Provider,
     *,
@@ -590,7 +582,7 @@ def open_assessment(
     earlier one (§7.305(e)(2)); the score at opening is kept with its lines."""
     scored = score_provider(provider.id, today)
     assessment = Assessment(
-        reference=_next_reference(Assessment, "AS", today.year),
+        reference=counters.next_reference("AS", today.year, digits=4),
         provider_id=provider.id,
         origin=origin.value,
         origin_note=origin_note.strip() or None,

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import String, Subquery, and_, cast, func, literal, or_, select
 
-from core import clocks
+from core import clocks, counters
 from core.approvals import services as approvals
 from core.approvals.models import Review
 from core.approvals.rules import ReviewState
@@ -117,22 +117,12 @@ def _referral_problems(referral: Referral, today: date) -> dict[str, list[str]]:
     return problems
 
 
-def _next_reference(year: int) -> str:
-    prefix = f"SM-{year}-"
-    count = db.session.execute(
-        select(func.count())
-        .select_from(SpecialMeasureCase)
-        .where(SpecialMeasureCase.reference.like(f"{prefix}%"))
-    ).scalar_one()
-    return f"{prefix}{count + 1:04d}"
-
-
 def open_case(referral: Referral, *, actor: User, today: date) -> SpecialMeasureCase:
     _require_drafter(actor)
     if problems := _referral_problems(referral, today):
         raise InvalidInput(problems)
     case = SpecialMeasureCase(
-        reference=_next_reference(today.year),
+        reference=counters.next_reference("SM", today.year, digits=4),
         created_by_id=actor.id,
         source=referral.source.value,
         referring_agency=referral.referring_agency.strip() or None,

@@ -17,7 +17,8 @@ from core.clocks import office_today
 from core.db import db
 from core.errors import DomainError
 from core.risk import signals_by_provider
-from tests.factories import log_in, make_filing, make_provider, make_user
+from intake.models import Provider
+from tests.factories import at_once, log_in, make_filing, make_provider, make_user
 from tests.pdftext import pdf_pages, pdf_text
 
 TODAY = office_today()
@@ -33,6 +34,17 @@ def _open(provider, actor, **changes):
         **changes,
     }
     return services.open_assessment(provider, **values)
+
+
+def test_analysts_opening_assessments_at_the_same_moment_get_distinct_references(app):
+    providers, analyst = [make_provider().id for _ in range(6)], make_user(Role.ANALYST)
+    remaining = iter(providers)
+    references = at_once(
+        app, 6, lambda actor: _open(db.session.get(Provider, next(remaining)), actor).reference,
+        actor=analyst,
+    )  # fmt: skip
+    year = (TODAY - timedelta(days=30)).year
+    assert sorted(references) == [f"AS-{year}-{n:04d}" for n in range(1, 7)]
 
 
 def _finding(assessment, actor):
