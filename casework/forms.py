@@ -274,3 +274,13 @@ class FurtherActionForm(FlaskForm):
             Length(max=5_000, message="At most 5,000 characters."),
         ],
     )
+
+
+class WithdrawPenaltyForm(FlaskForm):
+    reasons = TextAreaField(
+        "Why the penalty is withdrawn",
+        validators=[
+            DataRequired("Say why the penalty is withdrawn."),
+            Length(max=5_000, message="At most 5,000 characters."),
+        ],
+    )

@@ -25,7 +25,7 @@ from core.auth.models import User
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
-from core.errors import DomainError
+from core.errors import DomainError, IllegalTransition
 from core.schema import Problem, validate
 from core.urls import parse_record_id
 from intake import ai_services, rules
@@ -695,10 +695,11 @@ def record_response(
     actor: User,
 ) -> Document:
     """Store the CIP copy that answers a request and meet its clock."""
-    problems = []
     if department_request.responded_on is not None:
-        problems.append("This request was already answered.")
-    problems += documents.document_problems(filename, content, what="the CIP")
+        raise IllegalTransition(
+            f"This request was already answered on {department_request.responded_on.isoformat()}."
+        )
+    problems = documents.document_problems(filename, content, what="the CIP")
     if responded_on < department_request.requested_on:
         problems.append("The response cannot be dated before the request.")
     if problems:
