@@ -210,7 +210,9 @@ State = TypeVar("State", bound=enum.Enum)
 def check_step(allowed: Mapping[State, frozenset[State]], current: State, wanted: State) -> None:
     """Every casework record moves only along its table of allowed steps."""
     if wanted not in allowed[current]:
-        raise StepRefused(f"This case is {current}; it can no longer become {wanted}.")
+        raise StepRefused(
+            f"This case now stands at “{current}”, from which it cannot move to “{wanted}”."
+        )
 
 
 def oversight_date_problem(day: date, *, not_before: date, what: str, today: date) -> str | None:

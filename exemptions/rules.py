@@ -74,7 +74,7 @@ def check_transition(current: CaseState, wanted: CaseState, *, consulted: bool) 
     """``consulted``: the agencies of §7.306(e)(2) have been asked for their positions."""
     if wanted not in ALLOWED[current]:
         raise IllegalTransition(
-            f"This exemption request is {current}; it can no longer become {wanted}."
+            f"This request now stands at “{current}”, from which it cannot move to “{wanted}”."
         )
     if wanted in AFTER_CONSULTATION and not consulted:
         raise IllegalTransition(

@@ -243,7 +243,9 @@ def positions_final(state: CaseState, *, reference: str, issued_on: date | None)
 
 def check_transition(current: CaseState, wanted: CaseState) -> None:
     if wanted not in ALLOWED[current]:
-        raise IllegalTransition(f"This case is {current}; it can no longer become {wanted}.")
+        raise IllegalTransition(
+            f"This case now stands at “{current}”, from which it cannot move to “{wanted}”."
+        )
 
 
 # --- The dates a determination sets (§7.307(a)(5), (a)(6), (d)) --------------------------------

@@ -8,7 +8,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
+
+from core.auth.models import User
+from core.db import db
+from tests.factories import log_in
 
 TAKEN, REFUSED = "taken", "refused"
 
@@ -21,6 +26,27 @@ class Step:
     role: str
     url: Callable[[Any], str | None]
     data: Mapping[str, object] | Callable[[Any], Mapping[str, object]]
+
+
+def then(previous: Callable[[], Any], step: Callable[[Any], object]) -> Callable[[], Any]:
+    """Builds the record as ``previous`` does, takes ``step`` on it and commits."""
+
+    def build() -> Any:
+        record = previous()
+        step(record)
+        db.session.commit()
+        return record
+
+    return build
+
+
+def signed_in(app: Flask, **people: User) -> dict[str, FlaskClient]:
+    """A client signed in for each person, by the name the steps give their role."""
+    clients = {}
+    for role, person in people.items():
+        clients[role] = app.test_client()
+        log_in(clients[role], person)
+    return clients
 
 
 def post_step(client: FlaskClient, url: str, data: Mapping[str, object]) -> str:

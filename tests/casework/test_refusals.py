@@ -15,7 +15,7 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from tests.factories import log_in, make_filing, make_provider, make_resellers, make_user
-from tests.refusals import TAKEN, Step, sweep
+from tests.refusals import TAKEN, Step, signed_in, sweep, then
 
 TODAY = office_today()
 
@@ -85,7 +85,7 @@ def test_a_served_penalty_ends_with_the_final_decision_not_a_withdrawal(people):
     services.submit_penalty(case, actor=analyst)
     services.decide_penalty(case, approve=True, comments="", actor=reviewer)
     services.serve_penalty(case, served_on=TODAY, actor=analyst, today=TODAY)
-    with pytest.raises(rules.StepRefused, match="notice served; it can no longer become"):
+    with pytest.raises(rules.StepRefused, match="“notice served”, from which it cannot move"):
         services.withdraw_penalty(case, reasons="Second thoughts.", actor=analyst, today=TODAY)
 
 
@@ -117,49 +117,36 @@ def _penalties(analyst, reviewer):
         db.session.commit()
         return case
 
-    def in_review():
-        case = drafted()
-        services.submit_penalty(case, actor=analyst)
-        db.session.commit()
-        return case
-
-    def approved():
-        case = in_review()
-        services.decide_penalty(case, approve=True, comments="", actor=reviewer)
-        db.session.commit()
-        return case
-
-    def served():
-        case = approved()
-        services.serve_penalty(
+    in_review = then(drafted, lambda case: services.submit_penalty(case, actor=analyst))
+    approved = then(
+        in_review,
+        lambda case: services.decide_penalty(case, approve=True, comments="", actor=reviewer),
+    )
+    served = then(
+        approved,
+        lambda case: services.serve_penalty(
             case, served_on=TODAY - timedelta(days=12), actor=analyst, today=TODAY
-        )
-        db.session.commit()
-        return case
-
-    def petitioned():
-        case = served()
-        services.record_petition(
+        ),
+    )
+    petitioned = then(
+        served,
+        lambda case: services.record_petition(
             case, received_on=TODAY, summary="U.S. persons.", actor=analyst, today=TODAY
-        )
-        db.session.commit()
-        return case
-
-    def decided():
-        case = petitioned()
-        services.record_final_decision(
+        ),
+    )
+    decided = then(
+        petitioned,
+        lambda case: services.record_final_decision(
             case, decided_on=TODAY, decision="Upheld.", final_amount=50_000, actor=reviewer,
             today=TODAY,
-        )  # fmt: skip
-        db.session.commit()
-        return case
-
-    def withdrawn():
-        case = drafted()
-        services.withdraw_penalty(case, reasons="Misfiled.", actor=analyst, today=TODAY)
-        db.session.commit()
-        return case
-
+        ),
+    )  # fmt: skip
+    withdrawn = then(
+        drafted,
+        lambda case: services.withdraw_penalty(
+            case, reasons="Misfiled.", actor=analyst, today=TODAY
+        ),
+    )
     return {
         "drafted": drafted,
         "in review": in_review,
@@ -197,53 +184,36 @@ def _assessments(analyst, reviewer):
         db.session.commit()
         return assessment
 
-    def asked():
-        assessment = opened()
-        services.request_information(
-            assessment, requested_on=TODAY - timedelta(days=29), note="Full CIP.", actor=analyst
-        )
-        db.session.commit()
-        return assessment
-
-    def drafted():
-        assessment = opened()
-        _add_finding(assessment, analyst)
-        db.session.commit()
-        return assessment
-
-    def in_review():
-        assessment = drafted()
-        services.submit_assessment(assessment, resubmission_days=None, actor=analyst)
-        db.session.commit()
-        return assessment
-
-    def approved():
-        assessment = in_review()
-        services.decide_assessment(assessment, approve=True, comments="", actor=reviewer)
-        db.session.commit()
-        return assessment
-
-    def issued():
-        assessment = approved()
-        services.issue_assessment(
-            assessment, issued_on=TODAY - timedelta(days=1), actor=analyst, today=TODAY
-        )
-        db.session.commit()
-        return assessment
-
-    def remediated():
-        assessment = issued()
+    def resubmit(assessment):
         receipt = make_filing(assessment.provider).receipt_number
         services.record_resubmission(assessment, receipt_number=receipt, actor=analyst)
-        db.session.commit()
-        return assessment
 
-    def closed():
-        assessment = remediated()
-        services.close_assessment(assessment, note="Remediated.", actor=analyst, today=TODAY)
-        db.session.commit()
-        return assessment
-
+    asked = then(
+        opened,
+        lambda a: services.request_information(
+            a, requested_on=TODAY - timedelta(days=29), note="Full CIP.", actor=analyst
+        ),
+    )
+    drafted = then(opened, lambda a: _add_finding(a, analyst))
+    in_review = then(
+        drafted,
+        lambda a: services.submit_assessment(a, resubmission_days=None, actor=analyst),
+    )
+    approved = then(
+        in_review,
+        lambda a: services.decide_assessment(a, approve=True, comments="", actor=reviewer),
+    )
+    issued = then(
+        approved,
+        lambda a: services.issue_assessment(
+            a, issued_on=TODAY - timedelta(days=1), actor=analyst, today=TODAY
+        ),
+    )
+    remediated = then(issued, resubmit)
+    closed = then(
+        remediated,
+        lambda a: services.close_assessment(a, note="Remediated.", actor=analyst, today=TODAY),
+    )
     return {
         "open": opened,
         "information requested": asked,
@@ -298,30 +268,22 @@ def _oversight(analyst):
         db.session.commit()
         return case
 
-    def clock_running():
-        case = evidence()
-        services.record_knowledge(
-            case, knowledge_on=TODAY - timedelta(days=5), actor=analyst, today=TODAY
+    def outcome(terminated):
+        return lambda case: services.record_outcome(
+            case, terminated=terminated, outcome_on=TODAY, note="", actor=analyst, today=TODAY
         )
-        db.session.commit()
-        return case
 
-    def ended(terminated):
-        def build():
-            case = clock_running()
-            services.record_outcome(
-                case, terminated=terminated, outcome_on=TODAY, note="", actor=analyst, today=TODAY
-            )
-            db.session.commit()
-            return case
-
-        return build
-
+    clock_running = then(
+        evidence,
+        lambda case: services.record_knowledge(
+            case, knowledge_on=TODAY - timedelta(days=5), actor=analyst, today=TODAY
+        ),
+    )
     return {
         "evidence received": evidence,
         "termination clock running": clock_running,
-        "relationship terminated": ended(True),
-        "remediated": ended(False),
+        "relationship terminated": then(clock_running, outcome(True)),
+        "remediated": then(clock_running, outcome(False)),
     }
 
 
@@ -342,10 +304,7 @@ OVERSIGHT_STEPS = {
 @pytest.fixture
 def clients(app, people):
     analyst, reviewer = people
-    signed_in = {"analyst": app.test_client(), "reviewer": app.test_client()}
-    log_in(signed_in["analyst"], analyst)
-    log_in(signed_in["reviewer"], reviewer)
-    return signed_in
+    return signed_in(app, analyst=analyst, reviewer=reviewer)
 
 
 def test_every_penalty_step_refused_by_its_state_says_why(clients, people):

@@ -78,7 +78,7 @@ def test_knowledge_starts_the_30_day_clock_and_termination_meets_it(client, rese
         follow_redirects=True,
     )
     assert again.request.path == case_url
-    assert "relationship terminated; it can no longer become remediated" in again.text
+    assert "“relationship terminated”, from which it cannot move to “remediated”" in again.text
 
 
 def test_a_reseller_that_remediates_stays_in_the_registry(client, reseller):

@@ -26,7 +26,7 @@ from tests.factories import (
     make_user,
     prepare_finding,
 )
-from tests.refusals import TAKEN, Step, sweep
+from tests.refusals import TAKEN, Step, signed_in, sweep, then
 
 TODAY = office_today()
 FINDING_FIELDS = {
@@ -161,95 +161,66 @@ def test_a_withdrawal_needs_its_reasons_and_a_decided_request_cannot_be_withdraw
         services.withdraw(case, received_on=TODAY, reasons="  ", actor=analyst, today=TODAY)
     assert set(refused.value.field_errors) == {"reasons"}
     granted = grant_exemption(file_exemption_request(), analyst=analyst, reviewer=reviewer)
-    with pytest.raises(rules.IllegalTransition, match="granted; it can no longer become"):
+    with pytest.raises(rules.IllegalTransition, match="“granted”, from which it cannot move"):
         services.withdraw(granted, received_on=TODAY, reasons="Late.", actor=analyst, today=TODAY)
 
 
 def _in_state(analyst, reviewer):
     """An exemption request built through the services in each state it can be in."""
 
-    def consulting():
-        case = file_exemption_request()
-        services.start_review(case, actor=analyst)
-        _consult(case, analyst)
-        db.session.commit()
-        return case
-
-    def asked():
-        case = file_exemption_request()
-        services.start_review(case, actor=analyst)
-        services.request_information(
-            case, questions="The board's minutes.", requested_on=TODAY,
-            respond_by=TODAY + timedelta(days=14), actor=analyst,
-        )  # fmt: skip
-        db.session.commit()
-        return case
-
-    def started():
-        case = file_exemption_request()
-        services.start_review(case, actor=analyst)
-        db.session.commit()
-        return case
-
     def ready():
         case = prepare_finding(file_exemption_request(), analyst=analyst, today=TODAY)
         db.session.commit()
         return case
 
-    def in_review():
-        case = ready()
+    def deny(case):
+        services.draft_finding(
+            case, assessments={k: ("not satisfied", t) for k, t in FINDING_REASONS.items()},
+            decision="deny", actor=analyst,
+        )  # fmt: skip
+
+    def decide(case):
         services.submit_finding(case, actor=analyst)
-        db.session.commit()
-        return case
+        services.decide_finding(case, approve=True, comments="", actor=reviewer, today=TODAY)
 
-    def decided(approve_as: str):
-        def build():
-            case = prepare_finding(file_exemption_request(), analyst=analyst, today=TODAY)
-            if approve_as == "deny":
-                services.draft_finding(
-                    case, assessments={k: ("not satisfied", t) for k, t in FINDING_REASONS.items()},
-                    decision="deny", actor=analyst,
-                )  # fmt: skip
-            services.submit_finding(case, actor=analyst)
-            services.decide_finding(case, approve=True, comments="", actor=reviewer, today=TODAY)
-            db.session.commit()
-            return case
-
-        return build
-
-    def revocation_proposed():
-        case = decided("grant")()
-        services.propose_revocation(
+    started = then(file_exemption_request, lambda case: services.start_review(case, actor=analyst))
+    asked = then(
+        started,
+        lambda case: services.request_information(
+            case, questions="The board's minutes.", requested_on=TODAY,
+            respond_by=TODAY + timedelta(days=14), actor=analyst,
+        ),
+    )  # fmt: skip
+    granted = then(ready, decide)
+    revocation_proposed = then(
+        granted,
+        lambda case: services.propose_revocation(
             case, reasons="The program lapsed.", special_measure_reference="", actor=analyst
-        )
-        db.session.commit()
-        return case
-
-    def revoked():
-        case = revocation_proposed()
-        services.decide_revocation(case, approve=True, comments="", actor=reviewer, today=TODAY)
-        db.session.commit()
-        return case
-
-    def withdrawn():
-        case = file_exemption_request()
-        services.withdraw(case, received_on=TODAY, reasons="Merging.", actor=analyst, today=TODAY)
-        db.session.commit()
-        return case
-
+        ),
+    )
     return {
         "received": file_exemption_request,
         "under review": started,
         "information requested": asked,
-        "in consultation": consulting,
+        "in consultation": then(started, lambda case: _consult(case, analyst)),
         "finding drafted before consultation": lambda: _draft_before_consulting(analyst),
         "finding drafted": ready,
-        "in review": in_review,
-        "granted": decided("grant"),
+        "in review": then(ready, lambda case: services.submit_finding(case, actor=analyst)),
+        "granted": granted,
         "granted, revocation in review": revocation_proposed,
-        "denied": decided("deny"),
-        "revoked": revoked,
-        "withdrawn": withdrawn,
+        "denied": then(then(ready, deny), decide),
+        "revoked": then(
+            revocation_proposed,
+            lambda case: services.decide_revocation(
+                case, approve=True, comments="", actor=reviewer, today=TODAY
+            ),
+        ),
+        "withdrawn": then(
+            file_exemption_request,
+            lambda case: services.withdraw(
+                case, received_on=TODAY, reasons="Merging.", actor=analyst, today=TODAY
+            ),
+        ),
     }
 
 
@@ -319,9 +290,7 @@ STEPS = {
 
 def test_every_step_refused_by_the_state_of_a_request_says_why(app, people):
     analyst, reviewer = people
-    clients = {"analyst": app.test_client(), "reviewer": app.test_client()}
-    log_in(clients["analyst"], analyst)
-    log_in(clients["reviewer"], reviewer)
+    clients = signed_in(app, analyst=analyst, reviewer=reviewer)
     outcomes = sweep(clients, _in_state(analyst, reviewer), STEPS)
     assert outcomes[("finding drafted before consultation", "consult")] == TAKEN
     assert outcomes[("finding drafted before consultation", "request information")] == TAKEN

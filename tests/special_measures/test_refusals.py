@@ -13,7 +13,7 @@ from core.db import db
 from special_measures import rules, services
 from special_measures.rules import CaseState, ReferralSource, SubjectKind
 from tests.factories import extend_measure, log_in, make_measure, make_user
-from tests.refusals import TAKEN, Step, sweep
+from tests.refusals import TAKEN, Step, signed_in, sweep, then
 
 TODAY = office_today()
 
@@ -61,7 +61,7 @@ def test_closing_an_issued_or_closed_case_from_a_stale_page_says_why(client, peo
     assert answer.status_code == 303
     assert answer.location == f"/special-measures/cases/{case.id}"
     page = client.get(answer.location).text
-    expected = f"This case is {services.get_case(case.id).state}; it can no longer become"
+    expected = f"This case now stands at “{services.get_case(case.id).state}”, from which"
     assert expected in page and 'class="usa-alert usa-alert--error' in page
     assert services.get_case(case.id).closed_reason != "Changed our minds."
 
@@ -78,35 +78,17 @@ def _in_state(analyst, reviewer):
         db.session.commit()
         return case
 
-    def evaluating():
-        case = referred()
-        services.save_evaluation(
-            case, {f.code: ("Reasons.", "") for f in rules.JURISDICTION_FACTORS}, actor=analyst
-        )
-        db.session.commit()
-        return case
-
     def at(stop_at):
         return lambda: make_measure(TODAY, stop_at=stop_at, analyst=analyst, reviewer=reviewer)
 
-    def extension_drafted():
-        case = at("issued")()
+    def draft_extension(case):
         services.draft_action(
             case, kind=services.ActionKind.EXTENSION, reasons="Incidents continue.",
             new_last_day_on=case.last_day_on + timedelta(days=200), effective_on=None,
             actor=analyst, today=TODAY,
         )  # fmt: skip
-        db.session.commit()
-        return case
 
-    def extension_approved():
-        case = extension_drafted()
-        services.decide_action(case.actions[-1], approve=True, comments="", actor=reviewer)
-        db.session.commit()
-        return case
-
-    def extended():
-        case = at("issued")()
+    def extend_and_send(case):
         extend_measure(
             case, new_last_day=case.last_day_on + timedelta(days=200), published_on=TODAY
         )
@@ -114,14 +96,24 @@ def _in_state(analyst, reviewer):
             services.record_notice_sent(
                 notice, sent_on=TODAY, sent_how="Courier", actor=analyst, today=TODAY
             )
-        db.session.commit()
-        return case
 
-    def closed():
-        case = evaluating()
-        services.close_case(case, reasons="No grounds.", actor=analyst)
-        db.session.commit()
-        return case
+    evaluating = then(
+        referred,
+        lambda case: services.save_evaluation(
+            case, {f.code: ("Reasons.", "") for f in rules.JURISDICTION_FACTORS}, actor=analyst
+        ),
+    )
+    extension_drafted = then(at("issued"), draft_extension)
+    extension_approved = then(
+        extension_drafted,
+        lambda case: services.decide_action(
+            case.actions[-1], approve=True, comments="", actor=reviewer
+        ),
+    )
+    extended = then(at("issued"), extend_and_send)
+    closed = then(
+        evaluating, lambda case: services.close_case(case, reasons="No grounds.", actor=analyst)
+    )
 
     return {
         "referred": referred,
@@ -211,9 +203,7 @@ STEPS = {
 
 def test_every_step_refused_by_the_state_of_a_case_says_why(app, people):
     analyst, reviewer = people
-    clients = {"analyst": app.test_client(), "reviewer": app.test_client()}
-    log_in(clients["analyst"], analyst)
-    log_in(clients["reviewer"], reviewer)
+    clients = signed_in(app, analyst=analyst, reviewer=reviewer)
     outcomes = sweep(clients, _in_state(analyst, reviewer), STEPS)
     assert all(
         outcomes[(state, "close")] == TAKEN
