@@ -71,6 +71,7 @@ def test_a_finding_drafted_before_consultation_still_goes_to_review_once_the_age
     page = client.get(f"/exemptions/requests/{case.id}").text
     assert "Request consultation" in page and "Send request" in page
     assert "No recorded position yet from DoD, DOJ, DHS, DNI (§7.306(e)(2))." in page
+    assert "Request their positions under “Interagency consultation” above" in page
 
     forced = client.post(f"/exemptions/requests/{case.id}/finding/submit", follow_redirects=True)
     assert forced.request.path == f"/exemptions/requests/{case.id}"
