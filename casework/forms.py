@@ -57,6 +57,13 @@ def _date(label: str, what: str) -> DateField:
     return DateField(label, validators=[DataRequired(f"Enter {what}, as YYYY-MM-DD.")])
 
 
+def _why(label: str, required: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[DataRequired(required), Length(max=5_000, message="At most 5,000 characters.")],
+    )
+
+
 class OversightForm(FlaskForm):
     evidence_kind = RadioField(
         "What the evidence indicates (§7.303(e))",
@@ -251,13 +258,7 @@ class ResubmissionForm(FlaskForm):
 
 
 class CloseAssessmentForm(FlaskForm):
-    note = TextAreaField(
-        "Closing note",
-        validators=[
-            DataRequired("Say why the assessment can close."),
-            Length(max=5_000, message="At most 5,000 characters."),
-        ],
-    )
+    note = _why("Closing note", "Say why the assessment can close.")
 
 
 class FurtherActionForm(FlaskForm):
@@ -267,10 +268,8 @@ class FurtherActionForm(FlaskForm):
         + [SelectChoice(code, f"{cite}: {text}") for code, (cite, text) in FURTHER_ACTIONS.items()],
         validators=[DataRequired("Choose the action.")],
     )
-    note = TextAreaField(
-        "Details",
-        validators=[
-            DataRequired("Say what is requested or referred, and why."),
-            Length(max=5_000, message="At most 5,000 characters."),
-        ],
-    )
+    note = _why("Details", "Say what is requested or referred, and why.")
+
+
+class WithdrawPenaltyForm(FlaskForm):
+    reasons = _why("Why the penalty is withdrawn", "Say why the penalty is withdrawn.")

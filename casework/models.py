@@ -80,6 +80,9 @@ class PenaltyCase(db.Model):
     decided_on: Mapped[date | None] = mapped_column(Date)
     decision: Mapped[str | None] = mapped_column(Text)
     final_amount: Mapped[int | None] = mapped_column(BigInteger)
+    # Withdrawn before service (§7.309(c)(1)): when, and why.
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdrawal_reasons: Mapped[str | None] = mapped_column(Text)
 
     provider: Mapped[Provider] = relationship()
     drafted_by: Mapped[User] = relationship()

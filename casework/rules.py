@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
-from core import clocks
+from core import clocks, errors
 from core.risk import RiskSignal
 
 # Intake's certification status of a provider whose exemption waives it (§7.306(e)).
@@ -200,7 +200,7 @@ def oversight_signal(cases: Sequence[tuple[str, str]]) -> RiskSignal:
     )
 
 
-class StepRefused(ValueError):
+class StepRefused(errors.IllegalTransition):
     pass
 
 
@@ -210,7 +210,9 @@ State = TypeVar("State", bound=enum.Enum)
 def check_step(allowed: Mapping[State, frozenset[State]], current: State, wanted: State) -> None:
     """Every casework record moves only along its table of allowed steps."""
     if wanted not in allowed[current]:
-        raise StepRefused(f"A case that is {current} cannot become {wanted}.")
+        raise StepRefused(
+            f"This case now stands at “{current}”, from which it cannot move to “{wanted}”."
+        )
 
 
 def oversight_date_problem(day: date, *, not_before: date, what: str, today: date) -> str | None:
@@ -277,15 +279,24 @@ class PenaltyState(enum.StrEnum):
     SERVED = "notice served"
     PETITIONED = "petition received"
     DECIDED = "final decision issued"
+    WITHDRAWN = "withdrawn before service"
 
 
+# A civil penalty "may be imposed" (§7.309(c)(1)): until its notice is served the Department may
+# drop it; once served, the way out is the final administrative decision, which may impose none
+# (§7.309(c)(1)(i)-(ii)).
 PENALTY_ALLOWED: dict[PenaltyState, frozenset[PenaltyState]] = {
-    PenaltyState.DRAFTED: frozenset({PenaltyState.IN_REVIEW}),
-    PenaltyState.IN_REVIEW: frozenset({PenaltyState.APPROVED, PenaltyState.DRAFTED}),
-    PenaltyState.APPROVED: frozenset({PenaltyState.SERVED, PenaltyState.DRAFTED}),
+    PenaltyState.DRAFTED: frozenset({PenaltyState.IN_REVIEW, PenaltyState.WITHDRAWN}),
+    PenaltyState.IN_REVIEW: frozenset(
+        {PenaltyState.APPROVED, PenaltyState.DRAFTED, PenaltyState.WITHDRAWN}
+    ),
+    PenaltyState.APPROVED: frozenset(
+        {PenaltyState.SERVED, PenaltyState.DRAFTED, PenaltyState.WITHDRAWN}
+    ),
     PenaltyState.SERVED: frozenset({PenaltyState.PETITIONED, PenaltyState.DECIDED}),
     PenaltyState.PETITIONED: frozenset({PenaltyState.DECIDED}),
     PenaltyState.DECIDED: frozenset(),
+    PenaltyState.WITHDRAWN: frozenset(),
 }
 
 
@@ -345,13 +356,20 @@ class AssessmentState(enum.StrEnum):
     CLOSED = "closed"
 
 
+# Assessments are conducted at the Department's "sole discretion as to time and manner"
+# (§7.305(b)): one may close, with a note saying why, at any point before its report is issued.
+# Once issued, it closes when the provider's resubmitted CIP is in (§7.305(a)).
 ASSESSMENT_ALLOWED: dict[AssessmentState, frozenset[AssessmentState]] = {
     AssessmentState.OPEN: frozenset(
-        {AssessmentState.INFORMATION_REQUESTED, AssessmentState.DRAFTED}
+        {AssessmentState.INFORMATION_REQUESTED, AssessmentState.DRAFTED, AssessmentState.CLOSED}
     ),
-    AssessmentState.INFORMATION_REQUESTED: frozenset({AssessmentState.DRAFTED}),
-    AssessmentState.DRAFTED: frozenset({AssessmentState.IN_REVIEW}),
-    AssessmentState.IN_REVIEW: frozenset({AssessmentState.APPROVED, AssessmentState.DRAFTED}),
+    AssessmentState.INFORMATION_REQUESTED: frozenset(
+        {AssessmentState.DRAFTED, AssessmentState.CLOSED}
+    ),
+    AssessmentState.DRAFTED: frozenset({AssessmentState.IN_REVIEW, AssessmentState.CLOSED}),
+    AssessmentState.IN_REVIEW: frozenset(
+        {AssessmentState.APPROVED, AssessmentState.DRAFTED, AssessmentState.CLOSED}
+    ),
     # A report with no shortcomings closes the assessment on issue.
     AssessmentState.APPROVED: frozenset(
         {AssessmentState.ISSUED, AssessmentState.CLOSED, AssessmentState.DRAFTED}

@@ -19,7 +19,7 @@ from casework.models import (
     ResellerOversight,
     RiskSnapshot,
 )
-from core import clocks, risk
+from core import clocks, counters, risk
 from core.approvals import services as approvals
 from core.audit.services import record_event
 from core.auth.models import User
@@ -220,6 +220,13 @@ STEPS: dict[str, tuple[dict, type[enum.Enum]]] = {
 }
 
 
+def _check_move(
+    record: ResellerOversight | PenaltyCase | Assessment, subject_type: str, wanted: enum.Enum
+) -> None:
+    allowed, states = STEPS[subject_type]
+    rules.check_step(allowed, states(record.state), wanted)
+
+
 def _move(
     record: ResellerOversight | PenaltyCase | Assessment,
     subject_type: str,
@@ -228,11 +235,7 @@ def _move(
     **after: object,
 ) -> None:
     """Check the step against the record's table, take it, and audit it."""
-    allowed, states = STEPS[subject_type]
-    try:
-        rules.check_step(allowed, states(record.state), wanted)
-    except rules.StepRefused as refusal:
-        raise DomainError(str(refusal)) from refusal
+    _check_move(record, subject_type, wanted)
     before = record.state
     record.state = wanted.value
     record_event(
@@ -412,7 +415,7 @@ def draft_penalty(
     if problems:
         raise InvalidInput(problems)
     case = PenaltyCase(
-        reference=_next_reference(PenaltyCase, "PN", today.year),
+        reference=counters.next_reference("PN", today.year, digits=4),
         provider_id=provider.id,
         state=rules.PenaltyState.DRAFTED.value,
         violations_text=" ".join(violations),
@@ -477,7 +480,9 @@ def submit_penalty(case: PenaltyCase, *, actor: User) -> None:
 def decide_penalty(case: PenaltyCase, *, approve: bool, comments: str, actor: User) -> None:
     review = approvals.latest_review(PENALTY, case.id)
     if review is None or case.state != rules.PenaltyState.IN_REVIEW.value:
-        raise DomainError("There is no penalty notice waiting for review.")
+        raise rules.StepRefused(
+            f"There is no penalty notice waiting for review: this one is {case.state}."
+        )
     approvals.decide(
         review, approve=approve, actor=actor, current_content=penalty_content(case),
         comments=comments,
@@ -489,8 +494,9 @@ def decide_penalty(case: PenaltyCase, *, approve: bool, comments: str, actor: Us
 
 def serve_penalty(case: PenaltyCase, *, served_on: date, actor: User, today: date) -> None:
     """Service of the notice opens the provider's 30 days to petition (§7.309(c)(1)(i))."""
+    _check_move(case, PENALTY, rules.PenaltyState.SERVED)
     if not approvals.approval_holds(PENALTY, case.id, penalty_content(case)):
-        raise DomainError("Only a notice approved as it stands can be served.")
+        raise rules.StepRefused("Only a notice approved as it stands can be served.")
     if problem := rules.oversight_date_problem(
         served_on, not_before=case.proposed_on, what="date of service", today=today
     ):
@@ -511,6 +517,7 @@ def record_petition(
     case: PenaltyCase, *, received_on: date, summary: str, actor: User, today: date
 ) -> None:
     """A petition starts the Secretary's 30 days to decide (§7.309(c)(1)(ii))."""
+    _check_move(case, PENALTY, rules.PenaltyState.PETITIONED)
     assert case.served_on is not None and case.petition_deadline is not None
     if problem := rules.oversight_date_problem(
         received_on, not_before=case.served_on, what="date the petition was received", today=today
@@ -538,6 +545,7 @@ def record_final_decision(
     actor: User,
     today: date,
 ) -> None:
+    _check_move(case, PENALTY, rules.PenaltyState.DECIDED)
     assert case.served_on is not None and case.petition_deadline is not None
     if problem := rules.final_decision_problem(
         decided_on=decided_on,
@@ -562,18 +570,22 @@ def record_final_decision(
     db.session.flush()
 
 
+def withdraw_penalty(case: PenaltyCase, *, reasons: str, actor: User, today: date) -> None:
+    """The Department drops a proposed penalty before its notice is served (§7.309(c)(1)); a
+    draft waiting for review, or approved and not yet served, leaves the queue."""
+    _check_drafter(actor, "a penalty notice")
+    if not reasons.strip():
+        raise InvalidInput({"reasons": ["Say why the penalty is withdrawn."]})
+    _move(case, PENALTY, rules.PenaltyState.WITHDRAWN, actor, reasons=reasons.strip())
+    case.withdrawn_on, case.withdrawal_reasons = today, reasons.strip()
+    approvals.withdraw_from_review(PENALTY, case.id, actor=actor, reason="penalty withdrawn")
+    db.session.flush()
+
+
 # --- Compliance assessments (§7.305) -------------------------------------------------------------
 
 ASSESSMENT = "assessment"
 RESUBMISSION_CLOCK = "assessment.resubmission"
-
-
-def _next_reference(model: type, prefix: str, year: int) -> str:
-    head = f"{prefix}-{year}-"
-    count = db.session.execute(
-        select(func.count()).select_from(model).where(model.reference.like(f"{head}%"))
-    ).scalar_one()
-    return f"{head}{count + 1:04d}"
 
 
 def open_assessment(
@@ -590,7 +602,7 @@ def open_assessment(
     earlier one (§7.305(e)(2)); the score at opening is kept with its lines."""
     scored = score_provider(provider.id, today)
     assessment = Assessment(
-        reference=_next_reference(Assessment, "AS", today.year),
+        reference=counters.next_reference("AS", today.year, digits=4),
         provider_id=provider.id,
         origin=origin.value,
         origin_note=origin_note.strip() or None,
@@ -630,6 +642,8 @@ def request_information(
 ) -> None:
     """A request for the provider's CIP through intake's requests: the 10-day clock of
     §7.305(a) runs there."""
+    if assessment.state == rules.AssessmentState.CLOSED.value:
+        raise rules.StepRefused(f"{assessment.reference} is closed; it asks nothing more.")
     department_request = intake.request_cip_copy(
         assessment.provider, reseller=None, requested_on=requested_on, actor=actor,
         note=f"{assessment.reference}: {note}".strip(": "),
@@ -665,7 +679,7 @@ def assessment_content(assessment: Assessment) -> dict[str, object]:
 def _to_draft(assessment: Assessment, actor: User) -> None:
     state = rules.AssessmentState(assessment.state)
     if state not in DRAFTING:
-        raise DomainError(f"The assessment is {assessment.state}; its findings are settled.")
+        raise rules.StepRefused(f"The assessment is {assessment.state}; its findings are settled.")
     if state is rules.AssessmentState.APPROVED:
         approvals.void_if_changed(
             ASSESSMENT, assessment.id, assessment_content(assessment), actor=actor
@@ -734,7 +748,9 @@ def submit_assessment(assessment: Assessment, *, resubmission_days: int | None, 
 def decide_assessment(assessment: Assessment, *, approve: bool, comments: str, actor: User) -> None:
     review = approvals.latest_review(ASSESSMENT, assessment.id)
     if review is None or assessment.state != rules.AssessmentState.IN_REVIEW.value:
-        raise DomainError("There is no assessment report waiting for review.")
+        raise rules.StepRefused(
+            f"There is no assessment report waiting for review: this one is {assessment.state}."
+        )
     approvals.decide(
         review, approve=approve, actor=actor, current_content=assessment_content(assessment),
         comments=comments,
@@ -748,7 +764,7 @@ def issue_assessment(assessment: Assessment, *, issued_on: date, actor: User, to
     """The notice of shortcomings opens the remediation period (§7.305(a)); a report with no
     shortcomings closes the assessment."""
     if not approvals.approval_holds(ASSESSMENT, assessment.id, assessment_content(assessment)):
-        raise DomainError("Only a report approved as it stands can be issued.")
+        raise rules.StepRefused("Only a report approved as it stands can be issued.")
     if problem := rules.oversight_date_problem(
         issued_on, not_before=assessment.opened_on, what="date of issue", today=today
     ):
@@ -779,6 +795,7 @@ def certifying_kinds_text() -> str:
 def record_resubmission(assessment: Assessment, *, receipt_number: str, actor: User) -> None:
     """The provider's resubmitted CIP (§7.305(a)), a filing that certifies it (§7.304(a), (b),
     (d)) received after the notice, meets the clock."""
+    _check_move(assessment, ASSESSMENT, rules.AssessmentState.REMEDIATED)
     filing = intake.get_filing(receipt_number.strip())
     if filing is None or filing.provider_id != assessment.provider_id:
         raise InvalidInput(
@@ -810,8 +827,15 @@ def record_resubmission(assessment: Assessment, *, receipt_number: str, actor: U
 
 
 def close_assessment(assessment: Assessment, *, note: str, actor: User, today: date) -> None:
-    _move(assessment, ASSESSMENT, rules.AssessmentState.CLOSED, actor)
+    """Closed once the resubmitted CIP is in, or earlier, with a note saying why (§7.305(b));
+    a report waiting for review, or approved and not yet issued, leaves the queue."""
+    if not note.strip():
+        raise InvalidInput({"note": ["Say why the assessment can close."]})
+    _move(assessment, ASSESSMENT, rules.AssessmentState.CLOSED, actor, note=note.strip())
     assessment.closed_on, assessment.closing_note = today, note.strip()
+    approvals.withdraw_from_review(
+        ASSESSMENT, assessment.id, actor=actor, reason="assessment closed"
+    )
     db.session.flush()
 
 
@@ -819,7 +843,7 @@ def open_follow_up(earlier: Assessment, *, actor: User, today: date) -> Assessme
     """A follow-up of an issued report, to check that its findings are remediated
     (§7.305(e)(2))."""
     if problem := rules.follow_up_problem(rules.AssessmentState(earlier.state)):
-        raise DomainError(problem)
+        raise rules.StepRefused(problem)
     return open_assessment(
         earlier.provider,
         origin=rules.AssessmentOrigin.FOLLOW_UP,

@@ -31,6 +31,7 @@ from casework.forms import (
     ResubmissionForm,
     ServeForm,
     SubmitAssessmentForm,
+    WithdrawPenaltyForm,
 )
 from casework.models import Assessment, PenaltyCase, ResellerOversight
 from core import clocks, exports, formerrors, panels, risk, subjects
@@ -340,6 +341,9 @@ def _render_penalty(case: PenaltyCase, **forms: FlaskForm) -> str:
         serve_form=forms.get("serve_form") or ServeForm(),
         petition_form=forms.get("petition_form") or PetitionForm(),
         final_form=forms.get("final_form") or FinalDecisionForm(),
+        withdraw_form=forms.get("withdraw_form") or WithdrawPenaltyForm(),
+        withdrawable=rules.PenaltyState.WITHDRAWN
+        in rules.PENALTY_ALLOWED[rules.PenaltyState(case.state)],
     )
 
 
@@ -421,6 +425,18 @@ def penalty_final_decision(penalty_id: int) -> ResponseReturnValue:
             today=clocks.office_today(),
         ),
         "Final administrative decision recorded.",
+    )  # fmt: skip
+
+
+@bp.post("/penalties/<int:penalty_id>/withdrawal")
+@roles_required(*ANALYSTS)
+def withdraw_penalty(penalty_id: int) -> ResponseReturnValue:
+    return _penalty_post(
+        penalty_id, WithdrawPenaltyForm(), "withdraw_form",
+        lambda case, form: services.withdraw_penalty(
+            case, reasons=form.reasons.data, actor=current_user, today=clocks.office_today()
+        ),
+        "Penalty withdrawn; no notice will be served.",
     )  # fmt: skip
 
 
@@ -549,6 +565,8 @@ def _render_assessment(assessment: Assessment, **forms: FlaskForm) -> str:
         follow_ups=[a for a in services.assessments_of(assessment.provider_id)
                     if a.follows_id == assessment.id],
         may_follow_up=rules.follow_up_problem(rules.AssessmentState(assessment.state)) is None,
+        closable=rules.AssessmentState.CLOSED
+        in rules.ASSESSMENT_ALLOWED[rules.AssessmentState(assessment.state)],
         resubmission_kinds=services.certifying_kinds_text(),
         **{name: forms.get(name) or form_class() for name, form_class in ASSESSMENT_FORMS.items()},
     )  # fmt: skip

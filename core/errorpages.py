@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 
 from core import problems
 from core.db import db
+from core.errors import IllegalTransition
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Check what you entered."),
@@ -71,7 +73,33 @@ def handle_server_error(error: Exception) -> ResponseReturnValue:
     )
 
 
+def page_of(path: str) -> str:
+    """The nearest page above a form's address that can be shown: the record the form acts on
+    (``/special-measures/cases/5/close`` -> ``/special-measures/cases/5``)."""
+    adapter = current_app.create_url_adapter(request)
+    while "/" in path.rstrip("/"):
+        path = path.rstrip("/").rsplit("/", 1)[0] or "/"
+        try:
+            adapter.match(path, method="GET")
+        except RequestRedirect as moved:
+            return moved.new_url
+        except (NotFound, MethodNotAllowed):
+            continue
+        return request.script_root + path
+    return request.script_root + "/"
+
+
+def handle_illegal_transition(error: IllegalTransition) -> ResponseReturnValue:
+    """A step refused by the record's state: nothing is stored; the page shows why."""
+    db.session.rollback()
+    if request.path.startswith("/api/"):
+        return jsonify({"status": 409, "title": str(error)}), 409
+    flash(str(error), "error")
+    return redirect(page_of(request.path), code=303)
+
+
 def register(app: Flask) -> None:
+    app.register_error_handler(IllegalTransition, handle_illegal_transition)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_server_error)

@@ -17,3 +17,9 @@ class InvalidInput(DomainError):
 
 class NotFound(DomainError):
     pass
+
+
+class IllegalTransition(DomainError):
+    """A step the record's current state does not allow: a form from a page that has gone stale,
+    a second click. Every module's state tables raise it (or a subclass); the application answers
+    it once, with a message at the top of the record's page, or 409 under /api/."""

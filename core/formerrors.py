@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from core.db import db
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError, IllegalTransition, InvalidInput
 
 
 def attach(form: FlaskForm, error: DomainError, *, field: str | None = None) -> None:
@@ -34,10 +34,14 @@ def handle(
 ) -> ResponseReturnValue:
     """The shape of every form post: check the input's shape, let ``act`` call the service and
     answer (it commits and redirects), or show ``page`` again with the refusal next to its field:
-    422 after a post, 200 when the page is first shown. Nothing is half-stored."""
+    422 after a post, 200 when the page is first shown. Nothing is half-stored. A step the
+    record's state no longer allows is not about a field: it goes to the application's handler,
+    which says so at the top of the record's page."""
     if form.validate_on_submit():
         try:
             return act()
+        except IllegalTransition:
+            raise
         except DomainError as error:
             db.session.rollback()
             attach(form, error, field=error_field)

@@ -124,6 +124,11 @@ class RevocationForm(FlaskForm):
     )
 
 
+class WithdrawalForm(FlaskForm):
+    withdrawn_on = _date("Date the withdrawal was received", "the date the provider's letter came")
+    reasons = _text("Why the provider withdraws its request", "Say why the provider withdraws.")
+
+
 class AttachmentForm(FlaskForm):
     document = FileField(
         "Document (PDF or Word .docx, up to 20 MB)",

@@ -48,6 +48,9 @@ class ExemptionCase(db.Model):
     revocation_reference: Mapped[str | None] = mapped_column(String(100))
     revocation_drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_on: Mapped[date | None] = mapped_column(Date)
+    # Withdrawal by the provider before a finding: the day its letter arrived, and why.
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdrawal_reasons: Mapped[str | None] = mapped_column(Text)
 
     filing: Mapped[Filing] = relationship()
     provider: Mapped[Provider] = relationship()

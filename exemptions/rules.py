@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core import clocks
+from core import clocks, errors
 from intake.rules import ADP_APPROVERS, ADP_ELEMENTS, ExemptionScope
 
 ANNUAL_CLOCK = "exemption.annual_notification"
@@ -26,32 +26,60 @@ class CaseState(enum.StrEnum):
     GRANTED = "granted"
     DENIED = "denied"
     REVOKED = "revoked"
+    WITHDRAWN = "withdrawn"
 
 
 S = CaseState
+# Until the finding is made the request is the provider's own: it starts the process
+# (§7.306(e)(1)) and may withdraw it; nothing in §7.306 holds it to a finding it no longer asks for.
+UNDECIDED = frozenset(
+    {S.RECEIVED, S.UNDER_REVIEW, S.INFORMATION_REQUESTED, S.IN_CONSULTATION, S.FINDING_DRAFTED,
+     S.IN_REVIEW}
+)  # fmt: skip
 ALLOWED: dict[CaseState, frozenset[CaseState]] = {
-    S.RECEIVED: frozenset({S.UNDER_REVIEW}),
-    # §7.306(e)(2): review, then information requests and consultation before a finding.
-    S.UNDER_REVIEW: frozenset({S.INFORMATION_REQUESTED, S.IN_CONSULTATION, S.FINDING_DRAFTED}),
-    S.INFORMATION_REQUESTED: frozenset({S.UNDER_REVIEW, S.IN_CONSULTATION}),
-    S.IN_CONSULTATION: frozenset({S.INFORMATION_REQUESTED, S.FINDING_DRAFTED}),
-    S.FINDING_DRAFTED: frozenset({S.FINDING_DRAFTED, S.IN_REVIEW}),
+    S.RECEIVED: frozenset({S.UNDER_REVIEW, S.WITHDRAWN}),
+    # §7.306(e)(2): review, information requests and consultation, in whatever order the case
+    # needs, until the finding is made. The finding is made when a reviewer approves it, so a
+    # drafted finding may still wait for more information or for the agencies' positions.
+    S.UNDER_REVIEW: frozenset(
+        {S.INFORMATION_REQUESTED, S.IN_CONSULTATION, S.FINDING_DRAFTED, S.WITHDRAWN}
+    ),
+    S.INFORMATION_REQUESTED: frozenset(
+        {S.UNDER_REVIEW, S.IN_CONSULTATION, S.FINDING_DRAFTED, S.WITHDRAWN}
+    ),
+    S.IN_CONSULTATION: frozenset(
+        {S.INFORMATION_REQUESTED, S.FINDING_DRAFTED, S.IN_REVIEW, S.WITHDRAWN}
+    ),
+    S.FINDING_DRAFTED: frozenset(
+        {S.FINDING_DRAFTED, S.INFORMATION_REQUESTED, S.IN_CONSULTATION, S.IN_REVIEW, S.WITHDRAWN}
+    ),
     # A returned finding goes back to its drafter; an approved one is granted or denied.
-    S.IN_REVIEW: frozenset({S.FINDING_DRAFTED, S.GRANTED, S.DENIED}),
+    S.IN_REVIEW: frozenset({S.FINDING_DRAFTED, S.GRANTED, S.DENIED, S.WITHDRAWN}),
     # §7.306(g): revocable at any time.
     S.GRANTED: frozenset({S.REVOKED}),
     S.DENIED: frozenset(),
     S.REVOKED: frozenset(),
+    S.WITHDRAWN: frozenset(),
 }
+# §7.306(e)(2): "Prior to making a finding, the Secretary will consult with" DoD, the Attorney
+# General, DHS and DNI: a finding goes to the reviewer who makes it only once they are consulted.
+AFTER_CONSULTATION = frozenset({S.IN_REVIEW})
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(errors.IllegalTransition):
     pass
 
 
-def check_transition(current: CaseState, wanted: CaseState) -> None:
+def check_transition(current: CaseState, wanted: CaseState, *, consulted: bool) -> None:
+    """``consulted``: the agencies of §7.306(e)(2) have been asked for their positions."""
     if wanted not in ALLOWED[current]:
-        raise IllegalTransition(f"An exemption request that is {current} cannot become {wanted}.")
+        raise IllegalTransition(
+            f"This request now stands at “{current}”, from which it cannot move to “{wanted}”."
+        )
+    if wanted in AFTER_CONSULTATION and not consulted:
+        raise IllegalTransition(
+            "Request the agencies' positions before the finding goes to review (§7.306(e)(2))."
+        )
 
 
 # --- The review checklist (§7.306(b) to (d)) ------------------------------------------------------
@@ -191,6 +219,15 @@ def notification_overdue(due_on: date | None, today: date) -> bool:
 
 def information_overdue(respond_by: date, responded_on: date | None, today: date) -> bool:
     return responded_on is None and today > respond_by
+
+
+def withdrawal_problem(received_on: date, *, filed_on: date, today: date) -> str | None:
+    """The day the provider's withdrawal reached the office."""
+    if received_on > today:
+        return "The withdrawal cannot be received on a future date."
+    if received_on < filed_on:
+        return f"The request was filed on {filed_on.isoformat()}; it cannot be withdrawn earlier."
+    return None
 
 
 def revocation_problem(reasons: str) -> str | None:

@@ -25,7 +25,7 @@ from core.consultations.rules import respond_by_problem as consultation_date_pro
 from core.db import db
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.risk import RiskSignal
 from exemptions import rules
 from exemptions.models import (
@@ -55,10 +55,7 @@ def _check_drafter(actor: User) -> None:
 
 
 def _move(case: ExemptionCase, wanted: CaseState, actor: User, **details: Any) -> None:
-    try:
-        rules.check_transition(case.state_enum, wanted)
-    except rules.IllegalTransition as error:
-        raise ExemptionRefused(str(error)) from error
+    rules.check_transition(case.state_enum, wanted, consulted=bool(consultations_of(case)))
     before = case.state
     case.state = wanted.value
     record_event(
@@ -134,12 +131,13 @@ def positions_final(case_id: str) -> str | None:
     """Once the request is decided, the agencies' positions are part of the decision's record
     (§7.306(e)(2)-(3))."""
     case = db.session.get(ExemptionCase, int(case_id))
-    if case is None or case.state_enum not in (
-        CaseState.GRANTED,
-        CaseState.DENIED,
-        CaseState.REVOKED,
-    ):
+    if case is None or case.state_enum in rules.UNDECIDED:
         return None
+    if case.state_enum is CaseState.WITHDRAWN:
+        return (
+            f"The provider withdrew the request on {case.withdrawn_on}; the agencies' "
+            "positions are part of its record and can no longer change (§7.306(e)(2))."
+        )
     return (f"The request was decided on {case.decided_on} and is now {case.state}; the "
             "agencies' positions can no longer change (§7.306(e)(2)).")  # fmt: skip
 
@@ -238,10 +236,16 @@ def request_information(
 def record_information_response(
     information_request: InformationRequest, *, responded_on: date, response: str, actor: User
 ) -> InformationRequest:
-    """The submitter's answer; when nothing else is outstanding, review resumes."""
+    """The submitter's answer; when nothing else is outstanding, review resumes, or the drafted
+    finding waits again for review."""
     _check_drafter(actor)
     if information_request.responded_on is not None:
-        raise ExemptionRefused("A response to this request is already recorded.")
+        raise rules.IllegalTransition("A response to this request is already recorded.")
+    if information_request.case.state_enum not in rules.UNDECIDED:
+        raise rules.IllegalTransition(
+            f"This exemption request is {information_request.case.state}; "
+            "responses can no longer be recorded."
+        )
     if responded_on < information_request.requested_on:
         raise ExemptionRefused("A response cannot come before the request.")
     information_request.responded_on = responded_on
@@ -256,7 +260,7 @@ def record_information_response(
     )
     outstanding = [r for r in case.information_requests if r.responded_on is None]
     if case.state_enum is CaseState.INFORMATION_REQUESTED and not outstanding:
-        _move(case, CaseState.UNDER_REVIEW, actor)
+        _move(case, CaseState.FINDING_DRAFTED if case.finding else CaseState.UNDER_REVIEW, actor)
     db.session.flush()
     return information_request
 
@@ -279,7 +283,7 @@ def consult_agencies(
     if problem := consultation_date_problem(requested_on, respond_by):
         raise ExemptionRefused(problem)
     if consultations_of(case):
-        raise ExemptionRefused("The agencies have already been consulted on this request.")
+        raise rules.IllegalTransition("The agencies have already been consulted on this request.")
     _move(case, CaseState.IN_CONSULTATION, actor)
     return consultations.request_consultations(
         Purpose.EXEMPTION,
@@ -388,7 +392,7 @@ def decide_finding(
     returns it; core approvals enforce the separation of duties."""
     review = finding_review(case)
     if review is None or case.state_enum is not CaseState.IN_REVIEW:
-        raise ExemptionRefused("The finding is not in review.")
+        raise rules.IllegalTransition(f"The finding is not in review: the request is {case.state}.")
     _decide(review, approve=approve, comments=comments, actor=actor, content=finding_content(case))
     if not approve:
         _move(case, CaseState.FINDING_DRAFTED, actor, returned=comments)
@@ -426,6 +430,31 @@ def annual_clock(case: ExemptionCase) -> Deadline | None:
     )
 
 
+# --- Withdrawal by the provider, before a finding (§7.306(e)(1)) ------------------------------
+
+
+def withdraw(
+    case: ExemptionCase, *, received_on: date, reasons: str, actor: User, today: date
+) -> ExemptionCase:
+    """The provider withdraws its request: the case ends without a finding, and a finding
+    waiting for a reviewer leaves the queue."""
+    _check_drafter(actor)
+    problems: dict[str, list[str]] = {}
+    if problem := rules.withdrawal_problem(
+        received_on, filed_on=case.filing.received_on, today=today
+    ):
+        problems["withdrawn_on"] = [problem]
+    if not reasons.strip():
+        problems["reasons"] = ["Say why the provider withdraws its request."]
+    if problems:
+        raise InvalidInput(problems)
+    _move(case, CaseState.WITHDRAWN, actor, received_on=received_on, reasons=reasons.strip())
+    case.withdrawn_on, case.withdrawal_reasons = received_on, reasons.strip()
+    approvals.withdraw_from_review(FINDING, case.id, actor=actor, reason="request withdrawn")
+    db.session.flush()
+    return case
+
+
 # --- Maintenance (§7.306(f), §7.309(b)(2)) -----------------------------------------------------
 
 
@@ -436,7 +465,7 @@ def record_notice(
     material-change notice is kept for the next review of the exemption (§7.309(b)(2))."""
     _check_drafter(actor)
     if case.state_enum is not CaseState.GRANTED:
-        raise ExemptionRefused("Notices are recorded only for an exemption in force.")
+        raise rules.IllegalTransition("Notices are recorded only for an exemption in force.")
     if not summary.strip():
         raise ExemptionRefused("Summarise what the notice says.")
     if case.decided_on and received_on < case.decided_on:
@@ -508,7 +537,7 @@ def propose_revocation(
     it takes effect when a reviewer approves it."""
     _check_drafter(actor)
     if case.state_enum is not CaseState.GRANTED:
-        raise ExemptionRefused("Only an exemption in force can be revoked.")
+        raise rules.IllegalTransition("Only an exemption in force can be revoked.")
     if problem := rules.revocation_problem(reasons):
         raise ExemptionRefused(problem)
     case.revocation_reasons = reasons.strip()
@@ -538,7 +567,7 @@ def decide_revocation(
 ) -> ExemptionCase:
     review = revocation_review(case)
     if review is None or case.state_enum is not CaseState.GRANTED:
-        raise ExemptionRefused("No revocation is waiting for review.")
+        raise rules.IllegalTransition("No revocation is waiting for review.")
     _decide(
         review, approve=approve, comments=comments, actor=actor, content=revocation_content(case)
     )

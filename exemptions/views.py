@@ -11,12 +11,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.utils import secure_filename
 
-from core import clocks, exports, pdf, subjects
+from core import clocks, exports, formerrors, pdf, subjects
 from core.access import STAFF, roles_required
 from core.audit.services import record_event
 from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.db import db, utcnow
+from core.errors import InvalidInput
 from core.modules import module_blueprint
 from core.office import services as office
 from exemptions import reports, rules, services
@@ -29,6 +30,7 @@ from exemptions.forms import (
     InformationResponseForm,
     NoticeForm,
     RevocationForm,
+    WithdrawalForm,
 )
 from exemptions.models import ExemptionCase, InformationRequest
 from intake.rules import EXEMPTION_SCOPE_LABELS, FilingKind
@@ -98,6 +100,7 @@ def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> 
         "revocation_form": RevocationForm(),
         "revocation_decision_form": DecisionForm(prefix="revocation"),
         "attachment_form": AttachmentForm(),
+        "withdrawal_form": WithdrawalForm(withdrawn_on=today),
     }
     defaults.update(forms)
     items = services.checklist(case)
@@ -107,6 +110,7 @@ def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> 
         case=case,
         state=case.state_enum,
         states=rules.CaseState,
+        undecided=rules.UNDECIDED,
         scopes=EXEMPTION_SCOPE_LABELS,
         checklist=items,
         unaddressed=rules.unaddressed(items),
@@ -144,16 +148,16 @@ def _act(
     case_id: int, form: FlaskForm, *, name: str, error_field: str, action: Action, done: str
 ) -> ResponseReturnValue:
     """Check the form's shape, do the step, commit once. A refusal becomes a message on the
-    field it concerns, with everything typed kept (422)."""
+    field it concerns, with everything typed kept (422); a step the case's state no longer
+    allows is said at the top of the case (the application's handler)."""
     case = _case_or_404(case_id)
     if not form.validate_on_submit():
         return _render_case(case, 422, **{name: form})
     try:
         action(case, form)
-    except services.ExemptionRefused as error:
+    except (services.ExemptionRefused, InvalidInput) as error:
         db.session.rollback()
-        field = getattr(form, error_field)
-        field.errors = [*field.errors, str(error)]
+        formerrors.attach(form, error, field=error_field)
         return _render_case(_case_or_404(case_id), 422, **{name: form})
     return _done(case, done)
 
@@ -362,4 +366,17 @@ def decide_revocation(case_id: int) -> ResponseReturnValue:
         error_field="comments",
         action=lambda case, form: services.decide_revocation(case, **_decision(form)),
         done="Decision on the revocation recorded.",
+    )  # fmt: skip
+
+
+@bp.post("/requests/<int:case_id>/withdrawal")
+@roles_required(Role.ANALYST)
+def withdraw(case_id: int) -> ResponseReturnValue:
+    return _act(
+        case_id, WithdrawalForm(), name="withdrawal_form", error_field="reasons",
+        action=lambda case, form: services.withdraw(
+            case, received_on=form.withdrawn_on.data, reasons=form.reasons.data,
+            actor=current_user, today=clocks.office_today(),
+        ),
+        done="Withdrawal recorded; the request is closed without a finding.",
     )  # fmt: skip

@@ -89,16 +89,6 @@ class ForeignReseller(db.Model):
     provider: Mapped[Provider] = relationship(back_populates="resellers")
 
 
-class ReceiptCounter(db.Model):
-    """The last receipt number issued in a year; taken under a row lock so that concurrent
-    submissions never share or skip a number."""
-
-    __tablename__ = "receipt_counters"
-
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    last_number: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class Filing(db.Model):
     """A filing exactly as received: never edited; a correction is a new filing (DESIGN.md §3)."""
 

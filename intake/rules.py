@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core import clocks
+from core import clocks, errors
 from core.schema import (
     COUNTRY_CHOICES,
     EMAIL_PATTERN,
@@ -1365,7 +1365,7 @@ RUNNING = frozenset({ImportStatus.QUEUED, ImportStatus.CHECKING})
 STALE_AFTER = timedelta(minutes=15)
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(errors.IllegalTransition):
     pass
 
 

@@ -18,16 +18,14 @@ from typing import Any
 import pandas
 from flask import Flask, current_app
 from sqlalchemy import Select, bindparam, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core import clocks, crypto, documents, events, exports, hooks
+from core import clocks, counters, crypto, documents, events, exports, hooks
 from core.audit.services import FAILURE, record_event
 from core.auth.models import User
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
-from core.errors import DomainError
+from core.errors import DomainError, IllegalTransition
 from core.schema import Problem, validate
 from core.urls import parse_record_id
 from intake import ai_services, rules
@@ -38,7 +36,6 @@ from intake.models import (
     Filing,
     ForeignReseller,
     Provider,
-    ReceiptCounter,
     ResellerImport,
 )
 
@@ -111,23 +108,8 @@ def register_provider(data: dict[str, Any], *, actor: User) -> Provider:
 
 
 def next_receipt_number(year: int) -> str:
-    """The next receipt number of ``year``: OICTS-2026-000042. The counter row is incremented in
-    one UPDATE ... RETURNING, which the database serialises, so concurrent filings never share
-    or skip a number, and a number is never reused."""
-    dialect = db.session.get_bind().dialect.name
-    make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(
-        make_insert(ReceiptCounter)
-        .values(year=year, last_number=0)
-        .on_conflict_do_nothing(index_elements=["year"])
-    )
-    number = db.session.execute(
-        update(ReceiptCounter)
-        .where(ReceiptCounter.year == year)
-        .values(last_number=ReceiptCounter.last_number + 1)
-        .returning(ReceiptCounter.last_number)
-    ).scalar_one()
-    return f"OICTS-{year}-{number:06d}"
+    """The next receipt number of ``year``: OICTS-2026-000042, never shared, skipped or reused."""
+    return counters.next_reference("OICTS", year, digits=6)
 
 
 # --- Filings ----------------------------------------------------------------------------------
@@ -713,10 +695,11 @@ def record_response(
     actor: User,
 ) -> Document:
     """Store the CIP copy that answers a request and meet its clock."""
-    problems = []
     if department_request.responded_on is not None:
-        problems.append("This request was already answered.")
-    problems += documents.document_problems(filename, content, what="the CIP")
+        raise IllegalTransition(
+            f"This request was already answered on {department_request.responded_on.isoformat()}."
+        )
+    problems = documents.document_problems(filename, content, what="the CIP")
     if responded_on < department_request.requested_on:
         problems.append("The response cannot be dated before the request.")
     if problems:

@@ -19,13 +19,12 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 from wtforms.fields.choices import SelectChoice
 
-from core import clocks, exports, pdf, subjects
+from core import clocks, exports, formerrors, pdf, subjects
 from core.access import STAFF, roles_required
 from core.audit.services import record_event
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
-from core.errors import DomainError
 from core.office import services as office
 from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
@@ -437,24 +436,23 @@ def _render_request(record: DepartmentRequest, form: ResponseForm) -> str:
 def record_response(request_id: int) -> ResponseReturnValue:
     record = db.session.get(DepartmentRequest, request_id) or abort(404)
     form = ResponseForm()
-    if form.validate_on_submit():
+
+    def act() -> ResponseReturnValue:
         upload = form.document.data
-        try:
-            services.record_response(
-                record,
-                filename=upload.filename or "document",
-                content=upload.read(),
-                responded_on=form.responded_on.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.document.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Response recorded; the clock is met.", "success")
-            return redirect(url_for("intake.department_request", request_id=record.id))
-    return _render_request(record, form), 422
+        services.record_response(
+            record,
+            filename=upload.filename or "document",
+            content=upload.read(),
+            responded_on=form.responded_on.data,
+            actor=current_user,
+        )
+        db.session.commit()
+        flash("Response recorded; the clock is met.", "success")
+        return redirect(url_for("intake.department_request", request_id=record.id))
+
+    return formerrors.handle(
+        form, act, page=lambda form: _render_request(record, form), error_field="document"
+    )
 
 
 @bp.get("/requests/<int:request_id>/document")

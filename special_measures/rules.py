@@ -13,7 +13,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from core import clocks
+from core import clocks, errors
 
 # --- Where a case comes from and what it is about (§7.307(a)(2)) ---------------------------------
 
@@ -190,7 +190,7 @@ def describe_measure(kind: SubjectKind, measure: MeasureKind, conditions: str) -
     return f"Conditions on {account} ({measure_paragraph(kind)}): {conditions.strip()}"
 
 
-# --- States (DESIGN.md §5) -------------------------------------------------------------------
+# --- States --------------------------------------------------------------------------------
 
 
 class CaseState(enum.StrEnum):
@@ -204,20 +204,23 @@ class CaseState(enum.StrEnum):
     CLOSED = "closed without a measure"
 
 
+# The evaluation decides "whether to impose" a measure (§7.307(a)(2)), and a measure is imposed
+# only when the determination is issued (§7.307(a)(4)): until then the case may close without one,
+# even with a draft in review or approved.
 ALLOWED: dict[CaseState, frozenset[CaseState]] = {
     CaseState.REFERRED: frozenset({CaseState.EVALUATION, CaseState.CLOSED}),
     CaseState.EVALUATION: frozenset({CaseState.CONSULTATION, CaseState.CLOSED}),
     CaseState.CONSULTATION: frozenset({CaseState.DRAFTED, CaseState.CLOSED}),
     CaseState.DRAFTED: frozenset({CaseState.IN_REVIEW, CaseState.CLOSED}),
-    CaseState.IN_REVIEW: frozenset({CaseState.APPROVED, CaseState.DRAFTED}),
-    # A material change after approval voids it (DESIGN.md §5): back to a draft.
-    CaseState.APPROVED: frozenset({CaseState.ISSUED, CaseState.DRAFTED}),
+    CaseState.IN_REVIEW: frozenset({CaseState.APPROVED, CaseState.DRAFTED, CaseState.CLOSED}),
+    # A material change after approval voids it: back to a draft, to be reviewed again.
+    CaseState.APPROVED: frozenset({CaseState.ISSUED, CaseState.DRAFTED, CaseState.CLOSED}),
     CaseState.ISSUED: frozenset(),
     CaseState.CLOSED: frozenset(),
 }
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(errors.IllegalTransition):
     pass
 
 
@@ -240,7 +243,9 @@ def positions_final(state: CaseState, *, reference: str, issued_on: date | None)
 
 def check_transition(current: CaseState, wanted: CaseState) -> None:
     if wanted not in ALLOWED[current]:
-        raise IllegalTransition(f"A case that is {current} cannot become {wanted}.")
+        raise IllegalTransition(
+            f"This case now stands at “{current}”, from which it cannot move to “{wanted}”."
+        )
 
 
 # --- The dates a determination sets (§7.307(a)(5), (a)(6), (d)) --------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import String, Subquery, and_, cast, func, literal, or_, select
 
-from core import clocks
+from core import clocks, counters
 from core.approvals import services as approvals
 from core.approvals.models import Review
 from core.approvals.rules import ReviewState
@@ -117,22 +117,12 @@ def _referral_problems(referral: Referral, today: date) -> dict[str, list[str]]:
     return problems
 
 
-def _next_reference(year: int) -> str:
-    prefix = f"SM-{year}-"
-    count = db.session.execute(
-        select(func.count())
-        .select_from(SpecialMeasureCase)
-        .where(SpecialMeasureCase.reference.like(f"{prefix}%"))
-    ).scalar_one()
-    return f"{prefix}{count + 1:04d}"
-
-
 def open_case(referral: Referral, *, actor: User, today: date) -> SpecialMeasureCase:
     _require_drafter(actor)
     if problems := _referral_problems(referral, today):
         raise InvalidInput(problems)
     case = SpecialMeasureCase(
-        reference=_next_reference(today.year),
+        reference=counters.next_reference("SM", today.year, digits=4),
         created_by_id=actor.id,
         source=referral.source.value,
         referring_agency=referral.referring_agency.strip() or None,
@@ -187,8 +177,9 @@ def close_case(case: SpecialMeasureCase, *, reasons: str, actor: User) -> None:
     _require_drafter(actor)
     if not reasons.strip():
         raise InvalidInput({"reasons": ["Say why no measure will be imposed."]})
+    _transition(case, CaseState.CLOSED, actor, reasons=reasons.strip())
     case.closed_reason = reasons.strip()
-    _transition(case, CaseState.CLOSED, actor, reasons=case.closed_reason)
+    approvals.withdraw_from_review(CASE, case.id, actor=actor, reason="case closed")
     db.session.flush()
 
 
@@ -207,7 +198,7 @@ EDITABLE = frozenset(
 
 def _require_editable(case: SpecialMeasureCase) -> None:
     if case.state_enum not in EDITABLE:
-        raise DomainError(
+        raise rules.IllegalTransition(
             f"The case is {case.state}; it can change only after the reviewer returns it."
             if case.state_enum is CaseState.IN_REVIEW
             else f"The case is {case.state}; its evaluation and determination are final."
@@ -263,7 +254,10 @@ def request_case_consultations(
 ) -> None:
     _require_drafter(actor)
     if case.state_enum is not CaseState.EVALUATION:
-        raise DomainError("Consult once the evaluation is under way and before drafting.")
+        raise rules.IllegalTransition(
+            f"This case is {case.state}; the agencies are consulted once the evaluation is under "
+            "way and before the determination is drafted (§7.307(c))."
+        )
     if missing := missing_evaluation(case):
         raise DomainError(
             "Assess every factor before consulting: "
@@ -335,7 +329,9 @@ def save_determination(
     _require_drafter(actor)
     _require_editable(case)
     if case.state_enum in (CaseState.REFERRED, CaseState.EVALUATION):
-        raise DomainError("Draft the determination once the agencies have been consulted.")
+        raise rules.IllegalTransition(
+            "Draft the determination once the agencies have been consulted (§7.307(c))."
+        )
     problems: dict[str, list[str]] = {}
     if draft.measure_kind is MeasureKind.CONDITIONS and not draft.conditions.strip():
         problems["conditions"] = ["State the conditions imposed."]
@@ -415,7 +411,7 @@ def draft_gaps(case: SpecialMeasureCase) -> list[str]:
 def submit_determination(case: SpecialMeasureCase, *, actor: User) -> Review:
     _require_drafter(actor)
     if case.state_enum is not CaseState.DRAFTED:
-        raise DomainError(
+        raise rules.IllegalTransition(
             f"Only a drafted determination can go to review; this case is {case.state}."
         )
     if gaps := draft_gaps(case):
@@ -436,7 +432,9 @@ def decide_determination(
 ) -> None:
     review = approvals.latest_review(CASE, case.id)
     if case.state_enum is not CaseState.IN_REVIEW or review is None:
-        raise DomainError("There is no determination waiting for review.")
+        raise rules.IllegalTransition(
+            f"There is no determination waiting for review: this case is {case.state}."
+        )
     approvals.decide(
         review,
         approve=approve,
@@ -460,7 +458,7 @@ def issue_determination(
         or review is None
         or not approvals.approval_holds(CASE, case.id, determination_content(case))
     ):
-        raise DomainError("Only a determination approved as it stands can be issued.")
+        raise rules.IllegalTransition("Only a determination approved as it stands can be issued.")
     assert review.decided_at is not None and case.compliance_on is not None
     problems: dict[str, list[str]] = {}
     approved_on = clocks.office_today(review.decided_at)
@@ -503,7 +501,7 @@ def record_publication(
     issuance (§7.307(a)(4)); the date is kept because the NPRM preamble (IV(3)(A)) speaks of
     effect from publication."""
     if case.issued_on is None:
-        raise DomainError("Only an issued determination is published.")
+        raise rules.IllegalTransition("Only an issued determination is published.")
     if published_on < case.issued_on or published_on > today:
         raise InvalidInput(
             {"published_on": [f"Choose a day from issuance ({case.issued_on}) to today."]}
@@ -632,7 +630,9 @@ def get_notice(notice_id: int) -> CongressionalNotice | None:
 
 def set_addressee(notice: CongressionalNotice, addressee: str, *, actor: User) -> None:
     if notice.sent_on is not None:
-        raise DomainError("The letter has been sent; its addressee is part of the record.")
+        raise rules.IllegalTransition(
+            "The letter has been sent; its addressee is part of the record."
+        )
     before = notice.addressee
     notice.addressee = addressee.strip()
     record_event(
@@ -649,7 +649,9 @@ def record_notice_sent(
     notice: CongressionalNotice, *, sent_on: date, sent_how: str, actor: User, today: date
 ) -> None:
     if notice.sent_on is not None:
-        raise DomainError(f"This letter was recorded as sent on {notice.sent_on.isoformat()}.")
+        raise rules.IllegalTransition(
+            f"This letter was recorded as sent on {notice.sent_on.isoformat()}."
+        )
     try:
         rules.check_sent_on(sent_on, prepared_on=notice.prepared_on, today=today)
     except rules.NoticeSentProblem as problem:
@@ -676,7 +678,9 @@ class ActionKind:
 def _require_in_effect(case: SpecialMeasureCase, today: date) -> None:
     status = status_of(case, today)
     if status is not rules.MeasureStatus.IN_EFFECT:
-        raise DomainError(f"The measure is {status}; only a measure in effect can change.")
+        raise rules.IllegalTransition(
+            f"The measure is {status}; only a measure in effect can change."
+        )
 
 
 def action_pending(action: MeasureAction) -> bool:
@@ -701,7 +705,7 @@ def draft_action(
     _require_drafter(actor)
     _require_in_effect(case, today)
     if any(action_pending(a) for a in case.actions):
-        raise DomainError("Finish the extension or revocation already drafted first.")
+        raise rules.IllegalTransition("Finish the extension or revocation already drafted first.")
     assert case.last_day_on is not None and case.issued_on is not None
     if kind == ActionKind.EXTENSION:
         if new_last_day_on is None or new_last_day_on <= case.last_day_on:
@@ -752,8 +756,8 @@ def get_action(action_id: int) -> MeasureAction | None:
 
 def decide_action(action: MeasureAction, *, approve: bool, comments: str, actor: User) -> None:
     review = approvals.latest_review(ACTION, action.id)
-    if review is None or action.is_recorded:
-        raise DomainError("There is nothing waiting for review.")
+    if review is None or action.is_recorded or review.state_enum is not ReviewState.IN_REVIEW:
+        raise rules.IllegalTransition("There is nothing waiting for review.")
     approvals.decide(
         review, approve=approve, actor=actor, current_content=action_content(action),
         comments=comments,
@@ -763,9 +767,9 @@ def decide_action(action: MeasureAction, *, approve: bool, comments: str, actor:
 
 def _require_approved(action: MeasureAction) -> None:
     if action.is_recorded:
-        raise DomainError("This action has already been recorded.")
+        raise rules.IllegalTransition("This action has already been recorded.")
     if not approvals.approval_holds(ACTION, action.id, action_content(action)):
-        raise DomainError("A reviewer must approve it before it is recorded.")
+        raise rules.IllegalTransition("A reviewer must approve it before it is recorded.")
 
 
 def record_extension(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
 
 import pyotp
+from flask import Flask
 from flask.testing import FlaskClient
 
 from core import clocks, crypto
@@ -352,3 +356,21 @@ def revoke_measure(case, *, effective_on: date):
     measures.record_revocation(action, actor=case.drafted_by, today=effective_on)
     db.session.commit()
     return action
+
+
+def at_once(app: Flask, count: int, act: Callable[[User], str], *, actor: User) -> list[str]:
+    """``count`` people acting at the same moment, each in a request's own application context
+    and database session, as ``actor``; what each act returned, after its commit."""
+    actor_id = actor.id
+    start = threading.Barrier(count)
+
+    def one(_: int) -> str:
+        with app.app_context():
+            person = db.session.get(User, actor_id)
+            start.wait()
+            result = act(person)
+            db.session.commit()
+            return result
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(one, range(count)))

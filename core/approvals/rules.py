@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from core import errors
 from core.auth.rules import Role
 
 
@@ -30,7 +31,7 @@ ALLOWED: dict[ReviewState, frozenset[ReviewState]] = {
 REVIEWERS = frozenset({Role.REVIEWER})
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(errors.IllegalTransition):
     pass
 
 

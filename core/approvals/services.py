@@ -104,7 +104,7 @@ def decide(
         _set_state(
             review, ReviewState.APPROVED if approve else ReviewState.RETURNED, actor, comments
         )
-    except (rules.SelfApproval, rules.NotAReviewer, rules.IllegalTransition) as refusal:
+    except (rules.SelfApproval, rules.NotAReviewer) as refusal:
         record_event(
             "review.decide", actor=actor, subject=("review", review.id), outcome=DENIED,
             after={"reason": str(refusal)},
@@ -135,6 +135,19 @@ def void_if_changed(
         return False
     _set_state(review, ReviewState.VOIDED, actor, "changed after approval")
     return True
+
+
+def withdraw_from_review(
+    subject_type: str, subject_id: object, *, actor: User, reason: str
+) -> Review | None:
+    """The case a draft belongs to ended before the draft took effect (a request withdrawn, a
+    case closed): a draft waiting for a reviewer leaves the queue, and an approval not yet acted
+    on no longer holds. The voided review, if any."""
+    review = latest_review(subject_type, subject_id)
+    if review is None or review.state_enum not in (ReviewState.IN_REVIEW, ReviewState.APPROVED):
+        return None
+    _set_state(review, ReviewState.VOIDED, actor, reason)
+    return review
 
 
 def queue() -> list[Review]:

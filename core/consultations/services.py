@@ -19,7 +19,7 @@ from core.consultations import rules
 from core.consultations.models import Consultation, ConsultationAttachment
 from core.consultations.rules import Position, Purpose
 from core.db import db, utcnow
-from core.errors import DomainError, InvalidInput, NotFound
+from core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 
 
 def request_consultations(
@@ -137,7 +137,7 @@ def _check_recorder(consultation: Consultation, actor: User) -> None:
     if actor.role_enum not in (Role.LIAISON, Role.ANALYST, Role.REVIEWER):
         raise DomainError("Only the agency's liaison or an analyst may record a position.")
     if reason := position_lock(consultation):
-        raise DomainError(reason)
+        raise IllegalTransition(reason)
 
 
 def record_position(

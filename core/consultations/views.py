@@ -15,7 +15,7 @@ from core.consultations.forms import AttachmentForm, PositionForm
 from core.consultations.models import Consultation
 from core.consultations.rules import CITATIONS, Position, Purpose
 from core.db import db
-from core.errors import DomainError, NotFound
+from core.errors import NotFound
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
@@ -69,22 +69,21 @@ def detail(consultation_id: int) -> ResponseReturnValue:
 def record_position(consultation_id: int) -> ResponseReturnValue:
     consultation = _visible_or_404(consultation_id)
     form = PositionForm()
-    if form.validate_on_submit():
-        try:
-            services.record_position(
-                consultation,
-                position=Position(form.position.data),
-                comments=form.comments.data or "",
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.comments.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"Position recorded for {consultation.agency}.", "success")
-            return redirect(url_for("consultations.detail", consultation_id=consultation.id))
-    return _render_detail(consultation, form), 422
+
+    def act() -> ResponseReturnValue:
+        services.record_position(
+            consultation,
+            position=Position(form.position.data),
+            comments=form.comments.data or "",
+            actor=current_user,
+        )
+        db.session.commit()
+        flash(f"Position recorded for {consultation.agency}.", "success")
+        return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+
+    return formerrors.handle(
+        form, act, page=lambda form: _render_detail(consultation, form), error_field="comments"
+    )
 
 
 @bp.post("/<int:consultation_id>/attachments")

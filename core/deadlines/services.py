@@ -15,7 +15,7 @@ from core.auth.models import User
 from core.db import db, utcnow
 from core.deadlines.models import CalendarAddress, Deadline
 from core.deadlines.rules import Urgency, days_left_phrase, urgency
-from core.errors import DomainError
+from core.errors import DomainError, IllegalTransition
 from core.parameters import services as parameters
 
 
@@ -68,7 +68,7 @@ def open_deadline(
     return deadline
 
 
-class DeadlineAlreadyMet(DomainError):
+class DeadlineAlreadyMet(IllegalTransition):
     pass
 
 
@@ -145,7 +145,9 @@ def board(criteria: BoardFilter, today: date) -> list[BoardRow]:
 def assign_deadline(deadline: Deadline, assignee: User | None, *, actor: User) -> None:
     """Who watches an open clock; the board filters on it."""
     if not deadline.is_open:
-        raise DomainError(f"This deadline was met on {deadline.met_on}; it needs nobody now.")
+        raise DeadlineAlreadyMet(
+            f"This deadline was met on {deadline.met_on}; it needs nobody now."
+        )
     before = deadline.assignee.full_name if deadline.assignee else None
     deadline.assignee_id = assignee.id if assignee else None
     db.session.flush()

@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from core import clocks, exports, ical, subjects
+from core import clocks, exports, formerrors, ical, subjects
 from core.access import STAFF, public, roles_required
 from core.audit.services import record_event
 from core.auth.models import User
@@ -24,7 +24,6 @@ from core.auth.services import list_users
 from core.db import db, utcnow
 from core.deadlines import reports, services
 from core.deadlines.forms import AssignDeadlineForm, BoardFilterForm, MeetDeadlineForm
-from core.errors import DomainError
 from core.navigation import MODULE_LABELS
 from core.office import services as office
 
@@ -212,19 +211,18 @@ def detail(deadline_id: int) -> ResponseReturnValue:
 def record_met(deadline_id: int) -> ResponseReturnValue:
     deadline = services.get_deadline(deadline_id) or abort(404)
     form = MeetDeadlineForm()
-    if form.validate_on_submit():
-        try:
-            services.meet_deadline(
-                deadline, met_on=form.met_on.data, actor=current_user, note=form.note.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.met_on.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Recorded: the clock was met.", "success")
-            return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
-    return _render_detail(deadline, form), 422
+
+    def act() -> ResponseReturnValue:
+        services.meet_deadline(
+            deadline, met_on=form.met_on.data, actor=current_user, note=form.note.data
+        )
+        db.session.commit()
+        flash("Recorded: the clock was met.", "success")
+        return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
+
+    return formerrors.handle(
+        form, act, page=lambda form: _render_detail(deadline, form), error_field="met_on"
+    )
 
 
 @bp.post("/<int:deadline_id>/assignee")
@@ -232,16 +230,20 @@ def record_met(deadline_id: int) -> ResponseReturnValue:
 def assign(deadline_id: int) -> ResponseReturnValue:
     deadline = services.get_deadline(deadline_id) or abort(404)
     form = _assign_form(deadline)
-    if form.validate_on_submit():
+
+    def act() -> ResponseReturnValue:
         assignee = db.session.get(User, int(form.assignee.data)) if form.assignee.data else None
-        try:
-            services.assign_deadline(deadline, assignee, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.assignee.errors.append(str(error))
-        else:
-            db.session.commit()
-            who = assignee.full_name if assignee else "nobody"
-            flash(f"Assigned to {who}.", "success")
-            return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
-    return _render_detail(deadline, MeetDeadlineForm(met_on=clocks.office_today()), form), 422
+        services.assign_deadline(deadline, assignee, actor=current_user)
+        db.session.commit()
+        who = assignee.full_name if assignee else "nobody"
+        flash(f"Assigned to {who}.", "success")
+        return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: _render_detail(
+            deadline, MeetDeadlineForm(met_on=clocks.office_today()), form
+        ),
+        error_field="assignee",
+    )

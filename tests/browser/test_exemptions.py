@@ -12,6 +12,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from core import clocks
 from core.auth.rules import Role
+from core.consultations import services as consultations
+from core.consultations.rules import Position
+from core.db import db
 from core.pdf import formal_date
 from exemptions import services
 from intake.examples import payload
@@ -194,3 +197,70 @@ def test_a_revoked_exemption_brings_back_the_missing_certification(
 
     page.goto(f"{base_url}/intake/providers/{provider.id}")
     expect(page.get_by_test_id("missing-certification")).to_be_visible()
+
+
+def test_a_finding_drafted_before_consultation_goes_to_consultation_and_on_to_review(
+    live_server, page: Page
+):
+    _, base_url = live_server
+    analyst = make_user(Role.ANALYST)
+    case = file_exemption_request(make_provider("Bluefin Hosting, Inc."))
+    services.start_review(case, actor=analyst)
+    services.draft_finding(
+        case, assessments={key: ("satisfied", text) for key, text in FINDING_REASONS.items()},
+        decision="grant", actor=analyst,
+    )  # fmt: skip
+    db.session.commit()
+    today = clocks.office_today()
+
+    sign_in(page, base_url, analyst.email, PASSWORD)
+    page.goto(f"{base_url}/exemptions/requests/{case.id}")
+    expect(page.get_by_test_id("case-state")).to_have_text("finding drafted")
+    expect(page.get_by_role("button", name="Send the finding for review")).to_be_disabled()
+    expect(page.get_by_test_id("blockers")).to_contain_text("DoD, DOJ, DHS, DNI (§7.306(e)(2))")
+    assert axe_violations(page) == []
+
+    page.get_by_label("What the agencies are asked to consider").fill(
+        "Bluefin asks to be exempted from §§7.302, 7.304 and 7.305."
+    )
+    page.locator("#respond_by").last.fill((today + timedelta(days=30)).isoformat())
+    _submit(page, "Request consultation")
+    expect(page.get_by_test_id("case-state")).to_have_text("in consultation")
+    expect(page.get_by_test_id("missing-positions")).to_contain_text("DoD, DOJ, DHS, DNI")
+    for consultation_record in services.consultations_of(case):
+        consultations.record_position(
+            consultation_record, position=Position.CONCUR, comments="", actor=analyst
+        )
+    db.session.commit()
+
+    page.reload()
+    expect(page.get_by_test_id("missing-positions")).to_have_count(0)
+    _submit(page, "Send the finding for review")
+    expect(page.get_by_text("Finding sent for review.")).to_be_visible()
+    expect(page.get_by_test_id("case-state")).to_have_text("in review")
+    assert axe_violations(page) == []
+
+
+def test_the_provider_withdraws_its_request_from_the_case_page(live_server, page: Page):
+    _, base_url = live_server
+    analyst = make_user(Role.ANALYST)
+    case = file_exemption_request(make_provider("Saltmarsh Cloud, LLC"))
+    today = clocks.office_today()
+
+    sign_in(page, base_url, analyst.email, PASSWORD)
+    page.goto(f"{base_url}/exemptions/requests/{case.id}")
+    page.get_by_text("Record that the provider withdraws its request").click()
+    _submit(page, "Record the withdrawal")
+    expect(page.get_by_text("Say why the provider withdraws.").first).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Why the provider withdraws its request").fill(
+        "Saltmarsh is merging with a certified provider and keeps a CIP instead."
+    )
+    _submit(page, "Record the withdrawal")
+    expect(page.get_by_text("Withdrawal recorded; the request is closed without a finding."))
+    expect(page.get_by_test_id("case-state")).to_have_text("withdrawn")
+    expect(page.get_by_test_id("withdrawn")).to_contain_text(f"received {today.isoformat()}")
+    expect(page.get_by_test_id("withdrawn")).to_contain_text("merging with a certified provider")
+    expect(page.get_by_role("button", name="Record the withdrawal")).to_have_count(0)
+    assert axe_violations(page) == []

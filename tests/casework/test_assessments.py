@@ -18,7 +18,8 @@ from core.db import db
 from core.errors import DomainError
 from core.pdf import formal_date
 from core.risk import signals_by_provider
-from tests.factories import log_in, make_filing, make_provider, make_user
+from intake.models import Provider
+from tests.factories import at_once, log_in, make_filing, make_provider, make_user
 from tests.pdftext import pdf_pages, pdf_text
 
 TODAY = office_today()
@@ -34,6 +35,17 @@ def _open(provider, actor, **changes):
         **changes,
     }
     return services.open_assessment(provider, **values)
+
+
+def test_analysts_opening_assessments_at_the_same_moment_get_distinct_references(app):
+    providers, analyst = [make_provider().id for _ in range(6)], make_user(Role.ANALYST)
+    remaining = iter(providers)
+    references = at_once(
+        app, 6, lambda actor: _open(db.session.get(Provider, next(remaining)), actor).reference,
+        actor=analyst,
+    )  # fmt: skip
+    year = (TODAY - timedelta(days=30)).year
+    assert sorted(references) == [f"AS-{year}-{n:04d}" for n in range(1, 7)]
 
 
 def _finding(assessment, actor):
@@ -247,8 +259,8 @@ def test_a_follow_up_opens_only_once_the_report_is_issued(client):
 
     page = client.get(f"/casework/assessments/{drafting.id}")
     assert "Open a follow-up assessment" not in page.text
-    refused = client.post(f"/casework/assessments/{drafting.id}/follow-up")
-    assert refused.status_code == 422
+    refused = client.post(f"/casework/assessments/{drafting.id}/follow-up", follow_redirects=True)
+    assert refused.request.path == f"/casework/assessments/{drafting.id}"
     assert "checks the remediation of findings already issued (§7.305(e)(2))" in refused.text
     assert services.assessments_of(provider.id) == [drafting]
 

@@ -13,7 +13,8 @@ from core.clocks import office_today
 from core.db import db
 from core.errors import DomainError, InvalidInput
 from core.pdf import formal_date
-from tests.factories import log_in, make_provider, make_user, set_office_settings
+from intake.models import Provider
+from tests.factories import at_once, log_in, make_provider, make_user, set_office_settings
 from tests.pdftext import pdf_pages, searchable
 
 TODAY = office_today()
@@ -55,6 +56,15 @@ def _draft(provider, analyst, **changes):
         **changes,
     }
     return services.draft_penalty(provider, **values)
+
+
+def test_analysts_drafting_notices_at_the_same_moment_get_distinct_references(app):
+    provider_id, analyst = make_provider().id, make_user(Role.ANALYST)
+    references = at_once(
+        app, 6, lambda actor: _draft(db.session.get(Provider, provider_id), actor).reference,
+        actor=analyst,
+    )  # fmt: skip
+    assert sorted(references) == [f"PN-{TODAY.year}-{n:04d}" for n in range(1, 7)]
 
 
 def test_a_proposed_amount_above_the_maximum_is_refused_with_the_arithmetic(app):

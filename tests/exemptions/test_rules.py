@@ -20,6 +20,12 @@ ALLOWED_PATHS = [
     (S.IN_REVIEW, S.GRANTED),
     (S.IN_REVIEW, S.DENIED),
     (S.GRANTED, S.REVOKED),
+    # A finding drafted before the agencies were asked can still wait for them (§7.306(e)(2)).
+    (S.FINDING_DRAFTED, S.IN_CONSULTATION),
+    (S.FINDING_DRAFTED, S.INFORMATION_REQUESTED),
+    (S.IN_CONSULTATION, S.IN_REVIEW),
+    (S.RECEIVED, S.WITHDRAWN),
+    (S.IN_REVIEW, S.WITHDRAWN),
 ]
 REFUSED_PATHS = [
     (S.RECEIVED, S.GRANTED),
@@ -28,18 +34,27 @@ REFUSED_PATHS = [
     (S.DENIED, S.GRANTED),
     (S.DENIED, S.REVOKED),
     (S.REVOKED, S.GRANTED),
+    (S.GRANTED, S.WITHDRAWN),
+    (S.DENIED, S.WITHDRAWN),
+    (S.WITHDRAWN, S.UNDER_REVIEW),
 ]
 
 
 @pytest.mark.parametrize(("current", "wanted"), ALLOWED_PATHS)
 def test_allowed_transitions(current, wanted):
-    rules.check_transition(current, wanted)
+    rules.check_transition(current, wanted, consulted=True)
 
 
 @pytest.mark.parametrize(("current", "wanted"), REFUSED_PATHS)
 def test_refused_transitions(current, wanted):
     with pytest.raises(rules.IllegalTransition):
-        rules.check_transition(current, wanted)
+        rules.check_transition(current, wanted, consulted=True)
+
+
+@pytest.mark.parametrize("current", [S.FINDING_DRAFTED, S.IN_CONSULTATION])
+def test_a_finding_goes_to_review_only_after_the_agencies_are_consulted(current):
+    with pytest.raises(rules.IllegalTransition, match=r"§7\.306\(e\)\(2\)"):
+        rules.check_transition(current, S.IN_REVIEW, consulted=False)
 
 
 def test_checklist_follows_the_rule_element_by_element():

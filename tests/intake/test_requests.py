@@ -85,6 +85,26 @@ def test_a_pdf_or_docx_response_meets_the_clock_and_can_be_downloaded(client):
     assert deadlines.board(deadlines.BoardFilter(), clocks.office_today()) == []
 
 
+def test_a_second_response_from_a_stale_page_says_the_request_was_answered(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    _open_request(client, provider)
+    request_row = db.session.scalars(select(DepartmentRequest)).one()
+    url = f"/intake/requests/{request_row.id}/response"
+    today = clocks.office_today().isoformat()
+    client.post(
+        url, data={"document": (io.BytesIO(PDF_BYTES), "cip.pdf"), "responded_on": today},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    again = client.post(
+        url, data={"document": (io.BytesIO(PDF_BYTES), "again.pdf"), "responded_on": today},
+        content_type="multipart/form-data", follow_redirects=True,
+    )  # fmt: skip
+    assert again.request.path == f"/intake/requests/{request_row.id}"
+    assert f"This request was already answered on {today}." in again.text
+    assert request_row.response_document.filename == "cip.pdf"
+
+
 def test_a_file_that_is_not_a_pdf_or_docx_is_refused_on_the_field(client):
     provider = make_provider()
     log_in(client, make_user(Role.ANALYST))

@@ -21,7 +21,7 @@ from core.deadlines.rules import Urgency
 from core.errors import DomainError, InvalidInput
 from special_measures import rules, services
 from special_measures.rules import CaseState, MeasureKind, ReferralSource, SubjectKind
-from tests.factories import extend_measure, make_measure, make_user, revoke_measure
+from tests.factories import at_once, extend_measure, make_measure, make_user, revoke_measure
 
 TODAY = date(2027, 3, 15)
 
@@ -35,6 +35,16 @@ def _referral(**changes: object) -> services.Referral:
         "jurisdiction": "RU",
     }
     return services.Referral(**{**values, **changes})
+
+
+def test_analysts_opening_cases_at_the_same_moment_get_distinct_references(app):
+    analyst = make_user(Role.ANALYST)
+    make_measure(TODAY, stop_at="consultation", analyst=analyst)  # SM-2027-0001 already issued
+    references = at_once(
+        app, 6, lambda actor: services.open_case(_referral(), actor=actor, today=TODAY).reference,
+        actor=analyst,
+    )  # fmt: skip
+    assert sorted(references) == [f"SM-2027-{n:04d}" for n in range(2, 8)]
 
 
 def test_a_referral_with_gaps_is_refused_field_by_field_and_nothing_is_stored(app):

@@ -134,8 +134,11 @@ def test_a_position_is_final_once_the_owning_module_says_its_decision_is_made(
     page = client.get(f"/consultations/{dhs.id}").text
     assert "Request 7 was decided on 2027-03-01." in page
     assert "Record position" not in page
-    refused = client.post(f"/consultations/{dhs.id}/position", data={"position": "concur"})
-    assert refused.status_code == 422
+    refused = client.post(
+        f"/consultations/{dhs.id}/position", data={"position": "concur"}, follow_redirects=True
+    )
+    assert refused.request.path == f"/consultations/{dhs.id}"
+    assert 'class="usa-alert usa-alert--error' in refused.text
     assert "Request 7 was decided on 2027-03-01." in refused.text
     assert db.session.get(Consultation, dhs.id).position is None
     with pytest.raises(DomainError, match="was decided"):

@@ -158,6 +158,19 @@ def test_recording_a_met_date_before_the_start_is_refused_on_the_field(client):
     assert deadline.is_open
 
 
+def test_a_clock_met_from_a_stale_page_says_when_it_was_met(client):
+    deadline = _open("cip.copy_on_request", 2)
+    log_in(client, make_user(Role.ANALYST))
+    today = clocks.office_today().isoformat()
+    client.post(f"/deadlines/{deadline.id}/met", data={"met_on": today, "note": "CIP copy"})
+    for step, data in (("met", {"met_on": today}), ("assignee", {"assignee": ""})):
+        again = client.post(f"/deadlines/{deadline.id}/{step}", data=data, follow_redirects=True)
+        assert again.request.path == f"/deadlines/{deadline.id}"
+        assert 'class="usa-alert usa-alert--error' in again.text
+        assert f"met on {today}" in again.text
+    assert services.get_deadline(deadline.id).met_note == "CIP copy"
+
+
 def test_a_viewer_sees_the_board_but_cannot_record_anything(client):
     deadline = _open("cip.copy_on_request", 2)
     log_in(client, make_user(Role.VIEWER))
