@@ -29,7 +29,7 @@ from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
 from core.parameters import services as parameters
 from core.risk import RiskSignal
-from core.schema import Problem, normalise_phone
+from core.schema import Problem, check_phone, email_key, phone_key, phone_shown
 from intake import ai_rules, ip_log, rules
 from intake.models import (
     Accelerator,
@@ -102,9 +102,9 @@ def _identifiers(filing: Filing, cleaned: dict[str, Any]) -> Iterable[ReportIden
         if name and rules.normalise_name(name):
             yield row("name", path, rules.normalise_name(name), name)
     for index, email in enumerate(cleaned.get("emails") or []):
-        yield row("email", f"emails[{index}]", email.lower(), email)
+        yield row("email", f"emails[{index}]", email_key(email), email)
     for index, phone in enumerate(cleaned.get("phones") or []):
-        yield row("phone", f"phones[{index}]", phone, phone)
+        yield row("phone", f"phones[{index}]", phone_key(phone), phone_shown(phone))
     for index, payment in enumerate(cleaned.get("payment_methods") or []):
         identifier = payment["identifier"]
         kind = "wallet" if payment["method"] == WALLET else "payment"
@@ -427,12 +427,14 @@ def search(query: str, kind: str = SearchKind.ANYTHING) -> SearchResult:
     if kind == SearchKind.IP:
         return _search_ip(query)
     if kind == SearchKind.EMAIL:
-        return _search_identifiers(("email",), query.lower(), f"the email address {query.lower()}")
+        return _search_identifiers(("email",), email_key(query), f"the email address {query}")
     if kind == SearchKind.PHONE:
-        phone = normalise_phone(query)
+        phone, _ = check_phone(query)
         if phone is None:
             raise InvalidInput({"q": ["Enter a telephone number, e.g. +65 6555 0142."]})
-        return _search_identifiers(("phone",), phone, f"the telephone number {phone}")
+        return _search_identifiers(
+            ("phone",), phone_key(phone), f"the telephone number {phone_shown(phone_key(phone))}"
+        )
     if kind == SearchKind.PAYMENT:
         digest = crypto.keyed_hash(rules.normalise_identifier(query))
         shown = rules.mask_identifier(query)
@@ -454,7 +456,7 @@ def _recognise(query: str) -> str:
     if "@" in query:
         return SearchKind.EMAIL
     compact = rules.normalise_identifier(query)
-    if query.lstrip().startswith("+") and normalise_phone(query):
+    if query.lstrip().startswith("+") and check_phone(query)[0]:
         return SearchKind.PHONE
     if compact.isdigit() or (len(compact) >= 20 and " " not in query.strip()):
         return SearchKind.PAYMENT

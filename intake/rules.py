@@ -13,13 +13,13 @@ from typing import Any
 from core import clocks
 from core.schema import (
     COUNTRY_CHOICES,
-    EMAIL_PATTERN,
     Field,
     Kind,
     Problem,
     Result,
+    check_email,
+    check_phone,
     column_letter,
-    normalise_phone,
     validate,
 )
 from intake import ip_log
@@ -1090,14 +1090,11 @@ def _check_text(spec: Field, text: str) -> tuple[Any, str | None]:
 
 def _check_email(spec: Field, text: str) -> tuple[Any, str | None]:
     _, problem = _check_text(spec, text)
-    if problem:
-        return None, problem
-    return (text.lower(), None) if EMAIL_PATTERN.match(text) else (None, "must be an email")
+    return (None, problem) if problem else check_email(text)
 
 
 def _check_phone(spec: Field, text: str) -> tuple[Any, str | None]:
-    phone = normalise_phone(text)
-    return (phone, None) if phone else (None, "must be a telephone number, e.g. +49 30 5550 1234")
+    return check_phone(text)
 
 
 def _check_attestation(spec: Field, text: str) -> tuple[Any, str | None]:

@@ -28,7 +28,7 @@ from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError
-from core.schema import Problem, validate
+from core.schema import Problem, email_key, validate
 from core.urls import parse_record_id
 from intake import ai_services, rules
 from intake.models import (
@@ -1185,6 +1185,19 @@ def _reseller_values(row: dict[str, Any], received_on: date) -> dict[str, Any]:
     }
 
 
+def _comparable(column: str, value: Any) -> Any:
+    return email_key(value) if column == "contact_email" and value else value
+
+
+def _reseller_changed(on_record: Any, values: dict[str, Any]) -> bool:
+    """Whether a row changes what is on record; an email that differs only in case is the same
+    address, and stays as first given."""
+    return any(
+        _comparable(name, getattr(on_record, name)) != _comparable(name, values[name])
+        for name in RESELLER_VALUE_COLUMNS
+    )
+
+
 def _upsert_resellers(
     provider_id: int, rows: list[dict[str, Any]], received_on: date
 ) -> ResellerChanges:
@@ -1217,7 +1230,7 @@ def _upsert_resellers(
                     **values,
                 }
             )
-        elif any(getattr(match, name) != values[name] for name in RESELLER_VALUE_COLUMNS):
+        elif _reseller_changed(match, values):
             result = "updated"
             updates.append({"target_id": match.id, **{f"new_{k}": v for k, v in values.items()}})
         else:

@@ -263,6 +263,16 @@ def test_the_same_wallet_email_and_ip_in_two_providers_reports_are_linked(client
     assert "2 reports from 2 providers" in summary("4111-1111-1111-1111")
 
 
+def test_a_line_given_with_an_extension_is_found_by_its_number(client):
+    with_extension = file_report(make_provider(), phones=["+65 6555 0142 ext. 21"])
+    file_report(make_provider())
+    log_in(client, make_user(Role.ANALYST))
+    found = client.post("/intake/search", data={"q": "+65 6555 0142", "kind": "phone"})
+    assert "2 reports from 2 providers" in found.text
+    report = client.get(f"/intake/filings/{with_extension.receipt_number}").text
+    assert "+65 6555 0142 ext. 21" in report
+
+
 def test_a_search_that_cannot_be_read_says_why(client):
     log_in(client, make_user(Role.ANALYST))
     response = client.get("/intake/search", query_string={"q": "10.0.0.0/33", "kind": "ip"})

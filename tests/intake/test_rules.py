@@ -24,7 +24,8 @@ def test_a_complete_filing_of_every_kind_has_no_errors(kind):
 def test_values_are_normalised_for_the_record():
     cleaned = rules.check_filing("cip_certification", payload("cip_certification")).cleaned
     assert cleaned["primary_contact_phone"] == "+12065550142"
-    assert cleaned["primary_contact_email"] == "amoreno@northwind.example"
+    # The local part of an address is kept as given (RFC 5321 §2.4).
+    assert cleaned["primary_contact_email"] == "AMoreno@northwind.example"
 
 
 def test_every_missing_element_is_named_with_its_paragraph():
