@@ -81,7 +81,7 @@ def upload(client, provider, filename, content, **options):
     )
 
 
-def wait_until_finished(client, status_url, seconds=60):
+def wait_until_finished(client, status_url, seconds=180):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         page = client.get(status_url)
