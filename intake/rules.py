@@ -13,6 +13,7 @@ from typing import Any
 from core import clocks
 from core.schema import (
     COUNTRY_CHOICES,
+    PHONE_EXAMPLE,
     Field,
     Kind,
     Problem,
@@ -35,7 +36,14 @@ def _contact_fields(prefix: str, citation: str, *, required: bool = True) -> tup
         Field(f"{prefix}_name", "Primary Contact's name", Kind.TEXT, citation, required),
         Field(f"{prefix}_title", "Primary Contact's title", Kind.TEXT, citation, required),
         Field(f"{prefix}_email", "Primary Contact's email", Kind.EMAIL, citation, required),
-        Field(f"{prefix}_phone", "Primary Contact's telephone", Kind.PHONE, citation, required),
+        Field(
+            f"{prefix}_phone",
+            "Primary Contact's telephone",
+            Kind.PHONE,
+            citation,
+            required,
+            hint=f"With the country code and any extension, e.g. {PHONE_EXAMPLE}",
+        ),
     )
 
 
@@ -384,7 +392,8 @@ FOREIGN_PERSON_FIELDS: tuple[Field, ...] = (
     Field("emails", "Email addresses", Kind.TEXT_LIST, "§7.308(d)(1)(i)(D)",
           max_length=254, item_kind=Kind.EMAIL),
     Field("phones", "Telephone numbers", Kind.TEXT_LIST, "§7.308(d)(1)(i)(E)",
-          item_kind=Kind.PHONE, hint="International format, e.g. +65 6555 0142"),
+          item_kind=Kind.PHONE, hint="International format, with any extension, e.g. "
+          "+65 6555 0142 ext. 7"),
     Field("ip_accesses", "IP addresses used for access or administration, with the date and time "
           "of each (a longer log goes as a CSV attachment)", Kind.TABLE, "§7.308(d)(1)(i)(F)",
           required=False, max_rows=10_000,
@@ -977,7 +986,8 @@ RESELLER_COLUMNS: tuple[Field, ...] = (
     _column("contact_email", "Reseller's Primary Contact: email", Kind.EMAIL, "§7.304(a)(1)(vi)",
             max_length=254),
     _column("contact_phone", "Reseller's Primary Contact: telephone", Kind.PHONE,
-            "§7.304(a)(1)(vi)", hint="International format, e.g. +49 30 5550 1234"),
+            "§7.304(a)(1)(vi)", hint="International format, with any extension, e.g. "
+            "+49 30 5550 1234 ext. 12"),
     _column("verification_summary", "How the reseller verifies the identity of foreign persons",
             Kind.LONG_TEXT, "§7.304(a)(1)(i)"),
     _column("detection_summary", "How the reseller detects malicious cyber activity",
