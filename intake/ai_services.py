@@ -426,7 +426,8 @@ def search(query: str, kind: str = SearchKind.ANYTHING) -> SearchResult:
     if kind == SearchKind.IP:
         return _search_ip(query)
     if kind == SearchKind.EMAIL:
-        return _search_identifiers(("email",), email_key(query), f"the email address {query}")
+        key = email_key(query)
+        return _search_identifiers(("email",), key, f"the email address {key}")
     if kind == SearchKind.PHONE:
         phone, _ = check_phone(query)
         if phone is None:
