@@ -34,7 +34,7 @@ from core.auth.models import User
 from core.auth.services import resume_session
 from core.db import db, migrate
 from core.navigation import MODULE_LABELS, navigation_for
-from core.schema import COUNTRY_CHOICES
+from core.schema import COUNTRY_CHOICES, phone_shown
 from core.security import add_security_headers
 
 ROOT = Path(__file__).resolve().parent
@@ -122,6 +122,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         }
 
     app.add_template_filter(clocks.office_time, "office_time")
+    app.add_template_filter(phone_shown, "phone")
     # Globals rather than context: the form macros are imported without the page's context.
     app.jinja_env.globals.update(
         input_id=schema_forms.input_id,

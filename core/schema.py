@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import email_validator
+import phonenumbers
 import pycountry
 
 
@@ -81,20 +83,75 @@ class Result:
         return not self.errors
 
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-E164_PATTERN = re.compile(r"^\+[1-9]\d{6,14}$")
+# Without a country code, a number is read as U.S. filers write one: ten digits, NANP (+1).
+PHONE_REGION = "US"
+# How a telephone number is kept: E.164, and an extension after ";ext=" as RFC 3966 writes it.
+EXTENSION_MARK = ";ext="
+PHONE_EXAMPLE = "+1 202 555 0100 ext. 123"
+# Room for the longest E.164 number with the longest extension, as typed with spacing.
+PHONE_MAX_CHARS = 60
 
 
-def normalise_phone(text: str) -> str | None:
-    """E.164 ("+12065550142") from what people type; ten bare digits are taken as NANP (+1)."""
-    digits = re.sub(r"[\s().\-]", "", text)
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if re.fullmatch(r"\d{10}", digits):
-        digits = "+1" + digits
-    elif re.fullmatch(r"1\d{10}", digits):
-        digits = "+" + digits
-    return digits if E164_PATTERN.match(digits) else None
+def check_email(text: str) -> tuple[str | None, str | None]:
+    """An email address checked offline (no DNS): the address as given, local part and all, its
+    domain in lower case; or why it is not one. Compare addresses with ``email_key``."""
+    try:
+        checked = email_validator.validate_email(text.strip(), check_deliverability=False)
+    except email_validator.EmailNotValidError as error:
+        return None, f"must be an email address, e.g. name@example.com: {error}"
+    return checked.normalized, None
+
+
+def email_key(address: str) -> str:
+    """What two mentions of one mailbox share: mail systems match addresses whatever the case."""
+    return address.casefold()
+
+
+def _whole_number(text: str) -> phonenumbers.PhoneNumber | None:
+    """The number ``text`` is, when it is nothing but one (and its extension): "call +1 202 555
+    0100" or "+1 202 555 0100 please" is not."""
+    if len(text) > PHONE_MAX_CHARS:
+        return None
+    matches = phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, phonenumbers.Leniency.POSSIBLE)
+    found = next(iter(matches), None)
+    return found.number if found and (found.start, found.end) == (0, len(text)) else None
+
+
+def check_phone(text: str) -> tuple[str | None, str | None]:
+    """A telephone number in E.164 with any extension ("+12025550100;ext=123"), from what people
+    type ("(202) 555-0100 x123", "+44 (0) 20 7946 0958", "0049 30 5550 1234"); or why it is not
+    one. Only a number its country's numbering plan allows passes."""
+    text = text.strip()
+    if text.startswith("00"):  # the international prefix most of the world dials
+        text = "+" + text[2:]
+    number = _whole_number(text)
+    if number is None:
+        return None, (
+            "must be a telephone number with its country code, and its extension if it has "
+            f"one, e.g. {PHONE_EXAMPLE}"
+        )
+    if not phonenumbers.is_valid_number(number):
+        return None, (
+            f"is not a telephone number in use: no number with country code "
+            f"+{number.country_code} is written that way; check the digits"
+        )
+    stored = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return (f"{stored}{EXTENSION_MARK}{number.extension}" if number.extension else stored), None
+
+
+def phone_key(stored: str) -> str:
+    """What two mentions of one line share: the number in E.164, whatever the extension."""
+    return stored.split(EXTENSION_MARK, 1)[0]
+
+
+def phone_shown(stored: str) -> str:
+    """A stored number as people read it: "+1 202-555-0100 ext. 123". A value kept before
+    numbers were checked this way, that does not read as a number, is shown as it was kept."""
+    try:
+        number = phonenumbers.parse(stored, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return stored
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def country_name(code: str) -> str | None:
@@ -172,14 +229,11 @@ def _check_scalar(spec: Field, value: Any) -> tuple[Any, str | None]:
             return None, "must be a real date written YYYY-MM-DD"
     if kind is Kind.EMAIL:
         text, problem = _check_text(spec, value)
-        if problem:
-            return None, problem
-        return (text.lower(), None) if EMAIL_PATTERN.match(text) else (None, "must be an email")
+        return (None, problem) if problem else check_email(text)
     if kind is Kind.PHONE:
         if not isinstance(value, str):
             return None, "must be a telephone number written as text"
-        phone = normalise_phone(value)
-        return (phone, None) if phone else (None, "must be a telephone number, e.g. +12025550100")
+        return check_phone(value)
     if kind in (Kind.BOOLEAN, Kind.ATTESTATION):
         if not isinstance(value, bool):
             return None, "must be true or false"

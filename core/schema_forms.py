@@ -15,7 +15,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from core.schema import Field, Kind, Problem
+from core.schema import Field, Kind, Problem, phone_shown
 
 ADD_ROW_PREFIX = "add-row:"
 INTEGER_TEXT = re.compile(r"^\s*\d[\d,]*\s*$")
@@ -121,6 +121,9 @@ def display_value(spec: Field, value: Any) -> str:
         return dict(spec.choices).get(value, str(value))
     if spec.kind is Kind.INTEGER:
         return f"{value:,}"
+    if spec.kind is Kind.PHONE:
+        return phone_shown(str(value))
     if spec.kind is Kind.TEXT_LIST:
-        return "; ".join(value)
+        shown = phone_shown if spec.item_kind is Kind.PHONE else str
+        return "; ".join(shown(item) for item in value)
     return str(value)

@@ -607,12 +607,16 @@ def _waivers_of(case: ExemptionCase) -> list[hooks.Waiver]:
     since = f"exempt since {case.decided_on.isoformat()} (§7.306(e))"
     if rules.waives_provider_certification(case.scope):
         waivers.append(hooks.Waiver(hooks.CIP_CERTIFICATION, None, since, _case_link(case)))
-    if rules.waives_reseller_certification(case.scope) and case.reseller_id is not None:
+    # A reseller the request named may have reached the provider's list only later, from a
+    # certification's list (§7.304(a)(2)(viii)): it is the one exempted all the same.
+    if rules.waives_reseller_certification(case.scope) and (
+        reseller := case.reseller or _named_reseller(case.filing)
+    ):
         waivers.append(
             hooks.Waiver(
                 hooks.RESELLER_CERTIFICATION,
-                case.reseller_id,
-                f"{case.reseller.name}, {since}",
+                reseller.id,
+                f"{reseller.name}, {since}",
                 _case_link(case),
             )
         )

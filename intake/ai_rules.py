@@ -12,9 +12,11 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from rapidfuzz import fuzz, utils
 
 from core import clocks
 
@@ -348,6 +350,37 @@ def find_accelerator(name: str, catalogue: Iterable[Accelerator]) -> Accelerator
         if wanted in (model, _squashed(accelerator.vendor) + model):
             return accelerator
     return None
+
+
+# How alike (rapidfuzz WRatio, 0–100) a reported name and a catalogue entry must be for the entry
+# to be proposed: "NVIDIA H200" and "NVIDIA H200 SXM" score 95, "H100 PCIe" and "H100 SXM" 86;
+# "NVIDIA B200" and "H200 SXM", different hardware, 77.
+PROPOSAL_CUTOFF = 80
+PROPOSALS_SHOWN = 3
+
+
+def _likeness(name: str, accelerator: Accelerator) -> tuple[float, float]:
+    """How alike a reported name and a catalogue entry are: word by word, then (between entries
+    alike word by word) letter by letter."""
+    written = f"{accelerator.vendor} {accelerator.model}"
+    return (
+        fuzz.WRatio(name, written, processor=utils.default_process),
+        fuzz.ratio(_squashed(name), _squashed(written)),
+    )
+
+
+def nearest_accelerators(
+    name: str, catalogue: Sequence[Accelerator], limit: int = PROPOSALS_SHOWN
+) -> list[Accelerator]:
+    """The catalogue entries nearest a name ``find_accelerator`` does not find ("NVIDIA H200"
+    beside "H200 SXM"), best first, for an analyst to confirm one. None is ever taken without
+    that confirmation: variants of one chip differ in throughput (§7.308(d)(1)(ii)(C))."""
+    if not _squashed(name):
+        return []
+    scored = [(_likeness(name, accelerator), accelerator) for accelerator in catalogue]
+    near = [(score, accelerator) for score, accelerator in scored if score[0] >= PROPOSAL_CUTOFF]
+    near.sort(key=lambda pair: pair[0], reverse=True)
+    return [accelerator for _, accelerator in near[:limit]]
 
 
 # Model FLOPs utilisation reported for large training runs is well below peak: PaLM reported

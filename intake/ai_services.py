@@ -1,7 +1,7 @@
 """Use cases of reports on large AI model training (§7.308): sealing payment identifiers, the
 cross-filing index, IP access logs, the report's clock, requests for additional information,
-the covered-transaction aid, the plausibility of the compute estimate and the accelerator
-catalogue.
+the covered-transaction aid and the plausibility of the compute estimate (against the
+accelerator catalogue of ``intake.ai_accelerators``).
 
 ``intake.services.receive_filing`` calls ``seal`` and ``on_report_received`` for every AI
 report; this module never imports ``intake.services``.
@@ -24,15 +24,14 @@ from sqlalchemy import func, or_, select
 from core import crypto
 from core.audit.services import record_event
 from core.auth.models import User
-from core.db import db, utcnow
+from core.db import db
 from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
 from core.parameters import services as parameters
 from core.risk import RiskSignal
-from core.schema import Problem, normalise_phone
-from intake import ai_rules, ip_log, rules
+from core.schema import Problem, check_phone, email_key, phone_key, phone_shown
+from intake import ai_accelerators, ai_rules, ip_log, rules
 from intake.models import (
-    Accelerator,
     ApiToken,
     DepartmentRequest,
     Document,
@@ -102,9 +101,9 @@ def _identifiers(filing: Filing, cleaned: dict[str, Any]) -> Iterable[ReportIden
         if name and rules.normalise_name(name):
             yield row("name", path, rules.normalise_name(name), name)
     for index, email in enumerate(cleaned.get("emails") or []):
-        yield row("email", f"emails[{index}]", email.lower(), email)
+        yield row("email", f"emails[{index}]", email_key(email), email)
     for index, phone in enumerate(cleaned.get("phones") or []):
-        yield row("phone", f"phones[{index}]", phone, phone)
+        yield row("phone", f"phones[{index}]", phone_key(phone), phone_shown(phone))
     for index, payment in enumerate(cleaned.get("payment_methods") or []):
         identifier = payment["identifier"]
         kind = "wallet" if payment["method"] == WALLET else "payment"
@@ -427,12 +426,15 @@ def search(query: str, kind: str = SearchKind.ANYTHING) -> SearchResult:
     if kind == SearchKind.IP:
         return _search_ip(query)
     if kind == SearchKind.EMAIL:
-        return _search_identifiers(("email",), query.lower(), f"the email address {query.lower()}")
+        key = email_key(query)
+        return _search_identifiers(("email",), key, f"the email address {key}")
     if kind == SearchKind.PHONE:
-        phone = normalise_phone(query)
+        phone, _ = check_phone(query)
         if phone is None:
             raise InvalidInput({"q": ["Enter a telephone number, e.g. +65 6555 0142."]})
-        return _search_identifiers(("phone",), phone, f"the telephone number {phone}")
+        return _search_identifiers(
+            ("phone",), phone_key(phone), f"the telephone number {phone_shown(phone_key(phone))}"
+        )
     if kind == SearchKind.PAYMENT:
         digest = crypto.keyed_hash(rules.normalise_identifier(query))
         shown = rules.mask_identifier(query)
@@ -454,7 +456,7 @@ def _recognise(query: str) -> str:
     if "@" in query:
         return SearchKind.EMAIL
     compact = rules.normalise_identifier(query)
-    if query.lstrip().startswith("+") and normalise_phone(query):
+    if query.lstrip().startswith("+") and check_phone(query)[0]:
         return SearchKind.PHONE
     if compact.isdigit() or (len(compact) >= 20 and " " not in query.strip()):
         return SearchKind.PAYMENT
@@ -589,7 +591,13 @@ class Yardsticks:
 
     @cached_property
     def accelerators(self) -> list[ai_rules.Accelerator]:
-        return [_as_rule(accelerator) for accelerator in catalogue()]
+        return [ai_accelerators.as_rule(entry) for entry in ai_accelerators.catalogue()]
+
+    @cached_property
+    def confirmed(self) -> dict[int, ai_rules.Accelerator]:
+        """The entry an analyst confirmed for each report whose accelerator the catalogue does
+        not name as the report does, by filing id."""
+        return ai_accelerators.confirmed_for()
 
     def thresholds_on(self, day: date) -> ai_rules.Thresholds:
         general, biological = (
@@ -623,21 +631,6 @@ def thresholds_on(day: date) -> ai_rules.Thresholds:
     return Yardsticks().thresholds_on(day)
 
 
-def catalogue() -> list[Accelerator]:
-    return list(
-        db.session.execute(
-            select(Accelerator).order_by(Accelerator.vendor, Accelerator.model)
-        ).scalars()
-    )
-
-
-def _as_rule(accelerator: Accelerator) -> ai_rules.Accelerator:
-    return ai_rules.Accelerator(
-        accelerator.model, accelerator.vendor, accelerator.peak_dense_ops_per_second,
-        accelerator.number_format, accelerator.source,
-    )  # fmt: skip
-
-
 @dataclass(frozen=True)
 class Plausibility:
     accelerator: ai_rules.Accelerator | None
@@ -645,30 +638,39 @@ class Plausibility:
     flags: list[ai_rules.Flag]
     threshold: float
     note: str
+    # The accelerator is the catalogue entry an analyst confirmed for the name the report gives.
+    confirmed: bool = False
 
 
 def plausibility(
-    data: dict[str, Any], relevant_on: date, yardsticks: Yardsticks | None = None
+    data: dict[str, Any],
+    relevant_on: date,
+    yardsticks: Yardsticks | None = None,
+    *,
+    confirmed: ai_rules.Accelerator | None = None,
 ) -> Plausibility | None:
     """The range of operations the reported hardware could perform over the reported dates,
-    and what about the estimate an analyst should question (§7.308(d)(1)(ii))."""
+    and what about the estimate an analyst should question (§7.308(d)(1)(ii)). The hardware is
+    the catalogue entry the report names or, failing that, the one an analyst ``confirmed``."""
     if data.get("estimated_operations") is None:
         return None
     yardsticks = yardsticks or Yardsticks()
     threshold = yardsticks.threshold_for(data, relevant_on)
     found = ai_rules.find_accelerator(data.get("accelerator_model") or "", yardsticks.accelerators)
-    if found is None:
+    if found is None and confirmed is None:
         note = (f"“{data.get('accelerator_model')}” is not in the accelerator catalogue, so the "
                 "estimate cannot be checked against the hardware.")  # fmt: skip
         return Plausibility(None, None, [], threshold, note)
+    hardware = found or confirmed
+    assert hardware is not None  # one or the other, as checked above
     operations = ai_rules.plausible_operations(
-        found.peak_dense_ops_per_second,
+        hardware.peak_dense_ops_per_second,
         data["accelerator_count"],
         date.fromisoformat(data["anticipated_start_on"]),
         date.fromisoformat(data["anticipated_completion_on"]),
     )
     flags = ai_rules.estimate_flags(data["estimated_operations"], operations, threshold)
-    return Plausibility(found, operations, flags, threshold, found.source)
+    return Plausibility(hardware, operations, flags, threshold, hardware.source, found is None)
 
 
 def relevant_day(filing: Filing) -> date:
@@ -700,30 +702,6 @@ def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVer
     return ai_rules.assess_coverage(facts, thresholds)
 
 
-def add_accelerator(values: dict[str, Any], *, actor: User) -> Accelerator:
-    existing = db.session.execute(
-        select(Accelerator).where(func.lower(Accelerator.model) == values["model"].lower())
-    ).scalar_one_or_none()
-    if existing is not None:
-        raise InvalidInput({"model": ["That model is already in the catalogue; edit it instead."]})
-    accelerator = Accelerator(**values, updated_by_id=actor.id, updated_at=utcnow())
-    db.session.add(accelerator)
-    db.session.flush()
-    record_event("accelerator.add", actor=actor, subject=("accelerator", accelerator.id),
-                 after=values)  # fmt: skip
-    return accelerator
-
-
-def update_accelerator(accelerator: Accelerator, values: dict[str, Any], *, actor: User) -> None:
-    before = {name: getattr(accelerator, name) for name in values}
-    for name, value in values.items():
-        setattr(accelerator, name, value)
-    accelerator.updated_by_id, accelerator.updated_at = actor.id, utcnow()
-    db.session.flush()
-    record_event("accelerator.update", actor=actor, subject=("accelerator", accelerator.id),
-                 before=before, after=values)  # fmt: skip
-
-
 # --- Risk (§7.305(d)(1)(ii)) ------------------------------------------------------------------
 
 
@@ -748,7 +726,7 @@ def _report_signals(filings: list[Filing], yardsticks: Yardsticks) -> list[RiskS
             late.append(filing)
         if filing.kind == "ai_corrected_report":
             corrected.append(filing)
-        judged = plausibility(data, day, yardsticks)
+        judged = plausibility(data, day, yardsticks, confirmed=yardsticks.confirmed.get(filing.id))
         if judged is not None and judged.flags:
             questioned.append(filing)
     lines = (

@@ -27,8 +27,9 @@ from core.db import db
 from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
 from core.schema import parse_number_text
-from intake import ai_rules, ai_services, ip_log, services
+from intake import ai_accelerators, ai_rules, ai_services, ip_log, services
 from intake.forms import (
+    AcceleratorChoiceForm,
     AcceleratorForm,
     CoverageForm,
     InformationRequestForm,
@@ -63,12 +64,18 @@ def _report_panel(receipt_number: str) -> Markup | None:
     data = filing.data
     runs = filing.kind in ai_services.RUN_REPORT_KINDS
     relevant_on = ai_services.relevant_day(filing)
+    choice = ai_accelerators.choice_of(filing) if runs else None
+    confirmed = ai_accelerators.as_rule(choice.accelerator) if choice else None
     html = render_template(
         "intake/_ai_report.html",
         filing=filing,
         report_clocks=deadlines.deadlines_for_subject("filing", filing.receipt_number),
         coverage=ai_services.coverage_of(data, relevant_on) if runs else None,
-        plausibility=ai_services.plausibility(data, relevant_on) if runs else None,
+        plausibility=(
+            ai_services.plausibility(data, relevant_on, confirmed=confirmed) if runs else None
+        ),
+        choice=choice,
+        proposals=ai_accelerators.proposals(filing) if runs else [],
         identifiers=ai_services.identifiers_of(filing),
         accesses=ai_services.access_summary(filing) if runs else None,
         attachments=ai_services.attachments_of(filing),
@@ -150,6 +157,49 @@ def request_information(receipt_number: str) -> ResponseReturnValue:
         page=lambda form: render_template(
             "intake/information_request.html", cui=CUI_FILINGS, filing=filing, form=form,
             clock=clocks.get(ai_services.FOLLOW_UP_CLOCK),
+        ),
+    )  # fmt: skip
+
+
+# --- Which catalogue accelerator a report names (§7.308(d)(1)(ii)(C)) ---------------------------
+
+
+@bp.route("/filings/<receipt_number>/accelerator", methods=["GET", "POST"])
+@roles_required(*CASE_WORKERS)
+def confirm_accelerator(receipt_number: str) -> ResponseReturnValue:
+    filing = _report_or_404(receipt_number)
+    proposals = ai_accelerators.proposals(filing)
+    choice = ai_accelerators.choice_of(filing)
+    form = AcceleratorChoiceForm()
+    form.accelerator.choices = [
+        SelectChoice(str(entry.id), f"{entry.vendor} {entry.model}: "
+                     f"{ai_rules.format_operations(entry.peak_dense_ops_per_second)} operations a "
+                     f"second ({entry.number_format})")
+        for entry in proposals
+    ]  # fmt: skip
+    if not form.is_submitted() and choice is not None:
+        form.accelerator.data = str(choice.accelerator_id)
+
+    def act() -> ResponseReturnValue:
+        chosen = ai_accelerators.confirm(filing, int(form.accelerator.data), actor=current_user)
+        db.session.commit()
+        flash(
+            f"Recorded: the report's “{chosen.reported_model}” is the catalogue's "
+            f"{chosen.accelerator.vendor} {chosen.accelerator.model}; the estimate is checked "
+            "against it.",
+            "success",
+        )
+        return redirect(
+            url_for("intake.filing", receipt_number=receipt_number, _anchor="plausibility")
+        )
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: render_template(
+            "intake/accelerator_choice.html", cui=CUI_FILINGS, filing=filing, form=form,
+            proposals=proposals, choice=choice,
+            reported=ai_accelerators.reported_model(filing),
         ),
     )  # fmt: skip
 
@@ -269,7 +319,7 @@ def _coverage_facts(form: CoverageForm, estimate: float | None) -> ai_rules.Cove
 def accelerators() -> ResponseReturnValue:
     return render_template(
         "intake/accelerators.html",
-        accelerators=ai_services.catalogue(),
+        accelerators=ai_accelerators.catalogue(),
         utilisation=ai_rules.UTILISATION_RANGE,
         format_operations=ai_rules.format_operations,
     )
@@ -300,7 +350,7 @@ def new_accelerator() -> ResponseReturnValue:
     form = AcceleratorForm()
 
     def act() -> ResponseReturnValue:
-        ai_services.add_accelerator(_accelerator_values(form), actor=current_user)
+        ai_accelerators.add_accelerator(_accelerator_values(form), actor=current_user)
         db.session.commit()
         flash("Accelerator added to the catalogue.", "success")
         return redirect(url_for("intake_ai.accelerators"))
@@ -317,7 +367,9 @@ def edit_accelerator(accelerator_id: int) -> ResponseReturnValue:
         form.peak_dense_ops_per_second.data = f"{accelerator.peak_dense_ops_per_second:g}"
 
     def act() -> ResponseReturnValue:
-        ai_services.update_accelerator(accelerator, _accelerator_values(form), actor=current_user)
+        ai_accelerators.update_accelerator(
+            accelerator, _accelerator_values(form), actor=current_user
+        )
         db.session.commit()
         flash("Accelerator updated.", "success")
         return redirect(url_for("intake_ai.accelerators"))

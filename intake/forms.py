@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -168,3 +168,10 @@ class AcceleratorForm(FlaskForm):
         validators=[DataRequired("Cite the maker's datasheet or documentation."),
                     Length(max=300)],
     )  # fmt: skip
+
+
+class AcceleratorChoiceForm(FlaskForm):
+    accelerator = RadioField(
+        "The catalogue accelerator the report means",
+        validators=[DataRequired("Choose the accelerator the report means.")],
+    )

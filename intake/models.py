@@ -43,7 +43,8 @@ class Provider(db.Model):
     contact_name: Mapped[str] = mapped_column(String(120))
     contact_title: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str] = mapped_column(String(254))
-    contact_phone: Mapped[str] = mapped_column(String(20))
+    # E.164 with any extension after ";ext=" (core.schema.check_phone).
+    contact_phone: Mapped[str] = mapped_column(String(50))
     # When it first furnished an account to a foreign customer (§7.304(d)).
     first_foreign_account_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -84,9 +85,16 @@ class ForeignReseller(db.Model):
     contact_name: Mapped[str | None] = mapped_column(String(120))
     contact_title: Mapped[str | None] = mapped_column(String(120))
     contact_email: Mapped[str | None] = mapped_column(String(254))
-    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    # Where the entry comes from: the latest CIP certification whose list of foreign resellers
+    # names it (§7.304(a)(2)(viii)), and the latest compiled certification that certifies its
+    # CIP (§7.304(f)). Listed but not yet certified, its CIP certification is still owed.
+    listed_in_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))
+    certified_in_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))
 
     provider: Mapped[Provider] = relationship(back_populates="resellers")
+    listed_in: Mapped[Filing | None] = relationship(foreign_keys=[listed_in_id])
+    certified_in: Mapped[Filing | None] = relationship(foreign_keys=[certified_in_id])
 
 
 class Filing(db.Model):
@@ -341,3 +349,22 @@ class Accelerator(db.Model):
     source: Mapped[str] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class AcceleratorChoice(db.Model):
+    """The catalogue entry an analyst confirmed for the accelerator a training report names when
+    the name is not the catalogue's own ("NVIDIA H200" for "H200 SXM"), so that the compute
+    estimate is checked against that hardware (§7.308(d)(1)(ii)(A)). The report stays as filed."""
+
+    __tablename__ = "accelerator_choices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), unique=True)
+    accelerator_id: Mapped[int] = mapped_column(ForeignKey("accelerators.id"))
+    # The name as the report gives it, so that the choice reads on its own in the record.
+    reported_model: Mapped[str] = mapped_column(String(120))
+    chosen_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    accelerator: Mapped[Accelerator] = relationship()
+    chosen_by: Mapped[User] = relationship()

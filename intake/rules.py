@@ -13,13 +13,14 @@ from typing import Any
 from core import clocks, errors
 from core.schema import (
     COUNTRY_CHOICES,
-    EMAIL_PATTERN,
+    PHONE_EXAMPLE,
     Field,
     Kind,
     Problem,
     Result,
+    check_email,
+    check_phone,
     column_letter,
-    normalise_phone,
     validate,
 )
 from intake import ip_log
@@ -35,7 +36,14 @@ def _contact_fields(prefix: str, citation: str, *, required: bool = True) -> tup
         Field(f"{prefix}_name", "Primary Contact's name", Kind.TEXT, citation, required),
         Field(f"{prefix}_title", "Primary Contact's title", Kind.TEXT, citation, required),
         Field(f"{prefix}_email", "Primary Contact's email", Kind.EMAIL, citation, required),
-        Field(f"{prefix}_phone", "Primary Contact's telephone", Kind.PHONE, citation, required),
+        Field(
+            f"{prefix}_phone",
+            "Primary Contact's telephone",
+            Kind.PHONE,
+            citation,
+            required,
+            hint=f"With the country code and any extension, e.g. {PHONE_EXAMPLE}",
+        ),
     )
 
 
@@ -384,7 +392,8 @@ FOREIGN_PERSON_FIELDS: tuple[Field, ...] = (
     Field("emails", "Email addresses", Kind.TEXT_LIST, "§7.308(d)(1)(i)(D)",
           max_length=254, item_kind=Kind.EMAIL),
     Field("phones", "Telephone numbers", Kind.TEXT_LIST, "§7.308(d)(1)(i)(E)",
-          item_kind=Kind.PHONE, hint="International format, e.g. +65 6555 0142"),
+          item_kind=Kind.PHONE, hint="International format, with any extension, e.g. "
+          "+65 6555 0142 ext. 7"),
     Field("ip_accesses", "IP addresses used for access or administration, with the date and time "
           "of each (a longer log goes as a CSV attachment)", Kind.TABLE, "§7.308(d)(1)(i)(F)",
           required=False, max_rows=10_000,
@@ -687,6 +696,15 @@ def _certification_problems(cleaned: Mapping[str, Any]) -> list[Problem]:
                 "§7.304(a)(2)(ix)",
             )
         )
+    for index, reseller in enumerate(cleaned.get("foreign_resellers") or []):
+        if reseller.get("jurisdiction") in US_JURISDICTIONS:
+            problems.append(
+                Problem(
+                    f"foreign_resellers[{index}].jurisdiction",
+                    not_foreign(reseller["jurisdiction"]),
+                    "§7.304(a)(2)(viii)",
+                )
+            )
     for index, account in enumerate(accounts):
         provisioned, deprovision = account.get("provisioned_on"), account.get("deprovision_on")
         if provisioned and deprovision and deprovision < provisioned:
@@ -769,6 +787,9 @@ class FilingFacts:
     report_clock_start_on: date | None = None
     # An irregular update naming a foreign reseller the registry does not list (§7.304(c)).
     unknown_reseller: str | None = None
+    # Active foreign resellers on record that a certification's list leaves out
+    # (§7.304(a)(2)(viii): the list is of all of them).
+    resellers_not_listed: tuple[str, ...] = ()
 
 
 def timeliness(kind: FilingKind, facts: FilingFacts) -> clocks.Timeliness | None:
@@ -818,6 +839,14 @@ def warnings(kind: FilingKind, facts: FilingFacts) -> list[Problem]:
             Problem("reseller_name", f"{facts.unknown_reseller} is not on the provider's list of "
                     "foreign resellers, so no contact was changed; check the name, or whether a "
                     "compiled certification should add it", "§7.304(c)")
+        )  # fmt: skip
+    if facts.resellers_not_listed:
+        left_out = facts.resellers_not_listed
+        found.append(
+            Problem("foreign_resellers", f"{len(left_out):,} active foreign reseller(s) on record "
+                    f"are not in the list ({some_of(left_out)}); the certification lists all "
+                    "foreign resellers, and a relationship that ended is recorded on the list of "
+                    "foreign resellers (§7.303(e))", "§7.304(a)(2)(viii)")
         )  # fmt: skip
     first_account = facts.first_foreign_account_on
     if (
@@ -957,7 +986,8 @@ RESELLER_COLUMNS: tuple[Field, ...] = (
     _column("contact_email", "Reseller's Primary Contact: email", Kind.EMAIL, "§7.304(a)(1)(vi)",
             max_length=254),
     _column("contact_phone", "Reseller's Primary Contact: telephone", Kind.PHONE,
-            "§7.304(a)(1)(vi)", hint="International format, e.g. +49 30 5550 1234"),
+            "§7.304(a)(1)(vi)", hint="International format, with any extension, e.g. "
+            "+49 30 5550 1234 ext. 12"),
     _column("verification_summary", "How the reseller verifies the identity of foreign persons",
             Kind.LONG_TEXT, "§7.304(a)(1)(i)"),
     _column("detection_summary", "How the reseller detects malicious cyber activity",
@@ -1075,10 +1105,12 @@ def _check_country(spec: Field, text: str) -> tuple[Any, str | None]:
     if code not in ISO_COUNTRY_CODES:
         return None, "must be an ISO 3166-1 two-letter country code, e.g. DE"
     if code in US_JURISDICTIONS:
-        return None, (
-            f"{code} is under U.S. jurisdiction; a foreign reseller is a foreign person (§7.301)"
-        )
+        return None, not_foreign(code)
     return code, None
+
+
+def not_foreign(code: str) -> str:
+    return f"{code} is under U.S. jurisdiction; a foreign reseller is a foreign person (§7.301)"
 
 
 def _check_text(spec: Field, text: str) -> tuple[Any, str | None]:
@@ -1090,14 +1122,11 @@ def _check_text(spec: Field, text: str) -> tuple[Any, str | None]:
 
 def _check_email(spec: Field, text: str) -> tuple[Any, str | None]:
     _, problem = _check_text(spec, text)
-    if problem:
-        return None, problem
-    return (text.lower(), None) if EMAIL_PATTERN.match(text) else (None, "must be an email")
+    return (None, problem) if problem else check_email(text)
 
 
 def _check_phone(spec: Field, text: str) -> tuple[Any, str | None]:
-    phone = normalise_phone(text)
-    return (phone, None) if phone else (None, "must be a telephone number, e.g. +49 30 5550 1234")
+    return check_phone(text)
 
 
 def _check_attestation(spec: Field, text: str) -> tuple[Any, str | None]:
@@ -1296,6 +1325,12 @@ def reseller_file_format(filename: str, content: bytes, zip_names: frozenset[str
     return None
 
 
+def some_of(names: Sequence[str], shown: int = 5) -> str:
+    """The first few of a long list of names, and how many more."""
+    text = ", ".join(names[:shown])
+    return f"{text} and {len(names) - shown:,} more" if len(names) > shown else text
+
+
 def reseller_certification_timeliness(
     previous_on: date | None, received_on: date
 ) -> clocks.Timeliness | None:
@@ -1325,12 +1360,9 @@ def reseller_certification_warnings(
         message = f"late: the compiled foreign-reseller certification was due by {due_on}"
         found.append(Problem("", message, FILE_CITATION))
     if left_out:
-        shown = ", ".join(left_out[:5])
-        if len(left_out) > 5:
-            shown += f" and {len(left_out) - 5:,} more"
         message = (
             f"{len(left_out):,} active foreign reseller(s) on record are not in the file "
-            f"({shown}); the certification covers the CIPs of all foreign resellers"
+            f"({some_of(left_out)}); the certification covers the CIPs of all foreign resellers"
         )
         found.append(Problem("", message, FILE_CITATION))
     return found

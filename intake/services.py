@@ -18,6 +18,7 @@ from typing import Any
 import pandas
 from flask import Flask, current_app
 from sqlalchemy import Select, bindparam, func, insert, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from core import clocks, counters, crypto, documents, events, exports, hooks
 from core.audit.services import FAILURE, record_event
@@ -26,9 +27,9 @@ from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError, IllegalTransition
-from core.schema import Problem, validate
+from core.schema import Problem, email_key, validate
 from core.urls import parse_record_id
-from intake import ai_services, rules
+from intake import ai_services, reseller_registry, rules
 from intake.models import (
     ApiToken,
     DepartmentRequest,
@@ -250,6 +251,11 @@ def check_submission(provider: Provider, submission: Submission, received_on: da
         first_foreign_account_on=provider.first_foreign_account_on,
         report_clock_start_on=rules.report_clock_start(spec.kind, result.cleaned),
         unknown_reseller=_unknown_reseller(provider, result.cleaned),
+        resellers_not_listed=(
+            tuple(reseller_registry.not_listed(provider, result.cleaned["foreign_resellers"]))
+            if "foreign_resellers" in result.cleaned
+            else ()
+        ),
     )
     return spec, result.cleaned, superseded, facts
 
@@ -291,7 +297,7 @@ def receive_filing(
     )
     db.session.add(filing)
     db.session.flush()
-    _registry_follows(provider, spec.kind, cleaned, actor)
+    _registry_follows(provider, filing, cleaned, actor)
     events.publish(FILING_RECEIVED, filing=filing, actor=actor)
     if spec.is_ai_report:
         parties = ai_services.on_report_received(
@@ -318,11 +324,13 @@ def receive_filing(
 
 
 def _registry_follows(
-    provider: Provider, kind: rules.FilingKind, data: dict[str, Any], actor: User | None
+    provider: Provider, filing: Filing, data: dict[str, Any], actor: User | None
 ) -> None:
-    """Keep the registry as the latest filing says (§7.304(a)(1)(vi), §7.304(c))."""
+    """Keep the registry as the latest filing says (§7.304(a)(1)(vi), (a)(2)(viii), (c))."""
+    if "foreign_resellers" in data:
+        reseller_registry.enter_listed(provider, filing, data["foreign_resellers"], actor)
     before = _contact_of(provider)
-    if kind is rules.FilingKind.IRREGULAR_UPDATE:
+    if filing.kind == rules.FilingKind.IRREGULAR_UPDATE:
         change = data["change_type"]
         if change == rules.ChangeType.PRIMARY_CONTACT:
             _set_contact(provider, data, "new_contact")
@@ -488,11 +496,7 @@ def expectations_of(provider: Provider, today: date) -> Expectations:
         certification=status,
         certification_missing=status in MISSING and provider_waiver is None,
         certification_waiver=provider_waiver,
-        exempt_resellers={
-            w.reseller_id: w
-            for w in waivers
-            if w.obligation == hooks.RESELLER_CERTIFICATION and w.reseller_id is not None
-        },
+        exempt_resellers=reseller_registry.exempt_among(waivers),
     )
 
 
@@ -505,11 +509,7 @@ def providers_missing_certification(today: date) -> list[RegistryRow]:
 def resellers_expected_in_certification(provider: Provider) -> list[ForeignReseller]:
     """Active foreign resellers the next compiled certification must cover (§7.304(f)); an
     exempt reseller (§7.306(e)) is not expected."""
-    exempt = {
-        w.reseller_id
-        for w in hooks.waivers_for(provider.id)
-        if w.obligation == hooks.RESELLER_CERTIFICATION
-    }
+    exempt = reseller_registry.exempt_resellers(provider.id)
     return [
         reseller
         for reseller in db.session.scalars(resellers_query(provider))
@@ -632,10 +632,17 @@ class ResellerCriteria:
     status: str = ""
 
 
-def resellers_query(provider: Provider, criteria: ResellerCriteria = ResellerCriteria()) -> Select:
+def resellers_query(
+    provider: Provider, criteria: ResellerCriteria = ResellerCriteria(), *, sources: bool = False
+) -> Select:
     """A provider's foreign resellers, active first and then by name; a provider may have tens of
-    thousands, so pages and exports read them from here rather than through the relationship."""
+    thousands, so pages and exports read them from here rather than through the relationship.
+    ``sources`` loads the filings each comes from, a query for them all."""
     query = select(ForeignReseller).where(ForeignReseller.provider_id == provider.id)
+    if sources:
+        query = query.options(
+            selectinload(ForeignReseller.listed_in), selectinload(ForeignReseller.certified_in)
+        )
     if criteria.name:
         query = query.where(
             func.lower(ForeignReseller.name).contains(criteria.name.lower(), autoescape=True)
@@ -1052,11 +1059,7 @@ def _store_reseller_certification(
     received_on = clocks.office_today(record.uploaded_at)
     previous = _last_reseller_certification(provider)
     previous_on = previous.received_on if previous else None
-    changes = _upsert_resellers(provider.id, check.rows, received_on)
     verdict = rules.reseller_certification_timeliness(previous_on, received_on)
-    warnings = rules.reseller_certification_warnings(
-        previous_on, received_on, left_out=changes.left_out
-    )
     # The file is kept byte for byte in a Document rather than in the filing's raw_payload: an
     # Excel workbook is binary, a 50,000-row file runs to tens of megabytes, and every list of
     # filings loads raw_payload. The filing keeps the file's SHA-256 (what was received) and a
@@ -1072,17 +1075,6 @@ def _store_reseller_certification(
     )
     db.session.add(document)
     db.session.flush()
-    summary = {
-        "filename": record.filename,
-        "file_format": record.file_format,
-        "reseller_count": len(check.rows),
-        "added": changes.added,
-        "updated": changes.updated,
-        "unchanged": changes.unchanged,
-        "jurisdictions": sorted({row["jurisdiction"] for row in check.rows}),
-        "customer_count": sum(row["customer_count"] for row in check.rows),
-        "unverified_account_count": sum(row["unverified_account_count"] for row in check.rows),
-    }
     raw = {
         "kind": rules.FilingKind.RESELLER_CERTIFICATION.value,
         "document_id": document.id,
@@ -1099,17 +1091,35 @@ def _store_reseller_certification(
         channel="api" if record.api_token_id else "bulk",
         raw_payload=json.dumps(raw, ensure_ascii=False),
         payload_sha256=record.sha256,
-        data_json=json.dumps(summary, ensure_ascii=False),
+        # What the file changed on the list, once the list is written below.
+        data_json="{}",
         received_at=record.uploaded_at,
         received_on=received_on,
         keyed_by_id=record.uploaded_by_id,
         api_token_id=record.api_token_id,
-        warnings_json=json.dumps([warning.as_dict() for warning in warnings]),
         timeliness=verdict.value if verdict else None,
         rules_version=rules.RULES_VERSION,
     )
     db.session.add(filing)
     db.session.flush()
+    # The list records the certification each reseller's CIP was certified in (§7.304(f)).
+    changes = _upsert_resellers(provider.id, check.rows, received_on, filing.id)
+    warnings = rules.reseller_certification_warnings(
+        previous_on, received_on, left_out=changes.left_out
+    )
+    summary = {
+        "filename": record.filename,
+        "file_format": record.file_format,
+        "reseller_count": len(check.rows),
+        "added": changes.added,
+        "updated": changes.updated,
+        "unchanged": changes.unchanged,
+        "jurisdictions": sorted({row["jurisdiction"] for row in check.rows}),
+        "customer_count": sum(row["customer_count"] for row in check.rows),
+        "unverified_account_count": sum(row["unverified_account_count"] for row in check.rows),
+    }
+    filing.data_json = json.dumps(summary, ensure_ascii=False)
+    filing.warnings_json = json.dumps([warning.as_dict() for warning in warnings])
     if verdict is not clocks.Timeliness.TOO_EARLY:
         _restart_annual_clock(provider, filing, actor, clock_key=rules.RESELLER_CLOCK)
     record.status = rules.next_import_status(record.status, rules.ImportStatus.IMPORTED)
@@ -1172,22 +1182,30 @@ def _reseller_values(row: dict[str, Any], received_on: date) -> dict[str, Any]:
     }
 
 
+def _comparable(column: str, value: Any) -> Any:
+    return email_key(value) if column == "contact_email" and value else value
+
+
+def _reseller_changed(on_record: Any, values: dict[str, Any]) -> bool:
+    """Whether a row changes what is on record; an email that differs only in case is the same
+    address, and stays as first given."""
+    return any(
+        _comparable(name, getattr(on_record, name)) != _comparable(name, values[name])
+        for name in RESELLER_VALUE_COLUMNS
+    )
+
+
 def _upsert_resellers(
-    provider_id: int, rows: list[dict[str, Any]], received_on: date
+    provider_id: int, rows: list[dict[str, Any]], received_on: date, filing_id: int
 ) -> ResellerChanges:
     """Add the file's new resellers and update those on record (matched by name and
-    jurisdiction, §7.304(a)(2)(viii)) with two executemany statements (DESIGN.md §8)."""
+    jurisdiction, §7.304(a)(2)(viii)) with executemany statements, so that 50,000 rows are a few
+    round trips; every one in the file is marked as certified by the filing (§7.304(f))."""
     table = ForeignReseller.__table__
-    on_record = db.session.execute(
-        select(table.c.id, table.c.name, table.c.jurisdiction, table.c.status)
-        .add_columns(*(table.c[name] for name in RESELLER_VALUE_COLUMNS if name != "status"))
-        .where(table.c.provider_id == provider_id)
-        .order_by(table.c.id)
-    ).all()
-    by_key: dict[tuple[str, str], Any] = {}
-    for reseller in on_record:
-        by_key.setdefault(rules.reseller_key(reseller.name, reseller.jurisdiction), reseller)
-    inserts, updates, unchanged, in_file, results = [], [], 0, set(), []
+    by_key = reseller_registry.on_record(
+        provider_id, *(name for name in RESELLER_VALUE_COLUMNS if name != "status")
+    )
+    inserts, updates, unchanged, in_file, results = [], [], [], set(), []
     for row in rows:
         key = rules.reseller_key(row["reseller_name"], row["jurisdiction"])
         in_file.add(key)
@@ -1201,27 +1219,34 @@ def _upsert_resellers(
                     "provider_id": provider_id,
                     "name": row["reseller_name"],
                     "jurisdiction": row["jurisdiction"],
+                    "certified_in_id": filing_id,
                     **values,
                 }
             )
-        elif any(getattr(match, name) != values[name] for name in RESELLER_VALUE_COLUMNS):
+        elif _reseller_changed(match, values):
             result = "updated"
             updates.append({"target_id": match.id, **{f"new_{k}": v for k, v in values.items()}})
         else:
-            unchanged += 1
+            unchanged.append({"target_id": match.id})
         results.append((row["row"], row["reseller_name"], row["jurisdiction"], result))
     if inserts:
         db.session.execute(insert(table), inserts)
+    by_id = update(table).where(table.c.id == bindparam("target_id"))
     if updates:
         db.session.execute(
-            update(table)
-            .where(table.c.id == bindparam("target_id"))
-            .values({name: bindparam(f"new_{name}") for name in RESELLER_VALUE_COLUMNS}),
+            by_id.values(
+                {name: bindparam(f"new_{name}") for name in RESELLER_VALUE_COLUMNS}
+                | {"certified_in_id": filing_id}
+            ),
             updates,
         )
+    if unchanged:
+        db.session.execute(by_id.values(certified_in_id=filing_id), unchanged)
+    exempt = reseller_registry.exempt_resellers(provider_id)
+    # An exempt reseller is not expected in the certification (§7.306(e)).
     left_out = [
         f"{reseller.name} ({reseller.jurisdiction})"
         for key, reseller in by_key.items()
-        if key not in in_file and reseller.status == "active"
+        if key not in in_file and reseller.status == "active" and reseller.id not in exempt
     ]
-    return ResellerChanges(len(inserts), len(updates), unchanged, left_out, results)
+    return ResellerChanges(len(inserts), len(updates), len(unchanged), left_out, results)

@@ -29,7 +29,7 @@ from core.office import services as office
 from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
 from core.urls import parse_record_id, requested_page
-from intake import reports, rules, services
+from intake import reports, reseller_registry, rules, services
 from intake.forms import CipRequestForm, ResellerFilterForm, ResellerUploadForm, ResponseForm
 from intake.models import ApiToken, DepartmentRequest, Filing, Provider, ResellerImport
 
@@ -142,6 +142,7 @@ def provider(provider_id: int) -> ResponseReturnValue:
 
 
 def _render_provider(record: Provider, *, request_form: CipRequestForm) -> str:
+    expectations = services.expectations_of(record, clocks.office_today())
     return render_template(
         "intake/provider.html",
         # The Primary Contact's details come from the provider's certification (§7.304(a)(1)(vi)).
@@ -153,10 +154,11 @@ def _render_provider(record: Provider, *, request_form: CipRequestForm) -> str:
         request_form=request_form,
         kinds=rules.KINDS,
         resellers=db.session.scalars(
-            services.resellers_query(record).limit(RESELLERS_ON_PROVIDER_PAGE)
+            services.resellers_query(record, sources=True).limit(RESELLERS_ON_PROVIDER_PAGE)
         ).all(),
         reseller_total=services.reseller_count(record),
-        expectations=services.expectations_of(record, clocks.office_today()),
+        expectations=expectations,
+        exempt=expectations.exempt_resellers,
     )
 
 
@@ -169,6 +171,7 @@ RESELLERS_PER_PAGE = 50
 RESELLER_EXPORT_HEADER = (
     "name", "jurisdiction", "status", "began_on", "ended_on",
     "contact_name", "contact_title", "contact_email", "contact_phone",
+    "listed_in", "certified_in", "exemption",
 )  # fmt: skip
 
 
@@ -189,7 +192,7 @@ def resellers(provider_id: int) -> ResponseReturnValue:
     record = _provider_or_404(provider_id)
     form, criteria = _reseller_criteria()
     pagination = db.paginate(
-        services.resellers_query(record, criteria),
+        services.resellers_query(record, criteria, sources=True),
         page=requested_page(),
         per_page=RESELLERS_PER_PAGE,
         error_out=False,
@@ -201,6 +204,7 @@ def resellers(provider_id: int) -> ResponseReturnValue:
         form=form,
         pagination=pagination,
         reseller_total=services.reseller_count(record),
+        exempt=reseller_registry.exempt_resellers(record.id),
     )
 
 
@@ -209,6 +213,7 @@ def resellers(provider_id: int) -> ResponseReturnValue:
 def resellers_csv(provider_id: int) -> ResponseReturnValue:
     record = _provider_or_404(provider_id)
     _, criteria = _reseller_criteria()
+    exempt = reseller_registry.exempt_resellers(record.id)
     rows = [
         (
             reseller.name,
@@ -220,8 +225,11 @@ def resellers_csv(provider_id: int) -> ResponseReturnValue:
             reseller.contact_title,
             reseller.contact_email,
             reseller.contact_phone,
+            reseller.listed_in.receipt_number if reseller.listed_in else None,
+            reseller.certified_in.receipt_number if reseller.certified_in else None,
+            exempt[reseller.id].reason if reseller.id in exempt else None,
         )
-        for reseller in db.session.scalars(services.resellers_query(record, criteria))
+        for reseller in db.session.scalars(services.resellers_query(record, criteria, sources=True))
     ]
     record_event(
         "export.resellers",
@@ -384,8 +392,13 @@ def _request_form(provider: Provider, *, chosen: object = None) -> CipRequestFor
             "To ask for a foreign reseller's CIP, choose “Request its CIP” beside it on the list "
             "of foreign resellers."
         )
+    exempt = reseller_registry.exempt_resellers(provider.id)
     form.reseller.choices = [form.reseller.choices[0]] + [
-        SelectChoice(str(reseller.id), f"Foreign reseller {reseller.name} (§7.303(d))")
+        SelectChoice(
+            str(reseller.id),
+            f"Foreign reseller {reseller.name} (§7.303(d))"
+            + (" — exempt (§7.306(e))" if reseller.id in exempt else ""),
+        )
         for reseller in offered
     ]
     if chosen is not None and request.method == "GET":

@@ -29,6 +29,7 @@ from core.auth.rules import (
 )
 from core.db import db, utcnow
 from core.errors import InvalidInput
+from core.schema import check_email
 
 _hasher = PasswordHasher()  # Argon2id with the library's RFC 9106 defaults
 # Verifying against this keeps the time of a log-in for an unknown email like that of a real one.
@@ -71,7 +72,7 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
-    if "@" not in email or len(email) > 254:
+    if len(email) > 254 or check_email(email)[1]:
         errors["email"] = ["Enter an email address such as name@bis.doc.gov."]
     elif find_user(email) is not None:
         errors["email"] = [f"An account for {email} already exists."]

@@ -200,3 +200,46 @@ def test_the_report_pages_have_no_violations(analyst_page):
     page.goto(f"{filing_url}/information-requests")
     expect(page.get_by_label("Date the request is sent")).to_have_value(today.isoformat())
     no_violations(page)
+
+
+def test_an_analyst_confirms_the_nearest_catalogue_accelerator_for_a_name_not_found(analyst_page):
+    page, base_url = analyst_page
+    # 20,000 H200s for 121 days could reach 1.2e26 while the report says 9e25.
+    report = file_report(
+        make_provider("Redwood GPU Cloud, Inc."),
+        accelerator_model="NVIDIA H200",
+        estimated_operations=9e25,
+        accelerator_count=20_000,
+    )
+
+    page.goto(f"{base_url}/intake/filings/{report.receipt_number}")
+    plausibility = page.get_by_test_id("plausibility")
+    expect(plausibility).to_contain_text("“NVIDIA H200” is not in the accelerator catalogue")
+    expect(page.get_by_test_id("accelerator-proposals")).to_contain_text("NVIDIA H200 SXM")
+    no_violations(page)
+
+    page.get_by_role("link", name="Confirm which accelerator the report means").click()
+    page.get_by_role("button", name="Confirm this accelerator").click()
+    expect(page.get_by_test_id("error-summary")).to_contain_text(
+        "Choose the accelerator the report means."
+    )
+    no_violations(page)
+    page.get_by_text("NVIDIA H200 SXM: 9.9e14 operations a second (BF16 dense)").click()
+    page.get_by_role("button", name="Confirm this accelerator").click()
+
+    expect(
+        page.get_by_text("the report's “NVIDIA H200” is the catalogue's NVIDIA H200 SXM")
+    ).to_be_visible()
+    expect(page.get_by_test_id("accelerator-choice")).to_contain_text(
+        "confirmed it as the catalogue's NVIDIA H200 SXM"
+    )
+    expect(plausibility).to_contain_text("989.4e12 operations/s × 20,000 accelerators")
+    expect(page.get_by_test_id("estimate-flag").first).to_contain_text("could perform up to")
+    no_violations(page)
+
+    page.get_by_role("link", name="Change the confirmed accelerator").click()
+    expect(page.get_by_test_id("current-choice")).to_contain_text("NVIDIA H200 SXM")
+    expect(
+        page.get_by_label("NVIDIA H200 SXM: 9.9e14 operations a second (BF16 dense)")
+    ).to_be_checked()
+    no_violations(page)

@@ -1,5 +1,6 @@
 """An analyst registers a provider, keys in its certification, gets the receipt, sees the
-annual clock, and later files annual certifications judged early, on time and late."""
+annual clock, and later files annual certifications judged early, on time and late; the foreign
+resellers a certification lists are shown with their source and any exemption."""
 
 from __future__ import annotations
 
@@ -16,7 +17,14 @@ from core.db import db, utcnow
 from intake import services
 from intake.examples import payload
 from tests.browser.conftest import axe_violations, fill_schema_form, sign_in
-from tests.factories import PASSWORD, make_provider, make_user
+from tests.factories import (
+    PASSWORD,
+    file_exemption_request,
+    grant_exemption,
+    make_filing,
+    make_provider,
+    make_user,
+)
 from tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -102,3 +110,36 @@ def test_the_annual_certification_is_judged_against_the_window(
     expect(page.get_by_test_id("timeliness")).to_have_text(verdict)
     if verdict != "on time":
         expect(page.get_by_test_id("filing-warning")).to_contain_text("§7.304(b)")
+
+
+def test_the_resellers_a_certification_lists_are_shown_with_their_source(analyst_page):
+    page, base_url = analyst_page
+    provider = make_provider("Northwind Cloud Services, Inc.")
+    case = file_exemption_request(
+        provider, scope="foreign_reseller", reseller_name="Sakura Hosting KK",
+        reseller_jurisdiction="JP",
+    )  # fmt: skip
+    grant_exemption(case, analyst=make_user(Role.ANALYST), reviewer=make_user(Role.REVIEWER))
+    certification = make_filing(provider)
+
+    page.goto(f"{base_url}/intake/providers/{provider.id}")
+    expect(page.get_by_test_id("primary-contact")).to_contain_text("+1 206-555-0142")
+    rows = page.get_by_test_id("reseller-row")
+    expect(rows).to_have_count(2)
+    rheinland = rows.filter(has_text="Rheinland Cloud GmbH")
+    expect(rheinland.get_by_test_id("reseller-source")).to_contain_text(
+        f"Listed in the CIP certification {certification.receipt_number} §7.304(a)(2)(viii)"
+    )
+    expect(rheinland).to_contain_text("CIP not yet certified in a compiled certification")
+    sakura = rows.filter(has_text="Sakura Hosting KK")
+    expect(sakura.get_by_test_id("reseller-exempt")).to_have_text("Exempt")
+    expect(sakura).to_contain_text("exempt since 2027-03-01 (§7.306(e))")
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Search and download the list of foreign resellers").click()
+    expect(page.get_by_test_id("reseller-row")).to_have_count(2)
+    assert axe_violations(page) == []
+    page.get_by_test_id("reseller-row").filter(has_text="Rheinland Cloud GmbH").get_by_role(
+        "link", name=certification.receipt_number
+    ).click()
+    expect(page.get_by_test_id("receipt-number")).to_have_text(certification.receipt_number)

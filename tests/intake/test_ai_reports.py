@@ -3,7 +3,9 @@ requests for additional information, IP logs, the cross-filing search and the pa
 
 from __future__ import annotations
 
+import html
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -15,7 +17,7 @@ from core.clocks import office_today
 from core.db import db
 from core.deadlines.models import Deadline
 from core.risk import signals_by_provider
-from intake import ai_services, rules, services
+from intake import ai_accelerators, ai_services, rules, services
 from intake.examples import payload
 from intake.models import IpAccess
 from tests.factories import (
@@ -263,6 +265,16 @@ def test_the_same_wallet_email_and_ip_in_two_providers_reports_are_linked(client
     assert "2 reports from 2 providers" in summary("4111-1111-1111-1111")
 
 
+def test_a_line_given_with_an_extension_is_found_by_its_number(client):
+    with_extension = file_report(make_provider(), phones=["+65 6555 0142 ext. 21"])
+    file_report(make_provider())
+    log_in(client, make_user(Role.ANALYST))
+    found = client.post("/intake/search", data={"q": "+65 6555 0142", "kind": "phone"})
+    assert "2 reports from 2 providers" in found.text
+    report = client.get(f"/intake/filings/{with_extension.receipt_number}").text
+    assert "+65 6555 0142 ext. 21" in report
+
+
 def test_a_search_that_cannot_be_read_says_why(client):
     log_in(client, make_user(Role.ANALYST))
     response = client.get("/intake/search", query_string={"q": "10.0.0.0/33", "kind": "ip"})
@@ -329,6 +341,95 @@ def test_a_run_the_hardware_could_push_over_the_threshold_is_flagged(client):
     signals = signals_by_provider()[report.provider_id]
     assert "implausible_compute_estimate" in {signal.kind for signal in signals}
     assert {signal.criterion for signal in signals} == {"§7.305(d)(1)(ii)"}
+
+
+def test_a_name_the_catalogue_writes_otherwise_is_checked_once_an_analyst_confirms_it(client):
+    # 20,000 H200s for 121 days could reach 1.2e26 while the report says 9e25.
+    report = file_report(make_provider(), accelerator_model="NVIDIA H200",
+                         estimated_operations=9e25, accelerator_count=20_000)  # fmt: skip
+    url = f"/intake/filings/{report.receipt_number}"
+    analyst = make_user(Role.ANALYST)
+    log_in(client, analyst)
+    before = client.get(url).text
+    assert "“NVIDIA H200” is not in the accelerator catalogue" in before
+    assert "Catalogue entries nearest “NVIDIA H200”: NVIDIA H200 SXM" in before
+    assert "NVIDIA H100 SXM" not in before.split('data-testid="accelerator-proposals"')[1]
+    assert "implausible_compute_estimate" not in {
+        signal.kind for signal in signals_by_provider().get(report.provider_id, [])
+    }
+    confirm_url = f"{url}/accelerator"
+    assert f'href="{confirm_url}"' in before
+    [h200] = [entry for entry in ai_accelerators.catalogue() if entry.model == "H200 SXM"]
+
+    unchosen = client.post(confirm_url, data={})
+    assert unchosen.status_code == 422
+    assert "Choose the accelerator the report means." in unchosen.text
+    assert ai_accelerators.choice_of(report) is None
+    answer = client.post(confirm_url, data={"accelerator": str(h200.id)}, follow_redirects=True)
+    confirmed = html.unescape(answer.text)
+
+    assert "the report's “NVIDIA H200” is the catalogue's NVIDIA H200 SXM" in confirmed
+    assert f"{analyst.full_name} confirmed it as the catalogue's NVIDIA H200 SXM" in confirmed
+    assert "989.4e12 operations/s × 20,000 accelerators" in confirmed
+    assert "could perform up to" in confirmed
+    assert "implausible_compute_estimate" in {
+        signal.kind for signal in signals_by_provider()[report.provider_id]
+    }
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "accelerator.confirm")
+    ).one()
+    assert event.subject_id == report.receipt_number
+    assert event.actor_id == analyst.id
+    assert json.loads(event.after_json)["accelerator"] == "NVIDIA H200 SXM"
+    assert report.data["accelerator_model"] == "NVIDIA H200"  # the report stays as filed
+
+
+def test_a_confirmed_accelerator_can_be_changed_and_both_choices_stay_on_record(app):
+    report = file_report(make_provider(), accelerator_model="Google TPU v5")
+    analyst = make_user(Role.ANALYST)
+    v5p, v4 = ai_accelerators.proposals(report)
+    ai_accelerators.confirm(report, v5p.id, actor=analyst)
+    ai_accelerators.confirm(report, v4.id, actor=make_user(Role.REVIEWER))
+    db.session.commit()
+    assert ai_accelerators.choice_of(report).accelerator.model == "TPU v4"
+    changes = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "accelerator.confirm")
+        .order_by(AuditEvent.seq)
+    ).all()
+    assert [json.loads(event.before_json or "null") for event in changes] == [
+        None, {"accelerator": "Google TPU v5p"},
+    ]  # fmt: skip
+
+
+def test_nothing_is_confirmed_for_a_report_the_catalogue_names_as_written(client):
+    report = file_report(make_provider())  # "NVIDIA H100 SXM", as the catalogue writes it
+    log_in(client, make_user(Role.ANALYST))
+    assert (
+        "accelerator-proposals" not in client.get(f"/intake/filings/{report.receipt_number}").text
+    )
+    [h200] = [entry for entry in ai_accelerators.catalogue() if entry.model == "H200 SXM"]
+    refused = client.post(
+        f"/intake/filings/{report.receipt_number}/accelerator", data={"accelerator": str(h200.id)}
+    )
+    assert refused.status_code == 422
+    assert ai_accelerators.choice_of(report) is None
+    with pytest.raises(ai_accelerators.NothingToConfirm):
+        ai_accelerators.confirm(report, h200.id, actor=make_user(Role.ANALYST))
+
+
+def test_viewers_see_the_proposals_but_only_case_workers_confirm(client):
+    report = file_report(make_provider(), accelerator_model="NVIDIA H200")
+    log_in(client, make_user(Role.VIEWER))
+    page = client.get(f"/intake/filings/{report.receipt_number}").text
+    assert "Catalogue entries nearest “NVIDIA H200”" in page
+    assert "Confirm which accelerator the report means" not in page
+    [h200] = [entry for entry in ai_accelerators.catalogue() if entry.model == "H200 SXM"]
+    answer = client.post(
+        f"/intake/filings/{report.receipt_number}/accelerator", data={"accelerator": str(h200.id)}
+    )
+    assert answer.status_code == 403
+    assert ai_accelerators.choice_of(report) is None
 
 
 def test_the_coverage_aid_answers_example_1_of_the_rule(client):

@@ -18,6 +18,7 @@ from intake.ai_rules import (
     estimate_flags,
     find_accelerator,
     format_operations,
+    nearest_accelerators,
     plausible_operations,
 )
 
@@ -317,6 +318,40 @@ def test_every_seed_accelerator_is_found_by_its_own_name_and_no_other():
         assert find_accelerator(with_vendor, ACCELERATOR_SEED) is accelerator
         assert accelerator.number_format == "BF16 dense"
         assert "datasheet" in accelerator.source or "documentation" in accelerator.source
+
+
+@pytest.mark.parametrize(
+    ("name", "proposed"),
+    [
+        ("NVIDIA H200", ["H200 SXM"]),
+        ("H200", ["H200 SXM"]),
+        ("H100", ["H100 SXM"]),
+        ("nvidia h100 pcie", ["H100 SXM"]),
+        ("NVIDIA A100-SXM4-80GB", ["A100 SXM"]),
+        ("A100 80GB", ["A100 SXM"]),
+        ("MI300", ["MI300X"]),
+        # Alike word by word, the nearer letter by letter comes first.
+        ("AMD Instinct MI250", ["MI250X", "MI300X"]),
+        ("Google TPU v5", ["TPU v5p", "TPU v4"]),
+        # Ambiguous: every near entry is proposed, the nearest first, at most three.
+        ("TPU v5e", ["TPU v5p", "TPU v4"]),
+        ("NVIDIA", ["A100 SXM", "H100 SXM", "H200 SXM"]),
+        # Other hardware altogether: nothing is near enough to propose.
+        ("NVIDIA B200", []),
+        ("Cerebras WSE-3", []),
+        ("Intel Gaudi 3", []),
+        ("", []),
+        ("  -- ", []),
+    ],
+)
+def test_the_nearest_catalogue_entries_are_proposed_for_a_name_not_found(name, proposed):
+    assert [found.model for found in nearest_accelerators(name, ACCELERATOR_SEED)] == proposed
+
+
+def test_proposals_come_from_the_catalogue_given():
+    b200 = Accelerator("B200", "NVIDIA", 2.25e15, "BF16 dense", "admin entry")
+    assert nearest_accelerators("NVIDIA B200 HGX", (*ACCELERATOR_SEED, b200))[0] is b200
+    assert nearest_accelerators("Google TPU v5p", (b200,)) == []
 
 
 # --- The plausible range of operations ---------------------------------------------------------

@@ -81,7 +81,7 @@ def upload(client, provider, filename, content, **options):
     )
 
 
-def wait_until_finished(client, status_url, seconds=60):
+def wait_until_finished(client, status_url, seconds=180):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         page = client.get(status_url)
@@ -166,6 +166,27 @@ def test_a_good_csv_updates_the_reseller_list_and_gets_a_receipt(client):
     original = client.get(page.request.path + "/file")
     assert original.data == csv_file(rows)
     assert client.get(f"/intake/filings/{filing.receipt_number}/receipt.pdf").status_code == 200
+
+
+def test_a_contacts_extension_is_kept_and_an_address_differing_only_in_case_is_no_change(
+    client,
+):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    contact = {"contact_email": "K.Vogel@Rheinland-Cloud.example",
+               "contact_phone": "+49 30 5550 1234 ext. 55"}  # fmt: skip
+    upload(client, provider, "2026.csv", csv_file([reseller(**contact)]))
+    [listed] = resellers_of(provider).values()
+    assert listed.contact_phone == "+493055501234;ext=55"
+    assert listed.contact_email == "K.Vogel@rheinland-cloud.example"
+
+    again = reseller(**{**contact, "contact_email": "k.vogel@rheinland-cloud.example"})
+    page = upload(client, provider, "again.csv", csv_file([again]), follow_redirects=True)
+
+    assert "1 foreign resellers certified: 0 added, 0 updated, 1 unchanged" in page.text
+    assert resellers_of(provider)["Rheinland Cloud GmbH", "DE"].contact_email == (
+        "K.Vogel@rheinland-cloud.example"
+    )
 
 
 def test_a_good_excel_workbook_is_imported_the_same_way(client):

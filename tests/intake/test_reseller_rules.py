@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from core import clocks
+from core.schema import check_email, check_phone
 from intake import rules
 from intake.rules import RESELLER_EXAMPLE, RESELLER_HEADER, ImportStatus
 
@@ -33,11 +34,33 @@ def test_a_good_row_is_cleaned_for_the_record():
     assert cleaned["row"] == 2
     assert cleaned["jurisdiction"] == "DE"
     assert cleaned["contact_phone"] == "+493055501234"
-    assert cleaned["contact_email"] == "k.vogel@rheinland-cloud.example"
+    assert cleaned["contact_email"] == "K.Vogel@rheinland-cloud.example"
     assert cleaned["relationship_began_on"] == date(2024, 2, 1)
     assert cleaned["relationship_ended_on"] is None
     assert cleaned["customer_count"] == 1250
     assert cleaned["attest_cip_meets_7302"] is True
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "check"),
+    [
+        ("contact_email", "a@b..com", check_email),
+        ("contact_email", "a@-b.com", check_email),
+        ("contact_email", "a..b@c.com", check_email),
+        ("contact_email", "a@b.com;", check_email),
+        ("contact_phone", "+999 1234567", check_phone),
+        ("contact_phone", "+1 000 000 0000", check_phone),
+    ],
+)
+def test_a_file_refuses_what_a_form_refuses_in_the_same_words(column, value, check):
+    [problem] = rules.check_reseller_file([HEADER, row(**{column: value})]).problems
+    assert (problem.row, problem.column, problem.value) == (2, column, value)
+    assert problem.message == check(value)[1]
+
+
+def test_a_reseller_contacts_extension_is_kept():
+    check = rules.check_reseller_file([HEADER, row(contact_phone="+49 30 5550 1234 ext. 55")])
+    assert check.rows[0]["contact_phone"] == "+493055501234;ext=55"
 
 
 def test_each_problem_names_its_row_column_value_and_paragraph():

@@ -24,7 +24,8 @@ def test_a_complete_filing_of_every_kind_has_no_errors(kind):
 def test_values_are_normalised_for_the_record():
     cleaned = rules.check_filing("cip_certification", payload("cip_certification")).cleaned
     assert cleaned["primary_contact_phone"] == "+12065550142"
-    assert cleaned["primary_contact_email"] == "amoreno@northwind.example"
+    # The local part of an address is kept as given (RFC 5321 §2.4).
+    assert cleaned["primary_contact_email"] == "AMoreno@northwind.example"
 
 
 def test_every_missing_element_is_named_with_its_paragraph():
@@ -142,3 +143,26 @@ def test_the_diff_names_each_changed_field_including_table_cells():
         "employee_count": (420, 450),
         "unverified_accounts[0].deprovision_on": ("2026-12-14", "2027-01-14"),
     }
+
+
+def test_a_reseller_a_certification_lists_must_be_foreign():
+    listed = [{"name": "Rheinland Cloud GmbH", "jurisdiction": "DE"},
+              {"name": "Isla Hosting LLC", "jurisdiction": "PR"}]  # fmt: skip
+    errors = _errors("cip_certification", payload("cip_certification", foreign_resellers=listed))
+    assert list(errors) == ["foreign_resellers[1].jurisdiction"]
+    assert "PR is under U.S. jurisdiction" in errors["foreign_resellers[1].jurisdiction"].message
+
+
+def test_resellers_a_certifications_list_leaves_out_are_flagged_by_name():
+    facts = FilingFacts(
+        received_on=date(2026, 3, 15),
+        previous_certification_on=None,
+        first_foreign_account_on=None,
+        resellers_not_listed=tuple(f"Reseller {number} GmbH (DE)" for number in range(7)),
+    )
+    [flag] = rules.warnings(FilingKind.CIP_CERTIFICATION, facts)
+    assert (flag.path, flag.citation) == ("foreign_resellers", "§7.304(a)(2)(viii)")
+    assert flag.message.startswith(
+        "7 active foreign reseller(s) on record are not in the list (Reseller 0 GmbH (DE), "
+    )
+    assert "Reseller 4 GmbH (DE) and 2 more)" in flag.message

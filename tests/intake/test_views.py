@@ -87,6 +87,45 @@ def test_a_form_with_errors_files_nothing_and_points_at_each_field(client):
     assert db.session.scalars(select(Filing)).all() == []
 
 
+def test_a_contact_with_an_extension_is_kept_and_shown_in_international_format(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    form = form_fields(payload("cip_certification", primary_contact_phone="(206) 555-0142 x3",
+                               primary_contact_email="AMoreno@Northwind.example"))  # fmt: skip
+    filed = client.post(
+        f"/intake/providers/{provider.id}/file/cip_certification", data=form, follow_redirects=True
+    )
+    assert filed.status_code == 200
+    db.session.refresh(provider)
+    assert provider.contact_phone == "+12065550142;ext=3"
+    assert provider.contact_email == "AMoreno@northwind.example"
+    assert "+1 206-555-0142 ext. 3" in filed.text
+    contact = client.get(f"/intake/providers/{provider.id}").text
+    assert "AMoreno@northwind.example · +1 206-555-0142 ext. 3" in contact
+
+
+def test_an_address_mail_would_refuse_is_refused_at_its_field_and_kept(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    form = form_fields(payload("cip_certification", primary_contact_email="a..b@c.com",
+                               primary_contact_phone="+1 000 000 0000"))  # fmt: skip
+    response = client.post(f"/intake/providers/{provider.id}/file/cip_certification", data=form)
+    assert response.status_code == 422
+    assert 'id="primary_contact_email-error"' in response.text
+    assert "cannot have two periods in a row" in response.text
+    assert 'id="primary_contact_phone-error"' in response.text
+    assert "not a telephone number in use" in response.text
+    assert 'value="a..b@c.com"' in response.text
+    assert db.session.scalars(select(Filing)).all() == []
+
+
+def test_a_number_kept_before_numbers_were_checked_this_way_still_displays(client):
+    provider = make_provider(contact_phone="+4402079460958")
+    log_in(client, make_user(Role.VIEWER))
+    page = client.get(f"/intake/providers/{provider.id}").text
+    assert "+44 20 7946 0958" in page
+
+
 def test_add_a_row_keeps_what_was_typed_and_adds_an_empty_row(client):
     provider = make_provider()
     log_in(client, make_user(Role.ANALYST))

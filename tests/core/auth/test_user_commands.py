@@ -105,3 +105,14 @@ def test_deactivating_an_unknown_account_fails(app):
     result = app.test_cli_runner().invoke(args=["users", "deactivate", "ghost@oicts.example"])
     assert result.exit_code == 1
     assert "No account for ghost@oicts.example." in result.output
+
+
+def test_an_address_mail_would_refuse_gets_no_account(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "ada..reviewer@oicts.example", "--role", "reviewer",
+              "--password", "granite-meadow-signal-79"]
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "Enter an email address such as name@bis.doc.gov." in result.output
+    db.session.rollback()
+    assert services.find_user("ada..reviewer@oicts.example") is None
