@@ -56,7 +56,7 @@ def test_register_certify_receipt_and_annual_clock(analyst_page):
     page.get_by_role("link", name="CIP certification form §7.304(a)").click()
     fill_schema_form(page, payload("cip_certification"))
     assert axe_violations(page) == []
-    page.get_by_role("button", name="File cip certification form").click()
+    page.get_by_role("button", name="File the CIP certification form").click()
     receipt = page.get_by_test_id("receipt-number").inner_text()
     expect(page.get_by_text(f"Filed. Receipt {receipt}.")).to_be_visible()
     expect(page.get_by_test_id("cui-top")).to_have_text("CUI//PRVCY/PROPIN")
@@ -98,7 +98,7 @@ def test_the_annual_certification_is_judged_against_the_window(
     db.session.commit()
     page.goto(f"{base_url}/intake/providers/{provider.id}/file/annual_certification")
     fill_schema_form(page, payload("annual_certification"))
-    page.get_by_role("button", name="File annual cip certification").click()
+    page.get_by_role("button", name="File the annual CIP certification").click()
     expect(page.get_by_test_id("timeliness")).to_have_text(verdict)
     if verdict != "on time":
         expect(page.get_by_test_id("filing-warning")).to_contain_text("§7.304(b)")
