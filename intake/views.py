@@ -553,7 +553,9 @@ def _import_report_download(import_id: int, report: str) -> ResponseReturnValue:
         after={"problems": record.error_count, "rows": record.rows_total},
     )
     db.session.commit()
-    return exports.csv_text_download(text, filename=f"reseller-import-{record.id}-{report}.csv")
+    return exports.csv_text_download(
+        exports.spreadsheet_csv(text), filename=f"reseller-import-{record.id}-{report}.csv"
+    )
 
 
 @bp.get("/reseller-imports/<int:import_id>/errors.csv")

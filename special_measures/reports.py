@@ -240,7 +240,8 @@ def feed_csv(cases: Iterable[SpecialMeasureCase]) -> str:
         record = feed_record(case)
         record["aliases"] = "; ".join(record["aliases"])
         rows.append([record[name] for name in FEED_FIELDS])
-    return exports.csv_text(FEED_FIELDS, rows)
+    # Read by providers' systems, not opened as a spreadsheet: values exactly as in the JSON.
+    return exports.plain_csv_text(FEED_FIELDS, rows)
 
 
 def feed_calendar(
