@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -20,6 +20,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from core import clocks
 
 DEPARTMENT = "U.S. Department of Commerce"
 BUREAU = "Bureau of Industry and Security"
@@ -161,8 +163,8 @@ def _numbered_canvas(
         def _decorate(self, number: int, total: int) -> None:
             width, height = LETTER
             self.setFont("Helvetica", 8)
-            stamp = generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-            self.drawString(MARGIN, 0.45 * inch, f"Generated {stamp} UTC")
+            # In the office's time, as every other time in the document is shown.
+            self.drawString(MARGIN, 0.45 * inch, f"Generated {clocks.office_time(generated_at)}")
             self.drawRightString(width - MARGIN, 0.45 * inch, f"Page {number} of {total}")
             if draft:
                 # A draft printed for review must never pass for the approved document.

@@ -202,3 +202,27 @@ def test_the_report_pages_have_no_violations(analyst_page):
     page.goto(f"{filing_url}/information-requests")
     expect(page.get_by_label("Date the request is sent")).to_have_value(today.isoformat())
     no_violations(page)
+
+
+def test_a_range_search_says_how_many_addresses_the_accesses_came_from(analyst_page):
+    page, base_url = analyst_page
+    report = file_report(make_provider("Redwood GPU Cloud, Inc."), ip_accesses=[])
+    page.goto(f"{base_url}/intake/filings/{report.receipt_number}")
+    page.get_by_role("link", name="Attach an IP access log (CSV)").click()
+    page.set_input_files(
+        "#ip_log",
+        ip_log_csv([f"198.51.100.{host},2026-11-21T10:{host % 60:02d}:00Z,access"
+                    for host in range(250)]),
+    )  # fmt: skip
+    page.get_by_role("button", name="Attach", exact=True).click()
+    expect(page.get_by_test_id("ip-summary")).to_contain_text("250 accesses from 250 addresses")
+
+    page.goto(f"{base_url}/intake/search")
+    page.get_by_label("Look for").fill("198.51.100.0/24")
+    page.get_by_role("button", name="Search").click()
+    row = page.get_by_test_id("search-hits").locator("tbody tr")
+    expect(row).to_have_count(1)
+    found = row.locator("td").nth(4)
+    expect(found).to_have_text("Accesses from 198.51.100.0/24: 250 addresses")
+    expect(page.get_by_role("columnheader", name="What was found")).to_be_visible()
+    no_violations(page)

@@ -4,6 +4,7 @@ annual clock, and later files annual certifications judged early, on time and la
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from core.db import db, utcnow
 from intake import services
 from intake.examples import payload
 from tests.browser.conftest import axe_violations, fill_schema_form, sign_in
-from tests.factories import PASSWORD, make_provider, make_user
+from tests.factories import PASSWORD, make_filing, make_provider, make_user
 from tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -102,3 +103,21 @@ def test_the_annual_certification_is_judged_against_the_window(
     expect(page.get_by_test_id("timeliness")).to_have_text(verdict)
     if verdict != "on time":
         expect(page.get_by_test_id("filing-warning")).to_contain_text("§7.304(b)")
+
+
+def test_a_receipt_gives_every_time_in_the_offices_time_zone_and_says_which(analyst_page):
+    page, base_url = analyst_page
+    filing = make_filing(make_provider("Lakeshore Servers, Inc."))
+    zone = clocks.office_time(filing.received_at).rsplit(" ", 1)[1]  # EST or EDT
+    page.goto(f"{base_url}/intake/filings/{filing.receipt_number}")
+    received = clocks.office_time(filing.received_at)
+    expect(page.locator("main")).to_contain_text(f"Received{received}")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the acknowledgement (PDF)").click()
+    text = " ".join(pdf_text(Path(download.value.path()).read_bytes()).split())
+    times = re.findall(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?: (\w+))?", text)
+    assert len(times) >= 2, text  # when it was received, and when the receipt was generated
+    assert set(times) == {zone}, text
+    assert "UTC" not in text
+    assert f"Received {received}" in text

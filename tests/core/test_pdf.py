@@ -27,7 +27,8 @@ def test_every_page_carries_the_cui_banner_top_and_bottom_and_its_number():
         assert lines[0] == "CUI//PRVCY/PROPIN"
         assert lines[-1] == "CUI//PRVCY/PROPIN"
         assert f"Page {number} of {len(pages)}" in page
-        assert "Generated 2026-11-22 18:30 UTC" in page
+        # 18:30 UTC is 13:30 in Washington in November, as the office reads its times.
+        assert "Generated 2026-11-22 13:30 EST" in page
 
 
 def test_the_designation_indicator_and_letterhead_are_on_the_first_page_only():
