@@ -121,3 +121,24 @@ def test_a_receipt_gives_every_time_in_the_offices_time_zone_and_says_which(anal
     assert set(times) == {zone}, text
     assert "UTC" not in text
     assert f"Received {received}" in text
+
+
+def test_a_form_sent_with_gaps_lists_each_problem_under_its_fields_label(analyst_page):
+    page, base_url = analyst_page
+    provider = make_provider("Harborview Cloud LLC")
+    page.goto(f"{base_url}/intake/providers/{provider.id}/file/annual_certification")
+    fill_schema_form(page, payload("annual_certification", customer_count=None))
+    page.locator('label[for="attest_complies"]').click()  # untick one attestation
+    page.get_by_role("button", name="File the annual CIP certification").click()
+
+    summary = page.get_by_test_id("error-summary")
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Number of IaaS customers: is required (§7.304(a)(2)(vi))",
+            "Ensured its CIP complies with subpart D: must be attested for the filing to be "
+            "complete (§7.304(b)(4))",
+        ]
+    )
+    summary.get_by_role("link").first.click()
+    expect(page.locator("#customer_count")).to_be_focused()
+    assert axe_violations(page) == []
