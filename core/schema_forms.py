@@ -112,12 +112,12 @@ class Place:
 
 
 def place_of(specs: Sequence[Field], path: str) -> Place | None:
-    """``unverified_accounts[1].provisioned_on`` → the input ``unverified_accounts-1-
-    provisioned_on``, "Each unverified foreign customer's accounts, row 2: Date the account
-    was provisioned"; a line of a text list is shown on its textarea. None when the path is
-    no field of ``specs``."""
+    """Where ``path`` is on the form. A table cell, ``unverified_accounts[1].provisioned_on``,
+    is its input, labelled "Each unverified foreign customer's accounts, row 2: Date the
+    account was provisioned"; a line of a text list, ``emails[2]``, is shown on the list's
+    textarea as "Email addresses, line 3". None when the path is no field of ``specs``."""
     match = FIELD_PATH.match(path)
-    spec = next((s for s in specs if match and s.name == match["name"]), None)
+    spec = next((s for s in specs if s.name == match["name"]), None) if match else None
     if match is None or spec is None:
         return None
     if match["index"] is None:
