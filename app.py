@@ -28,7 +28,7 @@ import intake.views
 import special_measures.api
 import special_measures.views
 from core import cli as core_cli
-from core import clocks, config, errorpages, panels, problems, schema_forms, urls
+from core import clocks, config, errorpages, panels, problems, schema_forms, urls, wording
 from core.access import enforce_route_roles, user_may
 from core.auth.models import User
 from core.auth.services import resume_session
@@ -123,11 +123,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app.add_template_filter(clocks.office_time, "office_time")
     app.add_template_filter(phone_shown, "phone")
+    app.add_template_filter(wording.in_sentence, "in_sentence")
+    app.add_template_filter(wording.sentence_case, "sentence_case")
     # Globals rather than context: the form macros are imported without the page's context.
     app.jinja_env.globals.update(
         input_id=schema_forms.input_id,
         panels_for=panels.panels_for,
         display_value=schema_forms.display_value,
+        field_label=schema_forms.field_label,
         countries=COUNTRY_CHOICES,
     )
     core_cli.register(app)

@@ -23,6 +23,7 @@ from casework.rules import (
     AssessmentOrigin,
     EvidenceKind,
 )
+from core.wording import sentence_case
 from intake.rules import CertificationStatus
 
 # The amounts are stored as 64-bit integers; a trillion dollars is beyond any transaction or
@@ -67,7 +68,7 @@ def _why(label: str, required: str) -> TextAreaField:
 class OversightForm(FlaskForm):
     evidence_kind = RadioField(
         "What the evidence indicates (§7.303(e))",
-        choices=[SelectChoice(kind.value, kind.value.capitalize()) for kind in EvidenceKind],
+        choices=[SelectChoice(kind.value, sentence_case(kind.value)) for kind in EvidenceKind],
         validators=[DataRequired("Choose what the evidence indicates.")],
     )
     evidence = TextAreaField(

@@ -1,10 +1,12 @@
-"""CSV exports that are safe to open in a spreadsheet."""
+"""CSV and Excel files. Those meant for people to open in a spreadsheet are guarded against
+formula injection (CWE-1236); text stored for a page, a JSON answer or a machine's feed carries
+the values exactly as they are."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 from flask import Response
@@ -14,27 +16,52 @@ from openpyxl import Workbook
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value: object) -> str:
-    """Text for a cell, with a leading apostrophe where a spreadsheet would see a formula."""
+def cell_text(value: object) -> str:
+    """A value as the text of a cell, exactly: dates in ISO 8601, nothing for None."""
     if value is None:
         return ""
     if isinstance(value, datetime | date):
         return value.isoformat()
+    return str(value)
+
+
+def neutralise(value: object) -> str:
+    """Text for a spreadsheet cell, with a leading apostrophe where a spreadsheet would see a
+    formula."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)  # a number, negative or not, is never run as a formula
-    text = str(value)
+    text = cell_text(value)
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def _csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], cell: Callable[[object], str]
+) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(cell) for cell in header])
+    writer.writerow([cell(name) for name in header])
     for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow([cell(value) for value in row])
     return buffer.getvalue()
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A CSV file for people to open in a spreadsheet: cells neutralised."""
+    return _csv(header, rows, neutralise)
+
+
+def plain_csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """CSV with every value as it is: for a machine's feed, and for a report kept to be shown
+    on a page or in JSON (``spreadsheet_csv`` guards it when it goes out as a download)."""
+    return _csv(header, rows, cell_text)
+
+
+def spreadsheet_csv(plain: str) -> str:
+    """CSV kept as ``plain_csv_text``, neutralised for a person to open in a spreadsheet."""
+    rows = list(csv.reader(io.StringIO(plain)))
+    return csv_text(rows[0], rows[1:]) if rows else ""
 
 
 def download(body: str | bytes, *, filename: str, mimetype: str) -> Response:

@@ -238,7 +238,7 @@ def _check_scalar(spec: Field, value: Any) -> tuple[Any, str | None]:
         if not isinstance(value, bool):
             return None, "must be true or false"
         if kind is Kind.ATTESTATION and value is not True:
-            return None, "must be attested (true) for the filing to be complete"
+            return None, "must be attested for the filing to be complete"
         return value, None
     if kind is Kind.COUNTRY:
         if not isinstance(value, str) or country_name(value.strip()) is None:

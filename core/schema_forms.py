@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -79,12 +80,14 @@ def table_to_grow(form: MultiDict[str, str]) -> str | None:
 
 @dataclass(frozen=True)
 class FormState:
-    """What a schema form shows: the values, one error list per input, and the rows per table."""
+    """What a schema form shows: the values, one error list per input, the lines of the error
+    summary (the input each links to, and its text), and the rows per table."""
 
     values: dict[str, Any]
     errors: dict[str, list[str]]
     form_errors: list[str]
     extra_rows: dict[str, int]
+    summary: list[tuple[str, str]] = dataclass_field(default_factory=list)
 
     def rows(self, spec: Field) -> list[dict[str, Any]]:
         existing = list(self.values.get(spec.name) or [])
@@ -95,20 +98,77 @@ class FormState:
         return self.errors.get(input_id(path), [])
 
 
+FIELD_PATH = re.compile(r"^(?P<name>\w+)(?:\[(?P<index>\d+)\](?:\.(?P<column>\w+))?)?$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a field path is on the form: the input (or fieldset) that shows its errors, the
+    name a person knows it by, and the label of the field itself (a table's column)."""
+
+    input_id: str
+    label: str
+    field_label: str
+
+
+def place_of(specs: Sequence[Field], path: str) -> Place | None:
+    """Where ``path`` is on the form. A table cell, ``unverified_accounts[1].provisioned_on``,
+    is its input, labelled "Each unverified foreign customer's accounts, row 2: Date the
+    account was provisioned"; a line of a text list, ``emails[2]``, is shown on the list's
+    textarea as "Email addresses, line 3". None when the path is no field of ``specs``."""
+    match = FIELD_PATH.match(path)
+    spec = next((s for s in specs if s.name == match["name"]), None) if match else None
+    if match is None or spec is None:
+        return None
+    if match["index"] is None:
+        return Place(input_id(path), spec.label, spec.label)
+    number = int(match["index"]) + 1
+    if spec.kind is Kind.TEXT_LIST and match["column"] is None:
+        return Place(spec.name, f"{spec.label}, line {number}", spec.label)
+    if spec.kind is not Kind.TABLE:
+        return None
+    if match["column"] is None:
+        return Place(spec.name, f"{spec.label}, row {number}", spec.label)
+    column = next((c for c in spec.columns if c.name == match["column"]), None)
+    if column is None:
+        return None
+    return Place(input_id(path), f"{spec.label}, row {number}: {column.label}", column.label)
+
+
+def field_label(specs: Sequence[Field], path: str) -> str:
+    """The name a person knows a field path by, for a page that lists fields (a correction's
+    changes); a path that is no field of ``specs`` is shown as it is."""
+    place = place_of(specs, path)
+    return place.label if place else path
+
+
 def form_state(
     values: dict[str, Any] | None = None,
     problems: Sequence[Problem] = (),
     grow: str | None = None,
+    *,
+    specs: Sequence[Field] = (),
 ) -> FormState:
+    """Each problem next to its input, and in the summary under the field's label; a problem
+    that names no field of ``specs`` is said about the form as a whole."""
     errors: dict[str, list[str]] = {}
     form_errors: list[str] = []
+    summary: list[tuple[str, str]] = []
     for problem in problems:
-        text = f"{problem.message} ({problem.citation})" if problem.citation else problem.message
+        place = place_of(specs, problem.path) if problem.path else None
+        # A message that ends with the field's label ("is required: Legal name") does not say
+        # it twice once the label leads the summary's line.
+        message = problem.message
+        if place:
+            message = message.removesuffix(f": {place.field_label}")
+        text = f"{message} ({problem.citation})" if problem.citation else message
         if problem.path:
-            errors.setdefault(input_id(problem.path), []).append(text)
+            errors.setdefault(place.input_id if place else input_id(problem.path), []).append(text)
+        if place:
+            summary.append((place.input_id, f"{place.label}: {text}"))
         else:
             form_errors.append(text)
-    return FormState(values or {}, errors, form_errors, {grow: 1} if grow else {})
+    return FormState(values or {}, errors, form_errors, {grow: 1} if grow else {}, summary)
 
 
 def display_value(spec: Field, value: Any) -> str:

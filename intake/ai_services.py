@@ -30,6 +30,7 @@ from core.errors import DomainError, InvalidInput
 from core.parameters import services as parameters
 from core.risk import RiskSignal
 from core.schema import Problem, check_phone, email_key, phone_key, phone_shown
+from core.schema_forms import field_label
 from intake import ai_accelerators, ai_rules, ip_log, rules
 from intake.models import (
     ApiToken,
@@ -484,8 +485,15 @@ def _search_identifiers(kinds: Sequence[str], key: str, looked_for: str) -> Sear
     ).scalars()
     labels = {"name": "name", "email": "email", "phone": "telephone", "payment": "payment",
               "wallet": "wallet"}  # fmt: skip
-    hits = [Hit(row.filing, labels[row.kind], row.path, row.shown_as) for row in rows]
+    hits = [
+        Hit(row.filing, labels[row.kind], _report_field(row.filing, row.path), row.shown_as)
+        for row in rows
+    ]
     return SearchResult(looked_for, hits)
+
+
+def _report_field(filing: Filing, path: str) -> str:
+    return field_label(rules.kind_spec(filing.kind).fields, path)
 
 
 def _search_ip(query: str) -> SearchResult:
@@ -500,6 +508,7 @@ def _search_ip(query: str) -> SearchResult:
             func.min(IpAccess.accessed_at),
             func.max(IpAccess.accessed_at),
             func.min(IpAccess.ip_address),
+            func.count(IpAccess.ip_key.distinct()),
         )
         .where(IpAccess.ip_key.between(wanted.low, wanted.high))
         .group_by(IpAccess.filing_id)
@@ -513,10 +522,18 @@ def _search_ip(query: str) -> SearchResult:
         ).scalars()
     }
     hits = [
-        Hit(filings[filing_id], "IP address", "ip_accesses", address, count, first_at, last_at)
-        for filing_id, count, first_at, last_at, address in grouped
+        Hit(filings[filing_id], "IP address", "ip_accesses",
+            _addresses_found(wanted, address, addresses), count, first_at, last_at)
+        for filing_id, count, first_at, last_at, address, addresses in grouped
     ]  # fmt: skip
     return SearchResult(wanted.label, hits)
+
+
+def _addresses_found(wanted: ip_log.IpSearch, lowest: str, addresses: int) -> str:
+    """The one address a report's accesses came from, else how many addresses of the range."""
+    if addresses == 1:
+        return lowest
+    return f"Accesses from {wanted.network}: {addresses:,} addresses"
 
 
 # --- Requests for additional information (§7.308(e)) ------------------------------------------

@@ -27,7 +27,8 @@ from core.db import db
 from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
 from core.schema import parse_number_text
-from intake import ai_accelerators, ai_rules, ai_services, ip_log, services
+from core.schema_forms import field_label
+from intake import ai_accelerators, ai_rules, ai_services, ip_log, rules, services
 from intake.forms import (
     AcceleratorChoiceForm,
     AcceleratorForm,
@@ -82,6 +83,8 @@ def _report_panel(receipt_number: str) -> Markup | None:
         requests=ai_services.information_requests_of(filing),
         runs=runs,
         format_operations=ai_rules.format_operations,
+        fields=rules.kind_spec(filing.kind).fields,
+        payment_methods=rules.PAYMENT_METHOD_LABELS,
     )
     # The template engine escaped every value already; the result is safe HTML.
     return Markup(html)  # noqa: S704
@@ -218,7 +221,11 @@ def reveal_identifier(receipt_number: str, identifier_id: int) -> ResponseReturn
     db.session.commit()
     response = make_response(
         render_template(
-            "intake/identifier.html", cui=CUI_FILINGS, filing=filing, path=path, value=value
+            "intake/identifier.html",
+            cui=CUI_FILINGS,
+            filing=filing,
+            field=field_label(rules.kind_spec(filing.kind).fields, path),
+            value=value,
         )
     )
     response.headers["Cache-Control"] = "no-store"

@@ -168,12 +168,13 @@ RANGE_EXAMPLES = "203.0.113.0/24 or 2001:db8::/32"
 
 @dataclass(frozen=True)
 class IpSearch:
-    """What an analyst searched for: the keys from ``low`` to ``high`` (both included), and the
-    search as it will be shown back."""
+    """What an analyst searched for: the keys from ``low`` to ``high`` (both included), the
+    search as it will be shown back, and the address or range alone ("203.0.113.0/24")."""
 
     low: str
     high: str
     label: str
+    network: str
 
 
 def _range_label(network: int, prefix: int) -> str:
@@ -202,7 +203,7 @@ def parse_search(text: str) -> IpSearch:
         message = f"“{address_text}” {error}; a range is written like {RANGE_EXAMPLES}."
         raise ValueError(message) from None
     if not slash:
-        return IpSearch(key, key, shown)
+        return IpSearch(key, key, shown, shown)
     family, width = ("IPv6", 128) if ":" in address_text else ("IPv4", 32)
     if not (prefix_text.isascii() and prefix_text.isdigit()):
         raise ValueError(
@@ -214,10 +215,10 @@ def parse_search(text: str) -> IpSearch:
     host_bits = (1 << (128 - prefix)) - 1
     value = int(key, 16)
     network = value & ~host_bits
-    label = _range_label(network, prefix)
+    network_label = label = _range_label(network, prefix)
     if network != value:
         label += f" (the network containing {shown})"
-    return IpSearch(f"{network:032x}", f"{network | host_bits:032x}", label)
+    return IpSearch(f"{network:032x}", f"{network | host_bits:032x}", label, network_label)
 
 
 # --- Dates and times -----------------------------------------------------------------------

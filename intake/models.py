@@ -239,7 +239,8 @@ class ResellerImport(db.Model):
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
-    # The row-by-row report (CSV: row, column, value, message, citation), cells neutralised.
+    # The row-by-row report (CSV: row, column, value, message, citation), values as they are:
+    # its page and the API show them; the download neutralises them for a spreadsheet.
     error_report: Mapped[str | None] = mapped_column(Text)
     # An imported file's result for each row (CSV: row, reseller_name, jurisdiction, result),
     # as well as for the whole file (DESIGN.md §3).

@@ -895,7 +895,7 @@ def error_report_csv(check: rules.ResellerFileCheck) -> str:
     if check.problem_count > len(check.problems):
         more = check.problem_count - len(check.problems)
         rows.append(("", "", "", f"and {more:,} more problems, not listed", ""))
-    return exports.csv_text(REPORT_HEADER, rows)
+    return exports.plain_csv_text(REPORT_HEADER, rows)
 
 
 def error_preview(record: ResellerImport, limit: int = 100) -> list[list[str]]:
@@ -1125,7 +1125,7 @@ def _store_reseller_certification(
     record.status = rules.next_import_status(record.status, rules.ImportStatus.IMPORTED)
     record.rows_total = record.rows_done = len(check.rows)
     record.filing_id, record.document_id = filing.id, document.id
-    record.row_results = exports.csv_text(RESULTS_HEADER, changes.results)
+    record.row_results = exports.plain_csv_text(RESULTS_HEADER, changes.results)
     record.finished_at = utcnow()
     record_event(
         "filing.receive",

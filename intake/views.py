@@ -124,7 +124,7 @@ def new_provider() -> ResponseReturnValue:
             provider = services.register_provider(data, actor=current_user)
         except services.FilingRejected as rejected:
             db.session.rollback()
-            state = form_state(data, rejected.problems)
+            state = form_state(data, rejected.problems, specs=rules.PROVIDER_FIELDS)
         else:
             db.session.commit()
             flash(f"{provider.legal_name} registered.", "success")
@@ -278,7 +278,7 @@ def file_filing(provider_id: int, kind: str) -> ResponseReturnValue:
                 received = services.receive_filing(record, submission, actor=current_user)
             except services.FilingRejected as rejected:
                 db.session.rollback()
-                state, status = form_state(data, rejected.problems), 422
+                state, status = form_state(data, rejected.problems, specs=spec.fields), 422
             else:
                 db.session.commit()
                 flash(f"Filed. Receipt {received.filing.receipt_number}.", "success")
@@ -565,7 +565,9 @@ def _import_report_download(import_id: int, report: str) -> ResponseReturnValue:
         after={"problems": record.error_count, "rows": record.rows_total},
     )
     db.session.commit()
-    return exports.csv_text_download(text, filename=f"reseller-import-{record.id}-{report}.csv")
+    return exports.csv_text_download(
+        exports.spreadsheet_csv(text), filename=f"reseller-import-{record.id}-{report}.csv"
+    )
 
 
 @bp.get("/reseller-imports/<int:import_id>/errors.csv")

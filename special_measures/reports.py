@@ -269,7 +269,8 @@ def feed_csv(cases: Iterable[SpecialMeasureCase]) -> str:
         # Written as the JSON writes it, for a machine reader (the OpenAPI document says so).
         record["extended"] = "true" if record["extended"] else "false"
         rows.append([record[name] for name in FEED_FIELDS])
-    return exports.csv_text(FEED_FIELDS, rows)
+    # Read by providers' systems, not opened as a spreadsheet: values exactly as in the JSON.
+    return exports.plain_csv_text(FEED_FIELDS, rows)
 
 
 def feed_calendar(

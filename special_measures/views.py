@@ -26,7 +26,9 @@ from core.db import db, utcnow
 from core.errors import DomainError
 from core.modules import module_blueprint
 from core.office import services as office
+from intake import rules as intake_rules
 from intake import services as intake
+from intake.models import Provider
 from special_measures import reports, rules, services
 from special_measures.forms import (
     AddresseeForm,
@@ -696,16 +698,39 @@ def _run_or_404(run_id: int) -> ScreeningRun:
     return services.get_run(run_id) or abort(404)
 
 
+def _screened(run: ScreeningRun, provider: Provider) -> tuple[str, str]:
+    """What a run screened, as a person names it, and the page it is on."""
+    if run.subject_type == "filing":
+        filing = intake.get_filing(run.subject_id)
+        title = intake_rules.kind_spec(filing.kind).title if filing else "Filing"
+        return f"{title} {run.subject_id}", url_for("intake.filing", receipt_number=run.subject_id)
+    return f"The foreign resellers on {provider.legal_name}'s list", url_for(
+        "intake.provider", provider_id=provider.id
+    )
+
+
+def _named_in(hit: ScreeningHit) -> str:
+    """Where a screened party was named, in words rather than the registry's reference."""
+    if hit.party_reference.startswith(services.RESELLER_REFERENCE):
+        return "on the provider's list of foreign resellers"
+    return f"named in {hit.party_reference}"
+
+
 def _render_run(run: ScreeningRun, failed: tuple[int, HitDecisionForm] | None = None) -> str:
     forms = {hit.id: HitDecisionForm(prefix=f"hit{hit.id}", obj=None) for hit in run.hits}
     if failed:
         forms[failed[0]] = failed[1]
+    provider = intake.get_provider(run.provider_id)
+    assert provider is not None  # a run belongs to a provider on record
+    screened, screened_url = _screened(run, provider)
     return render_template(
         "special_measures/screening_run.html",
         run=run,
         measures=json.loads(run.measures_json),
-        provider=intake.get_provider(run.provider_id),
-        subject_url=subjects.url_of(run.subject_type, run.subject_id),
+        provider=provider,
+        screened=screened,
+        screened_url=screened_url,
+        named_in={hit.id: _named_in(hit) for hit in run.hits},
         forms=forms,
     )
 

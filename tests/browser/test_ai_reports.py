@@ -23,6 +23,8 @@ pytestmark = pytest.mark.browser
 
 CARD = "4111 1111 1111 1111"
 EMAIL = "ops@kestrel-analytics.example"
+# The card's place in the report, as the report's page names it.
+CARD_FIELD = "Means and source of payment for the account, row 1: Number, identifier or address"
 
 
 def card_appears(html: str) -> bool:
@@ -61,7 +63,7 @@ def test_an_analyst_keys_in_a_report_attaches_an_ip_log_and_asks_for_more(analys
     page.get_by_role("link", name=f"{spec.title} {spec.citation}").click()
     transaction_on = (today - timedelta(days=3)).isoformat()
     fill_schema_form(page, payload("ai_initial_report", transaction_on=transaction_on))
-    page.get_by_role("button", name=f"File {spec.title.lower()}").click()
+    page.get_by_role("button", name="File the large AI model training report").click()
 
     receipt = page.get_by_test_id("receipt-number").inner_text()
     assert receipt.startswith("OICTS-")
@@ -72,7 +74,7 @@ def test_an_analyst_keys_in_a_report_attaches_an_ip_log_and_asks_for_more(analys
     )
     expect(page.get_by_test_id("coverage")).to_contain_text("Covered")
     expect(page.get_by_test_id("plausibility")).to_contain_text("NVIDIA H100 SXM")
-    card_row = page.get_by_test_id("identifiers").locator("tr", has_text="payment_methods[0]")
+    card_row = page.get_by_test_id("identifiers").locator("tr", has_text=CARD_FIELD)
     expect(card_row).to_contain_text("•••• 1111")
     expect(page.get_by_test_id("ip-summary")).to_contain_text("2 accesses from 2 addresses")
     assert not card_appears(page.content())
@@ -160,8 +162,8 @@ def test_the_report_pages_have_no_violations(analyst_page):
     expect(page.get_by_test_id("information-requests")).to_contain_text("Explain the quota.")
     no_violations(page)
 
-    card_row = page.get_by_test_id("identifiers").locator("tr", has_text="payment_methods[0]")
-    card_row.get_by_role("button", name="Reveal payment_methods[0].identifier in full").click()
+    card_row = page.get_by_test_id("identifiers").locator("tr", has_text=CARD_FIELD)
+    card_row.get_by_role("button", name=f"Reveal {CARD_FIELD} in full").click()
     expect(page.get_by_test_id("revealed")).to_have_text(CARD)
     no_violations(page)
 
@@ -242,4 +244,27 @@ def test_an_analyst_confirms_the_nearest_catalogue_accelerator_for_a_name_not_fo
     expect(
         page.get_by_label("NVIDIA H200 SXM: 9.9e14 operations a second (BF16 dense)")
     ).to_be_checked()
+
+
+def test_a_range_search_says_how_many_addresses_the_accesses_came_from(analyst_page):
+    page, base_url = analyst_page
+    report = file_report(make_provider("Redwood GPU Cloud, Inc."), ip_accesses=[])
+    page.goto(f"{base_url}/intake/filings/{report.receipt_number}")
+    page.get_by_role("link", name="Attach an IP access log (CSV)").click()
+    page.set_input_files(
+        "#ip_log",
+        ip_log_csv([f"198.51.100.{host},2026-11-21T10:{host % 60:02d}:00Z,access"
+                    for host in range(250)]),
+    )  # fmt: skip
+    page.get_by_role("button", name="Attach", exact=True).click()
+    expect(page.get_by_test_id("ip-summary")).to_contain_text("250 accesses from 250 addresses")
+
+    page.goto(f"{base_url}/intake/search")
+    page.get_by_label("Look for").fill("198.51.100.0/24")
+    page.get_by_role("button", name="Search").click()
+    row = page.get_by_test_id("search-hits").locator("tbody tr")
+    expect(row).to_have_count(1)
+    found = row.locator("td").nth(4)
+    expect(found).to_have_text("Accesses from 198.51.100.0/24: 250 addresses")
+    expect(page.get_by_role("columnheader", name="What was found")).to_be_visible()
     no_violations(page)

@@ -5,6 +5,7 @@ resellers a certification lists are shown with their source and any exemption.""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def test_register_certify_receipt_and_annual_clock(analyst_page):
     page.get_by_role("link", name="CIP certification form §7.304(a)").click()
     fill_schema_form(page, payload("cip_certification"))
     assert axe_violations(page) == []
-    page.get_by_role("button", name="File cip certification form").click()
+    page.get_by_role("button", name="File the CIP certification form").click()
     receipt = page.get_by_test_id("receipt-number").inner_text()
     expect(page.get_by_text(f"Filed. Receipt {receipt}.")).to_be_visible()
     expect(page.get_by_test_id("cui-top")).to_have_text("CUI//PRVCY/PROPIN")
@@ -106,7 +107,7 @@ def test_the_annual_certification_is_judged_against_the_window(
     db.session.commit()
     page.goto(f"{base_url}/intake/providers/{provider.id}/file/annual_certification")
     fill_schema_form(page, payload("annual_certification"))
-    page.get_by_role("button", name="File annual cip certification").click()
+    page.get_by_role("button", name="File the annual CIP certification").click()
     expect(page.get_by_test_id("timeliness")).to_have_text(verdict)
     if verdict != "on time":
         expect(page.get_by_test_id("filing-warning")).to_contain_text("§7.304(b)")
@@ -143,3 +144,42 @@ def test_the_resellers_a_certification_lists_are_shown_with_their_source(analyst
         "link", name=certification.receipt_number
     ).click()
     expect(page.get_by_test_id("receipt-number")).to_have_text(certification.receipt_number)
+
+
+def test_a_receipt_gives_every_time_in_the_offices_time_zone_and_says_which(analyst_page):
+    page, base_url = analyst_page
+    filing = make_filing(make_provider("Lakeshore Servers, Inc."))
+    zone = clocks.office_time(filing.received_at).rsplit(" ", 1)[1]  # EST or EDT
+    page.goto(f"{base_url}/intake/filings/{filing.receipt_number}")
+    received = clocks.office_time(filing.received_at)
+    expect(page.locator("main")).to_contain_text(f"Received{received}")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the acknowledgement (PDF)").click()
+    text = " ".join(pdf_text(Path(download.value.path()).read_bytes()).split())
+    times = re.findall(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?: (\w+))?", text)
+    assert len(times) >= 2, text  # when it was received, and when the receipt was generated
+    assert set(times) == {zone}, text
+    assert "UTC" not in text
+    assert f"Received {received}" in text
+
+
+def test_a_form_sent_with_gaps_lists_each_problem_under_its_fields_label(analyst_page):
+    page, base_url = analyst_page
+    provider = make_provider("Harborview Cloud LLC")
+    page.goto(f"{base_url}/intake/providers/{provider.id}/file/annual_certification")
+    fill_schema_form(page, payload("annual_certification", customer_count=None))
+    page.locator('label[for="attest_complies"]').click()  # untick one attestation
+    page.get_by_role("button", name="File the annual CIP certification").click()
+
+    summary = page.get_by_test_id("error-summary")
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Number of IaaS customers: is required (§7.304(a)(2)(vi))",
+            "Ensured its CIP complies with subpart D: must be attested for the filing to be "
+            "complete (§7.304(b)(4))",
+        ]
+    )
+    summary.get_by_role("link").first.click()
+    expect(page.locator("#customer_count")).to_be_focused()
+    assert axe_violations(page) == []

@@ -4,6 +4,7 @@ person, issued with its three dates, and the two letters to Congress generated a
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from playwright.sync_api import Page, expect
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.consultations.rules import REQUIRED_AGENCIES, Purpose
+from core.db import db
+from intake.models import ForeignReseller
 from tests.browser.conftest import axe_violations, sign_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_measure, make_provider, make_user
 from tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -175,3 +178,60 @@ def test_a_determination_from_referral_to_letters(page: Page, live_server):
     expect(page.get_by_role("cell", name=f"{compliance_on}")).to_be_visible()
     feed = page.request.get(f"{base_url}/api/v1/special-measures").json()
     assert [m["jurisdiction"] for m in feed["measures"]] == ["KP"]
+
+
+def test_the_screening_page_names_the_provider_and_where_each_party_was_found(
+    page: Page, live_server
+):
+    _, base_url = live_server
+    make_measure()  # RU
+    provider = make_provider("Meridian Edge Networks LLC")
+    db.session.add(
+        ForeignReseller(provider_id=provider.id, name="Neva Cloud OOO", jurisdiction="RU")
+    )
+    db.session.commit()
+    analyst = make_user(Role.ANALYST)
+    _as(page, base_url, analyst)
+    page.goto(f"{base_url}/intake/providers/{provider.id}")
+    page.get_by_role("button", name="Screen the foreign resellers now").click()
+
+    screened = page.get_by_test_id("screened")
+    expect(screened).to_have_text(
+        "The foreign resellers on Meridian Edge Networks LLC's list: 1 party"
+    )
+    expect(screened.get_by_role("link")).to_have_attribute(
+        "href", f"/intake/providers/{provider.id}"
+    )
+    expect(
+        page.get_by_text("Foreign reseller, on the provider's list of foreign resellers.")
+    ).to_be_visible()
+    shown = page.locator("main").inner_text()
+    assert re.search(r"(provider|reseller) \d", shown) is None, shown
+    _check_page(page)
+
+
+def test_after_issuing_the_extensions_section_says_what_comes_next_to_each_role(
+    page: Page, live_server
+):
+    _, base_url = live_server
+    reviewer = make_user(Role.REVIEWER)
+    analyst = make_user(Role.ANALYST)
+    case = make_measure(stop_at="approved", analyst=analyst, reviewer=reviewer)
+    _as(page, base_url, reviewer)
+    page.goto(f"{base_url}/special-measures/cases/{case.id}")
+    page.get_by_role("button", name="Issue").click()
+    expect(page.get_by_text("issued; the measure is imposed")).to_be_visible()
+
+    actions = page.get_by_test_id("actions")
+    expect(actions).to_contain_text("None drafted.")
+    expect(actions).to_contain_text("An analyst drafts an extension or a revocation")
+    _check_page(page)
+
+    _as(page, base_url, analyst)
+    page.goto(f"{base_url}/special-measures/cases/{case.id}")
+    expect(actions).to_have_text(
+        "None drafted. The measure lapses after its last day in effect unless extended by a "
+        "notice in the Federal Register, and ends earlier if revoked."
+    )
+    page.get_by_role("link", name="Draft an extension").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Extension of")

@@ -44,6 +44,12 @@ def test_evidence_with_gaps_is_refused_field_by_field(client, reseller):
     assert "Forty accounts opened in March" in future.text
 
 
+def test_the_kinds_of_evidence_keep_their_capitals(client, reseller):
+    page = _evidence(client, reseller, evidence="").text
+    assert ">Failure to maintain a CIP</label>" in page
+    assert ">Failure to implement its CIP</label>" in page
+
+
 def test_knowledge_starts_the_30_day_clock_and_termination_meets_it(client, reseller):
     case_page = _evidence(client, reseller)
     case_url = case_page.headers["Location"]

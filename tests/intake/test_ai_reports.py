@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -89,7 +90,7 @@ def test_a_corrected_report_supersedes_the_one_it_corrects_and_shows_the_changes
     log_in(client, make_user(Role.VIEWER))
     page = client.get(f"/intake/filings/{corrected.receipt_number}").text
     assert f"Changes from {first.receipt_number}" in page
-    assert "estimated_operations" in page
+    assert "Estimated number of computational operations in the run" in page
     assert "3.1e+26" in page
 
 
@@ -273,6 +274,46 @@ def test_a_line_given_with_an_extension_is_found_by_its_number(client):
     assert "2 reports from 2 providers" in found.text
     report = client.get(f"/intake/filings/{with_extension.receipt_number}").text
     assert "+65 6555 0142 ext. 21" in report
+
+
+def _hits(page: str) -> list[list[str]]:
+    """The cells of the search's result table, row by row, as text."""
+    table = page.split('data-testid="search-hits"', 1)[1].split("</tbody>", 1)[0]
+    rows = table.split("<tbody>", 1)[1].split("</tr>")[:-1]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in row.split("<td>")[1:]] for row in rows
+    ]
+
+
+def test_a_range_search_says_how_many_addresses_the_accesses_came_from(client):
+    analyst = make_user(Role.ANALYST)
+    report = file_report(make_provider("Redwood GPU Cloud, Inc."), ip_accesses=[])
+    log = "ip_address,accessed_at,action\n" + "".join(
+        f"198.51.100.{host},2026-11-21T10:{host % 60:02d}:00Z,access\n" for host in range(250)
+    )
+    ai_services.attach_ip_log(report, filename="log.csv", content=log.encode(), actor=analyst)
+    db.session.commit()
+    log_in(client, analyst)
+
+    page = client.post("/intake/search", data={"q": "198.51.100.0/24", "kind": "ip"}).text
+    ((_, _, _, where, found),) = _hits(page)
+    assert where.startswith("250 accesses, ")
+    assert found == "Accesses from 198.51.100.0/24: 250 addresses"
+    assert "What was found" in page and ">As<" not in page
+
+    one = client.post("/intake/search", data={"q": "198.51.100.7", "kind": "ip"}).text
+    ((_, _, _, where, found),) = _hits(one)
+    assert where.startswith("1 access, ") and found == "198.51.100.7"
+
+
+def test_a_search_says_where_in_the_report_it_was_found_by_the_fields_label(client):
+    report = file_report(make_provider("Redwood GPU Cloud, Inc."))
+    log_in(client, make_user(Role.VIEWER))
+    email = report.data["emails"][0]
+    page = client.post("/intake/search", data={"q": email, "kind": "email"}).text
+    ((receipt, _, _, where, found),) = _hits(page)
+    assert receipt == report.receipt_number
+    assert (where, found) == ("Email addresses, line 1", email)
 
 
 def test_a_search_that_cannot_be_read_says_why(client):

@@ -248,6 +248,27 @@ def test_a_formula_in_a_reported_cell_is_neutralised(client):
     assert ",=HYPERLINK" not in report
 
 
+def test_a_negative_count_is_shown_as_written_and_guarded_only_in_the_download(client):
+    provider = make_provider()
+    _, token = services.issue_token(provider, label="filer", actor=make_user(Role.ADMIN))
+    db.session.commit()
+    rows = [reseller(customer_count="-1")]
+
+    answer = _api(client, token, csv_file(rows), "text/csv")
+    (error,) = answer.json["errors"]
+    assert (error["field"], error["value"]) == ("customer_count", "-1")
+    assert error["message"] == "must not be negative"
+
+    log_in(client, make_user(Role.ANALYST))
+    page = client.get(f"/intake/reseller-imports/{answer.json['import_id']}").text
+    problems = page.split('data-testid="problems"', 1)[1]
+    assert "<td>-1</td>" in problems and "'-1" not in problems
+
+    report = client.get(f"/intake/reseller-imports/{answer.json['import_id']}/errors.csv")
+    (reported,) = list(csv.DictReader(io.StringIO(report.data.decode("utf-8-sig"))))
+    assert reported["value"] == "'-1"
+
+
 def test_a_file_missing_columns_is_rejected_naming_them(client):
     provider = make_provider()
     log_in(client, make_user(Role.ANALYST))

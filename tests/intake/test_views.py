@@ -1,12 +1,16 @@
 """Analysts keying in providers and filings through the web forms."""
 
+import html
 import io
+import re
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core.auth.rules import Role
 from core.db import db
+from intake import rules
 from intake.examples import payload
 from intake.models import ApiToken, Filing, Provider
 from tests.factories import (
@@ -55,6 +59,91 @@ def test_registration_errors_are_shown_by_field_and_keep_the_input(client):
     assert 'id="primary_contact_phone-error"' in response.text
     assert 'value="Tidewater Compute, Inc."' in response.text
     assert db.session.scalars(select(Provider)).all() == []
+
+
+FORM_KINDS = [spec for spec in rules.KINDS.values() if not spec.by_upload]
+SUMMARY_LINE = re.compile(r"<li>(?:<a href=\"#(?P<anchor>[^\"]+)\">)?(?P<text>.*?)(?:</a>)?</li>")
+
+
+def _summary(page: str) -> list[tuple[str | None, str]]:
+    """The error summary's lines: the input each links to, and its text as a person reads it."""
+    block = page.split('data-testid="error-summary"', 1)[1].split("</ul>", 1)[0]
+    return [
+        (match["anchor"], html.unescape(match["text"]).strip())
+        for match in SUMMARY_LINE.finditer(block)
+    ]
+
+
+def _internal_names(fields) -> set[str]:
+    """Field names as the old summary spelled them ("attest_cip_meets_7302" → "attest cip
+    meets 7302"), leaving out those that are words of a label ("training practices")."""
+    specs = [*fields, *(column for spec in fields for column in spec.columns)]
+    labels = " | ".join(spec.label.lower() for spec in specs)
+    spelled = {spec.name.replace("_", " ") for spec in specs if "_" in spec.name}
+    return {name for name in spelled if name not in labels}
+
+
+@pytest.mark.parametrize("spec", FORM_KINDS, ids=lambda spec: spec.kind.value)
+def test_each_filing_forms_error_summary_names_every_field_by_its_label(client, spec):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    response = client.post(f"/intake/providers/{provider.id}/file/{spec.kind.value}", data={})
+    assert response.status_code == 422
+    lines = _summary(response.text)
+    labels = [field.label for field in spec.fields]
+    assert lines
+    for anchor, text in lines:
+        assert "_" not in text, text
+        assert not any(name in text.lower() for name in _internal_names(spec.fields)), text
+        if anchor is not None:
+            assert f'id="{anchor}"' in response.text, anchor
+            assert any(text.startswith(f"{label}: ") for label in labels), text
+    for field in spec.fields:
+        if field.required:
+            assert any(text.startswith(f"{field.label}: ") for _, text in lines), field.label
+
+
+def test_the_summary_names_a_table_cell_by_row_and_a_list_by_line(client):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    certification = form_fields(payload("cip_certification"))
+    del certification["foreign_resellers-1-jurisdiction"]
+    page = client.post(
+        f"/intake/providers/{provider.id}/file/cip_certification", data=certification
+    ).text
+    assert (
+        "foreign_resellers-1-jurisdiction",
+        "All foreign resellers of the provider's IaaS products, row 2: "
+        "Reseller's jurisdiction (ISO 3166): is required (§7.304(a)(2)(viii))",
+    ) in _summary(page)
+
+    report = form_fields(payload("ai_initial_report"))
+    report["emails"] += "\nnot-an-address"
+    page = client.post(f"/intake/providers/{provider.id}/file/ai_initial_report", data=report).text
+    line = len(payload("ai_initial_report")["emails"]) + 1
+    assert (
+        "emails",
+        f"Email addresses, line {line}: must be an email (§7.308(d)(1)(i)(D))",
+    ) in _summary(page)
+    assert 'id="emails-error"' in page
+
+
+@pytest.mark.parametrize("spec", FORM_KINDS, ids=lambda spec: spec.kind.value)
+def test_each_filing_forms_button_keeps_the_capitals_of_its_title(client, spec):
+    provider = make_provider()
+    log_in(client, make_user(Role.ANALYST))
+    page = client.get(f"/intake/providers/{provider.id}/file/{spec.kind.value}").text
+    button = re.search(r'<button type="submit" class="usa-button" name="action" value="file">'
+                       r"(.*?)</button>", page)[1]  # fmt: skip
+    title = spec.title if spec.title[1:2].isupper() else spec.title[0].lower() + spec.title[1:]
+    assert html.unescape(button) == f"File the {title}"
+    assert all(word in button for word in spec.title.split() if word.isupper())
+
+
+def test_the_registration_summary_names_each_field_by_its_label(client):
+    log_in(client, make_user(Role.ANALYST))
+    page = client.post("/intake/providers/new", data={**PROVIDER_FORM, "legal_name": ""}).text
+    assert _summary(page) == [("legal_name", "Legal name: is required (§7.304(a))")]
 
 
 def test_a_certification_keyed_in_through_the_form_is_filed(client):
@@ -147,7 +236,9 @@ def test_a_correction_shows_the_chain_and_the_changed_fields(client):
     corrected_form["supersedes"] = original.receipt_number
     page = client.post(url, data=corrected_form, follow_redirects=True).text
     assert "Changes from " + original.receipt_number in page
-    assert "<code>employee_count</code></td><td>420</td><td>450</td>" in page
+    changed = "<td>Employees in IaaS provision and related services</td><td>420</td><td>450</td>"
+    assert changed in page
+    assert "employee_count" not in page
     assert "(this one)" in page
 
 

@@ -274,6 +274,18 @@ def test_the_public_feed_lists_measures_in_force_as_json_csv_and_calendar(client
     assert f"DTSTART;VALUE=DATE:{person.last_day_on:%Y%m%d}" in calendar
 
 
+def test_the_csv_feed_carries_values_exactly_as_the_json_does(client):
+    """Providers' systems read the feed: no spreadsheet apostrophe before a handle like this."""
+    person = make_measure(kind="person")
+    person.aliases_text = "@volgahost\nVHG"
+    db.session.commit()
+
+    (record,) = _feed(client).get_json()["measures"]
+    assert record["aliases"] == ["@volgahost", "VHG"]
+    rows = list(csv.DictReader(io.StringIO(_feed(client, ".csv").text.lstrip("\ufeff"))))
+    assert [row["aliases"] for row in rows] == ["@volgahost; VHG"]
+
+
 def test_an_unextended_measure_drops_out_of_the_feed_the_day_after_its_last_day(client):
     case = make_measure()
     last_day = case.last_day_on

@@ -1,0 +1,102 @@
+"""Sortable tables arrive sorted by the server and their headers say by what. In Chromium, the
+page's scripts never reorder a table on load, the header that says how it is sorted stays
+true, and a person's click on a column's sort button still sorts it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core import clocks
+from core.auth.rules import Role
+from core.db import db
+from core.deadlines import services as deadlines
+from tests.browser.conftest import axe_violations, sign_in
+from tests.factories import PASSWORD, make_filing, make_measure, make_provider, make_user
+
+pytestmark = pytest.mark.browser
+
+# The rows of every sortable table, as text, and the sorted header of each.
+ROWS_SCRIPT = """root => [...root.querySelectorAll("table:has(th[data-sortable])")].map(table => ({
+    rows: [...table.querySelectorAll("tbody tr")].map(row => row.textContent.trim()),
+    sorted: [...table.querySelectorAll("th[aria-sort]")].map(
+        th => [th.textContent.trim(), th.getAttribute("aria-sort")]),
+}))"""
+
+
+@pytest.fixture
+def office(live_server):
+    """Three providers, two of them certified (score 2) and one never (score 40); open
+    deadlines due on different days; two measures issued a month apart."""
+    _, base_url = live_server
+    analyst = make_user(Role.ANALYST)
+    for name in ("Alder Compute, Inc.", "Cedar Hosting Co."):
+        make_filing(make_provider(name))
+    never = make_provider("Birch Cloud LLC")
+    today = clocks.office_today()
+    for days_ago in (12, 5, 1):
+        deadlines.open_deadline(
+            "cip.copy_on_request",
+            subject=("provider", never.id),
+            subject_label=never.legal_name,
+            start_on=today - timedelta(days=days_ago),
+            actor=analyst,
+            assignee=analyst,
+        )
+    make_measure(today - timedelta(days=30))
+    make_measure(today, kind="person")
+    db.session.commit()
+    return base_url, analyst
+
+
+def _scores(page: Page) -> list[int]:
+    table = page.get_by_role("table", name="Providers ranked by risk score")
+    return [int(text) for text in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+
+
+def test_the_risk_queue_shows_the_highest_score_first_and_says_so(page: Page, office):
+    base_url, analyst = office
+    sign_in(page, base_url, analyst.email, PASSWORD)
+    page.goto(f"{base_url}/casework/risk")
+    expect(page.get_by_text("highest score first")).to_be_visible()
+    score = page.get_by_role("columnheader", name="Score, sortable column")
+
+    expect(score).to_have_attribute("aria-sort", "descending")
+    expect(score).to_have_attribute(
+        "aria-label", "Score, sortable column, currently sorted descending"
+    )
+    assert _scores(page) == [40, 2, 2]
+    first_provider = page.locator("table.app-table tbody tr").first
+    expect(first_provider).to_contain_text("Birch Cloud LLC")
+    assert axe_violations(page) == []
+
+    score.get_by_role("button").click()
+    expect(score).to_have_attribute("aria-sort", "ascending")
+    assert _scores(page) == [2, 2, 40]
+    score.get_by_role("button").click()
+    expect(score).to_have_attribute("aria-sort", "descending")
+    assert _scores(page) == [40, 2, 2]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/deadlines/", "/casework/risk", "/intake/providers", "/special-measures/cases",
+     "/special-measures/in-force"],
+)  # fmt: skip
+def test_no_sortable_table_is_reordered_on_load(page: Page, office, path):
+    base_url, analyst = office
+    sign_in(page, base_url, analyst.email, PASSWORD)
+    served = page.goto(base_url + path)
+    page.wait_for_load_state("load")
+    as_served = page.evaluate(
+        f"html => ({ROWS_SCRIPT})(new DOMParser().parseFromString(html, 'text/html'))",
+        served.text(),
+    )
+    as_shown = page.evaluate(f"({ROWS_SCRIPT})(document)")
+
+    assert as_served and all(len(table["rows"]) >= 2 for table in as_served), path
+    assert all(table["sorted"] for table in as_served), f"{path}: a table does not say its order"
+    assert as_shown == as_served, path
+    assert axe_violations(page) == [], path
