@@ -4,7 +4,7 @@ catalogue accelerator an analyst confirms for a training report (§7.308(d)(1)(i
 for a telephone extension in the Primary Contacts' numbers. Values already kept stay as they are.
 
 Revision ID: 11ff492403ce
-Revises: b52a7e19c0d6
+Revises: 8b1d5e3a7c92
 Create Date: 2026-12-01 08:04:11
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '11ff492403ce'
-down_revision = 'b52a7e19c0d6'
+down_revision = '8b1d5e3a7c92'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ measure cases (SM), penalty notices (PN) and compliance assessments (AS). Seeded
 receipt counters and from the highest reference of each series already issued.
 
 Revision ID: 4f8a2c6e1b37
-Revises: b52a7e19c0d6
+Revises: c4f2d81e6a37
 Create Date: 2026-12-01 08:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = '4f8a2c6e1b37'
-down_revision = 'b52a7e19c0d6'
+down_revision = 'c4f2d81e6a37'
 branch_labels = None
 depends_on = None
 
