@@ -58,4 +58,5 @@ psql --quiet "${TEST_POSTGRES_URL/+psycopg/}" -v owner="$TEST_POSTGRES_OWNER_ROL
   -v app="$TEST_POSTGRES_APP_ROLE" -f scripts/postgres-roles.sql >/dev/null
 
 scripts/setup.sh
-exec .venv/bin/python -m pytest "$@"
+# pytest-xdist: one test process a core (TEST_WORKERS=0 runs them in this process).
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-auto}" "$@"
