@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
+from flask import Flask, current_app, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
@@ -92,8 +92,8 @@ def page_of(path: str) -> str:
 def handle_illegal_transition(error: IllegalTransition) -> ResponseReturnValue:
     """A step refused by the record's state: nothing is stored; the page shows why."""
     db.session.rollback()
-    if request.path.startswith("/api/"):
-        return jsonify({"status": 409, "title": str(error)}), 409
+    if problems.is_api_request():
+        return problems.problem(409, str(error), kind="refused-change")
     flash(str(error), "error")
     return redirect(page_of(request.path), code=303)
 

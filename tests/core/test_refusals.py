@@ -17,7 +17,10 @@ def test_a_step_refused_under_the_api_answers_409_with_the_reason(app, client):
     _refusing_route(app, "/api/v1/cases/7/close")
     answer = client.post("/api/v1/cases/7/close")
     assert answer.status_code == 409
-    assert answer.json == {"status": 409, "title": "This case is closed; it can no longer change."}
+    assert answer.mimetype == "application/problem+json"
+    assert answer.json["status"] == 409
+    assert answer.json["type"].endswith("/problems/refused-change")
+    assert answer.json["detail"] == "This case is closed; it can no longer change."
 
 
 def test_a_step_refused_on_a_page_goes_back_to_the_record_with_the_reason(app, client):
