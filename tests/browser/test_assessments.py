@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from core.auth.rules import Role
 from core.clocks import office_today
+from core.pdf import formal_date
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD, make_filing, make_provider, make_user
 from tests.pdftext import pdf_text
@@ -74,7 +75,7 @@ def test_an_assessment_from_the_queue_to_closing(page: Page, live_server):
         page.get_by_role("link", name="Assessment report (PDF)").click()
     report = " ".join(pdf_text(Path(download.value.path()).read_bytes()).split())
     assert "§7.302(d)(2) Documents are accepted without" in report
-    assert f"by {due_on}" in report and reviewer.full_name in report
+    assert f"by {formal_date(due_on)}" in report and reviewer.full_name in report
 
     resubmitted = make_filing(provider)
     _switch_to(page, base_url, analyst)
