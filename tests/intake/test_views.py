@@ -123,7 +123,8 @@ def test_the_summary_names_a_table_cell_by_row_and_a_list_by_line(client):
     line = len(payload("ai_initial_report")["emails"]) + 1
     assert (
         "emails",
-        f"Email addresses, line {line}: must be an email (§7.308(d)(1)(i)(D))",
+        f"Email addresses, line {line}: must be an email address, e.g. name@example.com: "
+        "An email address must have an @-sign. (§7.308(d)(1)(i)(D))",
     ) in _summary(page)
     assert 'id="emails-error"' in page
 
