@@ -102,6 +102,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     admin.dispose()
 
 
+# A test marked `large` moves tens of thousands of rows; what it shows holds on either database,
+# so it runs once, on the last back end named (PostgreSQL, as production runs, by default).
+LARGE_TESTS_BACKEND = BACKENDS[-1]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kept, deselected = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("database_url") if callspec else None
+        if item.get_closest_marker("large") and backend not in (None, LARGE_TESTS_BACKEND):
+            deselected.append(item)
+        else:
+            kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def audit_checkpoint_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test keeps its audit checkpoints apart, as each has its own database."""

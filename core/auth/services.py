@@ -10,7 +10,7 @@ from datetime import datetime
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import func, select
 
 from core import crypto
@@ -31,9 +31,30 @@ from core.db import db, utcnow
 from core.errors import InvalidInput
 from core.schema import check_email
 
-_hasher = PasswordHasher()  # Argon2id with the library's RFC 9106 defaults
-# Verifying against this keeps the time of a log-in for an unknown email like that of a real one.
-_DUMMY_HASH = _hasher.hash("an account that does not exist")
+# Argon2id with the library's RFC 9106 defaults (64 MiB, 3 passes, 4 lanes).
+_PRODUCTION_HASHER = PasswordHasher()
+# The test suite makes and signs in thousands of accounts; under TESTING only, Argon2 runs at its
+# lowest cost. A production-cost hash met there still verifies, and production rehashes any
+# cheaper hash at the next sign-in (check_needs_rehash).
+_TESTING_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+# Verifying against these keeps the time of a log-in for an unknown email like that of a real one.
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def _hasher() -> PasswordHasher:
+    if has_app_context() and current_app.config.get("TESTING"):
+        return _TESTING_HASHER
+    return _PRODUCTION_HASHER
+
+
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    if id(hasher) not in _DUMMY_HASHES:
+        _DUMMY_HASHES[id(hasher)] = hasher.hash("an account that does not exist")
+    return _DUMMY_HASHES[id(hasher)]
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
 
 
 def normalise_email(email: str) -> str:
@@ -89,7 +110,7 @@ def create_user(
         full_name=full_name.strip(),
         role=role.value,
         agency=(agency or "").strip() or None,
-        password_hash=_hasher.hash(password),
+        password_hash=hash_password(password),
         active=True,
         failed_login_count=0,
     )
@@ -130,7 +151,9 @@ class LoginResult:
 
 def _password_matches(user: User | None, password: str) -> bool:
     try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and bool(user)
+        hasher = _hasher()
+        stored = user.password_hash if user else _dummy_hash(hasher)
+        return hasher.verify(stored, password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -217,8 +240,8 @@ def check_password(email: str, password: str) -> LoginResult:
             tell_owner_of_lockout(user)
             return LoginResult(LoginOutcome.LOCKED, user)
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     if user.totp_enabled:
         return LoginResult(LoginOutcome.NEEDS_SECOND_FACTOR, user)
     return LoginResult(LoginOutcome.SIGNED_IN, user)

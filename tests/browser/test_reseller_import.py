@@ -21,6 +21,7 @@ def upload(page: Page, upload_url: str, path) -> None:
     page.get_by_role("button", name="Upload and check").click()
 
 
+@pytest.mark.large
 def test_an_analyst_uploads_a_compiled_certification(page: Page, live_server, tmp_path):
     _, base_url = live_server
     provider = make_provider()

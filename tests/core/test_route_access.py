@@ -3,8 +3,14 @@ declares who may use it; the others are refused; nobody gets a server error."""
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import timedelta
+
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from casework import services as casework
@@ -12,12 +18,18 @@ from casework.rules import AssessmentOrigin, EvidenceKind
 from core.access import PROVIDER_SYSTEM, PUBLIC
 from core.auth.rules import Role
 from core.clocks import office_today
+from core.consultations import services as consultations
 from core.db import db
 from core.deadlines import services as deadlines
-from intake.models import ForeignReseller
+from exemptions import services as exemptions
+from intake import services as intake
+from intake.models import Accelerator, ForeignReseller, ReportIdentifier, ResellerImport
+from intake.rules import RESELLER_EXAMPLE, RESELLER_HEADER
 from special_measures import services as measure_services
 from tests.factories import (
     file_exemption_request,
+    file_report,
+    grant_exemption,
     log_in,
     log_in_admin,
     make_admin,
@@ -36,43 +48,85 @@ def _routes(app: Flask) -> list[Rule]:
     )
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 def _sample_values(app: Flask) -> dict[str, object]:
-    """Ids of records that exist, so that allowed roles reach the page itself, not a 404."""
+    """A record of every kind the routes name, each in a state whose pages exist, so that
+    allowed roles reach the handler itself, not a 404. Values under an endpoint's name are for
+    that endpoint alone (a decided case for its decision letter, an answered request for its
+    document); the others serve every route naming them."""
+    today = office_today()
+    analyst, reviewer = make_user(Role.ANALYST), make_user(Role.REVIEWER)
     provider = make_provider()
     deadline = deadlines.open_deadline(
         "cip.copy_on_request",
         subject=("provider", provider.id),
         subject_label=provider.legal_name,
-        start_on=office_today(),
+        start_on=today,
         actor=None,
     )
     case = file_exemption_request(provider)
+    granted = grant_exemption(file_exemption_request(), analyst=analyst, reviewer=reviewer)
+    consulted = file_exemption_request()
+    exemptions.start_review(consulted, actor=analyst)
+    asked = exemptions.consult_agencies(
+        consulted, summary="Asks to be exempted under §7.306.", requested_on=today,
+        respond_by=today + timedelta(days=30), optional_agencies=(), actor=analyst,
+    )  # fmt: skip
+    consultation = next(c for c in asked if c.agency == "DoD")
+    consultation_attachment = consultations.attach_document(
+        consultation, filename="position.pdf", content=PDF, actor=analyst
+    )
+    exemption_attachment = exemptions.attach_document(
+        consulted, filename="program.pdf", content=PDF, description="The written CIP.",
+        actor=analyst,
+    )  # fmt: skip
+    information = exemptions.request_information(
+        consulted, questions="Send the board minutes.", requested_on=today,
+        respond_by=today + timedelta(days=30), actor=analyst,
+    )  # fmt: skip
     db.session.commit()
     measure = make_measure()
     action = measure_services.draft_action(
         measure, kind="revocation", reasons="No longer needed.", new_last_day_on=None,
-        effective_on=office_today(), actor=measure.drafted_by, today=office_today(),
+        effective_on=today, actor=measure.drafted_by, today=today,
     )  # fmt: skip
     reseller = ForeignReseller(provider_id=provider.id, name="Neva Cloud", jurisdiction="RU")
     db.session.add(reseller)
-    run = measure_services.screen_provider_resellers(
-        provider, relevant_on=office_today(), actor=None
-    )
+    run = measure_services.screen_provider_resellers(provider, relevant_on=today, actor=None)
     db.session.commit()
     oversight = casework.open_oversight(
         reseller,
-        evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.", received_on=office_today(),
-        reported_to_authorities="", actor=make_user(Role.ANALYST), today=office_today(),
+        evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.", received_on=today,
+        reported_to_authorities="", actor=analyst, today=today,
     )  # fmt: skip
     penalty = casework.draft_penalty(
         provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
-        proposed_amount=10_000, actor=make_user(Role.ANALYST), today=office_today(),
+        proposed_amount=10_000, actor=analyst, today=today,
     )  # fmt: skip
     assessment = casework.open_assessment(
         provider, origin=AssessmentOrigin.RISK_QUEUE, scope="The written CIP.", origin_note="",
-        actor=make_user(Role.ANALYST), today=office_today(),
+        actor=analyst, today=today,
     )  # fmt: skip
     db.session.commit()
+    report = file_report(provider)
+    identifier = db.session.scalars(
+        select(ReportIdentifier).where(
+            ReportIdentifier.filing_id == report.id, ReportIdentifier.ciphertext.is_not(None)
+        )
+    ).first()
+    open_request = intake.request_cip_copy(provider, reseller=None, requested_on=today,
+                                           actor=analyst)  # fmt: skip
+    answered_request = intake.request_cip_copy(provider, reseller=None, requested_on=today,
+                                               actor=analyst)  # fmt: skip
+    intake.record_response(answered_request, filename="cip.pdf", content=PDF,
+                           responded_on=today, actor=analyst)  # fmt: skip
+    token, _ = intake.issue_token(provider, label="Filing system", actor=analyst)
+    accelerator = db.session.scalars(select(Accelerator).order_by(Accelerator.id)).first()
+    db.session.commit()
+    imported = _reseller_import(provider, analyst, [RESELLER_EXAMPLE])
+    rejected = _reseller_import(provider, analyst, [{**RESELLER_EXAMPLE, "jurisdiction": "XX"}])
     return {
         "assessment_id": assessment.id,
         "penalty_id": penalty.id,
@@ -83,24 +137,126 @@ def _sample_values(app: Flask) -> dict[str, object]:
         "notice_id": measure.notices[0].id,
         "action_id": action.id,
         "provider_id": provider.id,
-        "case_id": case.id,
         "deadline_id": deadline.id,
         "key": "penalty.ieepa_civil_cap",
         "kind": "cip_certification",
+        "receipt_number": report.receipt_number,
+        "identifier_id": identifier.id,
+        "accelerator_id": accelerator.id,
+        "consultation_id": consultation.id,
+        "attachment_id": consultation_attachment.id,
+        "request_id": open_request.id,
+        "import_id": imported.id,
+        "token_id": token.id,
+        "user_id": make_user(Role.VIEWER).id,
+        "name": "refused-change",
+        "exemptions.case_id": case.id,
+        "special_measures.case_id": measure.id,
+        "exemptions.decision_letter": {"case_id": granted.id},
+        "exemptions.attachment": {
+            "case_id": consulted.id,
+            "attachment_id": exemption_attachment.id,
+        },
+        "exemptions.record_information_response": {
+            "case_id": consulted.id,
+            "request_id": information.id,
+        },
+        "intake.request_document": {"request_id": answered_request.id},
+        "intake.reseller_import_errors": {"import_id": rejected.id},
+        # Pages beyond each route's own record whose forms the walk fills in too.
+        "more_pages": [f"/exemptions/requests/{consulted.id}"],
+        # What the walk's filler cannot guess: a rule parameter's value is a number.
+        "typed_in": {"/parameters/penalty.ieepa_civil_cap": {"value": "400000"}},
     }
+
+
+def _reseller_import(provider, analyst, rows) -> ResellerImport:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(RESELLER_HEADER)
+    writer.writerows([row.get(name, "") for name in RESELLER_HEADER] for row in rows)
+    content = buffer.getvalue().encode()
+    record = intake.start_reseller_import(
+        provider, filename="resellers.csv", content=content, actor=analyst
+    )
+    db.session.commit()
+    return intake.run_reseller_import(record.id, content)
 
 
 def _url(rule: Rule, values: dict[str, object]) -> str:
-    arguments = {
-        name: values.get(name, 999_999 if "id" in name else "x") for name in rule.arguments
-    }
-    return rule.build(arguments)[1]
+    own = values.get(rule.endpoint, {})
+    blueprint = rule.endpoint.split(".")[0]
+
+    def value(name: str) -> object:
+        for key in (name, f"{blueprint}.{name}"):
+            if key in own:
+                return own[key]
+        return values.get(f"{blueprint}.{name}", values.get(name, 999_999 if "id" in name else "x"))
+
+    return rule.build({name: value(name) for name in rule.arguments})[1]
 
 
-def _request(client, rule: Rule, url: str):
-    if "GET" in rule.methods:
-        return client.get(url)
-    return client.post(url, data={})
+def _filled_forms(page: str, page_url: str) -> dict[str, dict[str, object]]:
+    """The forms a page posts, filled as a person in a hurry would: what the page already
+    holds, the first choice of each list and group, today for a date, one for a number, a
+    sentence for text and a small PDF for a file, keyed by where each form posts."""
+    today = office_today().isoformat()
+    typed = {"date": today, "number": "1", "email": "walk@oicts.example",
+             "tel": "+1 202 555 0100"}  # fmt: skip
+    forms = {}
+    for form in BeautifulSoup(page, "html.parser").find_all("form"):
+        if form.get("method", "get").lower() != "post":
+            continue
+        data: dict[str, object] = {}
+        for field in form.find_all(["input", "textarea", "select", "button"]):
+            name, kind = field.get("name"), field.get("type", "text")
+            if not name or name in data or field.get("disabled") is not None:
+                continue
+            if field.name == "select":
+                options = [o for o in field.find_all("option") if o.get("value")]
+                chosen = [o for o in options if o.get("selected") is not None] or options[:1]
+                data[name] = chosen[0]["value"] if chosen else ""
+            elif field.name == "textarea":
+                data[name] = field.get_text().strip() or "Checked by the route walk."
+            elif kind in ("radio", "checkbox"):
+                group = form.find_all("input", attrs={"name": name})
+                checked = [box for box in group if box.get("checked") is not None]
+                if checked or kind == "radio" or field.get("required") is not None:
+                    data[name] = (checked or group)[0].get("value", "y")
+            elif kind == "file":
+                data[name] = (io.BytesIO(PDF), "document.pdf")
+            elif field.name == "button" or kind == "submit":
+                data.setdefault(name, field.get("value", ""))
+            else:
+                data[name] = field.get("value") or typed.get(kind, "Checked by the route walk.")
+        forms[form.get("action") or page_url] = data
+    return forms
+
+
+def _walk(app: Flask, client, values: dict[str, object]) -> list[tuple[Rule, str, object, object]]:
+    """Every route once: the pages first, then each post with the form a page showed for it
+    (filled by ``_filled_forms``; the fourth item), or nothing where no page shows one, as for
+    a step the record's state does not offer."""
+    answers, forms = [], {}
+    rules = [rule for rule in _routes(app) if rule.endpoint != "auth.logout"]
+    for url in values["more_pages"]:
+        forms.update(_filled_forms(client.get(url).text, url))
+    for rule in (rule for rule in rules if "GET" in rule.methods):
+        url = _url(rule, values)
+        response = client.get(url)
+        if response.mimetype == "text/html" and response.status_code == 200:
+            forms.update(_filled_forms(response.text, url))
+        answers.append((rule, url, response, None))
+    for rule in (rule for rule in rules if "GET" not in rule.methods):
+        url = _url(rule, values)
+        form = forms.get(url)
+        data = {**(form or {}), **values["typed_in"].get(url, {})}
+        data = {
+            name: (io.BytesIO(value[0].getvalue()), value[1]) if isinstance(value, tuple) else value
+            for name, value in data.items()
+        }
+        answers.append((rule, url, client.post(url, data=data), form))
+    return answers
 
 
 def test_every_view_declares_its_roles(app):
@@ -126,23 +282,22 @@ def test_each_route_answers_each_role_as_declared(app, role):
     values = _sample_values(app)
     client = _signed_in_client(app, role)
     wrong = []
-    for rule in _routes(app):
-        if rule.endpoint == "auth.logout":
-            continue  # signing out would end the walk for this role; its access is declared
+    for rule, url, response, form in _walk(app, client, values):
         allowed = app.view_functions[rule.endpoint].allowed_roles
-        response = _request(client, rule, _url(rule, values))
         status = response.status_code
         if status >= 500:
-            wrong.append(f"{rule.rule}: server error {status}")
+            wrong.append(f"{url}: server error {status}")
+        elif form is not None and status in (400, 422):
+            wrong.append(f"{url}: the form its page shows, filled in, was refused ({status})")
         elif allowed in (PUBLIC, PROVIDER_SYSTEM):
             continue
         elif role is None:
             if status != 302 or "/login" not in response.headers.get("Location", ""):
-                wrong.append(f"{rule.rule}: anonymous got {status}, not a redirect to log in")
-        elif role in allowed and status in (401, 403):
-            wrong.append(f"{rule.rule}: {role.value} refused ({status}) but allowed")
+                wrong.append(f"{url}: anonymous got {status}, not a redirect to log in")
+        elif role in allowed and status in (401, 403, 404):
+            wrong.append(f"{url}: {role.value} got {status} but is allowed")
         elif role not in allowed and status != 403:
-            wrong.append(f"{rule.rule}: {role.value} got {status} but is not allowed")
+            wrong.append(f"{url}: {role.value} got {status} but is not allowed")
     assert wrong == []
 
 

@@ -5,6 +5,7 @@ import io
 import time
 from datetime import date, timedelta
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -320,6 +321,7 @@ def test_the_upload_form_explains_what_is_wrong_with_the_file(client):
     assert count(ResellerImport) == 0
 
 
+@pytest.mark.large
 def test_fifty_thousand_rows_import_in_the_background_and_one_bad_row_stops_them_all(client):
     provider = make_provider()
     log_in(client, make_user(Role.ANALYST))

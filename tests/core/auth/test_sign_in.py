@@ -321,3 +321,19 @@ def test_the_session_cookie_is_http_only_and_same_site(client):
     cookie = client.get_cookie("oicts_session", domain="oicts.test")
     assert cookie.http_only
     assert cookie.same_site == "Lax"
+
+
+def test_outside_the_test_suite_passwords_are_hashed_at_full_argon2_cost(app, client):
+    """The suite hashes at Argon2's lowest cost for speed; production keeps RFC 9106's."""
+    cheap = make_user()
+    assert cheap.password_hash.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    app.config["TESTING"] = False
+    try:
+        costly = make_user()
+        assert costly.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        log_in(client, cheap)
+        db.session.refresh(cheap)
+        # A cheaper hash is replaced by a full-cost one at the next sign-in.
+        assert cheap.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    finally:
+        app.config["TESTING"] = True
