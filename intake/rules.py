@@ -503,12 +503,12 @@ def _ai_report_problems(cleaned: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-def _ip_access_problems(index: int, access: dict[str, Any]) -> list[Problem]:
+def _ip_access_problems(index: int, access: Mapping[str, Any]) -> list[Problem]:
     """Each IP address and time in the report itself is checked as an attached log would be."""
     problems = []
     path = f"ip_accesses[{index}]"
     try:
-        access["ip_address"] = ip_log.canonical_ip(access["ip_address"])
+        ip_log.canonical_ip(access["ip_address"])
     except ValueError as error:
         problems.append(Problem(f"{path}.ip_address", str(error), "§7.308(d)(1)(i)(F)"))
     try:
@@ -770,7 +770,19 @@ def check_filing(kind: str, payload: Any) -> Result:
         result.errors += _exemption_request_problems(result.cleaned)
     if spec.is_ai_report:
         result.errors += _ai_report_problems(result.cleaned)
+        if not result.errors:
+            result.cleaned = _with_canonical_addresses(result.cleaned)
     return result
+
+
+def _with_canonical_addresses(cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """The report with each IP address written one way (§7.308(d)(1)(i)(F)), as an attached
+    log's addresses are kept, so that a search finds it however the filer wrote it."""
+    accesses = cleaned.get("ip_accesses")
+    if not accesses:
+        return dict(cleaned)
+    canonical = [{**a, "ip_address": ip_log.canonical_ip(a["ip_address"])} for a in accesses]
+    return {**cleaned, "ip_accesses": canonical}
 
 
 # --- Warnings: accepted, but flagged ---------------------------------------------------------

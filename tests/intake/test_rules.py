@@ -1,5 +1,6 @@
 """What a filing must contain and how it is judged (no database)."""
 
+import copy
 from datetime import date
 
 import pytest
@@ -166,3 +167,16 @@ def test_resellers_a_certifications_list_leaves_out_are_flagged_by_name():
         "7 active foreign reseller(s) on record are not in the list (Reseller 0 GmbH (DE), "
     )
     assert "Reseller 4 GmbH (DE) and 2 more)" in flag.message
+
+
+def test_a_report_keeps_each_ip_address_in_one_form_without_the_check_rewriting_its_input():
+    report = payload("ai_initial_report")
+    report["ip_accesses"][0]["ip_address"] = "2001:DB8:0:0::10"
+    checked = rules.validate(rules.kind_spec("ai_initial_report").fields, report).cleaned
+    as_checked = copy.deepcopy(checked)
+
+    assert rules._ai_report_problems(checked) == []
+    assert checked == as_checked  # the check is pure: it only reads what it is given
+
+    cleaned = rules.check_filing("ai_initial_report", report).cleaned
+    assert cleaned["ip_accesses"][0]["ip_address"] == "2001:db8::10"
