@@ -88,9 +88,8 @@ def test_the_application_role_is_refused_as_a_superuser_or_the_tables_owner(prod
     assert "There is no role nobody_by_that_name" in missing.output
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_granting_a_role_on_sqlite_says_why_not(app):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("the PostgreSQL tests above cover roles")
     result = app.test_cli_runner().invoke(args=["db", "grant-app-role", "oicts_app"])
     assert result.exit_code == 1
     assert "Only PostgreSQL has roles" in result.output
