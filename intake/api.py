@@ -219,6 +219,8 @@ def attach_ip_log(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     filing = _own_filing(receipt_number, token)
     if request.mimetype != "text/csv":
         return problem(415, "Send the log as text/csv.")
+    # A log of up to a million rows (§7.308(d)(1)(i)(F)) is larger than other bodies may be.
+    request.max_content_length = max(ai_services.MAX_IP_LOG_BYTES, request.max_content_length or 0)
     try:
         attachment = ai_services.attach_ip_log(
             filing, filename=f"{receipt_number}-ip-log.csv", content=request.get_data(),
