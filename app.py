@@ -34,6 +34,7 @@ from core.auth.models import User
 from core.auth.services import resume_session
 from core.db import db, migrate
 from core.navigation import MODULE_LABELS, navigation_for
+from core.request_size import SizeLimitedRequest
 from core.schema import COUNTRY_CHOICES, phone_shown
 from core.security import add_security_headers
 
@@ -54,6 +55,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.request_class = SizeLimitedRequest
     # Before any blueprint adds its routes: ids too large for the database answer 404.
     app.url_map.converters["int"] = urls.BoundedIntegerConverter
     app.config.update(config.load(Path(app.instance_path)))

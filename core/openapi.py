@@ -169,13 +169,39 @@ def _problems_part() -> ApiPart:
 register_part("problems", _problems_part)
 
 
+COMMON_RESPONSES = {
+    "MethodNotAllowed": problem_response(
+        "The address does not take this method; Allow lists those it takes",
+        headers={"Allow": {"required": True, "schema": {"type": "string"}}},
+    ),
+    "TooManyRequests": problem_response(
+        "Too many requests from this client in a short time (the proxy in front of the system "
+        "limits each client); send it again later, after Retry-After seconds when it is given",
+        headers={"Retry-After": {"required": False, "schema": {"type": "integer", "minimum": 0}}},
+    ),
+}
+
+
+def _with_common_answers(path_item: dict[str, Any]) -> dict[str, Any]:
+    """Every operation may meet a wrong method on its address (405, with Allow) and the rate
+    limit in front of the system (429)."""
+    answers = {
+        "405": {"$ref": "#/components/responses/MethodNotAllowed"},
+        "429": {"$ref": "#/components/responses/TooManyRequests"},
+    }
+    return {
+        method: {**operation, "responses": {**answers, **operation["responses"]}}
+        for method, operation in path_item.items()
+    }
+
+
 def document(*, title: str, version: str, description: str) -> dict[str, Any]:
     """The whole document: every registered part's tag, paths and schemas."""
     parts = [build() for build in _parts.values()]
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     for part in parts:
-        paths |= part.paths
+        paths |= {path: _with_common_answers(item) for path, item in part.paths.items()}
         schemas |= part.schemas
     return {
         "openapi": OPENAPI_VERSION,
@@ -186,6 +212,7 @@ def document(*, title: str, version: str, description: str) -> dict[str, Any]:
         "paths": dict(sorted(paths.items())),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": COMMON_RESPONSES,
             "schemas": dict(sorted(schemas.items())),
         },
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
@@ -73,6 +74,12 @@ def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
 
 
+def instance() -> str:
+    """The address asked, as a URI reference: a path with characters a URI may not hold (a
+    space, a control character, a letter outside ASCII) is percent-encoded again."""
+    return quote(request.path, safe="/!$&'()*+,;=:@-._~")
+
+
 def type_uri(kind: str | None) -> str:
     return url_for("problems.problem_type", name=kind, _external=True) if kind else BLANK
 
@@ -97,7 +104,7 @@ def problem(
             "title": title,
             "status": status,
             "detail": detail,
-            "instance": request.path,
+            "instance": instance(),
             "errors": [error.as_dict() for error in errors],
             **extensions,
         }

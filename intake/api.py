@@ -24,7 +24,7 @@ from core.office import services as office
 from core.problems import problem
 from core.schema import Problem
 from intake import ai_services, api_document, reports, rules, services
-from intake.api_document import MAX_KEY_LENGTH
+from intake.api_document import MAX_KEY_LENGTH, VALIDATE_ONLY_VALUES
 from intake.models import ApiToken, Filing, ResellerImport
 
 bp = Blueprint("intake_api", __name__, url_prefix="/api/v1")
@@ -110,11 +110,15 @@ def _parse_envelope(raw: str) -> tuple[dict[str, Any] | None, list[Problem]]:
 def file(token: ApiToken) -> ResponseReturnValue:
     if not request.is_json:
         return problem(415, "Send the filing as application/json.")
-    key = request.headers.get("Idempotency-Key", "").strip()
-    validate_only = request.args.get("validate_only", "").lower() in ("1", "true", "yes")
-    if key_problem := _key_problem(key, validate_only):
+    validate_only = _validate_only()
+    if isinstance(validate_only, Problem):
+        return problem(400, "Send validate_only as true or false.", kind="invalid-request",
+                       errors=[validate_only])  # fmt: skip
+    sent_key = request.headers.get("Idempotency-Key")
+    if key_problem := _key_problem(sent_key, validate_only):
         return problem(400, "Send a usable Idempotency-Key header.", kind="invalid-request",
                        errors=[key_problem])  # fmt: skip
+    key = (sent_key or "").strip()
     raw = request.get_data(as_text=True)
     envelope, problems = _parse_envelope(raw)
     if envelope is None:
@@ -146,10 +150,26 @@ def file(token: ApiToken) -> ResponseReturnValue:
     return _receipt(received.filing, replayed=not received.created), status
 
 
-def _key_problem(key: str, validate_only: bool) -> Problem | None:
-    if not key and not validate_only:
+def _validate_only() -> bool | Problem:
+    """The ``validate_only`` query parameter: absent, ``true`` or ``false``, once; any other value
+    is refused rather than read as false, which would store what was meant as a check."""
+    values = request.args.getlist("validate_only")
+    if not values:
+        return False
+    if len(values) == 1 and values[0] in VALIDATE_ONLY_VALUES:
+        return VALIDATE_ONLY_VALUES[values[0]]
+    return Problem("validate_only", "must be true or false, given once", "")
+
+
+def _key_problem(sent: str | None, validate_only: bool) -> Problem | None:
+    """Only a check (validate_only) may come without a key; a key that is sent is never blank."""
+    if sent is None:
+        if validate_only:
+            return None
         return Problem("Idempotency-Key", "is required, so that a retry never files twice", "")
-    if len(key) > MAX_KEY_LENGTH:
+    if not sent.strip():
+        return Problem("Idempotency-Key", "must not be blank", "")
+    if len(sent) > MAX_KEY_LENGTH:
         return Problem("Idempotency-Key", f"must be at most {MAX_KEY_LENGTH} characters", "")
     return None
 
@@ -219,6 +239,8 @@ def attach_ip_log(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     filing = _own_filing(receipt_number, token)
     if request.mimetype != "text/csv":
         return problem(415, "Send the log as text/csv.")
+    # A log of up to a million rows (§7.308(d)(1)(i)(F)) is larger than other bodies may be.
+    request.max_content_length = max(ai_services.MAX_IP_LOG_BYTES, request.max_content_length or 0)
     try:
         attachment = ai_services.attach_ip_log(
             filing, filename=f"{receipt_number}-ip-log.csv", content=request.get_data(),

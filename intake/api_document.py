@@ -11,6 +11,7 @@ from core.schema import object_schema
 from intake import examples, rules
 
 MAX_KEY_LENGTH = 200
+VALIDATE_ONLY_VALUES = {"true": True, "false": False}
 TAG = "Filings"
 RECEIPT_STATUSES = ("accepted", "accepted with warnings")
 
@@ -177,9 +178,24 @@ RESELLER_IMPORT = closed_object(
 )
 
 
+def _receipt_link(operation_id: str) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "parameters": {"receipt_number": "$response.body#/receipt_number"},
+    }
+
+
+# What a receipt's number leads to: its status, its PDF, and (for a training report) its IP log.
+RECEIPT_LINKS = {
+    "FilingStatus": _receipt_link("getFiling"),
+    "FilingReceiptPdf": _receipt_link("getFilingReceiptPdf"),
+    "AttachIpLog": _receipt_link("attachIpLog"),
+}
+
+
 def filings_part() -> ApiPart:
     schemas, envelopes = _envelopes()
-    receipt = json_response("The filing's receipt", ref("Receipt"))
+    receipt = json_response("The filing's receipt", ref("Receipt"), links=RECEIPT_LINKS)
     return ApiPart(
         tag=TAG,
         description="Filings by U.S. IaaS providers' systems (15 CFR part 7 subpart D), with a "
@@ -261,7 +277,8 @@ def _file_operation(envelopes: list[dict[str, str]], receipt: dict[str, Any]) ->
                 {"oneOf": [ref("Receipt"), ref("ValidationReport")]},
             ),
             "400": problem_response(
-                "Malformed JSON, or a missing or over-long Idempotency-Key (invalid-request)"
+                "Malformed JSON, a missing, blank or over-long Idempotency-Key, or a "
+                "validate_only that is not true or false (invalid-request)"
             ),
             "409": problem_response(
                 "The Idempotency-Key was used before with other content (idempotency-conflict)"
@@ -276,18 +293,25 @@ def _file_operation(envelopes: list[dict[str, str]], receipt: dict[str, Any]) ->
             {
                 "name": "Idempotency-Key",
                 "in": "header",
+                # OpenAPI cannot make one parameter's need depend on another's value.
                 "required": False,
-                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
-                "description": "Required unless validate_only: the same key and content return "
-                "the same receipt, so a retry never files twice",
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": MAX_KEY_LENGTH,
+                    "pattern": r"\S",
+                },
+                "description": "Required unless validate_only=true: the same key and content "
+                "return the same receipt, so a retry never files twice. A key that is sent is "
+                "never blank",
             },
             {
                 "name": "validate_only",
                 "in": "query",
                 "required": False,
                 "schema": {"type": "boolean"},
-                "description": "Check only (1, true or yes): nothing is stored and no "
-                "Idempotency-Key is needed",
+                "description": "true: check only, nothing is stored; false or left out: file. "
+                "Any other value is refused (invalid-request)",
             },
         ],
         requestBody={
@@ -330,6 +354,12 @@ def _reseller_operation() -> dict[str, Any]:
                 "Received: the import's status (a large file goes on in the background; poll "
                 "its link for the outcome)",
                 ref("ResellerImport"),
+                links={
+                    "ImportStatus": {
+                        "operationId": "getResellerCertificationImport",
+                        "parameters": {"import_id": "$response.body#/import_id"},
+                    }
+                },
             ),
             "409": problem_response(
                 "An earlier file is still being imported for you (refused-change)"

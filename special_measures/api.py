@@ -3,6 +3,7 @@ iCalendar at ``/api/v1/special-measures`` (no sign-in; determinations are unclas
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -20,15 +21,19 @@ from special_measures.rules import MeasureKind, SubjectKind
 bp = Blueprint("special_measures_api", __name__, url_prefix="/api/v1")
 
 TAG = "Special measures"
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _day() -> date | Response:
     """The day asked about (``?on=YYYY-MM-DD``), else the office's today: every format of the
     feed answers for the same day."""
-    text = request.args.get("on", "").strip()
-    if not text:
+    if "on" not in request.args:
         return clocks.office_today()
+    text = request.args["on"]
     try:
+        # Only YYYY-MM-DD, the document's date format (Python also reads 20270105 and weeks).
+        if not ISO_DAY.fullmatch(text):
+            raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
         return problem(

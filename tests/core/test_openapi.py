@@ -90,3 +90,27 @@ def test_an_unsupported_content_type_is_described_by_what_the_operation_takes(cl
             re.findall(r"\b[a-z]+/[a-z0-9.+-]+", operation["responses"]["415"]["description"])
         )
         assert named == taken, f"{method} {path}"
+
+
+def test_every_operation_documents_a_wrong_method_the_rate_limit_and_a_body_too_large(client):
+    document = _document(client)
+    answers = document["components"]["responses"]
+    assert answers["MethodNotAllowed"]["headers"]["Allow"]["required"] is True
+    for path, method, operation in _operations(document):
+        responses = operation["responses"]
+        assert responses["405"] == {"$ref": "#/components/responses/MethodNotAllowed"}, path
+        assert responses["429"] == {"$ref": "#/components/responses/TooManyRequests"}, path
+        if "requestBody" in operation:
+            assert "413" in responses, f"{method} {path}"
+
+
+def test_a_filing_links_its_receipt_to_the_operations_that_take_its_number(client):
+    document = _document(client)
+    filed = document["paths"]["/filings"]["post"]["responses"]["201"]["links"]
+    assert {link["operationId"] for link in filed.values()} == {
+        "getFiling", "getFilingReceiptPdf", "attachIpLog",
+    }  # fmt: skip
+    assert all(
+        link["parameters"] == {"receipt_number": "$response.body#/receipt_number"}
+        for link in filed.values()
+    )

@@ -62,3 +62,8 @@ def test_a_problem_of_a_named_type_has_that_types_status(app):
         assert refused.get_json()["title"] == PROBLEM_TYPES["refused-change"].title
         with pytest.raises(ValueError, match="answers 409, not 422"):
             problem(422, "Another import is running.", kind="refused-change")
+
+
+def test_the_instance_of_a_problem_is_a_uri_reference_whatever_the_address_asked(client):
+    body = _is_problem(client.get("/api/v1/problems/%C3%84 b%09%25"), 404)
+    assert body["instance"] == "/api/v1/problems/%C3%84%20b%09%25"

@@ -147,6 +147,38 @@ def test_a_filing_needs_an_idempotency_key_and_json(client, token):
     assert wrong_type.status_code == 415
 
 
+@pytest.mark.parametrize("value", ["null", "", "1", "yes", "True"])
+def test_validate_only_other_than_true_or_false_is_refused_and_nothing_is_filed(
+    client, token, value
+):
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    response = _post(client, token, body, query=f"?validate_only={value}")
+    assert response.status_code == 400
+    assert response.json["errors"] == [
+        {"field": "validate_only", "message": "must be true or false, given once", "citation": ""}
+    ]
+    assert _count_filings() == 0
+
+
+def test_validate_only_false_files_and_given_twice_is_refused(client, token):
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    twice = _post(client, token, body, query="?validate_only=true&validate_only=true")
+    assert twice.status_code == 400
+    assert _post(client, token, body, query="?validate_only=false").status_code == 201
+    assert _count_filings() == 1
+
+
+@pytest.mark.parametrize("query", ["", "?validate_only=true"])
+def test_a_blank_idempotency_key_is_refused_even_for_a_check(client, token, query):
+    body = {"kind": "cip_certification", "payload": payload("cip_certification")}
+    response = _post(client, token, body, key=" ", query=query)
+    assert response.status_code == 400
+    assert response.json["errors"] == [
+        {"field": "Idempotency-Key", "message": "must not be blank", "citation": ""}
+    ]
+    assert _count_filings() == 0
+
+
 def test_a_provider_cannot_read_another_providers_filing(client, token):
     other = make_provider("Another Cloud LLC")
     _, other_token = services.issue_token(other, label="other", actor=make_user(Role.ADMIN))

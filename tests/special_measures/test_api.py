@@ -5,6 +5,8 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
+
 from core.clocks import office_today
 from special_measures import services
 from tests.factories import extend_measure, make_measure
@@ -51,6 +53,13 @@ def test_a_day_not_written_as_a_date_is_a_problem_document_in_every_format(clien
         assert problem["errors"] == [
             {"field": "on", "message": "Give the day as YYYY-MM-DD.", "citation": ""}
         ]
+
+
+@pytest.mark.parametrize("day", ["", "20271231", "2027-W52-5", " 2027-12-31"])
+def test_only_a_day_written_yyyy_mm_dd_is_read_and_an_empty_one_is_refused(client, day):
+    refused = client.get("/api/v1/special-measures", query_string={"on": day})
+    assert refused.status_code == 400
+    assert refused.get_json()["errors"][0]["field"] == "on"
 
 
 def test_a_failure_behind_the_feed_is_a_problem_document_with_a_reference(client, monkeypatch):
