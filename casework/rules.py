@@ -7,10 +7,11 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
 
-from core import clocks, errors
+from core import clocks
+from core.errors import IllegalTransition
 from core.risk import RiskSignal
+from core.workflow import rules as workflow
 
 # Intake's certification status of a provider whose exemption waives it (§7.306(e)).
 EXEMPT = "exempt"
@@ -200,19 +201,9 @@ def oversight_signal(cases: Sequence[tuple[str, str]]) -> RiskSignal:
     )
 
 
-class StepRefused(errors.IllegalTransition):
-    pass
-
-
-State = TypeVar("State", bound=enum.Enum)
-
-
-def check_step(allowed: Mapping[State, frozenset[State]], current: State, wanted: State) -> None:
-    """Every casework record moves only along its table of allowed steps."""
-    if wanted not in allowed[current]:
-        raise StepRefused(
-            f"This case now stands at “{current}”, from which it cannot move to “{wanted}”."
-        )
+# Every casework record moves only along its table of allowed steps.
+StepRefused = IllegalTransition
+check_step = workflow.check_transition
 
 
 def oversight_date_problem(day: date, *, not_before: date, what: str, today: date) -> str | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas
 from sqlalchemy import case, func, select
@@ -30,6 +32,7 @@ from core.errors import DomainError, InvalidInput
 from core.parameters import services as parameters
 from core.parameters.rules import RISK_WEIGHTS
 from core.risk import RiskSignal
+from core.workflow.services import change_state
 from intake import rules as intake_rules
 from intake import services as intake
 from intake.models import Filing, ForeignReseller, Provider
@@ -213,18 +216,17 @@ def changes_since_last_week(scored: list[Scored], today: date) -> tuple[date | N
 
 # --- Moving a casework record along its allowed steps --------------------------------------------
 
-STEPS: dict[str, tuple[dict, type[enum.Enum]]] = {
-    "reseller_oversight": (rules.OVERSIGHT_ALLOWED, rules.OversightState),
-    "penalty": (rules.PENALTY_ALLOWED, rules.PenaltyState),
-    "assessment": (rules.ASSESSMENT_ALLOWED, rules.AssessmentState),
+STEPS: dict[str, Mapping[Any, frozenset[Any]]] = {
+    "reseller_oversight": rules.OVERSIGHT_ALLOWED,
+    "penalty": rules.PENALTY_ALLOWED,
+    "assessment": rules.ASSESSMENT_ALLOWED,
 }
 
 
 def _check_move(
     record: ResellerOversight | PenaltyCase | Assessment, subject_type: str, wanted: enum.Enum
 ) -> None:
-    allowed, states = STEPS[subject_type]
-    rules.check_step(allowed, states(record.state), wanted)
+    rules.check_step(STEPS[subject_type], type(wanted)(record.state), wanted)
 
 
 def _move(
@@ -234,16 +236,8 @@ def _move(
     actor: User,
     **after: object,
 ) -> None:
-    """Check the step against the record's table, take it, and audit it."""
-    _check_move(record, subject_type, wanted)
-    before = record.state
-    record.state = wanted.value
-    record_event(
-        f"{subject_type}.transition",
-        actor=actor,
-        subject=(subject_type, record.id),
-        before={"state": before},
-        after={"state": record.state, **after},
+    change_state(
+        record, wanted, STEPS[subject_type], subject_type=subject_type, actor=actor, **after
     )
 
 

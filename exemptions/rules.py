@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core import clocks, errors
+from core import clocks
+from core.errors import IllegalTransition as IllegalTransition
+from core.workflow import rules as workflow
 from intake.rules import ADP_APPROVERS, ADP_ELEMENTS, ExemptionScope
 
 ANNUAL_CLOCK = "exemption.annual_notification"
@@ -66,16 +68,9 @@ ALLOWED: dict[CaseState, frozenset[CaseState]] = {
 AFTER_CONSULTATION = frozenset({S.IN_REVIEW})
 
 
-class IllegalTransition(errors.IllegalTransition):
-    pass
-
-
 def check_transition(current: CaseState, wanted: CaseState, *, consulted: bool) -> None:
     """``consulted``: the agencies of §7.306(e)(2) have been asked for their positions."""
-    if wanted not in ALLOWED[current]:
-        raise IllegalTransition(
-            f"This request now stands at “{current}”, from which it cannot move to “{wanted}”."
-        )
+    workflow.check_transition(ALLOWED, current, wanted, record="request")
     if wanted in AFTER_CONSULTATION and not consulted:
         raise IllegalTransition(
             "Request the agencies' positions before the finding goes to review (§7.306(e)(2))."

@@ -27,6 +27,7 @@ from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError, InvalidInput
 from core.risk import RiskSignal
+from core.workflow.services import change_state
 from exemptions import rules
 from exemptions.models import (
     ExemptionAttachment,
@@ -56,15 +57,7 @@ def _check_drafter(actor: User) -> None:
 
 def _move(case: ExemptionCase, wanted: CaseState, actor: User, **details: Any) -> None:
     rules.check_transition(case.state_enum, wanted, consulted=bool(consultations_of(case)))
-    before = case.state
-    case.state = wanted.value
-    record_event(
-        "exemption.transition",
-        actor=actor,
-        subject=(SUBJECT, case.id),
-        before={"state": before},
-        after={"state": case.state, **details},
-    )
+    change_state(case, wanted, rules.ALLOWED, subject_type=SUBJECT, actor=actor, **details)
 
 
 # --- Opening a case when a request is filed (§7.306(e)(1)) ------------------------------------

@@ -13,7 +13,9 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from core import clocks, errors
+from core import clocks
+from core.errors import IllegalTransition as IllegalTransition
+from core.workflow import rules as workflow
 
 # --- Where a case comes from and what it is about (§7.307(a)(2)) ---------------------------------
 
@@ -220,10 +222,6 @@ ALLOWED: dict[CaseState, frozenset[CaseState]] = {
 }
 
 
-class IllegalTransition(errors.IllegalTransition):
-    pass
-
-
 def positions_final(state: CaseState, *, reference: str, issued_on: date | None) -> str | None:
     """§7.307(c): the agencies are consulted *in making* the determination. Once it is issued, or
     the case is closed without one, the positions it rests on are part of its record; before
@@ -242,10 +240,7 @@ def positions_final(state: CaseState, *, reference: str, issued_on: date | None)
 
 
 def check_transition(current: CaseState, wanted: CaseState) -> None:
-    if wanted not in ALLOWED[current]:
-        raise IllegalTransition(
-            f"This case now stands at “{current}”, from which it cannot move to “{wanted}”."
-        )
+    workflow.check_transition(ALLOWED, current, wanted)
 
 
 # --- The dates a determination sets (§7.307(a)(5), (a)(6), (d)) --------------------------------

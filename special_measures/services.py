@@ -26,6 +26,7 @@ from core.deadlines.models import Deadline
 from core.errors import DomainError, InvalidInput
 from core.parameters import services as parameters
 from core.risk import RiskSignal
+from core.workflow.services import change_state
 from intake import services as intake
 from intake.models import Filing, ForeignReseller, Provider
 from special_measures import rules
@@ -54,16 +55,7 @@ def _require_drafter(actor: User) -> None:
 
 
 def _transition(case: SpecialMeasureCase, wanted: CaseState, actor: User, **details: Any) -> None:
-    rules.check_transition(case.state_enum, wanted)
-    before = case.state
-    case.state = wanted.value
-    record_event(
-        "special_measure.transition",
-        actor=actor,
-        subject=(CASE, case.id),
-        before={"state": before},
-        after={"state": case.state, **details},
-    )
+    change_state(case, wanted, rules.ALLOWED, subject_type=CASE, actor=actor, **details)
 
 
 # --- Referral (§7.307(a)(2)) -------------------------------------------------------------------

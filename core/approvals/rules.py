@@ -8,8 +8,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from core import errors
 from core.auth.rules import Role
+from core.errors import IllegalTransition as IllegalTransition
+from core.workflow import rules as workflow
 
 
 class ReviewState(enum.StrEnum):
@@ -31,10 +32,6 @@ ALLOWED: dict[ReviewState, frozenset[ReviewState]] = {
 REVIEWERS = frozenset({Role.REVIEWER})
 
 
-class IllegalTransition(errors.IllegalTransition):
-    pass
-
-
 class SelfApproval(ValueError):
     pass
 
@@ -44,8 +41,7 @@ class NotAReviewer(ValueError):
 
 
 def check_transition(current: ReviewState, wanted: ReviewState) -> None:
-    if wanted not in ALLOWED[current]:
-        raise IllegalTransition(f"A review that is {current} cannot become {wanted}.")
+    workflow.check_transition(ALLOWED, current, wanted, record="review")
 
 
 def check_reviewer(*, drafter_id: int, reviewer_id: int, reviewer_role: Role) -> None:

@@ -15,6 +15,7 @@ from core.audit.services import DENIED, record_event
 from core.auth.models import User
 from core.db import db, utcnow
 from core.errors import DomainError
+from core.workflow.services import change_state
 
 
 class ReviewRefused(DomainError):
@@ -68,19 +69,13 @@ def submit_for_review(
 
 
 def _set_state(review: Review, state: ReviewState, actor: User, comments: str | None) -> None:
-    rules.check_transition(review.state_enum, state)
-    before = review.state
-    review.state = state.value
+    change_state(
+        review, state, rules.ALLOWED, subject_type="review", actor=actor, noun="review",
+        comments=comments,
+    )  # fmt: skip
     if state in (ReviewState.APPROVED, ReviewState.RETURNED):
         review.reviewer_id, review.decided_at = actor.id, utcnow()
     review.comments = comments or review.comments
-    record_event(
-        f"review.{state.name.lower()}",
-        actor=actor,
-        subject=("review", review.id),
-        before={"state": before},
-        after={"state": review.state, "comments": comments},
-    )
 
 
 def decide(

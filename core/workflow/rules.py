@@ -1,0 +1,91 @@
+"""The machinery every record's state table runs on. Each module keeps its own states, its table of
+allowed steps and its table of actions in its ``rules.py``; this module checks a step against the
+table and says which actions a person may take now, so that the screens offer what the services
+accept and nothing else. Pure."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from core.auth.rules import Role
+from core.errors import IllegalTransition
+
+State = TypeVar("State", bound=enum.Enum)
+
+# One name for every audited state change: "<subject type>.transition", the state before and
+# after in the event's before/after, and whatever the step adds (reasons, dates) with the after.
+TRANSITION_EVENT = "{subject_type}.transition"
+
+
+def transition_event(subject_type: str) -> str:
+    return TRANSITION_EVENT.format(subject_type=subject_type)
+
+
+def check_transition(
+    allowed: Mapping[State, Collection[State]],
+    current: State,
+    wanted: State,
+    *,
+    record: str = "case",
+    refused: type[IllegalTransition] = IllegalTransition,
+) -> None:
+    """Refuse a step the table does not allow from ``current`` (a stale page, a second click)."""
+    if wanted not in allowed[current]:
+        raise refused(
+            f"This {record} now stands at “{current}”, from which it cannot move to “{wanted}”."
+        )
+
+
+# --- Actions a person may take ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action(Generic[State]):
+    """Something a person does to a record: the roles that do it, the states it is done from,
+    and the facts about the record it needs (each true), with the message for a missing one."""
+
+    roles: frozenset[Role]
+    states: frozenset[State]
+    needs: Mapping[str, str] | None = None
+
+    def refusal(self, state: State, role: Role, facts: Mapping[str, bool]) -> str | None:
+        if role not in self.roles:
+            return "Your role does not take this step."
+        if state not in self.states:
+            return f"Not while it stands at “{state}”."
+        for fact, message in (self.needs or {}).items():
+            if not facts.get(fact):
+                return message
+        return None
+
+
+def available_actions(
+    actions: Mapping[str, Action[State]],
+    state: State,
+    role: Role | None,
+    facts: Mapping[str, bool] | None = None,
+) -> frozenset[str]:
+    """The names of the actions ``role`` may take on a record in ``state``: what its page offers."""
+    if role is None:
+        return frozenset()
+    return frozenset(
+        name for name, action in actions.items() if action.refusal(state, role, facts or {}) is None
+    )
+
+
+def check_action(
+    actions: Mapping[str, Action[State]],
+    name: str,
+    state: State,
+    role: Role,
+    facts: Mapping[str, bool] | None = None,
+    *,
+    refused: type[IllegalTransition] = IllegalTransition,
+    message: str | None = None,
+) -> None:
+    """Refuse an action its page would not offer; ``message`` replaces the table's wording."""
+    if (reason := actions[name].refusal(state, role, facts or {})) is not None:
+        raise refused(message or reason)
