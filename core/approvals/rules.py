@@ -32,6 +32,13 @@ ALLOWED: dict[ReviewState, frozenset[ReviewState]] = {
 REVIEWERS = frozenset({Role.REVIEWER})
 
 
+# A review is decided while it is in review; the route is the reviewers' and the service refuses
+# the drafter (separation of duties, check_reviewer).
+ACTIONS: dict[str, workflow.Action[ReviewState]] = {
+    "decide": workflow.Action(REVIEWERS, frozenset({ReviewState.IN_REVIEW})),
+}
+
+
 class SelfApproval(ValueError):
     pass
 

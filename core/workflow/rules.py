@@ -44,22 +44,19 @@ def check_transition(
 
 @dataclass(frozen=True)
 class Action(Generic[State]):
-    """Something a person does to a record: the roles that do it, the states it is done from,
-    and the facts about the record it needs (each true), with the message for a missing one."""
+    """Something a person does to a record: the roles whose routes take it (the page offers it to
+    no one else), the states it is taken from, and the facts about the record it needs, each
+    with the message that says what is missing."""
 
     roles: frozenset[Role]
     states: frozenset[State]
     needs: Mapping[str, str] | None = None
 
-    def refusal(self, state: State, role: Role, facts: Mapping[str, bool]) -> str | None:
-        if role not in self.roles:
-            return "Your role does not take this step."
+    def refusal(self, state: State, facts: Mapping[str, bool]) -> str | None:
+        """Why the record's state or facts refuse the action now, or None."""
         if state not in self.states:
-            return f"Not while it stands at “{state}”."
-        for fact, message in (self.needs or {}).items():
-            if not facts.get(fact):
-                return message
-        return None
+            return f"This step is not open while the record stands at “{state}”."
+        return next((m for fact, m in (self.needs or {}).items() if not facts.get(fact)), None)
 
 
 def available_actions(
@@ -69,10 +66,10 @@ def available_actions(
     facts: Mapping[str, bool] | None = None,
 ) -> frozenset[str]:
     """The names of the actions ``role`` may take on a record in ``state``: what its page offers."""
-    if role is None:
-        return frozenset()
     return frozenset(
-        name for name, action in actions.items() if action.refusal(state, role, facts or {}) is None
+        name
+        for name, action in actions.items()
+        if role in action.roles and action.refusal(state, facts or {}) is None
     )
 
 
@@ -80,12 +77,19 @@ def check_action(
     actions: Mapping[str, Action[State]],
     name: str,
     state: State,
-    role: Role,
     facts: Mapping[str, bool] | None = None,
     *,
-    refused: type[IllegalTransition] = IllegalTransition,
     message: str | None = None,
+    explain: Mapping[str, str] | None = None,
+    refused: type[IllegalTransition] = IllegalTransition,
 ) -> None:
-    """Refuse an action its page would not offer; ``message`` replaces the table's wording."""
-    if (reason := actions[name].refusal(state, role, facts or {})) is not None:
-        raise refused(message or reason)
+    """Refuse an action the record's page would not offer now. ``message`` says why the state
+    refuses it in the action's own words, ``explain`` a missing fact's; the role is the route's
+    and the service's to check."""
+    action = actions[name]
+    if state not in action.states:
+        raise refused(message or action.refusal(state, {}) or "")
+    facts = facts or {}
+    for fact, reason in (action.needs or {}).items():
+        if not facts.get(fact):
+            raise refused((explain or {}).get(fact, reason))
