@@ -477,27 +477,22 @@ def penalty_content(case: PenaltyCase) -> dict[str, object]:
 def submit_penalty(case: PenaltyCase, *, actor: User) -> None:
     _check_drafter(actor, "a penalty notice")
     _require(case, PENALTY, "submit_penalty")
-    _move(case, PENALTY, rules.PenaltyState.IN_REVIEW, actor)
-    approvals.submit_for_review(
-        (PENALTY, case.id),
+    approvals.submit_record(
+        case, rules.PenaltyState.IN_REVIEW, rules.PENALTY_ALLOWED, subject_type=PENALTY,
         label=f"Penalty notice {case.reference}: {case.provider.legal_name}",
-        content=penalty_content(case),
-        actor=actor,
-    )
+        content=penalty_content(case), actor=actor,
+    )  # fmt: skip
     db.session.flush()
 
 
 def decide_penalty(case: PenaltyCase, *, approve: bool, comments: str, actor: User) -> None:
     nothing = f"There is no penalty notice waiting for review: this one is {case.state}."
     _require(case, PENALTY, "decide_penalty", nothing)
-    if (review := approvals.latest_review(PENALTY, case.id)) is None:
-        raise rules.StepRefused(nothing)
-    approvals.decide(
-        review, approve=approve, actor=actor, current_content=penalty_content(case),
-        comments=comments,
+    approvals.decide_record(
+        case, rules.PENALTY_ALLOWED, subject_type=PENALTY, approve=approve, comments=comments,
+        actor=actor, content=penalty_content(case), approved=rules.PenaltyState.APPROVED,
+        returned=rules.PenaltyState.DRAFTED, nothing=nothing,
     )  # fmt: skip
-    wanted = rules.PenaltyState.APPROVED if approve else rules.PenaltyState.DRAFTED
-    _move(case, PENALTY, wanted, actor)
     db.session.flush()
 
 
@@ -744,27 +739,24 @@ def submit_assessment(assessment: Assessment, *, resubmission_days: int | None, 
         assessment.resubmission_days = deadlines.period_for(
             clock, assessment.opened_on, resubmission_days
         )
-    _move(assessment, ASSESSMENT, rules.AssessmentState.IN_REVIEW, actor)
-    approvals.submit_for_review(
-        (ASSESSMENT, assessment.id),
+    approvals.submit_record(
+        assessment, rules.AssessmentState.IN_REVIEW, rules.ASSESSMENT_ALLOWED,
+        subject_type=ASSESSMENT,
         label=f"Assessment {assessment.reference}: {assessment.provider.legal_name}",
-        content=assessment_content(assessment),
-        actor=actor,
-    )
+        content=assessment_content(assessment), actor=actor,
+    )  # fmt: skip
     db.session.flush()
 
 
 def decide_assessment(assessment: Assessment, *, approve: bool, comments: str, actor: User) -> None:
     nothing = f"There is no assessment report waiting for review: this one is {assessment.state}."
     _require(assessment, ASSESSMENT, "decide_assessment", nothing)
-    if (review := approvals.latest_review(ASSESSMENT, assessment.id)) is None:
-        raise rules.StepRefused(nothing)
-    approvals.decide(
-        review, approve=approve, actor=actor, current_content=assessment_content(assessment),
-        comments=comments,
+    approvals.decide_record(
+        assessment, rules.ASSESSMENT_ALLOWED, subject_type=ASSESSMENT, approve=approve,
+        comments=comments, actor=actor, content=assessment_content(assessment),
+        approved=rules.AssessmentState.APPROVED, returned=rules.AssessmentState.DRAFTED,
+        nothing=nothing,
     )  # fmt: skip
-    wanted = rules.AssessmentState.APPROVED if approve else rules.AssessmentState.DRAFTED
-    _move(assessment, ASSESSMENT, wanted, actor)
     db.session.flush()
 
 

@@ -430,13 +430,11 @@ def submit_determination(case: SpecialMeasureCase, *, actor: User) -> Review:
     )
     if gaps := draft_gaps(case):
         raise DomainError("Not ready for review: " + " ".join(gaps))
-    review = approvals.submit_for_review(
-        (CASE, case.id),
+    review = approvals.submit_record(
+        case, CaseState.IN_REVIEW, rules.ALLOWED, subject_type=CASE,
         label=f"Determination {case.reference}: {case.subject_label}",
-        content=determination_content(case),
-        actor=actor,
-    )
-    _transition(case, CaseState.IN_REVIEW, actor)
+        content=determination_content(case), actor=actor,
+    )  # fmt: skip
     db.session.flush()
     return review
 
@@ -444,20 +442,13 @@ def submit_determination(case: SpecialMeasureCase, *, actor: User) -> Review:
 def decide_determination(
     case: SpecialMeasureCase, *, approve: bool, comments: str, actor: User
 ) -> None:
-    _require(
-        "decide", case, f"There is no determination waiting for review: this case is {case.state}."
-    )
-    review = approvals.latest_review(CASE, case.id)
-    if review is None:
-        raise rules.IllegalTransition("There is no determination waiting for review.")
-    approvals.decide(
-        review,
-        approve=approve,
-        actor=actor,
-        current_content=determination_content(case),
-        comments=comments,
-    )
-    _transition(case, CaseState.APPROVED if approve else CaseState.DRAFTED, actor)
+    nothing = f"There is no determination waiting for review: this case is {case.state}."
+    _require("decide", case, nothing)
+    approvals.decide_record(
+        case, rules.ALLOWED, subject_type=CASE, approve=approve, comments=comments, actor=actor,
+        content=determination_content(case), approved=CaseState.APPROVED,
+        returned=CaseState.DRAFTED, nothing=nothing,
+    )  # fmt: skip
     db.session.flush()
 
 

@@ -30,11 +30,10 @@ def check_transition(
     wanted: State,
     *,
     record: str = "case",
-    refused: type[IllegalTransition] = IllegalTransition,
 ) -> None:
     """Refuse a step the table does not allow from ``current`` (a stale page, a second click)."""
     if wanted not in allowed[current]:
-        raise refused(
+        raise IllegalTransition(
             f"This {record} now stands at “{current}”, from which it cannot move to “{wanted}”."
         )
 
@@ -81,15 +80,14 @@ def check_action(
     *,
     message: str | None = None,
     explain: Mapping[str, str] | None = None,
-    refused: type[IllegalTransition] = IllegalTransition,
 ) -> None:
     """Refuse an action the record's page would not offer now. ``message`` says why the state
     refuses it in the action's own words, ``explain`` a missing fact's; the role is the route's
     and the service's to check."""
     action = actions[name]
     if state not in action.states:
-        raise refused(message or action.refusal(state, {}) or "")
+        raise IllegalTransition(message or action.refusal(state, {}) or "")
     facts = facts or {}
     for fact, reason in (action.needs or {}).items():
         if not facts.get(fact):
-            raise refused((explain or {}).get(fact, reason))
+            raise IllegalTransition((explain or {}).get(fact, reason))

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from core.audit.services import record_event
 from core.auth.models import User
-from core.workflow.rules import IllegalTransition, State, check_transition, transition_event
+from core.workflow.rules import State, check_transition, transition_event
 
 
 class Stateful(Protocol):
@@ -23,12 +23,11 @@ def change_state(
     subject_type: str,
     actor: User | None,
     noun: str = "case",
-    refused: type[IllegalTransition] = IllegalTransition,
     **details: Any,
 ) -> None:
     """Check the step against ``allowed``, take it, and audit it in the caller's transaction."""
     current = type(wanted)(record.state)
-    check_transition(allowed, current, wanted, record=noun, refused=refused)
+    check_transition(allowed, current, wanted, record=noun)
     record.state = wanted.value
     record_event(
         transition_event(subject_type),
