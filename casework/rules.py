@@ -7,10 +7,12 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
 
-from core import clocks, errors
+from core import clocks
+from core.auth.rules import Role
+from core.errors import IllegalTransition
 from core.risk import RiskSignal
+from core.workflow import rules as workflow
 
 # Intake's certification status of a provider whose exemption waives it (§7.306(e)).
 EXEMPT = "exempt"
@@ -185,6 +187,26 @@ OVERSIGHT_ALLOWED: dict[OversightState, frozenset[OversightState]] = {
 # Still open: the reseller has neither remediated nor been let go.
 OVERSIGHT_OPEN = frozenset({OversightState.EVIDENCE, OversightState.TERMINATION_CLOCK})
 
+ANALYSTS = frozenset({Role.ANALYST})
+REVIEWERS = frozenset({Role.REVIEWER})
+RECORDERS = ANALYSTS | REVIEWERS
+
+
+def _leading_to(
+    table: Mapping[workflow.State, frozenset[workflow.State]], end: workflow.State
+) -> frozenset[workflow.State]:
+    """The states from which a record may end at ``end`` in one step."""
+    return frozenset(state for state, nexts in table.items() if end in nexts)
+
+
+# What a person may do to an oversight case, named as the route that does it.
+OVERSIGHT_ACTIONS: dict[str, workflow.Action[OversightState]] = {
+    "oversight_knowledge": workflow.Action(
+        ANALYSTS, _leading_to(OVERSIGHT_ALLOWED, OversightState.TERMINATION_CLOCK)
+    ),
+    "oversight_outcome": workflow.Action(ANALYSTS, OVERSIGHT_OPEN),
+}
+
 
 def oversight_signal(cases: Sequence[tuple[str, str]]) -> RiskSignal:
     """Open cases of evidence that the provider's foreign resellers fail their CIPs (§7.303(e)),
@@ -200,19 +222,9 @@ def oversight_signal(cases: Sequence[tuple[str, str]]) -> RiskSignal:
     )
 
 
-class StepRefused(errors.IllegalTransition):
-    pass
-
-
-State = TypeVar("State", bound=enum.Enum)
-
-
-def check_step(allowed: Mapping[State, frozenset[State]], current: State, wanted: State) -> None:
-    """Every casework record moves only along its table of allowed steps."""
-    if wanted not in allowed[current]:
-        raise StepRefused(
-            f"This case now stands at “{current}”, from which it cannot move to “{wanted}”."
-        )
+# Every casework record moves only along its table of allowed steps.
+StepRefused = IllegalTransition
+check_step = workflow.check_transition
 
 
 def oversight_date_problem(day: date, *, not_before: date, what: str, today: date) -> str | None:
@@ -297,6 +309,16 @@ PENALTY_ALLOWED: dict[PenaltyState, frozenset[PenaltyState]] = {
     PenaltyState.PETITIONED: frozenset({PenaltyState.DECIDED}),
     PenaltyState.DECIDED: frozenset(),
     PenaltyState.WITHDRAWN: frozenset(),
+}
+P = PenaltyState
+PENALTY_ACTIONS: dict[str, workflow.Action[PenaltyState]] = {
+    "submit_penalty": workflow.Action(ANALYSTS, frozenset({P.DRAFTED})),
+    "decide_penalty": workflow.Action(REVIEWERS, frozenset({P.IN_REVIEW})),
+    "serve_penalty": workflow.Action(RECORDERS, frozenset({P.APPROVED})),
+    "penalty_petition": workflow.Action(RECORDERS, frozenset({P.SERVED})),
+    # §7.309(c)(1)(ii): decided after a petition, or once the 30 days pass without one.
+    "penalty_final_decision": workflow.Action(REVIEWERS, frozenset({P.SERVED, P.PETITIONED})),
+    "withdraw_penalty": workflow.Action(ANALYSTS, _leading_to(PENALTY_ALLOWED, P.WITHDRAWN)),
 }
 
 
@@ -393,6 +415,27 @@ def follow_up_problem(state: AssessmentState) -> str | None:
         f"A follow-up assessment checks the remediation of findings already issued "
         f"(§7.305(e)(2)); this assessment is {state}, and its report has not been issued."
     )
+
+
+A = AssessmentState
+# The findings may change until the report goes to review, and again once approved (the change
+# voids the approval and the report is drafted anew).
+DRAFTING = frozenset({A.OPEN, A.INFORMATION_REQUESTED, A.DRAFTED, A.APPROVED})
+ASSESSMENT_ACTIONS: dict[str, workflow.Action[AssessmentState]] = {
+    "assessment_request": workflow.Action(
+        ANALYSTS, frozenset({A.OPEN, A.INFORMATION_REQUESTED, A.DRAFTED})
+    ),
+    "assessment_finding": workflow.Action(ANALYSTS, DRAFTING),
+    "submit_assessment": workflow.Action(
+        ANALYSTS, frozenset({A.OPEN, A.INFORMATION_REQUESTED, A.DRAFTED})
+    ),
+    "decide_assessment": workflow.Action(REVIEWERS, frozenset({A.IN_REVIEW})),
+    "issue_assessment": workflow.Action(RECORDERS, frozenset({A.APPROVED})),
+    "assessment_resubmission": workflow.Action(ANALYSTS, frozenset({A.ISSUED})),
+    "close_assessment": workflow.Action(ANALYSTS, _leading_to(ASSESSMENT_ALLOWED, A.CLOSED)),
+    "follow_up_assessment": workflow.Action(ANALYSTS, FOLLOW_UP_FROM),
+    "assessment_action": workflow.Action(ANALYSTS, frozenset(AssessmentState)),
+}
 
 
 FURTHER_ACTIONS = {

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas
 from sqlalchemy import case, func, select
@@ -30,6 +32,8 @@ from core.errors import DomainError, InvalidInput
 from core.parameters import services as parameters
 from core.parameters.rules import RISK_WEIGHTS
 from core.risk import RiskSignal
+from core.workflow import rules as workflow
+from core.workflow.services import change_state
 from intake import rules as intake_rules
 from intake import services as intake
 from intake.models import Filing, ForeignReseller, Provider
@@ -213,37 +217,42 @@ def changes_since_last_week(scored: list[Scored], today: date) -> tuple[date | N
 
 # --- Moving a casework record along its allowed steps --------------------------------------------
 
-STEPS: dict[str, tuple[dict, type[enum.Enum]]] = {
-    "reseller_oversight": (rules.OVERSIGHT_ALLOWED, rules.OversightState),
-    "penalty": (rules.PENALTY_ALLOWED, rules.PenaltyState),
-    "assessment": (rules.ASSESSMENT_ALLOWED, rules.AssessmentState),
+STEPS: dict[str, Mapping[Any, frozenset[Any]]] = {
+    "reseller_oversight": rules.OVERSIGHT_ALLOWED,
+    "penalty": rules.PENALTY_ALLOWED,
+    "assessment": rules.ASSESSMENT_ALLOWED,
 }
 
 
-def _check_move(
-    record: ResellerOversight | PenaltyCase | Assessment, subject_type: str, wanted: enum.Enum
-) -> None:
-    allowed, states = STEPS[subject_type]
-    rules.check_step(allowed, states(record.state), wanted)
+ACTIONS: dict[str, tuple[Mapping[str, workflow.Action[Any]], type[enum.Enum]]] = {
+    "reseller_oversight": (rules.OVERSIGHT_ACTIONS, rules.OversightState),
+    "penalty": (rules.PENALTY_ACTIONS, rules.PenaltyState),
+    "assessment": (rules.ASSESSMENT_ACTIONS, rules.AssessmentState),
+}
+Record = ResellerOversight | PenaltyCase | Assessment
+
+
+def actions_for(record: Record, subject_type: str, role: Role | None) -> frozenset[str]:
+    """The actions ``role`` may take on the record now: what its page offers."""
+    actions, states = ACTIONS[subject_type]
+    return workflow.available_actions(actions, states(record.state), role)
+
+
+def _require(record: Record, subject_type: str, action: str, message: str | None = None) -> None:
+    """Refuse what the record's page does not offer now."""
+    actions, states = ACTIONS[subject_type]
+    workflow.check_action(actions, action, states(record.state), message=message)
 
 
 def _move(
-    record: ResellerOversight | PenaltyCase | Assessment,
+    record: Record,
     subject_type: str,
     wanted: enum.Enum,
     actor: User,
     **after: object,
 ) -> None:
-    """Check the step against the record's table, take it, and audit it."""
-    _check_move(record, subject_type, wanted)
-    before = record.state
-    record.state = wanted.value
-    record_event(
-        f"{subject_type}.transition",
-        actor=actor,
-        subject=(subject_type, record.id),
-        before={"state": before},
-        after={"state": record.state, **after},
+    change_state(
+        record, wanted, STEPS[subject_type], subject_type=subject_type, actor=actor, **after
     )
 
 
@@ -467,34 +476,29 @@ def penalty_content(case: PenaltyCase) -> dict[str, object]:
 
 def submit_penalty(case: PenaltyCase, *, actor: User) -> None:
     _check_drafter(actor, "a penalty notice")
-    _move(case, PENALTY, rules.PenaltyState.IN_REVIEW, actor)
-    approvals.submit_for_review(
-        (PENALTY, case.id),
+    _require(case, PENALTY, "submit_penalty")
+    approvals.submit_record(
+        case, rules.PenaltyState.IN_REVIEW, rules.PENALTY_ALLOWED, subject_type=PENALTY,
         label=f"Penalty notice {case.reference}: {case.provider.legal_name}",
-        content=penalty_content(case),
-        actor=actor,
-    )
+        content=penalty_content(case), actor=actor,
+    )  # fmt: skip
     db.session.flush()
 
 
 def decide_penalty(case: PenaltyCase, *, approve: bool, comments: str, actor: User) -> None:
-    review = approvals.latest_review(PENALTY, case.id)
-    if review is None or case.state != rules.PenaltyState.IN_REVIEW.value:
-        raise rules.StepRefused(
-            f"There is no penalty notice waiting for review: this one is {case.state}."
-        )
-    approvals.decide(
-        review, approve=approve, actor=actor, current_content=penalty_content(case),
-        comments=comments,
+    nothing = f"There is no penalty notice waiting for review: this one is {case.state}."
+    _require(case, PENALTY, "decide_penalty", nothing)
+    approvals.decide_record(
+        case, rules.PENALTY_ALLOWED, subject_type=PENALTY, approve=approve, comments=comments,
+        actor=actor, content=penalty_content(case), approved=rules.PenaltyState.APPROVED,
+        returned=rules.PenaltyState.DRAFTED, nothing=nothing,
     )  # fmt: skip
-    wanted = rules.PenaltyState.APPROVED if approve else rules.PenaltyState.DRAFTED
-    _move(case, PENALTY, wanted, actor)
     db.session.flush()
 
 
 def serve_penalty(case: PenaltyCase, *, served_on: date, actor: User, today: date) -> None:
     """Service of the notice opens the provider's 30 days to petition (§7.309(c)(1)(i))."""
-    _check_move(case, PENALTY, rules.PenaltyState.SERVED)
+    _require(case, PENALTY, "serve_penalty")
     if not approvals.approval_holds(PENALTY, case.id, penalty_content(case)):
         raise rules.StepRefused("Only a notice approved as it stands can be served.")
     if problem := rules.oversight_date_problem(
@@ -517,7 +521,7 @@ def record_petition(
     case: PenaltyCase, *, received_on: date, summary: str, actor: User, today: date
 ) -> None:
     """A petition starts the Secretary's 30 days to decide (§7.309(c)(1)(ii))."""
-    _check_move(case, PENALTY, rules.PenaltyState.PETITIONED)
+    _require(case, PENALTY, "penalty_petition")
     assert case.served_on is not None and case.petition_deadline is not None
     if problem := rules.oversight_date_problem(
         received_on, not_before=case.served_on, what="date the petition was received", today=today
@@ -545,7 +549,7 @@ def record_final_decision(
     actor: User,
     today: date,
 ) -> None:
-    _check_move(case, PENALTY, rules.PenaltyState.DECIDED)
+    _require(case, PENALTY, "penalty_final_decision")
     assert case.served_on is not None and case.petition_deadline is not None
     if problem := rules.final_decision_problem(
         decided_on=decided_on,
@@ -642,8 +646,13 @@ def request_information(
 ) -> None:
     """A request for the provider's CIP through intake's requests: the 10-day clock of
     §7.305(a) runs there."""
-    if assessment.state == rules.AssessmentState.CLOSED.value:
-        raise rules.StepRefused(f"{assessment.reference} is closed; it asks nothing more.")
+    _require(
+        assessment,
+        ASSESSMENT,
+        "assessment_request",
+        f"{assessment.reference} is {assessment.state}; the CIP is requested while the findings "
+        "are drafted.",
+    )
     department_request = intake.request_cip_copy(
         assessment.provider, reseller=None, requested_on=requested_on, actor=actor,
         note=f"{assessment.reference}: {note}".strip(": "),
@@ -652,16 +661,6 @@ def request_information(
     if assessment.state == rules.AssessmentState.OPEN.value:
         _move(assessment, ASSESSMENT, rules.AssessmentState.INFORMATION_REQUESTED, actor)
     db.session.flush()
-
-
-DRAFTING = frozenset(
-    {
-        rules.AssessmentState.OPEN,
-        rules.AssessmentState.INFORMATION_REQUESTED,
-        rules.AssessmentState.DRAFTED,
-        rules.AssessmentState.APPROVED,
-    }
-)
 
 
 def assessment_content(assessment: Assessment) -> dict[str, object]:
@@ -678,8 +677,12 @@ def assessment_content(assessment: Assessment) -> dict[str, object]:
 
 def _to_draft(assessment: Assessment, actor: User) -> None:
     state = rules.AssessmentState(assessment.state)
-    if state not in DRAFTING:
-        raise rules.StepRefused(f"The assessment is {assessment.state}; its findings are settled.")
+    _require(
+        assessment,
+        ASSESSMENT,
+        "assessment_finding",
+        f"The assessment is {assessment.state}; its findings are settled.",
+    )
     if state is rules.AssessmentState.APPROVED:
         approvals.void_if_changed(
             ASSESSMENT, assessment.id, assessment_content(assessment), actor=actor
@@ -725,6 +728,7 @@ def add_finding(
 def submit_assessment(assessment: Assessment, *, resubmission_days: int | None, actor: User):
     """To review, with the period the provider has to resolve the shortcomings (§7.305(a))."""
     _check_drafter(actor, "the findings")
+    _require(assessment, ASSESSMENT, "submit_assessment")
     if rules.AssessmentState(assessment.state) in (
         rules.AssessmentState.OPEN,
         rules.AssessmentState.INFORMATION_REQUESTED,
@@ -735,36 +739,34 @@ def submit_assessment(assessment: Assessment, *, resubmission_days: int | None, 
         assessment.resubmission_days = deadlines.period_for(
             clock, assessment.opened_on, resubmission_days
         )
-    _move(assessment, ASSESSMENT, rules.AssessmentState.IN_REVIEW, actor)
-    approvals.submit_for_review(
-        (ASSESSMENT, assessment.id),
+    approvals.submit_record(
+        assessment, rules.AssessmentState.IN_REVIEW, rules.ASSESSMENT_ALLOWED,
+        subject_type=ASSESSMENT,
         label=f"Assessment {assessment.reference}: {assessment.provider.legal_name}",
-        content=assessment_content(assessment),
-        actor=actor,
-    )
+        content=assessment_content(assessment), actor=actor,
+    )  # fmt: skip
     db.session.flush()
 
 
 def decide_assessment(assessment: Assessment, *, approve: bool, comments: str, actor: User) -> None:
-    review = approvals.latest_review(ASSESSMENT, assessment.id)
-    if review is None or assessment.state != rules.AssessmentState.IN_REVIEW.value:
-        raise rules.StepRefused(
-            f"There is no assessment report waiting for review: this one is {assessment.state}."
-        )
-    approvals.decide(
-        review, approve=approve, actor=actor, current_content=assessment_content(assessment),
-        comments=comments,
+    nothing = f"There is no assessment report waiting for review: this one is {assessment.state}."
+    _require(assessment, ASSESSMENT, "decide_assessment", nothing)
+    approvals.decide_record(
+        assessment, rules.ASSESSMENT_ALLOWED, subject_type=ASSESSMENT, approve=approve,
+        comments=comments, actor=actor, content=assessment_content(assessment),
+        approved=rules.AssessmentState.APPROVED, returned=rules.AssessmentState.DRAFTED,
+        nothing=nothing,
     )  # fmt: skip
-    wanted = rules.AssessmentState.APPROVED if approve else rules.AssessmentState.DRAFTED
-    _move(assessment, ASSESSMENT, wanted, actor)
     db.session.flush()
 
 
 def issue_assessment(assessment: Assessment, *, issued_on: date, actor: User, today: date):
     """The notice of shortcomings opens the remediation period (§7.305(a)); a report with no
     shortcomings closes the assessment."""
+    refusal = "Only a report approved as it stands can be issued."
+    _require(assessment, ASSESSMENT, "issue_assessment", refusal)
     if not approvals.approval_holds(ASSESSMENT, assessment.id, assessment_content(assessment)):
-        raise rules.StepRefused("Only a report approved as it stands can be issued.")
+        raise rules.StepRefused(refusal)
     if problem := rules.oversight_date_problem(
         issued_on, not_before=assessment.opened_on, what="date of issue", today=today
     ):
@@ -795,7 +797,7 @@ def certifying_kinds_text() -> str:
 def record_resubmission(assessment: Assessment, *, receipt_number: str, actor: User) -> None:
     """The provider's resubmitted CIP (§7.305(a)), a filing that certifies it (§7.304(a), (b),
     (d)) received after the notice, meets the clock."""
-    _check_move(assessment, ASSESSMENT, rules.AssessmentState.REMEDIATED)
+    _require(assessment, ASSESSMENT, "assessment_resubmission")
     filing = intake.get_filing(receipt_number.strip())
     if filing is None or filing.provider_id != assessment.provider_id:
         raise InvalidInput(
@@ -842,8 +844,10 @@ def close_assessment(assessment: Assessment, *, note: str, actor: User, today: d
 def open_follow_up(earlier: Assessment, *, actor: User, today: date) -> Assessment:
     """A follow-up of an issued report, to check that its findings are remediated
     (§7.305(e)(2))."""
-    if problem := rules.follow_up_problem(rules.AssessmentState(earlier.state)):
-        raise rules.StepRefused(problem)
+    _require(
+        earlier, ASSESSMENT, "follow_up_assessment",
+        rules.follow_up_problem(rules.AssessmentState(earlier.state)),
+    )  # fmt: skip
     return open_assessment(
         earlier.provider,
         origin=rules.AssessmentOrigin.FOLLOW_UP,

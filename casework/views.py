@@ -217,7 +217,7 @@ def _render_oversight(case: ResellerOversight, **forms: FlaskForm) -> str:
         case=case,
         knowledge_form=forms.get("knowledge_form") or KnowledgeForm(),
         outcome_form=forms.get("outcome_form") or OutcomeForm(),
-        States=rules.OversightState,
+        actions=services.actions_for(case, services.OVERSIGHT, current_user.role_enum),
     )
 
 
@@ -335,15 +335,14 @@ def _render_penalty(case: PenaltyCase, **forms: FlaskForm) -> str:
         maximum=services.maximum_of(case),
         violations=[rules.VIOLATIONS[code] for code in case.violation_codes],
         review=approvals.latest_review(services.PENALTY, case.id),
-        States=rules.PenaltyState,
+        actions=services.actions_for(case, services.PENALTY, current_user.role_enum),
+        leaves_review=case.state != rules.PenaltyState.DRAFTED.value,
         submit_form=forms.get("submit_form") or FlaskForm(),
         decision_form=forms.get("decision_form") or DecisionForm(),
         serve_form=forms.get("serve_form") or ServeForm(),
         petition_form=forms.get("petition_form") or PetitionForm(),
         final_form=forms.get("final_form") or FinalDecisionForm(),
         withdraw_form=forms.get("withdraw_form") or WithdrawPenaltyForm(),
-        withdrawable=rules.PenaltyState.WITHDRAWN
-        in rules.PENALTY_ALLOWED[rules.PenaltyState(case.state)],
     )
 
 
@@ -561,12 +560,12 @@ def _render_assessment(assessment: Assessment, **forms: FlaskForm) -> str:
         risk_lines=json.loads(assessment.risk_lines_json),
         criteria=rules.CRITERIA,
         review=approvals.latest_review(services.ASSESSMENT, assessment.id),
-        States=rules.AssessmentState,
+        actions=services.actions_for(assessment, services.ASSESSMENT, current_user.role_enum),
+        remediated=assessment.state == rules.AssessmentState.REMEDIATED.value,
+        leaves_review=assessment.state
+        in (rules.AssessmentState.IN_REVIEW.value, rules.AssessmentState.APPROVED.value),
         follow_ups=[a for a in services.assessments_of(assessment.provider_id)
                     if a.follows_id == assessment.id],
-        may_follow_up=rules.follow_up_problem(rules.AssessmentState(assessment.state)) is None,
-        closable=rules.AssessmentState.CLOSED
-        in rules.ASSESSMENT_ALLOWED[rules.AssessmentState(assessment.state)],
         resubmission_kinds=services.certifying_kinds_text(),
         **{name: forms.get(name) or form_class() for name, form_class in ASSESSMENT_FORMS.items()},
     )  # fmt: skip

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core import clocks, errors
+from core import clocks
+from core.auth.rules import Role
+from core.errors import IllegalTransition as IllegalTransition
+from core.workflow import rules as workflow
 from intake.rules import ADP_APPROVERS, ADP_ELEMENTS, ExemptionScope
 
 ANNUAL_CLOCK = "exemption.annual_notification"
@@ -66,16 +69,63 @@ ALLOWED: dict[CaseState, frozenset[CaseState]] = {
 AFTER_CONSULTATION = frozenset({S.IN_REVIEW})
 
 
-class IllegalTransition(errors.IllegalTransition):
-    pass
+ANALYSTS = frozenset({Role.ANALYST})
+REVIEWERS = frozenset({Role.REVIEWER})
+# Facts about a request that some actions need, besides its state.
+UNCONSULTED = "unconsulted"
+HAS_FINDING = "has_finding"
+OPEN_INFORMATION_REQUEST = "open_information_request"
+REVOCATION_PENDING = "revocation_pending"
+NO_REVOCATION_PENDING = "no_revocation_pending"
+# What a person may do to a request, named as the route that does it.
+ACTIONS: dict[str, workflow.Action[CaseState]] = {
+    "start_review": workflow.Action(ANALYSTS, frozenset({S.RECEIVED})),
+    # The record stays open to documents until the request ends without an exemption in force.
+    "attach_document": workflow.Action(
+        ANALYSTS, frozenset(CaseState) - {S.DENIED, S.REVOKED, S.WITHDRAWN}
+    ),
+    "request_information": workflow.Action(
+        ANALYSTS,
+        frozenset({S.UNDER_REVIEW, S.INFORMATION_REQUESTED, S.IN_CONSULTATION, S.FINDING_DRAFTED}),
+    ),
+    "record_information_response": workflow.Action(
+        ANALYSTS,
+        UNDECIDED,
+        {OPEN_INFORMATION_REQUEST: "Every information request already has its response."},
+    ),
+    "consult": workflow.Action(
+        ANALYSTS,
+        frozenset({S.UNDER_REVIEW, S.INFORMATION_REQUESTED, S.FINDING_DRAFTED}),
+        {UNCONSULTED: "The agencies have already been consulted on this request."},
+    ),
+    # A finding in review changes only once the reviewer returns it.
+    "draft_finding": workflow.Action(
+        ANALYSTS, frozenset({S.UNDER_REVIEW, S.IN_CONSULTATION, S.FINDING_DRAFTED})
+    ),
+    "submit_finding": workflow.Action(
+        ANALYSTS,
+        frozenset({S.IN_CONSULTATION, S.FINDING_DRAFTED}),
+        {HAS_FINDING: "Draft the finding before it goes to review (§7.306(e)(3))."},
+    ),
+    "decide_finding": workflow.Action(REVIEWERS, frozenset({S.IN_REVIEW})),
+    "withdraw": workflow.Action(ANALYSTS, UNDECIDED),
+    "record_notice": workflow.Action(ANALYSTS, frozenset({S.GRANTED})),
+    "propose_revocation": workflow.Action(
+        ANALYSTS,
+        frozenset({S.GRANTED}),
+        {NO_REVOCATION_PENDING: "A revocation is already waiting for a reviewer."},
+    ),
+    "decide_revocation": workflow.Action(
+        REVIEWERS,
+        frozenset({S.GRANTED}),
+        {REVOCATION_PENDING: "No revocation is waiting for review."},
+    ),
+}
 
 
 def check_transition(current: CaseState, wanted: CaseState, *, consulted: bool) -> None:
     """``consulted``: the agencies of §7.306(e)(2) have been asked for their positions."""
-    if wanted not in ALLOWED[current]:
-        raise IllegalTransition(
-            f"This request now stands at “{current}”, from which it cannot move to “{wanted}”."
-        )
+    workflow.check_transition(ALLOWED, current, wanted, record="request")
     if wanted in AFTER_CONSULTATION and not consulted:
         raise IllegalTransition(
             "Request the agencies' positions before the finding goes to review (§7.306(e)(2))."

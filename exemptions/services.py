@@ -15,6 +15,7 @@ from sqlalchemy import String, cast, select
 from core import clocks, documents, events, hooks, risk
 from core.approvals import services as approvals
 from core.approvals.models import Review
+from core.approvals.rules import ReviewState
 from core.audit.services import record_event
 from core.auth.models import User
 from core.auth.rules import Role
@@ -27,6 +28,8 @@ from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError, InvalidInput
 from core.risk import RiskSignal
+from core.workflow import rules as workflow
+from core.workflow.services import change_state
 from exemptions import rules
 from exemptions.models import (
     ExemptionAttachment,
@@ -54,17 +57,44 @@ def _check_drafter(actor: User) -> None:
         raise ExemptionRefused("Only an analyst may do this.")
 
 
+def facts_of(case: ExemptionCase) -> dict[str, bool]:
+    """What the actions of rules.ACTIONS need to know beyond the request's state."""
+    revocation = revocation_review(case)
+    pending = revocation is not None and revocation.state_enum is ReviewState.IN_REVIEW
+    return {
+        rules.UNCONSULTED: not consultations_of(case),
+        rules.HAS_FINDING: case.finding is not None,
+        # Queried, not read from the case: a request just added is not in its list yet.
+        rules.OPEN_INFORMATION_REQUEST: db.session.scalar(
+            select(InformationRequest.id).where(
+                InformationRequest.case_id == case.id, InformationRequest.responded_on.is_(None)
+            )
+        )
+        is not None,
+        rules.REVOCATION_PENDING: pending,
+        rules.NO_REVOCATION_PENDING: not pending,
+    }
+
+
+def actions_for(case: ExemptionCase, role: Role | None) -> frozenset[str]:
+    """The actions ``role`` may take on the request now: what its page offers."""
+    return workflow.available_actions(rules.ACTIONS, case.state_enum, role, facts_of(case))
+
+
+def _require(case: ExemptionCase, action: str, message: str | None = None) -> None:
+    """Refuse what the request's page does not offer now."""
+    workflow.check_action(
+        rules.ACTIONS,
+        action,
+        case.state_enum,
+        facts_of(case),
+        message=message or f"This request now stands at “{case.state}”; this step is not open.",
+    )
+
+
 def _move(case: ExemptionCase, wanted: CaseState, actor: User, **details: Any) -> None:
     rules.check_transition(case.state_enum, wanted, consulted=bool(consultations_of(case)))
-    before = case.state
-    case.state = wanted.value
-    record_event(
-        "exemption.transition",
-        actor=actor,
-        subject=(SUBJECT, case.id),
-        before={"state": before},
-        after={"state": case.state, **details},
-    )
+    change_state(case, wanted, rules.ALLOWED, subject_type=SUBJECT, actor=actor, **details)
 
 
 # --- Opening a case when a request is filed (§7.306(e)(1)) ------------------------------------
@@ -173,6 +203,7 @@ def attach_document(
     """A document supporting the request (the written program, minutes of its approval,
     an answer to an information request), kept with its hash like any document received."""
     _check_drafter(actor)
+    _require(case, "attach_document", f"This request is {case.state}; its record is closed.")
     problems = documents.document_problems(filename, content, what="the document")
     if not description.strip():
         problems.append("Say what the document is.")
@@ -203,6 +234,7 @@ def attachment_of(case: ExemptionCase, attachment_id: int) -> ExemptionAttachmen
 
 def start_review(case: ExemptionCase, *, actor: User) -> None:
     _check_drafter(actor)
+    _require(case, "start_review")
     _move(case, CaseState.UNDER_REVIEW, actor)
     db.session.flush()
 
@@ -211,6 +243,7 @@ def request_information(
     case: ExemptionCase, *, questions: str, requested_on: date, respond_by: date, actor: User
 ) -> InformationRequest:
     _check_drafter(actor)
+    _require(case, "request_information")
     if problem := consultation_date_problem(requested_on, respond_by):
         raise ExemptionRefused(problem)
     if case.state_enum is not CaseState.INFORMATION_REQUESTED:
@@ -241,11 +274,12 @@ def record_information_response(
     _check_drafter(actor)
     if information_request.responded_on is not None:
         raise rules.IllegalTransition("A response to this request is already recorded.")
-    if information_request.case.state_enum not in rules.UNDECIDED:
-        raise rules.IllegalTransition(
-            f"This exemption request is {information_request.case.state}; "
-            "responses can no longer be recorded."
-        )
+    _require(
+        information_request.case,
+        "record_information_response",
+        f"This exemption request is {information_request.case.state}; "
+        "responses can no longer be recorded.",
+    )
     if responded_on < information_request.requested_on:
         raise ExemptionRefused("A response cannot come before the request.")
     information_request.responded_on = responded_on
@@ -284,6 +318,7 @@ def consult_agencies(
         raise ExemptionRefused(problem)
     if consultations_of(case):
         raise rules.IllegalTransition("The agencies have already been consulted on this request.")
+    _require(case, "consult")
     _move(case, CaseState.IN_CONSULTATION, actor)
     return consultations.request_consultations(
         Purpose.EXEMPTION,
@@ -326,6 +361,12 @@ def draft_finding(
     actor: User,
 ) -> ExemptionCase:
     _check_drafter(actor)
+    _require(
+        case,
+        "draft_finding",
+        f"This request is {case.state}; the finding is drafted during the review and changes "
+        "once a reviewer returns it.",
+    )
     if problems := rules.finding_problems(assessments, decision):
         raise ExemptionRefused("; ".join(problems.values()))
     if case.state_enum is not CaseState.FINDING_DRAFTED:
@@ -358,6 +399,7 @@ def review_blockers(case: ExemptionCase) -> list[str]:
 def submit_finding(case: ExemptionCase, *, actor: User) -> Review:
     """Send the finding to a reviewer; refused while a required agency has no position."""
     _check_drafter(actor)
+    _require(case, "submit_finding")
     if blockers := review_blockers(case):
         raise ExemptionRefused(" ".join(blockers))
     _move(case, CaseState.IN_REVIEW, actor)
@@ -391,8 +433,10 @@ def decide_finding(
     """A reviewer who did not draft the finding approves (the decision takes effect) or
     returns it; core approvals enforce the separation of duties."""
     review = finding_review(case)
-    if review is None or case.state_enum is not CaseState.IN_REVIEW:
-        raise rules.IllegalTransition(f"The finding is not in review: the request is {case.state}.")
+    nothing = f"The finding is not in review: the request is {case.state}."
+    _require(case, "decide_finding", nothing)
+    if review is None:
+        raise rules.IllegalTransition(nothing)
     _decide(review, approve=approve, comments=comments, actor=actor, content=finding_content(case))
     if not approve:
         _move(case, CaseState.FINDING_DRAFTED, actor, returned=comments)
@@ -464,8 +508,7 @@ def record_notice(
     """An annual notification meets the open clock and starts the next year's (§7.306(f)); a
     material-change notice is kept for the next review of the exemption (§7.309(b)(2))."""
     _check_drafter(actor)
-    if case.state_enum is not CaseState.GRANTED:
-        raise rules.IllegalTransition("Notices are recorded only for an exemption in force.")
+    _require(case, "record_notice", "Notices are recorded only for an exemption in force.")
     if not summary.strip():
         raise ExemptionRefused("Summarise what the notice says.")
     if case.decided_on and received_on < case.decided_on:
@@ -536,8 +579,7 @@ def propose_revocation(
     """Revocation at any time, with reasons, optionally for a special measure (§7.306(g), §7.307);
     it takes effect when a reviewer approves it."""
     _check_drafter(actor)
-    if case.state_enum is not CaseState.GRANTED:
-        raise rules.IllegalTransition("Only an exemption in force can be revoked.")
+    _require(case, "propose_revocation", "Only an exemption in force can be revoked.")
     if problem := rules.revocation_problem(reasons):
         raise ExemptionRefused(problem)
     case.revocation_reasons = reasons.strip()
@@ -566,8 +608,8 @@ def decide_revocation(
     case: ExemptionCase, *, approve: bool, comments: str, actor: User, today: date
 ) -> ExemptionCase:
     review = revocation_review(case)
-    if review is None or case.state_enum is not CaseState.GRANTED:
-        raise rules.IllegalTransition("No revocation is waiting for review.")
+    _require(case, "decide_revocation", "No revocation is waiting for review.")
+    assert review is not None
     _decide(
         review, approve=approve, comments=comments, actor=actor, content=revocation_content(case)
     )

@@ -108,9 +108,11 @@ def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> 
         "exemptions/case.html",
         cui=CUI_CASE,
         case=case,
-        state=case.state_enum,
-        states=rules.CaseState,
-        undecided=rules.UNDECIDED,
+        actions=services.actions_for(case, current_user.role_enum),
+        in_review=case.state_enum is rules.CaseState.IN_REVIEW,
+        in_force=case.state_enum is rules.CaseState.GRANTED,
+        was_in_force=case.state_enum in (rules.CaseState.GRANTED, rules.CaseState.REVOKED),
+        revocation_pending=services.facts_of(case)[rules.REVOCATION_PENDING],
         scopes=EXEMPTION_SCOPE_LABELS,
         checklist=items,
         unaddressed=rules.unaddressed(items),
@@ -123,8 +125,6 @@ def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> 
         annual_clock=services.annual_clock(case),
         today=today,
         information_overdue=rules.information_overdue,
-        is_analyst=current_user.role_enum is Role.ANALYST,
-        is_reviewer=current_user.role_enum is Role.REVIEWER,
         **defaults,
     ), status
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core import clocks, errors
+from core import clocks
+from core.errors import IllegalTransition as IllegalTransition
 from core.schema import (
     COUNTRY_CHOICES,
     PHONE_EXAMPLE,
@@ -23,6 +24,7 @@ from core.schema import (
     column_letter,
     validate,
 )
+from core.workflow import rules as workflow
 from intake import ip_log
 
 # Named on every receipt, so that a filing can be re-judged by the rules that accepted it.
@@ -1409,13 +1411,8 @@ RUNNING = frozenset({ImportStatus.QUEUED, ImportStatus.CHECKING})
 STALE_AFTER = timedelta(minutes=15)
 
 
-class IllegalTransition(errors.IllegalTransition):
-    pass
-
-
 def next_import_status(current: str, wanted: ImportStatus) -> ImportStatus:
-    if wanted not in IMPORT_TRANSITIONS[ImportStatus(current)]:
-        raise IllegalTransition(f"an import that is {current} cannot become {wanted}")
+    workflow.check_transition(IMPORT_TRANSITIONS, ImportStatus(current), wanted, record="import")
     return wanted
 
 

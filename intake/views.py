@@ -530,7 +530,8 @@ def upload_resellers(provider_id: int) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def reseller_import(import_id: int) -> ResponseReturnValue:
     record = _reseller_import_or_404(import_id)
-    running = rules.ImportStatus(record.status) in rules.RUNNING
+    status = rules.ImportStatus(record.status)
+    running = status in rules.RUNNING
     refreshing = running and request.args.get("refresh") != "off"
     response = make_response(
         render_template(
@@ -538,6 +539,7 @@ def reseller_import(import_id: int) -> ResponseReturnValue:
             cui=CUI_FILINGS,
             record=record,
             running=running,
+            is_status={each.name.lower(): status is each for each in rules.ImportStatus},
             refreshing=refreshing,
             steps=rules.IMPORT_STEPS,
             step=rules.import_step(record.status, record.rows_total, record.rows_done),

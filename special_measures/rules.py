@@ -13,7 +13,10 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from core import clocks, errors
+from core import clocks
+from core.auth.rules import Role
+from core.errors import IllegalTransition as IllegalTransition
+from core.workflow import rules as workflow
 
 # --- Where a case comes from and what it is about (§7.307(a)(2)) ---------------------------------
 
@@ -220,8 +223,35 @@ ALLOWED: dict[CaseState, frozenset[CaseState]] = {
 }
 
 
-class IllegalTransition(errors.IllegalTransition):
-    pass
+ANALYSTS = frozenset({Role.ANALYST})
+REVIEWERS = frozenset({Role.REVIEWER})
+RECORDERS = ANALYSTS | REVIEWERS
+C = CaseState
+# The evaluation and the draft may change until they go to review, and again once approved (the
+# change voids the approval); once issued or closed they are part of the record.
+EDITABLE = frozenset({C.REFERRED, C.EVALUATION, C.CONSULTATION, C.DRAFTED, C.APPROVED})
+IN_EFFECT = "in_effect"
+NONE_PENDING = "no_action_pending"
+_AMENDMENT_NEEDS = {
+    IN_EFFECT: "Only a measure in effect can be extended or revoked (§7.307(a)(5)).",
+    NONE_PENDING: "Finish the extension or revocation already drafted first.",
+}
+# What a person may do to a case, named as the route that does it.
+ACTIONS: dict[str, workflow.Action[CaseState]] = {
+    "evaluation": workflow.Action(ANALYSTS, EDITABLE),
+    # §7.307(c): the agencies are consulted during the evaluation, before the draft.
+    "request_consultations": workflow.Action(ANALYSTS, frozenset({C.EVALUATION})),
+    "determination": workflow.Action(ANALYSTS, frozenset({C.CONSULTATION, C.DRAFTED, C.APPROVED})),
+    "submit": workflow.Action(ANALYSTS, frozenset({C.DRAFTED})),
+    "decide": workflow.Action(REVIEWERS, frozenset({C.IN_REVIEW})),
+    "issue": workflow.Action(RECORDERS, frozenset({C.APPROVED})),
+    "publication": workflow.Action(RECORDERS, frozenset({C.ISSUED})),
+    "close": workflow.Action(
+        ANALYSTS, frozenset(s for s, nexts in ALLOWED.items() if C.CLOSED in nexts)
+    ),
+    "draft_extension": workflow.Action(ANALYSTS, frozenset({C.ISSUED}), _AMENDMENT_NEEDS),
+    "draft_revocation": workflow.Action(ANALYSTS, frozenset({C.ISSUED}), _AMENDMENT_NEEDS),
+}
 
 
 def positions_final(state: CaseState, *, reference: str, issued_on: date | None) -> str | None:
@@ -242,10 +272,7 @@ def positions_final(state: CaseState, *, reference: str, issued_on: date | None)
 
 
 def check_transition(current: CaseState, wanted: CaseState) -> None:
-    if wanted not in ALLOWED[current]:
-        raise IllegalTransition(
-            f"This case now stands at “{current}”, from which it cannot move to “{wanted}”."
-        )
+    workflow.check_transition(ALLOWED, current, wanted)
 
 
 # --- The dates a determination sets (§7.307(a)(5), (a)(6), (d)) --------------------------------

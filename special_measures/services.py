@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import String, Subquery, and_, cast, func, literal, or_, select
 
 from core import clocks, counters
+from core.approvals import rules as review_rules
 from core.approvals import services as approvals
 from core.approvals.models import Review
 from core.approvals.rules import ReviewState
@@ -26,6 +27,8 @@ from core.deadlines.models import Deadline
 from core.errors import DomainError, InvalidInput
 from core.parameters import services as parameters
 from core.risk import RiskSignal
+from core.workflow import rules as workflow
+from core.workflow.services import change_state
 from intake import services as intake
 from intake.models import Filing, ForeignReseller, Provider
 from special_measures import rules
@@ -54,16 +57,7 @@ def _require_drafter(actor: User) -> None:
 
 
 def _transition(case: SpecialMeasureCase, wanted: CaseState, actor: User, **details: Any) -> None:
-    rules.check_transition(case.state_enum, wanted)
-    before = case.state
-    case.state = wanted.value
-    record_event(
-        "special_measure.transition",
-        actor=actor,
-        subject=(CASE, case.id),
-        before={"state": before},
-        after={"state": case.state, **details},
-    )
+    change_state(case, wanted, rules.ALLOWED, subject_type=CASE, actor=actor, **details)
 
 
 # --- Referral (§7.307(a)(2)) -------------------------------------------------------------------
@@ -185,24 +179,44 @@ def close_case(case: SpecialMeasureCase, *, reasons: str, actor: User) -> None:
 
 # --- Factors (§7.307(b)(3), (b)(4)) --------------------------------------------------------------
 
-EDITABLE = frozenset(
-    {
-        CaseState.REFERRED,
-        CaseState.EVALUATION,
-        CaseState.CONSULTATION,
-        CaseState.DRAFTED,
-        CaseState.APPROVED,
+
+def _require(
+    action: str,
+    case: SpecialMeasureCase,
+    message: str,
+    today: date | None = None,
+    **explain: str,
+) -> None:
+    """Refuse what the case page does not offer now (rules.ACTIONS)."""
+    workflow.check_action(
+        rules.ACTIONS,
+        action,
+        case.state_enum,
+        facts_of(case, today),
+        message=message,
+        explain=explain,
+    )
+
+
+def facts_of(case: SpecialMeasureCase, today: date | None = None) -> dict[str, bool]:
+    """What the actions of rules.ACTIONS need to know beyond the case's state."""
+    if case.state_enum is not CaseState.ISSUED:
+        return {}
+    status = status_of(case, today or clocks.office_today())
+    return {
+        rules.IN_EFFECT: status is rules.MeasureStatus.IN_EFFECT,
+        rules.NONE_PENDING: not any(action_pending(a) for a in case.actions),
     }
-)
 
 
-def _require_editable(case: SpecialMeasureCase) -> None:
-    if case.state_enum not in EDITABLE:
-        raise rules.IllegalTransition(
-            f"The case is {case.state}; it can change only after the reviewer returns it."
-            if case.state_enum is CaseState.IN_REVIEW
-            else f"The case is {case.state}; its evaluation and determination are final."
-        )
+def _require_editable(case: SpecialMeasureCase, action: str) -> None:
+    _require(
+        action,
+        case,
+        f"The case is {case.state}; it can change only after the reviewer returns it."
+        if case.state_enum is CaseState.IN_REVIEW
+        else f"The case is {case.state}; its evaluation and determination are final.",
+    )
 
 
 def _save_factors(
@@ -227,7 +241,7 @@ def save_evaluation(
 ) -> None:
     """The factors of §7.307(b)(3)(i) or (ii), each with reasons and evidence."""
     _require_drafter(actor)
-    _require_editable(case)
+    _require_editable(case, "evaluation")
     allowed = {factor.code for factor in rules.evaluation_factors(case.kind)}
     _save_factors(case, {c: e for c, e in entries.items() if c in allowed}, actor)
     if case.state_enum is CaseState.REFERRED:
@@ -253,11 +267,12 @@ def request_case_consultations(
     today: date,
 ) -> None:
     _require_drafter(actor)
-    if case.state_enum is not CaseState.EVALUATION:
-        raise rules.IllegalTransition(
-            f"This case is {case.state}; the agencies are consulted once the evaluation is under "
-            "way and before the determination is drafted (§7.307(c))."
-        )
+    _require(
+        "request_consultations",
+        case,
+        f"This case is {case.state}; the agencies are consulted once the evaluation is under "
+        "way and before the determination is drafted (§7.307(c)).",
+    )
     if missing := missing_evaluation(case):
         raise DomainError(
             "Assess every factor before consulting: "
@@ -327,11 +342,11 @@ def save_determination(
     case: SpecialMeasureCase, draft: DeterminationDraft, *, actor: User, today: date
 ) -> None:
     _require_drafter(actor)
-    _require_editable(case)
     if case.state_enum in (CaseState.REFERRED, CaseState.EVALUATION):
         raise rules.IllegalTransition(
             "Draft the determination once the agencies have been consulted (§7.307(c))."
         )
+    _require_editable(case, "determination")
     problems: dict[str, list[str]] = {}
     if draft.measure_kind is MeasureKind.CONDITIONS and not draft.conditions.strip():
         problems["conditions"] = ["State the conditions imposed."]
@@ -410,19 +425,16 @@ def draft_gaps(case: SpecialMeasureCase) -> list[str]:
 
 def submit_determination(case: SpecialMeasureCase, *, actor: User) -> Review:
     _require_drafter(actor)
-    if case.state_enum is not CaseState.DRAFTED:
-        raise rules.IllegalTransition(
-            f"Only a drafted determination can go to review; this case is {case.state}."
-        )
+    _require(
+        "submit", case, f"Only a drafted determination can go to review; this case is {case.state}."
+    )
     if gaps := draft_gaps(case):
         raise DomainError("Not ready for review: " + " ".join(gaps))
-    review = approvals.submit_for_review(
-        (CASE, case.id),
+    review = approvals.submit_record(
+        case, CaseState.IN_REVIEW, rules.ALLOWED, subject_type=CASE,
         label=f"Determination {case.reference}: {case.subject_label}",
-        content=determination_content(case),
-        actor=actor,
-    )
-    _transition(case, CaseState.IN_REVIEW, actor)
+        content=determination_content(case), actor=actor,
+    )  # fmt: skip
     db.session.flush()
     return review
 
@@ -430,19 +442,13 @@ def submit_determination(case: SpecialMeasureCase, *, actor: User) -> Review:
 def decide_determination(
     case: SpecialMeasureCase, *, approve: bool, comments: str, actor: User
 ) -> None:
-    review = approvals.latest_review(CASE, case.id)
-    if case.state_enum is not CaseState.IN_REVIEW or review is None:
-        raise rules.IllegalTransition(
-            f"There is no determination waiting for review: this case is {case.state}."
-        )
-    approvals.decide(
-        review,
-        approve=approve,
-        actor=actor,
-        current_content=determination_content(case),
-        comments=comments,
-    )
-    _transition(case, CaseState.APPROVED if approve else CaseState.DRAFTED, actor)
+    nothing = f"There is no determination waiting for review: this case is {case.state}."
+    _require("decide", case, nothing)
+    approvals.decide_record(
+        case, rules.ALLOWED, subject_type=CASE, approve=approve, comments=comments, actor=actor,
+        content=determination_content(case), approved=CaseState.APPROVED,
+        returned=CaseState.DRAFTED, nothing=nothing,
+    )  # fmt: skip
     db.session.flush()
 
 
@@ -452,13 +458,11 @@ def issue_determination(
     """The measure is imposed on issuance (§7.307(a)(4)); the clocks open the same day."""
     if actor.role_enum not in (Role.ANALYST, Role.REVIEWER):
         raise DomainError("Only an analyst or a reviewer records the issuance.")
+    refusal = "Only a determination approved as it stands can be issued."
+    _require("issue", case, refusal)
     review = approvals.latest_review(CASE, case.id)
-    if (
-        case.state_enum is not CaseState.APPROVED
-        or review is None
-        or not approvals.approval_holds(CASE, case.id, determination_content(case))
-    ):
-        raise rules.IllegalTransition("Only a determination approved as it stands can be issued.")
+    if review is None or not approvals.approval_holds(CASE, case.id, determination_content(case)):
+        raise rules.IllegalTransition(refusal)
     assert review.decided_at is not None and case.compliance_on is not None
     problems: dict[str, list[str]] = {}
     approved_on = clocks.office_today(review.decided_at)
@@ -500,8 +504,8 @@ def record_publication(
     """The determination's publication in the Federal Register. The measure was imposed on
     issuance (§7.307(a)(4)); the date is kept because the NPRM preamble (IV(3)(A)) speaks of
     effect from publication."""
-    if case.issued_on is None:
-        raise rules.IllegalTransition("Only an issued determination is published.")
+    _require("publication", case, "Only an issued determination is published.", today)
+    assert case.issued_on is not None
     if published_on < case.issued_on or published_on > today:
         raise InvalidInput(
             {"published_on": [f"Choose a day from issuance ({case.issued_on}) to today."]}
@@ -675,14 +679,6 @@ class ActionKind:
     REVOCATION = "revocation"
 
 
-def _require_in_effect(case: SpecialMeasureCase, today: date) -> None:
-    status = status_of(case, today)
-    if status is not rules.MeasureStatus.IN_EFFECT:
-        raise rules.IllegalTransition(
-            f"The measure is {status}; only a measure in effect can change."
-        )
-
-
 def action_pending(action: MeasureAction) -> bool:
     """Drafted and not yet recorded, nor returned by the reviewer (a returned draft stays on the
     record and a fresh one is drafted)."""
@@ -703,9 +699,13 @@ def draft_action(
     """Draft an extension (the finding that the measure remains necessary and the new last day)
     or a revocation (the reasons and the day it ends), for a second person to review."""
     _require_drafter(actor)
-    _require_in_effect(case, today)
-    if any(action_pending(a) for a in case.actions):
-        raise rules.IllegalTransition("Finish the extension or revocation already drafted first.")
+    _require(
+        f"draft_{kind}",
+        case,
+        f"The case is {case.state}; only a measure in effect can change.",
+        today,
+        in_effect=f"The measure is {status_of(case, today)}; only a measure in effect can change.",
+    )
     assert case.last_day_on is not None and case.issued_on is not None
     if kind == ActionKind.EXTENSION:
         if new_last_day_on is None or new_last_day_on <= case.last_day_on:
@@ -756,8 +756,14 @@ def get_action(action_id: int) -> MeasureAction | None:
 
 def decide_action(action: MeasureAction, *, approve: bool, comments: str, actor: User) -> None:
     review = approvals.latest_review(ACTION, action.id)
-    if review is None or action.is_recorded or review.state_enum is not ReviewState.IN_REVIEW:
+    if review is None or action.is_recorded:
         raise rules.IllegalTransition("There is nothing waiting for review.")
+    workflow.check_action(
+        review_rules.ACTIONS,
+        "decide",
+        review.state_enum,
+        message="There is nothing waiting for review.",
+    )
     approvals.decide(
         review, approve=approve, actor=actor, current_content=action_content(action),
         comments=comments,

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 
 from core import clocks, events, exports, formerrors, panels, risk, subjects
 from core.access import STAFF, roles_required
+from core.approvals import rules as review_rules
 from core.approvals import services as approvals
 from core.approvals.forms import DecisionForm
 from core.audit.services import record_event
@@ -26,6 +27,7 @@ from core.db import db, utcnow
 from core.errors import DomainError
 from core.modules import module_blueprint
 from core.office import services as office
+from core.workflow import rules as workflow
 from intake import rules as intake_rules
 from intake import services as intake
 from intake.models import Provider
@@ -179,11 +181,15 @@ def _issue_form() -> IssueForm:
 def _render_case(case: SpecialMeasureCase, **forms: FlaskForm) -> str:
     today = clocks.office_today()
     review = approvals.latest_review(services.CASE, case.id)
+    status = services.status_of(case, today)
     return render_template(
         "special_measures/case.html",
         case=case,
-        status=services.status_of(case, today),
-        States=CaseState,
+        status=status,
+        in_effect=status is rules.MeasureStatus.IN_EFFECT,
+        actions=workflow.available_actions(
+            rules.ACTIONS, case.state_enum, current_user.role_enum, services.facts_of(case, today)
+        ),
         evaluation_factors=rules.evaluation_factors(case.kind),
         selection_factors=rules.SELECTION_FACTORS,
         reasons={factor.code: factor for factor in case.factors},
@@ -208,7 +214,8 @@ def _render_case(case: SpecialMeasureCase, **forms: FlaskForm) -> str:
         close_form=forms.get("close_form") or CloseForm(),
         publication_form=forms.get("publication_form") or PublicationForm(obj=case),
         publication_note=services.publication_note(case),
-        closable=rules.ALLOWED[case.state_enum] >= {CaseState.CLOSED},
+        leaves_review=case.state_enum in (CaseState.IN_REVIEW, CaseState.APPROVED),
+        starting=case.state_enum is CaseState.REFERRED,
     )
 
 
@@ -570,11 +577,17 @@ def draft_revocation(case_id: int) -> ResponseReturnValue:
 
 
 def _render_action(action: MeasureAction, **forms: FlaskForm) -> str:
+    review = approvals.latest_review(services.ACTION, action.id)
     return render_template(
         "special_measures/action.html",
         action=action,
         case=action.case,
-        review=approvals.latest_review(services.ACTION, action.id),
+        review=review,
+        review_actions=workflow.available_actions(
+            review_rules.ACTIONS, review.state_enum, current_user.role_enum
+        )
+        if review and not action.is_recorded
+        else frozenset(),
         approved=approvals.approval_holds(
             services.ACTION, action.id, services.action_content(action)
         ),

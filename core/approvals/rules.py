@@ -8,8 +8,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from core import errors
 from core.auth.rules import Role
+from core.errors import IllegalTransition as IllegalTransition
+from core.workflow import rules as workflow
 
 
 class ReviewState(enum.StrEnum):
@@ -31,8 +32,11 @@ ALLOWED: dict[ReviewState, frozenset[ReviewState]] = {
 REVIEWERS = frozenset({Role.REVIEWER})
 
 
-class IllegalTransition(errors.IllegalTransition):
-    pass
+# A review is decided while it is in review; the route is the reviewers' and the service refuses
+# the drafter (separation of duties, check_reviewer).
+ACTIONS: dict[str, workflow.Action[ReviewState]] = {
+    "decide": workflow.Action(REVIEWERS, frozenset({ReviewState.IN_REVIEW})),
+}
 
 
 class SelfApproval(ValueError):
@@ -44,8 +48,7 @@ class NotAReviewer(ValueError):
 
 
 def check_transition(current: ReviewState, wanted: ReviewState) -> None:
-    if wanted not in ALLOWED[current]:
-        raise IllegalTransition(f"A review that is {current} cannot become {wanted}.")
+    workflow.check_transition(ALLOWED, current, wanted, record="review")
 
 
 def check_reviewer(*, drafter_id: int, reviewer_id: int, reviewer_role: Role) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +14,9 @@ from core.approvals.rules import ReviewState
 from core.audit.services import DENIED, record_event
 from core.auth.models import User
 from core.db import db, utcnow
-from core.errors import DomainError
+from core.errors import DomainError, IllegalTransition
+from core.workflow.rules import State
+from core.workflow.services import Stateful, change_state
 
 
 class ReviewRefused(DomainError):
@@ -68,19 +70,13 @@ def submit_for_review(
 
 
 def _set_state(review: Review, state: ReviewState, actor: User, comments: str | None) -> None:
-    rules.check_transition(review.state_enum, state)
-    before = review.state
-    review.state = state.value
+    change_state(
+        review, state, rules.ALLOWED, subject_type="review", actor=actor, noun="review",
+        comments=comments,
+    )  # fmt: skip
     if state in (ReviewState.APPROVED, ReviewState.RETURNED):
         review.reviewer_id, review.decided_at = actor.id, utcnow()
     review.comments = comments or review.comments
-    record_event(
-        f"review.{state.name.lower()}",
-        actor=actor,
-        subject=("review", review.id),
-        before={"state": before},
-        after={"state": review.state, "comments": comments},
-    )
 
 
 def decide(
@@ -112,6 +108,46 @@ def decide(
         raise ReviewRefused(str(refusal)) from refusal
     db.session.flush()
     return review
+
+
+def submit_record(
+    record: Stateful,
+    wanted: State,
+    allowed: Mapping[State, Collection[State]],
+    *,
+    subject_type: str,
+    label: str,
+    content: Mapping[str, Any],
+    actor: User,
+) -> Review:
+    """Move a record into review (its own state, along its own table) and queue its draft; the
+    review's subject is the record itself."""
+    change_state(record, wanted, allowed, subject_type=subject_type, actor=actor)
+    return submit_for_review((subject_type, record.id), label=label, content=content, actor=actor)
+
+
+def decide_record(
+    record: Stateful,
+    allowed: Mapping[State, Collection[State]],
+    *,
+    subject_type: str,
+    approve: bool,
+    comments: str,
+    actor: User,
+    content: Mapping[str, Any],
+    approved: State,
+    returned: State,
+    nothing: str,
+) -> None:
+    """Decide the review of a record queued by ``submit_record`` and move the record with the
+    decision: on to ``approved``, or back to ``returned`` for its drafter. ``nothing`` says why
+    there is nothing to decide."""
+    review = latest_review(subject_type, record.id)
+    if review is None:
+        raise IllegalTransition(nothing)
+    decide(review, approve=approve, actor=actor, current_content=content, comments=comments)
+    wanted = approved if approve else returned
+    change_state(record, wanted, allowed, subject_type=subject_type, actor=actor)
 
 
 def approval_holds(subject_type: str, subject_id: object, content: Mapping[str, Any]) -> bool:

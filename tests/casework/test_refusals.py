@@ -307,20 +307,24 @@ def clients(app, people):
     return signed_in(app, analyst=analyst, reviewer=reviewer)
 
 
-def test_every_penalty_step_refused_by_its_state_says_why(clients, people):
-    outcomes = sweep(clients, _penalties(*people), PENALTY_STEPS)
+def test_every_penalty_step_refused_by_its_state_says_why_and_is_not_offered(clients, people):
+    outcomes = sweep(
+        clients, _penalties(*people), PENALTY_STEPS, lambda case: f"/casework/penalties/{case.id}"
+    )
     assert [state for state in _penalties(*people) if outcomes[(state, "withdraw")] == TAKEN] == [
         "drafted", "in review", "approved",
     ]  # fmt: skip
 
 
-def test_every_assessment_step_refused_by_its_state_says_why(clients, people):
-    outcomes = sweep(clients, _assessments(*people), ASSESSMENT_STEPS)
+def test_every_assessment_step_refused_by_its_state_says_why_and_is_not_offered(clients, people):
+    outcomes = sweep(
+        clients, _assessments(*people), ASSESSMENT_STEPS, lambda a: f"/casework/assessments/{a.id}"
+    )
     assert all(
         outcomes[(state, "close")] == TAKEN
         for state in ("open", "information requested", "findings drafted", "in review")
     )
 
 
-def test_every_oversight_step_refused_by_its_state_says_why(clients, people):
-    sweep(clients, _oversight(people[0]), OVERSIGHT_STEPS)
+def test_every_oversight_step_refused_by_its_state_says_why_and_is_not_offered(clients, people):
+    sweep(clients, _oversight(people[0]), OVERSIGHT_STEPS, lambda c: f"/casework/oversight/{c.id}")

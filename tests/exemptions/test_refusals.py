@@ -289,10 +289,12 @@ STEPS = {
 }
 
 
-def test_every_step_refused_by_the_state_of_a_request_says_why(app, people):
+def test_every_step_refused_by_the_state_of_a_request_says_why_and_is_not_offered(app, people):
     analyst, reviewer = people
     clients = signed_in(app, analyst=analyst, reviewer=reviewer)
-    outcomes = sweep(clients, _in_state(analyst, reviewer), STEPS)
+    outcomes = sweep(
+        clients, _in_state(analyst, reviewer), STEPS, lambda c: f"/exemptions/requests/{c.id}"
+    )
     assert outcomes[("finding drafted before consultation", "consult")] == TAKEN
     assert outcomes[("finding drafted before consultation", "request information")] == TAKEN
     assert all(

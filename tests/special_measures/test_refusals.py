@@ -138,14 +138,20 @@ def _action_step(role, action, data):
     def url(case):
         return f"/special-measures/actions/{case.actions[-1].id}/{action}" if case.actions else None
 
-    return Step(role, url, data)
+    def page(case):
+        return f"/special-measures/actions/{case.actions[-1].id}"
+
+    return Step(role, url, data, page)
 
 
 def _notice_step(role, action, data):
     def url(case):
         return f"/special-measures/notices/{case.notices[0].id}/{action}" if case.notices else None
 
-    return Step(role, url, data)
+    def page(case):
+        return f"/special-measures/notices/{case.notices[0].id}"
+
+    return Step(role, url, data, page)
 
 
 LATER = (TODAY + timedelta(days=700)).isoformat()
@@ -201,10 +207,15 @@ STEPS = {
 }
 
 
-def test_every_step_refused_by_the_state_of_a_case_says_why(app, people):
+def test_every_step_refused_by_the_state_of_a_case_says_why_and_is_not_offered(app, people):
     analyst, reviewer = people
     clients = signed_in(app, analyst=analyst, reviewer=reviewer)
-    outcomes = sweep(clients, _in_state(analyst, reviewer), STEPS)
+    outcomes = sweep(
+        clients,
+        _in_state(analyst, reviewer),
+        STEPS,
+        lambda case: f"/special-measures/cases/{case.id}",
+    )
     assert all(
         outcomes[(state, "close")] == TAKEN
         for state in ("referred", "in consultation", "in review", "approved")

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from core.approvals import services
 from core.approvals.rules import ReviewState
+from core.audit import services as audit
 from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.db import db
@@ -96,3 +97,22 @@ def test_the_queue_page_lists_waiting_drafts_for_staff(client, people):
     page = client.get("/reviews/").text
     assert "Determination 41" in page
     assert analyst.full_name in page
+
+
+def test_a_decision_is_audited_as_the_review_s_transition(people):
+    """Every state change is audited under one name, "<subject>.transition", with the state
+    before and after; the audit trail offers it among the actions to search by."""
+    analyst, reviewer, _ = people
+    review = _submit(analyst)
+    services.decide(
+        review, approve=False, actor=reviewer, current_content=DRAFT, comments="Cite (b)(3)."
+    )
+    db.session.commit()
+    (event,) = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "review.transition", AuditEvent.subject_id == str(review.id)
+        )
+    )
+    assert '"in review"' in event.before_json and '"returned"' in event.after_json
+    assert "Cite (b)(3)." in event.after_json
+    assert "review.transition" in audit.distinct_actions()
