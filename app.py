@@ -120,7 +120,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     # Each module connects its receivers to the kernel's signals (core.signals), for this
     # application only.
-    for module in (intake, casework, exemptions, special_measures):
+    for module in (intake, special_measures, casework, exemptions):
         module.init_app(app)
 
     @app.context_processor

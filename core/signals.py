@@ -82,15 +82,29 @@ position_lock_asked = _signals.signal(
 )
 
 
+# The order receivers were first connected in: blinker keeps them in a set, and a page's panels
+# must come in the same order every time.
+_connected_order: dict[Callable[..., Any], int] = {}
+
+
+def _replies(signal: Signal, payload: dict[str, Any]) -> list[Any]:
+    app = current_app._get_current_object()
+    receivers = sorted(
+        signal.receivers_for(app),
+        key=lambda receiver: _connected_order.get(receiver, len(_connected_order)),
+    )
+    return [receiver(app, **payload) for receiver in receivers]
+
+
 def send(signal: Signal, **payload: Any) -> None:
     """Announce that something happened, from the current application."""
-    signal.send(current_app._get_current_object(), **payload)
+    _replies(signal, payload)
 
 
 def answers(signal: Signal, **payload: Any) -> list[Any]:
-    """Send ``signal`` from the current application; every receiver's answer that is not None."""
-    replies = signal.send(current_app._get_current_object(), **payload)
-    return [value for _, value in replies if value is not None]
+    """Ask the current application's receivers of ``signal``: their answers that are not None,
+    in the order the modules connected them."""
+    return [value for value in _replies(signal, payload) if value is not None]
 
 
 def connect(
@@ -98,7 +112,9 @@ def connect(
 ) -> None:
     """Call ``receiver`` with the payload whenever ``app`` sends ``signal``; with
     ``subject_type``, only for that type of subject, and with the subject's id alone."""
-    signal.connect(_receiver(receiver, subject_type), sender=app, weak=False)
+    adapter = _receiver(receiver, subject_type)
+    _connected_order.setdefault(adapter, len(_connected_order))
+    signal.connect(adapter, sender=app, weak=False)
 
 
 @functools.cache
