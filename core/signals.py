@@ -128,8 +128,9 @@ def _receiver(receiver: Callable[..., Any], subject_type: str | None) -> Callabl
 
         return payload_only
 
+    wanted = subject_type
+
     def for_subject(_app: Flask, *, subject_type: str, subject_id: str) -> Any:
         return receiver(subject_id) if subject_type == wanted else None
 
-    wanted = subject_type
     return for_subject
