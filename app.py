@@ -10,6 +10,7 @@ from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import casework
 import casework.views
 import core.approvals.views
 import core.audit.views
@@ -20,15 +21,27 @@ import core.deadlines.views
 import core.office.views
 import core.parameters.views
 import core.users.views
-import exemptions.services
+import exemptions
 import exemptions.views
+import intake
 import intake.ai_views
 import intake.api
 import intake.views
+import special_measures
 import special_measures.api
 import special_measures.views
 from core import cli as core_cli
-from core import clocks, config, errorpages, panels, problems, schema_forms, urls, wording
+from core import (
+    clocks,
+    config,
+    errorpages,
+    panels,
+    problems,
+    schema_forms,
+    transactions,
+    urls,
+    wording,
+)
 from core.access import enforce_route_roles, user_may
 from core.auth.models import User
 from core.auth.services import resume_session
@@ -73,6 +86,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
+    transactions.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -106,12 +120,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         special_measures.api.bp,
     ):
         app.register_blueprint(blueprint)
-    intake.views.register_subject_links()
-    intake.ai_views.register_hooks()
-    special_measures.views.register_hooks()
-    casework.views.register_hooks()
-    exemptions.views.register_subject_links()
-    exemptions.services.register_hooks()
+    # Each module connects its receivers to the kernel's signals (core.signals), for this
+    # application only.
+    for module in (intake, special_measures, casework, exemptions):
+        module.init_app(app)
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

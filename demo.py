@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 import click
 from flask.cli import with_appcontext
 
-from core import clocks
+from core import clocks, transactions
 from core.approvals import services as approvals
 from core.auth import services as accounts
 from core.auth.models import User
@@ -420,13 +420,13 @@ def seed(today: date) -> dict[str, User]:
 
 @click.command("seed-demo")
 @with_appcontext
+@transactions.command
 def seed_demo_command() -> None:
     """Fill an empty database with a demonstration office."""
     if accounts.count_users():
         click.echo("The database already has users; demo data was not added.")
     else:
         seed(clocks.office_today())
-        db.session.commit()
         click.echo(f"Demo office created: {len(PEOPLE)} people, {len(PROVIDERS)} providers.")
     click.echo(f"Sign in as {DEMO_LOGIN} (analyst) with the password: {DEMO_PASSWORD}")
     click.echo("Other demo accounts (same password): flask users list")

@@ -1,1 +1,21 @@
 """Casework: risk scoring (§7.305(d)), compliance assessments, reseller oversight, penalties."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """What casework adds to providers' pages and the kernel (core.signals), in ``app``."""
+    from casework import services, views
+    from core import signals
+
+    signals.connect(app, signals.panels_asked, views.provider_risk_panel, subject_type="provider")
+    signals.connect(app, signals.risk_signals_asked, services.open_findings_signals)
+    signals.connect(app, signals.risk_signals_asked, services.open_oversight_signals)
+    for subject_type, link in (
+        (services.ASSESSMENT, views.assessment_link),
+        (services.PENALTY, views.penalty_link),
+        (services.OVERSIGHT, views.oversight_link),
+    ):
+        signals.connect(app, signals.subject_link_asked, link, subject_type=subject_type)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pandas
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 
 from casework import rules
 from casework.models import (
@@ -51,13 +51,16 @@ def weights_on(today: date) -> dict[str, int]:
     return found
 
 
-def _late_filings() -> dict[int, int]:
+def _of_providers(query: Select, provider_ids: Collection[int] | None) -> Select:
+    if provider_ids is None:
+        return query
+    return query.where(Filing.provider_id.in_(list(provider_ids)))
+
+
+def _late_filings(provider_ids: Collection[int] | None) -> dict[int, int]:
+    query = select(Filing.provider_id, func.count(Filing.id)).where(Filing.timeliness == "late")
     return dict(
-        db.session.execute(
-            select(Filing.provider_id, func.count(Filing.id))
-            .where(Filing.timeliness == "late")
-            .group_by(Filing.provider_id)
-        ).all()
+        db.session.execute(_of_providers(query, provider_ids).group_by(Filing.provider_id)).all()
     )
 
 
@@ -67,14 +70,17 @@ CERTIFYING_KINDS = {
 }
 
 
-def _unverified_accounts() -> dict[int, tuple[int, tuple[date, ...]]]:
+def _unverified_accounts(
+    provider_ids: Collection[int] | None,
+) -> dict[int, tuple[int, tuple[date, ...]]]:
     """From each provider's latest CIP certification (a correction is the latest version): how
     many foreign accounts are unverified and since when each listed one was provisioned."""
     latest: dict[int, tuple[object, str]] = {}
+    query = select(Filing.provider_id, Filing.received_at, Filing.data_json).where(
+        Filing.kind.in_(list(CERTIFYING_KINDS))
+    )
     for provider_id, received_at, data_json in db.session.execute(
-        select(Filing.provider_id, Filing.received_at, Filing.data_json).where(
-            Filing.kind.in_(list(CERTIFYING_KINDS))
-        )
+        _of_providers(query, provider_ids)
     ):
         if provider_id not in latest or received_at > latest[provider_id][0]:
             latest[provider_id] = (received_at, data_json)
@@ -93,10 +99,13 @@ def _unverified_of(data: dict) -> tuple[int, tuple[date, ...]]:
     return int(data.get("unverified_account_count") or 0), since
 
 
-def registry_facts(today: date) -> list[rules.ProviderFacts]:
-    """What the system knows of every provider, gathered in a handful of queries."""
-    late, unverified = _late_filings(), _unverified_accounts()
-    signals = risk.signals_by_provider()
+def registry_facts(
+    today: date, provider_ids: Collection[int] | None = None
+) -> list[rules.ProviderFacts]:
+    """What the system knows of the providers asked about (None: every one), gathered in a
+    handful of queries."""
+    late, unverified = _late_filings(provider_ids), _unverified_accounts(provider_ids)
+    signals = risk.signals_by_provider(today, provider_ids)
     return [
         rules.ProviderFacts(
             provider_id=row.provider.id,
@@ -109,7 +118,7 @@ def registry_facts(today: date) -> list[rules.ProviderFacts]:
             signals=tuple(signals.get(row.provider.id, ())),
         )
         # Intake's status carries any waiver (§7.306(e)), read for the registry in one pass.
-        for row in intake.registry(today)
+        for row in intake.registry(today, provider_ids)
     ]
 
 
@@ -123,15 +132,17 @@ class Scored:
         return rules.total(self.lines)
 
 
-def score_registry(today: date) -> list[Scored]:
+def score_registry(today: date, provider_ids: Collection[int] | None = None) -> list[Scored]:
     weights = weights_on(today)
     return [
-        Scored(facts, rules.score_lines(facts, weights, today)) for facts in registry_facts(today)
+        Scored(facts, rules.score_lines(facts, weights, today))
+        for facts in registry_facts(today, provider_ids)
     ]
 
 
 def score_provider(provider_id: int, today: date) -> Scored | None:
-    return next((s for s in score_registry(today) if s.facts.provider_id == provider_id), None)
+    """One provider's score, reading only what bears on that provider."""
+    return next(iter(score_registry(today, [provider_id])), None)
 
 
 @dataclass(frozen=True)
@@ -323,16 +334,22 @@ def oversight_of(provider_id: int) -> list[ResellerOversight]:
     )
 
 
-def open_oversight_signals() -> dict[int, list[RiskSignal]]:
-    """Providers with open cases against their foreign resellers (§7.303(e)), for the risk
-    score (§7.305(d)(1)(i)); one query for the registry."""
-    cases: dict[int, list[tuple[str, str]]] = {}
-    for provider_id, name, kind in db.session.execute(
+def open_oversight_signals(
+    today: date, provider_ids: Collection[int] | None = None
+) -> dict[int, list[RiskSignal]]:
+    """Providers (those asked about; None: every one) with open cases against their foreign
+    resellers (§7.303(e)), for the risk score (§7.305(d)(1)(i)); one query. A case is open
+    or not whatever the day, so ``today`` is not needed."""
+    query = (
         select(ResellerOversight.provider_id, ForeignReseller.name, ResellerOversight.evidence_kind)
         .join(ForeignReseller, ForeignReseller.id == ResellerOversight.reseller_id)
         .where(ResellerOversight.state.in_([state.value for state in rules.OVERSIGHT_OPEN]))
         .order_by(ResellerOversight.id)
-    ):
+    )
+    if provider_ids is not None:
+        query = query.where(ResellerOversight.provider_id.in_(list(provider_ids)))
+    cases: dict[int, list[tuple[str, str]]] = {}
+    for provider_id, name, kind in db.session.execute(query):
         cases.setdefault(provider_id, []).append((name, kind))
     return {provider_id: [rules.oversight_signal(found)] for provider_id, found in cases.items()}
 
@@ -941,14 +958,17 @@ def record_further_action(
     db.session.flush()
 
 
-def open_findings_signals() -> dict[int, list[RiskSignal]]:
-    """Providers with issued findings not yet remediated, and those past their period: failure
-    to implement recommended measures, §7.305(d)(2)(ii)."""
-    today = clocks.office_today()
+def open_findings_signals(
+    today: date, provider_ids: Collection[int] | None = None
+) -> dict[int, list[RiskSignal]]:
+    """Providers (those asked about; None: every one) with issued findings not yet remediated,
+    and those past their period on ``today``: failure to implement recommended measures,
+    §7.305(d)(2)(ii)."""
+    query = select(Assessment).where(Assessment.state == rules.AssessmentState.ISSUED.value)
+    if provider_ids is not None:
+        query = query.where(Assessment.provider_id.in_(list(provider_ids)))
     found: dict[int, list[RiskSignal]] = {}
-    for assessment in db.session.execute(
-        select(Assessment).where(Assessment.state == rules.AssessmentState.ISSUED.value)
-    ).scalars():
+    for assessment in db.session.execute(query).scalars():
         deadline = assessment.remediation_deadline
         overdue = deadline is not None and deadline.due_on < today
         found.setdefault(assessment.provider_id, []).append(
@@ -962,3 +982,19 @@ def open_findings_signals() -> dict[int, list[RiskSignal]]:
             )
         )  # fmt: skip
     return found
+
+
+# --- Downloads: each is a read the audit trail records, in the request's transaction ----------
+
+
+def export_risk_queue(queue: pandas.DataFrame, *, actor: User) -> pandas.DataFrame:
+    record_event("export.risk_queue", actor=actor, after={"rows": len(queue)})
+    return queue
+
+
+def download_penalty_notice(case: PenaltyCase, *, actor: User) -> None:
+    record_event("export.penalty_notice", actor=actor, subject=(PENALTY, case.id))
+
+
+def download_assessment_report(assessment: Assessment, *, actor: User) -> None:
+    record_event("export.assessment_report", actor=actor, subject=(ASSESSMENT, assessment.id))

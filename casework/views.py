@@ -34,11 +34,10 @@ from casework.forms import (
     WithdrawPenaltyForm,
 )
 from casework.models import Assessment, PenaltyCase, ResellerOversight
-from core import clocks, exports, formerrors, panels, risk, subjects
+from core import clocks, exports, formerrors, transactions
 from core.access import STAFF, roles_required
 from core.approvals import services as approvals
 from core.approvals.forms import DecisionForm
-from core.audit.services import record_event
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.modules import module_blueprint
@@ -60,24 +59,19 @@ bp = module_blueprint(
 ANALYSTS = (Role.ANALYST,)
 
 
-def register_hooks() -> None:
-    panels.register_panel("provider", _provider_risk_panel)
-    risk.register_source("casework.findings", services.open_findings_signals)
-    risk.register_source("casework.reseller_oversight", services.open_oversight_signals)
-    subjects.register_link(
-        services.ASSESSMENT,
-        lambda assessment_id: url_for("casework.assessment", assessment_id=assessment_id),
-    )
-    subjects.register_link(
-        services.PENALTY, lambda penalty_id: url_for("casework.penalty", penalty_id=penalty_id)
-    )
-    subjects.register_link(
-        services.OVERSIGHT,
-        lambda oversight_id: url_for("casework.oversight", oversight_id=oversight_id),
-    )
+def assessment_link(assessment_id: str) -> str:
+    return url_for("casework.assessment", assessment_id=assessment_id)
 
 
-def _provider_risk_panel(provider_id: str) -> Markup | None:
+def penalty_link(penalty_id: str) -> str:
+    return url_for("casework.penalty", penalty_id=penalty_id)
+
+
+def oversight_link(oversight_id: str) -> str:
+    return url_for("casework.oversight", oversight_id=oversight_id)
+
+
+def provider_risk_panel(provider_id: str) -> Markup | None:
     scored = services.score_provider(int(provider_id), clocks.office_today())
     if scored is None:
         return None
@@ -120,9 +114,8 @@ def risk_queue() -> ResponseReturnValue:
 @bp.get("/risk.csv")
 @roles_required(*STAFF)
 def risk_queue_csv() -> ResponseReturnValue:
-    _, _, queue = _filtered_queue()
-    record_event("export.risk_queue", actor=current_user, after={"rows": len(queue)})
-    db.session.commit()
+    _, _, filtered = _filtered_queue()
+    queue = services.export_risk_queue(filtered, actor=current_user)
     return exports.csv_download(
         services.QUEUE_COLUMNS,
         queue[services.QUEUE_COLUMNS].itertuples(index=False, name=None),
@@ -151,10 +144,10 @@ def risk_changes() -> ResponseReturnValue:
 
 
 @click.command("risk-snapshot")
+@transactions.command
 def risk_snapshot_command() -> None:
     """Keep today's risk scores, for "what changed since last week" (run daily)."""
     kept = services.take_snapshot(clocks.office_today(), actor=None)
-    db.session.commit()
     click.echo(f"Risk scores kept for {kept} providers.")
 
 
@@ -162,7 +155,6 @@ def risk_snapshot_command() -> None:
 
 
 def _done(message: str, endpoint: str, **values: object) -> ResponseReturnValue:
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(endpoint, **values))
 
@@ -451,8 +443,7 @@ def penalty_notice(penalty_id: int) -> ResponseReturnValue:
         office=office.documents(),
         generated_at=utcnow(),
     )
-    record_event("export.penalty_notice", actor=current_user, subject=(services.PENALTY, case.id))
-    db.session.commit()
+    services.download_penalty_notice(case, actor=current_user)
     return exports.download(body, filename=f"{case.reference}.pdf", mimetype="application/pdf")
 
 
@@ -715,11 +706,7 @@ def assessment_report(assessment_id: int) -> ResponseReturnValue:
         office=office.documents(),
         generated_at=utcnow(),
     )
-    record_event(
-        "export.assessment_report", actor=current_user,
-        subject=(services.ASSESSMENT, assessment.id),
-    )  # fmt: skip
-    db.session.commit()
+    services.download_assessment_report(assessment, actor=current_user)
     return exports.download(
         body, filename=f"{assessment.reference}.pdf", mimetype="application/pdf"
     )

@@ -8,12 +8,12 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_migrate.cli import db as migrations_cli
 
+from core import transactions
 from core.audit import services as audit
 from core.audit.rules import CheckpointError
 from core.auth import services
 from core.auth.rules import CONSULTED_AGENCIES, RoleError, parse_role
 from core.database_roles import RoleRefused, grant_application_role
-from core.db import db
 from core.errors import InvalidInput
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -26,6 +26,7 @@ audit_cli = AppGroup("audit", help="Check and anchor the audit trail.")
 @click.option("--agency", default=None, help=f"Liaisons only: {', '.join(CONSULTED_AGENCIES)}")
 @click.option("--name", "full_name", default=None, help="Full name (default: from the email)")
 @click.option("--password", default=None, help="Prompted for (hidden) when not given")
+@transactions.command
 def create_user_command(
     email: str, role: str, agency: str | None, full_name: str | None, password: str | None
 ) -> None:
@@ -51,7 +52,6 @@ def create_user_command(
             for message in messages:
                 click.echo(f"{field}: {message}", err=True)
         raise SystemExit(2) from None
-    db.session.commit()
     click.echo(f"Created {user.email} ({user.role}{', ' + user.agency if user.agency else ''}).")
 
 
@@ -67,6 +67,7 @@ def list_users_command() -> None:
 
 @users_cli.command("deactivate")
 @click.argument("email")
+@transactions.command
 def deactivate_user_command(email: str) -> None:
     """Deactivate an account and end its sessions."""
     user = services.find_user(email)
@@ -74,7 +75,6 @@ def deactivate_user_command(email: str) -> None:
         click.echo(f"No account for {email}.", err=True)
         raise SystemExit(1)
     ended = services.deactivate_user(user, actor=None)
-    db.session.commit()
     click.echo(f"Deactivated {user.email}; ended {ended} session(s).")
 
 
@@ -115,6 +115,7 @@ def verify_audit_command() -> None:
 
 
 @audit_cli.command("checkpoint")
+@transactions.command
 def checkpoint_audit_command() -> None:
     """Verify the audit chain, then append its signed head to the checkpoint file (run daily)."""
     checkpoint = audit.append_checkpoint(_verified())
@@ -126,6 +127,7 @@ def checkpoint_audit_command() -> None:
 
 @migrations_cli.command("grant-app-role")
 @click.argument("role")
+@transactions.command
 def grant_app_role_command(role: str) -> None:
     """As the owner role, after each upgrade: let ROLE, the role the application connects as,
     use every table but never change or remove an audit event (PostgreSQL)."""

@@ -67,4 +67,3 @@ def grant_application_role(role: str) -> None:
         )
     for statement in _privileges(role):
         db.session.execute(text(statement))
-    db.session.commit()

@@ -33,8 +33,9 @@ def handle(
     error_field: str | None = None,
 ) -> ResponseReturnValue:
     """The shape of every form post: check the input's shape, let ``act`` call the service and
-    answer (it commits and redirects), or show ``page`` again with the refusal next to its field:
-    422 after a post, 200 when the page is first shown. Nothing is half-stored. A step the
+    answer (it redirects, and the request commits: core.transactions), or show ``page`` again
+    with the refusal next to its field: 422 after a post, 200 when the page is first shown.
+    Nothing is half-stored. A step the
     record's state no longer allows is not about a field: it goes to the application's handler,
     which says so at the top of the record's page."""
     if form.validate_on_submit():

@@ -4,8 +4,10 @@ exemption, §7.306) answers intake's question "is this waived?" without intake i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
+
+from core import signals
 
 
 @dataclass(frozen=True)
@@ -22,20 +24,13 @@ class Waiver:
 CIP_CERTIFICATION = "cip_certification"
 RESELLER_CERTIFICATION = "reseller_certification"
 
-# Provider ids (None: every provider) -> the waivers in force for each, in one pass, so that a
-# registry of thousands is read with one query per source.
-WaiverSource = Callable[[Collection[int] | None], dict[int, list[Waiver]]]
-_waiver_sources: dict[str, WaiverSource] = {}
-
-
-def register_waivers(name: str, source: WaiverSource) -> None:
-    _waiver_sources[name] = source
-
 
 def waivers_by_provider(provider_ids: Collection[int] | None = None) -> dict[int, list[Waiver]]:
+    """The waivers in force for each of ``provider_ids`` (None: every provider), gathered from
+    every module that grants them, each answering for all the providers in one pass."""
     gathered: dict[int, list[Waiver]] = {}
-    for source in _waiver_sources.values():
-        for provider_id, waivers in source(provider_ids).items():
+    for answer in signals.answers(signals.waivers_asked, provider_ids=provider_ids):
+        for provider_id, waivers in answer.items():
             gathered.setdefault(provider_id, []).extend(waivers)
     return gathered
 

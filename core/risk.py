@@ -1,15 +1,19 @@
 """What each module knows that bears on a provider's risk (§7.305(d)), gathered in one place so
 that the risk score reads every module without importing any (DESIGN.md §2).
 
-A module registers a source at start-up; a source answers for every provider at once (the score
-ranks the whole registry in one pass) with the signals it sees, each citing its criterion.
+A module's ``init_app`` connects a source to ``core.signals.risk_signals_asked``; a source answers
+for the providers asked about (the whole registry for the queue, one provider for its page) in
+one pass, with the signals it sees, each citing its criterion.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
+
+from core import signals
 
 
 @dataclass(frozen=True)
@@ -20,18 +24,14 @@ class RiskSignal:
     explanation: str
 
 
-SignalSource = Callable[[], dict[int, list[RiskSignal]]]
-_sources: dict[str, SignalSource] = {}
-
-
-def register_source(name: str, source: SignalSource) -> None:
-    _sources[name] = source
-
-
-def signals_by_provider() -> dict[int, list[RiskSignal]]:
-    """Every registered source's signals, by provider id."""
+def signals_by_provider(
+    today: date, provider_ids: Collection[int] | None = None
+) -> dict[int, list[RiskSignal]]:
+    """Every source's signals on ``today`` for ``provider_ids`` (None: every provider)."""
     gathered: dict[int, list[RiskSignal]] = defaultdict(list)
-    for source in _sources.values():
-        for provider_id, signals in source().items():
-            gathered[provider_id].extend(signals)
+    for answer in signals.answers(
+        signals.risk_signals_asked, today=today, provider_ids=provider_ids
+    ):
+        for provider_id, found in answer.items():
+            gathered[provider_id].extend(found)
     return dict(gathered)

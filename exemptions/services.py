@@ -12,7 +12,7 @@ from typing import Any
 from flask import has_request_context, url_for
 from sqlalchemy import String, cast, select
 
-from core import clocks, documents, events, hooks, risk
+from core import documents, hooks
 from core.approvals import services as approvals
 from core.approvals.models import Review
 from core.approvals.rules import ReviewState
@@ -39,7 +39,7 @@ from exemptions.models import (
 )
 from exemptions.rules import CaseState, Decision, NoticeKind
 from intake import services as intake
-from intake.models import Filing, ForeignReseller
+from intake.models import Document, Filing, ForeignReseller
 from intake.rules import FilingKind, reseller_key
 
 SUBJECT = "exemption"
@@ -150,13 +150,6 @@ def open_case_for_filing(filing: Filing, actor: User | None) -> ExemptionCase:
     return case
 
 
-def register_hooks() -> None:
-    events.subscribe(intake.FILING_RECEIVED, _on_filing_received)
-    risk.register_source("exemptions.notifications", risk_signals)
-    hooks.register_waivers(SUBJECT, waivers_in_force)
-    consultations.register_position_lock(SUBJECT, positions_final)
-
-
 def positions_final(case_id: str) -> str | None:
     """Once the request is decided, the agencies' positions are part of the decision's record
     (§7.306(e)(2)-(3))."""
@@ -172,7 +165,7 @@ def positions_final(case_id: str) -> str | None:
             "agencies' positions can no longer change (§7.306(e)(2)).")  # fmt: skip
 
 
-def _on_filing_received(*, filing: Filing, actor: User | None, **_: object) -> None:
+def on_filing_received(*, filing: Filing, actor: User | None, **_: object) -> None:
     if filing.kind == FilingKind.EXEMPTION_REQUEST.value:
         open_case_for_filing(filing, actor)
 
@@ -665,11 +658,16 @@ def _waivers_of(case: ExemptionCase) -> list[hooks.Waiver]:
     return waivers
 
 
-def risk_signals() -> dict[int, list[RiskSignal]]:
+def risk_signals(
+    today: date, provider_ids: Collection[int] | None = None
+) -> dict[int, list[RiskSignal]]:
     """An exempt provider stands in for its certifications with annual notifications; one that
-    is overdue counts as a failure to submit (§7.305(d)(2)(i), §7.306(f))."""
+    is overdue on ``today`` counts as a failure to submit (§7.305(d)(2)(i), §7.306(f)). For the
+    providers asked about (None: every one)."""
     signals: dict[int, list[RiskSignal]] = {}
-    for overdue in overdue_annual_notifications(clocks.office_today()):
+    for overdue in overdue_annual_notifications(today):
+        if provider_ids is not None and overdue.provider_id not in provider_ids:
+            continue
         signals.setdefault(overdue.provider_id, []).append(
             RiskSignal(
                 "§7.305(d)(2)(i)",
@@ -680,3 +678,24 @@ def risk_signals() -> dict[int, list[RiskSignal]]:
             )
         )
     return signals
+
+
+# --- Downloads: each is a read the audit trail records, in the request's transaction ----------
+
+
+def download_attachment(case: ExemptionCase, attachment_id: int, *, actor: User) -> Document | None:
+    """A document attached to the case, or None if the case has no such attachment."""
+    attached = attachment_of(case, attachment_id)
+    if attached is None:
+        return None
+    record_event(
+        "export.exemption_attachment",
+        actor=actor,
+        subject=(SUBJECT, case.id),
+        after={"document": attached.document.filename},
+    )
+    return attached.document
+
+
+def download_decision_letter(case: ExemptionCase, *, actor: User) -> None:
+    record_event("export.exemption_letter", actor=actor, subject=(SUBJECT, case.id))

@@ -11,9 +11,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.utils import secure_filename
 
-from core import clocks, exports, formerrors, pdf, subjects
+from core import clocks, exports, formerrors, pdf
 from core.access import STAFF, roles_required
-from core.audit.services import record_event
 from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.db import db, utcnow
@@ -50,18 +49,13 @@ bp = module_blueprint(
 CUI_CASE = pdf.BUSINESS.banner
 
 
-def register_subject_links() -> None:
-    def case_link(case_id: str) -> str:
-        return url_for("exemptions.case", case_id=case_id)
+def case_link(case_id: str) -> str:
+    return url_for("exemptions.case", case_id=case_id)
 
-    for subject_type in (services.SUBJECT, services.FINDING, services.REVOCATION):
-        subjects.register_link(subject_type, case_link)
 
-    def case_of_filing(filing_id: str) -> str:
-        case = services.case_for_filing(int(filing_id))
-        return url_for("exemptions.case", case_id=case.id) if case else ""
-
-    subjects.register_link(f"filing:{FilingKind.EXEMPTION_REQUEST.value}", case_of_filing)
+def case_of_filing_link(filing_id: str) -> str:
+    case = services.case_for_filing(int(filing_id))
+    return url_for("exemptions.case", case_id=case.id) if case else ""
 
 
 def _case_or_404(case_id: int) -> ExemptionCase:
@@ -136,7 +130,6 @@ def case(case_id: int) -> ResponseReturnValue:
 
 
 def _done(case: ExemptionCase, message: str) -> ResponseReturnValue:
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("exemptions.case", case_id=case.id))
 
@@ -147,8 +140,8 @@ Action = Callable[[ExemptionCase, Any], object]
 def _act(
     case_id: int, form: FlaskForm, *, name: str, error_field: str, action: Action, done: str
 ) -> ResponseReturnValue:
-    """Check the form's shape, do the step, commit once. A refusal becomes a message on the
-    field it concerns, with everything typed kept (422); a step the case's state no longer
+    """Check the form's shape, do the step (the request commits it). A refusal becomes a message
+    on the field it concerns, with everything typed kept (422); a step the case's state no longer
     allows is said at the top of the case (the application's handler)."""
     case = _case_or_404(case_id)
     if not form.validate_on_submit():
@@ -207,15 +200,9 @@ def attach_document(case_id: int) -> ResponseReturnValue:
 @bp.get("/requests/<int:case_id>/attachments/<int:attachment_id>")
 @roles_required(*STAFF)
 def attachment(case_id: int, attachment_id: int) -> ResponseReturnValue:
-    attached = services.attachment_of(_case_or_404(case_id), attachment_id) or abort(404)
-    record_event(
-        "export.exemption_attachment",
-        actor=current_user,
-        subject=(services.SUBJECT, case_id),
-        after={"document": attached.document.filename},
-    )
-    db.session.commit()
-    document = attached.document
+    document = services.download_attachment(
+        _case_or_404(case_id), attachment_id, actor=current_user
+    ) or abort(404)
     return exports.download(
         document.content, filename=document.filename, mimetype=document.content_type
     )
@@ -317,8 +304,7 @@ def decision_letter(case_id: int) -> ResponseReturnValue:
     case = _case_or_404(case_id)
     if case.decided_on is None:
         abort(404)
-    record_event("export.exemption_letter", actor=current_user, subject=(services.SUBJECT, case.id))
-    db.session.commit()
+    services.download_decision_letter(case, actor=current_user)
     return exports.download(
         reports.decision_letter_pdf(
             case,

@@ -13,7 +13,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -722,13 +722,12 @@ def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVer
 # --- Risk (§7.305(d)(1)(ii)) ------------------------------------------------------------------
 
 
-def _current_reports() -> list[Filing]:
+def _current_reports(provider_ids: Collection[int] | None = None) -> list[Filing]:
     corrected = select(Filing.supersedes_id).where(Filing.supersedes_id.is_not(None))
-    return list(
-        db.session.execute(
-            select(Filing).where(Filing.kind.in_(RUN_REPORT_KINDS), Filing.id.not_in(corrected))
-        ).scalars()
-    )
+    query = select(Filing).where(Filing.kind.in_(RUN_REPORT_KINDS), Filing.id.not_in(corrected))
+    if provider_ids is not None:
+        query = query.where(Filing.provider_id.in_(list(provider_ids)))
+    return list(db.session.execute(query).scalars())
 
 
 def _report_signals(filings: list[Filing], yardsticks: Yardsticks) -> list[RiskSignal]:
@@ -768,11 +767,15 @@ def _report_signals(filings: list[Filing], yardsticks: Yardsticks) -> list[RiskS
     ]
 
 
-def risk_signals() -> dict[int, list[RiskSignal]]:
-    """Per provider: use by foreign persons to train large AI models (§7.305(d)(1)(ii))."""
+def risk_signals(
+    today: date, provider_ids: Collection[int] | None = None
+) -> dict[int, list[RiskSignal]]:
+    """Per provider asked about (None: every one): use by foreign persons to train large AI
+    models (§7.305(d)(1)(ii)). Each report is weighed as of its own relevant day, not
+    ``today``."""
     yardsticks = Yardsticks()
     reports: dict[int, list[Filing]] = {}
-    for filing in _current_reports():
+    for filing in _current_reports(provider_ids):
         reports.setdefault(filing.provider_id, []).append(filing)
     found = {
         provider: _report_signals(filings, yardsticks) for provider, filings in reports.items()

@@ -20,7 +20,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
-from core import clocks, exports, formerrors, panels, risk
+from core import clocks, exports, formerrors
 from core.access import STAFF, roles_required
 from core.auth.rules import Role
 from core.db import db
@@ -43,11 +43,6 @@ from intake.views import CASE_WORKERS, CUI_FILINGS
 bp = Blueprint("intake_ai", __name__, url_prefix="/intake")
 
 
-def register_hooks() -> None:
-    panels.register_panel("filing", _report_panel)
-    risk.register_source("intake.ai_reports", ai_services.risk_signals)
-
-
 def _report_or_404(receipt_number: str) -> Filing:
     filing = services.get_filing(receipt_number)
     if filing is None or filing.kind not in ai_services.REPORT_KINDS:
@@ -58,7 +53,7 @@ def _report_or_404(receipt_number: str) -> Filing:
 # --- The report's panel on the filing page ------------------------------------------------------
 
 
-def _report_panel(receipt_number: str) -> Markup | None:
+def report_panel(receipt_number: str) -> Markup | None:
     filing = services.get_filing(receipt_number)
     if filing is None or filing.kind not in ai_services.REPORT_KINDS:
         return None
@@ -113,7 +108,6 @@ def attach_ip_log(receipt_number: str) -> ResponseReturnValue:
             db.session.rollback()
             formerrors.attach(form, error, field="ip_log")
         else:
-            db.session.commit()
             flash(f"{attachment.row_count:,} IP accesses attached.", "success")
             return redirect(url_for("intake.filing", receipt_number=receipt_number))
     page = render_template(
@@ -146,7 +140,6 @@ def request_information(receipt_number: str) -> ResponseReturnValue:
             filing, requested_on=form.requested_on.data, note=form.note.data or "",
             actor=current_user, today=clocks.office_today(),
         )  # fmt: skip
-        db.session.commit()
         flash(
             f"Request {sent.id} sent; the follow-up report is due by "
             f"{sent.deadline.due_on.isoformat()} (§7.308(c)(3)).",
@@ -185,7 +178,6 @@ def confirm_accelerator(receipt_number: str) -> ResponseReturnValue:
 
     def act() -> ResponseReturnValue:
         chosen = ai_accelerators.confirm(filing, int(form.accelerator.data), actor=current_user)
-        db.session.commit()
         flash(
             f"Recorded: the report's “{chosen.reported_model}” is the catalogue's "
             f"{chosen.accelerator.vendor} {chosen.accelerator.model}; the estimate is checked "
@@ -218,7 +210,6 @@ def reveal_identifier(receipt_number: str, identifier_id: int) -> ResponseReturn
         path, value = ai_services.reveal_identifier(filing, identifier_id, actor=current_user)
     except DomainError:
         abort(404)
-    db.session.commit()
     response = make_response(
         render_template(
             "intake/identifier.html",
@@ -358,7 +349,6 @@ def new_accelerator() -> ResponseReturnValue:
 
     def act() -> ResponseReturnValue:
         ai_accelerators.add_accelerator(_accelerator_values(form), actor=current_user)
-        db.session.commit()
         flash("Accelerator added to the catalogue.", "success")
         return redirect(url_for("intake_ai.accelerators"))
 
@@ -377,7 +367,6 @@ def edit_accelerator(accelerator_id: int) -> ResponseReturnValue:
         ai_accelerators.update_accelerator(
             accelerator, _accelerator_values(form), actor=current_user
         )
-        db.session.commit()
         flash("Accelerator updated.", "success")
         return redirect(url_for("intake_ai.accelerators"))
 

@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 
 from core import clocks, exports, openapi
 from core.access import provider_system, public
-from core.audit.services import record_event
 from core.db import db, utcnow
 from core.errors import DomainError
 from core.office import services as office
@@ -40,7 +39,6 @@ def _bearer_token() -> ApiToken | Response:
         )
     token = services.token_for(value.strip())
     if token is None:
-        db.session.commit()
         return problem(401, "The token is not valid or has been revoked.", headers=challenge)
     return token
 
@@ -145,7 +143,6 @@ def file(token: ApiToken) -> ResponseReturnValue:
     except services.IdempotencyConflict as conflict:
         db.session.rollback()
         return problem(409, str(conflict), kind="idempotency-conflict")
-    db.session.commit()
     status = 201 if received.created else 200
     return _receipt(received.filing, replayed=not received.created), status
 
@@ -210,7 +207,6 @@ def _validation_only(provider: Any, submission: services.Submission) -> Response
 @_with_token
 def filing_status(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     filing = _own_filing(receipt_number, token)
-    db.session.commit()
     return _receipt(filing)
 
 
@@ -220,9 +216,7 @@ def filing_status(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
 def receipt_pdf(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     """The acknowledgement of receipt, the same document the office's staff download."""
     filing = _own_filing(receipt_number, token)
-    record_event("export.receipt", actor=None, actor_label=f"api token {token.label}",
-                 subject=("filing", receipt_number))  # fmt: skip
-    db.session.commit()
+    services.download_receipt(filing, actor=None, token=token)
     return exports.download(
         reports.acknowledgement_pdf(filing, office=office.documents(), generated_at=utcnow()),
         filename=f"{receipt_number}.pdf",
@@ -258,7 +252,6 @@ def attach_ip_log(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     except DomainError as error:
         db.session.rollback()
         return problem(422, str(error), kind="invalid-submission")
-    db.session.commit()
     return {
         "receipt_number": receipt_number,
         "rows": attachment.row_count,
@@ -297,7 +290,6 @@ def file_reseller_certification(token: ApiToken) -> ResponseReturnValue:
     except services.UploadRefused as refused:
         db.session.rollback()
         return problem(422, str(refused), kind="invalid-submission")
-    db.session.commit()
     services.import_reseller_file(started.id, content)
     db.session.refresh(started)
     return _import_status(started), 202
@@ -310,7 +302,6 @@ def reseller_certification_status(import_id: int, token: ApiToken) -> ResponseRe
     record = services.get_reseller_import(import_id)
     if record is None or record.provider_id != token.provider_id:
         return problem(404, "No compiled certification of yours has that number.")
-    db.session.commit()
     return _import_status(record)
 
 

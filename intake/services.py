@@ -11,6 +11,7 @@ import logging
 import re
 import secrets
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,8 +20,9 @@ import pandas
 from flask import Flask, current_app
 from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from core import clocks, counters, crypto, documents, events, exports, hooks
+from core import clocks, counters, crypto, documents, exports, hooks, signals
 from core.audit.services import FAILURE, record_event
 from core.auth.models import User
 from core.db import db, utcnow
@@ -41,10 +43,6 @@ from intake.models import (
 )
 
 ANNUAL_CLOCK = "cip.annual_certification"
-RESELLER_CERTIFICATION_RECEIVED = "intake.reseller_certification_received"
-AI_REPORT_RECEIVED = "intake.ai_report_received"
-# Every filing stored, whatever its kind, for the modules that open cases from filings.
-FILING_RECEIVED = "intake.filing_received"
 
 
 class FilingRejected(DomainError):
@@ -298,12 +296,12 @@ def receive_filing(
     db.session.add(filing)
     db.session.flush()
     _registry_follows(provider, filing, cleaned, actor)
-    events.publish(FILING_RECEIVED, filing=filing, actor=actor)
+    signals.send(signals.filing_received, filing=filing, actor=actor)
     if spec.is_ai_report:
         parties = ai_services.on_report_received(
             filing, cleaned, clock_start_on=facts.report_clock_start_on, actor=actor
         )
-        events.publish(AI_REPORT_RECEIVED, filing=filing, actor=actor, parties=parties)
+        signals.send(signals.ai_report_received, filing=filing, actor=actor, parties=parties)
     if spec.certifies_cip and verdict is not clocks.Timeliness.TOO_EARLY and superseded is None:
         _restart_annual_clock(provider, filing, actor)
     record_event(
@@ -436,8 +434,9 @@ class RegistryRow:
     next_due_on: date | None
 
 
-def registry(today: date) -> list[RegistryRow]:
-    """Every provider with where it stands on its annual certification, in one query."""
+def registry(today: date, provider_ids: Collection[int] | None = None) -> list[RegistryRow]:
+    """Every provider (or those of ``provider_ids``) with where it stands on its annual
+    certification, in one query."""
     certifying = [spec.kind.value for spec in rules.KINDS.values() if spec.certifies_cip]
     last_certified = (
         select(Filing.provider_id, func.max(Filing.received_on).label("last_on"))
@@ -451,12 +450,15 @@ def registry(today: date) -> list[RegistryRow]:
         .group_by(Filing.provider_id)
         .subquery()
     )
-    rows = db.session.execute(
+    query = (
         select(Provider, last_certified.c.last_on)
         .outerjoin(last_certified, last_certified.c.provider_id == Provider.id)
         .order_by(Provider.legal_name)
-    ).all()
-    waivers = hooks.waivers_by_provider()
+    )
+    if provider_ids is not None:
+        query = query.where(Provider.id.in_(list(provider_ids)))
+    rows = db.session.execute(query).all()
+    waivers = hooks.waivers_by_provider(provider_ids)
     return [
         RegistryRow(
             provider=provider,
@@ -764,14 +766,22 @@ class ResellerChanges:
 
 
 def get_reseller_import(import_id: int) -> ResellerImport | None:
-    """The import, marked failed first if it stopped with its process (DESIGN.md §3: nothing
-    received is left looking as if it were still being worked on)."""
+    """The import; one that stopped with its process reads as failed (DESIGN.md §3: nothing
+    received is left looking as if it were still being worked on). Reading stores nothing: the
+    failure is recorded when the provider's next file comes in (``_running_import``)."""
     record = db.session.get(ResellerImport, import_id)
-    if record is not None and rules.import_is_stale(
-        record.status, record.started_at or record.uploaded_at, utcnow()
-    ):
-        _fail_import(record, secrets.token_hex(4).upper(), "stopped without finishing")
+    if record is not None and _is_stale(record):
+        reference = secrets.token_hex(4).upper()
+        logger.warning("reseller import %s stopped without finishing, reference %s",
+                       import_id, reference)  # fmt: skip
+        # Loaded values, not changes: this answer shows the failure, and no commit stores it.
+        set_committed_value(record, "status", rules.ImportStatus.FAILED.value)
+        set_committed_value(record, "failure_reference", reference)
     return record
+
+
+def _is_stale(record: ResellerImport) -> bool:
+    return rules.import_is_stale(record.status, record.started_at or record.uploaded_at, utcnow())
 
 
 def reseller_imports_of(provider: Provider) -> list[ResellerImport]:
@@ -791,9 +801,12 @@ def _running_import(provider: Provider) -> ResellerImport | None:
             ResellerImport.provider_id == provider.id, ResellerImport.status.in_(running)
         )
     ).scalars():
-        record = get_reseller_import(record_id)
-        if record is not None and rules.ImportStatus(record.status) in rules.RUNNING:
+        record = db.session.get(ResellerImport, record_id)
+        if record is None:
+            continue
+        if not _is_stale(record):
             return record
+        _fail_import(record, secrets.token_hex(4).upper(), "stopped without finishing")
     return None
 
 
@@ -913,7 +926,11 @@ INLINE_IMPORT_MAX_BYTES = 256 * 1024
 
 
 def import_reseller_file(import_id: int, content: bytes) -> None:
-    """Run an import now if the file is small, else in a background thread."""
+    """Run an import now if the file is small, else in a background thread.
+
+    Commits the request's work first: the import runs in transactions of its own (in another
+    thread for a large file), which must find the queued import stored."""
+    db.session.commit()
     if len(content) <= INLINE_IMPORT_MAX_BYTES:
         run_reseller_import(import_id, content)
         return
@@ -1155,7 +1172,7 @@ def _store_reseller_certification(
         },
     )
     # Other modules react in this transaction (special measures screen the resellers).
-    events.publish(RESELLER_CERTIFICATION_RECEIVED, filing=filing, actor=actor)
+    signals.send(signals.reseller_certification_received, filing=filing, actor=actor)
     return filing
 
 
@@ -1250,3 +1267,60 @@ def _upsert_resellers(
         if key not in in_file and reseller.status == "active" and reseller.id not in exempt
     ]
     return ResellerChanges(len(inserts), len(updates), len(unchanged), left_out, results)
+
+
+# --- Downloads: each is a read the audit trail records, in the request's transaction ----------
+
+
+def export_registry(today: date, *, actor: User) -> list[RegistryRow]:
+    rows = registry(today)
+    record_event("export.providers", actor=actor, after={"rows": len(rows)})
+    return rows
+
+
+def export_resellers(
+    provider: Provider, criteria: ResellerCriteria, *, actor: User, filters: dict[str, str]
+) -> list[ForeignReseller]:
+    resellers = list(db.session.scalars(resellers_query(provider, criteria, sources=True)))
+    record_event(
+        "export.resellers",
+        actor=actor,
+        subject=("provider", provider.id),
+        after={"rows": len(resellers), "filters": filters},
+    )
+    return resellers
+
+
+def download_receipt(filing: Filing, *, actor: User | None, token: ApiToken | None = None) -> None:
+    """The acknowledgement of receipt handed to staff (``actor``) or to the provider's system
+    (``token``)."""
+    record_event(
+        "export.receipt",
+        actor=actor,
+        actor_label=f"api token {token.label}" if token else None,
+        subject=("filing", filing.receipt_number),
+    )
+
+
+def download_document(document: Document, *, actor: User) -> Document:
+    record_event("export.document", actor=actor, subject=("document", document.id))
+    return document
+
+
+def download_import_report(record: ResellerImport, report: str, *, actor: User) -> str | None:
+    """One of an import's CSV reports: ``errors`` for a rejected file, ``results`` for an
+    imported one; None if the import has no such report."""
+    text = record.error_report if report == "errors" else record.row_results
+    if not text:
+        return None
+    record_event(
+        f"export.reseller_import_{report}",
+        actor=actor,
+        subject=("reseller_import", record.id),
+        after={"problems": record.error_count, "rows": record.rows_total},
+    )
+    return text
+
+
+def download_reseller_template(file_format: str, *, actor: User) -> None:
+    record_event("export.reseller_template", actor=actor, after={"format": file_format})

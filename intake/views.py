@@ -21,7 +21,6 @@ from wtforms.fields.choices import SelectChoice
 
 from core import clocks, exports, formerrors, pdf, subjects
 from core.access import STAFF, roles_required
-from core.audit.services import record_event
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
@@ -41,10 +40,8 @@ CUI_FILINGS = pdf.FILINGS.banner
 CASE_WORKERS = (Role.ANALYST, Role.REVIEWER)
 
 
-def register_subject_links() -> None:
-    subjects.register_link(
-        "provider", lambda provider_id: url_for("intake.provider", provider_id=provider_id)
-    )
+def provider_link(provider_id: str) -> str:
+    return url_for("intake.provider", provider_id=provider_id)
 
 
 def _provider_or_404(provider_id: int) -> Provider:
@@ -84,9 +81,7 @@ REGISTRY_HEADER = (
 
 
 def _registry_export() -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
-    rows = services.registry(clocks.office_today())
-    record_event("export.providers", actor=current_user, after={"rows": len(rows)})
-    db.session.commit()
+    rows = services.export_registry(clocks.office_today(), actor=current_user)
     return REGISTRY_HEADER, [
         (
             row.provider.legal_name,
@@ -126,7 +121,6 @@ def new_provider() -> ResponseReturnValue:
             db.session.rollback()
             state = form_state(data, rejected.problems, specs=rules.PROVIDER_FIELDS)
         else:
-            db.session.commit()
             flash(f"{provider.legal_name} registered.", "success")
             return redirect(url_for("intake.provider", provider_id=provider.id))
     return render_template("intake/provider_form.html", fields=rules.PROVIDER_FIELDS, state=state)
@@ -229,15 +223,10 @@ def resellers_csv(provider_id: int) -> ResponseReturnValue:
             reseller.certified_in.receipt_number if reseller.certified_in else None,
             exempt[reseller.id].reason if reseller.id in exempt else None,
         )
-        for reseller in db.session.scalars(services.resellers_query(record, criteria, sources=True))
+        for reseller in services.export_resellers(
+            record, criteria, actor=current_user, filters=request.args.to_dict()
+        )
     ]
-    record_event(
-        "export.resellers",
-        actor=current_user,
-        subject=("provider", record.id),
-        after={"rows": len(rows), "filters": request.args.to_dict()},
-    )
-    db.session.commit()
     return exports.csv_download(
         RESELLER_EXPORT_HEADER, rows, filename=f"foreign-resellers-provider-{record.id}.csv"
     )
@@ -280,7 +269,6 @@ def file_filing(provider_id: int, kind: str) -> ResponseReturnValue:
                 db.session.rollback()
                 state, status = form_state(data, rejected.problems, specs=spec.fields), 422
             else:
-                db.session.commit()
                 flash(f"Filed. Receipt {received.filing.receipt_number}.", "success")
                 return redirect(
                     url_for("intake.filing", receipt_number=received.filing.receipt_number)
@@ -318,8 +306,7 @@ def filing(receipt_number: str) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def receipt_pdf(receipt_number: str) -> ResponseReturnValue:
     record = _filing_or_404(receipt_number)
-    record_event("export.receipt", actor=current_user, subject=("filing", receipt_number))
-    db.session.commit()
+    services.download_receipt(record, actor=current_user)
     return exports.download(
         reports.acknowledgement_pdf(record, office=office.documents(), generated_at=utcnow()),
         filename=f"{receipt_number}.pdf",
@@ -356,8 +343,6 @@ def issue_api_token() -> ResponseReturnValue:
         except services.FilingRejected as rejected:
             db.session.rollback()
             problems = rejected.problems
-        else:
-            db.session.commit()
     return render_template(
         "intake/api_tokens.html",
         tokens=services.list_tokens(),
@@ -372,7 +357,6 @@ def issue_api_token() -> ResponseReturnValue:
 def revoke_api_token(token_id: int) -> ResponseReturnValue:
     token = db.session.get(ApiToken, token_id) or abort(404)
     services.revoke_token(token, actor=current_user)
-    db.session.commit()
     flash(f"Token “{token.label}” revoked; the provider's system can no longer use it.", "success")
     return redirect(url_for("intake.api_tokens"))
 
@@ -420,7 +404,6 @@ def open_request(provider_id: int) -> ResponseReturnValue:
             actor=current_user,
             note=form.note.data or "",
         )
-        db.session.commit()
         due_on = department_request.deadline.due_on.isoformat()
         flash(f"Request recorded; the copy is due by {due_on}.", "success")
         return redirect(url_for("intake.department_request", request_id=department_request.id))
@@ -459,7 +442,6 @@ def record_response(request_id: int) -> ResponseReturnValue:
             responded_on=form.responded_on.data,
             actor=current_user,
         )
-        db.session.commit()
         flash("Response recorded; the clock is met.", "success")
         return redirect(url_for("intake.department_request", request_id=record.id))
 
@@ -472,9 +454,9 @@ def record_response(request_id: int) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def request_document(request_id: int) -> ResponseReturnValue:
     record = db.session.get(DepartmentRequest, request_id) or abort(404)
-    document = record.response_document or abort(404)
-    record_event("export.document", actor=current_user, subject=("document", document.id))
-    db.session.commit()
+    document = services.download_document(
+        record.response_document or abort(404), actor=current_user
+    )
     return exports.download(
         document.content, filename=document.filename, mimetype=document.content_type
     )
@@ -484,10 +466,7 @@ def request_document(request_id: int) -> ResponseReturnValue:
 
 
 def _reseller_import_or_404(import_id: int) -> ResellerImport:
-    record = services.get_reseller_import(import_id) or abort(404)
-    # A stale import has just been marked failed.
-    db.session.commit()
-    return record
+    return services.get_reseller_import(import_id) or abort(404)
 
 
 @bp.route("/providers/<int:provider_id>/resellers/upload", methods=["GET", "POST"])
@@ -513,7 +492,6 @@ def upload_resellers(provider_id: int) -> ResponseReturnValue:
                 db.session.rollback()
                 form.compiled_file.errors.append(str(refused))
             else:
-                db.session.commit()
                 services.import_reseller_file(started.id, content)
                 return redirect(url_for("intake.reseller_import", import_id=started.id))
     return render_template(
@@ -557,16 +535,7 @@ def _import_report_download(import_id: int, report: str) -> ResponseReturnValue:
     """One of an import's CSV reports: ``errors`` for a rejected file, ``results`` for an
     imported one."""
     record = _reseller_import_or_404(import_id)
-    text = record.error_report if report == "errors" else record.row_results
-    if not text:
-        abort(404)
-    record_event(
-        f"export.reseller_import_{report}",
-        actor=current_user,
-        subject=("reseller_import", record.id),
-        after={"problems": record.error_count, "rows": record.rows_total},
-    )
-    db.session.commit()
+    text = services.download_import_report(record, report, actor=current_user) or abort(404)
     return exports.csv_text_download(
         exports.spreadsheet_csv(text), filename=f"reseller-import-{record.id}-{report}.csv"
     )
@@ -588,9 +557,7 @@ def reseller_import_results(import_id: int) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def reseller_import_file(import_id: int) -> ResponseReturnValue:
     record = _reseller_import_or_404(import_id)
-    document = record.document or abort(404)
-    record_event("export.document", actor=current_user, subject=("document", document.id))
-    db.session.commit()
+    document = services.download_document(record.document or abort(404), actor=current_user)
     return exports.download(
         document.content, filename=document.filename, mimetype=document.content_type
     )
@@ -599,8 +566,7 @@ def reseller_import_file(import_id: int) -> ResponseReturnValue:
 @bp.get("/resellers/template.csv")
 @roles_required(*STAFF)
 def reseller_template_csv() -> ResponseReturnValue:
-    record_event("export.reseller_template", actor=current_user, after={"format": "csv"})
-    db.session.commit()
+    services.download_reseller_template("csv", actor=current_user)
     example = [rules.RESELLER_EXAMPLE[name] for name in rules.RESELLER_HEADER]
     return exports.csv_download(
         rules.RESELLER_HEADER, [example], filename="foreign-resellers-template.csv"
@@ -610,8 +576,7 @@ def reseller_template_csv() -> ResponseReturnValue:
 @bp.get("/resellers/template.xlsx")
 @roles_required(*STAFF)
 def reseller_template_xlsx() -> ResponseReturnValue:
-    record_event("export.reseller_template", actor=current_user, after={"format": "xlsx"})
-    db.session.commit()
+    services.download_reseller_template("xlsx", actor=current_user)
     return exports.download(
         reports.reseller_template_xlsx(),
         filename="foreign-resellers-template.xlsx",

@@ -4,6 +4,7 @@ notices to Congress, extension, revocation, and the list of measures in force (�
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -1189,15 +1190,16 @@ def open_hits_for_provider(provider_id: int, today: date) -> list[ScreeningHit]:
     )
 
 
-def risk_signals(today: date | None = None) -> dict[int, list[RiskSignal]]:
-    """Per provider: parties in its filings matching a measure in force, not ruled out — use by
-    foreign malicious cyber actors, §7.305(d)(1)(i)."""
-    standing = _open_hits(today or clocks.office_today())
-    counts = db.session.execute(
-        select(standing.c.provider_id, func.count(func.distinct(standing.c.party_key))).group_by(
-            standing.c.provider_id
-        )
-    ).all()
+def risk_signals(
+    today: date, provider_ids: Collection[int] | None = None
+) -> dict[int, list[RiskSignal]]:
+    """Per provider asked about (None: every one): parties in its filings matching a measure in
+    force on ``today``, not ruled out — use by foreign malicious cyber actors, §7.305(d)(1)(i)."""
+    standing = _open_hits(today)
+    query = select(standing.c.provider_id, func.count(func.distinct(standing.c.party_key)))
+    if provider_ids is not None:
+        query = query.where(standing.c.provider_id.in_(list(provider_ids)))
+    counts = db.session.execute(query.group_by(standing.c.provider_id)).all()
     return {
         provider_id: [
             RiskSignal(
@@ -1236,3 +1238,16 @@ def decide_hit(hit: ScreeningHit, *, decision: rules.HitDecision, reason: str, a
         after={"decision": hit.decision, "reason": hit.decision_reason},
     )
     db.session.flush()
+
+
+# --- Downloads: each is a read the audit trail records, in the request's transaction ----------
+
+
+def download_determination(case: SpecialMeasureCase, *, actor: User) -> None:
+    record_event("export.determination", actor=actor, subject=(CASE, case.id))
+
+
+def download_congressional_letter(notice: CongressionalNotice, *, actor: User) -> None:
+    record_event(
+        "export.congressional_letter", actor=actor, subject=("congressional_notice", notice.id)
+    )

@@ -14,12 +14,11 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
-from core import clocks, events, exports, formerrors, panels, risk, subjects
+from core import clocks, exports, formerrors
 from core.access import STAFF, roles_required
 from core.approvals import rules as review_rules
 from core.approvals import services as approvals
 from core.approvals.forms import DecisionForm
-from core.audit.services import record_event
 from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.consultations.rules import REQUIRED_AGENCIES, Purpose
@@ -73,21 +72,12 @@ REVIEWERS = (Role.REVIEWER,)
 RECORDERS = (Role.ANALYST, Role.REVIEWER)
 
 
-def register_hooks() -> None:
-    """What special measures add to the kernel and to intake's pages, at start-up."""
-    events.subscribe(intake.RESELLER_CERTIFICATION_RECEIVED, services.on_reseller_certification)
-    events.subscribe(intake.AI_REPORT_RECEIVED, services.on_ai_report)
-    events.subscribe(consultations.POSITION_RECORDED, services.on_position_recorded)
-    consultations.register_position_lock(services.CASE, services.positions_final)
-    panels.register_panel("provider", _provider_screening_panel)
-    risk.register_source("special_measures.screening", services.risk_signals)
-    panels.register_panel("filing", _filing_screening_panel)
-    subjects.register_link(
-        services.CASE, lambda case_id: url_for("special_measures.case", case_id=case_id)
-    )
-    subjects.register_link(
-        services.ACTION, lambda action_id: url_for("special_measures.action", action_id=action_id)
-    )
+def case_link(case_id: str) -> str:
+    return url_for("special_measures.case", case_id=case_id)
+
+
+def action_link(action_id: str) -> str:
+    return url_for("special_measures.action", action_id=action_id)
 
 
 def _case_or_404(case_id: int) -> SpecialMeasureCase:
@@ -103,7 +93,6 @@ def _action_or_404(action_id: int) -> MeasureAction:
 
 
 def _done(message: str, endpoint: str, **values: object) -> ResponseReturnValue:
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(endpoint, **values))
 
@@ -436,9 +425,7 @@ def close(case_id: int) -> ResponseReturnValue:
     )
 
 
-def _pdf(body: bytes, filename: str, audit_action: str, subject: tuple[str, object]):
-    record_event(audit_action, actor=current_user, subject=subject)
-    db.session.commit()
+def _pdf(body: bytes, filename: str) -> ResponseReturnValue:
     return exports.download(body, filename=filename, mimetype="application/pdf")
 
 
@@ -453,12 +440,8 @@ def determination_pdf(case_id: int) -> ResponseReturnValue:
         approved_by=approved_by,
         generated_at=utcnow(),
     )
-    return _pdf(
-        body,
-        f"{case.reference}-determination.pdf",
-        "export.determination",
-        (services.CASE, case.id),
-    )
+    services.download_determination(case, actor=current_user)
+    return _pdf(body, f"{case.reference}-determination.pdf")
 
 
 # --- Notices to Congress (§7.307(d)) ----------------------------------------------------------
@@ -490,7 +473,8 @@ def letter_pdf(notice_id: int) -> ResponseReturnValue:
     signer = office.documents().congress_signer
     body = reports.letter_pdf(record, signer=signer, generated_at=utcnow())
     filename = f"{record.case.reference}-letter-{record.committee.replace('_', '-')}.pdf"
-    return _pdf(body, filename, "export.congressional_letter", ("congressional_notice", record.id))
+    services.download_congressional_letter(record, actor=current_user)
+    return _pdf(body, filename)
 
 
 @bp.post("/notices/<int:notice_id>/addressee")
@@ -676,7 +660,7 @@ def _panel(template: str, **context: object) -> Markup:
     return Markup(render_template(template, **context))  # noqa: S704
 
 
-def _provider_screening_panel(provider_id: str) -> Markup:
+def provider_screening_panel(provider_id: str) -> Markup:
     return _panel(
         "special_measures/_provider_screening.html",
         provider_id=int(provider_id),
@@ -685,7 +669,7 @@ def _provider_screening_panel(provider_id: str) -> Markup:
     )
 
 
-def _filing_screening_panel(receipt_number: str) -> Markup | None:
+def filing_screening_panel(receipt_number: str) -> Markup | None:
     runs = services.runs_for("filing", receipt_number)
     if not runs:
         return None

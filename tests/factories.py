@@ -20,7 +20,7 @@ from core.auth.rules import Role
 from core.db import db, utcnow
 from intake import services as intake
 from intake.examples import payload
-from intake.models import ForeignReseller, Provider
+from intake.models import ForeignReseller, Provider, ResellerImport
 
 PASSWORD = "quiet-harbor-lantern-2026"
 _sequence = itertools.count(1)
@@ -80,6 +80,24 @@ def make_provider(legal_name: str | None = None, **fields: object) -> Provider:
 
 
 RESELLER_JURISDICTIONS = ("DE", "JP", "BR", "IN", "SG", "MX", "KE", "PL")
+
+
+def make_stopped_import(provider: Provider, uploader: User) -> ResellerImport:
+    """An import left "checking" an hour ago by a process that has since stopped."""
+    stopped = ResellerImport(
+        provider_id=provider.id,
+        uploaded_by_id=uploader.id,
+        filename="big.csv",
+        file_format="csv",
+        size_bytes=10,
+        sha256="0" * 64,
+        status="checking",
+        uploaded_at=utcnow() - timedelta(hours=1),
+        started_at=utcnow() - timedelta(hours=1),
+    )
+    db.session.add(stopped)
+    db.session.commit()
+    return stopped
 
 
 def make_resellers(provider: Provider, count: int, **fields: object) -> list[ForeignReseller]:

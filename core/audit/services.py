@@ -53,7 +53,8 @@ def record_event(
     after: Any = None,
     outcome: str = SUCCESS,
 ) -> AuditEvent:
-    """Append one event to the chain in the caller's transaction (the caller commits)."""
+    """Append one event to the chain in the caller's transaction (the request or command
+    commits it, core.transactions)."""
     keys = chain_keys()
     head = db.session.execute(
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
@@ -233,6 +234,15 @@ def filtered_events_query(criteria: EventFilter) -> Select[tuple[AuditEvent]]:
         next_day = _office_midnight_utc(criteria.through_on + timedelta(days=1))
         query = query.where(AuditEvent.occurred_at < next_day)
     return query
+
+
+def export_events(
+    criteria: EventFilter, *, actor: User, filters: dict[str, str]
+) -> list[AuditEvent]:
+    """The events ``criteria`` selects, for a download; the download is itself an event."""
+    rows = list(db.session.execute(filtered_events_query(criteria)).scalars())
+    record_event("export.audit_events", actor=actor, after={"rows": len(rows), "filters": filters})
+    return rows
 
 
 def distinct_actions() -> list[str]:

@@ -53,13 +53,7 @@ def events() -> ResponseReturnValue:
 @roles_required(Role.ADMIN)
 def events_csv() -> ResponseReturnValue:
     _, criteria = _criteria()
-    rows = db.session.execute(services.filtered_events_query(criteria)).scalars().all()
-    services.record_event(
-        "export.audit_events",
-        actor=current_user,
-        after={"rows": len(rows), "filters": request.args.to_dict()},
-    )
-    db.session.commit()
+    rows = services.export_events(criteria, actor=current_user, filters=request.args.to_dict())
     header = (
         "Seq",
         "When (UTC)",

@@ -344,6 +344,8 @@ def resume_session(token: str | None, user_id: str) -> User | None:
     if reason := session_end_reason(session.created_at, session.last_seen_at, now):
         _end(session, reason)
         record_event("auth.session_expired", actor=session.user, after={"reason": reason})
+        # Committed at once, before any view runs (core.access): the end of a session is kept
+        # whatever the page answers, and carries none of a view's work.
         db.session.commit()
         return None
     if not session.user.active:

@@ -59,7 +59,6 @@ def _complete_login(user: services.User, next_target: str | None) -> ResponseRet
     session.permanent = True
     _tell_of_lockouts(user)  # before this sign-in is recorded
     session[SESSION_TOKEN_KEY] = services.start_session(user)
-    db.session.commit()
     login_user(user)
     if needs_second_factor(user.role_enum) and not user.totp_enabled:
         flash("Administrators must set up a second factor before going on.", "warning")
@@ -75,7 +74,6 @@ def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         result = services.check_password(form.email.data, form.password.data)
-        db.session.commit()
         outcome = services.LoginOutcome
         if result.outcome is outcome.SIGNED_IN:
             return _complete_login(result.user, form.next.data)
@@ -115,7 +113,6 @@ def second_factor() -> ResponseReturnValue:
     form = SecondFactorForm()
     if form.validate_on_submit():
         accepted = services.check_second_factor(user, form.code.data)
-        db.session.commit()
         if accepted:
             return _complete_login(user, request.args.get("next"))
         form.code.errors.append("That code is not correct or was already used. Try the next one.")
@@ -126,7 +123,6 @@ def second_factor() -> ResponseReturnValue:
 @roles_required(*ALL_ROLES)
 def logout() -> ResponseReturnValue:
     services.end_session(session.get(SESSION_TOKEN_KEY), current_user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "info")
@@ -148,11 +144,9 @@ def two_factor_setup() -> ResponseReturnValue:
     form = EnrolSecondFactorForm()
     if form.validate_on_submit():
         if services.enable_second_factor(current_user, secret, form.code.data):
-            db.session.commit()
             session.pop(PENDING_SECRET_KEY, None)
             flash("Second factor set up. You will be asked for a code at each sign-in.", "success")
             return redirect(url_for("dashboard.index"))
-        db.session.commit()
         form.code.errors.append("That code does not match. Check the app shows this account.")
     uri = services.provisioning_uri(current_user, secret)
     return render_template(

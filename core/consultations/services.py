@@ -6,12 +6,11 @@ recorded, so that the kernel never imports a module (DESIGN.md §2)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
 
-from core import documents, events
+from core import documents, signals
 from core.audit.services import record_event
 from core.auth.models import User
 from core.auth.rules import Role
@@ -66,21 +65,15 @@ def request_consultations(
 
 # Published after a position is recorded, with ``consultation`` and ``actor``: the owning module
 # voids an approval that rested on the old position (DESIGN.md §5).
-POSITION_RECORDED = "consultation.position_recorded"
-
-# Subject id -> why its positions can no longer change (the decision was made), or None.
-PositionLock = Callable[[str], str | None]
-_position_locks: dict[str, PositionLock] = {}
-
-
-def register_position_lock(subject_type: str, lock: PositionLock) -> None:
-    _position_locks[subject_type] = lock
-
-
 def position_lock(consultation: Consultation) -> str | None:
-    """Why the position can no longer be recorded or changed, or None while it may."""
-    lock = _position_locks.get(consultation.subject_type)
-    return lock(consultation.subject_id) if lock else None
+    """Why the position can no longer be recorded or changed (the decision was made), or None
+    while it may: the module that asked answers (``core.signals.position_lock_asked``)."""
+    locks = signals.answers(
+        signals.position_lock_asked,
+        subject_type=consultation.subject_type,
+        subject_id=consultation.subject_id,
+    )
+    return locks[0] if locks else None
 
 
 def for_subject(subject_type: str, subject_id: object) -> list[Consultation]:
@@ -165,7 +158,7 @@ def record_position(
         after={"position": consultation.position, "comments": consultation.comments},
     )
     db.session.flush()
-    events.publish(POSITION_RECORDED, consultation=consultation, actor=actor)
+    signals.send(signals.position_recorded, consultation=consultation, actor=actor)
     return consultation
 
 

@@ -14,7 +14,6 @@ from core.consultations import services
 from core.consultations.forms import AttachmentForm, PositionForm
 from core.consultations.models import Consultation
 from core.consultations.rules import CITATIONS, Position, Purpose
-from core.db import db
 from core.errors import NotFound
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
@@ -77,7 +76,6 @@ def record_position(consultation_id: int) -> ResponseReturnValue:
             comments=form.comments.data or "",
             actor=current_user,
         )
-        db.session.commit()
         flash(f"Position recorded for {consultation.agency}.", "success")
         return redirect(url_for("consultations.detail", consultation_id=consultation.id))
 
@@ -98,7 +96,6 @@ def attach(consultation_id: int) -> ResponseReturnValue:
             consultation, filename=upload.filename or "document", content=upload.read(),
             actor=current_user,
         )  # fmt: skip
-        db.session.commit()
         flash("Document attached.", "success")
         return redirect(url_for("consultations.detail", consultation_id=consultation.id))
 

@@ -212,3 +212,14 @@ def calendar_reader(token: str) -> User | None:
         return None
     address.last_read_at = utcnow()
     return address.user
+
+
+def export_board(
+    rows: list[BoardRow], *, file_format: str, actor: User, filters: dict[str, str] | None = None
+) -> list[BoardRow]:
+    """The board's rows for a download (CSV, calendar), recorded as a read in the audit trail."""
+    after: dict[str, object] = {"format": file_format, "rows": len(rows)}
+    if filters is not None:
+        after["filters"] = filters
+    record_event("export.deadlines", actor=actor, after=after)
+    return rows

@@ -17,7 +17,6 @@ from wtforms.fields.choices import SelectChoice
 
 from core import clocks, exports, formerrors, ical, subjects
 from core.access import STAFF, public, roles_required
-from core.audit.services import record_event
 from core.auth.models import User
 from core.auth.rules import Role
 from core.auth.services import list_users
@@ -51,13 +50,11 @@ def _filtered_rows() -> tuple[BoardFilterForm, list[services.BoardRow]]:
     return form, services.board(criteria, clocks.office_today())
 
 
-def _export_audit(kind: str, count: int) -> None:
-    record_event(
-        "export.deadlines",
-        actor=current_user,
-        after={"format": kind, "rows": count, "filters": request.args.to_dict()},
+def _exported_rows(file_format: str) -> list[services.BoardRow]:
+    _, rows = _filtered_rows()
+    return services.export_board(
+        rows, file_format=file_format, actor=current_user, filters=request.args.to_dict()
     )
-    db.session.commit()
 
 
 @bp.get("/")
@@ -76,8 +73,7 @@ def board() -> ResponseReturnValue:
 @bp.get("/deadlines.csv")
 @roles_required(*STAFF)
 def board_csv() -> ResponseReturnValue:
-    _, rows = _filtered_rows()
-    _export_audit("csv", len(rows))
+    rows = _exported_rows("csv")
     today = clocks.office_today()
     header = (
         "Status",
@@ -132,8 +128,7 @@ def _calendar(rows: list[services.BoardRow]) -> ResponseReturnValue:
 @bp.get("/deadlines.ics")
 @roles_required(*STAFF)
 def board_ics() -> ResponseReturnValue:
-    _, rows = _filtered_rows()
-    _export_audit("ics", len(rows))
+    rows = _exported_rows("ics")
     return _calendar(rows)
 
 
@@ -142,7 +137,6 @@ def board_ics() -> ResponseReturnValue:
 def make_calendar_address() -> ResponseReturnValue:
     """A new personal calendar address, shown this once: only its hash is kept."""
     token = services.new_calendar_token(current_user)
-    db.session.commit()
     address = url_for("deadlines.subscribed_ics", token=token, _external=True)
     return render_template("deadlines/calendar_address.html", address=address)
 
@@ -155,19 +149,18 @@ def subscribed_ics(token: str) -> ResponseReturnValue:
     user = services.calendar_reader(token)
     if user is None or not user.is_active or user.role_enum not in STAFF:
         abort(404)
-    rows = services.board(services.BoardFilter(), clocks.office_today())
-    record_event(
-        "export.deadlines", actor=user, after={"format": "ics subscription", "rows": len(rows)}
+    rows = services.export_board(
+        services.board(services.BoardFilter(), clocks.office_today()),
+        file_format="ics subscription",
+        actor=user,
     )
-    db.session.commit()
     return _calendar(rows)
 
 
 @bp.get("/deadlines.pdf")
 @roles_required(*STAFF)
 def board_pdf() -> ResponseReturnValue:
-    _, rows = _filtered_rows()
-    _export_audit("pdf", len(rows))
+    rows = _exported_rows("pdf")
     body = reports.board_pdf(
         rows, filters=request.args.to_dict(), office=office.documents(), generated_at=utcnow()
     )
@@ -216,7 +209,6 @@ def record_met(deadline_id: int) -> ResponseReturnValue:
         services.meet_deadline(
             deadline, met_on=form.met_on.data, actor=current_user, note=form.note.data
         )
-        db.session.commit()
         flash("Recorded: the clock was met.", "success")
         return redirect(url_for("deadlines.detail", deadline_id=deadline.id))
 
@@ -234,7 +226,6 @@ def assign(deadline_id: int) -> ResponseReturnValue:
     def act() -> ResponseReturnValue:
         assignee = db.session.get(User, int(form.assignee.data)) if form.assignee.data else None
         services.assign_deadline(deadline, assignee, actor=current_user)
-        db.session.commit()
         who = assignee.full_name if assignee else "nobody"
         flash(f"Assigned to {who}.", "success")
         return redirect(url_for("deadlines.detail", deadline_id=deadline.id))

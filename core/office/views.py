@@ -9,7 +9,6 @@ from flask_login import current_user
 from core import formerrors
 from core.access import roles_required
 from core.auth.rules import Role
-from core.db import db
 from core.office import services
 from core.office.forms import OfficeSettingsForm
 from core.office.rules import SETTINGS
@@ -37,7 +36,6 @@ def save() -> ResponseReturnValue:
             {definition.key: form[definition.key].data for definition in SETTINGS},
             actor=current_user,
         )
-        db.session.commit()
         flash("Office settings saved. Documents printed from now on use them.", "success")
         return redirect(url_for("office.settings"))
 

@@ -72,7 +72,6 @@ def add_value(key: str) -> ResponseReturnValue:
             for field_name, messages in error.field_errors.items():
                 getattr(form, field_name).errors.extend(messages)
         else:
-            db.session.commit()
             flash("New value recorded. Earlier values are kept for their dates.", "success")
             return redirect(url_for("parameters.detail", key=key))
     return _render_detail(definition, form), 422

@@ -37,6 +37,5 @@ def deactivate(user_id: int) -> ResponseReturnValue:
         flash("You cannot deactivate your own account.", "error")
         return redirect(url_for("users.index"))
     ended = services.deactivate_user(user, actor=current_user)
-    db.session.commit()
     flash(f"{user.email} deactivated; {ended} open session(s) ended.", "success")
     return redirect(url_for("users.index"))

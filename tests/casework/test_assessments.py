@@ -108,7 +108,7 @@ def test_from_findings_to_a_closed_assessment(client):
     db.session.commit()
     deadline = assessment.remediation_deadline
     assert (deadline.due_on, deadline.citation) == (issued_on + timedelta(days=45), "§7.305(a)")
-    (signal,) = signals_by_provider()[provider.id]
+    (signal,) = signals_by_provider(office_today())[provider.id]
     assert (signal.criterion, signal.kind) == ("§7.305(d)(2)(ii)", "open_findings")
 
     log_in(client, analyst)

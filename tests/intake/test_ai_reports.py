@@ -379,7 +379,7 @@ def test_a_run_the_hardware_could_push_over_the_threshold_is_flagged(client):
     page = client.get(f"/intake/filings/{report.receipt_number}").text
     assert "could perform up to" in page
     assert "989.4e12 operations/s × 20,000 accelerators" in page
-    signals = signals_by_provider()[report.provider_id]
+    signals = signals_by_provider(TODAY)[report.provider_id]
     assert "implausible_compute_estimate" in {signal.kind for signal in signals}
     assert {signal.criterion for signal in signals} == {"§7.305(d)(1)(ii)"}
 
@@ -396,7 +396,7 @@ def test_a_name_the_catalogue_writes_otherwise_is_checked_once_an_analyst_confir
     assert "Catalogue entries nearest “NVIDIA H200”: NVIDIA H200 SXM" in before
     assert "NVIDIA H100 SXM" not in before.split('data-testid="accelerator-proposals"')[1]
     assert "implausible_compute_estimate" not in {
-        signal.kind for signal in signals_by_provider().get(report.provider_id, [])
+        signal.kind for signal in signals_by_provider(TODAY).get(report.provider_id, [])
     }
     confirm_url = f"{url}/accelerator"
     assert f'href="{confirm_url}"' in before
@@ -414,7 +414,7 @@ def test_a_name_the_catalogue_writes_otherwise_is_checked_once_an_analyst_confir
     assert "989.4e12 operations/s × 20,000 accelerators" in confirmed
     assert "could perform up to" in confirmed
     assert "implausible_compute_estimate" in {
-        signal.kind for signal in signals_by_provider()[report.provider_id]
+        signal.kind for signal in signals_by_provider(TODAY)[report.provider_id]
     }
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "accelerator.confirm")
@@ -525,7 +525,8 @@ def test_every_report_kind_can_be_keyed_in_through_the_form(client):
 def test_a_reports_foreign_person_is_a_risk_signal_of_its_provider(app):
     provider = make_provider()
     file_report(provider, estimated_operations=3e26)
-    (signal,) = [s for s in signals_by_provider()[provider.id] if s.kind == "ai_training_report"]
+    found = signals_by_provider(TODAY)[provider.id]
+    (signal,) = [s for s in found if s.kind == "ai_training_report"]
     assert signal.count == 1
     assert signal.criterion == "§7.305(d)(1)(ii)"
 
@@ -572,7 +573,7 @@ def test_a_report_from_before_any_technical_condition_is_shown_without_a_verdict
     aid = client.get("/intake/coverage", query_string={"relevant_on": "2023-06-01"})
     assert aid.status_code == 422
     assert "were in force on 2023-06-01" in aid.text
-    assert signals_by_provider()[report.provider_id]
+    assert signals_by_provider(TODAY)[report.provider_id]
 
 
 def test_a_report_is_corrected_by_a_corrected_report_whose_identifiers_are_given_again(client):

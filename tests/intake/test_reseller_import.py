@@ -16,7 +16,7 @@ from core.deadlines.models import Deadline
 from intake import services
 from intake.models import Document, Filing, ForeignReseller, ResellerImport
 from intake.rules import RESELLER_EXAMPLE, RESELLER_HEADER
-from tests.factories import log_in, make_provider, make_user
+from tests.factories import log_in, make_provider, make_stopped_import, make_user
 
 RESELLERS = [
     {"reseller_name": "Rheinland Cloud GmbH", "jurisdiction": "DE"},
@@ -426,29 +426,25 @@ def test_a_second_upload_waits_for_the_running_one(client):
 def test_an_import_that_stopped_with_its_process_shows_as_failed(client):
     provider = make_provider()
     user = make_user(Role.ANALYST)
-    stopped = ResellerImport(
-        provider_id=provider.id,
-        uploaded_by_id=user.id,
-        filename="big.csv",
-        file_format="csv",
-        size_bytes=10,
-        sha256="0" * 64,
-        status="checking",
-        uploaded_at=utcnow() - timedelta(hours=1),
-        started_at=utcnow() - timedelta(hours=1),
-    )
-    db.session.add(stopped)
-    db.session.commit()
+    stopped = make_stopped_import(provider, user)
     log_in(client, user)
 
     page = client.get(f"/intake/reseller-imports/{stopped.id}")
 
     assert "The import could not be completed" in page.text
     assert "Refresh" not in page.headers
+    # Reading the page stores nothing; the provider's next file records the failure.
+    db.session.expire_all()
+    assert stopped.status == "checking"
+    assert "reseller_import.fail" not in actions()
+
+    upload(client, provider, "resellers.csv", csv_file([reseller()]))
+
     db.session.expire_all()
     assert stopped.status == "failed"
-    assert stopped.failure_reference in page.text
+    assert stopped.failure_reference
     assert "reseller_import.fail" in actions()
+    assert count(ResellerImport) == 2
 
 
 def test_viewers_see_imports_but_only_case_workers_upload(client):

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core import events, risk
+from core import risk, signals
 from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.clocks import office_today
@@ -146,8 +146,8 @@ def test_the_people_in_an_ai_training_report_are_screened_when_it_arrives(client
     provider = make_provider()
     filing = make_filing(provider)
 
-    events.publish(
-        intake.AI_REPORT_RECEIVED,
+    signals.send(
+        signals.ai_report_received,
         filing=filing,
         actor=None,
         parties=[
@@ -180,7 +180,7 @@ def test_open_hits_reach_the_risk_score_as_signals_citing_their_criterion(app):
     )  # fmt: skip
     db.session.commit()
 
-    signals = risk.signals_by_provider()
+    signals = risk.signals_by_provider(office_today())
 
     assert other.id not in signals
     (signal,) = signals[provider.id]
@@ -218,12 +218,12 @@ def test_hits_against_a_lapsed_or_revoked_measure_stop_counting_but_stay_on_reco
     # The RU measure lapsed (§7.307(a)(5)): its hit is evidence of that run, no longer a signal.
     assert [hit.party_name for hit in then.hits] == ["Neva Cloud OOO"]
     assert _standing(provider) == [("Volga Host", person.reference, None)]
-    assert [s.count for s in risk.signals_by_provider()[provider.id]] == [1]
+    assert [s.count for s in risk.signals_by_provider(office_today())[provider.id]] == [1]
 
     revoke_measure(person, effective_on=today)
 
     assert _standing(provider) == []
-    assert provider.id not in risk.signals_by_provider()
+    assert provider.id not in risk.signals_by_provider(office_today())
     log_in(client, make_user(Role.ANALYST))
     page = client.get(f"/intake/providers/{provider.id}").text
     assert 'data-testid="screening-clear"' in page
@@ -236,8 +236,8 @@ def test_a_hit_on_a_reseller_whose_relationship_has_ended_stops_counting(app):
     neva, _ = _resellers(provider, ("Neva Cloud OOO", "RU"), ("Ural Compute AO", "RU"))
     services.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
     # A customer named in an AI training report is not a reseller: ending one never hides it.
-    events.publish(
-        intake.AI_REPORT_RECEIVED,
+    signals.send(
+        signals.ai_report_received,
         filing=make_filing(provider),
         actor=None,
         parties=[{"kind": "beneficial owner", "name": "Neva Cloud OOO", "jurisdiction": "RU"}],
@@ -255,7 +255,7 @@ def test_a_hit_on_a_reseller_whose_relationship_has_ended_stops_counting(app):
                   services.open_hits_for_provider(provider.id, office_today())) == [
         ("beneficial owner", "Neva Cloud OOO"), ("foreign reseller", "Ural Compute AO"),
     ]  # fmt: skip
-    (signal,) = risk.signals_by_provider()[provider.id]
+    (signal,) = risk.signals_by_provider(office_today())[provider.id]
     # Two distinct names still stand: Ural Compute AO, and Neva Cloud OOO in the report.
     assert signal.count == 2
 

@@ -1,11 +1,15 @@
 """Consultations as liaisons and analysts use them (§7.306(e)(2), §7.307(c))."""
 
+import contextlib
 import io
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
+from core import signals
 from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.consultations import services
@@ -120,31 +124,38 @@ def test_a_response_date_before_the_request_is_refused(app):
         )
 
 
-def test_a_position_is_final_once_the_owning_module_says_its_decision_is_made(
-    client, consultations, monkeypatch
-):
-    monkeypatch.setattr(services, "_position_locks", {})
-    services.register_position_lock(
-        SUBJECT[0],
-        lambda subject_id: "Request 7 was decided on 2027-03-01." if subject_id == "7" else None,
-    )
-    dhs = consultations["DHS"]
-    log_in(client, make_user(Role.LIAISON, agency="DHS"))
+@contextlib.contextmanager
+def _locked(app: Flask, reason: str) -> Iterator[None]:
+    """The owning module answers that case 7 was decided."""
 
-    page = client.get(f"/consultations/{dhs.id}").text
-    assert "Request 7 was decided on 2027-03-01." in page
-    assert "Record position" not in page
-    refused = client.post(
-        f"/consultations/{dhs.id}/position", data={"position": "concur"}, follow_redirects=True
-    )
-    assert refused.request.path == f"/consultations/{dhs.id}"
-    assert 'class="usa-alert usa-alert--error' in refused.text
-    assert "Request 7 was decided on 2027-03-01." in refused.text
-    assert db.session.get(Consultation, dhs.id).position is None
-    with pytest.raises(DomainError, match="was decided"):
-        services.record_position(
-            dhs, position=Position.CONCUR, comments="", actor=make_user(Role.ANALYST)
+    def lock(_app: Flask, *, subject_type: str, subject_id: str) -> str | None:
+        return reason if (subject_type, subject_id) == (SUBJECT[0], "7") else None
+
+    with signals.position_lock_asked.connected_to(lock, sender=app):
+        yield
+
+
+def test_a_position_is_final_once_the_owning_module_says_its_decision_is_made(
+    app, client, consultations
+):
+    with _locked(app, "Request 7 was decided on 2027-03-01."):
+        dhs = consultations["DHS"]
+        log_in(client, make_user(Role.LIAISON, agency="DHS"))
+
+        page = client.get(f"/consultations/{dhs.id}").text
+        assert "Request 7 was decided on 2027-03-01." in page
+        assert "Record position" not in page
+        refused = client.post(
+            f"/consultations/{dhs.id}/position", data={"position": "concur"}, follow_redirects=True
         )
+        assert refused.request.path == f"/consultations/{dhs.id}"
+        assert 'class="usa-alert usa-alert--error' in refused.text
+        assert "Request 7 was decided on 2027-03-01." in refused.text
+        assert db.session.get(Consultation, dhs.id).position is None
+        with pytest.raises(DomainError, match="was decided"):
+            services.record_position(
+                dhs, position=Position.CONCUR, comments="", actor=make_user(Role.ANALYST)
+            )
 
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -182,14 +193,9 @@ def test_a_liaison_attaches_the_agencys_memo_and_staff_read_it(client, consultat
     assert "consultation.attach" in actions
 
 
-def test_a_liaisons_list_holds_only_open_consultations(client, consultations):
-    services.register_position_lock(
-        SUBJECT[0], lambda subject_id: "Decided." if subject_id == "7" else None
-    )
-    try:
+def test_a_liaisons_list_holds_only_open_consultations(app, client, consultations):
+    with _locked(app, "Decided."):
         log_in(client, make_user(Role.LIAISON, agency="DoD"))
         listing = client.get("/consultations/").text
         assert "Exemption request of Northwind Cloud Services" not in listing
         assert client.get(f"/consultations/{consultations['DoD'].id}").status_code == 200
-    finally:
-        services.register_position_lock(SUBJECT[0], lambda subject_id: None)

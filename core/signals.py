@@ -1,0 +1,136 @@
+"""Every reaction of one module to another, as a named signal (blinker, which Flask uses for its
+own), so that no module imports another and the kernel imports none (DESIGN.md §2).
+
+Each module's ``init_app(app)`` connects its receivers for that application only (the
+application is the sender), so two applications built in one process never share receivers,
+and building one twice does not connect anything twice. Receivers take the payload as keyword
+arguments, as documented on each signal; what a receiver writes is flushed in the sender's
+transaction and commits or rolls back with the request (``core.transactions``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from blinker import Namespace, Signal
+from flask import Flask, current_app
+
+_signals = Namespace()
+
+# --- Things that happened --------------------------------------------------------------------
+
+filing_received = _signals.signal(
+    "filing-received",
+    doc="""A filing of any kind was stored. Payload: ``filing`` (intake.models.Filing, flushed),
+    ``actor`` (the User who keyed it in, or None for a provider's system). Exemptions opens a
+    case for an exemption request (§7.306).""",
+)
+ai_report_received = _signals.signal(
+    "ai-report-received",
+    doc="""A report of a large AI training run was stored (§7.308). Payload: ``filing``,
+    ``actor`` (as for ``filing_received``) and ``parties`` (list of dicts, each with ``name``
+    and ``jurisdiction``, the foreign persons the report names). Special measures screens the
+    parties against the measures in force (§7.307).""",
+)
+reseller_certification_received = _signals.signal(
+    "reseller-certification-received",
+    doc="""A compiled foreign-reseller certification was stored (§7.304(e)-(f)). Payload:
+    ``filing`` and ``actor`` (as for ``filing_received``). Special measures screens the
+    resellers it lists.""",
+)
+position_recorded = _signals.signal(
+    "position-recorded",
+    doc="""An agency recorded its position on a consultation. Payload: ``consultation``
+    (core.consultations.models.Consultation) and ``actor`` (the liaison's User). The module that
+    asked moves its case on once every position is in.""",
+)
+
+# --- Questions the kernel or one module asks the others ---------------------------------------
+
+waivers_asked = _signals.signal(
+    "waivers-asked",
+    doc="""What waives intake's expectations of providers. Payload: ``provider_ids`` (a
+    collection of provider ids, or None for every provider). Each receiver answers a dict of
+    provider id -> list of core.hooks.Waiver in force (an exemption, §7.306(e)).""",
+)
+risk_signals_asked = _signals.signal(
+    "risk-signals-asked",
+    doc="""What bears on providers' risk (§7.305(d)). Payload: ``today`` (the office's date)
+    and ``provider_ids`` (a collection of provider ids, or None for the whole registry). Each
+    receiver answers a dict of provider id -> list of core.risk.RiskSignal, for those providers
+    only.""",
+)
+panels_asked = _signals.signal(
+    "panels-asked",
+    doc="""Sections other modules add to a record's page. Payload: ``subject_type`` ("provider",
+    "filing") and ``subject_id`` (str: the provider's id, the filing's receipt number). Each
+    receiver answers safe HTML (markupsafe.Markup) or None.""",
+)
+subject_link_asked = _signals.signal(
+    "subject-link-asked",
+    doc="""The page of the thing a kernel record is about (a deadline's case, a review's
+    finding). Payload: ``subject_type`` and ``subject_id`` (str). The module owning that kind of
+    subject answers its URL; the others answer None.""",
+)
+position_lock_asked = _signals.signal(
+    "position-lock-asked",
+    doc="""Whether the positions on a consultation may still change. Payload: ``subject_type``
+    and ``subject_id`` (str) of the case consulted on. The module owning the case answers why
+    they no longer may (the decision was made), or None while they may.""",
+)
+
+
+# The order receivers were first connected in: blinker keeps them in a set, and a page's panels
+# must come in the same order every time.
+_connected_order: dict[Callable[..., Any], int] = {}
+
+
+def _replies(signal: Signal, payload: dict[str, Any]) -> list[Any]:
+    app = current_app._get_current_object()
+    receivers = sorted(
+        signal.receivers_for(app),
+        key=lambda receiver: _connected_order.get(receiver, len(_connected_order)),
+    )
+    return [receiver(app, **payload) for receiver in receivers]
+
+
+def send(signal: Signal, **payload: Any) -> None:
+    """Announce that something happened, from the current application."""
+    _replies(signal, payload)
+
+
+def answers(signal: Signal, **payload: Any) -> list[Any]:
+    """Ask the current application's receivers of ``signal``: their answers that are not None,
+    in the order the modules connected them."""
+    return [value for value in _replies(signal, payload) if value is not None]
+
+
+def connect(
+    app: Flask, signal: Signal, receiver: Callable[..., Any], *, subject_type: str | None = None
+) -> None:
+    """Call ``receiver`` with the payload whenever ``app`` sends ``signal``; with
+    ``subject_type``, only for that type of subject, and with the subject's id alone."""
+    adapter = _receiver(receiver, subject_type)
+    _connected_order.setdefault(adapter, len(_connected_order))
+    signal.connect(adapter, sender=app, weak=False)
+
+
+@functools.cache
+def _receiver(receiver: Callable[..., Any], subject_type: str | None) -> Callable[..., Any]:
+    # One adapter per receiver, whatever the number of applications: connecting it again for
+    # another application adds that sender, not another receiver.
+    if subject_type is None:
+
+        def payload_only(_app: Flask, **payload: Any) -> Any:
+            return receiver(**payload)
+
+        return payload_only
+
+    wanted = subject_type
+
+    def for_subject(_app: Flask, *, subject_type: str, subject_id: str) -> Any:
+        return receiver(subject_id) if subject_type == wanted else None
+
+    return for_subject
