@@ -54,8 +54,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    # Before any blueprint adds its routes: ids too large for the database answer 404.
+    # Before any blueprint adds its routes: ids too large for the database, and text segments
+    # with control characters, answer 404.
     app.url_map.converters["int"] = urls.BoundedIntegerConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = urls.PlainTextConverter
     app.config.update(config.load(Path(app.instance_path)))
     app.config.update(overrides or {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
