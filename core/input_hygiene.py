@@ -38,9 +38,11 @@ def _refusal(field: Field) -> str | None:
 def _out_of_range(value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return False
-    if isinstance(value, Decimal):
-        return not value.is_finite() or abs(value) > MAX_STORED_INTEGER
-    return not math.isfinite(value) or abs(value) > MAX_STORED_INTEGER
+    if isinstance(value, float) and not math.isfinite(value):
+        return True
+    if isinstance(value, Decimal) and not value.is_finite():
+        return True
+    return abs(value) > MAX_STORED_INTEGER
 
 
 class Form(FlaskForm):

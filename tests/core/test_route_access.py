@@ -7,23 +7,14 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
-from casework import services as casework
-from casework.rules import AssessmentOrigin, EvidenceKind
 from core.access import PROVIDER_SYSTEM, PUBLIC
 from core.auth.rules import Role
-from core.clocks import office_today
-from core.db import db
-from core.deadlines import services as deadlines
-from intake.models import ForeignReseller
-from special_measures import services as measure_services
 from tests.factories import (
-    file_exemption_request,
     log_in,
     log_in_admin,
     make_admin,
-    make_measure,
-    make_provider,
     make_user,
+    one_of_each,
 )
 
 ROLES = list(Role)
@@ -34,60 +25,6 @@ def _routes(app: Flask) -> list[Rule]:
         (rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"),
         key=lambda rule: rule.rule,
     )
-
-
-def _sample_values(app: Flask) -> dict[str, object]:
-    """Ids of records that exist, so that allowed roles reach the page itself, not a 404."""
-    provider = make_provider()
-    deadline = deadlines.open_deadline(
-        "cip.copy_on_request",
-        subject=("provider", provider.id),
-        subject_label=provider.legal_name,
-        start_on=office_today(),
-        actor=None,
-    )
-    case = file_exemption_request(provider)
-    db.session.commit()
-    measure = make_measure()
-    action = measure_services.draft_action(
-        measure, kind="revocation", reasons="No longer needed.", new_last_day_on=None,
-        effective_on=office_today(), actor=measure.drafted_by, today=office_today(),
-    )  # fmt: skip
-    reseller = ForeignReseller(provider_id=provider.id, name="Neva Cloud", jurisdiction="RU")
-    db.session.add(reseller)
-    run = measure_services.screen_provider_resellers(
-        provider, relevant_on=office_today(), actor=None
-    )
-    db.session.commit()
-    oversight = casework.open_oversight(
-        reseller,
-        evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.", received_on=office_today(),
-        reported_to_authorities="", actor=make_user(Role.ANALYST), today=office_today(),
-    )  # fmt: skip
-    penalty = casework.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
-        proposed_amount=10_000, actor=make_user(Role.ANALYST), today=office_today(),
-    )  # fmt: skip
-    assessment = casework.open_assessment(
-        provider, origin=AssessmentOrigin.RISK_QUEUE, scope="The written CIP.", origin_note="",
-        actor=make_user(Role.ANALYST), today=office_today(),
-    )  # fmt: skip
-    db.session.commit()
-    return {
-        "assessment_id": assessment.id,
-        "penalty_id": penalty.id,
-        "oversight_id": oversight.id,
-        "reseller_id": reseller.id,
-        "run_id": run.id,
-        "hit_id": run.hits[0].id,
-        "notice_id": measure.notices[0].id,
-        "action_id": action.id,
-        "provider_id": provider.id,
-        "case_id": case.id,
-        "deadline_id": deadline.id,
-        "key": "penalty.ieepa_civil_cap",
-        "kind": "cip_certification",
-    }
 
 
 def _url(rule: Rule, values: dict[str, object]) -> str:
@@ -123,7 +60,7 @@ def _signed_in_client(app: Flask, role: Role | None):
 
 @pytest.mark.parametrize("role", [None, *ROLES], ids=["anonymous", *(r.value for r in ROLES)])
 def test_each_route_answers_each_role_as_declared(app, role):
-    values = _sample_values(app)
+    values = one_of_each()
     client = _signed_in_client(app, role)
     wrong = []
     for rule in _routes(app):
