@@ -47,8 +47,6 @@ class MeetDeadlineForm(Form):
 
 
 class AssignDeadlineForm(Form):
-    assignee = SelectField(
-        "Assign to",
-        choices=[SelectChoice("", "Nobody")],
-        validators=[Optional()],
-    )
+    # No Optional(): it would let a blank that is not the "Nobody" choice (" ") past the
+    # choice check; "" is a choice of its own.
+    assignee = SelectField("Assign to", choices=[SelectChoice("", "Nobody")])

@@ -250,3 +250,13 @@ def test_an_ip_log_cell_past_the_csv_field_limit_is_a_row_problem(client, provid
     assert first["field"] == "row 3"
     assert "has a cell longer than 131,072 characters" in first["message"]
     assert second["field"] == "row 4, accessed_at"
+
+
+def test_a_control_character_in_an_api_token_name_is_refused_at_the_field(client):
+    provider = make_provider()
+    log_in_admin(client, make_admin())
+    response = client.post(
+        "/intake/api-tokens", data={"provider": str(provider.id), "label": "Redwood\x00 system"}
+    )
+    assert response.status_code == 422
+    assert "must not contain control characters (it has U+0000 at character 8)" in response.text
