@@ -69,8 +69,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.request_class = SizeLimitedRequest
-    # Before any blueprint adds its routes: ids too large for the database answer 404.
+    # Before any blueprint adds its routes: ids too large for the database, and text segments
+    # with control characters, answer 404.
     app.url_map.converters["int"] = urls.BoundedIntegerConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = urls.PlainTextConverter
     app.config.update(config.load(Path(app.instance_path)))
     app.config.update(overrides or {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -23,6 +22,7 @@ from casework.rules import (
     AssessmentOrigin,
     EvidenceKind,
 )
+from core.input_hygiene import Form
 from core.wording import sentence_case
 from intake.rules import CertificationStatus
 
@@ -32,7 +32,7 @@ MAX_DOLLARS = 10**12
 DOLLARS_MESSAGE = "Enter a whole number of dollars, up to one trillion."
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -65,7 +65,7 @@ def _why(label: str, required: str) -> TextAreaField:
     )
 
 
-class OversightForm(FlaskForm):
+class OversightForm(Form):
     evidence_kind = RadioField(
         "What the evidence indicates (§7.303(e))",
         choices=[SelectChoice(kind.value, sentence_case(kind.value)) for kind in EvidenceKind],
@@ -87,14 +87,14 @@ class OversightForm(FlaskForm):
     )
 
 
-class KnowledgeForm(FlaskForm):
+class KnowledgeForm(Form):
     knowledge_on = _date(
         "Date the provider knew the reseller had not remediated",
         "the date the provider knew",
     )
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     outcome = RadioField(
         "Outcome",
         choices=[
@@ -110,7 +110,7 @@ class OutcomeForm(FlaskForm):
     )
 
 
-class PenaltyForm(FlaskForm):
+class PenaltyForm(Form):
     violations = SelectMultipleField(
         "Violations of §7.309(a)",
         choices=[
@@ -138,11 +138,11 @@ class PenaltyForm(FlaskForm):
     )
 
 
-class ServeForm(FlaskForm):
+class ServeForm(Form):
     served_on = _date("Date the notice was served", "the date of service")
 
 
-class PetitionForm(FlaskForm):
+class PetitionForm(Form):
     received_on = _date("Date the petition was received", "the date the petition was received")
     summary = TextAreaField(
         "What the petition argues",
@@ -153,7 +153,7 @@ class PetitionForm(FlaskForm):
     )
 
 
-class FinalDecisionForm(FlaskForm):
+class FinalDecisionForm(Form):
     decided_on = _date("Date of the final administrative decision", "the date of the decision")
     decision = TextAreaField(
         "The decision and its reasons",
@@ -171,7 +171,7 @@ class FinalDecisionForm(FlaskForm):
     )
 
 
-class AssessmentOpenForm(FlaskForm):
+class AssessmentOpenForm(Form):
     origin = SelectField(
         "Opened from (§7.305(e)(1))",
         choices=[
@@ -194,7 +194,7 @@ class AssessmentOpenForm(FlaskForm):
     )
 
 
-class InformationRequestForm(FlaskForm):
+class InformationRequestForm(Form):
     requested_on = _date("Date of the request", "the date the request was sent")
     note = TextAreaField(
         "What is asked (optional)",
@@ -202,7 +202,7 @@ class InformationRequestForm(FlaskForm):
     )
 
 
-class FindingForm(FlaskForm):
+class FindingForm(Form):
     requirement = SelectField(
         "Requirement the CIP falls short of",
         choices=[SelectChoice("", "- Select -")]
@@ -236,7 +236,7 @@ class FindingForm(FlaskForm):
     )
 
 
-class SubmitAssessmentForm(FlaskForm):
+class SubmitAssessmentForm(Form):
     resubmission_days = IntegerField(
         "Days the provider has to resolve the shortcomings and resubmit (§7.305(a))",
         description="Leave empty for the office default (rule parameter).",
@@ -244,11 +244,11 @@ class SubmitAssessmentForm(FlaskForm):
     )
 
 
-class IssueAssessmentForm(FlaskForm):
+class IssueAssessmentForm(Form):
     issued_on = _date("Date the report was issued to the provider", "the date of issue")
 
 
-class ResubmissionForm(FlaskForm):
+class ResubmissionForm(Form):
     receipt_number = StringField(
         "Receipt number of the resubmitted CIP",
         validators=[
@@ -258,11 +258,11 @@ class ResubmissionForm(FlaskForm):
     )
 
 
-class CloseAssessmentForm(FlaskForm):
+class CloseAssessmentForm(Form):
     note = _why("Closing note", "Say why the assessment can close.")
 
 
-class FurtherActionForm(FlaskForm):
+class FurtherActionForm(Form):
     action = SelectField(
         "Action",
         choices=[SelectChoice("", "- Select -")]
@@ -272,5 +272,5 @@ class FurtherActionForm(FlaskForm):
     note = _why("Details", "Say what is requested or referred, and why.")
 
 
-class WithdrawPenaltyForm(FlaskForm):
+class WithdrawPenaltyForm(Form):
     reasons = _why("Why the penalty is withdrawn", "Say why the penalty is withdrawn.")

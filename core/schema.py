@@ -8,6 +8,7 @@ problem found cites it.
 from __future__ import annotations
 
 import enum
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from typing import Any
 import email_validator
 import phonenumbers
 import pycountry
+
+from core import control_characters
 
 
 class Kind(enum.Enum):
@@ -36,6 +39,9 @@ class Kind(enum.Enum):
 
 
 DEFAULT_MAX_LENGTH = {Kind.TEXT: 300, Kind.LONG_TEXT: 20_000, Kind.TEXT_LIST: 300}
+# The largest whole number a field takes: what a PostgreSQL INTEGER column holds, where a count
+# or a request number is kept or looked up.
+MAX_INTEGER = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -179,7 +185,9 @@ def parse_number_text(text: str) -> float | None:
     if not match:
         return None
     exponent = int(match.group("e") or match.group("p") or 0)
-    return float(f"{match.group('mantissa').replace(',', '')}e{exponent}")
+    number = float(f"{match.group('mantissa').replace(',', '')}e{exponent}")
+    # 1e309 or 400 digits is past what a float holds: not a quantity anyone means.
+    return number if math.isfinite(number) else None
 
 
 def column_letter(index: int) -> str:
@@ -199,6 +207,8 @@ def _is_blank(value: Any) -> bool:
 def _check_text(spec: Field, value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, str):
         return None, "must be text"
+    if problem := control_characters.problem(value, free_text=spec.kind is Kind.LONG_TEXT):
+        return None, problem
     value = value.strip()
     limit = spec.length_limit
     if limit and len(value) > limit:
@@ -206,20 +216,37 @@ def _check_text(spec: Field, value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+def _finite_float(value: Any) -> float | None:
+    """A number as a float; None for anything else, and for what no float holds (NaN, infinity,
+    a JSON integer of 400 digits)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _check_scalar(spec: Field, value: Any) -> tuple[Any, str | None]:
     kind = spec.kind
     if kind in (Kind.TEXT, Kind.LONG_TEXT):
         return _check_text(spec, value)
+    if isinstance(value, str) and (problem := control_characters.problem(value)):
+        return None, problem
     if kind is Kind.INTEGER:
         if isinstance(value, bool) or not isinstance(value, int):
             return None, "must be a whole number"
+        if value > MAX_INTEGER:
+            return None, f"must be at most {MAX_INTEGER:,}"
         return (value, None) if value >= 0 else (None, "must not be negative")
     if kind is Kind.NUMBER:
         if isinstance(value, str):
             value = parse_number_text(value)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        number = _finite_float(value)
+        if number is None:
             return None, "must be a number, e.g. 3.1e25"
-        return (float(value), None) if value >= 0 else (None, "must not be negative")
+        return (number, None) if number >= 0 else (None, "must not be negative")
     if kind is Kind.DATE:
         if not isinstance(value, str):
             return None, "must be a date written YYYY-MM-DD"
@@ -325,7 +352,7 @@ def _json_schema_of(spec: Field) -> dict[str, Any]:
     if kind in (Kind.TEXT, Kind.LONG_TEXT):
         schema |= {"type": "string", "maxLength": spec.length_limit}
     elif kind is Kind.INTEGER:
-        schema |= {"type": "integer", "minimum": 0}
+        schema |= {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER}
     elif kind is Kind.DATE:
         schema |= {"type": "string", "format": "date"}
     elif kind is Kind.EMAIL:

@@ -16,7 +16,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from core.schema import Field, Kind, Problem, phone_shown
+from core import control_characters
+from core.schema import MAX_INTEGER, Field, Kind, Problem, phone_shown
 
 ADD_ROW_PREFIX = "add-row:"
 INTEGER_TEXT = re.compile(r"^\s*\d[\d,]*\s*$")
@@ -34,7 +35,12 @@ def _scalar_from_text(spec: Field, text: str | None, checked: bool) -> Any:
     if not text:
         return None
     if spec.kind is Kind.INTEGER and INTEGER_TEXT.match(text):
-        return int(text.replace(",", ""))
+        digits = text.replace(",", "").lstrip("0") or "0"
+        # Past the digits of the largest number a field takes, any number is too large; reading
+        # thousands of digits would be refused by Python itself.
+        return int(digits) if len(digits) <= len(str(MAX_INTEGER)) else MAX_INTEGER + 1
+    if spec.kind is Kind.LONG_TEXT:
+        return control_characters.strip(text)
     return text
 
 

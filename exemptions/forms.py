@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -16,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.input_hygiene import Form
 from exemptions.rules import FACTORS, Assessment, Decision, NoticeKind
 
 TEXT_LIMIT = Length(max=20_000, message="At most 20,000 characters.")
@@ -32,18 +32,18 @@ def _text(label: str, message: str) -> TextAreaField:
     return TextAreaField(label, validators=[DataRequired(message), TEXT_LIMIT])
 
 
-class InformationRequestForm(FlaskForm):
+class InformationRequestForm(Form):
     questions = _text("What the submitter is asked to provide", "Say what is asked.")
     requested_on = _date("Date of the request", "the date the request is sent")
     respond_by = _date("Respond by", "the date by which the submitter should answer")
 
 
-class InformationResponseForm(FlaskForm):
+class InformationResponseForm(Form):
     response = _text("What the submitter provided", "Summarise the response.")
     responded_on = _date("Date received", "the date the response was received")
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(Form):
     summary = _text(
         "What the agencies are asked to consider",
         "Summarise the request for the agencies.",
@@ -64,7 +64,7 @@ ASSESSMENT_CHOICES = [SelectChoice("", "- Select -")] + [
 ]
 
 
-class FindingForm(FlaskForm):
+class FindingForm(Form):
     decision = RadioField(
         "Decision",
         choices=[
@@ -93,7 +93,7 @@ for _key, _citation, _label in FACTORS:
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     outcome = RadioField(
         "Your decision",
         choices=[
@@ -105,7 +105,7 @@ class DecisionForm(FlaskForm):
     comments = TextAreaField("Comments (required when returning)", validators=[TEXT_LIMIT])
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(Form):
     kind = SelectField(
         "Kind of notice",
         choices=[SelectChoice("", "- Select -")]
@@ -116,7 +116,7 @@ class NoticeForm(FlaskForm):
     summary = _text("What the notice says", "Summarise what the notice says.")
 
 
-class RevocationForm(FlaskForm):
+class RevocationForm(Form):
     reasons = _text("Reasons for revoking the exemption", "State the reasons (§7.306(g)).")
     special_measure_reference = StringField(
         "Special-measure case this revocation serves (optional, §7.307)",
@@ -124,12 +124,12 @@ class RevocationForm(FlaskForm):
     )
 
 
-class WithdrawalForm(FlaskForm):
+class WithdrawalForm(Form):
     withdrawn_on = _date("Date the withdrawal was received", "the date the provider's letter came")
     reasons = _text("Why the provider withdraws its request", "Say why the provider withdraws.")
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     document = FileField(
         "Document (PDF or Word .docx, up to 20 MB)",
         validators=[FileRequired("Choose the file to attach.")],

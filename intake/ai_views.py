@@ -360,8 +360,6 @@ def new_accelerator() -> ResponseReturnValue:
 def edit_accelerator(accelerator_id: int) -> ResponseReturnValue:
     accelerator = db.session.get(Accelerator, accelerator_id) or abort(404)
     form = AcceleratorForm(obj=accelerator)
-    if not form.is_submitted():
-        form.peak_dense_ops_per_second.data = f"{accelerator.peak_dense_ops_per_second:g}"
 
     def act() -> ResponseReturnValue:
         ai_accelerators.update_accelerator(

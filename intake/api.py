@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 
-from core import clocks, exports, openapi
+from core import clocks, control_characters, exports, openapi
 from core.access import provider_system, public
 from core.db import db, utcnow
 from core.errors import DomainError
@@ -99,6 +99,11 @@ def _parse_envelope(raw: str) -> tuple[dict[str, Any] | None, list[Problem]]:
         problems.append(Problem("kind", "is required: the kind of filing", "§7.304"))
     if "supersedes" in envelope and not isinstance(envelope["supersedes"], str | None):
         problems.append(Problem("supersedes", "must be a receipt number", ""))
+    for name in ("kind", "supersedes"):
+        if isinstance(envelope.get(name), str) and (
+            message := control_characters.problem(envelope[name])
+        ):
+            problems.append(Problem(name, message, ""))
     return envelope, problems
 
 

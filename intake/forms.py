@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.input_hygiene import Form
 from core.schema import COUNTRY_CHOICES
 
 
-class CipRequestForm(FlaskForm):
+class CipRequestForm(Form):
     reseller = SelectField(
         "Whose CIP",
         choices=[SelectChoice("", "The provider's own CIP (§7.305(a))")],
@@ -28,7 +28,7 @@ class CipRequestForm(FlaskForm):
     )
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     document = FileField(
         "The CIP as received (PDF or Word .docx, up to 20 MB)",
         validators=[FileRequired("Choose the file the provider sent.")],
@@ -39,14 +39,14 @@ class ResponseForm(FlaskForm):
     )
 
 
-class ResellerUploadForm(FlaskForm):
+class ResellerUploadForm(Form):
     compiled_file = FileField(
         "The compiled file (CSV or Excel .xlsx, up to 40 MB)",
         validators=[FileRequired("Choose the compiled file to upload.")],
     )
 
 
-class ResellerFilterForm(FlaskForm):
+class ResellerFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -74,14 +74,14 @@ class ResellerFilterForm(FlaskForm):
 # --- Reports of large AI model training (§7.308) ----------------------------------------------
 
 
-class IpLogUploadForm(FlaskForm):
+class IpLogUploadForm(Form):
     ip_log = FileField(
         "IP access log (CSV: ip_address, accessed_at, action; up to 1,000,000 rows)",
         validators=[FileRequired("Choose the CSV log to attach.")],
     )
 
 
-class InformationRequestForm(FlaskForm):
+class InformationRequestForm(Form):
     requested_on = DateField(
         "Date the request is sent",
         validators=[DataRequired("Enter the date the request was sent, as YYYY-MM-DD.")],
@@ -95,7 +95,7 @@ class InformationRequestForm(FlaskForm):
     )
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False  # a search changes nothing
 
@@ -114,7 +114,7 @@ YES_NO_UNKNOWN = [SelectChoice("", "Not known"), SelectChoice("yes", "Yes"),
                   SelectChoice("no", "No")]  # fmt: skip
 
 
-class CoverageForm(FlaskForm):
+class CoverageForm(Form):
     """The facts of a transaction, for the covered-transaction aid (§7.308(b))."""
 
     class Meta:
@@ -150,12 +150,20 @@ class CoverageForm(FlaskForm):
     )
 
 
-class AcceleratorForm(FlaskForm):
+class QuantityField(StringField):
+    """A quantity written as text, "989.4e12": a stored number is shown in its shortest form,
+    so that a post without the field keeps the figure as text, as its checks expect."""
+
+    def process_data(self, value: object) -> None:
+        self.data = f"{value:g}" if isinstance(value, float | int) else value
+
+
+class AcceleratorForm(Form):
     model = StringField(
         "Model", validators=[DataRequired("Name the model, e.g. H100 SXM."), Length(max=120)]
     )
     vendor = StringField("Maker", validators=[DataRequired("Name the maker."), Length(max=80)])
-    peak_dense_ops_per_second = StringField(
+    peak_dense_ops_per_second = QuantityField(
         "Peak dense throughput, operations per second",
         validators=[DataRequired("Enter the dense figure, e.g. 989.4e12."), Length(max=40)],
     )
@@ -170,7 +178,7 @@ class AcceleratorForm(FlaskForm):
     )  # fmt: skip
 
 
-class AcceleratorChoiceForm(FlaskForm):
+class AcceleratorChoiceForm(Form):
     accelerator = RadioField(
         "The catalogue accelerator the report means",
         validators=[DataRequired("Choose the accelerator the report means.")],

@@ -13,10 +13,11 @@ million-row file.
 
 from __future__ import annotations
 
+import csv
 import re
 import socket
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TypeAlias
@@ -494,6 +495,33 @@ def _note_row(
         problems.add(row_number, column, value, message, CITATION)
 
 
+@dataclass(frozen=True)
+class _Unread:
+    """A row csv could not read, and why, in the words of a row problem."""
+
+    message: str
+
+
+def _read_rows(rows: Iterable[Sequence[str]]) -> Iterator[Sequence[str] | _Unread]:
+    """The rows, with a row csv refuses (a cell past its field size limit) as an ``_Unread``
+    in its place: the file is refused at that row, as any other wrong row, and reading goes on
+    so that the rows after it are checked too."""
+    lines = iter(rows)
+    while True:
+        try:
+            yield next(lines)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                yield _Unread(
+                    f"has a cell longer than {csv.field_size_limit():,} characters, longer "
+                    "than any address, date and time or action"
+                )
+            else:
+                yield _Unread(f"could not be read as CSV ({error})")
+
+
 def check_ip_log(
     rows: Iterable[Sequence[str]],
     *,
@@ -510,8 +538,12 @@ def check_ip_log(
 
     ``progress`` is told how many data rows have been read, every ``progress_every`` rows and
     once at the end."""
-    lines = iter(rows)
-    layout, header_problems = _read_header(next(lines, None))
+    lines = _read_rows(rows)
+    header = next(lines, None)
+    if isinstance(header, _Unread):
+        header_problems = [_header_problem(f"row 1 {header.message}")]
+        return IpLogCheck([], header_problems[: max(max_listed_problems, 0)], 1, 0)
+    layout, header_problems = _read_header(header)
     if layout is None:
         listed = header_problems[: max(max_listed_problems, 0)]
         return IpLogCheck([], listed, len(header_problems), 0)
@@ -528,6 +560,10 @@ def check_ip_log(
     )
     tidy = not layout.unnamed
     for row_number, cells in enumerate(lines, start=2):
+        if isinstance(cells, _Unread):
+            rows_total += 1
+            problems.add(row_number, "", "", cells.message, FILE_CITATION)
+            continue
         stray = None
         if tidy and len(cells) == width:
             # The usual row: exactly the named columns, so no value can be out of place.

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core import clocks
+from core import clocks, control_characters
 from core.errors import IllegalTransition as IllegalTransition
 from core.schema import (
     COUNTRY_CHOICES,
+    MAX_INTEGER,
     PHONE_EXAMPLE,
     Field,
     Kind,
@@ -1098,7 +1099,11 @@ def _check_integer(spec: Field, text: str) -> tuple[Any, str | None]:
         return None, "must not be negative"
     if not WHOLE_NUMBER_TEXT.match(text):
         return None, "must be a whole number, e.g. 1250"
-    return int(text.split(".")[0].replace(",", "")), None
+    digits = text.split(".")[0].replace(",", "").lstrip("0") or "0"
+    # Read only as many digits as the largest count has: Python refuses past 4,300.
+    if len(digits) > len(str(MAX_INTEGER)) or int(digits) > MAX_INTEGER:
+        return None, f"must be at most {MAX_INTEGER:,}"
+    return int(digits), None
 
 
 def _check_date(spec: Field, text: str) -> tuple[Any, str | None]:
@@ -1221,6 +1226,12 @@ def _check_row(
                         row_number, spec.name, "", f"is required: {spec.label}", spec.citation
                     )
                 )
+            continue
+        if message := control_characters.problem(text, free_text=spec.kind is Kind.LONG_TEXT):
+            # The cell is shown without them: the report is kept in the database.
+            shown = control_characters.strip(text, free_text=False)
+            problems.append(RowProblem(row_number, spec.name, shown, message, spec.citation))
+            cleaned[spec.name] = None
             continue
         value, message = CELL_CHECKS[spec.kind](spec, text)
         if message:

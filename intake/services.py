@@ -22,7 +22,7 @@ from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core import clocks, counters, crypto, documents, exports, hooks, signals
+from core import clocks, control_characters, counters, crypto, documents, exports, hooks, signals
 from core.audit.services import FAILURE, record_event
 from core.auth.models import User
 from core.db import db, utcnow
@@ -529,6 +529,8 @@ def issue_token(provider: Provider, *, label: str, actor: User) -> tuple[ApiToke
     label = label.strip()
     if not label:
         raise FilingRejected([Problem("label", "Name the system that will use the token.", "")])
+    if problem := control_characters.problem(label):
+        raise FilingRejected([Problem("label", f"The name {problem}.", "")])
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         provider_id=provider.id,

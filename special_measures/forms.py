@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.input_hygiene import Form
 from core.schema import COUNTRY_CHOICES
 from special_measures.rules import (
     SOURCE_LABELS,
@@ -49,7 +49,7 @@ FOREIGN_COUNTRIES = [
 ]
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(Form):
     source = RadioField(
         "Where the referral comes from (§7.307(a)(2))",
         choices=[SelectChoice(source.value, SOURCE_LABELS[source]) for source in ReferralSource],
@@ -81,7 +81,7 @@ class ReferralForm(FlaskForm):
     )
 
 
-def factor_form(factors: Iterable[Factor], base: type[FlaskForm] = FlaskForm) -> type[FlaskForm]:
+def factor_form(factors: Iterable[Factor], base: type[Form] = Form) -> type[Form]:
     """A form with reasons and evidence for each factor; fields are named after the factor code."""
     fields = {}
     for factor in factors:
@@ -92,7 +92,7 @@ def factor_form(factors: Iterable[Factor], base: type[FlaskForm] = FlaskForm) ->
     return type("FactorForm", (base,), fields)
 
 
-def factor_entries(form: FlaskForm, factors: Iterable[Factor]) -> dict[str, tuple[str, str]]:
+def factor_entries(form: Form, factors: Iterable[Factor]) -> dict[str, tuple[str, str]]:
     return {
         factor.code: (
             form[f"reasons_{factor.code}"].data or "",
@@ -102,7 +102,7 @@ def factor_entries(form: FlaskForm, factors: Iterable[Factor]) -> dict[str, tupl
     }
 
 
-class ConsultationRequestForm(FlaskForm):
+class ConsultationRequestForm(Form):
     summary = _text(
         "What the agencies are asked to consider",
         required="Say what the agencies are asked to consider; liaisons see only this.",
@@ -111,7 +111,7 @@ class ConsultationRequestForm(FlaskForm):
     other_agencies = _line("Other agencies to consult (optional, separated by commas)", 300)
 
 
-class DeterminationBase(FlaskForm):
+class DeterminationBase(Form):
     evaluation_summary = _text(
         "Summary of the evaluation (§7.307(a)(3))", required="Summarise the evaluation."
     )
@@ -133,22 +133,22 @@ class DeterminationBase(FlaskForm):
     )
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     issued_on = _date("Date the determination was issued", "the date of issuance")
 
 
-class AddresseeForm(FlaskForm):
+class AddresseeForm(Form):
     addressee = _line("Addressee", 200, required="Name the committee chair the letter goes to.")
 
 
-class NoticeSentForm(FlaskForm):
+class NoticeSentForm(Form):
     sent_on = _date("Date sent", "the date the letter was sent")
     sent_how = _line(
         "How it was sent", 200, required="Say how the letter was sent (e.g. hand delivery, email)."
     )
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(Form):
     reasons = _text(
         "Finding that the measure remains necessary (§7.307(a)(5))",
         required="State the finding that the measure remains necessary.",
@@ -156,12 +156,12 @@ class ExtensionForm(FlaskForm):
     new_last_day_on = _date("New last day in effect", "the new last day")
 
 
-class RevocationForm(FlaskForm):
+class RevocationForm(Form):
     reasons = _text("Reasons for revocation", required="Give the reasons for revoking the measure.")
     effective_on = _date("Date the revocation takes effect", "the date the revocation takes effect")
 
 
-class PublicationForm(FlaskForm):
+class PublicationForm(Form):
     federal_register_citation = _line(
         "Federal Register citation",
         60,
@@ -170,13 +170,13 @@ class PublicationForm(FlaskForm):
     published_on = _date("Date of publication", "the date the notice was published")
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     reasons = _text(
         "Why no measure will be imposed", required="Say why no measure will be imposed."
     )
 
 
-class HitDecisionForm(FlaskForm):
+class HitDecisionForm(Form):
     decision = SelectField(
         "Decision",
         choices=[SelectChoice("", "- Select -")]

@@ -392,3 +392,65 @@ def at_once(app: Flask, count: int, act: Callable[[User], str], *, actor: User) 
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(one, range(count)))
+
+
+def one_of_each() -> dict[str, object]:
+    """A record of each kind a page is about (a provider, a deadline, an exemption case, an
+    issued measure with a drafted action, a screening run, an oversight case, a penalty, an
+    assessment), by the name of the address argument that finds it."""
+    from casework import services as casework
+    from casework.rules import AssessmentOrigin, EvidenceKind
+    from core.deadlines import services as deadlines
+    from special_measures import services as measure_services
+
+    provider = make_provider()
+    deadline = deadlines.open_deadline(
+        "cip.copy_on_request",
+        subject=("provider", provider.id),
+        subject_label=provider.legal_name,
+        start_on=clocks.office_today(),
+        actor=None,
+    )
+    case = file_exemption_request(provider)
+    db.session.commit()
+    measure = make_measure()
+    action = measure_services.draft_action(
+        measure, kind="revocation", reasons="No longer needed.", new_last_day_on=None,
+        effective_on=clocks.office_today(), actor=measure.drafted_by, today=clocks.office_today(),
+    )  # fmt: skip
+    reseller = ForeignReseller(provider_id=provider.id, name="Neva Cloud", jurisdiction="RU")
+    db.session.add(reseller)
+    run = measure_services.screen_provider_resellers(
+        provider, relevant_on=clocks.office_today(), actor=None
+    )
+    db.session.commit()
+    oversight = casework.open_oversight(
+        reseller,
+        evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.",
+        received_on=clocks.office_today(),
+        reported_to_authorities="", actor=make_user(Role.ANALYST), today=clocks.office_today(),
+    )  # fmt: skip
+    penalty = casework.draft_penalty(
+        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
+        proposed_amount=10_000, actor=make_user(Role.ANALYST), today=clocks.office_today(),
+    )  # fmt: skip
+    assessment = casework.open_assessment(
+        provider, origin=AssessmentOrigin.RISK_QUEUE, scope="The written CIP.", origin_note="",
+        actor=make_user(Role.ANALYST), today=clocks.office_today(),
+    )  # fmt: skip
+    db.session.commit()
+    return {
+        "assessment_id": assessment.id,
+        "penalty_id": penalty.id,
+        "oversight_id": oversight.id,
+        "reseller_id": reseller.id,
+        "run_id": run.id,
+        "hit_id": run.hits[0].id,
+        "notice_id": measure.notices[0].id,
+        "action_id": action.id,
+        "provider_id": provider.id,
+        "case_id": case.id,
+        "deadline_id": deadline.id,
+        "key": "penalty.ieepa_civil_cap",
+        "kind": "cip_certification",
+    }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.input_hygiene import Form
 
-class DecisionForm(FlaskForm):
+
+class DecisionForm(Form):
     decision = RadioField(
         "Decision",
         choices=[

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from core.input_hygiene import Form
 
-class AuditFilterForm(FlaskForm):
+
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from core.input_hygiene import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     acknowledge = BooleanField(
         "I have read the notice above and consent to its terms",
         validators=[DataRequired("Acknowledge the system-use notice to sign in.")],
@@ -34,7 +35,7 @@ class LoginForm(FlaskForm):
 SIX_DIGITS = Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message="Enter the 6-digit code from your app.")
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(Form):
     code = StringField(
         "6-digit code from your authenticator app",
         validators=[DataRequired("Enter the 6-digit code from your app."), SIX_DIGITS],

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.consultations.rules import Position
+from core.input_hygiene import Form
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     position = SelectField(
         "The agency's position",
         choices=[SelectChoice("", "- Select -")]
@@ -24,7 +24,7 @@ class PositionForm(FlaskForm):
     )
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     document = FileField(
         "A document from the agency (PDF or Word .docx, up to 20 MB)",
         validators=[FileRequired("Choose the document to attach.")],

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from core import clocks
+from core.input_hygiene import Form
 from core.navigation import MODULE_LABELS
 
 
-class BoardFilterForm(FlaskForm):
+class BoardFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -35,7 +35,7 @@ class BoardFilterForm(FlaskForm):
     )
 
 
-class MeetDeadlineForm(FlaskForm):
+class MeetDeadlineForm(Form):
     met_on = DateField(
         "Date met",
         validators=[DataRequired("Enter the date the clock was met, as YYYY-MM-DD.")],
@@ -46,9 +46,7 @@ class MeetDeadlineForm(FlaskForm):
     )
 
 
-class AssignDeadlineForm(FlaskForm):
-    assignee = SelectField(
-        "Assign to",
-        choices=[SelectChoice("", "Nobody")],
-        validators=[Optional()],
-    )
+class AssignDeadlineForm(Form):
+    # No Optional(): it would let a blank that is not the "Nobody" choice (" ") past the
+    # choice check; "" is a choice of its own.
+    assignee = SelectField("Assign to", choices=[SelectChoice("", "Nobody")])

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
+from core.input_hygiene import Form
 from core.office.rules import SETTINGS
 
 
-class OfficeSettingsForm(FlaskForm):
+class OfficeSettingsForm(Form):
     pass
 
 

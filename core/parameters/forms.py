@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.input_hygiene import Form
 
-class ParameterValueForm(FlaskForm):
+
+class ParameterValueForm(Form):
     value = StringField(
         "New value",
         validators=[

@@ -1,5 +1,5 @@
-"""Every registered route, for anonymous visitors and for each role (DESIGN.md §6): each view
-declares who may use it; the others are refused; nobody gets a server error."""
+"""Every registered route, for anonymous visitors and for each role (docs/architecture.md §8):
+each view declares who may use it; the others are refused; nobody gets a server error."""
 
 from __future__ import annotations
 
@@ -13,19 +13,16 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from casework import services as casework
-from casework.rules import AssessmentOrigin, EvidenceKind
 from core.access import PROVIDER_SYSTEM, PUBLIC
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.consultations import services as consultations
 from core.db import db
-from core.deadlines import services as deadlines
 from exemptions import services as exemptions
 from intake import services as intake
-from intake.models import Accelerator, ForeignReseller, ReportIdentifier, ResellerImport
+from intake.models import Accelerator, Provider, ReportIdentifier, ResellerImport
 from intake.rules import RESELLER_EXAMPLE, RESELLER_HEADER
-from special_measures import services as measure_services
+from special_measures.models import MeasureAction
 from tests.factories import (
     file_exemption_request,
     file_report,
@@ -33,9 +30,8 @@ from tests.factories import (
     log_in,
     log_in_admin,
     make_admin,
-    make_measure,
-    make_provider,
     make_user,
+    one_of_each,
 )
 
 ROLES = list(Role)
@@ -57,16 +53,10 @@ def _sample_values(app: Flask) -> dict[str, object]:
     that endpoint alone (a decided case for its decision letter, an answered request for its
     document); the others serve every route naming them."""
     today = office_today()
+    values = one_of_each()
     analyst, reviewer = make_user(Role.ANALYST), make_user(Role.REVIEWER)
-    provider = make_provider()
-    deadline = deadlines.open_deadline(
-        "cip.copy_on_request",
-        subject=("provider", provider.id),
-        subject_label=provider.legal_name,
-        start_on=today,
-        actor=None,
-    )
-    case = file_exemption_request(provider)
+    provider = db.session.get(Provider, values["provider_id"])
+    measure_id = db.session.get(MeasureAction, values["action_id"]).case_id
     granted = grant_exemption(file_exemption_request(), analyst=analyst, reviewer=reviewer)
     consulted = file_exemption_request()
     exemptions.start_review(consulted, actor=analyst)
@@ -87,29 +77,6 @@ def _sample_values(app: Flask) -> dict[str, object]:
         respond_by=today + timedelta(days=30), actor=analyst,
     )  # fmt: skip
     db.session.commit()
-    measure = make_measure()
-    action = measure_services.draft_action(
-        measure, kind="revocation", reasons="No longer needed.", new_last_day_on=None,
-        effective_on=today, actor=measure.drafted_by, today=today,
-    )  # fmt: skip
-    reseller = ForeignReseller(provider_id=provider.id, name="Neva Cloud", jurisdiction="RU")
-    db.session.add(reseller)
-    run = measure_services.screen_provider_resellers(provider, relevant_on=today, actor=None)
-    db.session.commit()
-    oversight = casework.open_oversight(
-        reseller,
-        evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.", received_on=today,
-        reported_to_authorities="", actor=analyst, today=today,
-    )  # fmt: skip
-    penalty = casework.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
-        proposed_amount=10_000, actor=analyst, today=today,
-    )  # fmt: skip
-    assessment = casework.open_assessment(
-        provider, origin=AssessmentOrigin.RISK_QUEUE, scope="The written CIP.", origin_note="",
-        actor=analyst, today=today,
-    )  # fmt: skip
-    db.session.commit()
     report = file_report(provider)
     identifier = db.session.scalars(
         select(ReportIdentifier).where(
@@ -128,18 +95,7 @@ def _sample_values(app: Flask) -> dict[str, object]:
     imported = _reseller_import(provider, analyst, [RESELLER_EXAMPLE])
     rejected = _reseller_import(provider, analyst, [{**RESELLER_EXAMPLE, "jurisdiction": "XX"}])
     return {
-        "assessment_id": assessment.id,
-        "penalty_id": penalty.id,
-        "oversight_id": oversight.id,
-        "reseller_id": reseller.id,
-        "run_id": run.id,
-        "hit_id": run.hits[0].id,
-        "notice_id": measure.notices[0].id,
-        "action_id": action.id,
-        "provider_id": provider.id,
-        "deadline_id": deadline.id,
-        "key": "penalty.ieepa_civil_cap",
-        "kind": "cip_certification",
+        **values,
         "receipt_number": report.receipt_number,
         "identifier_id": identifier.id,
         "accelerator_id": accelerator.id,
@@ -150,8 +106,8 @@ def _sample_values(app: Flask) -> dict[str, object]:
         "token_id": token.id,
         "user_id": make_user(Role.VIEWER).id,
         "name": "refused-change",
-        "exemptions.case_id": case.id,
-        "special_measures.case_id": measure.id,
+        "exemptions.case_id": values["case_id"],
+        "special_measures.case_id": measure_id,
         "exemptions.decision_letter": {"case_id": granted.id},
         "exemptions.attachment": {
             "case_id": consulted.id,

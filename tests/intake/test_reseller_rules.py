@@ -122,6 +122,9 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them():
         ({"jurisdiction": "US"}, "jurisdiction", "a foreign reseller is a foreign person"),
         ({"jurisdiction": "PR"}, "jurisdiction", "under U.S. jurisdiction"),
         ({"reseller_name": "R" * 201}, "reseller_name", "at most 200 characters (it has 201)"),
+        ({"customer_count": "9" * 400}, "customer_count", "must be at most 2,147,483,647"),
+        ({"customer_count": "2,147,483,648"}, "customer_count", "must be at most 2,147,483,647"),
+        ({"reseller_name": "Neva\x1b Cloud"}, "reseller_name", "(it has U+001B at character 5)"),
     ],
 )
 def test_a_bad_cell_is_reported_with_the_reason(changes, column, message):
