@@ -1368,10 +1368,17 @@ def reseller_certification_warnings(
     return found
 
 
-def reseller_status(ended_on: date | None, received_on: date) -> str:
+class ResellerStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+def reseller_status(ended_on: date | None, received_on: date) -> ResellerStatus:
     """A reseller whose relationship has ended by the day the file arrived is listed as ended
     (§7.303(e)); one with a later end date is still active until then."""
-    return "ended" if ended_on is not None and ended_on <= received_on else "active"
+    if ended_on is not None and ended_on <= received_on:
+        return ResellerStatus.ENDED
+    return ResellerStatus.ACTIVE
 
 
 class ImportStatus(enum.StrEnum):
