@@ -23,7 +23,14 @@ from core.auth.models import User
 from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
 from core.documents import StoredDocument
-from intake.rules import ImportStatus, ResellerStatus
+from intake.rules import (
+    AccessAction,
+    Channel,
+    IdentifierKind,
+    ImportStatus,
+    RequestKind,
+    ResellerStatus,
+)
 
 
 class Provider(db.Model):
@@ -102,14 +109,13 @@ class Filing(db.Model):
     __tablename__ = "filings"
     __table_args__ = (
         UniqueConstraint("provider_id", "idempotency_key", name="one_filing_per_key"),
-        CheckConstraint("channel IN ('web', 'api', 'bulk')", name="channel_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     receipt_number: Mapped[str] = mapped_column(String(24), unique=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[Channel] = mapped_column(coded(Channel, constraint="channel_known", length=10))
     # The body exactly as it arrived (for the web, the form's fields as JSON) and its SHA-256.
     # Encrypted when it carries payment identifiers (an AI training report, §7.308(d)(1)(i)(C)):
     # see intake.services.received_payload.
@@ -157,10 +163,6 @@ class DepartmentRequest(db.Model):
     __tablename__ = "department_requests"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('cip_copy', 'reseller_cip_copy', 'ai_additional_information')",
-            name="kind_known",
-        ),
-        CheckConstraint(
             "(kind = 'reseller_cip_copy') = (reseller_id IS NOT NULL)", name="reseller_when_needed"
         ),
         CheckConstraint(
@@ -170,7 +172,9 @@ class DepartmentRequest(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[RequestKind] = mapped_column(
+        coded(RequestKind, constraint="kind_known", length=30)
+    )
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     reseller_id: Mapped[int | None] = mapped_column(ForeignKey("foreign_resellers.id"))
     requested_on: Mapped[date] = mapped_column(Date)
@@ -267,9 +271,6 @@ class ReportIdentifier(db.Model):
 
     __tablename__ = "report_identifiers"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('name', 'email', 'phone', 'payment', 'wallet')", name="kind_known"
-        ),
         CheckConstraint("(kind IN ('payment', 'wallet')) = (ciphertext IS NOT NULL)",
                         name="payments_encrypted"),
         Index("ix_report_identifiers_kind_match_key", "kind", "match_key"),
@@ -278,7 +279,9 @@ class ReportIdentifier(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[IdentifierKind] = mapped_column(
+        coded(IdentifierKind, constraint="kind_known", length=10)
+    )
     # Where in the report: "emails[0]", "payment_methods[1].identifier".
     path: Mapped[str] = mapped_column(String(80))
     # What the payment information is (card, account, wallet …) for a payment identifier.
@@ -316,9 +319,6 @@ class IpAccess(db.Model):
     answers an exact address and a CIDR range on SQLite and PostgreSQL alike."""
 
     __tablename__ = "ip_accesses"
-    __table_args__ = (
-        CheckConstraint("action IN ('access', 'administration')", name="action_known"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The provider is the filing's: not repeated on a million rows, whose every foreign key
@@ -329,7 +329,9 @@ class IpAccess(db.Model):
     ip_address: Mapped[str] = mapped_column(String(45))
     accessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     utc_offset_minutes: Mapped[int | None] = mapped_column(Integer)
-    action: Mapped[str] = mapped_column(String(15))
+    action: Mapped[AccessAction] = mapped_column(
+        coded(AccessAction, constraint="action_known", length=15)
+    )
 
 
 class Accelerator(db.Model):

@@ -359,6 +359,20 @@ PAYMENT_METHOD_LABELS = {
 }
 ACCESS_ACTIONS = (("access", "Access"), ("administration", "Administrative action"))
 
+
+class AccessAction(enum.StrEnum):
+    ACCESS = "access"
+    ADMINISTRATION = "administration"
+
+
+class IdentifierKind(enum.StrEnum):
+    NAME = "name"
+    EMAIL = "email"
+    PHONE = "phone"
+    PAYMENT = "payment"
+    WALLET = "wallet"
+
+
 FOREIGN_PERSON_FIELDS: tuple[Field, ...] = (
     Field("person_type", "The foreign person is", Kind.CHOICE, "§7.308(d)(1)(i)(A)",
           choices=(("individual", "An individual"), ("entity", "An entity"))),
@@ -595,6 +609,12 @@ def normalise_name(name: str) -> str:
     """A person's or business's name for matching across reports: case, punctuation and spacing
     ignored."""
     return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
+
+
+class Channel(enum.StrEnum):
+    WEB = "web"
+    API = "api"
+    BULK = "bulk"
 
 
 class FilingKind(enum.StrEnum):
@@ -941,6 +961,13 @@ def certification_status(last_certified_on: date | None, today: date) -> Certifi
 
 
 # --- Responses to the Department's requests --------------------------------------------------
+
+
+class RequestKind(enum.StrEnum):
+    CIP_COPY = "cip_copy"  # §7.305(a)
+    RESELLER_CIP_COPY = "reseller_cip_copy"  # §7.303(d)
+    AI_ADDITIONAL_INFORMATION = "ai_additional_information"  # §7.308(e)
+
 
 REQUEST_CLOCKS = {
     "cip_copy": "cip.copy_on_request",  # §7.305(a)

@@ -168,7 +168,8 @@ CODED_COLUMNS = (
     ("foreign_resellers", "status"), ("users", "role"), ("special_measure_cases", "state"),
     ("special_measure_cases", "source"), ("special_measure_cases", "subject_kind"),
     ("special_measure_cases", "measure_kind"), ("reviews", "state"),
-    ("consultations", "purpose"), ("consultations", "position"),
+    ("consultations", "purpose"), ("consultations", "position"), ("filings", "channel"),
+    ("report_identifiers", "kind"), ("ip_accesses", "action"),
 )  # fmt: skip
 
 
@@ -179,7 +180,7 @@ def test_the_database_refuses_a_state_that_is_not_one_of_its_enumeration(app):
     for table, column in CODED_COLUMNS:
         row_id = db.session.scalar(text(f"SELECT min(id) FROM {table}"))
         assert row_id is not None, table
-        unknown = text(f"UPDATE {table} SET {column} = 'not one of them' WHERE id = :id")
+        unknown = text(f"UPDATE {table} SET {column} = 'unknown' WHERE id = :id")
         with (
             pytest.raises(IntegrityError, match=f"{table}_{column}_known"),
             db.session.begin_nested(),
