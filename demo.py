@@ -221,7 +221,7 @@ def _create_provider(spec: DemoProvider, today: date) -> Provider:
     name, title, email, phone = spec.contact
     provider = Provider(
         legal_name=spec.legal_name,
-        business_names_text="\n".join(spec.business_names),
+        business_names=list(spec.business_names),
         street_address=spec.street,
         city=spec.city,
         state=spec.state,

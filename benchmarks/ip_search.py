@@ -90,7 +90,7 @@ def check_log(content: bytes) -> ip_log.IpLogCheck:
 def new_provider(number: int) -> Provider:
     provider = Provider(
         legal_name=f"Benchmark Cloud {number}, Inc.",
-        business_names_text=f"Benchmark {number}",
+        business_names=[f"Benchmark {number}"],
         street_address="1 Main St",
         city="Arlington",
         state="VA",

@@ -59,7 +59,7 @@ def registry(count: int) -> None:
             channel="api",
             raw_payload=body,
             payload_sha256="0" * 64,
-            data_json=body,
+            data_json=json.loads(body),
             received_at=received_at,
             received_on=received_at.date(),
             timeliness="late" if late else None,

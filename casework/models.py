@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casework.rules import AssessmentState, OversightState, PenaltyState
 from core.auth.models import User
-from core.db import UTCDateTime, db, utcnow
+from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
 from intake.models import DepartmentRequest, ForeignReseller, Provider
 
@@ -23,7 +25,7 @@ class RiskSnapshot(db.Model):
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     taken_on: Mapped[date] = mapped_column(Date, index=True)
     score: Mapped[int] = mapped_column(Integer)
-    lines_json: Mapped[str] = mapped_column(Text)
+    lines_json: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -36,7 +38,9 @@ class ResellerOversight(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     reseller_id: Mapped[int] = mapped_column(ForeignKey("foreign_resellers.id"), index=True)
-    state: Mapped[str] = mapped_column(String(40))
+    state: Mapped[OversightState] = mapped_column(
+        coded(OversightState, constraint="state_known", length=40)
+    )
     evidence_kind: Mapped[str] = mapped_column(String(80))
     evidence: Mapped[str] = mapped_column(Text)
     evidence_received_on: Mapped[date] = mapped_column(Date)
@@ -63,8 +67,10 @@ class PenaltyCase(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
-    state: Mapped[str] = mapped_column(String(30))
-    violations_text: Mapped[str] = mapped_column(String(100))  # codes "a2 a8"
+    state: Mapped[PenaltyState] = mapped_column(
+        coded(PenaltyState, constraint="state_known", length=30)
+    )
+    violation_codes: Mapped[list[str]] = mapped_column(JSONDocument)  # ["a2", "a8"]
     conduct: Mapped[str] = mapped_column(Text)
     transaction_value: Mapped[int | None] = mapped_column(BigInteger)  # whole dollars
     proposed_amount: Mapped[int] = mapped_column(BigInteger)
@@ -89,10 +95,6 @@ class PenaltyCase(db.Model):
     petition_deadline: Mapped[Deadline | None] = relationship(foreign_keys=[petition_deadline_id])
     decision_deadline: Mapped[Deadline | None] = relationship(foreign_keys=[decision_deadline_id])
 
-    @property
-    def violation_codes(self) -> list[str]:
-        return self.violations_text.split()
-
 
 class Assessment(db.Model):
     """A compliance assessment of one provider's CIP (§7.305(a), (e), (f))."""
@@ -106,12 +108,14 @@ class Assessment(db.Model):
     origin_note: Mapped[str | None] = mapped_column(Text)
     follows_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
     scope: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(40))
+    state: Mapped[AssessmentState] = mapped_column(
+        coded(AssessmentState, constraint="state_known", length=40)
+    )
     opened_on: Mapped[date] = mapped_column(Date)
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # The risk score when the assessment was opened, with the lines that made it (JSON).
     risk_score: Mapped[int] = mapped_column(Integer)
-    risk_lines_json: Mapped[str] = mapped_column(Text)
+    risk_lines_json: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
     resubmission_days: Mapped[int | None] = mapped_column(Integer)
     issued_on: Mapped[date | None] = mapped_column(Date)
     remediation_deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))

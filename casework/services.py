@@ -4,7 +4,6 @@ changed since last week"."""
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -75,7 +74,7 @@ def _unverified_accounts(
 ) -> dict[int, tuple[int, tuple[date, ...]]]:
     """From each provider's latest CIP certification (a correction is the latest version): how
     many foreign accounts are unverified and since when each listed one was provisioned."""
-    latest: dict[int, tuple[object, str]] = {}
+    latest: dict[int, tuple[object, dict]] = {}
     query = select(Filing.provider_id, Filing.received_at, Filing.data_json).where(
         Filing.kind.in_(list(CERTIFYING_KINDS))
     )
@@ -85,8 +84,7 @@ def _unverified_accounts(
         if provider_id not in latest or received_at > latest[provider_id][0]:
             latest[provider_id] = (received_at, data_json)
     return {
-        provider_id: _unverified_of(json.loads(data_json))
-        for provider_id, (_, data_json) in latest.items()
+        provider_id: _unverified_of(data_json) for provider_id, (_, data_json) in latest.items()
     }
 
 
@@ -190,7 +188,7 @@ def take_snapshot(today: date, *, actor: User | None) -> int:
             provider_id=s.facts.provider_id,
             taken_on=today,
             score=s.score,
-            lines_json=json.dumps([asdict(line) for line in s.lines]),
+            lines_json=[asdict(line) for line in s.lines],
         )
         for s in fresh
     )
@@ -444,7 +442,7 @@ def draft_penalty(
         reference=counters.next_reference("PN", today.year, digits=4),
         provider_id=provider.id,
         state=rules.PenaltyState.DRAFTED.value,
-        violations_text=" ".join(violations),
+        violation_codes=list(violations),
         conduct=conduct.strip(),
         transaction_value=transaction_value,
         proposed_amount=proposed_amount,
@@ -483,7 +481,8 @@ def penalties_of(provider_id: int | None = None) -> list[PenaltyCase]:
 def penalty_content(case: PenaltyCase) -> dict[str, object]:
     """What the reviewer approves: the violations, the conduct and the amounts."""
     return {
-        "violations": case.violations_text,
+        # Joined as the codes were once kept, so that approvals given before stay matched.
+        "violations": " ".join(case.violation_codes),
         "conduct": case.conduct,
         "transaction_value": case.transaction_value,
         "proposed": case.proposed_amount,
@@ -633,7 +632,7 @@ def open_assessment(
         opened_on=today,
         opened_by_id=actor.id,
         risk_score=scored.score if scored else 0,
-        risk_lines_json=json.dumps([asdict(line) for line in scored.lines] if scored else []),
+        risk_lines_json=[asdict(line) for line in scored.lines] if scored else [],
     )
     db.session.add(assessment)
     db.session.flush()

@@ -3,7 +3,6 @@ line, and what changed since last week."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import click
@@ -548,7 +547,7 @@ def _render_assessment(assessment: Assessment, **forms: FlaskForm) -> str:
         assessment=assessment,
         requirements=rules.CIP_REQUIREMENTS,
         recommendation_kinds=rules.RECOMMENDATION_KINDS,
-        risk_lines=json.loads(assessment.risk_lines_json),
+        risk_lines=assessment.risk_lines_json,
         criteria=rules.CRITERIA,
         review=approvals.latest_review(services.ASSESSMENT, assessment.id),
         actions=services.actions_for(assessment, services.ASSESSMENT, current_user.role_enum),
@@ -701,7 +700,7 @@ def assessment_report(assessment_id: int) -> ResponseReturnValue:
     approved_by = approvals.approval_line(services.ASSESSMENT, assessment.id)
     body = reports.assessment_report_pdf(
         assessment,
-        risk_lines=json.loads(assessment.risk_lines_json),
+        risk_lines=assessment.risk_lines_json,
         approved_by=approved_by,
         office=office.documents(),
         generated_at=utcnow(),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import JSON, DateTime, Enum, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -56,3 +57,22 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def coded(enum_type: type[enum.Enum], *, constraint: str, length: int) -> Enum:
+    """A column of an enumeration's values, kept as the value strings themselves in a VARCHAR
+    of ``length`` with a CHECK named ``constraint`` listing them, on SQLite and PostgreSQL alike.
+    A string that is none of the values is refused before it reaches the database."""
+    return Enum(
+        enum_type,
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+        name=constraint,
+        length=length,
+    )
+
+
+# A JSON document or list; an absent one is SQL NULL rather than JSON ``null``.
+JSONDocument = JSON(none_as_null=True)

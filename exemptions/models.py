@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
-from core.db import UTCDateTime, db, utcnow
+from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
 from exemptions.rules import CaseState, Decision, NoticeKind
 from intake.models import Document, Filing, ForeignReseller, Provider
-
-STATE_VALUES = ", ".join(f"'{state.value}'" for state in CaseState)
-DECISION_VALUES = ", ".join(f"'{decision.value}'" for decision in Decision)
-NOTICE_VALUES = ", ".join(f"'{kind.value}'" for kind in NoticeKind)
 
 
 class ExemptionCase(db.Model):
@@ -23,12 +19,6 @@ class ExemptionCase(db.Model):
     itself is the filing, kept as received; the case holds the office's work on it."""
 
     __tablename__ = "exemption_cases"
-    __table_args__ = (
-        CheckConstraint(f"state IN ({STATE_VALUES})", name="state_known"),
-        CheckConstraint(
-            f"decision IS NULL OR decision IN ({DECISION_VALUES})", name="decision_known"
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), unique=True)
@@ -36,11 +26,15 @@ class ExemptionCase(db.Model):
     scope: Mapped[str] = mapped_column(String(30))
     # The provider's foreign reseller the request names, when it is on the provider's list.
     reseller_id: Mapped[int | None] = mapped_column(ForeignKey("foreign_resellers.id"))
-    state: Mapped[str] = mapped_column(String(30), default=CaseState.RECEIVED.value)
+    state: Mapped[CaseState] = mapped_column(
+        coded(CaseState, constraint="state_known", length=30), default=CaseState.RECEIVED
+    )
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The finding (§7.306(e)(3)): each factor's assessment and reasons, as JSON.
-    finding_json: Mapped[str | None] = mapped_column(Text)
-    decision: Mapped[str | None] = mapped_column(String(10))
+    finding_json: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    decision: Mapped[Decision | None] = mapped_column(
+        coded(Decision, constraint="decision_known", length=10)
+    )
     finding_drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_on: Mapped[date | None] = mapped_column(Date)
     # Revocation (§7.306(g)): the reasons, and a special-measure case it serves, by reference.
@@ -69,8 +63,8 @@ class ExemptionCase(db.Model):
         return CaseState(self.state)
 
     @property
-    def finding(self) -> dict:
-        return json.loads(self.finding_json) if self.finding_json else {}
+    def finding(self) -> dict[str, Any]:
+        return self.finding_json or {}
 
     @property
     def label(self) -> str:
@@ -100,11 +94,10 @@ class ExemptionNotice(db.Model):
     """An annual notification (§7.306(f)) or a material-change notice (§7.309(b)(2))."""
 
     __tablename__ = "exemption_notices"
-    __table_args__ = (CheckConstraint(f"kind IN ({NOTICE_VALUES})", name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("exemption_cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[NoticeKind] = mapped_column(coded(NoticeKind, constraint="kind_known", length=30))
     received_on: Mapped[date] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

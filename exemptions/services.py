@@ -3,7 +3,6 @@ user, checks the rule, writes the audit event and flushes; the request commits."
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -365,12 +364,10 @@ def draft_finding(
     if case.state_enum is not CaseState.FINDING_DRAFTED:
         _move(case, CaseState.FINDING_DRAFTED, actor)
     before = {"finding": case.finding, "decision": case.decision}
-    case.finding_json = json.dumps(
-        {
-            key: {"assessment": assessments[key][0], "reasons": assessments[key][1].strip()}
-            for key, _citation, _label in rules.FACTORS
-        }
-    )
+    case.finding_json = {
+        key: {"assessment": assessments[key][0], "reasons": assessments[key][1].strip()}
+        for key, _citation, _label in rules.FACTORS
+    }
     case.decision = Decision(decision).value
     case.finding_drafted_by_id = actor.id
     record_event(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -20,9 +20,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
-from core.db import UTCDateTime, db, utcnow
+from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
 from core.documents import StoredDocument
+from intake.rules import (
+    AccessAction,
+    Channel,
+    IdentifierKind,
+    ImportStatus,
+    RequestKind,
+    ResellerStatus,
+)
 
 
 class Provider(db.Model):
@@ -33,7 +41,7 @@ class Provider(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     legal_name: Mapped[str] = mapped_column(String(200), unique=True)
     # Every name the provider does business under, one per line (§7.304(a)(1)(i)).
-    business_names_text: Mapped[str] = mapped_column(Text, default="")
+    business_names: Mapped[list[str]] = mapped_column(JSONDocument, default=lambda: [])
     street_address: Mapped[str] = mapped_column(String(300))
     city: Mapped[str] = mapped_column(String(100))
     state: Mapped[str] = mapped_column(String(2))
@@ -64,10 +72,6 @@ class Provider(db.Model):
             f"{self.city}, {self.state} {self.postal_code}",
         ]
 
-    @property
-    def business_names(self) -> list[str]:
-        return [name for name in self.business_names_text.splitlines() if name.strip()]
-
 
 class ForeignReseller(db.Model):
     """A foreign reseller of the provider's U.S. IaaS products (§7.303)."""
@@ -79,7 +83,9 @@ class ForeignReseller(db.Model):
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     jurisdiction: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[ResellerStatus] = mapped_column(
+        coded(ResellerStatus, constraint="status_known", length=20), default=ResellerStatus.ACTIVE
+    )
     began_on: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     contact_name: Mapped[str | None] = mapped_column(String(120))
@@ -103,14 +109,13 @@ class Filing(db.Model):
     __tablename__ = "filings"
     __table_args__ = (
         UniqueConstraint("provider_id", "idempotency_key", name="one_filing_per_key"),
-        CheckConstraint("channel IN ('web', 'api', 'bulk')", name="channel_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     receipt_number: Mapped[str] = mapped_column(String(24), unique=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[Channel] = mapped_column(coded(Channel, constraint="channel_known", length=10))
     # The body exactly as it arrived (for the web, the form's fields as JSON) and its SHA-256.
     # Encrypted when it carries payment identifiers (an AI training report, §7.308(d)(1)(i)(C)):
     # see intake.services.received_payload.
@@ -118,14 +123,14 @@ class Filing(db.Model):
     raw_encrypted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     payload_sha256: Mapped[str] = mapped_column(String(64))
     # The same content after validation (trimmed text, E.164 phones, ISO dates), for display.
-    data_json: Mapped[str] = mapped_column(Text)
+    data_json: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     received_on: Mapped[date] = mapped_column(Date)  # the office's calendar day of receipt
     keyed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"), unique=True)
-    warnings_json: Mapped[str] = mapped_column(Text, default="[]")
+    warnings_json: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument, default=lambda: [])
     timeliness: Mapped[str | None] = mapped_column(String(20))
     rules_version: Mapped[str] = mapped_column(String(20))
 
@@ -134,12 +139,12 @@ class Filing(db.Model):
     keyed_by: Mapped[User | None] = relationship(foreign_keys=[keyed_by_id])
 
     @property
-    def data(self) -> dict:
-        return json.loads(self.data_json)
+    def data(self) -> dict[str, Any]:
+        return self.data_json
 
     @property
     def warnings(self) -> list[dict[str, str]]:
-        return json.loads(self.warnings_json)
+        return self.warnings_json
 
 
 class Document(StoredDocument, db.Model):
@@ -158,10 +163,6 @@ class DepartmentRequest(db.Model):
     __tablename__ = "department_requests"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('cip_copy', 'reseller_cip_copy', 'ai_additional_information')",
-            name="kind_known",
-        ),
-        CheckConstraint(
             "(kind = 'reseller_cip_copy') = (reseller_id IS NOT NULL)", name="reseller_when_needed"
         ),
         CheckConstraint(
@@ -171,7 +172,9 @@ class DepartmentRequest(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[RequestKind] = mapped_column(
+        coded(RequestKind, constraint="kind_known", length=30)
+    )
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     reseller_id: Mapped[int | None] = mapped_column(ForeignKey("foreign_resellers.id"))
     requested_on: Mapped[date] = mapped_column(Date)
@@ -218,10 +221,6 @@ class ResellerImport(db.Model):
 
     __tablename__ = "reseller_imports"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('queued', 'checking', 'rejected', 'imported', 'failed')",
-            name="status_known",
-        ),
         CheckConstraint("(status = 'imported') = (filing_id IS NOT NULL)", name="filing_on_import"),
         # An analyst's upload, or a provider system's by API: one or the other.
         CheckConstraint("(uploaded_by_id IS NULL) != (api_token_id IS NULL)", name="one_uploader"),
@@ -235,7 +234,9 @@ class ResellerImport(db.Model):
     file_format: Mapped[str] = mapped_column(String(10))
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default="queued")
+    status: Mapped[ImportStatus] = mapped_column(
+        coded(ImportStatus, constraint="status_known", length=20), default=ImportStatus.QUEUED
+    )
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -270,9 +271,6 @@ class ReportIdentifier(db.Model):
 
     __tablename__ = "report_identifiers"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('name', 'email', 'phone', 'payment', 'wallet')", name="kind_known"
-        ),
         CheckConstraint("(kind IN ('payment', 'wallet')) = (ciphertext IS NOT NULL)",
                         name="payments_encrypted"),
         Index("ix_report_identifiers_kind_match_key", "kind", "match_key"),
@@ -281,7 +279,9 @@ class ReportIdentifier(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[IdentifierKind] = mapped_column(
+        coded(IdentifierKind, constraint="kind_known", length=10)
+    )
     # Where in the report: "emails[0]", "payment_methods[1].identifier".
     path: Mapped[str] = mapped_column(String(80))
     # What the payment information is (card, account, wallet …) for a payment identifier.
@@ -319,9 +319,6 @@ class IpAccess(db.Model):
     answers an exact address and a CIDR range on SQLite and PostgreSQL alike."""
 
     __tablename__ = "ip_accesses"
-    __table_args__ = (
-        CheckConstraint("action IN ('access', 'administration')", name="action_known"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The provider is the filing's: not repeated on a million rows, whose every foreign key
@@ -332,7 +329,9 @@ class IpAccess(db.Model):
     ip_address: Mapped[str] = mapped_column(String(45))
     accessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     utc_offset_minutes: Mapped[int | None] = mapped_column(Integer)
-    action: Mapped[str] = mapped_column(String(15))
+    action: Mapped[AccessAction] = mapped_column(
+        coded(AccessAction, constraint="action_known", length=15)
+    )
 
 
 class Accelerator(db.Model):

@@ -362,6 +362,20 @@ PAYMENT_METHOD_LABELS = {
 }
 ACCESS_ACTIONS = (("access", "Access"), ("administration", "Administrative action"))
 
+
+class AccessAction(enum.StrEnum):
+    ACCESS = "access"
+    ADMINISTRATION = "administration"
+
+
+class IdentifierKind(enum.StrEnum):
+    NAME = "name"
+    EMAIL = "email"
+    PHONE = "phone"
+    PAYMENT = "payment"
+    WALLET = "wallet"
+
+
 FOREIGN_PERSON_FIELDS: tuple[Field, ...] = (
     Field("person_type", "The foreign person is", Kind.CHOICE, "§7.308(d)(1)(i)(A)",
           choices=(("individual", "An individual"), ("entity", "An entity"))),
@@ -598,6 +612,12 @@ def normalise_name(name: str) -> str:
     """A person's or business's name for matching across reports: case, punctuation and spacing
     ignored."""
     return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
+
+
+class Channel(enum.StrEnum):
+    WEB = "web"
+    API = "api"
+    BULK = "bulk"
 
 
 class FilingKind(enum.StrEnum):
@@ -956,6 +976,13 @@ def certification_status(last_certified_on: date | None, today: date) -> Certifi
 
 
 # --- Responses to the Department's requests --------------------------------------------------
+
+
+class RequestKind(enum.StrEnum):
+    CIP_COPY = "cip_copy"  # §7.305(a)
+    RESELLER_CIP_COPY = "reseller_cip_copy"  # §7.303(d)
+    AI_ADDITIONAL_INFORMATION = "ai_additional_information"  # §7.308(e)
+
 
 REQUEST_CLOCKS = {
     "cip_copy": "cip.copy_on_request",  # §7.305(a)
@@ -1393,10 +1420,17 @@ def reseller_certification_warnings(
     return found
 
 
-def reseller_status(ended_on: date | None, received_on: date) -> str:
+class ResellerStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+def reseller_status(ended_on: date | None, received_on: date) -> ResellerStatus:
     """A reseller whose relationship has ended by the day the file arrived is listed as ended
     (§7.303(e)); one with a later end date is still active until then."""
-    return "ended" if ended_on is not None and ended_on <= received_on else "active"
+    if ended_on is not None and ended_on <= received_on:
+        return ResellerStatus.ENDED
+    return ResellerStatus.ACTIVE
 
 
 class ImportStatus(enum.StrEnum):

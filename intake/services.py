@@ -81,7 +81,7 @@ def register_provider(data: dict[str, Any], *, actor: User) -> Provider:
     values = result.cleaned
     provider = Provider(
         legal_name=values["legal_name"],
-        business_names_text="\n".join(values["business_names"]),
+        business_names=list(values["business_names"]),
         street_address=values["street_address"],
         city=values["city"],
         state=values["state"],
@@ -282,14 +282,14 @@ def receive_filing(
         raw_payload=crypto.encrypt(submission.raw) if sealed.secrets else submission.raw,
         raw_encrypted=bool(sealed.secrets),
         payload_sha256=hashlib.sha256(submission.raw.encode("utf-8")).hexdigest(),
-        data_json=json.dumps(sealed.data, ensure_ascii=False),
+        data_json=sealed.data,
         received_at=received_at,
         received_on=received_on,
         keyed_by_id=actor.id if actor else None,
         api_token_id=token.id if token else None,
         idempotency_key=submission.idempotency_key,
         supersedes_id=superseded.id if superseded else None,
-        warnings_json=json.dumps([w.as_dict() for w in rules.warnings(spec.kind, facts)]),
+        warnings_json=[w.as_dict() for w in rules.warnings(spec.kind, facts)],
         timeliness=verdict.value if verdict else None,
         rules_version=rules.RULES_VERSION,
     )
@@ -1111,7 +1111,7 @@ def _store_reseller_certification(
         raw_payload=json.dumps(raw, ensure_ascii=False),
         payload_sha256=record.sha256,
         # What the file changed on the list, once the list is written below.
-        data_json="{}",
+        data_json={},
         received_at=record.uploaded_at,
         received_on=received_on,
         keyed_by_id=record.uploaded_by_id,
@@ -1137,8 +1137,8 @@ def _store_reseller_certification(
         "customer_count": sum(row["customer_count"] for row in check.rows),
         "unverified_account_count": sum(row["unverified_account_count"] for row in check.rows),
     }
-    filing.data_json = json.dumps(summary, ensure_ascii=False)
-    filing.warnings_json = json.dumps([warning.as_dict() for warning in warnings])
+    filing.data_json = summary
+    filing.warnings_json = [warning.as_dict() for warning in warnings]
     if verdict is not clocks.Timeliness.TOO_EARLY:
         _restart_annual_clock(provider, filing, actor, clock_key=rules.RESELLER_CLOCK)
     record.status = rules.next_import_status(record.status, rules.ImportStatus.IMPORTED)

@@ -9,31 +9,22 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
-from core.db import UTCDateTime, db, utcnow
+from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
 from intake.models import Provider
 from special_measures.rules import (
+    ActionKind,
     CaseState,
+    HitDecision,
     MeasureKind,
     ReferralSource,
     SubjectKind,
 )
 
 
-def _values(enum_type: type) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum_type)
-
-
 class SpecialMeasureCase(db.Model):
     __tablename__ = "special_measure_cases"
     __table_args__ = (
-        CheckConstraint(f"state IN ({_values(CaseState)})", name="state_known"),
-        CheckConstraint(f"source IN ({_values(ReferralSource)})", name="source_known"),
-        CheckConstraint(f"subject_kind IN ({_values(SubjectKind)})", name="subject_kind_known"),
-        CheckConstraint(
-            f"measure_kind IS NULL OR measure_kind IN ({_values(MeasureKind)})",
-            name="measure_kind_known",
-        ),
         CheckConstraint(
             "issued_on IS NULL OR last_day_on >= issued_on", name="last_day_after_issue"
         ),
@@ -41,29 +32,37 @@ class SpecialMeasureCase(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    state: Mapped[str] = mapped_column(String(30), default=CaseState.REFERRED.value)
+    state: Mapped[CaseState] = mapped_column(
+        coded(CaseState, constraint="state_known", length=30), default=CaseState.REFERRED
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     # The referral (§7.307(a)(2)).
-    source: Mapped[str] = mapped_column(String(20))
+    source: Mapped[ReferralSource] = mapped_column(
+        coded(ReferralSource, constraint="source_known", length=20)
+    )
     referring_agency: Mapped[str | None] = mapped_column(String(120))
     referring_provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
     referral_received_on: Mapped[date] = mapped_column(Date)
     referral_summary: Mapped[str] = mapped_column(Text)
 
     # The subject: a jurisdiction (ISO 3166, maybe a region within it) or a foreign person.
-    subject_kind: Mapped[str] = mapped_column(String(20))
+    subject_kind: Mapped[SubjectKind] = mapped_column(
+        coded(SubjectKind, constraint="subject_kind_known", length=20)
+    )
     jurisdiction: Mapped[str | None] = mapped_column(String(2))
     region: Mapped[str | None] = mapped_column(String(120))
     person_name: Mapped[str | None] = mapped_column(String(300))
-    aliases_text: Mapped[str] = mapped_column(Text, default="")
-    identifiers_text: Mapped[str] = mapped_column(Text, default="")
-    related_receipts_text: Mapped[str] = mapped_column(Text, default="")
+    aliases: Mapped[list[str]] = mapped_column(JSONDocument, default=lambda: [])
+    identifiers: Mapped[list[str]] = mapped_column(JSONDocument, default=lambda: [])
+    related_receipts: Mapped[list[str]] = mapped_column(JSONDocument, default=lambda: [])
 
     # The determination (§7.307(a)(3)–(4), (b)(1)–(2)).
     evaluation_summary: Mapped[str | None] = mapped_column(Text)
-    measure_kind: Mapped[str | None] = mapped_column(String(20))
+    measure_kind: Mapped[MeasureKind | None] = mapped_column(
+        coded(MeasureKind, constraint="measure_kind_known", length=20)
+    )
     conditions_text: Mapped[str | None] = mapped_column(Text)
     consistency_text: Mapped[str | None] = mapped_column(Text)
     compliance_on: Mapped[date | None] = mapped_column(Date)
@@ -105,10 +104,6 @@ class SpecialMeasureCase(db.Model):
         return SubjectKind(self.subject_kind)
 
     @property
-    def aliases(self) -> list[str]:
-        return [line.strip() for line in self.aliases_text.splitlines() if line.strip()]
-
-    @property
     def subject_label(self) -> str:
         if self.kind is SubjectKind.PERSON:
             return self.person_name or ""
@@ -141,7 +136,6 @@ class MeasureAction(db.Model):
 
     __tablename__ = "special_measure_actions"
     __table_args__ = (
-        CheckConstraint("kind IN ('extension', 'revocation')", name="kind_known"),
         CheckConstraint(
             "kind <> 'extension' OR new_last_day_on IS NOT NULL", name="extension_has_last_day"
         ),
@@ -149,7 +143,7 @@ class MeasureAction(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("special_measure_cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[ActionKind] = mapped_column(coded(ActionKind, constraint="kind_known", length=20))
     # For an extension: the finding that the measure remains necessary; for a revocation: why.
     reasons: Mapped[str] = mapped_column(Text)
     new_last_day_on: Mapped[date | None] = mapped_column(Date)
@@ -207,7 +201,7 @@ class ScreeningRun(db.Model):
     method: Mapped[str] = mapped_column(Text)
     threshold: Mapped[int] = mapped_column()
     # [{"reference": ..., "version": ...}] of every measure in force that day.
-    measures_json: Mapped[str] = mapped_column(Text)
+    measures_json: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument)
     parties_screened: Mapped[int] = mapped_column()
     ran_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ran_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -220,13 +214,6 @@ class ScreeningRun(db.Model):
 
 class ScreeningHit(db.Model):
     __tablename__ = "screening_hits"
-    __table_args__ = (
-        CheckConstraint(
-            "decision IS NULL OR decision IN ('match', 'not a match', 'unsure')",
-            name="decision_known",
-        ),
-    )
-
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("screening_runs.id"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("special_measure_cases.id"), index=True)
@@ -239,7 +226,9 @@ class ScreeningHit(db.Model):
     matched_on: Mapped[str] = mapped_column(String(20))
     matched_text: Mapped[str] = mapped_column(String(300))
     score: Mapped[int] = mapped_column()
-    decision: Mapped[str | None] = mapped_column(String(20))
+    decision: Mapped[HitDecision | None] = mapped_column(
+        coded(HitDecision, constraint="decision_known", length=20)
+    )
     decision_reason: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

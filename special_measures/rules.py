@@ -330,6 +330,11 @@ def issuance_problem(issued_on: date, *, approved_on: date, today: date) -> str 
 # --- Extensions and revocations (§7.307(a)(5)) -------------------------------------------------
 
 
+class ActionKind(enum.StrEnum):
+    EXTENSION = "extension"
+    REVOCATION = "revocation"
+
+
 class ExtensionRefused(ValueError):
     pass
 

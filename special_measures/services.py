@@ -3,7 +3,6 @@ notices to Congress, extension, revocation, and the list of measures in force (�
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -41,7 +40,7 @@ from special_measures.models import (
     ScreeningRun,
     SpecialMeasureCase,
 )
-from special_measures.rules import CaseState, MeasureKind, ReferralSource, SubjectKind
+from special_measures.rules import ActionKind, CaseState, MeasureKind, ReferralSource, SubjectKind
 
 CASE = "special_measure"
 ACTION = "special_measure_action"
@@ -130,9 +129,9 @@ def open_case(referral: Referral, *, actor: User, today: date) -> SpecialMeasure
         jurisdiction=referral.jurisdiction or None,
         region=referral.region.strip() or None,
         person_name=referral.person_name.strip() or None,
-        aliases_text="\n".join(referral.aliases),
-        identifiers_text="\n".join(referral.identifiers),
-        related_receipts_text="\n".join(referral.related_receipts),
+        aliases=list(referral.aliases),
+        identifiers=list(referral.identifiers),
+        related_receipts=list(referral.related_receipts),
     )
     db.session.add(case)
     db.session.flush()
@@ -163,8 +162,7 @@ def all_cases() -> list[SpecialMeasureCase]:
 
 
 def related_filings(case: SpecialMeasureCase) -> list[Filing]:
-    receipts = [line for line in case.related_receipts_text.splitlines() if line.strip()]
-    return [filing for r in receipts if (filing := intake.get_filing(r)) is not None]
+    return [filing for r in case.related_receipts if (filing := intake.get_filing(r)) is not None]
 
 
 def close_case(case: SpecialMeasureCase, *, reasons: str, actor: User) -> None:
@@ -388,7 +386,8 @@ def determination_content(case: SpecialMeasureCase) -> dict[str, Any]:
     """What a reviewer approves: every word and date of the draft (DESIGN.md §5)."""
     return {
         "subject": [case.subject_kind, case.jurisdiction, case.region, case.person_name],
-        "aliases": case.aliases_text,
+        # Joined as the aliases were once kept, so that approvals given before stay matched.
+        "aliases": "\n".join(case.aliases),
         "factors": {factor.code: [factor.reasons, factor.evidence] for factor in case.factors},
         "summary": case.evaluation_summary,
         "measure": [case.measure_kind, case.conditions_text],
@@ -673,11 +672,6 @@ def record_notice_sent(
 
 
 # --- Extension and revocation (§7.307(a)(5)) ---------------------------------------------
-
-
-class ActionKind:
-    EXTENSION = "extension"
-    REVOCATION = "revocation"
 
 
 def action_pending(action: MeasureAction) -> bool:
@@ -968,9 +962,7 @@ def screen_parties(
         relevant_on=relevant_on,
         method=rules.MATCHING_METHOD,
         threshold=rules.NAME_MATCH_THRESHOLD,
-        measures_json=json.dumps(
-            [{"reference": m.reference, "version": m.version} for m in measures]
-        ),
+        measures_json=[{"reference": m.reference, "version": m.version} for m in measures],
         parties_screened=len(parties),
         ran_by_id=actor.id if actor else None,
     )

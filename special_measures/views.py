@@ -3,7 +3,6 @@ revocations and the measures in force (§7.307)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import partial
 
@@ -723,7 +722,7 @@ def _render_run(run: ScreeningRun, failed: tuple[int, HitDecisionForm] | None = 
     return render_template(
         "special_measures/screening_run.html",
         run=run,
-        measures=json.loads(run.measures_json),
+        measures=run.measures_json,
         provider=provider,
         screened=screened,
         screened_url=screened_url,

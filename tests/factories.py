@@ -60,7 +60,7 @@ def make_provider(legal_name: str | None = None, **fields: object) -> Provider:
     number = next(_sequence)
     values = {
         "legal_name": legal_name or f"Granite Peak Cloud {number}, Inc.",
-        "business_names_text": f"Granite Peak {number}",
+        "business_names": [f"Granite Peak {number}"],
         "street_address": "100 Main St",
         "city": "Arlington",
         "state": "VA",

@@ -9,15 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.approvals.rules import ReviewState
 from core.auth.models import User
-from core.db import UTCDateTime, db, utcnow
-
-STATE_VALUES = ", ".join(f"'{state.value}'" for state in ReviewState)
+from core.db import UTCDateTime, coded, db, utcnow
 
 
 class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (
-        CheckConstraint(f"state IN ({STATE_VALUES})", name="state_known"),
         CheckConstraint("reviewer_id IS NULL OR reviewer_id <> drafted_by_id", name="not_own"),
     )
 
@@ -26,7 +23,9 @@ class Review(db.Model):
     subject_id: Mapped[str] = mapped_column(String(40), index=True)
     subject_label: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(20), default=ReviewState.IN_REVIEW.value)
+    state: Mapped[ReviewState] = mapped_column(
+        coded(ReviewState, constraint="state_known", length=20), default=ReviewState.IN_REVIEW
+    )
     drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -8,15 +8,12 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.rules import LockoutState, Role
-from core.db import UTCDateTime, db, utcnow
-
-ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
+from core.db import UTCDateTime, coded, db, utcnow
 
 
 class User(db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(f"role IN ({ROLE_VALUES})", name="role_known"),
         CheckConstraint(
             "(role = 'liaison') = (agency IS NOT NULL)", name="agency_only_for_liaisons"
         ),
@@ -25,7 +22,7 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(coded(Role, constraint="role_known", length=20))
     agency: Mapped[str | None] = mapped_column(String(80))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -17,26 +17,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
 from core.consultations.rules import Position, Purpose
-from core.db import UTCDateTime, db, utcnow
+from core.db import UTCDateTime, coded, db, utcnow
 from core.documents import StoredDocument
-
-POSITION_VALUES = ", ".join(f"'{position.value}'" for position in Position)
-PURPOSE_VALUES = ", ".join(f"'{purpose.value}'" for purpose in Purpose)
 
 
 class Consultation(db.Model):
     __tablename__ = "consultations"
     __table_args__ = (
         UniqueConstraint("subject_type", "subject_id", "agency"),
-        CheckConstraint(
-            f"position IS NULL OR position IN ({POSITION_VALUES})", name="position_known"
-        ),
-        CheckConstraint(f"purpose IN ({PURPOSE_VALUES})", name="purpose_known"),
         CheckConstraint("respond_by >= requested_on", name="respond_after_request"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(30))
+    purpose: Mapped[Purpose] = mapped_column(coded(Purpose, constraint="purpose_known", length=30))
     subject_type: Mapped[str] = mapped_column(String(40), index=True)
     subject_id: Mapped[str] = mapped_column(String(40), index=True)
     subject_label: Mapped[str] = mapped_column(String(300))
@@ -47,7 +40,9 @@ class Consultation(db.Model):
     requested_on: Mapped[date] = mapped_column(Date)
     respond_by: Mapped[date] = mapped_column(Date)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    position: Mapped[str | None] = mapped_column(String(30))
+    position: Mapped[Position | None] = mapped_column(
+        coded(Position, constraint="position_known", length=30)
+    )
     comments: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -63,7 +63,8 @@ def test_an_assessment_keeps_the_score_it_was_opened_with(app):
     provider, analyst = make_provider(), make_user(Role.ANALYST)
     assessment = _open(provider, analyst)
     assert assessment.reference.startswith("AS-") and assessment.risk_score == 40
-    assert "No CIP certification has been received." in assessment.risk_lines_json
+    explanations = [line["explanation"] for line in assessment.risk_lines_json]
+    assert "No CIP certification has been received." in explanations
 
 
 def test_an_information_request_opens_intakes_ten_day_clock(app):

@@ -1,11 +1,15 @@
 """The Alembic migrations build exactly the schema the models describe, on both back ends."""
 
+import json
 from datetime import date
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select
+from sqlalchemy import MetaData, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from casework import rules as casework_rules
 from casework import services as casework
@@ -15,7 +19,7 @@ from core.db import db
 from core.parameters.models import RuleParameter
 from special_measures import services as measures
 from special_measures.rules import ReferralSource, SubjectKind
-from tests.factories import make_filing, make_provider, make_user
+from tests.factories import make_filing, make_provider, make_resellers, make_user
 
 
 def test_migrated_schema_matches_the_models(app):
@@ -69,3 +73,116 @@ def test_the_reference_counters_start_from_the_numbers_already_issued(app):
     assert counters.next_reference("OICTS", receipt_year, digits=6) == (
         f"OICTS-{receipt_year}-000004"
     )
+
+
+# The revision before states became enumerations and lists and documents JSON columns.
+BEFORE_TYPED_COLUMNS = "11ff492403ce"
+# (table, list column now, its text column before, what separated the items)
+LISTS = (
+    ("providers", "business_names", "business_names_text", "\n"),
+    ("special_measure_cases", "aliases", "aliases_text", "\n"),
+    ("special_measure_cases", "identifiers", "identifiers_text", "\n"),
+    ("special_measure_cases", "related_receipts", "related_receipts_text", "\n"),
+    ("penalty_cases", "violation_codes", "violations_text", " "),
+)
+DOCUMENTS = (
+    ("filings", "data_json"),
+    ("filings", "warnings_json"),
+    ("exemption_cases", "finding_json"),
+    ("risk_snapshots", "lines_json"),
+    ("assessments", "risk_lines_json"),
+    ("screening_runs", "measures_json"),
+)
+
+
+def _demo_office_with_casework(app: Flask) -> None:
+    """The demonstration office, and a case of each casework kind, which it does not have."""
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    analyst, provider = make_user(Role.ANALYST), make_provider()
+    (reseller,) = make_resellers(provider, 1)
+    day = date(2027, 3, 15)
+    casework.take_snapshot(day, actor=None)
+    casework.open_assessment(
+        provider, origin=casework_rules.AssessmentOrigin.REFERRAL, scope="The written CIP.",
+        origin_note="", actor=analyst, today=day,
+    )  # fmt: skip
+    casework.draft_penalty(
+        provider, violations=["a2", "a8"], conduct="Never certified.", transaction_value=None,
+        proposed_amount=10_000, actor=analyst, today=day,
+    )  # fmt: skip
+    casework.open_oversight(
+        reseller, evidence_kind=casework_rules.EvidenceKind.NO_CIP, evidence="No written CIP.",
+        received_on=day, reported_to_authorities="", actor=analyst, today=day,
+    )  # fmt: skip
+    db.session.commit()
+    db.session.remove()
+
+
+def _every_row() -> dict[str, dict[object, dict[str, object]]]:
+    """Every table's rows as the database holds them, read without the application's models,
+    keyed by primary key."""
+    tables = MetaData()
+    tables.reflect(db.engine)
+    rows = {}
+    with db.engine.connect() as connection:
+        for name, table in tables.tables.items():
+            key = [column.name for column in table.primary_key] or [c.name for c in table.columns]
+            rows[name] = {
+                tuple(row[column] for column in key): dict(row)
+                for row in connection.execute(select(table)).mappings()
+            }
+    return rows
+
+
+def test_the_typed_columns_migration_keeps_every_record_of_the_demo_office(app):
+    """Downgraded to the text columns and upgraded again, a database holding the demonstration
+    office has every row and every value it had; in between, lists are lines of text again and
+    documents JSON text."""
+    _demo_office_with_casework(app)
+    typed = _every_row()
+    assert typed["providers"] and typed["filings"] and typed["special_measure_cases"]
+    assert all(typed[table] for table in ("penalty_cases", "assessments", "reseller_oversight"))
+
+    downgrade(revision=BEFORE_TYPED_COLUMNS)
+    as_text = _every_row()
+    assert {table: len(rows) for table, rows in as_text.items()} == {
+        table: len(rows) for table, rows in typed.items()
+    }
+    for table, column, old_column, separator in LISTS:
+        for key, row in typed[table].items():
+            assert as_text[table][key][old_column] == separator.join(row[column])
+    for table, column in DOCUMENTS:
+        for key, row in typed[table].items():
+            kept = as_text[table][key][column]
+            assert (json.loads(kept) if kept is not None else None) == row[column]
+    assert typed["providers"] and any(row["business_names"] for row in typed["providers"].values())
+
+    upgrade()
+    assert _every_row() == typed
+
+
+# Every column whose values are an enumeration's, with a value none of them is.
+CODED_COLUMNS = (
+    ("assessments", "state"), ("penalty_cases", "state"), ("reseller_oversight", "state"),
+    ("foreign_resellers", "status"), ("users", "role"), ("special_measure_cases", "state"),
+    ("special_measure_cases", "source"), ("special_measure_cases", "subject_kind"),
+    ("special_measure_cases", "measure_kind"), ("reviews", "state"),
+    ("consultations", "purpose"), ("consultations", "position"), ("filings", "channel"),
+    ("report_identifiers", "kind"), ("ip_accesses", "action"),
+)  # fmt: skip
+
+
+def test_the_database_refuses_a_state_that_is_not_one_of_its_enumeration(app):
+    """Written around the application, an unknown state, status or kind is refused by the
+    database's own CHECK constraint, casework's state columns included."""
+    _demo_office_with_casework(app)
+    for table, column in CODED_COLUMNS:
+        row_id = db.session.scalar(text(f"SELECT min(id) FROM {table}"))
+        assert row_id is not None, table
+        unknown = text(f"UPDATE {table} SET {column} = 'unknown' WHERE id = :id")
+        with (
+            pytest.raises(IntegrityError, match=f"{table}_{column}_known"),
+            db.session.begin_nested(),
+        ):
+            db.session.execute(unknown, {"id": row_id})

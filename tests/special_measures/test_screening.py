@@ -59,7 +59,7 @@ def test_a_certification_is_screened_on_receipt_and_hits_show_on_filing_and_prov
         3,
     )
     assert run.ran_by_id is not None and run.threshold == rules.NAME_MATCH_THRESHOLD
-    assert [m["reference"] for m in json.loads(run.measures_json)] == [
+    assert [m["reference"] for m in run.measures_json] == [
         jurisdiction.reference, person.reference
     ]  # fmt: skip
     assert sorted((h.party_name, h.matched_on) for h in run.hits) == [
@@ -88,7 +88,7 @@ def test_a_filing_received_before_a_measure_was_issued_is_screened_as_of_its_day
     before = services.screen_provider_resellers(provider, relevant_on=filing_day, actor=None)
     today = services.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
     assert (len(before.hits), len(today.hits)) == (0, 1)
-    assert json.loads(before.measures_json) == []
+    assert before.measures_json == []
 
 
 def test_a_hit_ruled_out_does_not_return_until_the_measure_changes(client):
@@ -271,7 +271,7 @@ def test_issuing_a_measure_screens_every_providers_active_resellers_again(app):
     runs = {run.provider_id: run for run in db.session.scalars(select(ScreeningRun))}
     assert set(runs) == {mixed.id, clear.id}  # one run per provider with active resellers
     assert (runs[mixed.id].subject_type, runs[mixed.id].relevant_on) == ("provider", office_today())
-    assert [m["reference"] for m in json.loads(runs[mixed.id].measures_json)] == [measure.reference]
+    assert [m["reference"] for m in runs[mixed.id].measures_json] == [measure.reference]
     assert [(h.party_name, h.matched_on) for h in runs[mixed.id].hits] == [
         ("Neva Cloud OOO", "jurisdiction")
     ]

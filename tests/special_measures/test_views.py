@@ -277,7 +277,7 @@ def test_the_public_feed_lists_measures_in_force_as_json_csv_and_calendar(client
 def test_the_csv_feed_carries_values_exactly_as_the_json_does(client):
     """Providers' systems read the feed: no spreadsheet apostrophe before a handle like this."""
     person = make_measure(kind="person")
-    person.aliases_text = "@volgahost\nVHG"
+    person.aliases = ["@volgahost", "VHG"]
     db.session.commit()
 
     (record,) = _feed(client).get_json()["measures"]
