@@ -681,6 +681,18 @@ def action_pending(action: MeasureAction) -> bool:
     return not action.is_recorded and (review is None or review.state != ReviewState.RETURNED)
 
 
+def check_action_open(case: SpecialMeasureCase, kind: str, today: date) -> None:
+    """Refuse to draft an extension or revocation of a measure that is not in effect
+    (§7.307(a)(5)): its form is not offered then, nor its page opened."""
+    _require(
+        f"draft_{kind}",
+        case,
+        f"The case is {case.state}; only a measure in effect can change.",
+        today,
+        in_effect=f"The measure is {status_of(case, today)}; only a measure in effect can change.",
+    )
+
+
 def draft_action(
     case: SpecialMeasureCase,
     *,
@@ -694,13 +706,7 @@ def draft_action(
     """Draft an extension (the finding that the measure remains necessary and the new last day)
     or a revocation (the reasons and the day it ends), for a second person to review."""
     _require_drafter(actor)
-    _require(
-        f"draft_{kind}",
-        case,
-        f"The case is {case.state}; only a measure in effect can change.",
-        today,
-        in_effect=f"The measure is {status_of(case, today)}; only a measure in effect can change.",
-    )
+    check_action_open(case, kind, today)
     assert case.last_day_on is not None and case.issued_on is not None
     if kind == ActionKind.EXTENSION:
         if new_last_day_on is None or new_last_day_on <= case.last_day_on:

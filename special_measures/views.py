@@ -520,6 +520,7 @@ def notice_sent(notice_id: int) -> ResponseReturnValue:
 
 def _draft_action(case_id: int, kind: str, form_class: type[FlaskForm]) -> ResponseReturnValue:
     case = _case_or_404(case_id)
+    services.check_action_open(case, kind, clocks.office_today())
     form = form_class()
 
     def act() -> ResponseReturnValue:

@@ -365,3 +365,14 @@ def test_the_publication_is_kept_with_the_note_on_when_a_measure_takes_effect(cl
     # The rule text and the preamble disagree; the system says which it follows, and why.
     assert "The rule text governs; the publication date is kept on each determination." in page.text
     assert _feed(client).get_json()["measures"][0]["federal_register"] == "91 FR 70001"
+
+
+def test_the_extension_and_revocation_pages_of_a_measure_not_yet_issued_say_why_not(client):
+    case = make_measure(stop_at="approved")
+    log_in(client, make_user(Role.ANALYST))
+    for step in ("extension", "revocation"):
+        response = client.get(f"/special-measures/cases/{case.id}/{step}")
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/special-measures/cases/{case.id}")
+        page = client.get(response.headers["Location"]).text
+        assert "only a measure in effect can change" in page
