@@ -265,7 +265,7 @@ def _move(
     )
 
 
-# Analysts draft, reviewers approve, never their own work (DESIGN.md §1).
+# Analysts draft, reviewers approve, never their own work (docs/architecture.md §1).
 DRAFTERS = frozenset({Role.ANALYST})
 
 

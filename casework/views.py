@@ -592,7 +592,7 @@ def assessment_request(assessment_id: int) -> ResponseReturnValue:
     )  # fmt: skip
 
 
-# Analysts draft the findings and send them; reviewers decide (DESIGN.md §1).
+# Analysts draft the findings and send them; reviewers decide (docs/architecture.md §1).
 @bp.post("/assessments/<int:assessment_id>/findings")
 @roles_required(*ANALYSTS)
 def assessment_finding(assessment_id: int) -> ResponseReturnValue:

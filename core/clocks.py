@@ -2,7 +2,7 @@
 
 Pure functions only: nothing here reads the database. Days are calendar days; a filing is on
 time if received on or before the due date; a due date on a weekend or federal holiday is shown
-with a warning and never moved (DESIGN.md §4). Numbers that the final rule may change are
+with a warning and never moved (docs/architecture.md §4). Numbers that the final rule may change are
 effective-dated rule parameters (``core.parameters``); services look them up and pass the number
 in as ``days``; the catalogue carries the rule text's value as the default.
 """
@@ -402,5 +402,5 @@ def annual_timeliness(key: str, previous_on: date, received_on: date) -> Timelin
 
 
 def timeliness(key: str, start: date, received_on: date) -> Timeliness:
-    """On time when received on or before the due date, late after it (DESIGN.md §4)."""
+    """On time when received on or before the due date, late after it (docs/architecture.md §4)."""
     return Timeliness.LATE if received_on > due(key, start) else Timeliness.ON_TIME

@@ -34,7 +34,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     """An instant stored in UTC on every back end.
 
     SQLite drops the offset of ``DateTime(timezone=True)``; converting on the way in and marking
-    UTC on the way out keeps comparisons correct on both databases (DESIGN.md §8).
+    UTC on the way out keeps comparisons correct on both databases (docs/architecture.md §10).
     """
 
     impl = DateTime(timezone=True)

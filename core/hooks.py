@@ -1,6 +1,6 @@
 """What intake expects of a provider, and what waives it: a module that grants a waiver (an
 exemption, §7.306) answers intake's question "is this waived?" without intake importing it
-(DESIGN.md §2)."""
+(docs/architecture.md §2)."""
 
 from __future__ import annotations
 

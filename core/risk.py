@@ -1,5 +1,5 @@
 """What each module knows that bears on a provider's risk (§7.305(d)), gathered in one place so
-that the risk score reads every module without importing any (DESIGN.md §2).
+that the risk score reads every module without importing any (docs/architecture.md §2).
 
 A module's ``init_app`` connects a source to ``core.signals.risk_signals_asked``; a source answers
 for the providers asked about (the whole registry for the queue, one provider for its page) in

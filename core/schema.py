@@ -57,7 +57,7 @@ class Field:
     max_rows: int = 10_000
     hint: str = ""
     # A payment identifier (§7.308(d)(1)(i)(C)): encrypted at rest, shown masked, searched by a
-    # keyed hash (DESIGN.md §6). The schema only marks it; intake keeps it so.
+    # keyed hash (docs/architecture.md §8). The schema only marks it; intake keeps it so.
     sensitive: bool = False
     # For a TEXT_LIST: what each item must be (EMAIL, PHONE); plain text when None.
     item_kind: Kind | None = None

@@ -1,5 +1,5 @@
 """Every reaction of one module to another, as a named signal (blinker, which Flask uses for its
-own), so that no module imports another and the kernel imports none (DESIGN.md §2).
+own), so that no module imports another and the kernel imports none (docs/architecture.md §6).
 
 Each module's ``init_app(app)`` connects its receivers for that application only (the
 application is the sender), so two applications built in one process never share receivers,

@@ -1,4 +1,4 @@
-"""One transaction per request and per command (Indico's request handler, DESIGN.md §2).
+"""One transaction per request and per command (Indico's request handler; docs/architecture.md §7).
 
 Services write and flush; nothing in a view, an API handler or a command commits. Once the
 handler has answered, the request commits if the answer is not an error, and rolls back if it

@@ -51,7 +51,7 @@ RUN_REPORT_KINDS = ("ai_initial_report", "ai_reseller_report", "ai_corrected_rep
 WALLET = rules.PaymentMethod.WALLET.value
 
 
-# --- Payment identifiers: encrypted at rest, masked everywhere (DESIGN.md §6) -----------------
+# --- Payment identifiers: encrypted at rest, masked everywhere (docs/architecture.md §8) ----------
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def identifiers_of(filing: Filing) -> list[ReportIdentifier]:
 
 def reveal_identifier(filing: Filing, identifier_id: int, *, actor: User) -> tuple[str, str]:
     """The full payment identifier, for an analyst or reviewer who needs it; every reveal is an
-    audit event (DESIGN.md §6). Returns (where in the report, value)."""
+    audit event (docs/architecture.md §8). Returns (where in the report, value)."""
     identifier = db.session.get(ReportIdentifier, identifier_id)
     if identifier is None or identifier.filing_id != filing.id or identifier.ciphertext is None:
         raise DomainError("That report has no such payment identifier.")
@@ -258,7 +258,7 @@ def store_ip_accesses(
     filing: Filing, entries: Sequence[ip_log.IpLogEntry], *, attachment_id: int | None
 ) -> int:
     """Write many rows at once: COPY on PostgreSQL, the driver's executemany on SQLite, in the
-    caller's transaction (DESIGN.md §8: ten times SQLAlchemy's own bulk insert)."""
+    caller's transaction (docs/architecture.md §10: ten times SQLAlchemy's own bulk insert)."""
     if not entries:
         return 0
     connection = db.session.connection()
@@ -283,7 +283,7 @@ def store_ip_accesses(
 
 
 class LogRejected(DomainError):
-    """An IP log with problems: nothing of it is stored (DESIGN.md §3)."""
+    """An IP log with problems: nothing of it is stored (docs/architecture.md §3)."""
 
     def __init__(self, check: ip_log.IpLogCheck) -> None:
         super().__init__(f"The log has {check.problem_count:,} problem(s); nothing was stored.")
@@ -405,7 +405,7 @@ class Hit:
 class SearchResult:
     looked_for: str  # how the query was understood
     hits: list[Hit]
-    # A payment identifier typed in is never shown back (DESIGN.md §6).
+    # A payment identifier typed in is never shown back (docs/architecture.md §8).
     secret: bool = False
 
     @property

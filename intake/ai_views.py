@@ -199,7 +199,7 @@ def confirm_accelerator(receipt_number: str) -> ResponseReturnValue:
     )  # fmt: skip
 
 
-# --- A payment identifier, in full (DESIGN.md §6) ----------------------------------------------
+# --- A payment identifier, in full (docs/architecture.md §8) --------------------------------------
 
 
 @bp.post("/filings/<receipt_number>/identifiers/<int:identifier_id>")

@@ -185,7 +185,7 @@ def _receive_once(
     provider: Any, submission: services.Submission, token: ApiToken
 ) -> services.Received:
     """Two requests with one Idempotency-Key at the same moment: the one that stores second
-    meets the unique key, and answers with the first one's receipt (DESIGN.md §3)."""
+    meets the unique key, and answers with the first one's receipt (docs/architecture.md §3)."""
     try:
         received = services.receive_filing(provider, submission, token=token)
         db.session.flush()

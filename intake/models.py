@@ -104,7 +104,8 @@ class ForeignReseller(db.Model):
 
 
 class Filing(db.Model):
-    """A filing exactly as received: never edited; a correction is a new filing (DESIGN.md §3)."""
+    """A filing exactly as received: never edited; a correction is a new filing
+    (docs/architecture.md §3)."""
 
     __tablename__ = "filings"
     __table_args__ = (
@@ -217,7 +218,7 @@ class ApiToken(db.Model):
 class ResellerImport(db.Model):
     """One upload of a compiled foreign-reseller certification (§7.304(f)) and how far its
     import got. A rejected file leaves only this row and its error report: the file itself, the
-    filing and the reseller list are written together or not at all (DESIGN.md §3)."""
+    filing and the reseller list are written together or not at all (docs/architecture.md §3)."""
 
     __tablename__ = "reseller_imports"
     __table_args__ = (
@@ -244,7 +245,7 @@ class ResellerImport(db.Model):
     # its page and the API show them; the download neutralises them for a spreadsheet.
     error_report: Mapped[str | None] = mapped_column(Text)
     # An imported file's result for each row (CSV: row, reseller_name, jurisdiction, result),
-    # as well as for the whole file (DESIGN.md §3).
+    # as well as for the whole file (docs/architecture.md §3).
     row_results: Mapped[str | None] = mapped_column(Text)
     failure_reference: Mapped[str | None] = mapped_column(String(16))
     filing_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"), unique=True)
@@ -266,7 +267,7 @@ class ReportIdentifier(db.Model):
     (§7.308(d)(1)(i)), indexed for the question "where else does this appear?".
 
     ``match_key`` is the normalised value, except for payment identifiers, whose match key is a
-    keyed hash and whose value is kept only encrypted (DESIGN.md §6).
+    keyed hash and whose value is kept only encrypted (docs/architecture.md §8).
     """
 
     __tablename__ = "report_identifiers"
@@ -313,7 +314,7 @@ class IpLogAttachment(db.Model):
 
 class IpAccess(db.Model):
     """One access or administrative action from an IP address, with its time (UTC) and the UTC
-    offset the filer wrote, kept as evidence (§7.308(d)(1)(i)(F); DESIGN.md §8).
+    offset the filer wrote, kept as evidence (§7.308(d)(1)(i)(F); docs/architecture.md §10).
 
     ``ip_key`` is the address as 32 hex digits (IPv4 mapped into IPv6), so that one B-tree index
     answers an exact address and a CIDR range on SQLite and PostgreSQL alike."""

@@ -568,7 +568,8 @@ SENSITIVE_MASK = "•••• "
 
 
 def mask_identifier(value: str) -> str:
-    """A payment identifier as every page shows it: its last four characters (DESIGN.md §6)."""
+    """A payment identifier as every page shows it: its last four characters
+    (docs/architecture.md §8)."""
     compact = "".join(value.split())
     return SENSITIVE_MASK + compact[-4:]
 
@@ -842,7 +843,7 @@ def timeliness(kind: FilingKind, facts: FilingFacts) -> clocks.Timeliness | None
 
 
 def warnings(kind: FilingKind, facts: FilingFacts) -> list[Problem]:
-    """Flags that never refuse a filing: nothing received is lost (DESIGN.md §3)."""
+    """Flags that never refuse a filing: nothing received is lost (docs/architecture.md §3)."""
     found = []
     verdict = timeliness(kind, facts)
     previous = facts.previous_certification_on
@@ -1396,8 +1397,8 @@ def reseller_certification_timeliness(
 def reseller_certification_warnings(
     previous_on: date | None, received_on: date, *, left_out: Sequence[str] = ()
 ) -> list[Problem]:
-    """Flags that never refuse a compiled certification (DESIGN.md §3). ``left_out`` names the
-    foreign resellers on record, still active, that the file does not mention."""
+    """Flags that never refuse a compiled certification (docs/architecture.md §3). ``left_out``
+    names the foreign resellers on record, still active, that the file does not mention."""
     found = []
     verdict = reseller_certification_timeliness(previous_on, received_on)
     if verdict is clocks.Timeliness.TOO_EARLY and previous_on:

@@ -768,9 +768,10 @@ class ResellerChanges:
 
 
 def get_reseller_import(import_id: int) -> ResellerImport | None:
-    """The import; one that stopped with its process reads as failed (DESIGN.md §3: nothing
-    received is left looking as if it were still being worked on). Reading stores nothing: the
-    failure is recorded when the provider's next file comes in (``_running_import``)."""
+    """The import; one that stopped with its process reads as failed (docs/architecture.md §3:
+    nothing received is left looking as if it were still being worked on). Reading stores
+    nothing: the failure is recorded when the provider's next file comes in
+    (``_running_import``)."""
     record = db.session.get(ResellerImport, import_id)
     if record is not None and _is_stale(record):
         reference = secrets.token_hex(4).upper()
@@ -950,7 +951,8 @@ def _import_in_background(app: Flask, import_id: int, content: bytes) -> None:
 
 
 def run_reseller_import(import_id: int, content: bytes) -> ResellerImport:
-    """Check a compiled file and store all of it, or nothing but its error report (DESIGN.md §3).
+    """Check a compiled file and store all of it, or nothing but its error report
+    (docs/architecture.md §3).
 
     Runs in the request for a small file and in a background thread for a large one; like a
     command it owns its transactions: progress is committed as the rows are checked, the outcome

@@ -189,7 +189,7 @@ class CongressionalNotice(db.Model):
 
 class ScreeningRun(db.Model):
     """One check of the parties named in a filing, or on a provider's list, against the measures
-    in force on the relevant day, with the evidence of how it was done (DESIGN.md §5)."""
+    in force on the relevant day, with the evidence of how it was done (docs/architecture.md §5)."""
 
     __tablename__ = "screening_runs"
 

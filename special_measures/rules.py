@@ -257,7 +257,8 @@ ACTIONS: dict[str, workflow.Action[CaseState]] = {
 def positions_final(state: CaseState, *, reference: str, issued_on: date | None) -> str | None:
     """§7.307(c): the agencies are consulted *in making* the determination. Once it is issued, or
     the case is closed without one, the positions it rests on are part of its record; before
-    that a change is allowed and voids an approval (DESIGN.md §5). Why they are final, or None."""
+    that a change is allowed and voids an approval (docs/architecture.md §5). Why they are
+    final, or None."""
     if state is CaseState.ISSUED and issued_on is not None:
         return (
             f"The determination {reference} was issued on {issued_on.isoformat()}; the agencies' "
@@ -442,7 +443,7 @@ def check_sent_on(sent_on: date, *, prepared_on: date, today: date) -> None:
         raise NoticeSentProblem("A notice cannot be recorded as sent on a future date.")
 
 
-# --- Screening against the measures in force (DESIGN.md §5) -----------------------------------
+# --- Screening against the measures in force (docs/architecture.md §5) ----------------------------
 
 # Names are compared after normalising (case, accents, punctuation, legal-form words) with a
 # token-sort ratio, so that "Volga Hosting Group LLC" and "VOLGA GROUP HOSTING, L.L.C." match.

@@ -308,7 +308,7 @@ def positions_final(case_id: str) -> str | None:
 
 def on_position_recorded(*, consultation: Consultation, actor: User, **_: object) -> None:
     """The determination rests on the positions: one changed after approval voids the approval
-    and sends the draft back (DESIGN.md §5)."""
+    and sends the draft back (docs/architecture.md §5)."""
     if consultation.subject_type == CASE and (case := get_case(int(consultation.subject_id))):
         _void_approval_if_changed(case, actor)
 
@@ -383,7 +383,7 @@ def save_determination(
 
 
 def determination_content(case: SpecialMeasureCase) -> dict[str, Any]:
-    """What a reviewer approves: every word and date of the draft (DESIGN.md §5)."""
+    """What a reviewer approves: every word and date of the draft (docs/architecture.md §5)."""
     return {
         "subject": [case.subject_kind, case.jurisdiction, case.region, case.person_name],
         # Joined as the aliases were once kept, so that approvals given before stay matched.
@@ -394,7 +394,7 @@ def determination_content(case: SpecialMeasureCase) -> dict[str, Any]:
         "consistency": case.consistency_text,
         "compliance_on": case.compliance_on,
         # The determination rests on the agencies' positions (§7.307(c)): a position changed
-        # after approval voids it (DESIGN.md §5).
+        # after approval voids it (docs/architecture.md §5).
         "positions": consultations.positions(CASE, case.id),
     }
 
@@ -407,7 +407,7 @@ def _void_approval_if_changed(case: SpecialMeasureCase, actor: User) -> None:
 
 
 def draft_gaps(case: SpecialMeasureCase) -> list[str]:
-    """What still stands between the draft and review (DESIGN.md §5 preconditions)."""
+    """What still stands between the draft and review (docs/architecture.md §5 preconditions)."""
     gaps = [f"Assess {factor.citation}." for factor in missing_evaluation(case)]
     gaps += [
         f"Weigh {factor.citation}."
@@ -525,7 +525,7 @@ def record_publication(
 
 def publication_note(case: SpecialMeasureCase) -> str | None:
     """The rule text and the preamble disagree on when a measure takes effect; the value in force
-    and its note are shown next to the dates (DESIGN.md §4)."""
+    and its note are shown next to the dates (docs/architecture.md §4)."""
     if case.issued_on is None:
         return None
     row = parameters.row_in_force(PUBLICATION_PARAMETER, case.issued_on)
@@ -891,7 +891,7 @@ def issued_cases() -> list[SpecialMeasureCase]:
     )
 
 
-# --- Screening filings against the measures in force (DESIGN.md §5) -------------------------
+# --- Screening filings against the measures in force (docs/architecture.md §5) --------------------
 
 
 def _screened_measure(case: SpecialMeasureCase) -> rules.ScreenedMeasure:
@@ -1045,8 +1045,8 @@ def screen_provider_resellers(
 
 def rescreen_resellers(*, relevant_on: date, actor: User | None, reason: str) -> list[ScreeningRun]:
     """When a measure is issued or extended, every provider's active foreign resellers are
-    screened again against the measures in force that day (DESIGN.md §5): one run, with its
-    evidence, per provider that has any; the measures and rulings-out are read once."""
+    screened again against the measures in force that day (docs/architecture.md §5): one run,
+    with its evidence, per provider that has any; the measures and rulings-out are read once."""
     basis = screening_basis(relevant_on)
     with_resellers = (
         select(ForeignReseller.provider_id)
@@ -1111,7 +1111,7 @@ def _open_hits(today: date, provider_id: int | None = None) -> Subquery:
     does; nor does a foreign reseller whose relationship has ended (§7.303(e)). A party screened
     more than once stands as the latest screening left it: the newest version of the measure it
     was screened against, and within that version a decision taken over a later undecided
-    repeat. It is open unless that decision is "not a match" (DESIGN.md §5)."""
+    repeat. It is open unless that decision is "not a match" (docs/architecture.md §5)."""
     reseller_reference = literal(RESELLER_REFERENCE, String) + cast(ForeignReseller.id, String)
     party = (
         ScreeningRun.provider_id,

@@ -652,7 +652,7 @@ def in_force() -> ResponseReturnValue:
     )
 
 
-# --- Screening (DESIGN.md §5) ---------------------------------------------------------------------
+# --- Screening (docs/architecture.md §5) ----------------------------------------------------------
 
 
 def _panel(template: str, **context: object) -> Markup:

@@ -129,7 +129,8 @@ def log_in(client: FlaskClient, user: User, password: str = PASSWORD):
 
 
 def make_admin(**kwargs: object) -> User:
-    """An administrator with the second factor that DESIGN.md §6 requires already set up."""
+    """An administrator with the second factor that docs/architecture.md §8 requires, already
+    set up."""
     admin = make_user(Role.ADMIN, **kwargs)
     admin.totp_secret_encrypted = crypto.encrypt(pyotp.random_base32())
     admin.totp_enabled_at = utcnow()

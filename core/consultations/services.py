@@ -2,7 +2,7 @@
 
 The module that owns a consultation's subject (an exemption, a special-measure case) tells the
 kernel, at start-up, when that subject's positions have become final, and hears of each position
-recorded, so that the kernel never imports a module (DESIGN.md §2)."""
+recorded, so that the kernel never imports a module (docs/architecture.md §2)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def request_consultations(
 
 
 # Published after a position is recorded, with ``consultation`` and ``actor``: the owning module
-# voids an approval that rested on the old position (DESIGN.md §5).
+# voids an approval that rested on the old position (docs/architecture.md §5).
 def position_lock(consultation: Consultation) -> str | None:
     """Why the position can no longer be recorded or changed (the decision was made), or None
     while it may: the module that asked answers (``core.signals.position_lock_asked``)."""

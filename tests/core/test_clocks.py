@@ -1,4 +1,5 @@
-"""Tests for ``core.clocks``: the statutory clocks of 15 CFR part 7 subpart D (DESIGN.md §4).
+"""Tests for ``core.clocks``: the statutory clocks of 15 CFR part 7 subpart D
+(docs/architecture.md §4).
 
 Every expected date below was worked out by hand from the rule text and checked against
 Python's ``calendar``; the numbers of days are the rule's own, written here independently of
@@ -63,9 +64,9 @@ ADJUSTABLE_KEYS = frozenset(
 )
 FIXED_PERIOD_KEYS = sorted((set(RULE_DAYS) | LAST_DAY_KEYS) - ADJUSTABLE_KEYS)
 
-# The sixteen keys of the table in DESIGN.md §4, and the last day of an extension's additional
-# period (§7.307(a)(5)), which the table's expiry row implies.
-DESIGN_KEYS = frozenset(
+# The clocks of the table in docs/architecture.md §4: the sixteen the rule names, and the last
+# day of an extension's additional period (§7.307(a)(5)), which the expiry clock implies.
+RULE_CLOCK_KEYS = frozenset(
     {
         "cip.annual_certification",
         "cip.reseller_certification",
@@ -86,8 +87,8 @@ DESIGN_KEYS = frozenset(
         "exemption.annual_notification",
     }
 )
-ALL_KEYS = sorted(DESIGN_KEYS)
-UNWINDOWED_KEYS = sorted(DESIGN_KEYS - set(WINDOWED_ANNUAL_KEYS))
+ALL_KEYS = sorted(RULE_CLOCK_KEYS)
+UNWINDOWED_KEYS = sorted(RULE_CLOCK_KEYS - set(WINDOWED_ANNUAL_KEYS))
 
 # --- Helpers ------------------------------------------------------------------------------
 
@@ -174,9 +175,9 @@ CATALOGUE_CASES = [
 
 
 def test_catalogue_holds_exactly_the_clocks_of_the_design() -> None:
-    assert set(clocks.CATALOGUE) == DESIGN_KEYS
-    assert {case.key for case in CATALOGUE_CASES} == DESIGN_KEYS
-    assert set(RULE_DAYS) | LAST_DAY_KEYS | set(ANNUAL_KEYS) == DESIGN_KEYS
+    assert set(clocks.CATALOGUE) == RULE_CLOCK_KEYS
+    assert {case.key for case in CATALOGUE_CASES} == RULE_CLOCK_KEYS
+    assert set(RULE_DAYS) | LAST_DAY_KEYS | set(ANNUAL_KEYS) == RULE_CLOCK_KEYS
 
 
 def test_every_clock_belongs_to_a_known_module() -> None:

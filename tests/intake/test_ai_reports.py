@@ -162,7 +162,7 @@ def test_a_request_for_information_with_bad_input_keeps_what_was_typed(client):
     assert "Who owns Harrow Peak Holdings?" in response.text
 
 
-# --- Payment identifiers (DESIGN.md §6) ----------------------------------------------------------
+# --- Payment identifiers (docs/architecture.md §8) ------------------------------------------------
 
 CARD_DIGITS = "4111111111111111"
 

@@ -1,6 +1,6 @@
 """Compiled reseller certifications screened against the measures in force on the day they
 were received; hits shown on the filing and the provider, decided with reasons, and a hit ruled
-out not coming back until the measure changes (DESIGN.md §5)."""
+out not coming back until the measure changes (docs/architecture.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Password, lock-out and session rules (NIST SP 800-63B-4; DESIGN.md §6). No database."""
+"""Password, lock-out and session rules (NIST SP 800-63B-4; docs/architecture.md §8).
+No database."""
 
 import secrets
 from datetime import UTC, datetime, timedelta

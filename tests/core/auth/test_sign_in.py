@@ -1,4 +1,4 @@
-"""Signing in and out as people do, and the limits on sessions (DESIGN.md §6)."""
+"""Signing in and out as people do, and the limits on sessions (docs/architecture.md §8)."""
 
 from datetime import timedelta
 
