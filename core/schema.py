@@ -42,6 +42,13 @@ DEFAULT_MAX_LENGTH = {Kind.TEXT: 300, Kind.LONG_TEXT: 20_000, Kind.TEXT_LIST: 30
 # The largest whole number a field takes: what a PostgreSQL INTEGER column holds, where a count
 # or a request number is kept or looked up.
 MAX_INTEGER = 2**31 - 1
+WHOLE_NUMBER = "must be a whole number, e.g. 1250"
+DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WHOLE_NUMBER_TEXT = re.compile(r"^-?\d[\d,]*(\.0+)?$")
+YES = frozenset({"yes", "y", "true", "1"})
+NO = frozenset({"no", "n", "false", "0"})
+# Codes people write for a country that ISO 3166-1 spells otherwise.
+NOT_ISO_CODES = {"UK": "GB", "EL": "GR"}
 
 
 @dataclass(frozen=True)
@@ -236,7 +243,7 @@ def _check_scalar(spec: Field, value: Any) -> tuple[Any, str | None]:
         return None, problem
     if kind is Kind.INTEGER:
         if isinstance(value, bool) or not isinstance(value, int):
-            return None, "must be a whole number"
+            return None, WHOLE_NUMBER
         if value > MAX_INTEGER:
             return None, f"must be at most {MAX_INTEGER:,}"
         return (value, None) if value >= 0 else (None, "must not be negative")
@@ -248,12 +255,13 @@ def _check_scalar(spec: Field, value: Any) -> tuple[Any, str | None]:
             return None, "must be a number, e.g. 3.1e25"
         return (number, None) if number >= 0 else (None, "must not be negative")
     if kind is Kind.DATE:
-        if not isinstance(value, str):
-            return None, "must be a date written YYYY-MM-DD"
+        text = value.strip() if isinstance(value, str) else ""
+        if not DATE_TEXT.match(text):
+            return None, "must be a date written YYYY-MM-DD, e.g. 2024-02-01"
         try:
-            return date.fromisoformat(value.strip()).isoformat(), None
+            return date.fromisoformat(text).isoformat(), None
         except ValueError:
-            return None, "must be a real date written YYYY-MM-DD"
+            return None, f"is not a real date: {text} does not exist"
     if kind is Kind.EMAIL:
         text, problem = _check_text(spec, value)
         return (None, problem) if problem else check_email(text)
@@ -268,15 +276,40 @@ def _check_scalar(spec: Field, value: Any) -> tuple[Any, str | None]:
             return None, "must be attested for the filing to be complete"
         return value, None
     if kind is Kind.COUNTRY:
-        if not isinstance(value, str) or country_name(value.strip()) is None:
+        code = value.strip().upper() if isinstance(value, str) else ""
+        if code in NOT_ISO_CODES:
+            return None, f"{code} is not an ISO 3166-1 code; use {NOT_ISO_CODES[code]}"
+        if country_name(code) is None:
             return None, "must be an ISO 3166-1 two-letter country code, e.g. DE"
-        return value.strip().upper(), None
+        return code, None
     if kind is Kind.CHOICE:
         allowed = [choice for choice, _ in spec.choices]
         if value not in allowed:
             return None, f"must be one of: {', '.join(allowed)}"
         return value, None
     raise ValueError(f"{kind} is not a scalar kind")
+
+
+def read_cell(spec: Field, text: str) -> tuple[Any, str | None]:
+    """A spreadsheet cell's text read as the value its kind takes, then checked as a JSON value
+    of that kind is, so that a field has one check and one message however it arrives. A whole
+    number may carry thousands separators or Excel's ".0", a date Excel's midnight, an
+    attestation "yes" or "no". A date comes back as a ``date``."""
+    kind = spec.kind
+    if kind is Kind.INTEGER:
+        if not WHOLE_NUMBER_TEXT.match(text):
+            return None, WHOLE_NUMBER
+        return _check_scalar(spec, int(text.split(".")[0].replace(",", "")))
+    if kind is Kind.DATE:
+        at_midnight = text.removesuffix(" 00:00:00").removesuffix("T00:00:00")
+        value, problem = _check_scalar(spec, at_midnight)
+        return (None, problem) if problem else (date.fromisoformat(value), None)
+    if kind in (Kind.BOOLEAN, Kind.ATTESTATION):
+        answer = text.strip().lower()
+        if answer not in YES | NO:
+            return None, "must be yes or no"
+        return _check_scalar(spec, answer in YES)
+    return _check_scalar(spec, text)
 
 
 def _validate_list(spec: Field, value: Any, path: str, errors: list[Problem]) -> list[Any]:

@@ -1,6 +1,8 @@
 """Email addresses and telephone numbers, checked the same way wherever they arrive: a form, a
 JSON filing or a compiled reseller file (no database, no network)."""
 
+from datetime import date
+
 import pytest
 
 from core.schema import (
@@ -11,6 +13,7 @@ from core.schema import (
     email_key,
     phone_key,
     phone_shown,
+    read_cell,
     validate,
 )
 
@@ -118,3 +121,36 @@ def test_json_fields_of_each_kind_use_the_same_checks():
         "phone": check_phone("+1 000 000 0000")[1],
     }
     assert result.cleaned["phones"] == ["+6565550142;ext=7"]
+
+
+CELL_AND_JSON = [
+    # (kind, JSON value, the same as a spreadsheet cell, the one message both get)
+    (Kind.INTEGER, "twelve", "twelve", "must be a whole number, e.g. 1250"),
+    (Kind.INTEGER, -5, "-5", "must not be negative"),
+    (Kind.INTEGER, 2**40, "1,099,511,627,776", "must be at most 2,147,483,647"),
+    (Kind.DATE, "2024-02-30", "2024-02-30", "is not a real date: 2024-02-30 does not exist"),
+    (Kind.DATE, "1 Feb 2024", "1 Feb 2024", "must be a date written YYYY-MM-DD, e.g. 2024-02-01"),
+    (Kind.COUNTRY, "UK", "UK", "UK is not an ISO 3166-1 code; use GB"),
+    (Kind.EMAIL, "a@b..com", "a@b..com", check_email("a@b..com")[1]),
+    (Kind.ATTESTATION, False, "no", "must be attested for the filing to be complete"),
+]
+
+
+@pytest.mark.parametrize(("kind", "value", "cell", "message"), CELL_AND_JSON)
+def test_a_field_has_one_check_and_one_message_whether_sent_as_json_or_in_a_spreadsheet(
+    kind, value, cell, message
+):
+    spec = Field("field", "Field", kind, "§7.304(f)")
+    assert validate((spec,), {"field": value}).errors[0].message == message
+    assert read_cell(spec, cell) == (None, message)
+
+
+def test_a_cell_is_read_as_its_kind_takes_it():
+    def read(kind, text):
+        return read_cell(Field("field", "Field", kind, ""), text)
+
+    assert read(Kind.INTEGER, "1,250") == (1250, None)
+    assert read(Kind.INTEGER, "40.0") == (40, None)
+    assert read(Kind.DATE, "2024-02-01 00:00:00") == (date(2024, 2, 1), None)
+    assert read(Kind.ATTESTATION, "Yes") == (True, None)
+    assert read(Kind.COUNTRY, "de") == ("DE", None)

@@ -81,7 +81,7 @@ def test_validation_only_stores_nothing_and_answers_like_a_filing(client, token)
     assert refused.json["errors"] == [
         {
             "field": "customer_count",
-            "message": "must be a whole number",
+            "message": "must be a whole number, e.g. 1250",
             "citation": "§7.304(a)(2)(vi)",
         }
     ]
@@ -116,7 +116,7 @@ def test_errors_name_the_field_path_and_the_paragraph(client, token):
     assert response.status_code == 422
     assert {
         "field": "unverified_accounts[0].provisioned_on",
-        "message": "must be a real date written YYYY-MM-DD",
+        "message": "must be a date written YYYY-MM-DD, e.g. 2024-02-01",
         "citation": "§7.304(a)(2)(ix)(A)",
     } in response.json["errors"]
 

@@ -42,8 +42,8 @@ def test_wrong_types_and_unknown_fields_are_errors_at_their_path():
         "cip_certification",
         payload("cip_certification", employee_count="many", surprise="x", customer_count=True),
     )
-    assert errors["employee_count"].message == "must be a whole number"
-    assert errors["customer_count"].message == "must be a whole number"
+    assert errors["employee_count"].message == "must be a whole number, e.g. 1250"
+    assert errors["customer_count"].message == "must be a whole number, e.g. 1250"
     assert errors["surprise"].message == "is not a field of this form"
 
 
