@@ -24,7 +24,7 @@ import core.users.views
 import exemptions
 import exemptions.views
 import intake
-import intake.ai_views
+import intake.ai.views
 import intake.api
 import intake.views
 import special_measures
@@ -114,7 +114,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.users.views.bp,
         problems.bp,
         intake.views.bp,
-        intake.ai_views.bp,
+        intake.ai.views.bp,
         intake.api.bp,
         casework.views.bp,
         exemptions.views.bp,

@@ -22,7 +22,8 @@ from core.errors import DomainError
 from core.office import services as office
 from core.problems import problem
 from core.schema import Problem
-from intake import ai_services, api_document, reports, rules, services
+from intake import api_document, reports, rules, services
+from intake.ai import services as ai_services
 from intake.api_document import MAX_KEY_LENGTH, VALIDATE_ONLY_VALUES
 from intake.models import ApiToken, Filing, ResellerImport
 

@@ -26,7 +26,7 @@ from core.schema import (
     validate,
 )
 from core.workflow import rules as workflow
-from intake import ip_log
+from intake.ai import ip_log
 
 # Named on every receipt, so that a filing can be re-judged by the rules that accepted it.
 RULES_VERSION = "2026.11-1"

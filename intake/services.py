@@ -31,7 +31,8 @@ from core.deadlines.models import Deadline
 from core.errors import DomainError, IllegalTransition
 from core.schema import Problem, email_key, validate
 from core.urls import parse_record_id
-from intake import ai_services, reseller_registry, rules
+from intake import reseller_registry, rules
+from intake.ai import services as ai_services
 from intake.models import (
     ApiToken,
     DepartmentRequest,

@@ -14,7 +14,8 @@ from playwright.sync_api import Page, expect
 from core import clocks
 from core.auth.rules import Role
 from core.db import db
-from intake import ai_services, rules
+from intake import rules
+from intake.ai import services as ai_services
 from intake.examples import payload
 from tests.browser.conftest import axe_violations, fill_schema_form, sign_in
 from tests.factories import PASSWORD, file_report, make_provider, make_user

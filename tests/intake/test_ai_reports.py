@@ -18,7 +18,9 @@ from core.clocks import office_today
 from core.db import db
 from core.deadlines.models import Deadline
 from core.risk import signals_by_provider
-from intake import ai_accelerators, ai_services, rules, services
+from intake import rules, services
+from intake.ai import accelerators as ai_accelerators
+from intake.ai import services as ai_services
 from intake.examples import payload
 from intake.models import IpAccess
 from tests.factories import (

@@ -28,7 +28,11 @@ from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
 from core.schema import parse_number_text
 from core.schema_forms import field_label
-from intake import ai_accelerators, ai_rules, ai_services, ip_log, rules, services
+from intake import rules, services
+from intake.ai import accelerators as ai_accelerators
+from intake.ai import ip_log
+from intake.ai import rules as ai_rules
+from intake.ai import services as ai_services
 from intake.forms import (
     AcceleratorChoiceForm,
     AcceleratorForm,

@@ -1,7 +1,7 @@
 """Use cases of reports on large AI model training (§7.308): sealing payment identifiers, the
 cross-filing index, IP access logs, the report's clock, requests for additional information,
 the covered-transaction aid and the plausibility of the compute estimate (against the
-accelerator catalogue of ``intake.ai_accelerators``).
+accelerator catalogue of ``intake.ai.accelerators``).
 
 ``intake.services.receive_filing`` calls ``seal`` and ``on_report_received`` for every AI
 report; this module never imports ``intake.services``.
@@ -31,7 +31,10 @@ from core.parameters import services as parameters
 from core.risk import RiskSignal
 from core.schema import Problem, check_phone, email_key, phone_key, phone_shown
 from core.schema_forms import field_label
-from intake import ai_accelerators, ai_rules, ip_log, rules
+from intake import rules
+from intake.ai import accelerators as ai_accelerators
+from intake.ai import ip_log
+from intake.ai import rules as ai_rules
 from intake.models import (
     ApiToken,
     DepartmentRequest,
