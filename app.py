@@ -26,6 +26,7 @@ import exemptions.views
 import intake
 import intake.ai.views
 import intake.api
+import intake.resellers.views  # adds the reseller pages to intake.views.bp
 import intake.views
 import special_measures
 import special_measures.api

@@ -39,7 +39,8 @@ from exemptions.models import (
 from exemptions.rules import CaseState, Decision, NoticeKind
 from intake import services as intake
 from intake.models import Document, Filing, ForeignReseller
-from intake.rules import FilingKind, reseller_key
+from intake.resellers.rules import reseller_key
+from intake.rules import FilingKind
 
 SUBJECT = "exemption"
 FINDING = "exemption_finding"

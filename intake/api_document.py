@@ -9,6 +9,7 @@ from core import clocks
 from core.openapi import ApiPart, closed_object, json_response, problem_response, ref
 from core.schema import object_schema
 from intake import examples, rules
+from intake.resellers import rules as reseller_rules
 
 MAX_KEY_LENGTH = 200
 VALIDATE_ONLY_VALUES = {"true": True, "false": False}
@@ -159,7 +160,7 @@ RESELLER_IMPORT = closed_object(
         "import_id": {"type": "integer"},
         "status": {
             "type": "string",
-            "enum": [status.value for status in rules.ImportStatus],
+            "enum": [status.value for status in reseller_rules.ImportStatus],
             "description": "queued and checking go on; imported has its receipt; rejected "
             "lists its problems by row (nothing was stored); failed has a failure_reference",
         },
@@ -365,13 +366,13 @@ def _reseller_operation() -> dict[str, Any]:
                 "An earlier file is still being imported for you (refused-change)"
             ),
             "413": TOO_LARGE,
-            "415": _unsupported(*rules.RESELLER_FILE_FORMATS.values()),
+            "415": _unsupported(*reseller_rules.RESELLER_FILE_FORMATS.values()),
             "422": problem_response(
                 "An empty, over-large or unreadable file; nothing was stored (invalid-submission)"
             ),
         },
         requestBody={
             "required": True,
-            "content": {mimetype: {} for mimetype in rules.RESELLER_FILE_FORMATS.values()},
+            "content": {mimetype: {} for mimetype in reseller_rules.RESELLER_FILE_FORMATS.values()},
         },
     )

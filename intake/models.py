@@ -23,14 +23,8 @@ from core.auth.models import User
 from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
 from core.documents import StoredDocument
-from intake.rules import (
-    AccessAction,
-    Channel,
-    IdentifierKind,
-    ImportStatus,
-    RequestKind,
-    ResellerStatus,
-)
+from intake.resellers.rules import ImportStatus, ResellerStatus
+from intake.rules import AccessAction, Channel, IdentifierKind, RequestKind
 
 
 class Provider(db.Model):
