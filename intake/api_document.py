@@ -8,7 +8,7 @@ from typing import Any
 from core import clocks
 from core.openapi import ApiPart, closed_object, json_response, problem_response, ref
 from core.schema import object_schema
-from intake import examples, rules
+from intake import examples, kinds
 from intake.resellers import rules as reseller_rules
 
 MAX_KEY_LENGTH = 200
@@ -64,7 +64,7 @@ def _envelopes() -> tuple[dict[str, Any], list[dict[str, str]]]:
     """A payload and an envelope schema for each kind filed as JSON, with a working example."""
     schemas: dict[str, Any] = {}
     envelopes = []
-    for spec in rules.KINDS.values():
+    for spec in kinds.KINDS.values():
         if spec.by_upload:
             continue
         name = "".join(part.title() for part in spec.kind.value.split("_"))
@@ -93,7 +93,7 @@ RECEIPT = closed_object(
     description="The acknowledgement of receipt of a filing",
     properties={
         "receipt_number": {"type": "string", "example": "OICTS-2026-000001"},
-        "kind": {"type": "string", "enum": [kind.value for kind in rules.FilingKind]},
+        "kind": {"type": "string", "enum": [kind.value for kind in kinds.FilingKind]},
         "status": {"type": "string", "enum": list(RECEIPT_STATUSES)},
         "received_at": {"type": "string", "format": "date-time"},
         "sha256": {

@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from core import clocks, pdf
 from core.office.rules import DocumentSettings
 from core.schema import Kind, column_letter
-from intake import rules
+from intake import kinds
 from intake.models import Filing
 from intake.resellers import rules as reseller_rules
 
@@ -20,7 +20,7 @@ def acknowledgement_pdf(
     filing: Filing, *, office: DocumentSettings, generated_at: datetime
 ) -> bytes:
     """The receipt of one filing, for the office's screens and the provider's systems alike."""
-    spec = rules.kind_spec(filing.kind)
+    spec = kinds.kind_spec(filing.kind)
     verdict = filing.timeliness or "not judged (not an annual certification)"
     pairs = [
         ("Receipt number", filing.receipt_number),

@@ -22,7 +22,7 @@ from core.deadlines.models import Deadline
 from core.errors import DomainError, IllegalTransition
 from core.schema import Problem, validate
 from core.urls import parse_record_id
-from intake import rules
+from intake import kinds, rules
 from intake.ai import services as ai_services
 from intake.models import (
     ApiToken,
@@ -137,12 +137,12 @@ def last_certification(provider: Provider, *, excluding: Filing | None = None) -
     received before its window opened). A correction does not move the clock: the certification
     it corrects was made on the day that one arrived (§7.304(b)), so only first versions count,
     as in ``registry``."""
-    kinds = [spec.kind.value for spec in rules.KINDS.values() if spec.certifies_cip]
+    certifying = [spec.kind.value for spec in kinds.KINDS.values() if spec.certifies_cip]
     candidates = db.session.execute(
         select(Filing)
         .where(
             Filing.provider_id == provider.id,
-            Filing.kind.in_(kinds),
+            Filing.kind.in_(certifying),
             Filing.supersedes_id.is_(None),
         )
         .order_by(Filing.received_on.desc(), Filing.id.desc())
@@ -200,7 +200,7 @@ def _replayed(provider: Provider, submission: Submission) -> Filing | None:
 
 
 def _superseded_filing(
-    provider: Provider, submission: Submission, spec: rules.KindSpec
+    provider: Provider, submission: Submission, spec: kinds.KindSpec
 ) -> Filing | None:
     if not submission.supersedes:
         return None
@@ -223,8 +223,8 @@ def _superseded_filing(
 def check_submission(provider: Provider, submission: Submission, received_on: date):
     """Errors and warnings without storing anything (validation-only filing)."""
     try:
-        spec = rules.kind_spec(submission.kind)
-    except rules.UnknownKind as error:
+        spec = kinds.kind_spec(submission.kind)
+    except kinds.UnknownKind as error:
         raise FilingRejected([Problem("kind", str(error), "§7.304")]) from None
     result = rules.check_filing(spec.kind, submission.payload)
     if result.errors:
@@ -320,11 +320,11 @@ def _registry_follows(
     if "foreign_resellers" in data:
         reseller_registry.enter_listed(provider, filing, data["foreign_resellers"], actor)
     before = _contact_of(provider)
-    if filing.kind == rules.FilingKind.IRREGULAR_UPDATE:
+    if filing.kind == kinds.FilingKind.IRREGULAR_UPDATE:
         change = data["change_type"]
-        if change == rules.ChangeType.PRIMARY_CONTACT:
+        if change == kinds.ChangeType.PRIMARY_CONTACT:
             _set_contact(provider, data, "new_contact")
-        elif change == rules.ChangeType.RESELLER_PRIMARY_CONTACT:
+        elif change == kinds.ChangeType.RESELLER_PRIMARY_CONTACT:
             _set_reseller_contact(provider, data)
     elif "primary_contact_name" in data:
         _set_contact(provider, data, "primary_contact")
@@ -359,7 +359,7 @@ def _reseller_named(provider: Provider, name: str) -> ForeignReseller | None:
 
 
 def _unknown_reseller(provider: Provider, data: dict[str, Any]) -> str | None:
-    if data.get("change_type") != rules.ChangeType.RESELLER_PRIMARY_CONTACT:
+    if data.get("change_type") != kinds.ChangeType.RESELLER_PRIMARY_CONTACT:
         return None
     name = data.get("reseller_name") or ""
     return None if _reseller_named(provider, name) else name
@@ -429,7 +429,7 @@ class RegistryRow:
 def registry(today: date, provider_ids: Collection[int] | None = None) -> list[RegistryRow]:
     """Every provider (or those of ``provider_ids``) with where it stands on its annual
     certification, in one query."""
-    certifying = [spec.kind.value for spec in rules.KINDS.values() if spec.certifies_cip]
+    certifying = [spec.kind.value for spec in kinds.KINDS.values() if spec.certifies_cip]
     last_certified = (
         select(Filing.provider_id, func.max(Filing.received_on).label("last_on"))
         .where(

@@ -26,7 +26,7 @@ from core.office import services as office
 from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
 from core.urls import parse_record_id, requested_page
-from intake import reports, rules, services
+from intake import kinds, reports, rules, services
 from intake.forms import CipRequestForm, ResellerFilterForm, ResponseForm
 from intake.models import ApiToken, DepartmentRequest, Filing, Provider
 from intake.resellers import registry as reseller_registry
@@ -145,7 +145,7 @@ def _render_provider(record: Provider, *, request_form: CipRequestForm) -> str:
         deadlines=deadlines.deadlines_for_subject("provider", record.id),
         requests=services.requests_of(record),
         request_form=request_form,
-        kinds=rules.KINDS,
+        kinds=kinds.KINDS,
         resellers=db.session.scalars(
             services.resellers_query(record, sources=True).limit(RESELLERS_ON_PROVIDER_PAGE)
         ).all(),
@@ -234,10 +234,10 @@ def resellers_csv(provider_id: int) -> ResponseReturnValue:
 # --- Filings keyed in by an analyst -----------------------------------------------------------
 
 
-def _kind_or_404(kind: str) -> rules.KindSpec:
+def _kind_or_404(kind: str) -> kinds.KindSpec:
     try:
-        return rules.kind_spec(kind)
-    except rules.UnknownKind:
+        return kinds.kind_spec(kind)
+    except kinds.UnknownKind:
         abort(404)
 
 
@@ -292,7 +292,7 @@ def filing(receipt_number: str) -> ResponseReturnValue:
         "intake/filing.html",
         cui=CUI_FILINGS,
         filing=record,
-        spec=rules.kind_spec(record.kind),
+        spec=kinds.kind_spec(record.kind),
         chain=chain,
         changes=rules.diff(previous.data, record.data) if previous else [],
         previous=previous,

@@ -26,7 +26,7 @@ from core.errors import DomainError
 from core.modules import module_blueprint
 from core.office import services as office
 from core.workflow import rules as workflow
-from intake import rules as intake_rules
+from intake import kinds
 from intake import services as intake
 from intake.models import Provider
 from special_measures import reports, rules, screening, services
@@ -699,7 +699,7 @@ def _screened(run: ScreeningRun, provider: Provider) -> tuple[str, str]:
     """What a run screened, as a person names it, and the page it is on."""
     if run.subject_type == "filing":
         filing = intake.get_filing(run.subject_id)
-        title = intake_rules.kind_spec(filing.kind).title if filing else "Filing"
+        title = kinds.kind_spec(filing.kind).title if filing else "Filing"
         return f"{title} {run.subject_id}", url_for("intake.filing", receipt_number=run.subject_id)
     return f"The foreign resellers on {provider.legal_name}'s list", url_for(
         "intake.provider", provider_id=provider.id

@@ -28,6 +28,7 @@ from core.auth.models import User
 from core.db import db, utcnow
 from core.errors import DomainError
 from core.schema import email_key
+from intake import kinds
 from intake import rules as intake_rules
 from intake.models import (
     ApiToken,
@@ -364,7 +365,7 @@ def _last_reseller_certification(provider: Provider) -> Filing | None:
         select(Filing)
         .where(
             Filing.provider_id == provider.id,
-            Filing.kind == intake_rules.FilingKind.RESELLER_CERTIFICATION.value,
+            Filing.kind == kinds.FilingKind.RESELLER_CERTIFICATION.value,
             or_(
                 Filing.timeliness.is_(None), Filing.timeliness != clocks.Timeliness.TOO_EARLY.value
             ),
@@ -404,7 +405,7 @@ def _store_reseller_certification(
     db.session.add(document)
     db.session.flush()
     raw = {
-        "kind": intake_rules.FilingKind.RESELLER_CERTIFICATION.value,
+        "kind": kinds.FilingKind.RESELLER_CERTIFICATION.value,
         "document_id": document.id,
         "filename": record.filename,
         "format": record.file_format,
@@ -414,7 +415,7 @@ def _store_reseller_certification(
     }
     filing = Filing(
         receipt_number=next_receipt_number(received_on.year),
-        kind=intake_rules.FilingKind.RESELLER_CERTIFICATION.value,
+        kind=kinds.FilingKind.RESELLER_CERTIFICATION.value,
         provider_id=provider.id,
         channel="api" if record.api_token_id else "bulk",
         raw_payload=json.dumps(raw, ensure_ascii=False),
