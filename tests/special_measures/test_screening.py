@@ -27,7 +27,7 @@ from tests.factories import (
     make_user,
     revoke_measure,
 )
-from tests.intake.test_reseller_import import csv_file, reseller, upload
+from tests.intake.resellers.test_import import csv_file, reseller, upload
 
 
 def _certify(client, provider, rows):
