@@ -24,8 +24,9 @@ import core.users.views
 import exemptions
 import exemptions.views
 import intake
-import intake.ai_views
+import intake.ai.views
 import intake.api
+import intake.resellers.views  # adds the reseller pages to intake.views.bp
 import intake.views
 import special_measures
 import special_measures.api
@@ -114,7 +115,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.users.views.bp,
         problems.bp,
         intake.views.bp,
-        intake.ai_views.bp,
+        intake.ai.views.bp,
         intake.api.bp,
         casework.views.bp,
         exemptions.views.bp,

@@ -23,8 +23,9 @@ from core.consultations.rules import Position
 from core.db import db, utcnow
 from core.office import rules as office_rules
 from core.office import services as office
-from intake import ai_services, examples
+from intake import examples
 from intake import services as intake
+from intake.ai import services as ai_services
 from intake.models import Filing, Provider
 from special_measures import rules as measure_rules
 from special_measures import services as measures

@@ -31,7 +31,9 @@ from sqlalchemy import func, select
 
 from app import create_app
 from core.db import db
-from intake import ai_services, ip_log, services
+from intake import services
+from intake.ai import ip_log
+from intake.ai import services as ai_services
 from intake.examples import payload
 from intake.models import Filing, IpAccess, Provider
 

@@ -28,14 +28,15 @@ from app import create_app
 from core.auth import services as accounts
 from core.auth.rules import Role
 from core.db import db
-from intake import rules, services
 from intake.models import ForeignReseller, Provider
+from intake.resellers import rules as reseller_rules
+from intake.resellers import services as reseller_services
 
 JURISDICTIONS = ("DE", "JP", "BR", "FR", "IN", "SG", "AU", "CA", "MX", "ZA", "KR", "NL")
 
 
 def reseller_rows(count: int, *, contact: str = "Katrin Vogel") -> list[list[str]]:
-    example = rules.RESELLER_EXAMPLE
+    example = reseller_rules.RESELLER_EXAMPLE
     return [
         [
             f"Reseller {number:05d} Cloud Ltd",
@@ -59,7 +60,7 @@ def reseller_rows(count: int, *, contact: str = "Katrin Vogel") -> list[list[str
 def csv_bytes(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(rules.RESELLER_HEADER)
+    writer.writerow(reseller_rules.RESELLER_HEADER)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
@@ -67,7 +68,7 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 def xlsx_bytes(rows: list[list[str]]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Foreign resellers")
-    sheet.append(list(rules.RESELLER_HEADER))
+    sheet.append(list(reseller_rules.RESELLER_HEADER))
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
@@ -80,9 +81,11 @@ def rate(rows: int, seconds: float) -> str:
 
 
 def import_file(provider: Provider, user: Any, name: str, content: bytes) -> Any:
-    record = services.start_reseller_import(provider, filename=name, content=content, actor=user)
+    record = reseller_services.start_reseller_import(
+        provider, filename=name, content=content, actor=user
+    )
     db.session.commit()
-    return services.run_reseller_import(record.id, content)
+    return reseller_services.run_reseller_import(record.id, content)
 
 
 def run_on(url: str, label: str, count: int, with_xlsx: bool) -> None:
@@ -111,15 +114,15 @@ def run_on(url: str, label: str, count: int, with_xlsx: bool) -> None:
         db.session.commit()
 
         first = csv_bytes(reseller_rows(count))
-        table, read_seconds = timed(lambda: services.read_reseller_table(first, "csv"))
-        check, check_seconds = timed(lambda: rules.check_reseller_file(table))
+        table, read_seconds = timed(lambda: reseller_services.read_reseller_table(first, "csv"))
+        check, check_seconds = timed(lambda: reseller_rules.check_reseller_file(table))
         assert check.ok, check.problems[:3]
         print(f"[{label}] {count:,} rows, CSV of {len(first) / 1e6:.1f} MB")
         print(f"[{label}]   read CSV (pandas)           {rate(count, read_seconds)}")
         print(f"[{label}]   check row by row            {rate(count, check_seconds)}")
         if with_xlsx:
             workbook = xlsx_bytes(reseller_rows(count))
-            _, xlsx_seconds = timed(lambda: services.read_reseller_table(workbook, "xlsx"))
+            _, xlsx_seconds = timed(lambda: reseller_services.read_reseller_table(workbook, "xlsx"))
             print(f"[{label}]   read XLSX (pandas)          {rate(count, xlsx_seconds)}")
 
         record, seconds = timed(lambda: import_file(provider, user, "first.csv", first))

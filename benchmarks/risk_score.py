@@ -23,7 +23,7 @@ from app import create_app
 from casework import services
 from core.clocks import office_today
 from core.db import db
-from intake import rules
+from intake import kinds
 from intake.examples import payload
 from intake.models import Filing, Provider
 
@@ -71,7 +71,7 @@ def registry(count: int) -> None:
             db.session.add_all(
                 filing(
                     provider,
-                    rules.FilingKind.CIP_CERTIFICATION.value,
+                    kinds.FilingKind.CIP_CERTIFICATION.value,
                     data,
                     now - timedelta(days=30 + 200 * filed),
                     late=provider.id % 5 == 0 and filed == 0,
@@ -80,7 +80,7 @@ def registry(count: int) -> None:
             )
         if provider.id % 3 == 0:
             db.session.add(
-                filing(provider, rules.FilingKind.AI_INITIAL_REPORT.value, report, now, late=False)
+                filing(provider, kinds.FilingKind.AI_INITIAL_REPORT.value, report, now, late=False)
             )
     db.session.commit()
 

@@ -33,7 +33,7 @@ from core.parameters.rules import RISK_WEIGHTS
 from core.risk import RiskSignal
 from core.workflow import rules as workflow
 from core.workflow.services import change_state
-from intake import rules as intake_rules
+from intake import kinds
 from intake import services as intake
 from intake.models import Filing, ForeignReseller, Provider
 
@@ -64,9 +64,7 @@ def _late_filings(provider_ids: Collection[int] | None) -> dict[int, int]:
 
 
 # The kinds of filing that certify a provider's CIP (§7.304(a), (b), (d)).
-CERTIFYING_KINDS = {
-    spec.kind.value: spec for spec in intake_rules.KINDS.values() if spec.certifies_cip
-}
+CERTIFYING_KINDS = {spec.kind.value: spec for spec in kinds.KINDS.values() if spec.certifies_cip}
 
 
 def _unverified_accounts(
@@ -820,7 +818,7 @@ def record_resubmission(assessment: Assessment, *, receipt_number: str, actor: U
             {"receipt_number": [f"No filing of {assessment.provider.legal_name} has that number."]}
         )
     if filing.kind not in CERTIFYING_KINDS:
-        spec = intake_rules.kind_spec(filing.kind)
+        spec = kinds.kind_spec(filing.kind)
         raise InvalidInput(
             {"receipt_number": [
                 f"{filing.receipt_number} ({spec.title}, {spec.citation}) does not certify a "

@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     """How exemptions react to intake and answer the kernel (core.signals), in ``app``."""
     from core import signals
     from exemptions import services, views
-    from intake.rules import FilingKind
+    from intake.kinds import FilingKind
 
     # An exemption request opens its case (§7.306(a)); a granted one waives (§7.306(e)).
     signals.connect(app, signals.filing_received, services.on_filing_received)

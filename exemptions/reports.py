@@ -15,7 +15,7 @@ from core.office.rules import DocumentSettings
 from core.schema import country_name
 from exemptions import rules
 from exemptions.models import ExemptionCase
-from intake.rules import ExemptionScope
+from intake.kinds import ExemptionScope
 
 
 def _exempted(case: ExemptionCase) -> tuple[str, str, str]:

@@ -14,7 +14,7 @@ from core import clocks
 from core.auth.rules import Role
 from core.errors import IllegalTransition as IllegalTransition
 from core.workflow import rules as workflow
-from intake.rules import ADP_APPROVERS, ADP_ELEMENTS, ExemptionScope
+from intake.kinds import ADP_APPROVERS, ADP_ELEMENTS, ExemptionScope
 
 ANNUAL_CLOCK = "exemption.annual_notification"
 

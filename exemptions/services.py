@@ -38,8 +38,9 @@ from exemptions.models import (
 )
 from exemptions.rules import CaseState, Decision, NoticeKind
 from intake import services as intake
+from intake.kinds import FilingKind
 from intake.models import Document, Filing, ForeignReseller
-from intake.rules import FilingKind, reseller_key
+from intake.resellers.rules import reseller_key
 
 SUBJECT = "exemption"
 FINDING = "exemption_finding"

@@ -32,7 +32,7 @@ from exemptions.forms import (
     WithdrawalForm,
 )
 from exemptions.models import ExemptionCase, InformationRequest
-from intake.rules import EXEMPTION_SCOPE_LABELS, FilingKind
+from intake.kinds import EXEMPTION_SCOPE_LABELS, FilingKind
 
 bp = module_blueprint(
     "exemptions",

@@ -22,9 +22,12 @@ from core.errors import DomainError
 from core.office import services as office
 from core.problems import problem
 from core.schema import Problem
-from intake import ai_services, api_document, reports, rules, services
+from intake import api_document, reports, rules, services
+from intake.ai import services as ai_services
 from intake.api_document import MAX_KEY_LENGTH, VALIDATE_ONLY_VALUES
 from intake.models import ApiToken, Filing, ResellerImport
+from intake.resellers import rules as reseller_rules
+from intake.resellers import services as reseller_services
 
 bp = Blueprint("intake_api", __name__, url_prefix="/api/v1")
 
@@ -267,7 +270,7 @@ def attach_ip_log(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
 # --- Compiled foreign-reseller certifications (§7.304(f)) ---------------------------------------
 
 RESELLER_FILE_TYPES = {
-    mimetype: extension for extension, mimetype in rules.RESELLER_FILE_FORMATS.items()
+    mimetype: extension for extension, mimetype in reseller_rules.RESELLER_FILE_FORMATS.items()
 }
 openapi.register_part("filings", api_document.filings_part)
 
@@ -283,19 +286,19 @@ def file_reseller_certification(token: ApiToken) -> ResponseReturnValue:
         return problem(415, "Send the compiled file as text/csv or as an Excel workbook (.xlsx).")
     content = request.get_data()
     try:
-        started = services.start_reseller_import(
+        started = reseller_services.start_reseller_import(
             token.provider,
             filename=f"reseller-certification-{utcnow():%Y%m%d%H%M%S}.{extension}",
             content=content,
             token=token,
         )
-    except services.ImportStillRunning as running:
+    except reseller_services.ImportStillRunning as running:
         db.session.rollback()
         return problem(409, str(running), kind="refused-change")
-    except services.UploadRefused as refused:
+    except reseller_services.UploadRefused as refused:
         db.session.rollback()
         return problem(422, str(refused), kind="invalid-submission")
-    services.import_reseller_file(started.id, content)
+    reseller_services.import_reseller_file(started.id, content)
     db.session.refresh(started)
     return _import_status(started), 202
 
@@ -304,7 +307,7 @@ def file_reseller_certification(token: ApiToken) -> ResponseReturnValue:
 @provider_system
 @_with_token
 def reseller_certification_status(import_id: int, token: ApiToken) -> ResponseReturnValue:
-    record = services.get_reseller_import(import_id)
+    record = reseller_services.get_reseller_import(import_id)
     if record is None or record.provider_id != token.provider_id:
         return problem(404, "No compiled certification of yours has that number.")
     return _import_status(record)
@@ -321,7 +324,7 @@ def _import_status(record: ResellerImport) -> dict[str, Any]:
         "errors": [
             {"row": int(row), "field": column, "value": value, "message": message,
              "citation": citation}
-            for row, column, value, message, citation in services.error_preview(record)
+            for row, column, value, message, citation in reseller_services.error_preview(record)
         ],
         "receipt": _receipt(record.filing) if record.filing else None,
         "failure_reference": record.failure_reference,

@@ -8,7 +8,8 @@ from typing import Any
 from core import clocks
 from core.openapi import ApiPart, closed_object, json_response, problem_response, ref
 from core.schema import object_schema
-from intake import examples, rules
+from intake import examples, kinds
+from intake.resellers import rules as reseller_rules
 
 MAX_KEY_LENGTH = 200
 VALIDATE_ONLY_VALUES = {"true": True, "false": False}
@@ -63,7 +64,7 @@ def _envelopes() -> tuple[dict[str, Any], list[dict[str, str]]]:
     """A payload and an envelope schema for each kind filed as JSON, with a working example."""
     schemas: dict[str, Any] = {}
     envelopes = []
-    for spec in rules.KINDS.values():
+    for spec in kinds.KINDS.values():
         if spec.by_upload:
             continue
         name = "".join(part.title() for part in spec.kind.value.split("_"))
@@ -92,7 +93,7 @@ RECEIPT = closed_object(
     description="The acknowledgement of receipt of a filing",
     properties={
         "receipt_number": {"type": "string", "example": "OICTS-2026-000001"},
-        "kind": {"type": "string", "enum": [kind.value for kind in rules.FilingKind]},
+        "kind": {"type": "string", "enum": [kind.value for kind in kinds.FilingKind]},
         "status": {"type": "string", "enum": list(RECEIPT_STATUSES)},
         "received_at": {"type": "string", "format": "date-time"},
         "sha256": {
@@ -159,7 +160,7 @@ RESELLER_IMPORT = closed_object(
         "import_id": {"type": "integer"},
         "status": {
             "type": "string",
-            "enum": [status.value for status in rules.ImportStatus],
+            "enum": [status.value for status in reseller_rules.ImportStatus],
             "description": "queued and checking go on; imported has its receipt; rejected "
             "lists its problems by row (nothing was stored); failed has a failure_reference",
         },
@@ -365,13 +366,13 @@ def _reseller_operation() -> dict[str, Any]:
                 "An earlier file is still being imported for you (refused-change)"
             ),
             "413": TOO_LARGE,
-            "415": _unsupported(*rules.RESELLER_FILE_FORMATS.values()),
+            "415": _unsupported(*reseller_rules.RESELLER_FILE_FORMATS.values()),
             "422": problem_response(
                 "An empty, over-large or unreadable file; nothing was stored (invalid-submission)"
             ),
         },
         requestBody={
             "required": True,
-            "content": {mimetype: {} for mimetype in rules.RESELLER_FILE_FORMATS.values()},
+            "content": {mimetype: {} for mimetype in reseller_rules.RESELLER_FILE_FORMATS.values()},
         },
     )

@@ -23,14 +23,9 @@ from core.auth.models import User
 from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
 from core.documents import StoredDocument
-from intake.rules import (
-    AccessAction,
-    Channel,
-    IdentifierKind,
-    ImportStatus,
-    RequestKind,
-    ResellerStatus,
-)
+from intake.kinds import AccessAction, Channel, IdentifierKind
+from intake.resellers.rules import ImportStatus, ResellerStatus
+from intake.rules import RequestKind
 
 
 class Provider(db.Model):

@@ -10,16 +10,17 @@ from openpyxl.styles import Font
 
 from core import clocks, pdf
 from core.office.rules import DocumentSettings
-from core.schema import Kind
-from intake import rules
+from core.schema import Kind, column_letter
+from intake import kinds
 from intake.models import Filing
+from intake.resellers import rules as reseller_rules
 
 
 def acknowledgement_pdf(
     filing: Filing, *, office: DocumentSettings, generated_at: datetime
 ) -> bytes:
     """The receipt of one filing, for the office's screens and the provider's systems alike."""
-    spec = rules.kind_spec(filing.kind)
+    spec = kinds.kind_spec(filing.kind)
     verdict = filing.timeliness or "not judged (not an annual certification)"
     pairs = [
         ("Receipt number", filing.receipt_number),
@@ -65,10 +66,10 @@ def reseller_template_xlsx() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Foreign resellers"
-    sheet.append(list(rules.RESELLER_HEADER))
-    sheet.append([rules.RESELLER_EXAMPLE[name] for name in rules.RESELLER_HEADER])
-    for index, column in enumerate(rules.RESELLER_COLUMNS, start=1):
-        letter = rules.column_letter(index - 1)
+    sheet.append(list(reseller_rules.RESELLER_HEADER))
+    sheet.append([reseller_rules.RESELLER_EXAMPLE[name] for name in reseller_rules.RESELLER_HEADER])
+    for index, column in enumerate(reseller_rules.RESELLER_COLUMNS, start=1):
+        letter = column_letter(index - 1)
         sheet[f"{letter}1"].font = Font(bold=True)
         # Text cells keep dates as YYYY-MM-DD and a telephone's leading + as typed.
         sheet[f"{letter}2"].number_format = "@"
@@ -78,7 +79,7 @@ def reseller_template_xlsx() -> bytes:
     guide.append(["column", "required", "what it holds", "how to write it", "citation"])
     for cell in guide[1]:
         cell.font = Font(bold=True)
-    for column in rules.RESELLER_COLUMNS:
+    for column in reseller_rules.RESELLER_COLUMNS:
         guide.append(
             [
                 column.name,

@@ -9,18 +9,18 @@ def init_app(app: Flask) -> None:
     """How special measures react to intake and the kernel, and what they add to intake's
     pages (core.signals), in ``app``."""
     from core import signals
-    from special_measures import services, views
+    from special_measures import screening, services, views
 
     # Parties named in filings are screened against the measures in force (§7.307).
     signals.connect(
-        app, signals.reseller_certification_received, services.on_reseller_certification
+        app, signals.reseller_certification_received, screening.on_reseller_certification
     )
-    signals.connect(app, signals.ai_report_received, services.on_ai_report)
+    signals.connect(app, signals.ai_report_received, screening.on_ai_report)
     signals.connect(app, signals.position_recorded, services.on_position_recorded)
     signals.connect(
         app, signals.position_lock_asked, services.positions_final, subject_type=services.CASE
     )
-    signals.connect(app, signals.risk_signals_asked, services.risk_signals)
+    signals.connect(app, signals.risk_signals_asked, screening.risk_signals)
     signals.connect(
         app, signals.panels_asked, views.provider_screening_panel, subject_type="provider"
     )

@@ -26,10 +26,10 @@ from core.errors import DomainError
 from core.modules import module_blueprint
 from core.office import services as office
 from core.workflow import rules as workflow
-from intake import rules as intake_rules
+from intake import kinds
 from intake import services as intake
 from intake.models import Provider
-from special_measures import reports, rules, services
+from special_measures import reports, rules, screening, services
 from special_measures.forms import (
     AddresseeForm,
     CloseForm,
@@ -664,13 +664,13 @@ def provider_screening_panel(provider_id: str) -> Markup:
     return _panel(
         "special_measures/_provider_screening.html",
         provider_id=int(provider_id),
-        open_hits=services.open_hits_for_provider(int(provider_id), clocks.office_today()),
+        open_hits=screening.open_hits_for_provider(int(provider_id), clocks.office_today()),
         method=rules.MATCHING_METHOD,
     )
 
 
 def filing_screening_panel(receipt_number: str) -> Markup | None:
-    runs = services.runs_for("filing", receipt_number)
+    runs = screening.runs_for("filing", receipt_number)
     if not runs:
         return None
     return _panel("special_measures/_filing_screening.html", runs=runs)
@@ -680,7 +680,7 @@ def filing_screening_panel(receipt_number: str) -> Markup | None:
 @roles_required(*RECORDERS)
 def screen_provider(provider_id: int) -> ResponseReturnValue:
     provider = intake.get_provider(provider_id) or abort(404)
-    run = services.screen_provider_resellers(
+    run = screening.screen_provider_resellers(
         provider, relevant_on=clocks.office_today(), actor=current_user
     )
     hits = len(run.hits)
@@ -692,14 +692,14 @@ def screen_provider(provider_id: int) -> ResponseReturnValue:
 
 
 def _run_or_404(run_id: int) -> ScreeningRun:
-    return services.get_run(run_id) or abort(404)
+    return screening.get_run(run_id) or abort(404)
 
 
 def _screened(run: ScreeningRun, provider: Provider) -> tuple[str, str]:
     """What a run screened, as a person names it, and the page it is on."""
     if run.subject_type == "filing":
         filing = intake.get_filing(run.subject_id)
-        title = intake_rules.kind_spec(filing.kind).title if filing else "Filing"
+        title = kinds.kind_spec(filing.kind).title if filing else "Filing"
         return f"{title} {run.subject_id}", url_for("intake.filing", receipt_number=run.subject_id)
     return f"The foreign resellers on {provider.legal_name}'s list", url_for(
         "intake.provider", provider_id=provider.id
@@ -708,7 +708,7 @@ def _screened(run: ScreeningRun, provider: Provider) -> tuple[str, str]:
 
 def _named_in(hit: ScreeningHit) -> str:
     """Where a screened party was named, in words rather than the registry's reference."""
-    if hit.party_reference.startswith(services.RESELLER_REFERENCE):
+    if hit.party_reference.startswith(screening.RESELLER_REFERENCE):
         return "on the provider's list of foreign resellers"
     return f"named in {hit.party_reference}"
 
@@ -741,11 +741,11 @@ def screening_run(run_id: int) -> ResponseReturnValue:
 @bp.post("/screening/hits/<int:hit_id>")
 @roles_required(*RECORDERS)
 def decide_hit(hit_id: int) -> ResponseReturnValue:
-    hit: ScreeningHit = services.get_hit(hit_id) or abort(404)
+    hit: ScreeningHit = screening.get_hit(hit_id) or abort(404)
     form = HitDecisionForm(prefix=f"hit{hit.id}")
 
     def act() -> ResponseReturnValue:
-        services.decide_hit(
+        screening.decide_hit(
             hit,
             decision=rules.HitDecision(form.decision.data),
             reason=form.reason.data,

@@ -21,6 +21,7 @@ from core.db import db, utcnow
 from intake import services as intake
 from intake.examples import payload
 from intake.models import ForeignReseller, Provider, ResellerImport
+from special_measures import screening
 
 PASSWORD = "quiet-harbor-lantern-2026"
 _sequence = itertools.count(1)
@@ -421,7 +422,7 @@ def one_of_each() -> dict[str, object]:
     )  # fmt: skip
     reseller = ForeignReseller(provider_id=provider.id, name="Neva Cloud", jurisdiction="RU")
     db.session.add(reseller)
-    run = measure_services.screen_provider_resellers(
+    run = screening.screen_provider_resellers(
         provider, relevant_on=clocks.office_today(), actor=None
     )
     db.session.commit()

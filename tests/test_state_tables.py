@@ -9,7 +9,7 @@ import pytest
 from casework import rules as casework
 from core.approvals import rules as approvals
 from exemptions import rules as exemptions
-from intake import rules as intake
+from intake.resellers import rules as reseller_rules
 from special_measures import rules as special_measures
 
 TABLES = {
@@ -19,7 +19,7 @@ TABLES = {
     "foreign-reseller oversight (§7.303(e))": casework.OVERSIGHT_ALLOWED,
     "penalties (§7.309)": casework.PENALTY_ALLOWED,
     "two-person reviews": approvals.ALLOWED,
-    "compiled reseller certification imports": intake.IMPORT_TRANSITIONS,
+    "compiled reseller certification imports": reseller_rules.IMPORT_TRANSITIONS,
 }
 
 

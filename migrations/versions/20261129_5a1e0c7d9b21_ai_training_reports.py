@@ -117,7 +117,7 @@ def upgrade():
 
 
 # Figures from the makers' published datasheets (dense BF16 tensor throughput, no sparsity);
-# the same rows as intake.ai_rules.ACCELERATOR_SEED, written out because a migration does not
+# the same rows as intake.ai.rules.ACCELERATOR_SEED, written out because a migration does not
 # import application code.
 SEED_ACCELERATORS = [
     ("A100 SXM", "NVIDIA", 312e12,

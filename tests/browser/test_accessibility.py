@@ -14,6 +14,7 @@ from core.auth.rules import Role
 from core.db import db
 from intake import services as intake
 from intake.models import ForeignReseller
+from special_measures import screening
 from special_measures import services as measures
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD, make_admin, make_measure, make_provider, make_user
@@ -43,7 +44,7 @@ def measure_records(records):
         effective_on=clocks.office_today(), actor=measure.drafted_by, today=clocks.office_today(),
     )  # fmt: skip
     db.session.add(ForeignReseller(provider_id=provider.id, name="Neva Cloud", jurisdiction="RU"))
-    run = measures.screen_provider_resellers(
+    run = screening.screen_provider_resellers(
         provider, relevant_on=clocks.office_today(), actor=None
     )
     oversight = casework.open_oversight(

@@ -14,7 +14,8 @@ from playwright.sync_api import Page, expect
 from core import clocks
 from core.auth.rules import Role
 from core.db import db
-from intake import ai_services, rules
+from intake import kinds
+from intake.ai import services as ai_services
 from intake.examples import payload
 from tests.browser.conftest import axe_violations, fill_schema_form, sign_in
 from tests.factories import PASSWORD, file_report, make_provider, make_user
@@ -57,7 +58,7 @@ def test_an_analyst_keys_in_a_report_attaches_an_ip_log_and_asks_for_more(analys
     page, base_url = analyst_page
     provider = make_provider("Redwood GPU Cloud, Inc.")
     today = clocks.office_today()
-    spec = rules.kind_spec("ai_initial_report")
+    spec = kinds.kind_spec("ai_initial_report")
 
     page.goto(f"{base_url}/intake/providers/{provider.id}")
     page.get_by_role("link", name=f"{spec.title} {spec.citation}").click()

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from core.auth.rules import Role
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD, make_provider, make_user
-from tests.intake.test_reseller_import import RESELLERS, csv_file, reseller
+from tests.intake.resellers.test_import import RESELLERS, csv_file, reseller
 
 pytestmark = pytest.mark.browser
 

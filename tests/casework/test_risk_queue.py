@@ -17,7 +17,7 @@ from core.db import db
 from core.parameters import services as parameters
 from exemptions import services as exemptions
 from intake.models import ForeignReseller
-from special_measures import services as measures
+from special_measures import screening
 from tests.factories import (
     file_exemption_request,
     grant_exemption,
@@ -75,7 +75,7 @@ def test_screening_hits_from_special_measures_add_to_the_score(app):
     make_filing(provider)
     db.session.add(ForeignReseller(provider_id=provider.id, name="Neva Cloud", jurisdiction="RU"))
     db.session.commit()
-    measures.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
+    screening.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
     db.session.commit()
 
     scored = services.score_provider(provider.id, office_today())

@@ -14,7 +14,8 @@ from casework.models import Assessment
 from core import clocks
 from core.auth.rules import Role
 from core.db import db
-from intake import ai_services, services
+from intake import services
+from intake.ai import services as ai_services
 from intake.examples import payload
 from intake.models import Accelerator
 from special_measures.models import CongressionalNotice

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from core.auth.rules import Role
 from core.db import db
-from intake import ai_services, services
+from intake import services
+from intake.ai import services as ai_services
 from intake.examples import payload
 from intake.models import Filing
 from tests.factories import file_report, make_provider, make_user

@@ -21,7 +21,8 @@ from core.db import db
 from exemptions import services as exemptions
 from intake import services as intake
 from intake.models import Accelerator, Provider, ReportIdentifier, ResellerImport
-from intake.rules import RESELLER_EXAMPLE, RESELLER_HEADER
+from intake.resellers import services as reseller_services
+from intake.resellers.rules import RESELLER_EXAMPLE, RESELLER_HEADER
 from special_measures.models import MeasureAction
 from tests.factories import (
     file_exemption_request,
@@ -132,11 +133,11 @@ def _reseller_import(provider, analyst, rows) -> ResellerImport:
     writer.writerow(RESELLER_HEADER)
     writer.writerows([row.get(name, "") for name in RESELLER_HEADER] for row in rows)
     content = buffer.getvalue().encode()
-    record = intake.start_reseller_import(
+    record = reseller_services.start_reseller_import(
         provider, filename="resellers.csv", content=content, actor=analyst
     )
     db.session.commit()
-    return intake.run_reseller_import(record.id, content)
+    return reseller_services.run_reseller_import(record.id, content)
 
 
 def _url(rule: Rule, values: dict[str, object]) -> str:

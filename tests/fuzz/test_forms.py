@@ -27,6 +27,7 @@ from sqlalchemy import select
 from core import clocks
 from core.auth.rules import Role
 from core.db import db
+from intake import kinds
 from tests.factories import (
     file_exemption_request,
     file_report,
@@ -224,7 +225,6 @@ def _records() -> dict[str, list[object]]:
     """Records of each kind at the stages whose pages carry forms, by address argument."""
     from core.consultations.models import Consultation
     from exemptions import services as exemptions
-    from intake import rules as intake_rules
     from intake import services as intake
 
     values: dict[str, list[object]] = {
@@ -252,7 +252,7 @@ def _records() -> dict[str, list[object]]:
         make_filing(provider).receipt_number,
         file_report(provider).receipt_number,
     ]
-    values["kind"] = [kind.value for kind in intake_rules.FilingKind]
+    values["kind"] = [kind.value for kind in kinds.FilingKind]
     values["consultation_id"] = list(open_consultations)
     values["request_id"] = [request.id]
     return values

@@ -10,7 +10,8 @@ from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
-from intake import ai_services, services
+from intake import services
+from intake.ai import services as ai_services
 from intake.examples import BY_KIND, payload
 from intake.models import Filing
 from tests.factories import make_provider, make_user

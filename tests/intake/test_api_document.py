@@ -9,7 +9,7 @@ from intake import api, services
 from intake.examples import payload
 from tests.api_contract import ContractViolation
 from tests.factories import file_report, make_provider, make_user
-from tests.intake.test_reseller_import import csv_file, reseller
+from tests.intake.resellers.test_import import csv_file, reseller
 
 
 def _resolve(document, schema):

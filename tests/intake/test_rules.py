@@ -6,9 +6,10 @@ from datetime import date
 import pytest
 
 from core import clocks
-from intake import rules
+from intake import kinds, rules
 from intake.examples import payload
-from intake.rules import FilingFacts, FilingKind
+from intake.kinds import FilingKind
+from intake.rules import FilingFacts
 
 
 def _errors(kind, data):
@@ -16,7 +17,7 @@ def _errors(kind, data):
 
 
 @pytest.mark.parametrize(
-    "kind", [spec.kind.value for spec in rules.KINDS.values() if not spec.by_upload]
+    "kind", [spec.kind.value for spec in kinds.KINDS.values() if not spec.by_upload]
 )
 def test_a_complete_filing_of_every_kind_has_no_errors(kind):
     assert rules.check_filing(kind, payload(kind)).errors == []
@@ -93,7 +94,7 @@ def test_a_change_of_contact_needs_the_new_contact():
 
 
 def test_an_unknown_kind_is_named():
-    with pytest.raises(rules.UnknownKind, match="known kinds: cip_certification"):
+    with pytest.raises(kinds.UnknownKind, match="known kinds: cip_certification"):
         rules.check_filing("tax_return", {})
 
 
@@ -172,7 +173,7 @@ def test_resellers_a_certifications_list_leaves_out_are_flagged_by_name():
 def test_a_report_keeps_each_ip_address_in_one_form_without_the_check_rewriting_its_input():
     report = payload("ai_initial_report")
     report["ip_accesses"][0]["ip_address"] = "2001:DB8:0:0::10"
-    checked = rules.validate(rules.kind_spec("ai_initial_report").fields, report).cleaned
+    checked = rules.validate(kinds.kind_spec("ai_initial_report").fields, report).cleaned
     as_checked = copy.deepcopy(checked)
 
     assert rules._ai_report_problems(checked) == []

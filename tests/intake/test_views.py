@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.auth.rules import Role
 from core.db import db
-from intake import rules
+from intake import kinds
 from intake.examples import payload
 from intake.models import ApiToken, Filing, Provider
 from tests.factories import (
@@ -61,7 +61,7 @@ def test_registration_errors_are_shown_by_field_and_keep_the_input(client):
     assert db.session.scalars(select(Provider)).all() == []
 
 
-FORM_KINDS = [spec for spec in rules.KINDS.values() if not spec.by_upload]
+FORM_KINDS = [spec for spec in kinds.KINDS.values() if not spec.by_upload]
 SUMMARY_LINE = re.compile(r"<li>(?:<a href=\"#(?P<anchor>[^\"]+)\">)?(?P<text>.*?)(?:</a>)?</li>")
 
 

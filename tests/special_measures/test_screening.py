@@ -16,7 +16,7 @@ from core.clocks import office_today
 from core.db import db
 from intake import services as intake
 from intake.models import ForeignReseller
-from special_measures import rules, services
+from special_measures import rules, screening, services
 from special_measures.models import ScreeningRun
 from tests.factories import (
     extend_measure,
@@ -27,7 +27,7 @@ from tests.factories import (
     make_user,
     revoke_measure,
 )
-from tests.intake.test_reseller_import import csv_file, reseller, upload
+from tests.intake.resellers.test_import import csv_file, reseller, upload
 
 
 def _certify(client, provider, rows):
@@ -85,8 +85,8 @@ def test_a_filing_received_before_a_measure_was_issued_is_screened_as_of_its_day
     )
     db.session.commit()
 
-    before = services.screen_provider_resellers(provider, relevant_on=filing_day, actor=None)
-    today = services.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
+    before = screening.screen_provider_resellers(provider, relevant_on=filing_day, actor=None)
+    today = screening.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
     assert (len(before.hits), len(today.hits)) == (0, 1)
     assert before.measures_json == []
 
@@ -138,7 +138,7 @@ def test_a_hit_ruled_out_does_not_return_until_the_measure_changes(client):
         f"/special-measures/screening/providers/{provider.id}", follow_redirects=True
     )
     assert "Screened 1 foreign resellers: 1 hit." in after.text
-    assert len(services.open_hits_for_provider(provider.id, office_today())) == 1
+    assert len(screening.open_hits_for_provider(provider.id, office_today())) == 1
 
 
 def test_the_people_in_an_ai_training_report_are_screened_when_it_arrives(client):
@@ -157,7 +157,7 @@ def test_the_people_in_an_ai_training_report_are_screened_when_it_arrives(client
     )
     db.session.commit()
 
-    (run,) = services.runs_for("filing", filing.receipt_number)
+    (run,) = screening.runs_for("filing", filing.receipt_number)
     assert [(h.party_kind, h.party_name, h.case_id) for h in run.hits] == [
         ("beneficial owner", "Volga Hosting Group", person.id)
     ]
@@ -172,8 +172,8 @@ def test_open_hits_reach_the_risk_score_as_signals_citing_their_criterion(app):
     for name in ("Neva Cloud OOO", "Ural Compute AO"):
         db.session.add(ForeignReseller(provider_id=provider.id, name=name, jurisdiction="RU"))
     db.session.commit()
-    run = services.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
-    services.decide_hit(
+    run = screening.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
+    screening.decide_hit(
         run.hits[0], decision=rules.HitDecision.NOT_A_MATCH,
         reason="Registered in Kazakhstan; the RU code was a keying error.",
         actor=make_user(Role.ANALYST),
@@ -201,7 +201,7 @@ def _resellers(provider, *rows: tuple[str, str], status: str = "active") -> list
 
 def _standing(provider, today=None) -> list[tuple[str, str, str | None]]:
     """What the provider's page lists: party, measure and decision."""
-    hits = services.open_hits_for_provider(provider.id, today or office_today())
+    hits = screening.open_hits_for_provider(provider.id, today or office_today())
     return [(hit.party_name, hit.case.reference, hit.decision) for hit in hits]
 
 
@@ -211,8 +211,8 @@ def test_hits_against_a_lapsed_or_revoked_measure_stop_counting_but_stay_on_reco
     person = make_measure(today - timedelta(days=30), kind="person")
     provider = make_provider()
     _resellers(provider, ("Neva Cloud OOO", "RU"), ("Volga Host", "AM"))
-    then = services.screen_provider_resellers(provider, relevant_on=lapsed.last_day_on, actor=None)
-    services.screen_provider_resellers(provider, relevant_on=today, actor=None)
+    then = screening.screen_provider_resellers(provider, relevant_on=lapsed.last_day_on, actor=None)
+    screening.screen_provider_resellers(provider, relevant_on=today, actor=None)
     db.session.commit()
 
     # The RU measure lapsed (§7.307(a)(5)): its hit is evidence of that run, no longer a signal.
@@ -234,7 +234,7 @@ def test_a_hit_on_a_reseller_whose_relationship_has_ended_stops_counting(app):
     make_measure()  # RU
     provider = make_provider()
     neva, _ = _resellers(provider, ("Neva Cloud OOO", "RU"), ("Ural Compute AO", "RU"))
-    services.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
+    screening.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
     # A customer named in an AI training report is not a reseller: ending one never hides it.
     signals.send(
         signals.ai_report_received,
@@ -252,7 +252,7 @@ def test_a_hit_on_a_reseller_whose_relationship_has_ended_stops_counting(app):
     db.session.commit()
 
     assert sorted((hit.party_kind, hit.party_name) for hit in
-                  services.open_hits_for_provider(provider.id, office_today())) == [
+                  screening.open_hits_for_provider(provider.id, office_today())) == [
         ("beneficial owner", "Neva Cloud OOO"), ("foreign reseller", "Ural Compute AO"),
     ]  # fmt: skip
     (signal,) = risk.signals_by_provider(office_today())[provider.id]
@@ -290,8 +290,8 @@ def test_a_decision_holds_when_screened_again_until_an_extension_changes_the_mea
     measure = make_measure(office_today() - timedelta(days=300))  # RU
     provider = make_provider()
     _resellers(provider, ("Neva Cloud OOO", "RU"))
-    run = services.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
-    services.decide_hit(
+    run = screening.screen_provider_resellers(provider, relevant_on=office_today(), actor=None)
+    screening.decide_hit(
         run.hits[0], decision=rules.HitDecision.MATCH,
         reason="Registered in Saint Petersburg.", actor=make_user(Role.ANALYST),
     )  # fmt: skip
@@ -299,7 +299,7 @@ def test_a_decision_holds_when_screened_again_until_an_extension_changes_the_mea
 
     # Another measure is issued: everyone is screened again, and the RU hit is repeated.
     make_measure(kind="person")
-    assert len(services.runs_for("provider", provider.id)) == 2
+    assert len(screening.runs_for("provider", provider.id)) == 2
     assert _standing(provider) == [("Neva Cloud OOO", measure.reference, "match")]
     log_in(client, make_user(Role.ANALYST))
     page = client.get(f"/intake/providers/{provider.id}").text
@@ -310,5 +310,5 @@ def test_a_decision_holds_when_screened_again_until_an_extension_changes_the_mea
         measure, new_last_day=measure.last_day_on + timedelta(days=365),
         published_on=office_today(),
     )  # fmt: skip
-    assert len(services.runs_for("provider", provider.id)) == 3
+    assert len(screening.runs_for("provider", provider.id)) == 3
     assert _standing(provider) == [("Neva Cloud OOO", measure.reference, None)]

@@ -1,7 +1,7 @@
 """Use cases of reports on large AI model training (§7.308): sealing payment identifiers, the
 cross-filing index, IP access logs, the report's clock, requests for additional information,
 the covered-transaction aid and the plausibility of the compute estimate (against the
-accelerator catalogue of ``intake.ai_accelerators``).
+accelerator catalogue of ``intake.ai.accelerators``).
 
 ``intake.services.receive_filing`` calls ``seal`` and ``on_report_received`` for every AI
 report; this module never imports ``intake.services``.
@@ -31,7 +31,10 @@ from core.parameters import services as parameters
 from core.risk import RiskSignal
 from core.schema import Problem, check_phone, email_key, phone_key, phone_shown
 from core.schema_forms import field_label
-from intake import ai_accelerators, ai_rules, ip_log, rules
+from intake import kinds, rules
+from intake.ai import accelerators as ai_accelerators
+from intake.ai import ip_log
+from intake.ai import rules as ai_rules
 from intake.models import (
     ApiToken,
     DepartmentRequest,
@@ -45,10 +48,10 @@ from intake.models import (
 
 FOLLOW_UP_CLOCK = "ai.follow_up_report"
 INFORMATION_REQUEST = "ai_additional_information"
-REPORT_KINDS = tuple(rules.AI_REPORT_CLOCKS)
+REPORT_KINDS = tuple(kinds.AI_REPORT_CLOCKS)
 # Kinds that describe a training run (not follow-ups, which answer a request in words).
 RUN_REPORT_KINDS = ("ai_initial_report", "ai_reseller_report", "ai_corrected_report")
-WALLET = rules.PaymentMethod.WALLET.value
+WALLET = kinds.PaymentMethod.WALLET.value
 
 
 # --- Payment identifiers: encrypted at rest, masked everywhere (docs/architecture.md §8) ----------
@@ -62,7 +65,7 @@ class Sealed:
     secrets: list[tuple[str, str]]  # (path, plaintext)
 
 
-def seal(spec: rules.KindSpec, cleaned: dict[str, Any]) -> Sealed:
+def seal(spec: kinds.KindSpec, cleaned: dict[str, Any]) -> Sealed:
     secrets = rules.sensitive_paths(spec.fields, cleaned)
     if not secrets:
         return Sealed(cleaned, [])
@@ -203,7 +206,7 @@ def _record_report_clock(filing: Filing, start_on: date, actor: User | None) -> 
     """The report's own clock, opened and met by its arrival, so that the deadline history shows
     how its timeliness was judged (§7.308(c))."""
     deadline = deadlines.open_deadline(
-        rules.AI_REPORT_CLOCKS[filing.kind],
+        kinds.AI_REPORT_CLOCKS[filing.kind],
         subject=("filing", filing.receipt_number),
         subject_label=f"{filing.provider.legal_name}: report {filing.receipt_number}",
         start_on=start_on,
@@ -464,10 +467,10 @@ def _recognise(query: str) -> str:
     return SearchKind.NAME
 
 
-def _search_identifiers(kinds: Sequence[str], key: str, looked_for: str) -> SearchResult:
+def _search_identifiers(identifier_kinds: Sequence[str], key: str, looked_for: str) -> SearchResult:
     key = key[:300]
     matches = ReportIdentifier.match_key == key
-    if kinds == ("name",):
+    if identifier_kinds == ("name",):
         # A name also finds the longer names it is part of, word for word: "kestrel analytics"
         # finds "kestrel analytics pte ltd", never "kestrelanalytics".
         column = ReportIdentifier.match_key
@@ -479,7 +482,7 @@ def _search_identifiers(kinds: Sequence[str], key: str, looked_for: str) -> Sear
         )
     rows = db.session.execute(
         select(ReportIdentifier)
-        .where(ReportIdentifier.kind.in_(kinds), matches)
+        .where(ReportIdentifier.kind.in_(identifier_kinds), matches)
         .order_by(ReportIdentifier.filing_id.desc())
         .limit(MAX_HITS)
     ).scalars()
@@ -493,7 +496,7 @@ def _search_identifiers(kinds: Sequence[str], key: str, looked_for: str) -> Sear
 
 
 def _report_field(filing: Filing, path: str) -> str:
-    return field_label(rules.kind_spec(filing.kind).fields, path)
+    return field_label(kinds.kind_spec(filing.kind).fields, path)
 
 
 def _search_ip(query: str) -> SearchResult:

@@ -21,8 +21,8 @@ from core import hooks
 from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db
-from intake import rules
 from intake.models import Filing, ForeignReseller, Provider
+from intake.resellers import rules
 
 LISTED_CITATION = "§7.304(a)(2)(viii)"
 CERTIFIED_CITATION = "§7.304(f)"

@@ -13,7 +13,7 @@ from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db, utcnow
 from core.errors import DomainError, InvalidInput
-from intake import ai_rules
+from intake.ai import rules as ai_rules
 from intake.models import Accelerator, AcceleratorChoice, Filing
 
 

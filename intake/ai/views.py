@@ -28,7 +28,11 @@ from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
 from core.schema import parse_number_text
 from core.schema_forms import field_label
-from intake import ai_accelerators, ai_rules, ai_services, ip_log, rules, services
+from intake import kinds, services
+from intake.ai import accelerators as ai_accelerators
+from intake.ai import ip_log
+from intake.ai import rules as ai_rules
+from intake.ai import services as ai_services
 from intake.forms import (
     AcceleratorChoiceForm,
     AcceleratorForm,
@@ -78,8 +82,8 @@ def report_panel(receipt_number: str) -> Markup | None:
         requests=ai_services.information_requests_of(filing),
         runs=runs,
         format_operations=ai_rules.format_operations,
-        fields=rules.kind_spec(filing.kind).fields,
-        payment_methods=rules.PAYMENT_METHOD_LABELS,
+        fields=kinds.kind_spec(filing.kind).fields,
+        payment_methods=kinds.PAYMENT_METHOD_LABELS,
     )
     # The template engine escaped every value already; the result is safe HTML.
     return Markup(html)  # noqa: S704
@@ -215,7 +219,7 @@ def reveal_identifier(receipt_number: str, identifier_id: int) -> ResponseReturn
             "intake/identifier.html",
             cui=CUI_FILINGS,
             filing=filing,
-            field=field_label(rules.kind_spec(filing.kind).fields, path),
+            field=field_label(kinds.kind_spec(filing.kind).fields, path),
             value=value,
         )
     )

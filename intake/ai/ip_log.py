@@ -309,7 +309,7 @@ def parse_access_time(text: str) -> tuple[datetime, int | None]:
 class LogProblem:
     """One thing wrong with the file: ``row`` as a spreadsheet numbers it (the header is row 1,
     the first data row 2), ``column`` as the template names it ("" for the whole row). The
-    fields are intake.rules.RowProblem's, so the same report template shows either."""
+    fields are intake.resellers.rules.RowProblem's, so the same report template shows either."""
 
     row: int
     column: str

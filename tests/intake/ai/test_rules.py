@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from intake.ai_rules import (
+from intake.ai.rules import (
     ACCELERATOR_SEED,
     Accelerator,
     CoverageFacts,

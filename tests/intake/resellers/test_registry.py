@@ -22,7 +22,7 @@ from tests.factories import (
     make_provider,
     make_user,
 )
-from tests.intake.test_reseller_import import csv_file, reseller, upload
+from tests.intake.resellers.test_import import csv_file, reseller, upload
 
 
 def listed(provider):

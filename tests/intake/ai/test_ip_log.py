@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intake.ip_log import (
+from intake.ai.ip_log import (
     ACCESS_KINDS,
     ACTION_BY_TEXT,
     EXAMPLE_ROWS,
@@ -594,7 +594,7 @@ def test_rows_can_come_from_a_generator_read_once():
 
 
 def test_a_file_of_more_addresses_than_are_remembered_is_read_right(monkeypatch):
-    monkeypatch.setattr("intake.ip_log.REMEMBERED_ADDRESSES", 2)
+    monkeypatch.setattr("intake.ai.ip_log.REMEMBERED_ADDRESSES", 2)
     addresses = [f"2001:db8::{number}" for number in range(1, 6)] * 2
     check = checked(*([address, WHEN, "access"] for address in addresses))
     assert [entry[1] for entry in check.entries] == addresses

@@ -18,7 +18,9 @@ from core.clocks import office_today
 from core.db import db
 from core.deadlines.models import Deadline
 from core.risk import signals_by_provider
-from intake import ai_accelerators, ai_services, rules, services
+from intake import kinds, rules, services
+from intake.ai import accelerators as ai_accelerators
+from intake.ai import services as ai_services
 from intake.examples import payload
 from intake.models import IpAccess
 from tests.factories import (
@@ -532,7 +534,7 @@ def test_a_reports_foreign_person_is_a_risk_signal_of_its_provider(app):
 
 
 def test_every_payment_identifier_of_a_report_is_found_to_be_sealed():
-    spec = rules.kind_spec("ai_initial_report")
+    spec = kinds.kind_spec("ai_initial_report")
     cleaned = rules.check_filing("ai_initial_report", payload("ai_initial_report")).cleaned
     assert [path for path, _ in rules.sensitive_paths(spec.fields, cleaned)] == [
         f"payment_methods[{index}].identifier" for index in range(3)

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from core import clocks
-from core.schema import check_email, check_phone
+from core.schema import check_email, check_phone, column_letter
 from intake import rules
-from intake.rules import RESELLER_EXAMPLE, RESELLER_HEADER, ImportStatus
+from intake.resellers import rules as reseller_rules
+from intake.resellers.rules import RESELLER_EXAMPLE, RESELLER_HEADER, ImportStatus
 
 HEADER = list(RESELLER_HEADER)
 
@@ -25,7 +26,7 @@ def problems_by_cell(check):
 
 
 def test_a_good_row_is_cleaned_for_the_record():
-    check = rules.check_reseller_file(
+    check = reseller_rules.check_reseller_file(
         [HEADER, row(jurisdiction="de", contact_email="K.Vogel@Rheinland-Cloud.example")]
     )
     assert check.ok
@@ -53,13 +54,15 @@ def test_a_good_row_is_cleaned_for_the_record():
     ],
 )
 def test_a_file_refuses_what_a_form_refuses_in_the_same_words(column, value, check):
-    [problem] = rules.check_reseller_file([HEADER, row(**{column: value})]).problems
+    [problem] = reseller_rules.check_reseller_file([HEADER, row(**{column: value})]).problems
     assert (problem.row, problem.column, problem.value) == (2, column, value)
     assert problem.message == check(value)[1]
 
 
 def test_a_reseller_contacts_extension_is_kept():
-    check = rules.check_reseller_file([HEADER, row(contact_phone="+49 30 5550 1234 ext. 55")])
+    check = reseller_rules.check_reseller_file(
+        [HEADER, row(contact_phone="+49 30 5550 1234 ext. 55")]
+    )
     assert check.rows[0]["contact_phone"] == "+493055501234;ext=55"
 
 
@@ -71,7 +74,9 @@ def test_each_problem_names_its_row_column_value_and_paragraph():
         customer_count="many",
         attest_cip_meets_7302="no",
     )
-    check = rules.check_reseller_file([HEADER, row(), bad, row(reseller_name="Other GmbH")])
+    check = reseller_rules.check_reseller_file(
+        [HEADER, row(), bad, row(reseller_name="Other GmbH")]
+    )
     found = problems_by_cell(check)
     assert set(found) == {
         (3, "jurisdiction"),
@@ -103,7 +108,7 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them():
         empty,
         row(reseller_name="Sixth GmbH", contact_email="not-an-email"),
     ]
-    check = rules.check_reseller_file(table)
+    check = reseller_rules.check_reseller_file(table)
     assert [problem.row for problem in check.problems] == [6]
     assert check.problems[0].column == "contact_email"
     assert [cleaned["row"] for cleaned in check.rows] == [2, 4, 6]
@@ -128,7 +133,7 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them():
     ],
 )
 def test_a_bad_cell_is_reported_with_the_reason(changes, column, message):
-    check = rules.check_reseller_file([HEADER, row(**changes)])
+    check = reseller_rules.check_reseller_file([HEADER, row(**changes)])
     assert not check.ok
     [problem] = check.problems
     assert (problem.row, problem.column) == (2, column)
@@ -136,7 +141,7 @@ def test_a_bad_cell_is_reported_with_the_reason(changes, column, message):
 
 
 def test_a_relationship_cannot_end_before_it_began():
-    check = rules.check_reseller_file(
+    check = reseller_rules.check_reseller_file(
         [HEADER, row(relationship_began_on="2024-05-01", relationship_ended_on="2024-04-30")]
     )
     [problem] = check.problems
@@ -144,7 +149,7 @@ def test_a_relationship_cannot_end_before_it_began():
     assert problem.message == "must not be before relationship_began_on (2024-05-01)"
     assert problem.citation == "§7.304(f), §7.303(e)"
     ended_same_day = row(relationship_began_on="2024-05-01", relationship_ended_on="2024-05-01")
-    assert rules.check_reseller_file([HEADER, ended_same_day]).ok
+    assert reseller_rules.check_reseller_file([HEADER, ended_same_day]).ok
 
 
 def test_the_same_reseller_twice_reports_both_rows():
@@ -156,7 +161,7 @@ def test_the_same_reseller_twice_reports_both_rows():
         # The same name in another jurisdiction is another reseller.
         row(reseller_name="Sakura Hosting KK", jurisdiction="SG"),
     ]
-    check = rules.check_reseller_file(table)
+    check = reseller_rules.check_reseller_file(table)
     assert [(problem.row, problem.column) for problem in check.problems] == [
         (2, "reseller_name"),
         (4, "reseller_name"),
@@ -167,7 +172,7 @@ def test_the_same_reseller_twice_reports_both_rows():
 def test_a_file_without_the_required_columns_is_rejected_whole_naming_them():
     header = [name for name in HEADER if name not in ("jurisdiction", "contact_email")]
     body = [cell for name, cell in zip(HEADER, row(), strict=True) if name in header]
-    check = rules.check_reseller_file([header, body])
+    check = reseller_rules.check_reseller_file([header, body])
     [problem] = check.problems
     assert problem.row == 1
     assert "missing the column(s) jurisdiction, contact_email" in problem.message
@@ -177,7 +182,9 @@ def test_a_file_without_the_required_columns_is_rejected_whole_naming_them():
 
 def test_unknown_repeated_and_unnamed_columns_are_named_with_their_letters():
     header = [*HEADER, "notes", "contact_email", ""]
-    check = rules.check_reseller_file([header, [*row(), "call back", "x@y.example", "stray"]])
+    check = reseller_rules.check_reseller_file(
+        [header, [*row(), "call back", "x@y.example", "stray"]]
+    )
     messages = [problem.message for problem in check.problems]
     assert "unknown column notes (column N); use only the template's columns" in messages
     assert "column contact_email appears twice (columns G and O)" in messages
@@ -187,13 +194,13 @@ def test_unknown_repeated_and_unnamed_columns_are_named_with_their_letters():
 def test_header_spelling_is_forgiving_and_empty_columns_at_the_right_are_ignored():
     header = [name.replace("_", " ").title() for name in HEADER] + ["", ""]
     header[0] = "\ufeffReseller Name"
-    check = rules.check_reseller_file([header, [*row(), "", ""]])
+    check = reseller_rules.check_reseller_file([header, [*row(), "", ""]])
     assert check.ok, check.problems
 
 
 def test_the_optional_end_date_column_may_be_left_out():
     keep = [index for index, name in enumerate(HEADER) if name != "relationship_ended_on"]
-    check = rules.check_reseller_file(
+    check = reseller_rules.check_reseller_file(
         [[HEADER[index] for index in keep], [row()[index] for index in keep]]
     )
     assert check.ok
@@ -201,7 +208,7 @@ def test_the_optional_end_date_column_may_be_left_out():
 
 
 def test_what_spreadsheets_write_is_understood():
-    check = rules.check_reseller_file(
+    check = reseller_rules.check_reseller_file(
         [
             HEADER,
             row(
@@ -222,20 +229,20 @@ def test_what_spreadsheets_write_is_understood():
 
 
 def test_an_empty_file_or_one_without_rows_is_rejected():
-    assert rules.check_reseller_file([]).problems[0].message.startswith("row 1 must name")
-    [problem] = rules.check_reseller_file([HEADER, [""] * len(HEADER)]).problems
+    assert reseller_rules.check_reseller_file([]).problems[0].message.startswith("row 1 must name")
+    [problem] = reseller_rules.check_reseller_file([HEADER, [""] * len(HEADER)]).problems
     assert problem.message == "the file has no reseller rows below the header"
 
 
 def test_progress_is_reported_as_rows_are_checked():
     seen = []
     table = [HEADER] + [row(reseller_name=f"Reseller {number}") for number in range(7)]
-    rules.check_reseller_file(table, progress=seen.append, progress_every=3)
+    reseller_rules.check_reseller_file(table, progress=seen.append, progress_every=3)
     assert seen == [3, 6, 7]
 
 
 def test_column_letters_go_past_z():
-    assert [rules.column_letter(index) for index in (0, 12, 25, 26, 27, 701)] == [
+    assert [column_letter(index) for index in (0, 12, 25, 26, 27, 701)] == [
         "A",
         "M",
         "Z",
@@ -270,7 +277,7 @@ def test_the_file_type_comes_from_the_bytes_as_well_as_the_name(filename, conten
     names = frozenset()
     if content.startswith(b"PK"):
         names = frozenset(zipfile.ZipFile(io.BytesIO(content)).namelist())
-    assert rules.reseller_file_format(filename, content, names) == expected
+    assert reseller_rules.reseller_file_format(filename, content, names) == expected
 
 
 PREVIOUS = date(2026, 3, 15)
@@ -286,47 +293,54 @@ PREVIOUS = date(2026, 3, 15)
     ],
 )
 def test_a_compiled_certification_is_judged_against_the_previous_one(received_on, verdict):
-    assert rules.reseller_certification_timeliness(PREVIOUS, received_on) is verdict
+    assert reseller_rules.reseller_certification_timeliness(PREVIOUS, received_on) is verdict
 
 
 def test_timeliness_is_flagged_never_refused():
-    assert rules.reseller_certification_timeliness(None, date(2027, 1, 1)) is None
-    assert rules.reseller_certification_warnings(None, date(2027, 1, 1)) == []
-    [late] = rules.reseller_certification_warnings(PREVIOUS, date(2027, 4, 1))
+    assert reseller_rules.reseller_certification_timeliness(None, date(2027, 1, 1)) is None
+    assert reseller_rules.reseller_certification_warnings(None, date(2027, 1, 1)) == []
+    [late] = reseller_rules.reseller_certification_warnings(PREVIOUS, date(2027, 4, 1))
     assert late.message == "late: the compiled foreign-reseller certification was due by 2027-03-15"
     assert late.citation == "§7.304(f)"
-    [early] = rules.reseller_certification_warnings(PREVIOUS, date(2026, 12, 1))
+    [early] = reseller_rules.reseller_certification_warnings(PREVIOUS, date(2026, 12, 1))
     assert "before the window opened on 2027-01-14" in early.message
 
 
 def test_resellers_on_record_left_out_of_the_file_are_flagged():
     left_out = [f"Reseller {number} (DE)" for number in range(7)]
-    [flag] = rules.reseller_certification_warnings(None, date(2027, 1, 1), left_out=left_out)
+    [flag] = reseller_rules.reseller_certification_warnings(
+        None, date(2027, 1, 1), left_out=left_out
+    )
     assert flag.message.startswith("7 active foreign reseller(s) on record are not in the file")
     assert "Reseller 4 (DE) and 2 more" in flag.message
 
 
 def test_a_reseller_is_ended_once_its_end_date_has_passed():
     today = date(2026, 11, 23)
-    assert rules.reseller_status(None, today) == "active"
-    assert rules.reseller_status(today, today) == "ended"
-    assert rules.reseller_status(today + timedelta(days=1), today) == "active"
+    assert reseller_rules.reseller_status(None, today) == "active"
+    assert reseller_rules.reseller_status(today, today) == "ended"
+    assert reseller_rules.reseller_status(today + timedelta(days=1), today) == "active"
 
 
 def test_an_import_moves_only_forward():
-    assert rules.next_import_status("queued", ImportStatus.CHECKING) is ImportStatus.CHECKING
-    assert rules.next_import_status("checking", ImportStatus.IMPORTED) is ImportStatus.IMPORTED
+    assert (
+        reseller_rules.next_import_status("queued", ImportStatus.CHECKING) is ImportStatus.CHECKING
+    )
+    assert (
+        reseller_rules.next_import_status("checking", ImportStatus.IMPORTED)
+        is ImportStatus.IMPORTED
+    )
     with pytest.raises(rules.IllegalTransition):
-        rules.next_import_status("rejected", ImportStatus.IMPORTED)
+        reseller_rules.next_import_status("rejected", ImportStatus.IMPORTED)
     with pytest.raises(rules.IllegalTransition):
-        rules.next_import_status("queued", ImportStatus.IMPORTED)
+        reseller_rules.next_import_status("queued", ImportStatus.IMPORTED)
 
 
 def test_an_import_running_far_too_long_is_stale():
     started = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-    assert not rules.import_is_stale("checking", started, started + timedelta(minutes=14))
-    assert rules.import_is_stale("checking", started, started + timedelta(minutes=16))
-    assert not rules.import_is_stale("imported", started, started + timedelta(days=1))
+    assert not reseller_rules.import_is_stale("checking", started, started + timedelta(minutes=14))
+    assert reseller_rules.import_is_stale("checking", started, started + timedelta(minutes=16))
+    assert not reseller_rules.import_is_stale("imported", started, started + timedelta(days=1))
 
 
 def test_a_compiled_certification_cannot_be_keyed_in_field_by_field():

@@ -15,7 +15,8 @@ from core.db import db, utcnow
 from core.deadlines.models import Deadline
 from intake import services
 from intake.models import Document, Filing, ForeignReseller, ResellerImport
-from intake.rules import RESELLER_EXAMPLE, RESELLER_HEADER
+from intake.resellers import services as reseller_services
+from intake.resellers.rules import RESELLER_EXAMPLE, RESELLER_HEADER
 from tests.factories import log_in, make_provider, make_stopped_import, make_user
 
 RESELLERS = [
@@ -523,7 +524,7 @@ def test_a_provider_system_files_a_compiled_certification_by_api(client):
 def test_a_second_file_by_api_while_the_first_is_importing_is_a_refused_change(client):
     provider = make_provider()
     _, token = services.issue_token(provider, label="system", actor=make_user(Role.ADMIN))
-    services.start_reseller_import(
+    reseller_services.start_reseller_import(
         provider,
         filename="first.csv",
         content=csv_file([reseller()]),

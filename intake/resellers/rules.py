@@ -1,0 +1,502 @@
+"""The compiled foreign-reseller certification (§7.304(e)-(f)): its columns, the check of a file
+row by row, its timeliness and the steps of its import. Pure: takes the facts as arguments,
+reads neither the clock nor the database."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from core import clocks, control_characters
+from core.schema import (
+    COUNTRY_CHOICES,
+    MAX_INTEGER,
+    Field,
+    Kind,
+    Problem,
+    check_email,
+    check_phone,
+    column_letter,
+)
+from core.workflow import rules as workflow
+from intake.rules import US_JURISDICTIONS, not_foreign, some_of
+
+# --- Compiled foreign-reseller certifications (§7.304(e)-(f)) -----------------------------------
+#
+# One file, one row per foreign reseller, carrying a compact form of the §7.304(a) information
+# the provider collected from it (§7.304(e)). Each column cites §7.304(f), which asks for the
+# compiled certification, and the paragraph of the element it carries.
+
+RESELLER_CLOCK = "cip.reseller_certification"
+MAX_RESELLER_FILE_BYTES = 40 * 1024 * 1024
+MAX_RESELLER_ROWS = 100_000
+# Past this many, problems are counted but not listed: a report of every cell of a file in the
+# wrong layout would help nobody.
+MAX_LISTED_PROBLEMS = 50_000
+RESELLER_FILE_FORMATS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _column(name: str, label: str, kind: Kind, element: str, **options: Any) -> Field:
+    return Field(name, label, kind, f"§7.304(f), {element}", **options)
+
+
+RESELLER_COLUMNS: tuple[Field, ...] = (
+    _column("reseller_name", "Foreign reseller's name", Kind.TEXT, "§7.304(a)(2)(viii)",
+            max_length=200, hint="As the reseller is known to its customers"),
+    _column("jurisdiction", "Foreign reseller's jurisdiction", Kind.COUNTRY,
+            "§7.304(a)(2)(viii)", hint="ISO 3166-1 two-letter code, e.g. DE, JP, BR"),
+    _column("relationship_began_on", "Reseller relationship began", Kind.DATE, "§7.304(d)",
+            hint="YYYY-MM-DD"),
+    _column("relationship_ended_on", "Reseller relationship ended", Kind.DATE, "§7.303(e)",
+            required=False, hint="YYYY-MM-DD; leave empty while the relationship lasts"),
+    _column("contact_name", "Reseller's Primary Contact: name", Kind.TEXT, "§7.304(a)(1)(vi)",
+            max_length=120),
+    _column("contact_title", "Reseller's Primary Contact: title", Kind.TEXT, "§7.304(a)(1)(vi)",
+            max_length=120),
+    _column("contact_email", "Reseller's Primary Contact: email", Kind.EMAIL, "§7.304(a)(1)(vi)",
+            max_length=254),
+    _column("contact_phone", "Reseller's Primary Contact: telephone", Kind.PHONE,
+            "§7.304(a)(1)(vi)", hint="International format, with any extension, e.g. "
+            "+49 30 5550 1234 ext. 12"),
+    _column("verification_summary", "How the reseller verifies the identity of foreign persons",
+            Kind.LONG_TEXT, "§7.304(a)(1)(i)"),
+    _column("detection_summary", "How the reseller detects malicious cyber activity",
+            Kind.LONG_TEXT, "§7.304(a)(1)(iii)"),
+    _column("customer_count", "Number of the reseller's IaaS customers", Kind.INTEGER,
+            "§7.304(a)(2)(vi)", hint="A whole number"),
+    _column("unverified_account_count", "Foreign customer accounts whose identity is not verified",
+            Kind.INTEGER, "§7.304(a)(2)(ix)", hint="A whole number"),
+    _column("attest_cip_meets_7302", "The reseller's written CIP meets the standards of §7.302",
+            Kind.ATTESTATION, "§7.304(a)(3)", hint="yes (also true or 1)"),
+)  # fmt: skip
+
+RESELLER_HEADER: tuple[str, ...] = tuple(column.name for column in RESELLER_COLUMNS)
+FILE_CITATION = "§7.304(f)"
+
+# What the downloadable template shows under its header row.
+RESELLER_EXAMPLE: dict[str, str] = {
+    "reseller_name": "Rheinland Cloud GmbH",
+    "jurisdiction": "DE",
+    "relationship_began_on": "2024-02-01",
+    "relationship_ended_on": "",
+    "contact_name": "Katrin Vogel",
+    "contact_title": "Head of Compliance",
+    "contact_email": "k.vogel@rheinland-cloud.example",
+    "contact_phone": "+49 30 5550 1234",
+    "verification_summary": "Government ID checked by a commercial identity service with a "
+    "liveness video before an account is opened; sanctions screening at sign-up.",
+    "detection_summary": "Flow-log analytics scored hourly and abuse reports reviewed daily by "
+    "the security team.",
+    "customer_count": "1250",
+    "unverified_account_count": "3",
+    "attest_cip_meets_7302": "yes",
+}
+
+# Codes people write that ISO 3166-1 does not use, with the one they mean.
+NOT_ISO_CODES = {"UK": "GB", "EL": "GR"}
+ISO_COUNTRY_CODES = frozenset(code for code, _ in COUNTRY_CHOICES)
+
+YES = frozenset({"yes", "y", "true", "1"})
+NO = frozenset({"no", "n", "false", "0"})
+DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A date typed into a spreadsheet is a date cell, which pandas reads back as midnight.
+SPREADSHEET_MIDNIGHT = (" 00:00:00", "T00:00:00")
+WHOLE_NUMBER_TEXT = re.compile(r"^\d[\d,]*(\.0+)?$")
+# core.exports puts an apostrophe before these so that spreadsheets do not run a cell as a
+# formula; a file that went out through an export (the template) comes back with it.
+NEUTRALISED_TRIGGERS = ("'=", "'+", "'-", "'@")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One thing wrong with a compiled file: ``row`` as a spreadsheet numbers it (the header is
+    row 1, the first reseller row 2), ``column`` as the header names it ("" for the whole row)."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+    citation: str
+
+
+@dataclass
+class ResellerFileCheck:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    # Sorted by row; the first MAX_LISTED_PROBLEMS found, of problem_count in all.
+    problems: list[RowProblem] = field(default_factory=list)
+    problem_count: int = 0
+    rows_total: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value).strip()
+    if text.startswith(NEUTRALISED_TRIGGERS):
+        return text[1:]
+    return text
+
+
+def header_name(cell: Any) -> str:
+    """A header cell as a column name: "Contact email" and "contact-email" → contact_email."""
+    return re.sub(r"[\s\-]+", "_", _cell_text(cell).lstrip("\ufeff").strip().lower())
+
+
+def _check_integer(spec: Field, text: str) -> tuple[Any, str | None]:
+    if text.startswith("-") and WHOLE_NUMBER_TEXT.match(text[1:]):
+        return None, "must not be negative"
+    if not WHOLE_NUMBER_TEXT.match(text):
+        return None, "must be a whole number, e.g. 1250"
+    digits = text.split(".")[0].replace(",", "").lstrip("0") or "0"
+    # Read only as many digits as the largest count has: Python refuses past 4,300.
+    if len(digits) > len(str(MAX_INTEGER)) or int(digits) > MAX_INTEGER:
+        return None, f"must be at most {MAX_INTEGER:,}"
+    return int(digits), None
+
+
+def _check_date(spec: Field, text: str) -> tuple[Any, str | None]:
+    if text.endswith(SPREADSHEET_MIDNIGHT):
+        text = text[:10]
+    if not DATE_TEXT.match(text):
+        return None, "must be a date written YYYY-MM-DD, e.g. 2024-02-01"
+    try:
+        return date.fromisoformat(text), None
+    except ValueError:
+        return None, f"is not a real date: {text} does not exist"
+
+
+def _check_country(spec: Field, text: str) -> tuple[Any, str | None]:
+    code = text.upper()
+    if code in NOT_ISO_CODES:
+        return None, f"{code} is not an ISO 3166-1 code; use {NOT_ISO_CODES[code]}"
+    if code not in ISO_COUNTRY_CODES:
+        return None, "must be an ISO 3166-1 two-letter country code, e.g. DE"
+    if code in US_JURISDICTIONS:
+        return None, not_foreign(code)
+    return code, None
+
+
+def _check_text(spec: Field, text: str) -> tuple[Any, str | None]:
+    limit = spec.length_limit
+    if limit and len(text) > limit:
+        return None, f"must be at most {limit:,} characters (it has {len(text):,})"
+    return text, None
+
+
+def _check_email(spec: Field, text: str) -> tuple[Any, str | None]:
+    _, problem = _check_text(spec, text)
+    return (None, problem) if problem else check_email(text)
+
+
+def _check_phone(spec: Field, text: str) -> tuple[Any, str | None]:
+    return check_phone(text)
+
+
+def _check_attestation(spec: Field, text: str) -> tuple[Any, str | None]:
+    answer = text.lower()
+    if answer in YES:
+        return True, None
+    if answer in NO:
+        return None, "must be attested (yes) for the reseller's certification to be complete"
+    return None, "must be yes or no"
+
+
+CELL_CHECKS = {
+    Kind.TEXT: _check_text,
+    Kind.LONG_TEXT: _check_text,
+    Kind.EMAIL: _check_email,
+    Kind.PHONE: _check_phone,
+    Kind.COUNTRY: _check_country,
+    Kind.DATE: _check_date,
+    Kind.INTEGER: _check_integer,
+    Kind.ATTESTATION: _check_attestation,
+}
+COLUMN_BY_NAME = {column.name: column for column in RESELLER_COLUMNS}
+
+
+def reseller_key(name: str, jurisdiction: str) -> tuple[str, str]:
+    """Two rows name the same reseller when the names match ignoring case and spacing, in the
+    same jurisdiction."""
+    return " ".join(name.split()).casefold(), jurisdiction.upper()
+
+
+def _header_problems(header: Sequence[Any], body: Sequence[Sequence[Any]]) -> list[RowProblem]:
+    problems = []
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name, letter = header_name(cell), column_letter(index)
+        if not name:
+            # Spreadsheets often carry empty columns at the right; only one with values matters.
+            if any(index < len(row) and _cell_text(row[index]) for row in body):
+                message = f"column {letter} has values but no name in row 1"
+                problems.append(RowProblem(1, "", "", message, FILE_CITATION))
+        elif name in seen:
+            message = (
+                f"column {name} appears twice (columns {column_letter(seen[name])} and {letter})"
+            )
+            problems.append(RowProblem(1, name, _cell_text(cell), message, FILE_CITATION))
+        elif name not in COLUMN_BY_NAME:
+            seen[name] = index
+            message = f"unknown column {name} (column {letter}); use only the template's columns"
+            problems.append(RowProblem(1, name, _cell_text(cell), message, FILE_CITATION))
+        else:
+            seen[name] = index
+    missing = [spec.name for spec in RESELLER_COLUMNS if spec.required and spec.name not in seen]
+    if missing:
+        message = (
+            f"the file is missing the column(s) {', '.join(missing)}; row 1 must name the "
+            "template's columns"
+        )
+        problems.insert(0, RowProblem(1, "", "", message, FILE_CITATION))
+    return problems
+
+
+def _check_row(
+    positions: Sequence[tuple[Field, int]], cells: Sequence[Any], row_number: int
+) -> tuple[dict[str, Any], list[RowProblem]] | None:
+    """The cleaned values of one reseller row and its problems; None for a wholly empty row."""
+    texts = [
+        (spec, _cell_text(cells[index]) if index < len(cells) else "") for spec, index in positions
+    ]
+    if not any(text for _, text in texts):
+        return None
+    cleaned: dict[str, Any] = dict.fromkeys(RESELLER_HEADER)
+    problems = []
+    for spec, text in texts:
+        if not text:
+            if spec.required:
+                problems.append(
+                    RowProblem(
+                        row_number, spec.name, "", f"is required: {spec.label}", spec.citation
+                    )
+                )
+            continue
+        if message := control_characters.problem(text, free_text=spec.kind is Kind.LONG_TEXT):
+            # The cell is shown without them: the report is kept in the database.
+            shown = control_characters.strip(text, free_text=False)
+            problems.append(RowProblem(row_number, spec.name, shown, message, spec.citation))
+            cleaned[spec.name] = None
+            continue
+        value, message = CELL_CHECKS[spec.kind](spec, text)
+        if message:
+            problems.append(RowProblem(row_number, spec.name, text, message, spec.citation))
+        cleaned[spec.name] = value
+    began, ended = cleaned["relationship_began_on"], cleaned["relationship_ended_on"]
+    if began and ended and ended < began:
+        spec = COLUMN_BY_NAME["relationship_ended_on"]
+        message = f"must not be before relationship_began_on ({began.isoformat()})"
+        problems.append(
+            RowProblem(row_number, spec.name, ended.isoformat(), message, spec.citation)
+        )
+    cleaned["row"] = row_number
+    return cleaned, problems
+
+
+def _duplicate_problems(rows: Sequence[Mapping[str, Any]]) -> list[RowProblem]:
+    rows_by_key: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        if row["reseller_name"] and row["jurisdiction"]:
+            key = reseller_key(row["reseller_name"], row["jurisdiction"])
+            rows_by_key.setdefault(key, []).append(row)
+    spec = COLUMN_BY_NAME["reseller_name"]
+    problems = []
+    for same in rows_by_key.values():
+        if len(same) > 1:
+            listed = ", ".join(str(row["row"]) for row in same)
+            message = (
+                f"the same reseller and jurisdiction are in rows {listed}; give each foreign "
+                "reseller one row"
+            )
+            problems += [
+                RowProblem(row["row"], spec.name, row["reseller_name"], message, spec.citation)
+                for row in same
+            ]
+    return problems
+
+
+def check_reseller_file(
+    table: Sequence[Sequence[Any]],
+    *,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = 5_000,
+) -> ResellerFileCheck:
+    """Check a compiled file row by row: ``table[0]`` is the header row and ``table[n]`` the
+    spreadsheet's row n + 1. Wholly empty rows are skipped but keep their numbers.
+
+    ``progress`` is told how many rows have been checked, every ``progress_every`` rows.
+    """
+    result = ResellerFileCheck()
+    if not table or not any(_cell_text(cell) for cell in table[0]):
+        message = "row 1 must name the template's columns; it is empty"
+        result.problems, result.problem_count = [RowProblem(1, "", "", message, FILE_CITATION)], 1
+        return result
+    header, body = table[0], table[1:]
+    if header_problems := _header_problems(header, body):
+        result.problems, result.problem_count = header_problems, len(header_problems)
+        return result
+
+    positions = [
+        (COLUMN_BY_NAME[header_name(cell)], index)
+        for index, cell in enumerate(header)
+        if header_name(cell) in COLUMN_BY_NAME
+    ]
+    problems: list[RowProblem] = []
+
+    def note(found: list[RowProblem]) -> None:
+        result.problem_count += len(found)
+        problems.extend(found[: max(0, MAX_LISTED_PROBLEMS - len(problems))])
+
+    for offset, cells in enumerate(body):
+        checked = _check_row(positions, cells, offset + 2)
+        if checked is None:
+            continue
+        result.rows_total += 1
+        if result.rows_total <= MAX_RESELLER_ROWS:
+            result.rows.append(checked[0])
+            note(checked[1])
+        if progress is not None and result.rows_total % progress_every == 0:
+            progress(result.rows_total)
+    if result.rows_total > MAX_RESELLER_ROWS:
+        message = (
+            f"the file has {result.rows_total:,} reseller rows; at most {MAX_RESELLER_ROWS:,} go "
+            "in one file"
+        )
+        note([RowProblem(1, "", "", message, FILE_CITATION)])
+    elif result.rows_total == 0:
+        note(
+            [RowProblem(1, "", "", "the file has no reseller rows below the header", FILE_CITATION)]
+        )
+    note(_duplicate_problems(result.rows))
+    order = {name: index for index, name in enumerate(RESELLER_HEADER)}
+    problems.sort(key=lambda problem: (problem.row, order.get(problem.column, -1)))
+    result.problems = problems
+    if progress is not None:
+        progress(result.rows_total)
+    return result
+
+
+def reseller_file_format(filename: str, content: bytes, zip_names: frozenset[str]) -> str | None:
+    """The file's format, csv or xlsx, from what its bytes are as well as what its name says;
+    None for anything else. ``zip_names`` lists the members when the file is a ZIP (as every
+    .xlsx is)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "xlsx":
+        is_workbook = content.startswith(b"PK\x03\x04") and "xl/workbook.xml" in zip_names
+        return "xlsx" if is_workbook else None
+    if extension == "csv":
+        if b"\x00" in content or content.startswith((b"PK\x03\x04", b"%PDF-", b"\xd0\xcf\x11\xe0")):
+            return None
+        try:
+            content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+        return "csv"
+    return None
+
+
+def reseller_certification_timeliness(
+    previous_on: date | None, received_on: date
+) -> clocks.Timeliness | None:
+    """Early, on time or late against the previous compiled certification (§7.304(f)); None for
+    a provider's first."""
+    if previous_on is None:
+        return None
+    return clocks.annual_timeliness(RESELLER_CLOCK, previous_on, received_on)
+
+
+def reseller_certification_warnings(
+    previous_on: date | None, received_on: date, *, left_out: Sequence[str] = ()
+) -> list[Problem]:
+    """Flags that never refuse a compiled certification (docs/architecture.md §3). ``left_out``
+    names the foreign resellers on record, still active, that the file does not mention."""
+    found = []
+    verdict = reseller_certification_timeliness(previous_on, received_on)
+    if verdict is clocks.Timeliness.TOO_EARLY and previous_on:
+        opens = clocks.window_opens(RESELLER_CLOCK, previous_on).isoformat()
+        message = (
+            f"received before the window opened on {opens} (no earlier than 60 days before the "
+            "anniversary of the previous compiled certification)"
+        )
+        found.append(Problem("", message, FILE_CITATION))
+    elif verdict is clocks.Timeliness.LATE and previous_on:
+        due_on = clocks.due(RESELLER_CLOCK, previous_on).isoformat()
+        message = f"late: the compiled foreign-reseller certification was due by {due_on}"
+        found.append(Problem("", message, FILE_CITATION))
+    if left_out:
+        message = (
+            f"{len(left_out):,} active foreign reseller(s) on record are not in the file "
+            f"({some_of(left_out)}); the certification covers the CIPs of all foreign resellers"
+        )
+        found.append(Problem("", message, FILE_CITATION))
+    return found
+
+
+class ResellerStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+def reseller_status(ended_on: date | None, received_on: date) -> ResellerStatus:
+    """A reseller whose relationship has ended by the day the file arrived is listed as ended
+    (§7.303(e)); one with a later end date is still active until then."""
+    if ended_on is not None and ended_on <= received_on:
+        return ResellerStatus.ENDED
+    return ResellerStatus.ACTIVE
+
+
+class ImportStatus(enum.StrEnum):
+    QUEUED = "queued"
+    CHECKING = "checking"
+    REJECTED = "rejected"  # a row or the header has errors: nothing stored but the report
+    IMPORTED = "imported"
+    FAILED = "failed"  # the system could not finish; a reference number says where to look
+
+
+IMPORT_TRANSITIONS: dict[ImportStatus, frozenset[ImportStatus]] = {
+    ImportStatus.QUEUED: frozenset({ImportStatus.CHECKING, ImportStatus.FAILED}),
+    ImportStatus.CHECKING: frozenset(
+        {ImportStatus.REJECTED, ImportStatus.IMPORTED, ImportStatus.FAILED}
+    ),
+    ImportStatus.REJECTED: frozenset(),
+    ImportStatus.IMPORTED: frozenset(),
+    ImportStatus.FAILED: frozenset(),
+}
+RUNNING = frozenset({ImportStatus.QUEUED, ImportStatus.CHECKING})
+# 50,000 rows take well under a minute; an import still running after this stopped with its
+# process (a restart) and is marked failed rather than shown as running for ever.
+STALE_AFTER = timedelta(minutes=15)
+
+
+def next_import_status(current: str, wanted: ImportStatus) -> ImportStatus:
+    workflow.check_transition(IMPORT_TRANSITIONS, ImportStatus(current), wanted, record="import")
+    return wanted
+
+
+def import_is_stale(status: str, since: datetime, now: datetime) -> bool:
+    return ImportStatus(status) in RUNNING and now - since > STALE_AFTER
+
+
+IMPORT_STEPS = ("File received", "Checked row by row", "Stored")
+
+
+def import_step(status: str, rows_total: int, rows_done: int) -> int:
+    """The step (1-3 of IMPORT_STEPS) an import is on; 4 once all are done."""
+    current = ImportStatus(status)
+    if current is ImportStatus.IMPORTED:
+        return 4
+    if current is ImportStatus.QUEUED:
+        return 1
+    if current is ImportStatus.CHECKING and rows_total and rows_done >= rows_total:
+        return 3
+    return 2

@@ -1,0 +1,375 @@
+"""Screening the parties named in filings against the special measures in force (§7.307;
+docs/architecture.md §5): the basis of a run, the runs on AI reports and compiled reseller
+certifications, the rescreen when a measure is issued or extended, and the analysts' decisions
+on hits."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import String, Subquery, and_, cast, func, literal, or_, select
+
+from core.audit.services import record_event
+from core.auth.models import User
+from core.auth.rules import Role
+from core.db import db, utcnow
+from core.errors import DomainError, InvalidInput
+from core.risk import RiskSignal
+from intake import services as intake
+from intake.models import Filing, ForeignReseller, Provider
+from special_measures import rules
+from special_measures.models import (
+    ScreeningHit,
+    ScreeningRun,
+    SpecialMeasureCase,
+)
+from special_measures.rules import SubjectKind
+from special_measures.services import in_force_conditions, in_force_on
+
+# --- Screening filings against the measures in force (docs/architecture.md §5) --------------------
+
+
+def _screened_measure(case: SpecialMeasureCase) -> rules.ScreenedMeasure:
+    names = tuple(n for n in (case.person_name, *case.aliases) if n)
+    return rules.ScreenedMeasure(
+        case_id=case.id,
+        reference=case.reference,
+        kind=case.kind,
+        jurisdiction=case.jurisdiction if case.kind is SubjectKind.JURISDICTION else None,
+        region=case.region,
+        names=names,
+        version=rules.measure_version(
+            case.subject_kind, case.jurisdiction, case.region, names, case.measure_kind,
+            case.conditions_text, case.last_day_on, case.revoked_on,
+        ),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ScreeningBasis:
+    """What a run screens against: the measures in force on a day, and the parties already ruled
+    out for each version of them. Read once when many providers are screened together."""
+
+    relevant_on: date
+    measures: list[rules.ScreenedMeasure]
+    dismissed: frozenset[tuple[int, str, str]]  # (case id, measure version, normalised name)
+
+
+def screening_basis(relevant_on: date) -> ScreeningBasis:
+    measures = [_screened_measure(case) for case in in_force_on(relevant_on)]
+    versions = {(m.case_id, m.version) for m in measures}
+    rows = (
+        db.session.execute(
+            select(ScreeningHit.case_id, ScreeningHit.measure_version, ScreeningHit.party_key)
+            .where(
+                ScreeningHit.case_id.in_([m.case_id for m in measures]),
+                ScreeningHit.measure_version.in_([m.version for m in measures]),
+                ScreeningHit.decision == rules.HitDecision.NOT_A_MATCH.value,
+            )
+            .distinct()
+        ).all()
+        if measures
+        else []
+    )
+    return ScreeningBasis(
+        relevant_on=relevant_on,
+        measures=measures,
+        # A party decided "not a match" for this version of the measure does not come back.
+        dismissed=frozenset(
+            (case_id, version, key) for case_id, version, key in rows
+            if (case_id, version) in versions
+        ),
+    )  # fmt: skip
+
+
+def screen_parties(
+    parties: list[rules.Party],
+    *,
+    provider_id: int,
+    subject: tuple[str, object],
+    relevant_on: date,
+    actor: User | None,
+    basis: ScreeningBasis | None = None,
+    reason: str | None = None,
+) -> ScreeningRun:
+    """Check parties against the measures in force on ``relevant_on`` and keep the evidence."""
+    basis = basis if basis is not None else screening_basis(relevant_on)
+    assert basis.relevant_on == relevant_on
+    measures = basis.measures
+    run = ScreeningRun(
+        provider_id=provider_id,
+        subject_type=subject[0],
+        subject_id=str(subject[1]),
+        relevant_on=relevant_on,
+        method=rules.MATCHING_METHOD,
+        threshold=rules.NAME_MATCH_THRESHOLD,
+        measures_json=[{"reference": m.reference, "version": m.version} for m in measures],
+        parties_screened=len(parties),
+        ran_by_id=actor.id if actor else None,
+    )
+    db.session.add(run)
+    db.session.flush()
+    for hit in rules.screen(parties, measures):
+        party_key = rules.normalise_name(hit.party.name)
+        if (hit.measure.case_id, hit.measure.version, party_key) in basis.dismissed:
+            continue
+        run.hits.append(
+            ScreeningHit(
+                case_id=hit.measure.case_id,
+                measure_version=hit.measure.version,
+                party_kind=hit.party.kind,
+                party_name=hit.party.name,
+                party_key=party_key,
+                party_jurisdiction=hit.party.jurisdiction,
+                party_reference=hit.party.reference,
+                matched_on=hit.matched_on,
+                matched_text=hit.matched_text,
+                score=hit.score,
+            )
+        )
+    db.session.flush()
+    record_event(
+        "screening.run",
+        actor=actor,
+        subject=("screening_run", run.id),
+        after={"subject": f"{subject[0]}:{subject[1]}", "on": relevant_on,
+               "measures": len(measures), "parties": len(parties), "hits": len(run.hits),
+               **({"reason": reason} if reason else {})},
+    )  # fmt: skip
+    return run
+
+
+# intake's ForeignReseller.status of a relationship that has not ended (§7.303(e)).
+ACTIVE_RESELLER = "active"
+# How a reseller's hit names it: "reseller 12" (the registry's id).
+RESELLER_REFERENCE = "reseller "
+
+
+def _reseller_parties(provider: Provider) -> list[rules.Party]:
+    active = intake.ResellerCriteria(status=ACTIVE_RESELLER)
+    return [
+        rules.Party(
+            "foreign reseller", reseller.name, reseller.jurisdiction,
+            f"{RESELLER_REFERENCE}{reseller.id}",
+        )
+        for reseller in db.session.execute(intake.resellers_query(provider, active)).scalars()
+    ]  # fmt: skip
+
+
+def screen_provider_resellers(
+    provider: Provider,
+    *,
+    relevant_on: date,
+    actor: User | None,
+    filing: Filing | None = None,
+    basis: ScreeningBasis | None = None,
+    reason: str | None = None,
+) -> ScreeningRun:
+    """A provider's active foreign resellers (§7.304(e)–(f)) against the measures in force."""
+    subject = ("filing", filing.receipt_number) if filing else ("provider", provider.id)
+    return screen_parties(
+        _reseller_parties(provider),
+        provider_id=provider.id,
+        subject=subject,
+        relevant_on=relevant_on,
+        actor=actor,
+        basis=basis,
+        reason=reason,
+    )
+
+
+def rescreen_resellers(*, relevant_on: date, actor: User | None, reason: str) -> list[ScreeningRun]:
+    """When a measure is issued or extended, every provider's active foreign resellers are
+    screened again against the measures in force that day (docs/architecture.md §5): one run,
+    with its evidence, per provider that has any; the measures and rulings-out are read once."""
+    basis = screening_basis(relevant_on)
+    with_resellers = (
+        select(ForeignReseller.provider_id)
+        .where(ForeignReseller.status == ACTIVE_RESELLER)
+        .distinct()
+    )
+    providers = db.session.execute(
+        select(Provider).where(Provider.id.in_(with_resellers)).order_by(Provider.id)
+    ).scalars()
+    return [
+        screen_provider_resellers(
+            provider, relevant_on=relevant_on, actor=actor, basis=basis, reason=reason
+        )
+        for provider in providers
+    ]
+
+
+def on_reseller_certification(*, filing: Filing, actor: User | None, **_: object) -> None:
+    """A compiled foreign-reseller certification is screened as of the day it was received."""
+    screen_provider_resellers(
+        filing.provider, relevant_on=filing.received_on, actor=actor, filing=filing
+    )
+
+
+def on_ai_report(
+    *, filing: Filing, actor: User | None, parties: list[dict[str, str | None]], **_: object
+) -> None:
+    """The foreign person, its other names and its beneficial owners in an AI training report
+    (§7.308(d)(1)(i)) against the measures in force on the day the report was received."""
+    screen_parties(
+        [
+            rules.Party(str(party["kind"]), str(party["name"]), party.get("jurisdiction"),
+                        f"filing {filing.receipt_number}")
+            for party in parties
+            if party.get("name")
+        ],
+        provider_id=filing.provider_id,
+        subject=("filing", filing.receipt_number),
+        relevant_on=filing.received_on,
+        actor=actor,
+    )  # fmt: skip
+
+
+def runs_for(subject_type: str, subject_id: object) -> list[ScreeningRun]:
+    return list(
+        db.session.execute(
+            select(ScreeningRun)
+            .where(
+                ScreeningRun.subject_type == subject_type,
+                ScreeningRun.subject_id == str(subject_id),
+            )
+            .order_by(ScreeningRun.id.desc())
+        ).scalars()
+    )
+
+
+def _open_hits(today: date, provider_id: int | None = None) -> Subquery:
+    """The hits that stand on ``today``, one per party, measure and provider, as a subquery
+    (columns ``id``, ``provider_id``, ``party_key``).
+
+    Only a measure in force that day counts: one lapsed (§7.307(a)(5)) or revoked no longer
+    does; nor does a foreign reseller whose relationship has ended (§7.303(e)). A party screened
+    more than once stands as the latest screening left it: the newest version of the measure it
+    was screened against, and within that version a decision taken over a later undecided
+    repeat. It is open unless that decision is "not a match" (docs/architecture.md §5)."""
+    reseller_reference = literal(RESELLER_REFERENCE, String) + cast(ForeignReseller.id, String)
+    party = (
+        ScreeningRun.provider_id,
+        ScreeningHit.case_id,
+        ScreeningHit.party_key,
+        ScreeningHit.party_reference,
+    )
+    screened = (
+        select(
+            ScreeningHit.id,
+            ScreeningHit.measure_version,
+            ScreeningHit.decision,
+            *party,
+            func.first_value(ScreeningHit.measure_version)
+            .over(partition_by=party, order_by=ScreeningHit.id.desc())
+            .label("newest_version"),
+        )
+        .join(ScreeningRun)
+        .join(SpecialMeasureCase, SpecialMeasureCase.id == ScreeningHit.case_id)
+        .outerjoin(
+            ForeignReseller,
+            and_(
+                ForeignReseller.provider_id == ScreeningRun.provider_id,
+                ScreeningHit.party_reference == reseller_reference,
+            ),
+        )
+        .where(
+            *in_force_conditions(today),
+            or_(ForeignReseller.id.is_(None), ForeignReseller.status == ACTIVE_RESELLER),
+        )
+    )
+    if provider_id is not None:
+        screened = screened.where(ScreeningRun.provider_id == provider_id)
+    screened_sq = screened.subquery()
+    standing = (
+        select(
+            screened_sq.c.id,
+            screened_sq.c.provider_id,
+            screened_sq.c.party_key,
+            screened_sq.c.decision,
+            func.row_number()
+            .over(
+                partition_by=[screened_sq.c[column.key] for column in party],
+                order_by=(screened_sq.c.decision.is_(None), screened_sq.c.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(screened_sq.c.measure_version == screened_sq.c.newest_version)
+        .subquery()
+    )
+    return (
+        select(standing.c.id, standing.c.provider_id, standing.c.party_key)
+        .where(
+            standing.c.rank == 1,
+            or_(
+                standing.c.decision.is_(None),
+                standing.c.decision != rules.HitDecision.NOT_A_MATCH.value,
+            ),
+        )
+        .subquery()
+    )
+
+
+def open_hits_for_provider(provider_id: int, today: date) -> list[ScreeningHit]:
+    """Hits not ruled out against measures in force on ``today``: what the provider's page lists
+    and what the risk score reads."""
+    standing = _open_hits(today, provider_id)
+    return list(
+        db.session.execute(
+            select(ScreeningHit)
+            .join(standing, standing.c.id == ScreeningHit.id)
+            .order_by(ScreeningHit.id.desc())
+        ).scalars()
+    )
+
+
+def risk_signals(
+    today: date, provider_ids: Collection[int] | None = None
+) -> dict[int, list[RiskSignal]]:
+    """Per provider asked about (None: every one): parties in its filings matching a measure in
+    force on ``today``, not ruled out — use by foreign malicious cyber actors, §7.305(d)(1)(i)."""
+    standing = _open_hits(today)
+    query = select(standing.c.provider_id, func.count(func.distinct(standing.c.party_key)))
+    if provider_ids is not None:
+        query = query.where(standing.c.provider_id.in_(list(provider_ids)))
+    counts = db.session.execute(query.group_by(standing.c.provider_id)).all()
+    return {
+        provider_id: [
+            RiskSignal(
+                criterion="§7.305(d)(1)(i)",
+                kind="special_measure_hit",
+                count=parties,
+                explanation=f"{parties} foreign reseller(s) or customer(s) matching a special "
+                "measure in force (§7.307), not ruled out",
+            )
+        ]
+        for provider_id, parties in counts
+    }
+
+
+def get_run(run_id: int) -> ScreeningRun | None:
+    return db.session.get(ScreeningRun, run_id)
+
+
+def get_hit(hit_id: int) -> ScreeningHit | None:
+    return db.session.get(ScreeningHit, hit_id)
+
+
+def decide_hit(hit: ScreeningHit, *, decision: rules.HitDecision, reason: str, actor: User) -> None:
+    if actor.role_enum not in (Role.ANALYST, Role.REVIEWER):
+        raise DomainError("Only an analyst or a reviewer decides a screening hit.")
+    if not reason.strip():
+        raise InvalidInput({"reason": ["Give the reason for the decision."]})
+    before = {"decision": hit.decision, "reason": hit.decision_reason}
+    hit.decision, hit.decision_reason = decision.value, reason.strip()
+    hit.decided_by_id, hit.decided_at = actor.id, utcnow()
+    record_event(
+        "screening.decide",
+        actor=actor,
+        subject=("screening_hit", hit.id),
+        before=before,
+        after={"decision": hit.decision, "reason": hit.decision_reason},
+    )
+    db.session.flush()
