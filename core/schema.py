@@ -299,7 +299,11 @@ def read_cell(spec: Field, text: str) -> tuple[Any, str | None]:
     if kind is Kind.INTEGER:
         if not WHOLE_NUMBER_TEXT.match(text):
             return None, WHOLE_NUMBER
-        return _check_scalar(spec, int(text.split(".")[0].replace(",", "")))
+        sign, digits = text[:1] == "-", text.lstrip("-").split(".")[0].replace(",", "")
+        digits = digits.lstrip("0") or "0"
+        if len(digits) > len(str(MAX_INTEGER)):  # Python reads no more than 4,300 digits
+            return None, f"must be at most {MAX_INTEGER:,}"
+        return _check_scalar(spec, -int(digits) if sign else int(digits))
     if kind is Kind.DATE:
         at_midnight = text.removesuffix(" 00:00:00").removesuffix("T00:00:00")
         value, problem = _check_scalar(spec, at_midnight)

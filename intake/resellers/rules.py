@@ -13,14 +13,11 @@ from typing import Any
 
 from core import clocks, control_characters
 from core.schema import (
-    COUNTRY_CHOICES,
-    MAX_INTEGER,
     Field,
     Kind,
     Problem,
-    check_email,
-    check_phone,
     column_letter,
+    read_cell,
 )
 from core.workflow import rules as workflow
 from intake.rules import US_JURISDICTIONS, not_foreign, some_of
@@ -99,16 +96,6 @@ RESELLER_EXAMPLE: dict[str, str] = {
     "attest_cip_meets_7302": "yes",
 }
 
-# Codes people write that ISO 3166-1 does not use, with the one they mean.
-NOT_ISO_CODES = {"UK": "GB", "EL": "GR"}
-ISO_COUNTRY_CODES = frozenset(code for code, _ in COUNTRY_CHOICES)
-
-YES = frozenset({"yes", "y", "true", "1"})
-NO = frozenset({"no", "n", "false", "0"})
-DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# A date typed into a spreadsheet is a date cell, which pandas reads back as midnight.
-SPREADSHEET_MIDNIGHT = (" 00:00:00", "T00:00:00")
-WHOLE_NUMBER_TEXT = re.compile(r"^\d[\d,]*(\.0+)?$")
 # core.exports puts an apostrophe before these so that spreadsheets do not run a cell as a
 # formula; a file that went out through an export (the template) comes back with it.
 NEUTRALISED_TRIGGERS = ("'=", "'+", "'-", "'@")
@@ -153,75 +140,15 @@ def header_name(cell: Any) -> str:
     return re.sub(r"[\s\-]+", "_", _cell_text(cell).lstrip("\ufeff").strip().lower())
 
 
-def _check_integer(spec: Field, text: str) -> tuple[Any, str | None]:
-    if text.startswith("-") and WHOLE_NUMBER_TEXT.match(text[1:]):
-        return None, "must not be negative"
-    if not WHOLE_NUMBER_TEXT.match(text):
-        return None, "must be a whole number, e.g. 1250"
-    digits = text.split(".")[0].replace(",", "").lstrip("0") or "0"
-    # Read only as many digits as the largest count has: Python refuses past 4,300.
-    if len(digits) > len(str(MAX_INTEGER)) or int(digits) > MAX_INTEGER:
-        return None, f"must be at most {MAX_INTEGER:,}"
-    return int(digits), None
+def _read_cell(spec: Field, text: str) -> tuple[Any, str | None]:
+    """A cell checked as the same field sent by API is (core.schema.read_cell); a reseller is
+    a foreign person, so its jurisdiction may not be a U.S. one (§7.301)."""
+    value, message = read_cell(spec, text)
+    if message is None and spec.kind is Kind.COUNTRY and value in US_JURISDICTIONS:
+        return None, not_foreign(value)
+    return value, message
 
 
-def _check_date(spec: Field, text: str) -> tuple[Any, str | None]:
-    if text.endswith(SPREADSHEET_MIDNIGHT):
-        text = text[:10]
-    if not DATE_TEXT.match(text):
-        return None, "must be a date written YYYY-MM-DD, e.g. 2024-02-01"
-    try:
-        return date.fromisoformat(text), None
-    except ValueError:
-        return None, f"is not a real date: {text} does not exist"
-
-
-def _check_country(spec: Field, text: str) -> tuple[Any, str | None]:
-    code = text.upper()
-    if code in NOT_ISO_CODES:
-        return None, f"{code} is not an ISO 3166-1 code; use {NOT_ISO_CODES[code]}"
-    if code not in ISO_COUNTRY_CODES:
-        return None, "must be an ISO 3166-1 two-letter country code, e.g. DE"
-    if code in US_JURISDICTIONS:
-        return None, not_foreign(code)
-    return code, None
-
-
-def _check_text(spec: Field, text: str) -> tuple[Any, str | None]:
-    limit = spec.length_limit
-    if limit and len(text) > limit:
-        return None, f"must be at most {limit:,} characters (it has {len(text):,})"
-    return text, None
-
-
-def _check_email(spec: Field, text: str) -> tuple[Any, str | None]:
-    _, problem = _check_text(spec, text)
-    return (None, problem) if problem else check_email(text)
-
-
-def _check_phone(spec: Field, text: str) -> tuple[Any, str | None]:
-    return check_phone(text)
-
-
-def _check_attestation(spec: Field, text: str) -> tuple[Any, str | None]:
-    answer = text.lower()
-    if answer in YES:
-        return True, None
-    if answer in NO:
-        return None, "must be attested (yes) for the reseller's certification to be complete"
-    return None, "must be yes or no"
-
-
-CELL_CHECKS = {
-    Kind.TEXT: _check_text,
-    Kind.LONG_TEXT: _check_text,
-    Kind.EMAIL: _check_email,
-    Kind.PHONE: _check_phone,
-    Kind.COUNTRY: _check_country,
-    Kind.DATE: _check_date,
-    Kind.INTEGER: _check_integer,
-    Kind.ATTESTATION: _check_attestation,
-}
 COLUMN_BY_NAME = {column.name: column for column in RESELLER_COLUMNS}
 
 
@@ -288,7 +215,7 @@ def _check_row(
             problems.append(RowProblem(row_number, spec.name, shown, message, spec.citation))
             cleaned[spec.name] = None
             continue
-        value, message = CELL_CHECKS[spec.kind](spec, text)
+        value, message = _read_cell(spec, text)
         if message:
             problems.append(RowProblem(row_number, spec.name, text, message, spec.citation))
         cleaned[spec.name] = value

@@ -128,6 +128,7 @@ CELL_AND_JSON = [
     (Kind.INTEGER, "twelve", "twelve", "must be a whole number, e.g. 1250"),
     (Kind.INTEGER, -5, "-5", "must not be negative"),
     (Kind.INTEGER, 2**40, "1,099,511,627,776", "must be at most 2,147,483,647"),
+    (Kind.INTEGER, 10**5000, "9" * 5000, "must be at most 2,147,483,647"),
     (Kind.DATE, "2024-02-30", "2024-02-30", "is not a real date: 2024-02-30 does not exist"),
     (Kind.DATE, "1 Feb 2024", "1 Feb 2024", "must be a date written YYYY-MM-DD, e.g. 2024-02-01"),
     (Kind.COUNTRY, "UK", "UK", "UK is not an ISO 3166-1 code; use GB"),
@@ -136,7 +137,11 @@ CELL_AND_JSON = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "value", "cell", "message"), CELL_AND_JSON)
+@pytest.mark.parametrize(
+    ("kind", "value", "cell", "message"),
+    CELL_AND_JSON,
+    ids=[f"{row[0].value}-{n}" for n, row in enumerate(CELL_AND_JSON)],
+)
 def test_a_field_has_one_check_and_one_message_whether_sent_as_json_or_in_a_spreadsheet(
     kind, value, cell, message
 ):
