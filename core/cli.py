@@ -1,5 +1,5 @@
-"""Command-line tools: ``flask users ...``, ``flask audit verify|checkpoint`` and
-``flask db grant-app-role``."""
+"""Command-line tools: ``flask users ...``, ``flask audit verify|checkpoint``,
+``flask keys rotate`` and ``flask db grant-app-role``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_migrate.cli import db as migrations_cli
 
-from core import transactions
+from core import keys, transactions
 from core.audit import services as audit
 from core.audit.rules import CheckpointError
 from core.auth import services
@@ -18,6 +18,7 @@ from core.errors import InvalidInput
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 audit_cli = AppGroup("audit", help="Check and anchor the audit trail.")
+keys_cli = AppGroup("keys", help="Rotate the field encryption key.")
 
 
 @users_cli.command("create")
@@ -139,6 +140,22 @@ def grant_app_role_command(role: str) -> None:
     click.echo(f"{role} may now run the application; it cannot change or remove audit events.")
 
 
+@keys_cli.command("rotate")
+@transactions.command
+def rotate_keys_command() -> None:
+    """Seal every encrypted field with FIELD_ENCRYPTION_KEY; afterwards the keys listed in
+    FIELD_ENCRYPTION_RETIRED_KEYS can be dropped."""
+    try:
+        resealed = keys.reseal_every_field()
+    except ValueError as error:
+        click.echo(f"Nothing was changed: {error}.", err=True)
+        raise SystemExit(1) from None
+    for column, count in resealed.items():
+        click.echo(f"{column}: {count:,} resealed")
+    click.echo("Every encrypted field is sealed with the current key.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(keys_cli)

@@ -1,4 +1,7 @@
-"""Configuration from the environment, with generated development secrets under ``instance/``."""
+"""Configuration from the environment. In development, missing secrets are generated once under
+``instance/``; in production (``OICTS_ENV=production``) a missing secret stops start-up, since a
+generated one would leave the encrypted fields and the audit seals of another machine unreadable.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,15 @@ from typing import Any
 from core.auth.rules import ABSOLUTE_TIMEOUT
 
 SECRET_NAMES = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "SEARCH_HASH_KEY", "AUDIT_CHAIN_KEY")
+ENVIRONMENTS = ("development", "production")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the application cannot start without; the message says which and how."""
+
+
+def _listed(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def _new_secret(name: str) -> str:
@@ -39,14 +51,21 @@ def _instance_secrets(instance_path: Path) -> dict[str, str]:
 
 def load(instance_path: Path) -> dict[str, Any]:
     env = os.environ
+    environment = env.get("OICTS_ENV", "development")
+    if environment not in ENVIRONMENTS:
+        raise ConfigurationError(f"OICTS_ENV must be one of {', '.join(ENVIRONMENTS)}.")
+    production = environment == "production"
     config: dict[str, Any] = {
+        "OICTS_ENV": environment,
         "SQLALCHEMY_DATABASE_URI": env.get(
             "DATABASE_URL", f"sqlite:///{instance_path / 'oicts.sqlite3'}"
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        # Production serves HTTPS only, so the session cookie is never sent in clear.
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "1" if production else "0")
+        == "1",
         "SESSION_COOKIE_NAME": "oicts_session",
         "PERMANENT_SESSION_LIFETIME": ABSOLUTE_TIMEOUT,
         "WTF_CSRF_TIME_LIMIT": int(timedelta(hours=1).total_seconds()),
@@ -57,20 +76,27 @@ def load(instance_path: Path) -> dict[str, Any]:
         "OFFICE_NAME": "Office of Information and Communications Technology and Services",
         # Keys that sealed audit events before AUDIT_CHAIN_KEY replaced them, comma-separated:
         # kept so that the older events still verify.
-        "AUDIT_CHAIN_RETIRED_KEYS": [
-            key.strip() for key in env.get("AUDIT_CHAIN_RETIRED_KEYS", "").split(",") if key.strip()
-        ],
+        "AUDIT_CHAIN_RETIRED_KEYS": _listed(env.get("AUDIT_CHAIN_RETIRED_KEYS", "")),
+        # Earlier FIELD_ENCRYPTION_KEYs, comma-separated: still read, never written with, until
+        # `flask keys rotate` has sealed every field with the current key.
+        "FIELD_ENCRYPTION_RETIRED_KEYS": _listed(env.get("FIELD_ENCRYPTION_RETIRED_KEYS", "")),
         # Where `flask audit checkpoint` appends the signed head of the audit chain; the
         # operator ships this file off the database's machine (see the README).
         "AUDIT_CHECKPOINT_PATH": env.get(
             "AUDIT_CHECKPOINT_PATH", str(instance_path / "audit-checkpoints")
         ),
     }
-    if all(name in env for name in SECRET_NAMES):
+    missing = [name for name in SECRET_NAMES if not env.get(name)]
+    if production and missing:
+        raise ConfigurationError(
+            f"OICTS_ENV=production needs {', '.join(missing)} in the environment; none is "
+            "generated in production. See the README, Configuration."
+        )
+    if not missing:
         config.update({name: env[name] for name in SECRET_NAMES})
     else:
         config.update(_instance_secrets(instance_path))
-        config.update({name: env[name] for name in SECRET_NAMES if name in env})
+        config.update({name: env[name] for name in SECRET_NAMES if env.get(name)})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgres://"):
         config["SQLALCHEMY_DATABASE_URI"] = config["SQLALCHEMY_DATABASE_URI"].replace(
             "postgres://", "postgresql+psycopg://", 1

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 
 
-def _fernet() -> Fernet:
-    return Fernet(current_app.config["FIELD_ENCRYPTION_KEY"])
+def _fernet() -> MultiFernet:
+    """The current key seals; retired keys still open what they sealed, until rotated."""
+    config = current_app.config
+    keys = [config["FIELD_ENCRYPTION_KEY"], *config.get("FIELD_ENCRYPTION_RETIRED_KEYS", [])]
+    return MultiFernet([Fernet(key) for key in keys])
 
 
 def encrypt(plaintext: str) -> str:
@@ -22,6 +25,14 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken as exc:
         raise ValueError("cannot decrypt: wrong FIELD_ENCRYPTION_KEY or altered value") from exc
+
+
+def reseal(token: str) -> str:
+    """The same value sealed with the current key, so that a retired key can be dropped."""
+    try:
+        return _fernet().rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken as exc:
+        raise ValueError("cannot decrypt: no configured key opens this value") from exc
 
 
 def keyed_hash(value: str) -> str:

@@ -76,3 +76,9 @@ def coded(enum_type: type[enum.Enum], *, constraint: str, length: int) -> Enum:
 
 # A JSON document or list; an absent one is SQL NULL rather than JSON ``null``.
 JSONDocument = JSON(none_as_null=True)
+
+
+# A column's ``info`` marking it as holding field-encrypted values (core.crypto), so that
+# `flask keys rotate` (core.keys) finds every one; add "encrypted_when" naming a boolean column
+# where only some rows are encrypted.
+ENCRYPTED: dict[str, object] = {"encrypted": True}

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
-from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
+from core.db import ENCRYPTED, JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
 from core.documents import StoredDocument
 from intake.kinds import AccessAction, Channel, IdentifierKind
@@ -115,7 +115,9 @@ class Filing(db.Model):
     # The body exactly as it arrived (for the web, the form's fields as JSON) and its SHA-256.
     # Encrypted when it carries payment identifiers (an AI training report, §7.308(d)(1)(i)(C)):
     # see intake.services.received_payload.
-    raw_payload: Mapped[str] = mapped_column(Text)
+    raw_payload: Mapped[str] = mapped_column(
+        Text, info={**ENCRYPTED, "encrypted_when": "raw_encrypted"}
+    )
     raw_encrypted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     payload_sha256: Mapped[str] = mapped_column(String(64))
     # The same content after validation (trimmed text, E.164 phones, ISO dates), for display.
@@ -284,7 +286,7 @@ class ReportIdentifier(db.Model):
     detail: Mapped[str | None] = mapped_column(String(30))
     match_key: Mapped[str] = mapped_column(String(300))
     shown_as: Mapped[str] = mapped_column(String(300))
-    ciphertext: Mapped[str | None] = mapped_column(Text)
+    ciphertext: Mapped[str | None] = mapped_column(Text, info=ENCRYPTED)
 
     filing: Mapped[Filing] = relationship()
 

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.rules import LockoutState, Role
-from core.db import UTCDateTime, coded, db, utcnow
+from core.db import ENCRYPTED, UTCDateTime, coded, db, utcnow
 
 
 class User(db.Model):
@@ -26,7 +26,7 @@ class User(db.Model):
     agency: Mapped[str | None] = mapped_column(String(80))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(300))
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(300), info=ENCRYPTED)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_used_step: Mapped[int | None] = mapped_column(Integer)
     failed_login_count: Mapped[int] = mapped_column(Integer, default=0)
