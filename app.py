@@ -39,6 +39,7 @@ from core import (
     health,
     panels,
     problems,
+    request_log,
     schema_forms,
     transactions,
     urls,
@@ -89,6 +90,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    request_log.init_app(app)
     db.init_app(app)
     transactions.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

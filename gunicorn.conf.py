@@ -44,3 +44,11 @@ else:
 
 accesslog = "-"
 errorlog = "-"
+# One JSON object a line, carrying the id the application gave the request (its X-Request-ID
+# header), as the application's own log lines do (core/request_log.py). The request's path and
+# the client's address are written by gunicorn as received, escaped.
+access_log_format = (
+    '{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
+    '"status": "%(s)s", "bytes": "%(B)s", "duration_us": "%(D)s", '
+    '"request_id": "%({x-request-id}o)s"}'
+)

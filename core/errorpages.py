@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
-from core import problems
+from core import problems, request_log
 from core.db import db
 from core.errors import IllegalTransition
 
@@ -53,8 +53,9 @@ def handle_csrf_error(error: CSRFError) -> ResponseReturnValue:
 
 
 def log_server_error(error: Exception) -> str:
-    """Roll back, log the error with a new reference number, and return the number."""
-    reference = secrets.token_hex(4).upper()
+    """Roll back, log the error, and return its reference number: the request's id, which every
+    log line of the request carries (core.request_log)."""
+    reference = request_log.current_id() or secrets.token_hex(8)
     db.session.rollback()
     current_app.logger.exception("server error, reference %s", reference, exc_info=error)
     return reference

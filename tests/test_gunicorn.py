@@ -5,6 +5,7 @@ trusting X-Forwarded-Proto on its own."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import shutil
@@ -22,8 +23,9 @@ LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 
 
 @contextmanager
-def gunicorn(database: Path, trusted_proxies: int) -> Iterator[int]:
-    """gunicorn with the repository's config on a free port; yields the port."""
+def gunicorn(database: Path, trusted_proxies: int, access_log: Path | None = None) -> Iterator[int]:
+    """gunicorn with the repository's config on a free port; yields the port. Its access log
+    (standard output) goes to ``access_log`` when given."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
@@ -33,11 +35,12 @@ def gunicorn(database: Path, trusted_proxies: int) -> Iterator[int]:
         "WEB_THREADS": "2",
     }
     env.pop("FORWARDED_ALLOW_IPS", None)
+    log_file = access_log.open("w") if access_log else None  # closed when gunicorn has stopped
     server = subprocess.Popen(
         [str(GUNICORN), "--config", "gunicorn.conf.py"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=log_file or subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -54,6 +57,8 @@ def gunicorn(database: Path, trusted_proxies: int) -> Iterator[int]:
     finally:
         server.terminate()
         server.communicate(timeout=30)
+        if log_file:
+            log_file.close()
 
 
 def _headers_of_sign_in_page(port: int, **headers: str) -> http.client.HTTPMessage:
@@ -88,3 +93,12 @@ def test_behind_a_trusted_proxy_its_https_header_brings_hsts(database):
         plain = _headers_of_sign_in_page(port)
     assert forwarded["Strict-Transport-Security"].startswith("max-age=")
     assert "Strict-Transport-Security" not in plain
+
+
+def test_each_access_log_line_is_json_naming_the_request(database, tmp_path):
+    access_log = tmp_path / "access.log"
+    with gunicorn(database, trusted_proxies=0, access_log=access_log) as port:
+        headers = _headers_of_sign_in_page(port)
+    [line] = [json.loads(text) for text in access_log.read_text().splitlines()]
+    assert line["request_id"] == headers["X-Request-ID"]
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/login", "200")

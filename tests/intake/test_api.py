@@ -272,7 +272,7 @@ def test_a_failure_inside_the_api_answers_json_with_a_reference(client, token, m
     assert response.status_code == 500
     assert response.mimetype == "application/problem+json"
     assert response.json["title"] == "The system could not complete the request; nothing was stored"
-    assert len(response.json["reference"]) == 8
+    assert response.json["reference"] == response.headers["X-Request-ID"]
     assert response.json["reference"] in response.json["detail"]
 
 
