@@ -212,6 +212,11 @@ class ApiToken(db.Model):
     provider: Mapped[Provider] = relationship()
 
 
+def audit_label_of(token: ApiToken | None) -> str | None:
+    """Who an audit event names when a provider's system acted through ``token``."""
+    return f"api token {token.label}" if token else None
+
+
 class ResellerImport(db.Model):
     """One upload of a compiled foreign-reseller certification (§7.304(f)) and how far its
     import got. A rejected file leaves only this row and its error report: the file itself, the

@@ -31,6 +31,7 @@ from intake.models import (
     Filing,
     ForeignReseller,
     Provider,
+    audit_label_of,
 )
 from intake.resellers import registry as reseller_registry
 
@@ -299,7 +300,7 @@ def receive_filing(
     record_event(
         "filing.receive",
         actor=actor,
-        actor_label=f"api token {token.label}" if token else None,
+        actor_label=audit_label_of(token),
         subject=("filing", filing.receipt_number),
         after={
             "kind": filing.kind,
@@ -753,7 +754,7 @@ def download_receipt(filing: Filing, *, actor: User | None, token: ApiToken | No
     record_event(
         "export.receipt",
         actor=actor,
-        actor_label=f"api token {token.label}" if token else None,
+        actor_label=audit_label_of(token),
         subject=("filing", filing.receipt_number),
     )
 

@@ -44,6 +44,7 @@ from intake.models import (
     IpLogAttachment,
     Provider,
     ReportIdentifier,
+    audit_label_of,
 )
 
 FOLLOW_UP_CLOCK = "ai.follow_up_report"
@@ -332,7 +333,7 @@ def attach_ip_log(
     record_event(
         "filing.ip_log_attach",
         actor=actor,
-        actor_label=f"api token {token.label}" if token else None,
+        actor_label=audit_label_of(token),
         subject=("filing", filing.receipt_number),
         after={"filename": document.filename, "rows": attachment.row_count,
                "sha256": document.sha256},

@@ -37,6 +37,7 @@ from intake.models import (
     ForeignReseller,
     Provider,
     ResellerImport,
+    audit_label_of,
 )
 from intake.resellers import registry, rules
 from intake.services import next_receipt_number, restart_annual_clock
@@ -162,7 +163,7 @@ def start_reseller_import(
     record_event(
         "reseller_import.upload",
         actor=actor,
-        actor_label=f"api token {token.label}" if token else None,
+        actor_label=audit_label_of(token),
         subject=("reseller_import", record.id),
         after={
             "provider": provider.id,
@@ -318,7 +319,7 @@ def _uploader(record: ResellerImport) -> User | None:
 
 
 def _system_label(record: ResellerImport) -> str | None:
-    return f"api token {record.api_token.label}" if record.api_token else None
+    return audit_label_of(record.api_token)
 
 
 def _reject_import(record: ResellerImport, check: rules.ResellerFileCheck) -> None:
