@@ -10,7 +10,6 @@ from datetime import date
 
 from core import clocks
 from core.auth.rules import Role
-from core.errors import IllegalTransition
 from core.risk import RiskSignal
 from core.workflow import rules as workflow
 
@@ -220,11 +219,6 @@ def oversight_signal(cases: Sequence[tuple[str, str]]) -> RiskSignal:
         len(cases),
         f"{len(cases)} open case(s) of evidence against a foreign reseller (§7.303(e)) — {named}.",
     )
-
-
-# Every casework record moves only along its table of allowed steps.
-StepRefused = IllegalTransition
-check_step = workflow.check_transition
 
 
 def oversight_date_problem(day: date, *, not_before: date, what: str, today: date) -> str | None:

@@ -27,7 +27,7 @@ from core.auth.models import User
 from core.auth.rules import Role
 from core.db import db
 from core.deadlines import services as deadlines
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError, IllegalTransition, InvalidInput
 from core.parameters import services as parameters
 from core.parameters.rules import RISK_WEIGHTS
 from core.risk import RiskSignal
@@ -514,7 +514,7 @@ def serve_penalty(case: PenaltyCase, *, served_on: date, actor: User, today: dat
     """Service of the notice opens the provider's 30 days to petition (§7.309(c)(1)(i))."""
     _require(case, PENALTY, "serve_penalty")
     if not approvals.approval_holds(PENALTY, case.id, penalty_content(case)):
-        raise rules.StepRefused("Only a notice approved as it stands can be served.")
+        raise IllegalTransition("Only a notice approved as it stands can be served.")
     if problem := rules.oversight_date_problem(
         served_on, not_before=case.proposed_on, what="date of service", today=today
     ):
@@ -780,7 +780,7 @@ def issue_assessment(assessment: Assessment, *, issued_on: date, actor: User, to
     refusal = "Only a report approved as it stands can be issued."
     _require(assessment, ASSESSMENT, "issue_assessment", refusal)
     if not approvals.approval_holds(ASSESSMENT, assessment.id, assessment_content(assessment)):
-        raise rules.StepRefused(refusal)
+        raise IllegalTransition(refusal)
     if problem := rules.oversight_date_problem(
         issued_on, not_before=assessment.opened_on, what="date of issue", today=today
     ):

@@ -12,7 +12,7 @@ from typing import Any
 
 from core import clocks
 from core.auth.rules import Role
-from core.errors import IllegalTransition as IllegalTransition
+from core.errors import IllegalTransition
 from core.workflow import rules as workflow
 from intake.kinds import ADP_APPROVERS, ADP_ELEMENTS, ExemptionScope
 

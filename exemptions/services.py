@@ -25,7 +25,7 @@ from core.consultations.rules import respond_by_problem as consultation_date_pro
 from core.db import db
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError, IllegalTransition, InvalidInput
 from core.risk import RiskSignal
 from core.workflow import rules as workflow
 from core.workflow.services import change_state
@@ -266,7 +266,7 @@ def record_information_response(
     finding waits again for review."""
     _check_drafter(actor)
     if information_request.responded_on is not None:
-        raise rules.IllegalTransition("A response to this request is already recorded.")
+        raise IllegalTransition("A response to this request is already recorded.")
     _require(
         information_request.case,
         "record_information_response",
@@ -310,7 +310,7 @@ def consult_agencies(
     if problem := consultation_date_problem(requested_on, respond_by):
         raise ExemptionRefused(problem)
     if consultations_of(case):
-        raise rules.IllegalTransition("The agencies have already been consulted on this request.")
+        raise IllegalTransition("The agencies have already been consulted on this request.")
     _require(case, "consult")
     _move(case, CaseState.IN_CONSULTATION, actor)
     return consultations.request_consultations(
@@ -427,7 +427,7 @@ def decide_finding(
     nothing = f"The finding is not in review: the request is {case.state}."
     _require(case, "decide_finding", nothing)
     if review is None:
-        raise rules.IllegalTransition(nothing)
+        raise IllegalTransition(nothing)
     _decide(review, approve=approve, comments=comments, actor=actor, content=finding_content(case))
     if not approve:
         _move(case, CaseState.FINDING_DRAFTED, actor, returned=comments)

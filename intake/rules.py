@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from core import clocks
-from core.errors import IllegalTransition as IllegalTransition
 from core.schema import (
     Field,
     Kind,

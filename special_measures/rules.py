@@ -15,7 +15,6 @@ from rapidfuzz import fuzz
 
 from core import clocks
 from core.auth.rules import Role
-from core.errors import IllegalTransition as IllegalTransition
 from core.workflow import rules as workflow
 
 # --- Where a case comes from and what it is about (§7.307(a)(2)) ---------------------------------

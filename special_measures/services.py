@@ -23,7 +23,7 @@ from core.consultations.rules import Purpose
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError, IllegalTransition, InvalidInput
 from core.parameters import services as parameters
 from core.workflow import rules as workflow
 from core.workflow.services import change_state
@@ -347,7 +347,7 @@ def save_determination(
 ) -> None:
     _require_drafter(actor)
     if case.state_enum in (CaseState.REFERRED, CaseState.EVALUATION):
-        raise rules.IllegalTransition(
+        raise IllegalTransition(
             "Draft the determination once the agencies have been consulted (§7.307(c))."
         )
     _require_editable(case, "determination")
@@ -467,7 +467,7 @@ def issue_determination(
     _require("issue", case, refusal)
     review = approvals.latest_review(CASE, case.id)
     if review is None or not approvals.approval_holds(CASE, case.id, determination_content(case)):
-        raise rules.IllegalTransition(refusal)
+        raise IllegalTransition(refusal)
     assert review.decided_at is not None and case.compliance_on is not None
     problems: dict[str, list[str]] = {}
     approved_on = clocks.office_today(review.decided_at)
@@ -639,9 +639,7 @@ def get_notice(notice_id: int) -> CongressionalNotice | None:
 
 def set_addressee(notice: CongressionalNotice, addressee: str, *, actor: User) -> None:
     if notice.sent_on is not None:
-        raise rules.IllegalTransition(
-            "The letter has been sent; its addressee is part of the record."
-        )
+        raise IllegalTransition("The letter has been sent; its addressee is part of the record.")
     before = notice.addressee
     notice.addressee = addressee.strip()
     record_event(
@@ -658,7 +656,7 @@ def record_notice_sent(
     notice: CongressionalNotice, *, sent_on: date, sent_how: str, actor: User, today: date
 ) -> None:
     if notice.sent_on is not None:
-        raise rules.IllegalTransition(
+        raise IllegalTransition(
             f"This letter was recorded as sent on {notice.sent_on.isoformat()}."
         )
     try:
@@ -763,7 +761,7 @@ def get_action(action_id: int) -> MeasureAction | None:
 def decide_action(action: MeasureAction, *, approve: bool, comments: str, actor: User) -> None:
     review = approvals.latest_review(ACTION, action.id)
     if review is None or action.is_recorded:
-        raise rules.IllegalTransition("There is nothing waiting for review.")
+        raise IllegalTransition("There is nothing waiting for review.")
     workflow.check_action(
         review_rules.ACTIONS,
         "decide",
@@ -779,9 +777,9 @@ def decide_action(action: MeasureAction, *, approve: bool, comments: str, actor:
 
 def _require_approved(action: MeasureAction) -> None:
     if action.is_recorded:
-        raise rules.IllegalTransition("This action has already been recorded.")
+        raise IllegalTransition("This action has already been recorded.")
     if not approvals.approval_holds(ACTION, action.id, action_content(action)):
-        raise rules.IllegalTransition("A reviewer must approve it before it is recorded.")
+        raise IllegalTransition("A reviewer must approve it before it is recorded.")
 
 
 def record_extension(

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.auth.rules import Role
-from core.errors import IllegalTransition as IllegalTransition
 from core.workflow import rules as workflow
 
 

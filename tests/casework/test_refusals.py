@@ -14,6 +14,7 @@ from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
+from core.errors import IllegalTransition
 from tests.factories import log_in, make_filing, make_provider, make_resellers, make_user
 from tests.refusals import TAKEN, Step, signed_in, sweep, then
 
@@ -85,7 +86,7 @@ def test_a_served_penalty_ends_with_the_final_decision_not_a_withdrawal(people):
     services.submit_penalty(case, actor=analyst)
     services.decide_penalty(case, approve=True, comments="", actor=reviewer)
     services.serve_penalty(case, served_on=TODAY, actor=analyst, today=TODAY)
-    with pytest.raises(rules.StepRefused, match="“notice served”, from which it cannot move"):
+    with pytest.raises(IllegalTransition, match="“notice served”, from which it cannot move"):
         services.withdraw_penalty(case, reasons="Second thoughts.", actor=analyst, today=TODAY)
 
 

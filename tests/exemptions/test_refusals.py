@@ -15,8 +15,8 @@ from core.clocks import office_today
 from core.consultations import services as consultations
 from core.consultations.rules import Position
 from core.db import db
-from core.errors import InvalidInput
-from exemptions import rules, services
+from core.errors import IllegalTransition, InvalidInput
+from exemptions import services
 from exemptions.rules import CaseState
 from tests.factories import (
     FINDING_REASONS,
@@ -162,7 +162,7 @@ def test_a_withdrawal_needs_its_reasons_and_a_decided_request_cannot_be_withdraw
         services.withdraw(case, received_on=TODAY, reasons="  ", actor=analyst, today=TODAY)
     assert set(refused.value.field_errors) == {"reasons"}
     granted = grant_exemption(file_exemption_request(), analyst=analyst, reviewer=reviewer)
-    with pytest.raises(rules.IllegalTransition, match="“granted”, from which it cannot move"):
+    with pytest.raises(IllegalTransition, match="“granted”, from which it cannot move"):
         services.withdraw(granted, received_on=TODAY, reasons="Late.", actor=analyst, today=TODAY)
 
 

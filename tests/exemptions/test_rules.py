@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from core.errors import IllegalTransition
 from exemptions import rules
 from exemptions.rules import CaseState as S
 from intake.examples import payload
@@ -47,13 +48,13 @@ def test_allowed_transitions(current, wanted):
 
 @pytest.mark.parametrize(("current", "wanted"), REFUSED_PATHS)
 def test_refused_transitions(current, wanted):
-    with pytest.raises(rules.IllegalTransition):
+    with pytest.raises(IllegalTransition):
         rules.check_transition(current, wanted, consulted=True)
 
 
 @pytest.mark.parametrize("current", [S.FINDING_DRAFTED, S.IN_CONSULTATION])
 def test_a_finding_goes_to_review_only_after_the_agencies_are_consulted(current):
-    with pytest.raises(rules.IllegalTransition, match=r"§7\.306\(e\)\(2\)"):
+    with pytest.raises(IllegalTransition, match=r"§7\.306\(e\)\(2\)"):
         rules.check_transition(current, S.IN_REVIEW, consulted=False)
 
 

@@ -12,8 +12,8 @@ from core.consultations import services as consultations
 from core.consultations.rules import Position
 from core.db import db
 from core.deadlines import services as deadlines
-from core.errors import DomainError
-from exemptions import rules, services
+from core.errors import DomainError, IllegalTransition
+from exemptions import services
 from exemptions.rules import CaseState, NoticeKind
 from intake import services as intake
 from intake.rules import check_filing
@@ -226,7 +226,7 @@ def test_only_analysts_draft(people):
 def test_agencies_are_consulted_once_per_request(people):
     analyst, _ = people
     case = prepare_finding(file_exemption_request(), analyst=analyst)
-    with pytest.raises(rules.IllegalTransition, match="already been consulted"):
+    with pytest.raises(IllegalTransition, match="already been consulted"):
         services.consult_agencies(
             case,
             summary="Again.",

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from core.errors import IllegalTransition
 from special_measures import rules
 from special_measures.rules import CaseState, MeasureStatus, SubjectKind
 
@@ -119,9 +120,9 @@ def test_an_issued_case_is_final_and_a_reviewed_one_returns_to_draft():
     rules.check_transition(CaseState.IN_REVIEW, CaseState.DRAFTED)
     rules.check_transition(CaseState.APPROVED, CaseState.ISSUED)
     for wanted in CaseState:
-        with pytest.raises(rules.IllegalTransition):
+        with pytest.raises(IllegalTransition):
             rules.check_transition(CaseState.ISSUED, wanted)
-    with pytest.raises(rules.IllegalTransition):
+    with pytest.raises(IllegalTransition):
         rules.check_transition(CaseState.DRAFTED, CaseState.ISSUED)
 
 

@@ -5,6 +5,7 @@ import pytest
 from core.approvals import rules
 from core.approvals.rules import ReviewState
 from core.auth.rules import Role
+from core.errors import IllegalTransition
 
 
 def test_only_a_reviewer_who_did_not_draft_may_decide():
@@ -30,7 +31,7 @@ def test_the_table_of_transitions(current, wanted, allowed):
     if allowed:
         rules.check_transition(current, wanted)
     else:
-        with pytest.raises(rules.IllegalTransition):
+        with pytest.raises(IllegalTransition):
             rules.check_transition(current, wanted)
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from core import clocks
+from core.errors import IllegalTransition
 from core.schema import check_email, check_phone, column_letter
 from intake import rules
 from intake.resellers import rules as reseller_rules
@@ -330,9 +331,9 @@ def test_an_import_moves_only_forward():
         reseller_rules.next_import_status("checking", ImportStatus.IMPORTED)
         is ImportStatus.IMPORTED
     )
-    with pytest.raises(rules.IllegalTransition):
+    with pytest.raises(IllegalTransition):
         reseller_rules.next_import_status("rejected", ImportStatus.IMPORTED)
-    with pytest.raises(rules.IllegalTransition):
+    with pytest.raises(IllegalTransition):
         reseller_rules.next_import_status("queued", ImportStatus.IMPORTED)
 
 
