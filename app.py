@@ -18,6 +18,8 @@ import core.auth.views
 import core.consultations.views
 import core.dashboard.views
 import core.deadlines.views
+import core.jobs
+import core.jobs.views
 import core.office.views
 import core.parameters.views
 import core.users.views
@@ -116,6 +118,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.parameters.views.bp,
         core.office.views.bp,
         core.users.views.bp,
+        core.jobs.views.bp,
         problems.bp,
         health.bp,
         intake.views.bp,
@@ -131,6 +134,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # application only.
     for module in (intake, special_measures, casework, exemptions):
         module.init_app(app)
+    # After the modules, whose imports registered their kinds of job and daily runs.
+    core.jobs.init_app(app)
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

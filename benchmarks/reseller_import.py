@@ -28,6 +28,7 @@ from app import create_app
 from core.auth import services as accounts
 from core.auth.rules import Role
 from core.db import db
+from core.jobs.services import send_committed
 from intake.models import ForeignReseller, Provider
 from intake.resellers import rules as reseller_rules
 from intake.resellers import services as reseller_services
@@ -85,7 +86,10 @@ def import_file(provider: Provider, user: Any, name: str, content: bytes) -> Any
         provider, filename=name, content=content, actor=user
     )
     db.session.commit()
-    return reseller_services.run_reseller_import(record.id, content)
+    # The job runs as soon as it is sent: under TESTING the queue is immediate (core.jobs.queue).
+    send_committed()
+    db.session.refresh(record)
+    return record
 
 
 def run_on(url: str, label: str, count: int, with_xlsx: bool) -> None:

@@ -15,6 +15,7 @@ from core.auth import services
 from core.auth.rules import CONSULTED_AGENCIES, RoleError, parse_role
 from core.database_roles import RoleRefused, grant_application_role
 from core.errors import InvalidInput
+from core.jobs.cli import jobs_cli
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 audit_cli = AppGroup("audit", help="Check and anchor the audit trail.")
@@ -159,3 +160,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(keys_cli)
+    app.cli.add_command(jobs_cli)

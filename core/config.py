@@ -85,6 +85,12 @@ def load(instance_path: Path) -> dict[str, Any]:
         "AUDIT_CHECKPOINT_PATH": env.get(
             "AUDIT_CHECKPOINT_PATH", str(instance_path / "audit-checkpoints")
         ),
+        # The job queue (core.jobs.queue): immediate, sqlite or postgresql; by default the
+        # database's own kind. A worker silent this long is taken to have died and its job is
+        # run again.
+        "JOB_QUEUE": env.get("JOB_QUEUE", ""),
+        "JOB_QUEUE_PATH": env.get("JOB_QUEUE_PATH", ""),
+        "JOB_LEASE_SECONDS": float(env.get("JOB_LEASE_SECONDS", "30")),
     }
     missing = [name for name in SECRET_NAMES if not env.get(name)]
     if production and missing:

@@ -27,9 +27,23 @@ def decrypt(token: str) -> str:
         raise ValueError("cannot decrypt: wrong FIELD_ENCRYPTION_KEY or altered value") from exc
 
 
-def reseal(token: str) -> str:
-    """The same value sealed with the current key, so that a retired key can be dropped."""
+def encrypt_bytes(content: bytes) -> bytes:
+    return _fernet().encrypt(content)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
     try:
+        return _fernet().decrypt(token)
+    except InvalidToken as exc:
+        raise ValueError("cannot decrypt: wrong FIELD_ENCRYPTION_KEY or altered value") from exc
+
+
+def reseal(token: str | bytes) -> str | bytes:
+    """The same value sealed with the current key, so that a retired key can be dropped; bytes
+    stay bytes."""
+    try:
+        if isinstance(token, bytes):
+            return _fernet().rotate(token)
         return _fernet().rotate(token.encode("ascii")).decode("ascii")
     except InvalidToken as exc:
         raise ValueError("cannot decrypt: no configured key opens this value") from exc

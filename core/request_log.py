@@ -51,11 +51,16 @@ def _tag(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.before_request(lambda: _start(app))
     app.after_request(_tag)
-    logger = app.logger
-    # The logger is shared by every application of this name in the process: set it up once.
+    log_to_stderr(app.logger)
+
+
+def log_to_stderr(logger: logging.Logger) -> None:
+    """JSON lines on standard error for ``logger`` (the application's; the root logger in a job
+    worker, whose lines come from the queue's library too)."""
+    # A logger is shared by every application in the process: set it up once.
     if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
         handler = _StderrHandler()
         handler.setFormatter(JsonFormatter(list(FIELDS), rename_fields={"levelname": "level"}))
+        handler.addFilter(_RequestIdFilter())
         logger.handlers = [handler]
-        logger.addFilter(_RequestIdFilter())
         logger.setLevel(logging.INFO)

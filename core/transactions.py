@@ -4,7 +4,8 @@ Services write and flush; nothing in a view, an API handler or a command commits
 handler has answered, the request commits if the answer is not an error, and rolls back if it
 is: a form shown again with its errors (422), a refusal (4xx) or a failure (5xx, whose handler
 has already rolled back) leaves nothing stored. A command commits when it returns and rolls back
-when it raises or exits with an error.
+when it raises or exits with an error. The jobs a committed transaction stored are then handed
+to the queue (core.jobs), never before: a worker must find what it is sent.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import ParamSpec, TypeVar
 from flask import Flask, Response
 
 from core.db import db
+from core.jobs.services import send_committed
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -26,6 +28,7 @@ def _end_request(response: Response) -> Response:
     # which rolls back and answers 500: the user is never told of a save that did not happen.
     if response.status_code < 400:
         db.session.commit()
+        send_committed()
     else:
         db.session.rollback()
     return response

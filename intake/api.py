@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 
@@ -275,12 +275,25 @@ RESELLER_FILE_TYPES = {
 openapi.register_part("filings", api_document.filings_part)
 
 
+# A job's first answer says where to ask how it is going, and how soon (RFC 9110 §15.3.3).
+POLL_AFTER_SECONDS = 2
+
+
+def accepted_for_later(body: dict[str, Any], status_url: str) -> Response:
+    response = jsonify(body)
+    response.status_code = 202
+    response.headers["Location"] = status_url
+    response.headers["Retry-After"] = str(POLL_AFTER_SECONDS)
+    return response
+
+
 @bp.post("/reseller-certifications")
 @provider_system
 @_with_token
 def file_reseller_certification(token: ApiToken) -> ResponseReturnValue:
     """The compiled file (CSV or Excel) as the body: checked row by row and stored whole or not
-    at all, like an upload on the web; a large file is imported in the background."""
+    at all, like an upload on the web, by the job worker; the answer (202) says where to follow
+    it."""
     extension = RESELLER_FILE_TYPES.get(request.mimetype)
     if extension is None:
         return problem(415, "Send the compiled file as text/csv or as an Excel workbook (.xlsx).")
@@ -298,9 +311,10 @@ def file_reseller_certification(token: ApiToken) -> ResponseReturnValue:
     except reseller_services.UploadRefused as refused:
         db.session.rollback()
         return problem(422, str(refused), kind="invalid-submission")
-    reseller_services.import_reseller_file(started.id, content)
-    db.session.refresh(started)
-    return _import_status(started), 202
+    return accepted_for_later(
+        _import_status(started),
+        url_for("intake_api.reseller_certification_status", import_id=started.id),
+    )
 
 
 @bp.get("/reseller-certifications/<int:import_id>")
@@ -310,7 +324,10 @@ def reseller_certification_status(import_id: int, token: ApiToken) -> ResponseRe
     record = reseller_services.get_reseller_import(import_id)
     if record is None or record.provider_id != token.provider_id:
         return problem(404, "No compiled certification of yours has that number.")
-    return _import_status(record)
+    answer = jsonify(_import_status(record))
+    if record.status in reseller_rules.RUNNING:
+        answer.headers["Retry-After"] = str(POLL_AFTER_SECONDS)
+    return answer
 
 
 def _import_status(record: ResellerImport) -> dict[str, Any]:

@@ -329,3 +329,73 @@ def live_server(database_url: str) -> Iterator[tuple[Flask, str]]:
         with application.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+# --- The job queue and a real worker ------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+# A worker silent this long is taken to have died (JOB_LEASE_SECONDS); short, so that a test
+# that kills one sees its job taken up again within seconds.
+TEST_JOB_LEASE_SECONDS = 3
+
+
+def queue_settings(database_url: str) -> dict[str, object]:
+    """The queue production uses on this database: Huey's SQLite file beside an SQLite database,
+    Huey's tables inside a PostgreSQL one."""
+    backend = make_url(database_url).get_backend_name()
+    return {"JOB_QUEUE": backend, "JOB_LEASE_SECONDS": TEST_JOB_LEASE_SECONDS}
+
+
+@pytest.fixture
+def queued_app(database_url: str) -> Iterator[Flask]:
+    """The application with a real job queue: jobs wait for a worker (``job_worker``)."""
+    application = make_app(database_url, **queue_settings(database_url))
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+class WorkerProcess:
+    """``flask jobs worker`` (or ``scheduler``) in a process of its own, as production runs it."""
+
+    def __init__(self, database_url: str, log_path: Path, command: str = "worker"):
+        self.database_url, self.log_path, self.command = database_url, log_path, command
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, **environment: str) -> WorkerProcess:
+        settings = {name: str(value) for name, value in queue_settings(self.database_url).items()}
+        env = {**os.environ, "DATABASE_URL": self.database_url, **settings, **environment}
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(ROOT / ".venv" / "bin" / "flask"), "--app", "app", "jobs", self.command],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        return self
+
+    def kill(self) -> None:
+        """Ends the worker as a crash or a lost machine does: no chance to finish or tidy up."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=30)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+def job_worker(queued_app: Flask, tmp_path: Path) -> Iterator[WorkerProcess]:
+    """A started worker on the test's database and queue, stopped afterwards."""
+    url = queued_app.config["SQLALCHEMY_DATABASE_URI"]
+    worker = WorkerProcess(url, tmp_path / "worker.log").start()
+    yield worker
+    worker.stop()

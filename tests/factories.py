@@ -18,6 +18,8 @@ from core.auth import services as accounts
 from core.auth.models import User
 from core.auth.rules import Role
 from core.db import db, utcnow
+from core.jobs.models import Job
+from core.jobs.rules import JobState
 from intake import services as intake
 from intake.examples import payload
 from intake.models import ForeignReseller, Provider, ResellerImport
@@ -83,22 +85,35 @@ def make_provider(legal_name: str | None = None, **fields: object) -> Provider:
 RESELLER_JURISDICTIONS = ("DE", "JP", "BR", "IN", "SG", "MX", "KE", "PL")
 
 
-def make_stopped_import(provider: Provider, uploader: User) -> ResellerImport:
-    """An import left "checking" an hour ago by a process that has since stopped."""
-    stopped = ResellerImport(
+def make_running_import(provider: Provider, uploader: User) -> ResellerImport:
+    """An import whose job a worker took up an hour ago and has not finished: the import's own
+    row still reads queued, for the job's work commits only at its end."""
+    record = ResellerImport(
         provider_id=provider.id,
         uploaded_by_id=uploader.id,
         filename="big.csv",
         file_format="csv",
         size_bytes=10,
         sha256="0" * 64,
-        status="checking",
+        status="queued",
         uploaded_at=utcnow() - timedelta(hours=1),
-        started_at=utcnow() - timedelta(hours=1),
     )
-    db.session.add(stopped)
+    db.session.add(record)
+    db.session.flush()
+    db.session.add(
+        Job(
+            kind="reseller_import",
+            state=JobState.RUNNING,
+            subject_type="reseller_import",
+            subject_id=record.id,
+            requested_by_id=uploader.id,
+            attempts=1,
+            claim="0" * 32,
+            started_at=utcnow() - timedelta(hours=1),
+        )
+    )
     db.session.commit()
-    return stopped
+    return record
 
 
 def make_resellers(provider: Provider, count: int, **fields: object) -> list[ForeignReseller]:

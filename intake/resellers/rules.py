@@ -8,7 +8,7 @@ import enum
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from core import clocks, control_characters
@@ -397,21 +397,15 @@ IMPORT_TRANSITIONS: dict[ImportStatus, frozenset[ImportStatus]] = {
     ),
     ImportStatus.REJECTED: frozenset(),
     ImportStatus.IMPORTED: frozenset(),
-    ImportStatus.FAILED: frozenset(),
+    # An analyst's retry of its job (core.jobs) checks the file again from the first row.
+    ImportStatus.FAILED: frozenset({ImportStatus.CHECKING}),
 }
 RUNNING = frozenset({ImportStatus.QUEUED, ImportStatus.CHECKING})
-# 50,000 rows take well under a minute; an import still running after this stopped with its
-# process (a restart) and is marked failed rather than shown as running for ever.
-STALE_AFTER = timedelta(minutes=15)
 
 
 def next_import_status(current: str, wanted: ImportStatus) -> ImportStatus:
     workflow.check_transition(IMPORT_TRANSITIONS, ImportStatus(current), wanted, record="import")
     return wanted
-
-
-def import_is_stale(status: str, since: datetime, now: datetime) -> bool:
-    return ImportStatus(status) in RUNNING and now - since > STALE_AFTER
 
 
 IMPORT_STEPS = ("File received", "Checked row by row", "Stored")

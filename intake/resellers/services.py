@@ -1,6 +1,6 @@
 """Use cases of the compiled foreign-reseller certification (§7.304(e)-(f)): the upload, its
-import row by row (inline for small files, in the background for large ones), the reports of
-an import, and the list of resellers it keeps."""
+import row by row (a job, run by the job worker), the reports of an import, and the list of
+resellers it keeps."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ import itertools
 import json
 import logging
 import re
-import secrets
-import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas
-from flask import Flask, current_app
 from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -27,6 +24,12 @@ from core.audit.services import FAILURE, record_event
 from core.auth.models import User
 from core.db import db, utcnow
 from core.errors import DomainError
+from core.jobs import registry as job_registry
+from core.jobs import services as jobs
+from core.jobs.models import Job
+from core.jobs.registry import JobKind, JobWork
+from core.jobs.rules import JobState
+from core.jobs.services import JobRefused
 from core.schema import email_key
 from intake import kinds
 from intake import rules as intake_rules
@@ -77,23 +80,22 @@ class ResellerChanges:
 
 
 def get_reseller_import(import_id: int) -> ResellerImport | None:
-    """The import; one that stopped with its process reads as failed (docs/architecture.md §3:
-    nothing received is left looking as if it were still being worked on). Reading stores
-    nothing: the failure is recorded when the provider's next file comes in
-    (``_running_import``)."""
+    """The import, with the rows its job has checked so far while it runs (the job's work
+    commits only at its end, docs/architecture.md §11). Reading stores nothing."""
     record = db.session.get(ResellerImport, import_id)
-    if record is not None and _is_stale(record):
-        reference = secrets.token_hex(4).upper()
-        logger.warning("reseller import %s stopped without finishing, reference %s",
-                       import_id, reference)  # fmt: skip
-        # Loaded values, not changes: this answer shows the failure, and no commit stores it.
-        set_committed_value(record, "status", rules.ImportStatus.FAILED.value)
-        set_committed_value(record, "failure_reference", reference)
+    if record is not None and record.status in rules.RUNNING:
+        job = jobs.latest_job_for(IMPORT_JOB, record.id)
+        if job is not None and job.state is JobState.RUNNING:
+            progress = jobs.live_progress(job)
+            # Loaded values, not changes: this answer shows the progress, no commit stores it.
+            set_committed_value(record, "status", rules.ImportStatus.CHECKING)
+            set_committed_value(record, "rows_total", progress["total"] or 0)
+            set_committed_value(record, "rows_done", progress["checked"] or 0)
     return record
 
 
-def _is_stale(record: ResellerImport) -> bool:
-    return rules.import_is_stale(record.status, record.started_at or record.uploaded_at, utcnow())
+def import_job_of(record: ResellerImport) -> Job | None:
+    return jobs.latest_job_for(IMPORT_JOB, record.id)
 
 
 def reseller_imports_of(provider: Provider) -> list[ResellerImport]:
@@ -107,19 +109,15 @@ def reseller_imports_of(provider: Provider) -> list[ResellerImport]:
 
 
 def _running_import(provider: Provider) -> ResellerImport | None:
+    """An import of the provider's that its job has not finished: files of one provider are
+    imported one after the other, each against the list the one before left."""
     running = [status.value for status in rules.RUNNING]
-    for record_id in db.session.execute(
-        select(ResellerImport.id).where(
-            ResellerImport.provider_id == provider.id, ResellerImport.status.in_(running)
-        )
-    ).scalars():
-        record = db.session.get(ResellerImport, record_id)
-        if record is None:
-            continue
-        if not _is_stale(record):
-            return record
-        _fail_import(record, secrets.token_hex(4).upper(), "stopped without finishing")
-    return None
+    return db.session.execute(
+        select(ResellerImport)
+        .where(ResellerImport.provider_id == provider.id, ResellerImport.status.in_(running))
+        .order_by(ResellerImport.id)
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def start_reseller_import(
@@ -130,7 +128,8 @@ def start_reseller_import(
     actor: User | None = None,
     token: ApiToken | None = None,
 ) -> ResellerImport:
-    """Take an uploaded compiled certification in, queued for ``run_reseller_import``."""
+    """Take an uploaded compiled certification in: its record, and the job that imports it
+    from the file's bytes, kept sealed until the job has stored them (§7.304(f))."""
     if not content.strip():
         raise UploadRefused("The file is empty.")
     if len(content) > rules.MAX_RESELLER_FILE_BYTES:
@@ -172,6 +171,13 @@ def start_reseller_import(
             "bytes": record.size_bytes,
             "sha256": record.sha256,
         },
+    )
+    jobs.enqueue(
+        IMPORT_JOB,
+        subject=("reseller_import", record.id),
+        content=content,
+        actor=actor,
+        requested_by_label=audit_label_of(token),
     )
     return record
 
@@ -232,85 +238,61 @@ def error_preview(record: ResellerImport, limit: int = 100) -> list[list[str]]:
     return list(itertools.islice(reader, limit))
 
 
-# A small file is imported within the request; a large one (50,000 rows and more) in a
-# background thread, whose progress the import's status page and API answer show.
-INLINE_IMPORT_MAX_BYTES = 256 * 1024
+IMPORT_JOB = "reseller_import"
 
 
-def import_reseller_file(import_id: int, content: bytes) -> None:
-    """Run an import now if the file is small, else in a background thread.
-
-    Commits the request's work first: the import runs in transactions of its own (in another
-    thread for a large file), which must find the queued import stored."""
-    db.session.commit()
-    if len(content) <= INLINE_IMPORT_MAX_BYTES:
-        run_reseller_import(import_id, content)
-        return
-    threading.Thread(
-        target=_import_in_background,
-        args=(current_app._get_current_object(), import_id, content),
-        name=f"reseller-import-{import_id}",
-        daemon=True,
-    ).start()
-
-
-def _import_in_background(app: Flask, import_id: int, content: bytes) -> None:
-    with app.app_context():
-        run_reseller_import(import_id, content)
-
-
-def run_reseller_import(import_id: int, content: bytes) -> ResellerImport:
+def run_reseller_import(job: Job, work: JobWork) -> str:
     """Check a compiled file and store all of it, or nothing but its error report
-    (docs/architecture.md §3).
-
-    Runs in the request for a small file and in a background thread for a large one; like a
-    command it owns its transactions: progress is committed as the rows are checked, the outcome
-    in one transaction at the end. Anything unexpected marks the import failed with a reference
-    number for the log.
-    """
-    record = db.session.get(ResellerImport, import_id)
+    (docs/architecture.md §3), in the job's one transaction: a worker that dies mid-file leaves
+    nothing, and the job runs again from the first row."""
+    record = db.session.get(ResellerImport, job.subject_id)
     if record is None:
-        raise DomainError(f"no reseller import {import_id}")
-    try:
+        raise JobRefused(f"reseller import {job.subject_id} no longer exists")
+    if record.status is not rules.ImportStatus.CHECKING:
         record.status = rules.next_import_status(record.status, rules.ImportStatus.CHECKING)
-        record.started_at = utcnow()
-        db.session.commit()
-        try:
-            table = read_reseller_table(content, record.file_format)
-        except UnreadableFile as unreadable:
-            check = rules.ResellerFileCheck(problems=[unreadable.problem], problem_count=1)
-        else:
-            record.rows_total = max(len(table) - 1, 0)
-            db.session.commit()
-            check = rules.check_reseller_file(table, progress=_progress_saver(record))
-        if check.ok:
-            _store_reseller_certification(record, check, content)
-        else:
-            _reject_import(record, check)
-        db.session.commit()
-    except Exception:
-        reference = secrets.token_hex(4).upper()
-        logger.exception("reseller import %s failed, reference %s", import_id, reference)
-        db.session.rollback()
-        try:
-            _fail_import(db.session.get(ResellerImport, import_id), reference, "failed")
-            db.session.commit()
-        # Even the failure could not be recorded (the database is gone): the log has the
-        # reference, and the status page marks the import failed once it is stale.
-        except Exception:
-            logger.exception(
-                "reseller import %s: could not record failure %s", import_id, reference
-            )
-            db.session.rollback()
-    return record
+    record.started_at = utcnow()
+    record.failure_reference = None
+    content = work.content()
+    try:
+        table = read_reseller_table(content, record.file_format)
+    except UnreadableFile as unreadable:
+        check = rules.ResellerFileCheck(problems=[unreadable.problem], problem_count=1)
+    else:
+        record.rows_total = max(len(table) - 1, 0)
+        work.progress(checked=0, total=record.rows_total)
+        check = rules.check_reseller_file(
+            table, progress=lambda rows_done: work.progress(checked=rows_done)
+        )
+    if not check.ok:
+        _reject_import(record, check)
+        return f"Rejected: {check.problem_count:,} problems in {check.rows_total:,} rows."
+    filing = _store_reseller_certification(record, check, content)
+    work.progress(checked=check.rows_total, stored=len(check.rows))
+    return (
+        f"Imported as receipt {filing.receipt_number}: {len(check.rows):,} foreign resellers "
+        "certified."
+    )
 
 
-def _progress_saver(record: ResellerImport):
-    def save(rows_done: int) -> None:
-        record.rows_done = rows_done
-        db.session.commit()
+def _import_failed(job: Job, reason: str) -> None:
+    record = db.session.get(ResellerImport, job.subject_id)
+    if record is not None and record.status in rules.RUNNING:
+        _fail_import(record, job.failure_reference or "", reason)
 
-    return save
+
+def _import_page(job: Job) -> tuple[str, dict[str, object]]:
+    return "intake.reseller_import", {"import_id": job.subject_id}
+
+
+job_registry.register(
+    JobKind(
+        IMPORT_JOB,
+        label="Compiled reseller certification import (§7.304(f))",
+        run=run_reseller_import,
+        on_failure=_import_failed,
+        subject_page=_import_page,
+    )
+)
 
 
 def _uploader(record: ResellerImport) -> User | None:

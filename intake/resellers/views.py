@@ -49,7 +49,6 @@ def upload_resellers(provider_id: int) -> ResponseReturnValue:
                 db.session.rollback()
                 form.compiled_file.errors.append(str(refused))
             else:
-                services.import_reseller_file(started.id, content)
                 return redirect(url_for("intake.reseller_import", import_id=started.id))
     return render_template(
         "intake/reseller_upload.html",
@@ -79,6 +78,7 @@ def reseller_import(import_id: int) -> ResponseReturnValue:
             steps=rules.IMPORT_STEPS,
             step=rules.import_step(record.status, record.rows_total, record.rows_done),
             problems=services.error_preview(record),
+            job=services.import_job_of(record),
         )
     )
     if refreshing:

@@ -18,6 +18,7 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.consultations import services as consultations
 from core.db import db
+from core.jobs.services import send_committed
 from exemptions import services as exemptions
 from intake import services as intake
 from intake.models import Accelerator, Provider, ReportIdentifier, ResellerImport
@@ -104,6 +105,7 @@ def _sample_values(app: Flask) -> dict[str, object]:
         "attachment_id": consultation_attachment.id,
         "request_id": open_request.id,
         "import_id": imported.id,
+        "job_id": reseller_services.import_job_of(imported).id,
         "token_id": token.id,
         "user_id": make_user(Role.VIEWER).id,
         "name": "refused-change",
@@ -137,7 +139,10 @@ def _reseller_import(provider, analyst, rows) -> ResellerImport:
         provider, filename="resellers.csv", content=content, actor=analyst
     )
     db.session.commit()
-    return reseller_services.run_reseller_import(record.id, content)
+    # The job runs as soon as it is sent: under TESTING the queue is immediate (core.jobs.queue).
+    send_committed()
+    db.session.refresh(record)
+    return record
 
 
 def _url(rule: Rule, values: dict[str, object]) -> str:

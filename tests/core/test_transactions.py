@@ -15,7 +15,7 @@ from core.auth.rules import Role
 from core.db import db
 from intake.models import Provider
 from tests.core.test_route_access import _routes, _sample_values, _signed_in_client, _url
-from tests.factories import make_provider, make_stopped_import, make_user
+from tests.factories import make_provider, make_running_import, make_user
 
 # The audit trail is checked apart; signing in and keeping a session alive are written before
 # any view runs (core.access).
@@ -75,7 +75,7 @@ def _rows_outside_bookkeeping() -> dict[str, list[str]]:
 def test_no_get_stores_anything_but_the_audit_of_what_was_read(app: Flask, role: Role):
     values = _sample_values(app)
     provider = db.session.get(Provider, values["provider_id"])
-    values["import_id"] = make_stopped_import(provider, make_user(Role.ANALYST)).id
+    values["import_id"] = make_running_import(provider, make_user(Role.ANALYST)).id
     client = _signed_in_client(app, role)
     before, head = _rows_outside_bookkeeping(), _audit_head()
 

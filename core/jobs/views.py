@@ -1,0 +1,95 @@
+"""The jobs' pages: the list of recent jobs, each job's progress and outcome, and the retry of a
+failed one."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from core.access import STAFF, roles_required
+from core.auth.rules import Role
+from core.db import db
+from core.jobs import registry, rules, services
+from core.jobs.models import Job
+from core.jobs.rules import JobState
+from core.urls import requested_page
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+PAGE_SIZE = 50
+# While a job runs its page reloads itself this often (an HTTP header: the page's
+# Content-Security-Policy forbids inline scripts).
+REFRESH_SECONDS = 2
+
+
+def _job_or_404(job_id: int) -> Job:
+    return services.get_job(job_id) or abort(404)
+
+
+def subject_link(job: Job) -> str | None:
+    kind = registry.kind_named(job.kind) if job.kind else None
+    page = kind.subject_page(job) if kind and kind.subject_page else None
+    return url_for(page[0], **page[1]) if page else None
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def job_list() -> ResponseReturnValue:
+    state = request.args.get("state") or None
+    if state not in (None, *(each.value for each in JobState)):
+        abort(404)
+    pagination = db.paginate(
+        services.jobs_query(state=JobState(state) if state else None),
+        page=requested_page(),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template(
+        "jobs/list.html",
+        pagination=pagination,
+        state=state,
+        states=list(JobState),
+        label_of=registry.label_of,
+        progress_of=lambda job: rules.progress_text(**services.live_progress(job)),
+    )
+
+
+@bp.get("/<int:job_id>")
+@roles_required(*STAFF)
+def job(job_id: int) -> ResponseReturnValue:
+    record = _job_or_404(job_id)
+    progress = services.live_progress(record)
+    refreshing = record.state not in rules.FINISHED and request.args.get("refresh") != "off"
+    response = make_response(
+        render_template(
+            "jobs/job.html",
+            job=record,
+            label=registry.label_of(record.kind),
+            subject_url=subject_link(record),
+            progress=progress,
+            progress_text=rules.progress_text(**progress),
+            refreshing=refreshing,
+            refresh_seconds=REFRESH_SECONDS,
+        )
+    )
+    if refreshing:
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@bp.post("/<int:job_id>/retry")
+@roles_required(Role.ANALYST, Role.ADMIN)
+def retry(job_id: int) -> ResponseReturnValue:
+    # A job that is not failed (a second click) is refused by core.errorpages with the reason.
+    record = services.retry(_job_or_404(job_id), actor=current_user)
+    flash("The job is queued again; this page shows its progress.", "success")
+    return redirect(url_for("jobs.job", job_id=record.id))
