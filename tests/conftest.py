@@ -14,6 +14,7 @@ import secrets
 import shutil
 import subprocess
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -359,8 +360,9 @@ def queued_app(database_url: str) -> Iterator[Flask]:
 class WorkerProcess:
     """``flask jobs worker`` (or ``scheduler``) in a process of its own, as production runs it."""
 
-    def __init__(self, database_url: str, log_path: Path, command: str = "worker"):
-        self.database_url, self.log_path, self.command = database_url, log_path, command
+    def __init__(self, database_url: str, log_path: Path, command: str = "worker", *options: str):
+        self.database_url, self.log_path = database_url, log_path
+        self.arguments = ["jobs", command, *options]
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, **environment: str) -> WorkerProcess:
@@ -368,7 +370,7 @@ class WorkerProcess:
         env = {**os.environ, "DATABASE_URL": self.database_url, **settings, **environment}
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(ROOT / ".venv" / "bin" / "flask"), "--app", "app", "jobs", self.command],
+                [str(ROOT / ".venv" / "bin" / "flask"), "--app", "app", *self.arguments],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         return self
@@ -389,7 +391,15 @@ class WorkerProcess:
                 self.process.wait(timeout=30)
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def wait_until_started(self, seconds: float = 60) -> WorkerProcess:
+        deadline = time.monotonic() + seconds
+        while "consumer started" not in self.log().lower():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the worker did not start:\n{self.log()}")
+            time.sleep(0.1)
+        return self
 
 
 @pytest.fixture

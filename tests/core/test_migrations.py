@@ -146,8 +146,10 @@ def test_the_typed_columns_migration_keeps_every_record_of_the_demo_office(app):
 
     downgrade(revision=BEFORE_TYPED_COLUMNS)
     as_text = _every_row()
-    assert {table: len(rows) for table, rows in as_text.items()} == {
-        table: len(rows) for table, rows in typed.items()
+    # Tables that later migrations add are gone at this revision, and are not this test's.
+    kept_through = set(as_text) - {"alembic_version"}
+    assert {table: len(rows) for table, rows in as_text.items() if table in kept_through} == {
+        table: len(typed[table]) for table in kept_through
     }
     for table, column, old_column, separator in LISTS:
         for key, row in typed[table].items():
@@ -159,7 +161,10 @@ def test_the_typed_columns_migration_keeps_every_record_of_the_demo_office(app):
     assert typed["providers"] and any(row["business_names"] for row in typed["providers"].values())
 
     upgrade()
-    assert _every_row() == typed
+    again = _every_row()
+    assert {table: again[table] for table in kept_through} == {
+        table: typed[table] for table in kept_through
+    }
 
 
 # Every column whose values are an enumeration's, with a value none of them is.
