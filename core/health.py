@@ -1,6 +1,6 @@
 """Health checks for the load balancer and the operator, without sign-in: ``/healthz`` says the
-process answers; ``/readyz`` says it can do its work (the database answers and its schema is the
-migrations' head), with 503 and the reason when it cannot."""
+process answers; ``/readyz`` says it can do its work (the database answers, its schema is the
+migrations' head, and the job queue can be reached), with 503 and the reason when it cannot."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.access import public
 from core.db import db
+from core.jobs import queue
 
 bp = Blueprint("health", __name__)
 
@@ -37,6 +38,15 @@ def readiness_problems() -> list[str]:
     if current != expected:
         at, wanted = ", ".join(sorted(current)) or "none", ", ".join(sorted(expected))
         return [f"the schema is at {at}, not at {wanted}: run flask db upgrade"]
+    return queue_problems()
+
+
+def queue_problems() -> list[str]:
+    """The job queue's store must answer, or nothing long can be started (core.jobs)."""
+    try:
+        queue.the_queue().pending_count()
+    except Exception as error:
+        return [f"the job queue does not answer ({type(error).__name__})"]
     return []
 
 

@@ -73,6 +73,7 @@ SECTIONS = (
         (
             NavItem("Audit trail", "audit.events"),
             NavItem("Rule parameters", "parameters.index"),
+            NavItem("Jobs", "jobs.job_list"),
             NavItem("Office settings", "office.settings"),
             NavItem("Users", "users.index"),
             NavItem("Provider API tokens", "intake.api_tokens"),

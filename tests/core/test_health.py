@@ -3,6 +3,7 @@
 from sqlalchemy import text
 
 from core.db import db
+from core.jobs import queue
 
 
 def test_healthz_answers_while_the_process_runs(client):
@@ -34,3 +35,19 @@ def test_readyz_says_when_the_database_does_not_answer(tmp_path):
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert "the database does not answer" in response.json["problems"][0]
+
+
+def test_readyz_checks_the_job_queue_beside_the_database(queued_app):
+    client = queued_app.test_client()
+    assert client.get("/readyz").json == {"status": "ready"}
+
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("DROP TABLE job_queue_task"))
+        db.session.commit()
+    else:
+        queue.the_queue().storage.sql("DROP TABLE task", commit=True)
+
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    [problem] = response.json["problems"]
+    assert problem.startswith("the job queue does not answer")
