@@ -23,16 +23,19 @@ LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 
 
 @contextmanager
-def gunicorn(database: Path, trusted_proxies: int, access_log: Path | None = None) -> Iterator[int]:
-    """gunicorn with the repository's config on a free port; yields the port. Its access log
-    (standard output) goes to ``access_log`` when given."""
+def gunicorn(
+    database: Path | str, trusted_proxies: int = 0, access_log: Path | None = None, **settings: str
+) -> Iterator[int]:
+    """gunicorn with the repository's config on a free port; yields the port. ``database`` is an
+    SQLite file or a database URL. Its access log (standard output) goes to ``access_log``."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
         "TRUSTED_PROXIES": str(trusted_proxies),
         "PORT": "0",
         "WEB_WORKERS": "1",
         "WEB_THREADS": "2",
+        **settings,
     }
     env.pop("FORWARDED_ALLOW_IPS", None)
     log_file = access_log.open("w") if access_log else None  # closed when gunicorn has stopped
