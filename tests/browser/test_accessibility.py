@@ -12,6 +12,8 @@ from casework.rules import EvidenceKind
 from core import clocks, crypto
 from core.auth.rules import Role
 from core.db import db
+from core.jobs.models import Job
+from core.jobs.rules import JobState
 from intake import services as intake
 from intake.models import ForeignReseller
 from special_measures import screening
@@ -30,6 +32,10 @@ def records(live_server):
     department_request = intake.request_cip_copy(
         provider, reseller=None, requested_on=clocks.office_today(), actor=analyst
     )
+    db.session.add(
+        Job(kind="reseller_import", state=JobState.FAILED, attempts=3, requested_by_id=analyst.id,
+            failure_reason="OperationalError: the database went away", failure_reference="9F2C41AB")
+    )  # fmt: skip
     db.session.commit()
     return base_url, provider, department_request
 
@@ -101,6 +107,8 @@ def test_staff_pages_have_no_violations(page: Page, records, measure_records):
         "/parameters/",
         "/parameters/penalty.ieepa_civil_cap",
         "/account/two-factor",
+        "/jobs/",
+        "/jobs/1",
         "/no/such/page",
     ):
         page.goto(base_url + path)
