@@ -77,7 +77,9 @@ class StoredDocument:
     content_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Loaded only when read: lists of documents never carry their bytes, and a download streams
+    # them (core.exports.document_download).
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def keep(self, checked: CheckedDocument, content: bytes) -> None:

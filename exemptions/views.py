@@ -203,9 +203,7 @@ def attachment(case_id: int, attachment_id: int) -> ResponseReturnValue:
     document = services.download_attachment(
         _case_or_404(case_id), attachment_id, actor=current_user
     ) or abort(404)
-    return exports.download(
-        document.content, filename=document.filename, mimetype=document.content_type
-    )
+    return exports.document_download(document)
 
 
 @bp.post("/requests/<int:case_id>/start-review")

@@ -456,6 +456,4 @@ def request_document(request_id: int) -> ResponseReturnValue:
     document = services.download_document(
         record.response_document or abort(404), actor=current_user
     )
-    return exports.download(
-        document.content, filename=document.filename, mimetype=document.content_type
-    )
+    return exports.document_download(document)

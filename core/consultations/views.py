@@ -115,8 +115,6 @@ def attachment(consultation_id: int, attachment_id: int) -> ResponseReturnValue:
         document = services.attachment_of(consultation, attachment_id)
     except NotFound:
         abort(404)
-    return exports.download(
-        document.content,
-        filename=secure_filename(document.filename) or "document",
-        mimetype=document.content_type,
+    return exports.document_download(
+        document, filename=secure_filename(document.filename) or "document"
     )

@@ -115,9 +115,7 @@ def reseller_import_results(import_id: int) -> ResponseReturnValue:
 def reseller_import_file(import_id: int) -> ResponseReturnValue:
     record = _reseller_import_or_404(import_id)
     document = intake_services.download_document(record.document or abort(404), actor=current_user)
-    return exports.download(
-        document.content, filename=document.filename, mimetype=document.content_type
-    )
+    return exports.document_download(document)
 
 
 @bp.get("/resellers/template.csv")
