@@ -50,6 +50,7 @@ from core.auth.models import User
 from core.auth.services import resume_session
 from core.db import db, migrate
 from core.navigation import MODULE_LABELS, navigation_for
+from core.rate_limits import services as rate_limits
 from core.request_size import SizeLimitedRequest
 from core.schema import COUNTRY_CHOICES, phone_shown
 from core.security import add_security_headers
@@ -131,6 +132,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # application only.
     for module in (intake, special_measures, casework, exemptions):
         module.init_app(app)
+    # Once every route is registered: the limits the views declare are applied to them.
+    rate_limits.init_app(app)
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

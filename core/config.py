@@ -9,6 +9,7 @@ import base64
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,28 @@ def _instance_secrets(instance_path: Path) -> dict[str, str]:
     return stored
 
 
+# The figures of the rate limits (core/rate_limits), each a rate such as "20 per 15 minutes".
+# After 20 failed sign-ins in its window an address is refused, so one address locks at most
+# four accounts (five failures each, core/auth/rules.py) before it is slowed, while an office
+# behind one address keeps room for its typing mistakes. An account is refused after twice the
+# failures that lock it, so guessing at a locked account stops costing a password hash a try.
+RATE_LIMITS = {
+    "RATELIMIT_SIGN_IN_PER_ADDRESS": "20 per 15 minutes",
+    "RATELIMIT_SIGN_IN_PER_ACCOUNT": "10 per 15 minutes",
+    "RATELIMIT_FILING_API": "120 per minute",
+    "RATELIMIT_PUBLIC_FEED": "60 per minute",
+}
+
+
+def _rate_limits(env: Mapping[str, str]) -> dict[str, str]:
+    """The limits' figures, and where they are counted when the environment names it (else
+    core/rate_limits/rules.py chooses by database)."""
+    chosen = {name: env.get(name, figure) for name, figure in RATE_LIMITS.items()}
+    if env.get("RATELIMIT_STORAGE_URI"):
+        chosen["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
+    return chosen
+
+
 def load(instance_path: Path) -> dict[str, Any]:
     env = os.environ
     environment = env.get("OICTS_ENV", "development")
@@ -85,6 +108,7 @@ def load(instance_path: Path) -> dict[str, Any]:
         "AUDIT_CHECKPOINT_PATH": env.get(
             "AUDIT_CHECKPOINT_PATH", str(instance_path / "audit-checkpoints")
         ),
+        **_rate_limits(env),
     }
     missing = [name for name in SECRET_NAMES if not env.get(name)]
     if production and missing:

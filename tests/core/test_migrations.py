@@ -135,6 +135,10 @@ def _every_row() -> dict[str, dict[object, dict[str, object]]]:
     return rows
 
 
+# Tables of later migrations, which the downgrade below takes away with them.
+MADE_AFTER_TYPED_COLUMNS = {"rate_limit_counters"}
+
+
 def test_the_typed_columns_migration_keeps_every_record_of_the_demo_office(app):
     """Downgraded to the text columns and upgraded again, a database holding the demonstration
     office has every row and every value it had; in between, lists are lines of text again and
@@ -146,8 +150,9 @@ def test_the_typed_columns_migration_keeps_every_record_of_the_demo_office(app):
 
     downgrade(revision=BEFORE_TYPED_COLUMNS)
     as_text = _every_row()
+    assert set(typed) - set(as_text) == MADE_AFTER_TYPED_COLUMNS
     assert {table: len(rows) for table, rows in as_text.items()} == {
-        table: len(rows) for table, rows in typed.items()
+        table: len(typed[table]) for table in as_text
     }
     for table, column, old_column, separator in LISTS:
         for key, row in typed[table].items():
