@@ -52,6 +52,7 @@ from core.auth.models import User
 from core.auth.services import resume_session
 from core.db import db, migrate
 from core.navigation import MODULE_LABELS, navigation_for
+from core.rate_limits import services as rate_limits
 from core.request_size import SizeLimitedRequest
 from core.schema import COUNTRY_CHOICES, phone_shown
 from core.security import add_security_headers
@@ -136,6 +137,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         module.init_app(app)
     # After the modules, whose imports registered their kinds of job and daily runs.
     core.jobs.init_app(app)
+    # Once every route is registered: the limits the views declare are applied to them.
+    rate_limits.init_app(app)
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:

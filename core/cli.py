@@ -1,5 +1,5 @@
 """Command-line tools: ``flask users ...``, ``flask audit verify|checkpoint``,
-``flask keys rotate`` and ``flask db grant-app-role``."""
+``flask keys rotate``, ``flask rate-limits prune`` and ``flask db grant-app-role``."""
 
 from __future__ import annotations
 
@@ -16,10 +16,12 @@ from core.auth.rules import CONSULTED_AGENCIES, RoleError, parse_role
 from core.database_roles import RoleRefused, grant_application_role
 from core.errors import InvalidInput
 from core.jobs.cli import jobs_cli
+from core.rate_limits import storage as rate_limit_storage
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 audit_cli = AppGroup("audit", help="Check and anchor the audit trail.")
 keys_cli = AppGroup("keys", help="Rotate the field encryption key.")
+rate_limits_cli = AppGroup("rate-limits", help="Keep the rate limits' counters.")
 
 
 @users_cli.command("create")
@@ -156,8 +158,16 @@ def rotate_keys_command() -> None:
     click.echo("Every encrypted field is sealed with the current key.")
 
 
+@rate_limits_cli.command("prune")
+@transactions.command
+def prune_rate_limits_command() -> None:
+    """Remove the rate limits' counters whose window has ended (run daily)."""
+    click.echo(f"{rate_limit_storage.prune_expired():,} ended counter(s) removed.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(keys_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(rate_limits_cli)

@@ -9,6 +9,7 @@ import base64
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,28 @@ def _instance_secrets(instance_path: Path) -> dict[str, str]:
         path.write_text(json.dumps(stored, indent=2))
         path.chmod(0o600)
     return stored
+
+
+# The figures of the rate limits (core/rate_limits), each a rate such as "20 per 15 minutes".
+# After 20 failed sign-ins in its window an address is refused, so one address locks at most
+# four accounts (five failures each, core/auth/rules.py) before it is slowed, while an office
+# behind one address keeps room for its typing mistakes. An account is refused after twice the
+# failures that lock it, so guessing at a locked account stops costing a password hash a try.
+RATE_LIMITS = {
+    "RATELIMIT_SIGN_IN_PER_ADDRESS": "20 per 15 minutes",
+    "RATELIMIT_SIGN_IN_PER_ACCOUNT": "10 per 15 minutes",
+    "RATELIMIT_FILING_API": "120 per minute",
+    "RATELIMIT_PUBLIC_FEED": "60 per minute",
+}
+
+
+def _rate_limits(env: Mapping[str, str]) -> dict[str, str]:
+    """The limits' figures, and where they are counted when the environment names it (else
+    core/rate_limits/rules.py chooses by database)."""
+    chosen = {name: env.get(name, figure) for name, figure in RATE_LIMITS.items()}
+    if env.get("RATELIMIT_STORAGE_URI"):
+        chosen["RATELIMIT_STORAGE_URI"] = env["RATELIMIT_STORAGE_URI"]
+    return chosen
 
 
 def load(instance_path: Path) -> dict[str, Any]:
@@ -91,6 +114,7 @@ def load(instance_path: Path) -> dict[str, Any]:
         "JOB_QUEUE": env.get("JOB_QUEUE", ""),
         "JOB_QUEUE_PATH": env.get("JOB_QUEUE_PATH", ""),
         "JOB_LEASE_SECONDS": float(env.get("JOB_LEASE_SECONDS", "30")),
+        **_rate_limits(env),
     }
     missing = [name for name in SECRET_NAMES if not env.get(name)]
     if production and missing:

@@ -24,7 +24,7 @@ MESSAGES = {
 }
 
 
-def _render(status: int, title: str, message: str, reference: str | None = None):
+def render_error(status: int, title: str, message: str, reference: str | None = None):
     return (
         render_template(
             "errors/error.html", status=status, title=title, message=message, reference=reference
@@ -38,13 +38,13 @@ def handle_http_error(error: HTTPException) -> ResponseReturnValue:
         return problems.from_http_exception(error)
     status = error.code or 500
     title, message = MESSAGES.get(status, (error.name, error.description or ""))
-    return _render(status, title, message)
+    return render_error(status, title, message)
 
 
 def handle_csrf_error(error: CSRFError) -> ResponseReturnValue:
     if problems.is_api_request():
         return problems.from_http_exception(error)
-    return _render(
+    return render_error(
         400,
         "Form expired",
         "This form was open too long or was sent from elsewhere, so it was not accepted. "
@@ -65,7 +65,7 @@ def handle_server_error(error: Exception) -> ResponseReturnValue:
     reference = log_server_error(error)
     if problems.is_api_request():
         return problems.server_error(reference)
-    return _render(
+    return render_error(
         500,
         "Something went wrong",
         "The system could not complete the request, and nothing was saved. "

@@ -175,8 +175,10 @@ COMMON_RESPONSES = {
         headers={"Allow": {"required": True, "schema": {"type": "string"}}},
     ),
     "TooManyRequests": problem_response(
-        "Too many requests from this client in a short time (the proxy in front of the system "
-        "limits each client); send it again later, after Retry-After seconds when it is given",
+        "Too many requests in a short time: the filing API answers each token, the public feed "
+        "each address, only so many times a minute (the rate-limited problem, always with "
+        "Retry-After); the proxy in front of the system may limit each client too. Send it "
+        "again after Retry-After seconds",
         headers={"Retry-After": {"required": False, "schema": {"type": "integer", "minimum": 0}}},
     ),
 }
@@ -184,7 +186,7 @@ COMMON_RESPONSES = {
 
 def _with_common_answers(path_item: dict[str, Any]) -> dict[str, Any]:
     """Every operation may meet a wrong method on its address (405, with Allow) and the rate
-    limit in front of the system (429)."""
+    limits of the system and of the proxy in front of it (429)."""
     answers = {
         "405": {"$ref": "#/components/responses/MethodNotAllowed"},
         "429": {"$ref": "#/components/responses/TooManyRequests"},

@@ -61,6 +61,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "for or do first; nothing was changed.",
         ),
         ProblemType(
+            "rate-limited", 429, "Too many requests; this one was not read",
+            "The system answers each token (the filing API) or each address (the public "
+            "feed) only so many times in a period. Send the request again after the number of "
+            "seconds Retry-After gives; nothing of this one was stored.",
+        ),
+        ProblemType(
             "server-error", 500, "The system could not complete the request; nothing was stored",
             "A fault in the system, not in the request. The reference is kept in the office's "
             "log; send the request again later, and give the reference to the help desk if it "

@@ -15,12 +15,13 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 
-from core import clocks, control_characters, exports, openapi
+from core import clocks, control_characters, crypto, exports, openapi
 from core.access import provider_system, public
 from core.db import db, utcnow
 from core.errors import DomainError
 from core.office import services as office
 from core.problems import problem
+from core.rate_limits.services import RateLimit, client_address, limited
 from core.schema import Problem
 from intake import api_document, reports, rules, services
 from intake.ai import services as ai_services
@@ -32,23 +33,48 @@ from intake.resellers import services as reseller_services
 bp = Blueprint("intake_api", __name__, url_prefix="/api/v1")
 
 
+def _presented_token() -> str | None:
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
 def _bearer_token() -> ApiToken | Response:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
+    presented = _presented_token()
     challenge = {"WWW-Authenticate": 'Bearer realm="oicts"'}
-    if scheme.lower() != "bearer" or not value.strip():
+    if presented is None:
         return problem(
             401, "Missing bearer token: send 'Authorization: Bearer <token>'.", headers=challenge
         )
-    token = services.token_for(value.strip())
+    token = services.token_for(presented)
     if token is None:
         return problem(401, "The token is not valid or has been revoked.", headers=challenge)
     return token
 
 
-def _with_token(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
-    """Every provider-system route: the bearer token first, handed to the view as ``token``."""
+def _token_counted() -> str:
+    """Whose allowance a request uses: the token it presents (by digest), so that each provider
+    system has its own; a request without one uses its address's."""
+    presented = _presented_token()
+    return f"token:{crypto.token_digest(presented)}" if presented else f"address:{client_address()}"
 
+
+PER_TOKEN = RateLimit(
+    setting="RATELIMIT_FILING_API",
+    scope="filing-api",
+    key=_token_counted,
+    refusal=lambda: (
+        "Too many requests with this token"
+        if _presented_token()
+        else "Too many requests without a token from this address"
+    ),
+)
+
+
+def _with_token(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """Every provider-system route: the token's rate limit, then the bearer token, handed to the
+    view as ``token``."""
+
+    @limited(PER_TOKEN)
     @wraps(view)
     def checked(**values: Any) -> ResponseReturnValue:
         token = _bearer_token()

@@ -14,6 +14,7 @@ from core import clocks, exports, openapi
 from core.access import public
 from core.db import utcnow
 from core.problems import problem
+from core.rate_limits.services import RateLimit, client_address, limited
 from core.schema import Problem
 from special_measures import reports, services
 from special_measures.rules import MeasureKind, SubjectKind
@@ -22,6 +23,15 @@ bp = Blueprint("special_measures_api", __name__, url_prefix="/api/v1")
 
 TAG = "Special measures"
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+# The three formats count together, per address: the feed needs no sign-in.
+FROM_ADDRESS = RateLimit(
+    setting="RATELIMIT_PUBLIC_FEED",
+    scope="public-feed",
+    key=client_address,
+    refusal="Too many requests for the list of special measures from this address",
+)
 
 
 def _day() -> date | Response:
@@ -46,6 +56,7 @@ def _day() -> date | Response:
 
 @bp.get("/special-measures")
 @public
+@limited(FROM_ADDRESS)
 def measures_json() -> ResponseReturnValue:
     day = _day()
     if isinstance(day, Response):
@@ -61,6 +72,7 @@ def measures_json() -> ResponseReturnValue:
 
 @bp.get("/special-measures.csv")
 @public
+@limited(FROM_ADDRESS)
 def measures_csv() -> ResponseReturnValue:
     day = _day()
     if isinstance(day, Response):
@@ -73,6 +85,7 @@ def measures_csv() -> ResponseReturnValue:
 
 @bp.get("/special-measures.ics")
 @public
+@limited(FROM_ADDRESS)
 def measures_calendar() -> ResponseReturnValue:
     day = _day()
     if isinstance(day, Response):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ from core.auth import services
 from core.auth.forms import EnrolSecondFactorForm, LoginForm, SecondFactorForm
 from core.auth.rules import needs_second_factor
 from core.db import db, utcnow
+from core.rate_limits.services import RateLimit, client_address, count_failure, limited
 
 bp = Blueprint("auth", __name__)
 
@@ -66,8 +68,49 @@ def _complete_login(user: services.User, next_target: str | None) -> ResponseRet
     return redirect(_safe_next(next_target))
 
 
+def _account_typed() -> str:
+    return services.normalise_email(request.form.get("email", ""))[:254] or "-"
+
+
+def _account_pending() -> str:
+    user = _pending_user()
+    return user.email if user is not None else "-"
+
+
+# Failed passwords and codes count together: per address whatever the account, so that an
+# address failing many accounts is slowed before it locks them all, and per account whatever
+# the address (the lock-out of core/auth/rules.py stays as it is).
+FROM_ADDRESS = RateLimit(
+    setting="RATELIMIT_SIGN_IN_PER_ADDRESS", scope="sign-in-address", key=client_address,
+    refusal="Too many failed sign-in attempts from this address", failures_only=True,
+    methods=("POST",),
+)  # fmt: skip
+
+
+def _per_account(key: Callable[[], str]) -> RateLimit:
+    return RateLimit(
+        setting="RATELIMIT_SIGN_IN_PER_ACCOUNT", scope="sign-in-account", key=key,
+        refusal="Too many failed sign-in attempts for this account", failures_only=True,
+        methods=("POST",),
+    )  # fmt: skip
+
+
+def _refused_again(form: LoginForm | SecondFactorForm, template: str, message: str) -> str:
+    """The form again with what was typed (never a password or code) and the refusal."""
+    for secret in ("password", "code"):
+        if secret in form:
+            form[secret].data = ""
+    form.form_errors.append(message)
+    return render_template(template, form=form)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limited(
+    FROM_ADDRESS,
+    _per_account(_account_typed),
+    page=lambda message: _refused_again(LoginForm(), "auth/login.html", message),
+)
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -86,6 +129,7 @@ def login() -> ResponseReturnValue:
         # instead (services.tell_owner_of_lockout).
         form.password.errors.append("The email address or password is not correct.")
         form.password.data = ""
+        count_failure()
     return render_template("auth/login.html", form=form)
 
 
@@ -105,6 +149,11 @@ def _pending_user() -> services.User | None:
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @public
+@limited(
+    FROM_ADDRESS,
+    _per_account(_account_pending),
+    page=lambda message: _refused_again(SecondFactorForm(), "auth/second_factor.html", message),
+)
 def second_factor() -> ResponseReturnValue:
     user = _pending_user()
     if user is None:
@@ -116,6 +165,7 @@ def second_factor() -> ResponseReturnValue:
         if accepted:
             return _complete_login(user, request.args.get("next"))
         form.code.errors.append("That code is not correct or was already used. Try the next one.")
+        count_failure()
     return render_template("auth/second_factor.html", form=form)
 
 

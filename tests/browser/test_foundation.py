@@ -71,6 +71,22 @@ def test_a_wrong_password_is_answered_on_the_field_and_keeps_the_email(page: Pag
     assert axe_violations(page) == []
 
 
+def test_a_refused_sign_in_says_how_long_to_wait_and_keeps_the_email(
+    page: Page, live_server, office
+):
+    application, _ = live_server
+    application.config["RATELIMIT_SIGN_IN_PER_ADDRESS"] = "1 per 15 minutes"
+    base_url, analyst = office
+    sign_in(page, base_url, analyst.email, "not-the-right-password-at-all")
+    sign_in(page, base_url, analyst.email, PASSWORD)
+    expect(page.get_by_test_id("error-summary")).to_contain_text(
+        "Too many failed sign-in attempts from this address; try again in 15 minutes."
+    )
+    expect(page.get_by_label("Email address")).to_have_value(analyst.email)
+    expect(page.get_by_label("Password")).to_have_value("")
+    assert axe_violations(page) == []
+
+
 def test_the_board_filters_by_module_with_the_keyboard(page: Page, office):
     base_url, analyst = office
     sign_in(page, base_url, analyst.email, PASSWORD)

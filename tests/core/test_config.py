@@ -46,3 +46,14 @@ def test_an_unknown_environment_is_refused(monkeypatch, tmp_path):
     monkeypatch.setenv("OICTS_ENV", "prod")
     with pytest.raises(ConfigurationError, match="development, production"):
         config.load(tmp_path)
+
+
+def test_the_rate_limits_figures_and_storage_can_be_set_in_the_environment(monkeypatch, tmp_path):
+    defaults = config.load(tmp_path)
+    assert defaults["RATELIMIT_SIGN_IN_PER_ADDRESS"] == "20 per 15 minutes"
+    assert "RATELIMIT_STORAGE_URI" not in defaults  # chosen by database: core/rate_limits
+    monkeypatch.setenv("RATELIMIT_SIGN_IN_PER_ADDRESS", "5 per minute")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    loaded = config.load(tmp_path)
+    assert loaded["RATELIMIT_SIGN_IN_PER_ADDRESS"] == "5 per minute"
+    assert loaded["RATELIMIT_STORAGE_URI"] == "memory://"

@@ -65,7 +65,14 @@ def served(database_url: str) -> Iterator[tuple[Counted, str, str]]:
 
     Over HTTP rather than in-process: schemathesis's in-process (WSGI) transport hands a
     redirect setting to werkzeug in its stateful phase, which werkzeug refuses."""
-    application = make_app(database_url, SERVER_NAME=None)
+    # More than a thousand requests a minute with one token and from one address: the limits
+    # would answer most of them 429 (tests/intake/test_api_rate_limits.py tests that answer).
+    application = make_app(
+        database_url,
+        SERVER_NAME=None,
+        RATELIMIT_FILING_API="1000000 per minute",
+        RATELIMIT_PUBLIC_FEED="1000000 per minute",
+    )
     with application.app_context():
         _, token = services.issue_token(
             make_provider("Redwood GPU Cloud, Inc."), label="fuzzing", actor=make_user(Role.ADMIN)
