@@ -12,8 +12,11 @@ from core import crypto
 from core.audit.models import AuditEvent
 from core.auth.models import User
 from core.db import db
+from core.jobs.models import JobInput
 from intake.models import Filing, ReportIdentifier
+from intake.resellers import services as reseller_services
 from tests.factories import file_report, make_admin, make_provider
+from tests.intake.resellers.test_import import csv_file, reseller
 
 
 def _sealed_values():
@@ -27,15 +30,26 @@ def _sealed_values():
         "payment identifier": db.session.scalar(
             select(ReportIdentifier.ciphertext).where(ReportIdentifier.ciphertext.is_not(None))
         ),
+        "a job's uploaded file": db.session.scalar(select(JobInput.sealed_content)),
     }
+
+
+def _opened(value: str | bytes) -> str | bytes:
+    return crypto.decrypt_bytes(value) if isinstance(value, bytes) else crypto.decrypt(value)
 
 
 def test_after_rotation_the_old_key_can_be_dropped(app):
     make_admin()
-    file_report(make_provider())
+    provider = make_provider()
+    file_report(provider)
+    # A compiled file waiting for the job worker, kept sealed.
+    reseller_services.start_reseller_import(
+        provider, filename="resellers.csv", content=csv_file([reseller()]), actor=make_admin()
+    )
+    db.session.commit()
     before = _sealed_values()
     assert all(before.values()), before
-    plaintexts = {what: crypto.decrypt(value) for what, value in before.items()}
+    plaintexts = {what: _opened(value) for what, value in before.items()}
     old_key = app.config["FIELD_ENCRYPTION_KEY"]
     new_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
@@ -51,9 +65,10 @@ def test_after_rotation_the_old_key_can_be_dropped(app):
     app.config["FIELD_ENCRYPTION_RETIRED_KEYS"] = []
     after = _sealed_values()
     assert all(after[what] != before[what] for what in before)
-    assert {what: crypto.decrypt(value) for what, value in after.items()} == plaintexts
+    assert {what: _opened(value) for what, value in after.items()} == plaintexts
     [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "keys.reseal"))
     assert json.loads(event.after_json)["filings.raw_payload"] == 1
+    assert json.loads(event.after_json)["job_inputs.sealed_content"] == 1
     assert event.actor_label == "flask keys rotate"
 
 
