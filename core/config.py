@@ -91,6 +91,8 @@ def load(instance_path: Path) -> dict[str, Any]:
         "JOB_QUEUE": env.get("JOB_QUEUE", ""),
         "JOB_QUEUE_PATH": env.get("JOB_QUEUE_PATH", ""),
         "JOB_LEASE_SECONDS": float(env.get("JOB_LEASE_SECONDS", "30")),
+        # Daily runs moved from their usual time, office time: "risk_snapshot=06:30,...".
+        "DAILY_RUN_TIMES": env.get("DAILY_RUN_TIMES", ""),
     }
     missing = [name for name in SECRET_NAMES if not env.get(name)]
     if production and missing:

@@ -33,6 +33,7 @@ SECTIONS = (
             NavItem("Deadline board", "deadlines.board"),
             NavItem("Review queue", "reviews.queue"),
             NavItem("Consultations", "consultations.index"),
+            NavItem("Jobs and daily runs", "jobs.job_list"),
         ),
     ),
     NavSection(
