@@ -32,6 +32,7 @@ import intake.resellers.views  # adds the reseller pages to intake.views.bp
 import intake.views
 import special_measures
 import special_measures.api
+import special_measures.lapse  # the daily lapse of measures not extended (§7.307(a)(5))
 import special_measures.views
 from core import cli as core_cli
 from core import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 import pandas
@@ -28,9 +28,11 @@ from core.auth.rules import Role
 from core.db import db
 from core.deadlines import services as deadlines
 from core.errors import DomainError, IllegalTransition, InvalidInput
+from core.jobs import schedule
 from core.parameters import services as parameters
 from core.parameters.rules import RISK_WEIGHTS
 from core.risk import RiskSignal
+from core.wording import counted
 from core.workflow import rules as workflow
 from core.workflow.services import change_state
 from intake import kinds
@@ -193,6 +195,18 @@ def take_snapshot(today: date, *, actor: User | None) -> int:
     db.session.flush()
     record_event("risk.snapshot", actor=actor, after={"taken_on": today, "providers": len(fresh)})
     return len(fresh)
+
+
+def keep_scores_of(today: date) -> str:
+    """The daily snapshot, by the scheduler or `flask risk-snapshot`: what it kept, in a
+    sentence."""
+    kept = take_snapshot(today, actor=None)
+    return f"Risk scores kept for {counted(kept, 'provider')} on {today.isoformat()} (§7.305(d))."
+
+
+RISK_SNAPSHOT = schedule.daily(
+    "risk_snapshot", at=time(6, 0), label="Daily risk snapshot (§7.305(d))", run=keep_scores_of
+)
 
 
 def week_ago_snapshot(today: date) -> tuple[date | None, dict[int, int]]:

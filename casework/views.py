@@ -145,9 +145,9 @@ def risk_changes() -> ResponseReturnValue:
 @click.command("risk-snapshot")
 @transactions.command
 def risk_snapshot_command() -> None:
-    """Keep today's risk scores, for "what changed since last week" (run daily)."""
-    kept = services.take_snapshot(clocks.office_today(), actor=None)
-    click.echo(f"Risk scores kept for {kept} providers.")
+    """Keep today's risk scores, for "what changed since last week" (the scheduler does it
+    daily; this does it now, and a second run the same day changes nothing)."""
+    click.echo(services.keep_scores_of(clocks.office_today()))
 
 
 # --- Foreign-reseller oversight (§7.303(e)) ----------------------------------------------------

@@ -115,6 +115,8 @@ def load(instance_path: Path) -> dict[str, Any]:
         "JOB_QUEUE_PATH": env.get("JOB_QUEUE_PATH", ""),
         "JOB_LEASE_SECONDS": float(env.get("JOB_LEASE_SECONDS", "30")),
         **_rate_limits(env),
+        # Daily runs moved from their usual time, office time: "risk_snapshot=06:30,...".
+        "DAILY_RUN_TIMES": env.get("DAILY_RUN_TIMES", ""),
     }
     missing = [name for name in SECRET_NAMES if not env.get(name)]
     if production and missing:

@@ -33,6 +33,7 @@ SECTIONS = (
             NavItem("Deadline board", "deadlines.board"),
             NavItem("Review queue", "reviews.queue"),
             NavItem("Consultations", "consultations.index"),
+            NavItem("Jobs and daily runs", "jobs.job_list"),
         ),
     ),
     NavSection(
@@ -73,7 +74,6 @@ SECTIONS = (
         (
             NavItem("Audit trail", "audit.events"),
             NavItem("Rule parameters", "parameters.index"),
-            NavItem("Jobs", "jobs.job_list"),
             NavItem("Office settings", "office.settings"),
             NavItem("Users", "users.index"),
             NavItem("Provider API tokens", "intake.api_tokens"),

@@ -46,6 +46,21 @@ position_recorded = _signals.signal(
     (core.consultations.models.Consultation) and ``actor`` (the liaison's User). The module that
     asked moves its case on once every position is in.""",
 )
+deadlines_due_soon = _signals.signal(
+    "deadlines-due-soon",
+    doc="""The daily sweep of the clocks found what falls due (core.deadlines). Payload:
+    ``today`` (the office's date), ``due_soon`` (open core.deadlines.models.Deadline rows due
+    from today to ``core.deadlines.rules.NOTICE_DAYS`` ahead, soonest first) and ``overdue``
+    (open rows whose due date has passed, oldest first). Sent in the daily run's transaction;
+    notifications will tell the people who watch them.""",
+)
+audit_check_failed = _signals.signal(
+    "audit-check-failed",
+    doc="""The daily check of the audit trail failed (core.audit.checks). Payload: ``job``
+    (core.jobs.models.Job, failed, with its page at /jobs/<id>) and ``reason`` (str: the first
+    broken event, or why the check could not run). Sent in the transaction that fails the job;
+    notifications will tell the administrators.""",
+)
 
 # --- Questions the kernel or one module asks the others ---------------------------------------
 

@@ -18,3 +18,8 @@ def sentence_case(phrase: str) -> str:
     """A phrase opening a sentence or a label: "failure to maintain a CIP" → "Failure to
     maintain a CIP" (``str.capitalize`` would lower the rest to "cip")."""
     return phrase[:1].upper() + phrase[1:]
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 provider", "1,204 providers": a count with its noun, for outcomes and messages."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

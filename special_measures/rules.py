@@ -203,6 +203,8 @@ class CaseState(enum.StrEnum):
     IN_REVIEW = "in review"
     APPROVED = "approved"
     ISSUED = "issued"
+    # No longer in effect: its last day passed with no extension (§7.307(a)(5)).
+    LAPSED = "lapsed"
     CLOSED = "closed without a measure"
 
 
@@ -217,7 +219,9 @@ ALLOWED: dict[CaseState, frozenset[CaseState]] = {
     CaseState.IN_REVIEW: frozenset({CaseState.APPROVED, CaseState.DRAFTED, CaseState.CLOSED}),
     # A material change after approval voids it: back to a draft, to be reviewed again.
     CaseState.APPROVED: frozenset({CaseState.ISSUED, CaseState.DRAFTED, CaseState.CLOSED}),
-    CaseState.ISSUED: frozenset(),
+    # The daily run records the lapse the day after the last day in effect (§7.307(a)(5)).
+    CaseState.ISSUED: frozenset({CaseState.LAPSED}),
+    CaseState.LAPSED: frozenset(),
     CaseState.CLOSED: frozenset(),
 }
 
@@ -244,7 +248,8 @@ ACTIONS: dict[str, workflow.Action[CaseState]] = {
     "submit": workflow.Action(ANALYSTS, frozenset({C.DRAFTED})),
     "decide": workflow.Action(REVIEWERS, frozenset({C.IN_REVIEW})),
     "issue": workflow.Action(RECORDERS, frozenset({C.APPROVED})),
-    "publication": workflow.Action(RECORDERS, frozenset({C.ISSUED})),
+    # The determination's publication is a fact of its record, corrected after a lapse too.
+    "publication": workflow.Action(RECORDERS, frozenset({C.ISSUED, C.LAPSED})),
     "close": workflow.Action(
         ANALYSTS, frozenset(s for s, nexts in ALLOWED.items() if C.CLOSED in nexts)
     ),
@@ -258,7 +263,7 @@ def positions_final(state: CaseState, *, reference: str, issued_on: date | None)
     the case is closed without one, the positions it rests on are part of its record; before
     that a change is allowed and voids an approval (docs/architecture.md §5). Why they are
     final, or None."""
-    if state is CaseState.ISSUED and issued_on is not None:
+    if state in (CaseState.ISSUED, CaseState.LAPSED) and issued_on is not None:
         return (
             f"The determination {reference} was issued on {issued_on.isoformat()}; the agencies' "
             "positions it rests on are part of its record and can no longer change (§7.307(c))."
@@ -391,6 +396,24 @@ def status_on(
     if day > last_day:
         return MeasureStatus.LAPSED
     return MeasureStatus.IN_EFFECT
+
+
+def lapses(
+    day: date,
+    *,
+    state: CaseState,
+    last_day: date | None,
+    revoked_on: date | None,
+    action_pending: bool,
+) -> bool:
+    """Whether the daily run records on ``day`` that an issued measure has lapsed: its last day
+    in effect has passed with no extension recorded (§7.307(a)(5)), and it was not revoked by
+    then. A measure with an extension or revocation drafted while it was in effect, and not yet
+    recorded or returned, waits: a notice published by the last day may be recorded after it."""
+    if state is not CaseState.ISSUED or last_day is None or action_pending:
+        return False
+    revoked_in_effect = revoked_on is not None and revoked_on <= last_day
+    return day > last_day and not revoked_in_effect
 
 
 # --- Notices to Congress (§7.307(d)) --------------------------------------------------------

@@ -778,6 +778,8 @@ def decide_action(action: MeasureAction, *, approve: bool, comments: str, actor:
 def _require_approved(action: MeasureAction) -> None:
     if action.is_recorded:
         raise IllegalTransition("This action has already been recorded.")
+    if action.case.state_enum is not CaseState.ISSUED:
+        raise IllegalTransition(f"The case is {action.case.state}; its measure no longer changes.")
     if not approvals.approval_holds(ACTION, action.id, action_content(action)):
         raise IllegalTransition("A reviewer must approve it before it is recorded.")
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from core import clocks, crypto
 from core.auth import services as accounts
@@ -391,6 +392,16 @@ def revoke_measure(case, *, effective_on: date):
     measures.record_revocation(action, actor=case.drafted_by, today=effective_on)
     db.session.commit()
     return action
+
+
+def run_daily(run) -> Job:
+    """Today's run of a daily job, as the scheduler asks for it at its time: stored once and run
+    by the suite's immediate queue. The job's record as it ended."""
+    from core.jobs.services import enqueue_daily
+
+    enqueue_daily(run)
+    newest = select(Job).where(Job.kind == run.kind).order_by(Job.id.desc())
+    return db.session.scalars(newest).first()
 
 
 def at_once(app: Flask, count: int, act: Callable[[User], str], *, actor: User) -> list[str]:

@@ -94,7 +94,11 @@ WAYS_OUT = [
     (
         special_measures.ALLOWED,
         set(special_measures.CaseState)
-        - {special_measures.CaseState.ISSUED, special_measures.CaseState.CLOSED},
+        - {
+            special_measures.CaseState.ISSUED,
+            special_measures.CaseState.LAPSED,
+            special_measures.CaseState.CLOSED,
+        },
         special_measures.CaseState.CLOSED,
     ),
     # A penalty "may be imposed" (§7.309(c)(1)): dropped at any point before its notice is served.

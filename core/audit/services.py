@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -9,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import Select, func, select
 
 from core.audit.models import GENESIS_HASH, AuditEvent, AuditHead
@@ -26,6 +27,8 @@ from core.audit.rules import (
 )
 from core.clocks import OFFICE_TIME_ZONE
 from core.db import db, utcnow
+from core.errors import DomainError
+from core.wording import counted
 
 if TYPE_CHECKING:
     from core.auth.models import User
@@ -33,14 +36,34 @@ if TYPE_CHECKING:
 SUCCESS, FAILURE, DENIED = "success", "failure", "denied"
 
 
+def _acting() -> tuple[str, str] | None:
+    return g.get("audit_acting_as") if has_app_context() else None
+
+
 def _origin() -> str:
+    if acting := _acting():
+        return acting[1]
     if has_request_context():
         return request.remote_addr or "unknown"
     return "command line"
 
 
 def _anonymous_label() -> str:
+    if acting := _acting():
+        return acting[0]
     return "anonymous" if has_request_context() else "system (command line)"
+
+
+@contextlib.contextmanager
+def acting_as(label: str, *, origin: str) -> Iterator[None]:
+    """Events written in the block with no person as actor name ``label`` and come from
+    ``origin``: a lapse the scheduler recorded reads "scheduler", not "command line"."""
+    previous = g.get("audit_acting_as")
+    g.audit_acting_as = (label, origin)
+    try:
+        yield
+    finally:
+        g.audit_acting_as = previous
 
 
 def record_event(
@@ -164,6 +187,47 @@ def verify_chain() -> Verification:
         or _events_beyond_head()
     )
     return Verification(broken, checkpoints, head_seq, head_hash)
+
+
+class TrailBroken(DomainError):
+    """The audit trail did not verify: the first broken event, or an altered checkpoint file."""
+
+
+def verified_trail() -> Verification:
+    """The whole chain held against its checkpoints, for `flask audit verify` and the daily
+    check alike; raises TrailBroken naming what is broken."""
+    try:
+        verification = verify_chain()
+    except CheckpointError as error:
+        raise TrailBroken(f"Audit checkpoint file broken: {error}") from None
+    if verification.broken is not None:
+        raise TrailBroken(str(verification.broken))
+    return verification
+
+
+def verified_sentence(verification: Verification) -> str:
+    return (
+        f"Audit chain verified: {counted(verification.head_seq, 'event')}, each sealed with a "
+        "configured key and linked to the one before it."
+    )
+
+
+def checkpoints_sentence(verification: Verification) -> str | None:
+    """What the checkpoints say of the chain, or None when there is none yet."""
+    if not verification.checkpoints:
+        return None
+    latest = max(verification.checkpoints, key=lambda checkpoint: checkpoint.seq)
+    return (
+        f"It agrees with {len(verification.checkpoints)} checkpoint(s); the latest, of "
+        f"{latest.at}, recorded event #{latest.seq}."
+    )
+
+
+def no_checkpoint_sentence() -> str:
+    return (
+        f"No checkpoint in {checkpoint_file()} yet: run `flask audit checkpoint` so that "
+        "removing the newest events can be detected."
+    )
 
 
 def _events_beyond_head() -> ChainBreak | None:

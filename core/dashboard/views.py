@@ -1,4 +1,5 @@
-"""The landing page after log-in: what is overdue, what is due soon, what is mine."""
+"""The landing page after log-in: what is overdue, what is due soon, what is mine, and for an
+administrator whether the audit trail passed its daily check."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask_login import current_user
 
 from core import clocks
 from core.access import ALL_ROLES, roles_required
+from core.audit import checks as audit_checks
 from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.deadlines import services as deadlines
@@ -33,6 +35,7 @@ def index() -> ResponseReturnValue:
         for module in clocks.MODULES
     }
     mine = [row for row in rows if row.deadline.assignee_id == current_user.id][:8]
+    failed_check = audit_checks.failed_check() if current_user.role_enum is Role.ADMIN else None
     return render_template(
         "dashboard/index.html",
         counts=counts,
@@ -41,4 +44,8 @@ def index() -> ResponseReturnValue:
         urgent=[row for row in rows if row.urgency is not Urgency.LATER][:8],
         Urgency=Urgency,
         total=len(rows),
+        failed_check=failed_check,
+        failed_on=clocks.office_today(failed_check.finished_at)
+        if failed_check and failed_check.finished_at
+        else None,
     )

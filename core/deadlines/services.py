@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from core import clocks, crypto, subjects
+from core import clocks, crypto, signals, subjects
 from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db, utcnow
 from core.deadlines.models import CalendarAddress, Deadline
-from core.deadlines.rules import Urgency, days_left_phrase, urgency
+from core.deadlines.rules import (
+    Urgency,
+    days_left_phrase,
+    in_notice,
+    notice_ends,
+    sweep_outcome,
+    urgency,
+)
 from core.errors import DomainError, IllegalTransition
+from core.jobs import schedule
 from core.parameters import services as parameters
 
 
@@ -172,6 +180,36 @@ def deadlines_for_subject(subject_type: str, subject_id: object) -> list[Deadlin
             .order_by(Deadline.met_on.is_not(None), Deadline.due_on)
         ).scalars()
     )
+
+
+# --- The daily sweep of what falls due ------------------------------------------------------
+
+DUE_SOON_SWEEP = "deadline_sweep"
+
+
+def sweep_due_soon(today: date) -> str:
+    """Find the open deadlines due within ``NOTICE_DAYS`` and those overdue, and announce them
+    (``signals.deadlines_due_soon``) for whoever tells the people who watch them."""
+    found = db.session.execute(
+        select(Deadline)
+        .where(Deadline.met_on.is_(None), Deadline.due_on <= notice_ends(today))
+        .order_by(Deadline.due_on, Deadline.id)
+    ).scalars()
+    grouped: dict[Urgency, list[Deadline]] = {Urgency.DUE_SOON: [], Urgency.OVERDUE: []}
+    for deadline in found:
+        if (group := in_notice(deadline.due_on, today)) is not None:
+            grouped[group].append(deadline)
+    due_soon, overdue = grouped[Urgency.DUE_SOON], grouped[Urgency.OVERDUE]
+    signals.send(signals.deadlines_due_soon, today=today, due_soon=due_soon, overdue=overdue)
+    return sweep_outcome(today, due_soon=len(due_soon), overdue=len(overdue))
+
+
+DAILY_SWEEP = schedule.daily(
+    DUE_SOON_SWEEP,
+    at=time(7, 0),
+    label="Daily sweep of the deadlines falling due",
+    run=sweep_due_soon,
+)
 
 
 # --- The personal calendar address --------------------------------------------------------

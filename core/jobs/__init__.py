@@ -17,10 +17,15 @@ def init_app(app: Flask) -> None:
     app.extensions["job_queue"] = queue.build_queue(app.config)
     queue.add_tasks(app, {"run_job": services.run_job})
     queue.add_periodic(app, "sweep", crontab(), services.sweep)
-    for run in schedule.daily_runs():
+    for run in daily_runs_of(app):
         queue.add_periodic(
             app, f"daily:{run.kind}", run.is_due(), functools.partial(services.enqueue_daily, run)
         )
     app.extensions["job_queue"].on_startup(name="sweep_at_start")(
         queue.in_app_context(app, services.sweep)
     )
+
+
+def daily_runs_of(app: Flask) -> list[schedule.DailyRun]:
+    """The daily runs at the times this application's configuration gives them."""
+    return schedule.daily_runs(schedule.moved_times(app.config.get("DAILY_RUN_TIMES") or ""))

@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from core import request_log
-from core.jobs import queue, services
+from core import clocks, request_log
+from core.jobs import daily_runs_of, queue, services
 
 jobs_cli = AppGroup("jobs", help="Run the job worker and scheduler.")
 
@@ -24,6 +24,11 @@ def _consume(*, threads: int, periodic: bool) -> None:
         )
     request_log.log_to_stderr(logging.getLogger())
     logging.getLogger().setLevel(logging.INFO)
+    if periodic:
+        for run in daily_runs_of(current_app):
+            current_app.logger.info(
+                "daily run %s at %s %s", run.kind, run.at.strftime("%H:%M"), clocks.OFFICE_TIME_ZONE
+            )
     consumer = the_queue.create_consumer(
         workers=threads,
         worker_type="thread",

@@ -61,3 +61,8 @@ def kind_named(name: str) -> JobKind:
 def label_of(name: str) -> str:
     kind = _kinds.get(name)
     return kind.label if kind else name.replace("_", " ").capitalize()
+
+
+def kinds() -> list[JobKind]:
+    """Every kind of job, by label, for the jobs list's filter."""
+    return sorted(_kinds.values(), key=lambda kind: kind.label)

@@ -4,13 +4,28 @@ run is a job whose record says when it ran and how it ended (docs/architecture.m
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING
 
 from huey import crontab
 
+from core import clocks
+from core.audit.services import acting_as
 from core.clocks import OFFICE_TIME_ZONE
+from core.config import ConfigurationError
+from core.jobs import registry
+from core.jobs.registry import JobKind, JobWork
+
+if TYPE_CHECKING:
+    from core.jobs.models import Job
+
+# Who the audit trail names for what a daily run changes without a person (the job's record
+# names the scheduler as who asked for it, core.jobs.services.enqueue_daily).
+SCHEDULER = "scheduler"
 
 
 @dataclass(frozen=True)
@@ -42,5 +57,53 @@ def every_day(kind: str, at: time) -> DailyRun:
     return run
 
 
-def daily_runs() -> list[DailyRun]:
-    return sorted(_daily.values(), key=lambda run: (run.at, run.kind))
+def daily(
+    kind: str,
+    *,
+    at: time,
+    label: str,
+    run: Callable[[date], str],
+    on_failure: Callable[[Job, str], None] | None = None,
+) -> DailyRun:
+    """A module's daily work, as a kind of job run every day at ``at`` (office time).
+    ``run(today)`` does it in the job's one transaction and answers what it did in a sentence;
+    it raises ``JobRefused`` for a failure that trying again cannot mend."""
+
+    def run_job(job: Job, work: JobWork) -> str:
+        with acting_as(SCHEDULER, origin="job worker"):
+            return run(clocks.office_today())
+
+    registry.register(JobKind(kind, label=label, run=run_job, on_failure=on_failure))
+    return every_day(kind, at)
+
+
+def daily_kinds() -> list[str]:
+    return [run.kind for run in daily_runs()]
+
+
+def daily_runs(moved: Mapping[str, time] | None = None) -> list[DailyRun]:
+    """The daily runs by their time of day, with the times the configuration moves."""
+    moved = moved or {}
+    unknown = sorted(set(moved) - set(_daily))
+    if unknown:
+        raise ConfigurationError(
+            f"DAILY_RUN_TIMES names {', '.join(unknown)}, which is no daily run; the daily runs "
+            f"are {', '.join(sorted(_daily))}."
+        )
+    runs = [dataclasses.replace(run, at=moved.get(run.kind, run.at)) for run in _daily.values()]
+    return sorted(runs, key=lambda run: (run.at, run.kind))
+
+
+MOVED_TIME = re.compile(r"^\s*([a-z_]+)\s*=\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
+
+
+def moved_times(setting: str) -> dict[str, time]:
+    """``DAILY_RUN_TIMES``: "risk_snapshot=06:30,audit_verification=05:00", office time."""
+    moved = {}
+    for entry in filter(str.strip, setting.split(",")):
+        if not (found := MOVED_TIME.match(entry)):
+            raise ConfigurationError(
+                f"DAILY_RUN_TIMES: {entry.strip()!r} is not kind=HH:MM (24-hour, office time)."
+            )
+        moved[found.group(1)] = time(int(found.group(2)), int(found.group(3)))
+    return moved

@@ -20,6 +20,7 @@ from core.access import STAFF, roles_required
 from core.auth.rules import Role
 from core.db import db
 from core.jobs import registry, rules, services
+from core.jobs.forms import JobFilterForm
 from core.jobs.models import Job
 from core.jobs.rules import JobState
 from core.urls import requested_page
@@ -44,20 +45,20 @@ def subject_link(job: Job) -> str | None:
 @bp.get("/")
 @roles_required(*STAFF)
 def job_list() -> ResponseReturnValue:
-    state = request.args.get("state") or None
-    if state not in (None, *(each.value for each in JobState)):
-        abort(404)
-    pagination = db.paginate(
-        services.jobs_query(state=JobState(state) if state else None),
-        page=requested_page(),
-        per_page=PAGE_SIZE,
-        error_out=False,
+    form = JobFilterForm(request.args)
+    # A filter that is not one (a kind since removed) is named beside its field; all jobs show.
+    filtered = form.validate() and bool(form.kind.data or form.state.data)
+    query = services.jobs_query(
+        state=JobState(form.state.data) if filtered and form.state.data else None
     )
+    if filtered and (kinds := form.kinds()) is not None:
+        query = query.where(Job.kind.in_(kinds))
+    pagination = db.paginate(query, page=requested_page(), per_page=PAGE_SIZE, error_out=False)
     return render_template(
         "jobs/list.html",
+        form=form,
         pagination=pagination,
-        state=state,
-        states=list(JobState),
+        filtered=filtered,
         label_of=registry.label_of,
         progress_of=lambda job: rules.progress_text(**services.live_progress(job)),
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyotp
 import pytest
 from playwright.sync_api import Page
 
+from core import crypto
 from tests.intake.forms import ROW_INPUT, form_fields
 
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -38,6 +40,13 @@ def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def enter_second_factor(page: Page, admin) -> None:
+    """The code an administrator's authenticator shows now, typed on the sign-in's second step."""
+    code = pyotp.TOTP(crypto.decrypt(admin.totp_secret_encrypted)).now()
+    page.get_by_label("6-digit code from your authenticator app").fill(code)
+    page.keyboard.press("Enter")
 
 
 def fill_schema_form(page: Page, data: dict) -> None:

@@ -3,23 +3,34 @@ them; each page is reached and used from the keyboard-visible controls a person 
 
 from __future__ import annotations
 
-import pyotp
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from casework import services as casework
 from casework.rules import EvidenceKind
-from core import clocks, crypto
+from core import clocks
+from core.audit.checks import AUDIT_CHECK_JOB
 from core.auth.rules import Role
-from core.db import db
+from core.db import db, utcnow
+from core.deadlines.services import DAILY_SWEEP
 from core.jobs.models import Job
 from core.jobs.rules import JobState
 from intake import services as intake
 from intake.models import ForeignReseller
 from special_measures import screening
 from special_measures import services as measures
-from tests.browser.conftest import axe_violations, sign_in
-from tests.factories import PASSWORD, make_admin, make_measure, make_provider, make_user
+from special_measures.lapse import DAILY_LAPSE
+from tests.browser.conftest import axe_violations, enter_second_factor, sign_in
+from tests.factories import (
+    PASSWORD,
+    make_admin,
+    make_measure,
+    make_provider,
+    make_user,
+    run_daily,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -121,9 +132,7 @@ def test_administration_pages_have_no_violations(page: Page, records):
     sign_in(page, base_url, admin.email, PASSWORD)
     expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
     assert axe_violations(page) == []
-    code = pyotp.TOTP(crypto.decrypt(admin.totp_secret_encrypted)).now()
-    page.get_by_label("6-digit code from your authenticator app").fill(code)
-    page.keyboard.press("Enter")
+    enter_second_factor(page, admin)
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
     for path in (
         "/admin/audit/",
@@ -142,3 +151,34 @@ def test_a_liaison_dashboard_has_no_violations(page: Page, records):
     sign_in(page, base_url, liaison.email, PASSWORD)
     expect(page.get_by_role("heading", name="Treasury consultations")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_the_daily_runs_and_the_audit_alert_have_no_violations(page: Page, records):
+    """The jobs list filtered to the daily runs, a daily run's page, a failed check of the audit
+    trail as the administrators' dashboard shows it, and a lapsed measure."""
+    base_url, _, _ = records
+    lapsed = make_measure(clocks.office_today() - timedelta(days=400))
+    run_daily(DAILY_LAPSE)
+    sweep = run_daily(DAILY_SWEEP)
+    failed = Job(
+        kind=AUDIT_CHECK_JOB, state=JobState.FAILED, attempts=1, finished_at=utcnow(),
+        run_key=f"{AUDIT_CHECK_JOB}@{clocks.office_today().isoformat()}",
+        requested_by_label="scheduler",
+        failure_reason="audit chain broken at event #2 (id 2): its contents were altered",
+    )  # fmt: skip
+    db.session.add(failed)
+    db.session.commit()
+    admin = make_admin(email="axe.jobs.admin@oicts.example")
+    sign_in(page, base_url, admin.email, PASSWORD)
+    enter_second_factor(page, admin)
+    expect(page.get_by_text("The audit trail failed its daily check on")).to_be_visible()
+    assert axe_violations(page) == []
+    for path in (
+        "/jobs/?kind=daily",
+        "/jobs/?kind=nightly_backup",
+        f"/jobs/{sweep.id}",
+        f"/jobs/{failed.id}",
+        f"/special-measures/cases/{lapsed.id}",
+    ):
+        page.goto(base_url + path)
+        assert axe_violations(page) == [], path

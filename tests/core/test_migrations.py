@@ -16,15 +16,24 @@ from casework import services as casework
 from core import counters
 from core.auth.rules import Role
 from core.db import db
+from core.jobs.queue import POSTGRES_TABLE_PREFIX
 from core.parameters.models import RuleParameter
 from special_measures import services as measures
 from special_measures.rules import ReferralSource, SubjectKind
 from tests.factories import make_filing, make_provider, make_resellers, make_user
 
 
+def _has_a_model(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Huey's tables in PostgreSQL (core.jobs.queue) are made by the migrations, not modelled."""
+    table = name if type_ == "table" else parent_names.get("table_name")
+    return not (table or "").startswith(f"{POSTGRES_TABLE_PREFIX}_")
+
+
 def test_migrated_schema_matches_the_models(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": _has_a_model}
+        )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 
@@ -146,10 +155,12 @@ def test_the_typed_columns_migration_keeps_every_record_of_the_demo_office(app):
 
     downgrade(revision=BEFORE_TYPED_COLUMNS)
     as_text = _every_row()
-    # Tables that later migrations add are gone at this revision, and are not this test's.
-    kept_through = set(as_text) - {"alembic_version"}
-    assert {table: len(rows) for table, rows in as_text.items() if table in kept_through} == {
-        table: len(typed[table]) for table in kept_through
+    # Tables of later revisions (the jobs') are gone in between; the demo office has no rows there.
+    made_later = set(typed) - set(as_text)
+    assert made_later >= {"jobs", "job_inputs"}
+    assert not any(typed[table] for table in made_later)
+    assert {table: len(rows) for table, rows in as_text.items()} == {
+        table: len(rows) for table, rows in typed.items() if table not in made_later
     }
     for table, column, old_column, separator in LISTS:
         for key, row in typed[table].items():
@@ -161,10 +172,7 @@ def test_the_typed_columns_migration_keeps_every_record_of_the_demo_office(app):
     assert typed["providers"] and any(row["business_names"] for row in typed["providers"].values())
 
     upgrade()
-    again = _every_row()
-    assert {table: again[table] for table in kept_through} == {
-        table: typed[table] for table in kept_through
-    }
+    assert _every_row() == typed
 
 
 # Every column whose values are an enumeration's, with a value none of them is.

@@ -116,14 +116,49 @@ def test_a_subnational_code_must_belong_to_the_country(country, region, problem)
     assert (found is None) if problem is None else (problem in found)
 
 
-def test_an_issued_case_is_final_and_a_reviewed_one_returns_to_draft():
+def test_an_issued_case_only_lapses_a_lapsed_one_is_final_and_a_reviewed_one_returns_to_draft():
     rules.check_transition(CaseState.IN_REVIEW, CaseState.DRAFTED)
     rules.check_transition(CaseState.APPROVED, CaseState.ISSUED)
-    for wanted in CaseState:
+    rules.check_transition(CaseState.ISSUED, CaseState.LAPSED)
+    for wanted in set(CaseState) - {CaseState.LAPSED}:
         with pytest.raises(IllegalTransition):
             rules.check_transition(CaseState.ISSUED, wanted)
+    for wanted in CaseState:
+        with pytest.raises(IllegalTransition):
+            rules.check_transition(CaseState.LAPSED, wanted)
     with pytest.raises(IllegalTransition):
         rules.check_transition(CaseState.DRAFTED, CaseState.ISSUED)
+
+
+LAPSE_CASE = {
+    "state": CaseState.ISSUED,
+    "last_day": LAST_DAY,
+    "revoked_on": None,
+    "action_pending": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("day", "changes", "lapses"),
+    [
+        (LAST_DAY, {}, False),  # in effect through its last day
+        (date(2028, 3, 14), {}, True),  # the day after, with no extension
+        (date(2028, 6, 1), {}, True),  # a run missed for weeks lapses it still
+        (date(2028, 3, 14), {"last_day": date(2029, 3, 13)}, False),  # extended
+        (date(2029, 3, 14), {"last_day": date(2029, 3, 13)}, True),  # the extension ran out
+        (date(2028, 3, 14), {"revoked_on": date(2027, 7, 1)}, False),  # ended by revocation
+        (date(2028, 3, 14), {"revoked_on": LAST_DAY}, False),  # revoked on its last day
+        (date(2028, 3, 20), {"revoked_on": date(2028, 3, 20)}, True),  # revoked once lapsed
+        (date(2028, 3, 14), {"action_pending": True}, False),  # a notice may yet be recorded
+        (date(2028, 3, 14), {"state": CaseState.LAPSED}, False),  # recorded already
+        (date(2028, 3, 14), {"state": CaseState.APPROVED, "last_day": None}, False),
+        (date(2028, 3, 14), {"state": CaseState.CLOSED, "last_day": None}, False),
+    ],
+)
+def test_an_issued_measure_lapses_the_day_after_its_last_day_unless_extended_or_revoked(
+    day, changes, lapses
+):
+    assert rules.lapses(day, **{**LAPSE_CASE, **changes}) is lapses
 
 
 @pytest.mark.parametrize(
@@ -134,12 +169,15 @@ def test_an_issued_case_is_final_and_a_reviewed_one_returns_to_draft():
         (CaseState.IN_REVIEW, None),
         (CaseState.APPROVED, None),
         (CaseState.ISSUED, "The determination SM-2027-0001 was issued on 2027-03-15"),
+        (CaseState.LAPSED, "The determination SM-2027-0001 was issued on 2027-03-15"),
         (CaseState.CLOSED, "Case SM-2027-0001 was closed without a measure"),
     ],
 )
 def test_the_agencies_positions_are_final_once_the_case_is_decided(state, final):
     reason = rules.positions_final(
-        state, reference="SM-2027-0001", issued_on=ISSUED if state is CaseState.ISSUED else None
+        state,
+        reference="SM-2027-0001",
+        issued_on=ISSUED if state in (CaseState.ISSUED, CaseState.LAPSED) else None,
     )
     if final is None:
         assert reason is None
