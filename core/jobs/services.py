@@ -175,8 +175,12 @@ class _Heartbeat:
             self.thread.join()
         queue.forget(f"job:{self.job_id}:heartbeat")
 
+    @staticmethod
+    def beat(job_id: int) -> None:
+        queue.put(f"job:{job_id}:heartbeat", utcnow().timestamp())
+
     def _put(self) -> None:
-        queue.put(f"job:{self.job_id}:heartbeat", utcnow().timestamp())
+        self.beat(self.job_id)
 
     def _beat(self) -> None:
         interval = min(rules.HEARTBEAT_EVERY, _lease() / 3).total_seconds()
@@ -221,6 +225,9 @@ def _take(job_id: int) -> Job | None:
         return None
     earlier_claim = job.claim
     claim = secrets.token_hex(16)
+    # Said before the claim is stored, so that a second worker reading the job between the two
+    # finds it alive rather than taking it over too.
+    _Heartbeat.beat(job_id)
     taken = db.session.execute(
         update(Job)
         .where(Job.id == job_id, Job.state == job.state)
