@@ -234,6 +234,10 @@ def _take(job_id: int) -> Job | None:
         )
         .execution_options(synchronize_session=False)
     ).rowcount
+    if taken == 1:
+        # Alive from the moment it is claimed: the dead worker's last beat would otherwise let a
+        # second message of the job (each worker thread's startup sweep sends one) take it over.
+        queue.put(f"job:{job_id}:heartbeat", utcnow().timestamp())
     db.session.commit()
     if taken != 1:
         return None
