@@ -437,7 +437,12 @@ def _ip_log_operation() -> dict[str, Any]:
             ),
         },
         parameters=[RECEIPT_NUMBER],
-        requestBody={"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}},
+        # No schema: any body is a file to the request, whose rows the job checks.
+        requestBody={
+            "required": True,
+            "description": "The log as CSV in UTF-8, its first row naming the columns",
+            "content": {"text/csv": {}},
+        },
     )
 
 
