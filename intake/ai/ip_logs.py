@@ -99,7 +99,8 @@ def attach_ip_log(
     can be told without reading the rows is refused here, at once."""
     if filing.kind not in kinds.AI_RUN_REPORT_KINDS:
         raise DomainError("An IP log is attached to a training report (§7.308(d)(1)(i)(F)).")
-    if not content.strip():
+    # isspace stops at the first other byte, where strip would copy the whole log.
+    if not content or content.isspace():
         raise DomainError("The file is empty.")
     if len(content) > MAX_IP_LOG_BYTES:
         raise DomainError(f"The file is larger than {MAX_IP_LOG_BYTES // 2**20} MB.")

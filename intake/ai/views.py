@@ -99,6 +99,7 @@ def report_panel(receipt_number: str) -> Markup | None:
 def attach_ip_log(receipt_number: str) -> ResponseReturnValue:
     """The log is received here and checked by the job worker; its own page follows it."""
     filing = _report_or_404(receipt_number)
+    form = IpLogUploadForm()
 
     def act() -> ResponseReturnValue:
         upload = form.ip_log.data
@@ -108,7 +109,6 @@ def attach_ip_log(receipt_number: str) -> ResponseReturnValue:
         )  # fmt: skip
         return redirect(url_for("intake_ai.ip_log_attachment", ip_log_id=attachment.id))
 
-    form = IpLogUploadForm()
     return formerrors.handle(
         form,
         act,
