@@ -24,7 +24,7 @@ from core.problems import problem
 from core.rate_limits.services import RateLimit, client_address, limited
 from core.schema import Problem
 from intake import api_document, reports, rules, services
-from intake.ai import services as ai_services
+from intake.ai import ip_logs
 from intake.api_document import MAX_KEY_LENGTH, VALIDATE_ONLY_VALUES
 from intake.models import ApiToken, Filing, ResellerImport
 from intake.resellers import rules as reseller_rules
@@ -258,39 +258,86 @@ def receipt_pdf(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
     )
 
 
+# A job's first answer says where to ask how it is going, and how soon (RFC 9110 §15.3.3).
+POLL_AFTER_SECONDS = 2
+
+
+def accepted_for_later(body: dict[str, Any], status_url: str) -> Response:
+    """202 Accepted: the work goes on in the job worker; ``status_url`` answers how it stands."""
+    response = jsonify(body)
+    response.status_code = 202
+    response.headers["Location"] = status_url
+    response.headers["Retry-After"] = str(POLL_AFTER_SECONDS)
+    return response
+
+
+def status_answer(body: dict[str, Any], *, running: bool) -> Response:
+    """How a job's work stands; while it goes on, when to ask again."""
+    response = jsonify(body)
+    if running:
+        response.headers["Retry-After"] = str(POLL_AFTER_SECONDS)
+    return response
+
+
 @bp.post("/filings/<receipt_number>/ip-log")
 @provider_system
 @_with_token
 def attach_ip_log(receipt_number: str, token: ApiToken) -> ResponseReturnValue:
-    """A CSV log of IP accesses attached to one of the provider's training reports
-    (§7.308(d)(1)(i)(F)): every row, or none."""
+    """A CSV log of IP accesses for one of the provider's training reports
+    (§7.308(d)(1)(i)(F)): received at once (202), then checked and stored, every row or none,
+    by the job worker; the answer says where to follow it."""
     filing = _own_filing(receipt_number, token)
     if request.mimetype != "text/csv":
         return problem(415, "Send the log as text/csv.")
     # A log of up to a million rows (§7.308(d)(1)(i)(F)) is larger than other bodies may be.
-    request.max_content_length = max(ai_services.MAX_IP_LOG_BYTES, request.max_content_length or 0)
+    request.max_content_length = max(ip_logs.MAX_IP_LOG_BYTES, request.max_content_length or 0)
     try:
-        attachment = ai_services.attach_ip_log(
+        attachment = ip_logs.attach_ip_log(
             filing, filename=f"{receipt_number}-ip-log.csv", content=request.get_data(),
             token=token,
         )  # fmt: skip
-    except ai_services.LogRejected as rejected:
-        db.session.rollback()
-        problems = [
-            Problem(f"row {problem.row}" + (f", {problem.column}" if problem.column else ""),
-                    problem.message, problem.citation)
-            for problem in rejected.check.problems
-        ]  # fmt: skip
-        return problem(422, str(rejected), kind="invalid-submission", errors=problems,
-                       problem_count=rejected.check.problem_count)  # fmt: skip
     except DomainError as error:
         db.session.rollback()
         return problem(422, str(error), kind="invalid-submission")
+    return accepted_for_later(
+        _ip_log_status(ip_logs.ip_log_progress(attachment)),
+        url_for("intake_api.ip_log_status", ip_log_id=attachment.id),
+    )
+
+
+@bp.get("/ip-logs/<int:ip_log_id>")
+@provider_system
+@_with_token
+def ip_log_status(ip_log_id: int, token: ApiToken) -> ResponseReturnValue:
+    attachment = ip_logs.get_ip_log(ip_log_id)
+    if attachment is None or attachment.filing.provider_id != token.provider_id:
+        return problem(404, "No IP log of yours has that number.")
+    shown = ip_logs.ip_log_progress(attachment)
+    return status_answer(_ip_log_status(shown), running=shown.running)
+
+
+def _ip_log_status(shown: ip_logs.IpLogProgress) -> dict[str, Any]:
+    """Where a log stands; a rejected log's problems by row, as on its web page."""
+    attachment = shown.attachment
     return {
-        "receipt_number": receipt_number,
-        "rows": attachment.row_count,
-        "sha256": attachment.document.sha256,
-    }, 201
+        "ip_log_id": attachment.id,
+        "receipt_number": attachment.filing.receipt_number,
+        "status": shown.status.value,
+        "received_at": attachment.attached_at.isoformat(),
+        "size_bytes": attachment.size_bytes,
+        "sha256": attachment.sha256,
+        "rows_total": shown.rows_total,
+        "rows_checked": shown.rows_checked,
+        "rows_stored": shown.rows_stored,
+        "problem_count": attachment.problem_count,
+        "errors": [
+            {"row": each["row"], "field": each["column"], "value": each["value"],
+             "message": each["message"], "citation": each["citation"]}
+            for each in attachment.problems or []
+        ],
+        "failure_reference": attachment.failure_reference,
+        "links": {"self": url_for("intake_api.ip_log_status", ip_log_id=attachment.id)},
+    }  # fmt: skip
 
 
 # --- Compiled foreign-reseller certifications (§7.304(f)) ---------------------------------------
@@ -299,18 +346,6 @@ RESELLER_FILE_TYPES = {
     mimetype: extension for extension, mimetype in reseller_rules.RESELLER_FILE_FORMATS.items()
 }
 openapi.register_part("filings", api_document.filings_part)
-
-
-# A job's first answer says where to ask how it is going, and how soon (RFC 9110 §15.3.3).
-POLL_AFTER_SECONDS = 2
-
-
-def accepted_for_later(body: dict[str, Any], status_url: str) -> Response:
-    response = jsonify(body)
-    response.status_code = 202
-    response.headers["Location"] = status_url
-    response.headers["Retry-After"] = str(POLL_AFTER_SECONDS)
-    return response
 
 
 @bp.post("/reseller-certifications")
@@ -350,10 +385,7 @@ def reseller_certification_status(import_id: int, token: ApiToken) -> ResponseRe
     record = reseller_services.get_reseller_import(import_id)
     if record is None or record.provider_id != token.provider_id:
         return problem(404, "No compiled certification of yours has that number.")
-    answer = jsonify(_import_status(record))
-    if record.status in reseller_rules.RUNNING:
-        answer.headers["Retry-After"] = str(POLL_AFTER_SECONDS)
-    return answer
+    return status_answer(_import_status(record), running=record.status in reseller_rules.RUNNING)
 
 
 def _import_status(record: ResellerImport) -> dict[str, Any]:

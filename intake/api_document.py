@@ -9,6 +9,7 @@ from core import clocks
 from core.openapi import ApiPart, closed_object, json_response, problem_response, ref
 from core.schema import object_schema
 from intake import examples, kinds
+from intake.ai.ip_log import IpLogStatus
 from intake.resellers import rules as reseller_rules
 
 MAX_KEY_LENGTH = 200
@@ -28,6 +29,28 @@ def _unsupported(*mimetypes: str) -> dict[str, Any]:
 
 
 TOO_LARGE = problem_response("The body is larger than the system accepts")
+
+# A file the job worker takes in: the first answer (202) says where its status is and when to
+# ask (RFC 9110 §10.2.2, §10.2.3); the status says when to ask again while the work goes on.
+ACCEPTED_HEADERS = {
+    "Location": {
+        "required": True,
+        "description": "The status to poll",
+        "schema": {"type": "string", "format": "uri-reference"},
+    },
+    "Retry-After": {
+        "required": True,
+        "description": "Seconds to wait before asking",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+}
+POLL_HEADERS = {
+    "Retry-After": {
+        "required": False,
+        "description": "While the work goes on: seconds to wait before asking again",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
 
 
 def _path_parameter(name: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -136,11 +159,46 @@ VALIDATION_REPORT = closed_object(
     },
 )
 
-IP_LOG_ATTACHED = closed_object(
+IP_LOG = closed_object(
+    description="Where an IP access log attached to a training report stands (§7.308(d)(1)(i)(F))",
     properties={
-        "receipt_number": {"type": "string"},
-        "rows": {"type": "integer", "minimum": 1, "description": "Rows stored: every row"},
-        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "ip_log_id": {"type": "integer"},
+        "receipt_number": {"type": "string", "description": "The training report's"},
+        "status": {
+            "type": "string",
+            "enum": [status.value for status in IpLogStatus],
+            "description": "queued and checking go on; attached has every row stored; rejected "
+            "lists its problems by row (nothing was stored); failed has a failure_reference "
+            "(nothing was stored)",
+        },
+        "received_at": {"type": "string", "format": "date-time"},
+        "size_bytes": {"type": "integer", "minimum": 1},
+        "sha256": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "SHA-256 of the body exactly as received",
+        },
+        "rows_total": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "description": "Data rows in the log: counted from its lines while it is checked, "
+            "as read once checked",
+        },
+        "rows_checked": {"type": ["integer", "null"], "minimum": 0},
+        "rows_stored": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "description": "Every row once attached; 0 when rejected or failed",
+        },
+        "problem_count": {"type": "integer", "minimum": 0},
+        "errors": {
+            "type": "array",
+            "items": ref("RowError"),
+            "description": "The first problems by row (up to 1,000 of problem_count), when "
+            "rejected",
+        },
+        "failure_reference": {"type": ["string", "null"]},
+        "links": _links("This log's status"),
     },
 )
 
@@ -177,6 +235,22 @@ RESELLER_IMPORT = closed_object(
         "links": _links("This import's status"),
     },
 )
+
+
+def _accepted(description: str, schema: str, status_operation: str, key: str) -> dict[str, Any]:
+    """A 202 answer: the work's status, with where (Location, and a link by ``key``) and when
+    (Retry-After) to ask how it goes on."""
+    return json_response(
+        description,
+        ref(schema),
+        headers=ACCEPTED_HEADERS,
+        links={
+            f"{schema}Status": {
+                "operationId": status_operation,
+                "parameters": {key: f"$response.body#/{key}"},
+            }
+        },
+    )
 
 
 def _receipt_link(operation_id: str) -> dict[str, Any]:
@@ -230,6 +304,20 @@ def filings_part() -> ApiPart:
                 )
             },
             "/filings/{receipt_number}/ip-log": {"post": _ip_log_operation()},
+            "/ip-logs/{ip_log_id}": {
+                "get": _operation(
+                    "getIpLog",
+                    "Where an IP access log stands: being checked, attached (every row stored) "
+                    "or rejected (with its problems by row)",
+                    {
+                        "200": json_response(
+                            "The log's status", ref("IpLog"), headers=POLL_HEADERS
+                        ),
+                        "404": problem_response("No IP log of yours has that number"),
+                    },
+                    parameters=[_path_parameter("ip_log_id", {"type": "integer", "minimum": 1})],
+                )
+            },
             "/reseller-certifications": {"post": _reseller_operation()},
             "/reseller-certifications/{import_id}": {
                 "get": _operation(
@@ -237,7 +325,9 @@ def filings_part() -> ApiPart:
                     "Where a compiled certification stands: checking, imported (with its "
                     "receipt) or rejected (with its problems by row)",
                     {
-                        "200": json_response("The import's status", ref("ResellerImport")),
+                        "200": json_response(
+                            "The import's status", ref("ResellerImport"), headers=POLL_HEADERS
+                        ),
                         "404": problem_response(
                             "No compiled certification of yours has that number"
                         ),
@@ -259,7 +349,7 @@ def filings_part() -> ApiPart:
             **schemas,
             "Receipt": RECEIPT,
             "ValidationReport": VALIDATION_REPORT,
-            "IpLogAttached": IP_LOG_ATTACHED,
+            "IpLog": IP_LOG,
             "ResellerImport": RESELLER_IMPORT,
             "RowError": ROW_ERROR,
         },
@@ -327,20 +417,32 @@ def _ip_log_operation() -> dict[str, Any]:
         "attachIpLog",
         "Attach a CSV log of IP accesses to a training report (§7.308(d)(1)(i)(F)): columns "
         "ip_address, accessed_at (ISO 8601 with its UTC offset), action (access or "
-        "administration); up to 1,000,000 rows, every row stored or none",
+        "administration); up to 1,000,000 rows, every row stored or none, checked after the "
+        "log is received",
         {
-            "201": json_response("Attached: every row stored", ref("IpLogAttached")),
+            "202": _accepted(
+                "Received: the log's status (its rows are checked and stored in the "
+                "background; poll its link for the outcome)",
+                "IpLog",
+                "getIpLog",
+                "ip_log_id",
+            ),
             "404": problem_response("No filing of yours has that receipt number"),
             "413": TOO_LARGE,
             "415": _unsupported("text/csv"),
             "422": problem_response(
-                "Rows with problems, by row (the first of problem_count), or a file that cannot "
-                "be read, or a filing that is not a training report; nothing was stored "
-                "(invalid-submission)"
+                "An empty, over-large or non-UTF-8 file, or a filing that is not a training "
+                "report; nothing was stored (invalid-submission). Problems in the rows are "
+                "reported by the log's status"
             ),
         },
         parameters=[RECEIPT_NUMBER],
-        requestBody={"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}},
+        # No schema: any body is a file to the request, whose rows the job checks.
+        requestBody={
+            "required": True,
+            "description": "The log as CSV in UTF-8, its first row naming the columns",
+            "content": {"text/csv": {}},
+        },
     )
 
 
@@ -351,16 +453,12 @@ def _reseller_operation() -> dict[str, Any]:
         "CSV or Excel, one row per foreign reseller with the columns of the template; all rows "
         "are stored or none",
         {
-            "202": json_response(
+            "202": _accepted(
                 "Received: the import's status (a large file goes on in the background; poll "
                 "its link for the outcome)",
-                ref("ResellerImport"),
-                links={
-                    "ImportStatus": {
-                        "operationId": "getResellerCertificationImport",
-                        "parameters": {"import_id": "$response.body#/import_id"},
-                    }
-                },
+                "ResellerImport",
+                "getResellerCertificationImport",
+                "import_id",
             ),
             "409": problem_response(
                 "An earlier file is still being imported for you (refused-change)"

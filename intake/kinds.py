@@ -455,6 +455,8 @@ AI_REPORT_CLOCKS = {
     "ai_follow_up_report": "ai.follow_up_report",  # §7.308(c)(3)
     "ai_corrected_report": "ai.corrected_report",  # §7.308(c)(4)
 }
+# Reports that describe a training run; a follow-up answers a request in words (§7.308(c)(3)).
+AI_RUN_REPORT_KINDS = ("ai_initial_report", "ai_reseller_report", "ai_corrected_report")
 
 
 class Channel(enum.StrEnum):

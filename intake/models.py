@@ -23,6 +23,7 @@ from core.auth.models import User
 from core.db import ENCRYPTED, JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
 from core.documents import StoredDocument
+from intake.ai.ip_log import IpLogStatus
 from intake.kinds import AccessAction, Channel, IdentifierKind
 from intake.resellers.rules import ImportStatus, ResellerStatus
 from intake.rules import RequestKind
@@ -297,21 +298,45 @@ class ReportIdentifier(db.Model):
 
 
 class IpLogAttachment(db.Model):
-    """A CSV log of IP addresses attached to an AI training report (§7.308(d)(1)(i)(F)), kept
-    byte for byte as a Document; its rows are in ip_accesses."""
+    """A CSV log of IP addresses attached to an AI training report (§7.308(d)(1)(i)(F)). The
+    request that receives it stores this row and a job that checks and stores the log; once
+    attached, the log is kept byte for byte as a Document and its rows are in ip_accesses. A
+    rejected log leaves only this row and its problems (docs/architecture.md §3)."""
 
     __tablename__ = "ip_log_attachments"
+    __table_args__ = (
+        CheckConstraint(
+            "(status = 'attached') = (document_id IS NOT NULL)", name="document_when_attached"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"), index=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
-    row_count: Mapped[int] = mapped_column(Integer)
+    status: Mapped[IpLogStatus] = mapped_column(
+        coded(IpLogStatus, constraint="status_known", length=12), default=IpLogStatus.QUEUED
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    # Data rows read by the check, and rows stored (every one, or none).
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    problem_count: Mapped[int] = mapped_column(Integer, default=0)
+    # A rejected log's first problems (row, column, value, message, citation), as its page and
+    # the API show them.
+    problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument)
+    failure_reference: Mapped[str | None] = mapped_column(String(16))
+    # When the log was received, which is when it counts as filed, however long its check.
     attached_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attached_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
 
-    document: Mapped[Document] = relationship()
+    filing: Mapped[Filing] = relationship()
+    document: Mapped[Document | None] = relationship()
     attached_by: Mapped[User | None] = relationship()
+    api_token: Mapped[ApiToken | None] = relationship()
 
 
 class IpAccess(db.Model):

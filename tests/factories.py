@@ -23,7 +23,7 @@ from core.jobs.models import Job
 from core.jobs.rules import JobState
 from intake import services as intake
 from intake.examples import payload
-from intake.models import ForeignReseller, Provider, ResellerImport
+from intake.models import Filing, ForeignReseller, IpLogAttachment, Provider, ResellerImport
 from special_measures import screening
 
 PASSWORD = "quiet-harbor-lantern-2026"
@@ -86,6 +86,22 @@ def make_provider(legal_name: str | None = None, **fields: object) -> Provider:
 RESELLER_JURISDICTIONS = ("DE", "JP", "BR", "IN", "SG", "MX", "KE", "PL")
 
 
+def _job_running_since(kind: str, subject_id: int, uploader: User, since: datetime) -> Job:
+    """The job of a record, taken up by a worker at ``since`` and not finished."""
+    job = Job(
+        kind=kind,
+        state=JobState.RUNNING,
+        subject_type=kind,
+        subject_id=subject_id,
+        requested_by_id=uploader.id,
+        attempts=1,
+        claim="0" * 32,
+        started_at=since,
+    )
+    db.session.add(job)
+    return job
+
+
 def make_running_import(provider: Provider, uploader: User) -> ResellerImport:
     """An import whose job a worker took up an hour ago and has not finished: the import's own
     row still reads queued, for the job's work commits only at its end."""
@@ -101,18 +117,26 @@ def make_running_import(provider: Provider, uploader: User) -> ResellerImport:
     )
     db.session.add(record)
     db.session.flush()
-    db.session.add(
-        Job(
-            kind="reseller_import",
-            state=JobState.RUNNING,
-            subject_type="reseller_import",
-            subject_id=record.id,
-            requested_by_id=uploader.id,
-            attempts=1,
-            claim="0" * 32,
-            started_at=utcnow() - timedelta(hours=1),
-        )
+    _job_running_since("reseller_import", record.id, uploader, utcnow() - timedelta(hours=1))
+    db.session.commit()
+    return record
+
+
+def make_running_ip_log(report: Filing, uploader: User) -> IpLogAttachment:
+    """An IP log whose job a worker took up a minute ago and has not finished: the log's own
+    row still reads queued, for the job's work commits only at its end."""
+    record = IpLogAttachment(
+        filing_id=report.id,
+        status="queued",
+        filename="vpn-gateway-2027-01.csv",
+        size_bytes=4_800_000,
+        sha256="0" * 64,
+        attached_at=utcnow() - timedelta(minutes=1),
+        attached_by_id=uploader.id,
     )
+    db.session.add(record)
+    db.session.flush()
+    _job_running_since("ip_log_attachment", record.id, uploader, utcnow() - timedelta(minutes=1))
     db.session.commit()
     return record
 

@@ -9,6 +9,7 @@ import pytest
 from casework import rules as casework
 from core.approvals import rules as approvals
 from exemptions import rules as exemptions
+from intake.ai import ip_log
 from intake.resellers import rules as reseller_rules
 from special_measures import rules as special_measures
 
@@ -20,6 +21,7 @@ TABLES = {
     "penalties (§7.309)": casework.PENALTY_ALLOWED,
     "two-person reviews": approvals.ALLOWED,
     "compiled reseller certification imports": reseller_rules.IMPORT_TRANSITIONS,
+    "IP access log attachments": ip_log.IP_LOG_TRANSITIONS,
 }
 
 

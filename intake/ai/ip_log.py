@@ -14,6 +14,7 @@ million-row file.
 from __future__ import annotations
 
 import csv
+import enum
 import re
 import socket
 import struct
@@ -22,7 +23,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TypeAlias
 
+from core.jobs.rules import JobState
 from core.schema import column_letter
+from core.workflow import rules as workflow
 
 CITATION = "§7.308(d)(1)(i)(F)"
 # §7.308(d): reports are filed "in the form and manner that the Department shall prescribe";
@@ -601,3 +604,54 @@ def check_ip_log(
     return IpLogCheck(
         entries if not problems.count else [], problems.listed, problems.count, rows_total
     )
+
+
+# --- An attachment's way through the job worker ----------------------------------------------
+#
+# A log is received whole in the request and checked and stored by a job (docs/architecture.md
+# §11): its record says how that ended, and while the job runs, the job says how far it got.
+
+
+class IpLogStatus(enum.StrEnum):
+    QUEUED = "queued"
+    CHECKING = "checking"
+    ATTACHED = "attached"  # every row stored
+    REJECTED = "rejected"  # problems by row: nothing stored but the list of them
+    FAILED = "failed"  # the job could not finish; the log is kept for another try
+
+
+IP_LOG_TRANSITIONS: dict[IpLogStatus, frozenset[IpLogStatus]] = {
+    IpLogStatus.QUEUED: frozenset({IpLogStatus.CHECKING, IpLogStatus.FAILED}),
+    IpLogStatus.CHECKING: frozenset(
+        {IpLogStatus.ATTACHED, IpLogStatus.REJECTED, IpLogStatus.FAILED}
+    ),
+    IpLogStatus.ATTACHED: frozenset(),
+    IpLogStatus.REJECTED: frozenset(),
+    # An analyst's retry of its job checks the log again from the first row.
+    IpLogStatus.FAILED: frozenset({IpLogStatus.CHECKING}),
+}
+IP_LOG_RUNNING = frozenset({IpLogStatus.QUEUED, IpLogStatus.CHECKING})
+
+
+def next_ip_log_status(current: IpLogStatus, wanted: IpLogStatus) -> IpLogStatus:
+    workflow.check_transition(IP_LOG_TRANSITIONS, current, wanted, record="IP log")
+    return wanted
+
+
+def shown_ip_log_status(stored: IpLogStatus, job_state: JobState | None) -> IpLogStatus:
+    """What to say of an attachment: its job's work commits only at the end, so while the job
+    runs the record still reads as it did before (queued, or failed before a retry)."""
+    if stored in (IpLogStatus.ATTACHED, IpLogStatus.REJECTED):
+        return stored
+    if job_state is JobState.RUNNING:
+        return IpLogStatus.CHECKING
+    if job_state is JobState.QUEUED:
+        return IpLogStatus.QUEUED
+    return stored
+
+
+def lines_below_header(content: bytes) -> int:
+    """The data rows a log seems to have, counting its lines, for the progress of its check
+    before it is read (blank lines and line breaks inside quotes make it a little high)."""
+    lines = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
+    return max(lines - 1, 0)

@@ -1,5 +1,6 @@
 """Use cases of reports on large AI model training (§7.308): sealing payment identifiers, the
-cross-filing index, IP access logs, the report's clock, requests for additional information,
+cross-filing index, the IP accesses a report holds (the logs that bring them are
+``intake.ai.ip_logs``), the report's clock, requests for additional information,
 the covered-transaction aid and the plausibility of the compute estimate (against the
 accelerator catalogue of ``intake.ai.accelerators``).
 
@@ -9,9 +10,6 @@ report; this module never imports ``intake.services``.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -33,25 +31,19 @@ from core.schema import Problem, check_phone, email_key, phone_key, phone_shown
 from core.schema_forms import field_label
 from intake import kinds, rules
 from intake.ai import accelerators as ai_accelerators
-from intake.ai import ip_log
+from intake.ai import ip_log, ip_logs
 from intake.ai import rules as ai_rules
 from intake.models import (
-    ApiToken,
     DepartmentRequest,
-    Document,
     Filing,
     IpAccess,
-    IpLogAttachment,
     Provider,
     ReportIdentifier,
-    audit_label_of,
 )
 
 FOLLOW_UP_CLOCK = "ai.follow_up_report"
 INFORMATION_REQUEST = "ai_additional_information"
 REPORT_KINDS = tuple(kinds.AI_REPORT_CLOCKS)
-# Kinds that describe a training run (not follow-ups, which answer a request in words).
-RUN_REPORT_KINDS = ("ai_initial_report", "ai_reseller_report", "ai_corrected_report")
 WALLET = kinds.PaymentMethod.WALLET.value
 
 
@@ -186,7 +178,7 @@ def on_report_received(
     """Index the report, keep its IP accesses, record its clock; returns the parties to screen
     against the special measures in force (§7.307)."""
     db.session.add_all(_identifiers(filing, cleaned))
-    store_ip_accesses(filing, _inline_accesses(cleaned), attachment_id=None)
+    ip_logs.store_ip_accesses(filing, _inline_accesses(cleaned), attachment_id=None)
     if filing.kind == "ai_follow_up_report":
         _meet_information_request(filing, cleaned["request_number"], actor)
     elif clock_start_on is not None:
@@ -249,106 +241,7 @@ def parties_of(cleaned: dict[str, Any]) -> list[dict[str, str | None]]:
     return parties
 
 
-# --- IP access logs (§7.308(d)(1)(i)(F)) --------------------------------------------------------
-
-IP_COLUMNS = (
-    "filing_id", "attachment_id", "ip_key", "ip_address", "accessed_at",
-    "utc_offset_minutes", "action",
-)  # fmt: skip
-MAX_IP_LOG_BYTES = 150 * 1024 * 1024
-
-
-def store_ip_accesses(
-    filing: Filing, entries: Sequence[ip_log.IpLogEntry], *, attachment_id: int | None
-) -> int:
-    """Write many rows at once: COPY on PostgreSQL, the driver's executemany on SQLite, in the
-    caller's transaction (docs/architecture.md §10: ten times SQLAlchemy's own bulk insert)."""
-    if not entries:
-        return 0
-    connection = db.session.connection()
-    fixed = (filing.id, attachment_id)
-    if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()
-        with cursor.copy(f"COPY ip_accesses ({', '.join(IP_COLUMNS)}) FROM STDIN") as copy:
-            for entry in entries:
-                copy.write_row((*fixed, *entry))
-    else:
-        # SQLAlchemy's SQLite DateTime stores naive UTC text; rows written here read back alike.
-        rows = [
-            (*fixed, key, address, at.strftime("%Y-%m-%d %H:%M:%S.%f"), offset, action)
-            for key, address, at, offset, action in entries
-        ]
-        placeholders = ", ".join("?" for _ in IP_COLUMNS)
-        connection.exec_driver_sql(
-            f"INSERT INTO ip_accesses ({', '.join(IP_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
-            rows,
-        )
-    return len(entries)
-
-
-class LogRejected(DomainError):
-    """An IP log with problems: nothing of it is stored (docs/architecture.md §3)."""
-
-    def __init__(self, check: ip_log.IpLogCheck) -> None:
-        super().__init__(f"The log has {check.problem_count:,} problem(s); nothing was stored.")
-        self.check = check
-
-
-def attach_ip_log(
-    filing: Filing,
-    *,
-    filename: str,
-    content: bytes,
-    actor: User | None = None,
-    token: ApiToken | None = None,
-) -> IpLogAttachment:
-    """Attach a CSV log of IP addresses to a report, all rows or none."""
-    if filing.kind not in RUN_REPORT_KINDS:
-        raise DomainError("An IP log is attached to a training report (§7.308(d)(1)(i)(F)).")
-    if not content.strip():
-        raise DomainError("The file is empty.")
-    if len(content) > MAX_IP_LOG_BYTES:
-        raise DomainError(f"The file is larger than {MAX_IP_LOG_BYTES // 2**20} MB.")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError("Save the log as CSV in UTF-8.") from None
-    check = ip_log.check_ip_log(csv.reader(io.StringIO(text, newline="")))
-    if not check.ok:
-        raise LogRejected(check)
-    document = Document(
-        filename=filename[:255], content_type="text/csv", size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(), content=content,
-        uploaded_by_id=actor.id if actor else None,
-    )  # fmt: skip
-    db.session.add(document)
-    db.session.flush()
-    attachment = IpLogAttachment(
-        filing_id=filing.id, document_id=document.id, row_count=len(check.entries),
-        attached_by_id=actor.id if actor else None, api_token_id=token.id if token else None,
-    )  # fmt: skip
-    db.session.add(attachment)
-    db.session.flush()
-    store_ip_accesses(filing, check.entries, attachment_id=attachment.id)
-    record_event(
-        "filing.ip_log_attach",
-        actor=actor,
-        actor_label=audit_label_of(token),
-        subject=("filing", filing.receipt_number),
-        after={"filename": document.filename, "rows": attachment.row_count,
-               "sha256": document.sha256},
-    )  # fmt: skip
-    return attachment
-
-
-def attachments_of(filing: Filing) -> list[IpLogAttachment]:
-    return list(
-        db.session.execute(
-            select(IpLogAttachment)
-            .where(IpLogAttachment.filing_id == filing.id)
-            .order_by(IpLogAttachment.id)
-        ).scalars()
-    )
+# --- IP accesses (§7.308(d)(1)(i)(F)); the logs that bring them are intake.ai.ip_logs' --------
 
 
 @dataclass(frozen=True)
@@ -728,7 +621,9 @@ def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVer
 
 def _current_reports(provider_ids: Collection[int] | None = None) -> list[Filing]:
     corrected = select(Filing.supersedes_id).where(Filing.supersedes_id.is_not(None))
-    query = select(Filing).where(Filing.kind.in_(RUN_REPORT_KINDS), Filing.id.not_in(corrected))
+    query = select(Filing).where(
+        Filing.kind.in_(kinds.AI_RUN_REPORT_KINDS), Filing.id.not_in(corrected)
+    )
     if provider_ids is not None:
         query = query.where(Filing.provider_id.in_(list(provider_ids)))
     return list(db.session.execute(query).scalars())

@@ -30,7 +30,7 @@ from core.schema import parse_number_text
 from core.schema_forms import field_label
 from intake import kinds, services
 from intake.ai import accelerators as ai_accelerators
-from intake.ai import ip_log
+from intake.ai import ip_log, ip_logs
 from intake.ai import rules as ai_rules
 from intake.ai import services as ai_services
 from intake.forms import (
@@ -45,6 +45,8 @@ from intake.models import Accelerator, Filing
 from intake.views import CASE_WORKERS, CUI_FILINGS
 
 bp = Blueprint("intake_ai", __name__, url_prefix="/intake")
+# While a log is being checked its page reloads itself this often.
+IP_LOG_REFRESH_SECONDS = 2
 
 
 def _report_or_404(receipt_number: str) -> Filing:
@@ -62,7 +64,7 @@ def report_panel(receipt_number: str) -> Markup | None:
     if filing is None or filing.kind not in ai_services.REPORT_KINDS:
         return None
     data = filing.data
-    runs = filing.kind in ai_services.RUN_REPORT_KINDS
+    runs = filing.kind in kinds.AI_RUN_REPORT_KINDS
     relevant_on = ai_services.relevant_day(filing)
     choice = ai_accelerators.choice_of(filing) if runs else None
     confirmed = ai_accelerators.as_rule(choice.accelerator) if choice else None
@@ -78,7 +80,7 @@ def report_panel(receipt_number: str) -> Markup | None:
         proposals=ai_accelerators.proposals(filing) if runs else [],
         identifiers=ai_services.identifiers_of(filing),
         accesses=ai_services.access_summary(filing) if runs else None,
-        attachments=ai_services.attachments_of(filing),
+        ip_logs=ip_logs.attachments_of(filing),
         requests=ai_services.information_requests_of(filing),
         runs=runs,
         format_operations=ai_rules.format_operations,
@@ -95,29 +97,52 @@ def report_panel(receipt_number: str) -> Markup | None:
 @bp.route("/filings/<receipt_number>/ip-log", methods=["GET", "POST"])
 @roles_required(*CASE_WORKERS)
 def attach_ip_log(receipt_number: str) -> ResponseReturnValue:
+    """The log is received here and checked by the job worker; its own page follows it."""
     filing = _report_or_404(receipt_number)
     form = IpLogUploadForm()
-    rejected: ip_log.IpLogCheck | None = None
-    if form.validate_on_submit():
+
+    def act() -> ResponseReturnValue:
         upload = form.ip_log.data
-        try:
-            attachment = ai_services.attach_ip_log(
-                filing, filename=upload.filename or "ip-log.csv", content=upload.read(),
-                actor=current_user,
-            )  # fmt: skip
-        except ai_services.LogRejected as refusal:
-            db.session.rollback()
-            rejected = refusal.check
-        except DomainError as error:
-            db.session.rollback()
-            formerrors.attach(form, error, field="ip_log")
-        else:
-            flash(f"{attachment.row_count:,} IP accesses attached.", "success")
-            return redirect(url_for("intake.filing", receipt_number=receipt_number))
-    page = render_template(
-        "intake/ip_log_upload.html", cui=CUI_FILINGS, filing=filing, form=form, rejected=rejected
+        attachment = ip_logs.attach_ip_log(
+            filing, filename=upload.filename or "ip-log.csv", content=upload.read(),
+            actor=current_user,
+        )  # fmt: skip
+        return redirect(url_for("intake_ai.ip_log_attachment", ip_log_id=attachment.id))
+
+    return formerrors.handle(
+        form,
+        act,
+        page=lambda form: render_template(
+            "intake/ip_log_upload.html", cui=CUI_FILINGS, filing=filing, form=form
+        ),
+        error_field="ip_log",
     )
-    return page, (422 if form.is_submitted() else 200)
+
+
+@bp.get("/ip-logs/<int:ip_log_id>")
+@roles_required(*STAFF)
+def ip_log_attachment(ip_log_id: int) -> ResponseReturnValue:
+    """How a log's check went: its progress while the job runs, then every row attached, or
+    its problems by row (nothing attached), or why the job could not finish."""
+    attachment = ip_logs.get_ip_log(ip_log_id) or abort(404)
+    shown = ip_logs.ip_log_progress(attachment)
+    refreshing = shown.running and request.args.get("refresh") != "off"
+    response = make_response(
+        render_template(
+            "intake/ip_log.html",
+            cui=CUI_FILINGS,
+            filing=attachment.filing,
+            attachment=attachment,
+            shown=shown,
+            is_status={each.name.lower(): shown.status is each for each in ip_log.IpLogStatus},
+            refreshing=refreshing,
+            refresh_seconds=IP_LOG_REFRESH_SECONDS,
+        )
+    )
+    if refreshing:
+        # An HTTP header rather than a script, which the Content-Security-Policy forbids inline.
+        response.headers["Refresh"] = str(IP_LOG_REFRESH_SECONDS)
+    return response
 
 
 @bp.get("/ip-log-template.csv")

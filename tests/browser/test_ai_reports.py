@@ -14,11 +14,13 @@ from playwright.sync_api import Page, expect
 from core import clocks
 from core.auth.rules import Role
 from core.db import db
+from core.jobs.services import send_committed
 from intake import kinds
+from intake.ai import ip_logs
 from intake.ai import services as ai_services
 from intake.examples import payload
 from tests.browser.conftest import axe_violations, fill_schema_form, sign_in
-from tests.factories import PASSWORD, file_report, make_provider, make_user
+from tests.factories import PASSWORD, file_report, make_provider, make_running_ip_log, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +88,9 @@ def test_an_analyst_keys_in_a_report_attaches_an_ip_log_and_asks_for_more(analys
         ip_log_csv([f"198.51.100.{n},2026-11-21T10:0{n}:00+08:00,access" for n in (1, 2, 3)]),
     )
     page.get_by_role("button", name="Attach").click()
-    expect(page.get_by_text("3 IP accesses attached.")).to_be_visible()
+    # The log's own page: the suite's job queue checked and stored it as the upload ended.
+    expect(page.get_by_test_id("ip-log-outcome")).to_have_text("3 IP accesses attached.")
+    page.get_by_role("link", name="See the report's IP accesses").click()
     expect(page.get_by_test_id("receipt-number")).to_have_text(receipt)
     expect(page.get_by_test_id("ip-summary")).to_contain_text("5 accesses from 5 addresses")
 
@@ -146,7 +150,7 @@ def test_the_report_pages_have_no_violations(analyst_page):
     analyst = make_user(Role.ANALYST)
     report = file_report(make_provider("Redwood GPU Cloud, Inc."))
     file_report(make_provider("Bluefin Compute LLC"))
-    ai_services.attach_ip_log(
+    attached = ip_logs.attach_ip_log(
         report,
         filename="accesses.csv",
         content=b"ip_address,accessed_at,action\n198.51.100.1,2026-11-21T10:00:00Z,access\n",
@@ -156,6 +160,8 @@ def test_the_report_pages_have_no_violations(analyst_page):
         report, requested_on=today, note="Explain the quota.", actor=analyst, today=today
     )
     db.session.commit()
+    send_committed()
+    running = make_running_ip_log(report, analyst)
     filing_url = f"{base_url}/intake/filings/{report.receipt_number}"
 
     page.goto(filing_url)
@@ -198,6 +204,13 @@ def test_the_report_pages_have_no_violations(analyst_page):
     page.get_by_role("button", name="Attach").click()
     expect(page.get_by_test_id("ip-log-rejected")).to_contain_text("Nothing was attached")
     expect(page.get_by_test_id("ip-log-problems")).to_contain_text("198.51.100.300")
+    no_violations(page)
+
+    page.goto(f"{base_url}/intake/ip-logs/{attached.id}")
+    expect(page.get_by_test_id("ip-log-outcome")).to_have_text("1 IP access attached.")
+    no_violations(page)
+    page.goto(f"{base_url}/intake/ip-logs/{running.id}?refresh=off")
+    expect(page.get_by_test_id("ip-log-progress")).to_contain_text("Reading the log.")
     no_violations(page)
 
     page.goto(f"{filing_url}/information-requests")
@@ -258,6 +271,8 @@ def test_a_range_search_says_how_many_addresses_the_accesses_came_from(analyst_p
                     for host in range(250)]),
     )  # fmt: skip
     page.get_by_role("button", name="Attach", exact=True).click()
+    expect(page.get_by_test_id("ip-log-status")).to_have_text("attached")
+    page.get_by_role("link", name="See the report's IP accesses").click()
     expect(page.get_by_test_id("ip-summary")).to_contain_text("250 accesses from 250 addresses")
 
     page.goto(f"{base_url}/intake/search")

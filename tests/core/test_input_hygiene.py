@@ -240,17 +240,18 @@ def test_an_ip_log_cell_past_the_csv_field_limit_is_a_row_problem(client, provid
         f"203.0.113.7,{'9' * 131_073},access\n"
         "203.0.113.7,yesterday,access\n"
     )
-    answer = client.post(
+    received = client.post(
         f"/api/v1/filings/{report.receipt_number}/ip-log",
         data=log.encode(),
         headers=headers,
         content_type="text/csv",
     )
-    assert answer.status_code == 422
+    answer = client.get(received.headers["Location"], headers=headers)
+    assert answer.json["status"] == "rejected"
     first, second = answer.json["errors"]
-    assert first["field"] == "row 3"
+    assert (first["row"], first["field"]) == (3, "")
     assert "has a cell longer than 131,072 characters" in first["message"]
-    assert second["field"] == "row 4, accessed_at"
+    assert (second["row"], second["field"]) == (4, "accessed_at")
 
 
 def test_a_control_character_in_an_api_token_name_is_refused_at_the_field(client):

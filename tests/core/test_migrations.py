@@ -1,5 +1,6 @@
 """The Alembic migrations build exactly the schema the models describe, on both back ends."""
 
+import hashlib
 import json
 from datetime import date
 
@@ -17,10 +18,13 @@ from core import counters
 from core.auth.rules import Role
 from core.db import db
 from core.jobs.queue import POSTGRES_TABLE_PREFIX
+from core.jobs.services import send_committed
 from core.parameters.models import RuleParameter
+from intake.ai import ip_logs
+from intake.models import IpLogAttachment
 from special_measures import services as measures
 from special_measures.rules import ReferralSource, SubjectKind
-from tests.factories import make_filing, make_provider, make_resellers, make_user
+from tests.factories import file_report, make_filing, make_provider, make_resellers, make_user
 
 
 def _has_a_model(name: str | None, type_: str, parent_names: dict) -> bool:
@@ -199,3 +203,38 @@ def test_the_database_refuses_a_state_that_is_not_one_of_its_enumeration(app):
             db.session.begin_nested(),
         ):
             db.session.execute(unknown, {"id": row_id})
+
+
+BEFORE_IP_LOG_JOBS = "5e0b9c1f3a27"
+
+
+def test_ip_logs_attached_before_the_job_worker_are_attached_with_their_documents_facts(app):
+    """An IP log attached in the request, before logs were checked by the job worker, is an
+    attached log afterwards, with the name, size and SHA-256 of the file it kept; one still
+    being checked when the schema goes back has nothing to go back to and is dropped."""
+    report = file_report(make_provider(), ip_accesses=[])
+    log = b"ip_address,accessed_at,action\n192.0.2.44,2027-01-05T14:03:22+08:00,access\n"
+    ip_logs.attach_ip_log(report, filename="gateway.csv", content=log, actor=None)
+    db.session.commit()
+    send_committed()
+    ip_logs.attach_ip_log(report, filename="waiting.csv", content=log, actor=None)
+    db.session.commit()  # its job is never sent
+    db.session.remove()
+
+    downgrade(revision=BEFORE_IP_LOG_JOBS)
+    columns = {c["name"] for c in inspect(db.engine).get_columns("ip_log_attachments")}
+    assert "status" not in columns and "sha256" not in columns
+    upgrade()
+
+    (attached,) = db.session.scalars(select(IpLogAttachment)).all()
+    assert (attached.status, attached.filename, attached.size_bytes) == (
+        "attached", "gateway.csv", len(log),
+    )  # fmt: skip
+    assert attached.sha256 == attached.document.sha256 == hashlib.sha256(log).hexdigest()
+    assert (attached.rows_total, attached.row_count, attached.problem_count) == (1, 1, 0)
+    assert attached.finished_at == attached.attached_at
+    with pytest.raises(IntegrityError, match="document_when_attached"), db.session.begin_nested():
+        db.session.execute(
+            text("UPDATE ip_log_attachments SET document_id = NULL WHERE id = :id"),
+            {"id": attached.id},
+        )

@@ -21,6 +21,7 @@ from core.db import db
 from core.jobs.services import send_committed
 from exemptions import services as exemptions
 from intake import services as intake
+from intake.ai import ip_logs
 from intake.models import Accelerator, Provider, ReportIdentifier, ResellerImport
 from intake.resellers import services as reseller_services
 from intake.resellers.rules import RESELLER_EXAMPLE, RESELLER_HEADER
@@ -96,6 +97,12 @@ def _sample_values(app: Flask) -> dict[str, object]:
     db.session.commit()
     imported = _reseller_import(provider, analyst, [RESELLER_EXAMPLE])
     rejected = _reseller_import(provider, analyst, [{**RESELLER_EXAMPLE, "jurisdiction": "XX"}])
+    ip_log = ip_logs.attach_ip_log(
+        report, filename="gateway.csv", actor=analyst,
+        content=b"ip_address,accessed_at,action\n192.0.2.44,2027-01-05T14:03:22+08:00,access\n",
+    )  # fmt: skip
+    db.session.commit()
+    send_committed()
     return {
         **values,
         "receipt_number": report.receipt_number,
@@ -105,6 +112,7 @@ def _sample_values(app: Flask) -> dict[str, object]:
         "attachment_id": consultation_attachment.id,
         "request_id": open_request.id,
         "import_id": imported.id,
+        "ip_log_id": ip_log.id,
         "job_id": reseller_services.import_job_of(imported).id,
         "token_id": token.id,
         "user_id": make_user(Role.VIEWER).id,

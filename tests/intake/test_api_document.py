@@ -54,18 +54,20 @@ def test_every_answer_holds_the_fields_the_document_lists(client, system):
     checked = _file(client, headers, query="?validate_only=true", key="k-2")
     report = file_report(provider, ip_accesses=[])
     log = "ip_address,accessed_at,action\r\n203.0.113.7,2027-01-05T14:00:00-05:00,access\r\n"
-    attached = client.post(f"/api/v1/filings/{report.receipt_number}/ip-log", data=log,
+    received = client.post(f"/api/v1/filings/{report.receipt_number}/ip-log", data=log,
                            headers=headers, content_type="text/csv")  # fmt: skip
-    imported = client.post("/api/v1/reseller-certifications", data=csv_file([reseller()]),
-                           headers=headers, content_type="text/csv")  # fmt: skip
-    import_status = client.get(imported.headers["Location"], headers=headers)
+    attached = client.get(received.headers["Location"], headers=headers)
+    queued = client.post("/api/v1/reseller-certifications", data=csv_file([reseller()]),
+                         headers=headers, content_type="text/csv")  # fmt: skip
+    imported = client.get(queued.headers["Location"], headers=headers)
     feed = client.get("/api/v1/special-measures")
     answers = [
         (receipt, "/filings", "post", "201"),
         (checked, "/filings", "post", "200"),
-        (attached, "/filings/{receipt_number}/ip-log", "post", "201"),
-        (imported, "/reseller-certifications", "post", "202"),
-        (import_status, "/reseller-certifications/{import_id}", "get", "200"),
+        (received, "/filings/{receipt_number}/ip-log", "post", "202"),
+        (attached, "/ip-logs/{ip_log_id}", "get", "200"),
+        (queued, "/reseller-certifications", "post", "202"),
+        (imported, "/reseller-certifications/{import_id}", "get", "200"),
         (feed, "/special-measures", "get", "200"),
     ]
     for answer, path, method, status in answers:
@@ -73,7 +75,7 @@ def test_every_answer_holds_the_fields_the_document_lists(client, system):
         shapes = _documented_shapes(document, path, method, status)
         assert set(answer.get_json()) in shapes, f"{method} {path}"
     (receipt_shape,) = _shapes(document, {"$ref": "#/components/schemas/Receipt"})
-    assert set(import_status.get_json()["receipt"]) == receipt_shape
+    assert set(imported.get_json()["receipt"]) == receipt_shape
 
 
 def test_an_answer_that_drifts_from_the_document_fails_the_contract_check(

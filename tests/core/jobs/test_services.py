@@ -5,13 +5,14 @@ claim."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from core.audit.models import AuditEvent
 from core.auth.rules import Role
-from core.db import db
+from core.db import db, utcnow
 from core.jobs import queue, registry, services
 from core.jobs.models import Job
 from core.jobs.registry import JobKind
@@ -207,3 +208,26 @@ def test_a_worker_whose_job_was_taken_up_again_stores_nothing(app):
     assert _probe_rows() == 0
     db.session.expire_all()
     assert job.state is JobState.RUNNING and job.outcome is None
+
+
+def test_a_job_taken_up_again_is_not_taken_twice_by_a_second_message(app):
+    died_at = utcnow() - timedelta(minutes=5)
+    job = Job(
+        kind="ip_log_attachment",
+        state=JobState.RUNNING,
+        requested_by_id=make_user().id,
+        attempts=1,
+        claim="0" * 32,
+        started_at=died_at,
+    )
+    db.session.add(job)
+    db.session.commit()
+    queue.put(f"job:{job.id}:heartbeat", died_at.timestamp())  # the dead worker's last beat
+
+    first = services._take(job.id)
+    second = services._take(job.id)
+
+    assert first is not None and first.attempts == 2
+    assert second is None
+    db.session.expire_all()
+    assert (job.attempts, job.claim) == (2, first.claim)

@@ -1,5 +1,6 @@
 """The IP addresses of §7.308(d)(1)(i)(F): keys, searches, access times and the row-by-row check
-of a provider's CSV log. No database."""
+of a provider's CSV log, and how an attachment of one is shown while its job runs. No
+database."""
 
 from __future__ import annotations
 
@@ -12,16 +13,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.errors import IllegalTransition
+from core.jobs.rules import JobState
 from intake.ai.ip_log import (
     ACCESS_KINDS,
     ACTION_BY_TEXT,
     EXAMPLE_ROWS,
     TEMPLATE_HEADER,
+    IpLogStatus,
     canonical_ip,
     check_ip_log,
     ip_key,
+    lines_below_header,
+    next_ip_log_status,
     parse_access_time,
     parse_search,
+    shown_ip_log_status,
 )
 
 prop = settings(database=None, max_examples=300)
@@ -599,3 +606,46 @@ def test_a_file_of_more_addresses_than_are_remembered_is_read_right(monkeypatch)
     check = checked(*([address, WHEN, "access"] for address in addresses))
     assert [entry[1] for entry in check.entries] == addresses
     assert [entry[0] for entry in check.entries] == [ip_key(address) for address in addresses]
+
+
+# --- An attachment's way through the job worker ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "job_state", "shown"),
+    [
+        (IpLogStatus.QUEUED, JobState.QUEUED, IpLogStatus.QUEUED),
+        (IpLogStatus.QUEUED, JobState.RUNNING, IpLogStatus.CHECKING),
+        # An analyst's retry: the log waits, then is checked, again.
+        (IpLogStatus.FAILED, JobState.QUEUED, IpLogStatus.QUEUED),
+        (IpLogStatus.FAILED, JobState.RUNNING, IpLogStatus.CHECKING),
+        (IpLogStatus.FAILED, JobState.FAILED, IpLogStatus.FAILED),
+        (IpLogStatus.ATTACHED, JobState.SUCCEEDED, IpLogStatus.ATTACHED),
+        (IpLogStatus.REJECTED, JobState.SUCCEEDED, IpLogStatus.REJECTED),
+        (IpLogStatus.QUEUED, None, IpLogStatus.QUEUED),
+    ],
+)
+def test_an_attachment_is_shown_as_its_job_stands_until_the_job_has_stored_its_outcome(
+    stored, job_state, shown
+):
+    assert shown_ip_log_status(stored, job_state) is shown
+
+
+def test_an_attached_or_rejected_log_is_never_checked_again():
+    for finished in (IpLogStatus.ATTACHED, IpLogStatus.REJECTED):
+        with pytest.raises(IllegalTransition):
+            next_ip_log_status(finished, IpLogStatus.CHECKING)
+    assert next_ip_log_status(IpLogStatus.FAILED, IpLogStatus.CHECKING) is IpLogStatus.CHECKING
+
+
+@pytest.mark.parametrize(
+    ("content", "rows"),
+    [
+        (b"ip_address,accessed_at\n192.0.2.1,2027-01-05T14:03:22Z\n", 1),
+        (b"ip_address,accessed_at\n192.0.2.1,2027-01-05T14:03:22Z", 1),
+        (b"ip_address,accessed_at\r\n" + b"192.0.2.1,2027-01-05T14:03:22Z\r\n" * 3, 3),
+        (b"ip_address,accessed_at\n", 0),
+    ],
+)
+def test_the_rows_a_log_seems_to_have_are_counted_from_its_lines(content, rows):
+    assert lines_below_header(content) == rows

@@ -17,9 +17,11 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.deadlines.models import Deadline
+from core.jobs.services import send_committed
 from core.risk import signals_by_provider
 from intake import kinds, rules, services
 from intake.ai import accelerators as ai_accelerators
+from intake.ai import ip_logs
 from intake.ai import services as ai_services
 from intake.examples import payload
 from intake.models import IpAccess
@@ -293,8 +295,9 @@ def test_a_range_search_says_how_many_addresses_the_accesses_came_from(client):
     log = "ip_address,accessed_at,action\n" + "".join(
         f"198.51.100.{host},2026-11-21T10:{host % 60:02d}:00Z,access\n" for host in range(250)
     )
-    ai_services.attach_ip_log(report, filename="log.csv", content=log.encode(), actor=analyst)
+    ip_logs.attach_ip_log(report, filename="log.csv", content=log.encode(), actor=analyst)
     db.session.commit()
+    send_committed()  # the suite's queue runs the log's job at once
     log_in(client, analyst)
 
     page = client.post("/intake/search", data={"q": "198.51.100.0/24", "kind": "ip"}).text
@@ -335,18 +338,27 @@ def _log(rows: list[str]) -> bytes:
     return ("ip_address,accessed_at,action\n" + "\n".join(rows) + "\n").encode()
 
 
+def _upload_log(client, report, rows: list[str]):
+    return client.post(
+        f"/intake/filings/{report.receipt_number}/ip-log",
+        data={"ip_log": (io.BytesIO(_log(rows)), "accesses.csv")},
+        content_type="multipart/form-data",
+    )
+
+
 def test_an_ip_log_attaches_whole_and_is_summarised_on_the_report(client):
     report = file_report(make_provider(), ip_accesses=[])
     log_in(client, make_user(Role.ANALYST))
     rows = [f"198.51.100.{n},2027-01-05T14:{n:02d}:00+05:30,access" for n in range(1, 51)]
-    response = client.post(
-        f"/intake/filings/{report.receipt_number}/ip-log",
-        data={"ip_log": (io.BytesIO(_log(rows)), "accesses.csv")},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
-    assert "50 IP accesses attached." in response.text
-    assert "50 accesses from 50 addresses" in response.text
+    received = _upload_log(client, report, rows)
+    assert received.status_code == 302
+    page = client.get(received.headers["Location"])
+    assert "Refresh" not in page.headers  # the check has ended: nothing to wait for
+    assert 'data-testid="ip-log-status">attached<' in page.text
+    assert "50 IP accesses attached." in page.text
+    summary = client.get(f"/intake/filings/{report.receipt_number}").text
+    assert "50 accesses from 50 addresses" in summary
+    assert "accesses.csv</a>, received" in summary and "50 rows attached" in summary
     stored = db.session.execute(select(IpAccess).order_by(IpAccess.id)).scalars().first()
     assert stored.utc_offset_minutes == 330
     assert stored.accessed_at.isoformat() == "2027-01-05T08:31:00+00:00"
@@ -359,16 +371,14 @@ def test_an_ip_log_with_one_bad_row_attaches_nothing_and_names_the_row(client):
         "198.51.100.1,2027-01-05T14:00:00+05:30,access",
         "198.51.100.300,2027-01-05T14:01:00Z,access",
     ]
-    response = client.post(
-        f"/intake/filings/{report.receipt_number}/ip-log",
-        data={"ip_log": (io.BytesIO(_log(rows)), "accesses.csv")},
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 422
-    assert "Nothing was attached" in response.text
-    assert "198.51.100.300" in response.text
-    assert "<td>3</td>" in response.text
+    page = client.get(_upload_log(client, report, rows).headers["Location"])
+    assert "Nothing was attached: 1 problem in 2 rows" in page.text
+    assert "198.51.100.300" in page.text
+    assert "<td>3</td>" in page.text
+    assert "Upload a corrected log" in page.text
     assert db.session.execute(select(IpAccess)).first() is None
+    summary = client.get(f"/intake/filings/{report.receipt_number}").text
+    assert "nothing attached, 1 problem" in summary
 
 
 # --- The aids: coverage and plausibility ----------------------------------------------------------
@@ -550,12 +560,24 @@ def test_a_provider_system_attaches_an_ip_log_by_api(client):
     url = f"/api/v1/filings/{report.receipt_number}/ip-log"
     good = _log(["203.0.113.7,2027-01-05T14:00:00-05:00,administration"] * 3)
     answer = client.post(url, data=good, headers=headers, content_type="text/csv")
-    assert answer.status_code == 201
-    assert answer.json["rows"] == 3
+    assert answer.status_code == 202
+    assert answer.json["status"] == "queued"
+    assert answer.headers["Retry-After"] == "2"
+    assert answer.headers["Location"] == answer.json["links"]["self"]
+    # The suite's queue ran the job as the request ended: the outcome is there at once.
+    status = client.get(answer.headers["Location"], headers=headers)
+    assert status.json["status"] == "attached"
+    assert (status.json["rows_checked"], status.json["rows_stored"]) == (3, 3)
+    assert status.json["sha256"] == answer.json["sha256"]
+    assert "Retry-After" not in status.headers
     bad = client.post(url, data=_log(["203.0.113.7,yesterday,access"]), headers=headers,
                       content_type="text/csv")  # fmt: skip
-    assert bad.status_code == 422
-    assert bad.json["errors"][0]["field"] == "row 2, accessed_at"
+    assert bad.status_code == 202
+    rejected = client.get(bad.headers["Location"], headers=headers).json
+    assert (rejected["status"], rejected["problem_count"], rejected["rows_stored"]) == (
+        "rejected", 1, 0,
+    )  # fmt: skip
+    assert (rejected["errors"][0]["row"], rejected["errors"][0]["field"]) == (2, "accessed_at")
     other = make_provider()
     _, stranger = services.issue_token(other, label="other", actor=make_user(Role.ADMIN))
     db.session.commit()

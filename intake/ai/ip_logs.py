@@ -1,0 +1,320 @@
+"""Use cases of the IP access logs attached to AI training reports (§7.308(d)(1)(i)(F)): the
+request receives a log whole and stores it, sealed, with a job; the job worker checks every row
+and stores them all or none in the job's one transaction (docs/architecture.md §3, §11); an
+attachment's status, as its page and the API show it."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import lz4.frame
+from sqlalchemy import select
+
+from core.audit.services import FAILURE, SUCCESS, record_event
+from core.auth.models import User
+from core.db import db, utcnow
+from core.errors import DomainError
+from core.jobs import registry as job_registry
+from core.jobs import services as jobs
+from core.jobs.models import Job
+from core.jobs.registry import JobKind, JobWork
+from core.jobs.rules import progress_text
+from core.jobs.services import JobRefused
+from intake import kinds
+from intake.ai import ip_log
+from intake.ai.ip_log import IpLogStatus
+from intake.models import ApiToken, Document, Filing, IpLogAttachment, audit_label_of
+
+IP_COLUMNS = (
+    "filing_id", "attachment_id", "ip_key", "ip_address", "accessed_at",
+    "utc_offset_minutes", "action",
+)  # fmt: skip
+MAX_IP_LOG_BYTES = 150 * 1024 * 1024
+IP_LOG_JOB = "ip_log_attachment"
+SUBJECT_TYPE = "ip_log_attachment"
+# Rows written between two reports of how many are stored.
+STORE_PROGRESS_EVERY = 100_000
+
+
+def store_ip_accesses(
+    filing: Filing,
+    entries: Sequence[ip_log.IpLogEntry],
+    *,
+    attachment_id: int | None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write many rows at once: COPY on PostgreSQL, the driver's executemany on SQLite, in the
+    caller's transaction (docs/architecture.md §10: ten times SQLAlchemy's own bulk insert).
+    ``progress`` is told how many rows are written, now and then."""
+    if not entries:
+        return 0
+    connection = db.session.connection()
+    fixed = (filing.id, attachment_id)
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY ip_accesses ({', '.join(IP_COLUMNS)}) FROM STDIN") as copy:
+            for written, entry in enumerate(entries, start=1):
+                copy.write_row((*fixed, *entry))
+                if progress is not None and written % STORE_PROGRESS_EVERY == 0:
+                    progress(written)
+    else:
+        placeholders = ", ".join("?" for _ in IP_COLUMNS)
+        insert = f"INSERT INTO ip_accesses ({', '.join(IP_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
+        for start in range(0, len(entries), STORE_PROGRESS_EVERY):
+            # SQLAlchemy's SQLite DateTime stores naive UTC text; rows written here read back
+            # alike.
+            rows = [
+                (*fixed, key, address, at.strftime("%Y-%m-%d %H:%M:%S.%f"), offset, action)
+                for key, address, at, offset, action in entries[
+                    start : start + STORE_PROGRESS_EVERY
+                ]
+            ]
+            connection.exec_driver_sql(insert, rows)
+            if progress is not None:
+                progress(start + len(rows))
+    if progress is not None:
+        progress(len(entries))
+    return len(entries)
+
+
+# --- Receiving a log ------------------------------------------------------------------------
+
+
+def attach_ip_log(
+    filing: Filing,
+    *,
+    filename: str,
+    content: bytes,
+    actor: User | None = None,
+    token: ApiToken | None = None,
+) -> IpLogAttachment:
+    """Take a CSV log of IP addresses in for a training report: its record, and the job that
+    checks it and stores all its rows or none, from the log's bytes kept sealed until then. What
+    can be told without reading the rows is refused here, at once."""
+    if filing.kind not in kinds.AI_RUN_REPORT_KINDS:
+        raise DomainError("An IP log is attached to a training report (§7.308(d)(1)(i)(F)).")
+    # isspace stops at the first other byte, where strip would copy the whole log.
+    if not content or content.isspace():
+        raise DomainError("The file is empty.")
+    if len(content) > MAX_IP_LOG_BYTES:
+        raise DomainError(f"The file is larger than {MAX_IP_LOG_BYTES // 2**20} MB.")
+    try:
+        content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError("Save the log as CSV in UTF-8.") from None
+    attachment = IpLogAttachment(
+        filing_id=filing.id, status=IpLogStatus.QUEUED, filename=filename[:255],
+        size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
+        attached_at=utcnow(), attached_by_id=actor.id if actor else None,
+        api_token_id=token.id if token else None,
+    )  # fmt: skip
+    db.session.add(attachment)
+    db.session.flush()
+    record_event(
+        "filing.ip_log_upload",
+        actor=actor,
+        actor_label=audit_label_of(token),
+        subject=("filing", filing.receipt_number),
+        after={"ip_log": attachment.id, "filename": attachment.filename,
+               "bytes": attachment.size_bytes, "sha256": attachment.sha256},
+    )  # fmt: skip
+    jobs.enqueue(
+        IP_LOG_JOB,
+        subject=(SUBJECT_TYPE, attachment.id),
+        # Compressed before it is sealed: a log shrinks to under half, and sealing and writing
+        # 60 MB would by themselves take most of the second the request has (benchmarks/).
+        content=lz4.frame.compress(content),
+        actor=actor,
+        requested_by_label=audit_label_of(token),
+    )
+    return attachment
+
+
+# --- The job: every row checked, then all stored or none ------------------------------------
+
+
+def run_ip_log_attachment(job: Job, work: JobWork) -> str:
+    """Check a log and store every row with the log itself, or nothing but its problems, in the
+    job's one transaction: a worker that dies mid-log leaves nothing, and the job runs again from
+    the first row. The database is written only once the whole log is checked."""
+    attachment = db.session.get(IpLogAttachment, job.subject_id)
+    if attachment is None:
+        raise JobRefused(f"IP log {job.subject_id} no longer exists")
+    content = lz4.frame.decompress(work.content())
+    if hashlib.sha256(content).hexdigest() != attachment.sha256:
+        raise JobRefused("the log kept for the job is not the log that was received")
+    work.progress(checked=0, total=ip_log.lines_below_header(content))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise JobRefused("the log is not UTF-8 text") from None
+    check = ip_log.check_ip_log(
+        csv.reader(io.StringIO(text, newline="")), progress=lambda rows: work.progress(checked=rows)
+    )
+    del text
+    work.progress(checked=check.rows_total, total=check.rows_total)
+    if attachment.status is not IpLogStatus.CHECKING:
+        attachment.status = ip_log.next_ip_log_status(attachment.status, IpLogStatus.CHECKING)
+    attachment.rows_total = check.rows_total
+    attachment.failure_reference = None
+    receipt = attachment.filing.receipt_number
+    if not check.ok:
+        _reject(attachment, check)
+        return (
+            f"Rejected: {check.problem_count:,} problem(s) in {check.rows_total:,} rows; nothing "
+            f"was attached to {receipt}."
+        )
+    _store(attachment, check, content, progress=lambda rows: work.progress(stored=rows))
+    accesses = "access" if attachment.row_count == 1 else "accesses"
+    return f"{attachment.row_count:,} IP {accesses} attached to {receipt}."
+
+
+def _store(
+    attachment: IpLogAttachment,
+    check: ip_log.IpLogCheck,
+    content: bytes,
+    *,
+    progress: Callable[[int], None],
+) -> None:
+    document = Document(
+        filename=attachment.filename, content_type="text/csv", size_bytes=attachment.size_bytes,
+        sha256=attachment.sha256, content=content, uploaded_at=attachment.attached_at,
+        uploaded_by_id=attachment.attached_by_id,
+    )  # fmt: skip
+    db.session.add(document)
+    db.session.flush()
+    store_ip_accesses(
+        attachment.filing, check.entries, attachment_id=attachment.id, progress=progress
+    )
+    attachment.status = ip_log.next_ip_log_status(attachment.status, IpLogStatus.ATTACHED)
+    attachment.document_id = document.id
+    attachment.row_count = len(check.entries)
+    attachment.finished_at = utcnow()
+    # Last, so that the audit trail's head is held only for the end of the job's transaction.
+    _record(attachment, "filing.ip_log_attach", {"filename": attachment.filename,
+            "rows": attachment.row_count, "sha256": attachment.sha256})  # fmt: skip
+
+
+def _reject(attachment: IpLogAttachment, check: ip_log.IpLogCheck) -> None:
+    attachment.status = ip_log.next_ip_log_status(attachment.status, IpLogStatus.REJECTED)
+    attachment.problem_count = check.problem_count
+    attachment.problems = [dataclasses.asdict(problem) for problem in check.problems]
+    attachment.finished_at = utcnow()
+    first = check.problems[0]
+    where = f"row {first.row}" + (f", {first.column}" if first.column else "")
+    _record(attachment, "filing.ip_log_reject", {"rows": check.rows_total,
+            "problems": check.problem_count, "first": f"{where}: {first.message}"},
+            outcome=FAILURE)  # fmt: skip
+
+
+def _record(
+    attachment: IpLogAttachment, action: str, after: dict[str, Any], *, outcome: str = SUCCESS
+) -> None:
+    """An event of the log's check, in the name of whoever sent the log."""
+    record_event(
+        action,
+        actor=attachment.attached_by,
+        actor_label=audit_label_of(attachment.api_token),
+        subject=("filing", attachment.filing.receipt_number),
+        after={"ip_log": attachment.id, **after},
+        outcome=outcome,
+    )
+
+
+def _ip_log_failed(job: Job, reason: str) -> None:
+    attachment = db.session.get(IpLogAttachment, job.subject_id)
+    if attachment is None:
+        return
+    if attachment.status in ip_log.IP_LOG_RUNNING:
+        attachment.status = ip_log.next_ip_log_status(attachment.status, IpLogStatus.FAILED)
+    if attachment.status is not IpLogStatus.FAILED:
+        return
+    attachment.failure_reference = job.failure_reference
+    attachment.finished_at = utcnow()
+    record_event(
+        "filing.ip_log_fail",
+        actor=None,
+        actor_label="job worker",
+        subject=("filing", attachment.filing.receipt_number),
+        after={"ip_log": attachment.id, "reason": reason, "reference": job.failure_reference},
+        outcome=FAILURE,
+    )
+
+
+def _ip_log_page(job: Job) -> tuple[str, dict[str, object]]:
+    return "intake_ai.ip_log_attachment", {"ip_log_id": job.subject_id}
+
+
+job_registry.register(
+    JobKind(
+        IP_LOG_JOB,
+        label="IP access log attachment (§7.308(d)(1)(i)(F))",
+        run=run_ip_log_attachment,
+        on_failure=_ip_log_failed,
+        subject_page=_ip_log_page,
+    )
+)
+
+
+# --- Where an attachment stands -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IpLogProgress:
+    """An attachment as its page and the API show it: while its job runs, the status and the
+    rows the job says it has got to (its work commits only at its end)."""
+
+    attachment: IpLogAttachment
+    status: IpLogStatus
+    job: Job | None
+    rows_total: int | None
+    rows_checked: int | None
+    rows_stored: int | None
+
+    @property
+    def running(self) -> bool:
+        return self.status in ip_log.IP_LOG_RUNNING
+
+    @property
+    def progress_text(self) -> str | None:
+        return progress_text(self.rows_checked, self.rows_stored, self.rows_total)
+
+
+def get_ip_log(ip_log_id: int) -> IpLogAttachment | None:
+    return db.session.get(IpLogAttachment, ip_log_id)
+
+
+def ip_log_progress(attachment: IpLogAttachment) -> IpLogProgress:
+    """Where the attachment stands. Reading stores nothing."""
+    job = jobs.latest_job_for(SUBJECT_TYPE, attachment.id)
+    status = ip_log.shown_ip_log_status(attachment.status, job.state if job else None)
+    if status in ip_log.IP_LOG_RUNNING:
+        live = jobs.live_progress(job) if job is not None else {}
+        return IpLogProgress(
+            attachment, status, job, live.get("total"), live.get("checked"), live.get("stored")
+        )
+    finished = status in (IpLogStatus.ATTACHED, IpLogStatus.REJECTED)
+    return IpLogProgress(
+        attachment,
+        status,
+        job,
+        attachment.rows_total if finished else None,
+        attachment.rows_total if finished else None,
+        attachment.row_count,
+    )
+
+
+def attachments_of(filing: Filing) -> list[IpLogProgress]:
+    """Every log sent for the report, the first first, each with where it stands."""
+    found = db.session.execute(
+        select(IpLogAttachment)
+        .where(IpLogAttachment.filing_id == filing.id)
+        .order_by(IpLogAttachment.id)
+    ).scalars()
+    return [ip_log_progress(attachment) for attachment in found]
