@@ -87,24 +87,6 @@ def job_of(ip_log_id: int) -> Job:
     ).one()
 
 
-def time_spent_by(app) -> list[float]:
-    """The seconds the application spends on each request from here on, as a server's thread
-    spends them once the body has arrived: not the test client's own work on a 50 MB body
-    (building it into a request, checking it against the API's document)."""
-    spent: list[float] = []
-    inner = app.wsgi_app
-
-    def timed(environ, start_response):
-        started = time.perf_counter()
-        try:
-            return inner(environ, start_response)
-        finally:
-            spent.append(time.perf_counter() - started)
-
-    app.wsgi_app = timed
-    return spent
-
-
 def wait_for(condition, *, seconds: float, what: str, every: float = 0.02):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -304,7 +286,7 @@ def test_a_worker_killed_mid_log_leaves_nothing_and_the_next_stores_every_row_on
 
 
 @pytest.mark.large
-def test_a_million_row_log_by_api_is_received_in_under_a_second_and_stored_by_the_worker(
+def test_a_million_row_log_by_api_is_answered_before_any_row_is_checked_and_stored_by_the_worker(
     queued_app, job_worker
 ):
     client = queued_app.test_client()
@@ -314,12 +296,14 @@ def test_a_million_row_log_by_api_is_received_in_under_a_second_and_stored_by_th
     # A first small log, once the worker has started (which takes a core for a few seconds).
     first = send_log(client, report, gateway_log(10), headers)
     assert finished(client, first, headers).json["status"] == "attached", job_worker.log()
-    answered_in = time_spent_by(queued_app)
 
     answer = send_log(client, report, body, headers)
 
+    # The request only kept the log: no row of it is stored yet. How long the answer takes,
+    # beside a hello-world floor, is measured by benchmarks/ip_search.py, not here.
     assert answer.status_code == 202
-    assert answered_in[0] < 1.0, f"answered in {answered_in[0]:.2f} s"
+    assert answer.json["status"] in ("queued", "checking")
+    assert count(IpAccess) == 10
     done = finished(client, answer, headers, seconds=170)
     assert done.json["status"] == "attached", job_worker.log()
     assert done.json["rows_stored"] == 1_000_000
