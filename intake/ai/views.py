@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+from werkzeug.utils import secure_filename
 from wtforms.fields.choices import SelectChoice
 
 from core import clocks, exports, formerrors
@@ -104,7 +105,9 @@ def attach_ip_log(receipt_number: str) -> ResponseReturnValue:
     def act() -> ResponseReturnValue:
         upload = form.ip_log.data
         attachment = ip_logs.attach_ip_log(
-            filing, filename=upload.filename or "ip-log.csv", content=upload.read(),
+            # The name goes back out in a download's header: keep it to safe characters.
+            filing, filename=secure_filename(upload.filename or "") or "ip-log.csv",
+            content=upload.read(),
             actor=current_user,
         )  # fmt: skip
         return redirect(url_for("intake_ai.ip_log_attachment", ip_log_id=attachment.id))

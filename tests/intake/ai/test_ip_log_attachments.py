@@ -111,6 +111,21 @@ def finished(client, answer, headers, *, seconds: float = 60):
     )
 
 
+def test_an_uploaded_log_keeps_its_name_only_in_safe_characters(client):
+    _, report = reporting_provider()
+    log_in(client, make_user(Role.ANALYST))
+
+    answer = client.post(
+        f"/intake/filings/{report.receipt_number}/ip-log",
+        data={"ip_log": (io.BytesIO(gateway_log(2)), "gateway\x00 log.csv")},
+    )
+
+    assert answer.status_code == 302
+    [attachment] = db.session.scalars(select(IpLogAttachment)).all()
+    assert attachment.filename == "gateway_log.csv"
+    assert count(IpAccess) == 2  # the suite's queue ran the job as the request ended
+
+
 def test_a_log_refused_on_receipt_stores_nothing_and_starts_no_job(client):
     provider = make_provider()
     headers = bearer(provider)
