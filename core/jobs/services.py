@@ -160,6 +160,7 @@ class _Heartbeat:
     def __init__(self, job_id: int):
         self.job_id = job_id
         self.app = current_app._get_current_object()
+        self.interval = min(rules.HEARTBEAT_EVERY, _lease() / 3).total_seconds()
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._beat, name=f"job-{job_id}-heartbeat")
 
@@ -183,9 +184,8 @@ class _Heartbeat:
         self.beat(self.job_id)
 
     def _beat(self) -> None:
-        interval = min(rules.HEARTBEAT_EVERY, _lease() / 3).total_seconds()
         with self.app.app_context():
-            while not self.stopped.wait(interval):
+            while not self.stopped.wait(self.interval):
                 try:
                     self._put()
                 # A missed beat only risks the job being run again, which its claim makes safe.
