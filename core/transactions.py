@@ -46,6 +46,7 @@ def command(run: Callable[P, R]) -> Callable[P, R]:
             db.session.rollback()
             raise
         db.session.commit()
+        send_committed()
         return result
 
     return in_transaction
