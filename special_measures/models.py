@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.auth.models import User
 from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
+from core.jobs.models import Job
 from intake.models import Provider
 from special_measures.rules import (
     ActionKind,
@@ -192,6 +193,8 @@ class ScreeningRun(db.Model):
     in force on the relevant day, with the evidence of how it was done (docs/architecture.md §5)."""
 
     __tablename__ = "screening_runs"
+    # A screening job keeps one run per provider, however often its work is done again.
+    __table_args__ = (UniqueConstraint("job_id", "provider_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
@@ -205,8 +208,11 @@ class ScreeningRun(db.Model):
     parties_screened: Mapped[int] = mapped_column()
     ran_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ran_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The job that screened every provider again when a measure was issued or extended.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
 
     ran_by: Mapped[User | None] = relationship()
+    job: Mapped[Job | None] = relationship()
     hits: Mapped[list[ScreeningHit]] = relationship(
         back_populates="run", order_by="ScreeningHit.id"
     )

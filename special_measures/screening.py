@@ -1,7 +1,7 @@
 """Screening the parties named in filings against the special measures in force (§7.307;
 docs/architecture.md §5): the basis of a run, the runs on AI reports and compiled reseller
-certifications, the rescreen when a measure is issued or extended, and the analysts' decisions
-on hits."""
+certifications, the job that screens every foreign reseller again when a measure is issued or
+extended, and the analysts' decisions on hits."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ from core.auth.models import User
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.errors import DomainError, InvalidInput
+from core.jobs import registry as job_registry
+from core.jobs import services as jobs
+from core.jobs.models import Job
+from core.jobs.registry import JobKind, JobWork, Progress
+from core.jobs.services import JobRefused
 from core.risk import RiskSignal
 from intake import services as intake
 from intake.models import Filing, ForeignReseller, Provider
@@ -26,6 +31,7 @@ from special_measures.models import (
     SpecialMeasureCase,
 )
 from special_measures.rules import SubjectKind
+from special_measures.services import CASE as MEASURE_SUBJECT
 from special_measures.services import in_force_conditions, in_force_on
 
 # --- Screening filings against the measures in force (docs/architecture.md §5) --------------------
@@ -93,42 +99,42 @@ def screen_parties(
     actor: User | None,
     basis: ScreeningBasis | None = None,
     reason: str | None = None,
+    job_id: int | None = None,
+    kept: ScreeningRun | None = None,
 ) -> ScreeningRun:
-    """Check parties against the measures in force on ``relevant_on`` and keep the evidence."""
+    """Check parties against the measures in force on ``relevant_on`` and keep the evidence.
+    ``kept`` is the run a screening job already stored for this provider: only hits it lacks
+    are added to it, so the job's work done twice stores nothing twice."""
     basis = basis if basis is not None else screening_basis(relevant_on)
     assert basis.relevant_on == relevant_on
     measures = basis.measures
-    run = ScreeningRun(
-        provider_id=provider_id,
-        subject_type=subject[0],
-        subject_id=str(subject[1]),
-        relevant_on=relevant_on,
-        method=rules.MATCHING_METHOD,
-        threshold=rules.NAME_MATCH_THRESHOLD,
-        measures_json=[{"reference": m.reference, "version": m.version} for m in measures],
-        parties_screened=len(parties),
-        ran_by_id=actor.id if actor else None,
-    )
-    db.session.add(run)
-    db.session.flush()
-    for hit in rules.screen(parties, measures):
-        party_key = rules.normalise_name(hit.party.name)
-        if (hit.measure.case_id, hit.measure.version, party_key) in basis.dismissed:
-            continue
-        run.hits.append(
-            ScreeningHit(
-                case_id=hit.measure.case_id,
-                measure_version=hit.measure.version,
-                party_kind=hit.party.kind,
-                party_name=hit.party.name,
-                party_key=party_key,
-                party_jurisdiction=hit.party.jurisdiction,
-                party_reference=hit.party.reference,
-                matched_on=hit.matched_on,
-                matched_text=hit.matched_text,
-                score=hit.score,
-            )
+    found = [
+        record
+        for record in map(_hit_record, rules.screen(parties, measures))
+        if (record.case_id, record.measure_version, record.party_key) not in basis.dismissed
+    ]
+    run = kept
+    if run is None:
+        run = ScreeningRun(
+            provider_id=provider_id,
+            subject_type=subject[0],
+            subject_id=str(subject[1]),
+            relevant_on=relevant_on,
+            method=rules.MATCHING_METHOD,
+            threshold=rules.NAME_MATCH_THRESHOLD,
+            measures_json=[{"reference": m.reference, "version": m.version} for m in measures],
+            parties_screened=len(parties),
+            ran_by_id=actor.id if actor else None,
+            job_id=job_id,
         )
+        db.session.add(run)
+        db.session.flush()
+    else:
+        stored = {_hit_key(hit) for hit in run.hits}
+        found = [hit for hit in found if _hit_key(hit) not in stored]
+        if not found:
+            return run
+    run.hits.extend(found)
     db.session.flush()
     record_event(
         "screening.run",
@@ -139,6 +145,28 @@ def screen_parties(
                **({"reason": reason} if reason else {})},
     )  # fmt: skip
     return run
+
+
+def _hit_record(hit: rules.Hit) -> ScreeningHit:
+    return ScreeningHit(
+        case_id=hit.measure.case_id,
+        measure_version=hit.measure.version,
+        party_kind=hit.party.kind,
+        party_name=hit.party.name,
+        party_key=rules.normalise_name(hit.party.name),
+        party_jurisdiction=hit.party.jurisdiction,
+        party_reference=hit.party.reference,
+        matched_on=hit.matched_on,
+        matched_text=hit.matched_text,
+        score=hit.score,
+    )
+
+
+def _hit_key(hit: ScreeningHit) -> tuple[object, ...]:
+    """What makes two hits of one run the same finding: the party, where it was named, and what
+    of which version of the measure it matched."""
+    return (hit.case_id, hit.measure_version, hit.party_reference, hit.party_key,
+            hit.matched_on, hit.matched_text)  # fmt: skip
 
 
 # intake's ForeignReseller.status of a relationship that has not ended (§7.303(e)).
@@ -180,25 +208,166 @@ def screen_provider_resellers(
     )
 
 
-def rescreen_resellers(*, relevant_on: date, actor: User | None, reason: str) -> list[ScreeningRun]:
-    """When a measure is issued or extended, every provider's active foreign resellers are
-    screened again against the measures in force that day (docs/architecture.md §5): one run,
-    with its evidence, per provider that has any; the measures and rulings-out are read once."""
+def rescreen_resellers(
+    *,
+    relevant_on: date,
+    actor: User | None,
+    reason: str,
+    job_id: int | None = None,
+    progress: Progress | None = None,
+) -> list[ScreeningRun]:
+    """Every provider's active foreign resellers screened again against the measures in force on
+    ``relevant_on`` (docs/architecture.md §5): one run, with its evidence, per provider that has
+    any; the measures and rulings-out are read once. Under a job, the runs it already stored are
+    kept and completed rather than made again."""
     basis = screening_basis(relevant_on)
-    with_resellers = (
-        select(ForeignReseller.provider_id)
-        .where(ForeignReseller.status == ACTIVE_RESELLER)
-        .distinct()
-    )
+    active = ForeignReseller.status == ACTIVE_RESELLER
     providers = db.session.execute(
-        select(Provider).where(Provider.id.in_(with_resellers)).order_by(Provider.id)
+        select(Provider)
+        .where(Provider.id.in_(select(ForeignReseller.provider_id).where(active).distinct()))
+        .order_by(Provider.id)
     ).scalars()
-    return [
-        screen_provider_resellers(
-            provider, relevant_on=relevant_on, actor=actor, basis=basis, reason=reason
+    kept = (
+        {
+            run.provider_id: run
+            for run in db.session.scalars(select(ScreeningRun).where(ScreeningRun.job_id == job_id))
+        }
+        if job_id is not None
+        else {}
+    )
+    total = db.session.scalar(select(func.count()).select_from(ForeignReseller).where(active))
+    runs: list[ScreeningRun] = []
+    screened = reported = 0
+    for provider in providers:
+        runs.append(
+            screen_parties(
+                _reseller_parties(provider), provider_id=provider.id,
+                subject=("provider", provider.id), relevant_on=relevant_on, actor=actor,
+                basis=basis, reason=reason, job_id=job_id, kept=kept.get(provider.id),
+            )
+        )  # fmt: skip
+        screened += runs[-1].parties_screened
+        if progress is not None and screened - reported >= PROGRESS_EVERY:
+            progress(checked=screened, total=total)
+            reported = screened
+    if progress is not None:
+        progress(checked=screened, total=total)
+    return runs
+
+
+# --- The screening job that follows a measure's issuance or extension -----------------------
+
+RESCREEN_JOB = "special_measure_rescreen"
+# Foreign resellers screened between two reports of the job's progress to its page.
+PROGRESS_EVERY = 2_000
+
+
+def queue_rescreen(case: SpecialMeasureCase, *, relevant_on: date, event: str, actor: User) -> Job:
+    """Queue the screening of every active foreign reseller against the measures in force on
+    ``relevant_on``, which ``case`` has just changed (§7.307): the job worker does it, so the
+    step that issued or extended the measure answers at once."""
+    return jobs.enqueue(
+        RESCREEN_JOB,
+        subject=(MEASURE_SUBJECT, case.id),
+        arguments={"relevant_on": relevant_on.isoformat(), "reason": f"{case.reference} {event}"},
+        actor=actor,
+    )
+
+
+def run_rescreen(job: Job, work: JobWork) -> str:
+    """The job's work, in its one transaction: all the runs or none. Done again (a worker that
+    died, a retry), it completes the runs it finds and so stores nothing twice."""
+    case = db.session.get(SpecialMeasureCase, job.subject_id)
+    arguments = job.arguments or {}
+    if case is None or "relevant_on" not in arguments:
+        raise JobRefused(f"special-measure case {job.subject_id} or its screening day is missing")
+    relevant_on = date.fromisoformat(arguments["relevant_on"])
+    runs = rescreen_resellers(
+        relevant_on=relevant_on, actor=job.requested_by, reason=arguments.get("reason", ""),
+        job_id=job.id, progress=work.progress,
+    )  # fmt: skip
+    screened = sum(run.parties_screened for run in runs)
+    hits = sum(len(run.hits) for run in runs)
+    mine = sum(1 for run in runs for hit in run.hits if hit.case_id == case.id)
+    measures = len(runs[0].measures_json) if runs else len(in_force_on(relevant_on))
+    return (
+        f"Screened {_counted(screened, 'active foreign reseller')} of "
+        f"{_counted(len(runs), 'provider')} against the {_counted(measures, 'measure')} in force "
+        f"on {relevant_on.isoformat()}: {_counted(hits, 'hit')}, {mine:,} on {case.reference}."
+    )
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _rescreen_page(job: Job) -> tuple[str, dict[str, object]]:
+    return "special_measures.case", {"case_id": job.subject_id}
+
+
+job_registry.register(
+    JobKind(
+        RESCREEN_JOB,
+        label="Screening of every foreign reseller against the measures in force (§7.307)",
+        run=run_rescreen,
+        subject_page=_rescreen_page,
+    )
+)
+
+
+@dataclass(frozen=True)
+class MeasureScreening:
+    """One screening a measure's issuance or extension queued, as its page shows it: the job,
+    and once it has ended, the hits on this measure it found (the first ``HITS_SHOWN``)."""
+
+    job: Job
+    hits: list[tuple[ScreeningHit, Provider]]
+    hit_count: int
+    # Foreign resellers screened so far, and in all, while the job runs.
+    screened: int | None = None
+    total: int | None = None
+
+
+HITS_SHOWN = 100
+
+
+def screenings_of(case: SpecialMeasureCase) -> list[MeasureScreening]:
+    """The screenings queued for ``case``, newest first."""
+    queued = db.session.scalars(
+        select(Job)
+        .where(
+            Job.kind == RESCREEN_JOB,
+            Job.subject_type == MEASURE_SUBJECT,
+            Job.subject_id == case.id,
         )
-        for provider in providers
-    ]
+        .order_by(Job.id.desc())
+    ).all()
+    screenings = []
+    for job in queued:
+        found = (ScreeningRun.job_id == job.id, ScreeningHit.case_id == case.id)
+        count = db.session.scalar(
+            select(func.count(ScreeningHit.id))
+            .select_from(ScreeningHit)
+            .join(ScreeningRun)
+            .where(*found)
+        )
+        hits = db.session.execute(
+            select(ScreeningHit, Provider)
+            .select_from(ScreeningHit)
+            .join(ScreeningRun)
+            .join(Provider, Provider.id == ScreeningRun.provider_id)
+            .where(*found)
+            .order_by(ScreeningHit.id)
+            .limit(HITS_SHOWN)
+        ).all()
+        progress = jobs.live_progress(job)
+        screenings.append(
+            MeasureScreening(
+                job=job, hits=[(hit, provider) for hit, provider in hits], hit_count=count or 0,
+                screened=progress["checked"], total=progress["total"],
+            )
+        )  # fmt: skip
+    return screenings
 
 
 def on_reseller_certification(*, filing: Filing, actor: User | None, **_: object) -> None:

@@ -56,13 +56,15 @@ def _transition(case: SpecialMeasureCase, wanted: CaseState, actor: User, **deta
     change_state(case, wanted, rules.ALLOWED, subject_type=CASE, actor=actor, **details)
 
 
-def _rescreen(*, relevant_on: date, actor: User, reason: str) -> None:
-    """A measure issued or extended changes what resellers are screened against (§7.307)."""
+def _rescreen(case: SpecialMeasureCase, *, relevant_on: date, actor: User, event: str) -> None:
+    """A measure issued or extended changes what resellers are screened against (§7.307). The
+    job worker screens them all, in a job queued in this step's transaction: tens of thousands
+    of resellers take seconds, which the step does not wait for."""
     # Screening reads the measures in force from this module, so it is imported here, when a
     # measure changes, rather than with the module.
     from special_measures import screening
 
-    screening.rescreen_resellers(relevant_on=relevant_on, actor=actor, reason=reason)
+    screening.queue_rescreen(case, relevant_on=relevant_on, event=event, actor=actor)
 
 
 # --- Referral (§7.307(a)(2)) -------------------------------------------------------------------
@@ -494,7 +496,7 @@ def issue_determination(
     _prepare_notices(case, None, start_on=issued_on, actor=actor)
     _open_expiry_deadline(case, actor)
     db.session.flush()
-    _rescreen(relevant_on=issued_on, actor=actor, reason=f"{case.reference} issued")
+    _rescreen(case, relevant_on=issued_on, actor=actor, event="issued")
     return dates
 
 
@@ -833,7 +835,7 @@ def record_extension(
     )
     _open_extended_expiry_deadline(case, action.prior_last_day_on, actor)
     db.session.flush()
-    _rescreen(relevant_on=published_on, actor=actor, reason=f"{case.reference} extended")
+    _rescreen(case, relevant_on=published_on, actor=actor, event="extended")
 
 
 def record_revocation(action: MeasureAction, *, actor: User, today: date) -> None:

@@ -196,6 +196,7 @@ def _render_case(case: SpecialMeasureCase, **forms: FlaskForm) -> str:
         preview=services.dates_if_issued(today),
         dates=reports.dates_table(case),
         action_review={a.id: approvals.latest_review(services.ACTION, a.id) for a in case.actions},
+        screenings=screening.screenings_of(case) if case.issued_on else [],
         consultation_form=forms.get("consultation_form") or _consultation_form(case),
         decision_form=forms.get("decision_form") or _decision_form(),
         issue_form=forms.get("issue_form") or _issue_form(),
@@ -380,7 +381,8 @@ def issue(case_id: int) -> ResponseReturnValue:
         )
         return _done(
             f"Determination {case.reference} issued; the measure is imposed and the letters "
-            "to Congress are ready.",
+            "to Congress are ready. The job worker now screens every foreign reseller against "
+            "it; this page shows the hits when it is done.",
             "special_measures.case",
             case_id=case.id,
         )
@@ -615,7 +617,8 @@ def record_action(action_id: int) -> ResponseReturnValue:
                 today=today,
             )
             return _done(
-                "Extension recorded; the letters to Congress are ready.",
+                "Extension recorded; the letters to Congress are ready. The job worker now "
+                "screens every foreign reseller against the extended measure.",
                 "special_measures.case",
                 case_id=record.case_id,
             )

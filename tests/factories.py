@@ -21,6 +21,7 @@ from core.auth.rules import Role
 from core.db import db, utcnow
 from core.jobs.models import Job
 from core.jobs.rules import JobState
+from core.jobs.services import send_committed
 from intake import services as intake
 from intake.examples import payload
 from intake.models import Filing, ForeignReseller, IpLogAttachment, Provider, ResellerImport
@@ -275,6 +276,8 @@ def make_measure(
         return case
     measures.issue_determination(case, issued_on=issued_on, actor=analyst, today=issued_on)
     db.session.commit()
+    # The screening job that issuance queued runs now (the suite's queue is immediate).
+    send_committed()
     return case
 
 
@@ -401,6 +404,7 @@ def extend_measure(case, *, new_last_day: date, published_on: date, today: date 
         actor=case.drafted_by, today=today,
     )  # fmt: skip
     db.session.commit()
+    send_committed()
     return action
 
 

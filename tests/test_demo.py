@@ -7,7 +7,7 @@ from core.db import db
 from core.deadlines.models import Deadline
 from demo import OFFICE_SETTINGS
 from intake.models import Provider
-from special_measures.models import CongressionalNotice
+from special_measures.models import CongressionalNotice, SpecialMeasureCase
 from tests.pdftext import pdf_text, searchable
 
 
@@ -34,6 +34,11 @@ def test_seed_demo_builds_an_office_whose_printed_login_works(app):
     assert "determination: letter to the U.S. House" in dashboard.text
     in_force = client.get("/special-measures/in-force")
     assert "Corvane Hosting Ltd" in in_force.text and "Halvard" not in in_force.text
+    # The command hands the screening job its measure's issuance queued to the queue (run at
+    # once in the suite), as a request does.
+    measure = db.session.scalars(select(SpecialMeasureCase)).first()
+    case_page = client.get(f"/special-measures/cases/{measure.id}").text
+    assert 'data-testid="screening-state">Screened ' in case_page
     # The demonstration office names who signs its letters: the letters to Congress are signed.
     notice = db.session.scalars(select(CongressionalNotice)).first()
     letter = searchable(

@@ -17,6 +17,7 @@ from core.consultations.rules import REQUIRED_AGENCIES, Purpose
 from core.db import db
 from core.pdf import formal_date
 from intake.models import ForeignReseller
+from special_measures import services as measures
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD, make_measure, make_provider, make_user, set_office_settings
 from tests.pdftext import pdf_text
@@ -219,10 +220,20 @@ def test_after_issuing_the_extensions_section_says_what_comes_next_to_each_role(
     reviewer = make_user(Role.REVIEWER)
     analyst = make_user(Role.ANALYST)
     case = make_measure(stop_at="approved", analyst=analyst, reviewer=reviewer)
+    provider = make_provider("Meridian Edge Networks LLC")
+    db.session.add(
+        ForeignReseller(provider_id=provider.id, name="Neva Cloud OOO", jurisdiction="RU")
+    )
+    db.session.commit()
     _as(page, base_url, reviewer)
     page.goto(f"{base_url}/special-measures/cases/{case.id}")
     page.get_by_role("button", name="Issue").click()
     expect(page.get_by_text("issued; the measure is imposed")).to_be_visible()
+    # The suite's queue runs the screening job as the step commits: its hits are listed.
+    expect(page.get_by_test_id("screening-state")).to_contain_text(
+        "Screened 1 active foreign reseller of 1 provider against the 1 measure"
+    )
+    expect(page.get_by_role("cell", name="Meridian Edge Networks LLC")).to_be_visible()
 
     actions = page.get_by_test_id("actions")
     expect(actions).to_contain_text("None drafted.")
@@ -237,3 +248,23 @@ def test_after_issuing_the_extensions_section_says_what_comes_next_to_each_role(
     )
     page.get_by_role("link", name="Draft an extension").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Extension of")
+
+
+def test_a_measure_whose_screening_waits_for_the_worker_says_so_and_links_its_job(
+    page: Page, live_server
+):
+    _, base_url = live_server
+    case = make_measure(stop_at="approved")
+    measures.issue_determination(
+        case, issued_on=office_today(), actor=case.drafted_by, today=office_today()
+    )
+    db.session.commit()  # not handed to the queue: the job waits as for a busy worker
+    _as(page, base_url, make_user(Role.VIEWER))
+    page.goto(f"{base_url}/special-measures/cases/{case.id}")
+
+    state = page.get_by_test_id("screening-state")
+    expect(state).to_contain_text("Queued: job")
+    expect(state).to_contain_text("waits for the job worker")
+    _check_page(page)
+    state.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Screening of every foreign")

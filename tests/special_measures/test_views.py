@@ -321,7 +321,7 @@ def test_the_issue_step_says_what_issuance_sets_going(client):
     page = client.get(f"/special-measures/cases/{case.id}").text
     assert "the earliest compliance date (180 days, §7.307(a)(6))" in page
     assert "(365-day period, §7.307(a)(5)), which goes on the deadline board" in page
-    assert "active foreign resellers are then screened" in page
+    assert "A job then screens every provider's active foreign resellers" in page
 
 
 def test_once_issued_a_liaison_sees_the_position_is_final_and_cannot_change_it(client):
