@@ -22,6 +22,7 @@ from core.jobs.models import Job
 from core.jobs.registry import JobKind, JobWork, Progress
 from core.jobs.services import JobRefused
 from core.risk import RiskSignal
+from core.wording import counted
 from intake import services as intake
 from intake.models import Filing, ForeignReseller, Provider
 from special_measures import rules
@@ -291,14 +292,10 @@ def run_rescreen(job: Job, work: JobWork) -> str:
     mine = sum(1 for run in runs for hit in run.hits if hit.case_id == case.id)
     measures = len(runs[0].measures_json) if runs else len(in_force_on(relevant_on))
     return (
-        f"Screened {_counted(screened, 'active foreign reseller')} of "
-        f"{_counted(len(runs), 'provider')} against the {_counted(measures, 'measure')} in force "
-        f"on {relevant_on.isoformat()}: {_counted(hits, 'hit')}, {mine:,} on {case.reference}."
+        f"Screened {counted(screened, 'active foreign reseller')} of "
+        f"{counted(len(runs), 'provider')} against the {counted(measures, 'measure')} in force "
+        f"on {relevant_on.isoformat()}: {counted(hits, 'hit')}, {mine:,} on {case.reference}."
     )
-
-
-def _counted(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _rescreen_page(job: Job) -> tuple[str, dict[str, object]]:
