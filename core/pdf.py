@@ -43,6 +43,11 @@ BUREAU = "Bureau of Industry and Security"
 OFFICE = "Office of Information and Communications Technology and Services"
 LANGUAGE = "en-US"
 MARGIN = 0.75 * inch
+# Above and below the text, where the letterhead's marking and the page numbers go.
+PAGE_MARGIN = 0.9 * inch
+# The height a page gives its text: the letter page within those margins, less the 6 points
+# ReportLab's frame pads it with above and below.
+TEXT_HEIGHT = LETTER[1] - 2 * PAGE_MARGIN - 2 * 6
 
 # --- Fonts ----------------------------------------------------------------------------------
 # Every font is embedded, so names of foreign persons print as written on any reader's machine.
@@ -241,6 +246,27 @@ def paragraph(text: Any, style: str = "body") -> Paragraph:
 CELL_FONT = [("FONTNAME", (0, 0), (-1, -1), SANS)]
 
 
+class _Table(Table):
+    """Rows stay whole on a page, as in any table, except a row taller than a whole page (a
+    finding of thousands of characters in a narrow column), which alone goes on over the page:
+    ReportLab would refuse to lay it out at all."""
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        parts = super().split(avail_width, avail_height)
+        if parts or self.splitInRow or len(self._rowHeights) <= self.repeatRows:
+            return parts
+        if sum(self._rowHeights[: self.repeatRows + 1]) <= TEXT_HEIGHT:
+            return parts  # it fits on the next page
+        self.splitInRow = 1
+        try:
+            parts = super().split(avail_width, avail_height)
+        finally:
+            self.splitInRow = 0
+        for part in parts:
+            part.splitInRow = 0
+        return parts
+
+
 def table(
     rows: Sequence[Sequence[Any]],
     header: Sequence[str],
@@ -249,7 +275,7 @@ def table(
     """A table whose header row repeats on every page and whose cells wrap."""
     data = [[paragraph(cell, "table_header") for cell in header]]
     data += [[paragraph(cell, "table_cell") for cell in row] for row in rows]
-    result = Table(data, colWidths=col_widths, repeatRows=1)
+    result = _Table(data, colWidths=col_widths, repeatRows=1)
     result.setStyle(
         TableStyle(
             [
@@ -388,8 +414,8 @@ def build_pdf(
         pagesize=LETTER,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=0.9 * inch,
-        bottomMargin=0.9 * inch,
+        topMargin=PAGE_MARGIN,
+        bottomMargin=PAGE_MARGIN,
         title=title,
         author=f"{DEPARTMENT}, {BUREAU}, {OFFICE}",
         subject=subtitle or title,

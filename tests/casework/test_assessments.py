@@ -338,3 +338,26 @@ def test_a_report_printed_before_approval_is_marked_draft_on_every_page(client):
     log_in(client, analyst)
     pages = pdf_pages(client.get(f"/casework/assessments/{assessment.id}/report.pdf").data)
     assert pages and all("DRAFT: not approved by a reviewer" in page for page in pages)
+
+
+def test_a_finding_as_long_as_the_form_allows_goes_on_over_the_pages_of_the_report(client):
+    provider, analyst = make_provider(), make_user(Role.ANALYST)
+    assessment = _open(provider, analyst)
+    sentences = [
+        f"Sample {number} of the accounts opened was not verified." for number in range(180)
+    ]
+    shortcoming = " ".join(sentences)[:10_000]
+    services.add_finding(
+        assessment, requirement="d2", shortcoming=shortcoming, recommendation_kind="f1i",
+        recommendation="Verify every account again.", actor=analyst,
+    )  # fmt: skip
+    db.session.commit()
+    log_in(client, analyst)
+
+    answer = client.get(f"/casework/assessments/{assessment.id}/report.pdf")
+
+    assert answer.status_code == 200
+    pages = pdf_pages(answer.data)
+    assert len(pages) >= 2
+    text = " ".join(pdf_text(answer.data).split())
+    assert "Sample 0 of the accounts" in text and "Sample 170 of the accounts" in text

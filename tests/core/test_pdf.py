@@ -193,3 +193,25 @@ def test_a_time_without_a_zone_is_refused():
         pdf.build_pdf(
             title="x", story=[], marking=pdf.UNCLASSIFIED, generated_at=datetime(2026, 1, 1)
         )
+
+
+def test_table_rows_stay_whole_on_a_page_but_one_taller_than_a_page_goes_on_over_it():
+    rows = [(f"start{n}", "Verified by documents. " * 12 + f"tail{n}") for n in range(60)]
+    rows.insert(30, ("startlong", " ".join(f"w{i}" for i in range(2_500)) + " taillong"))
+    story = [pdf.table(rows, header=("Row", "Text"), col_widths=[72, 420])]
+
+    pages = pdf_pages(
+        pdf.build_pdf(
+            title="Findings", story=story, marking=pdf.UNCLASSIFIED, generated_at=GENERATED
+        )
+    )
+
+    def pages_of(marker: str) -> list[int]:
+        return [number for number, page in enumerate(pages) if marker in page.split()]
+
+    for n in range(60):
+        assert pages_of(f"start{n}") == pages_of(f"tail{n}"), f"row {n} was split"
+    (first,) = pages_of("startlong")
+    (last,) = pages_of("taillong")
+    assert last - first >= 2  # longer than two pages, and all of it printed
+    assert all(pages_of(f"w{i}") for i in range(0, 2_500, 250))
