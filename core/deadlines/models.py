@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
-from core.db import UTCDateTime, db, utcnow
+from core.db import JSONDocument, UTCDateTime, db, utcnow
 
 
 class Deadline(db.Model):
@@ -58,3 +58,34 @@ class CalendarAddress(db.Model):
     last_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class BoardPdf(db.Model):
+    """The deadline board as a PDF, made by the job worker: for a whole office's open clocks it
+    takes seconds, which no request waits for. Kept for the staff to download once it is made."""
+
+    __tablename__ = "deadline_board_pdfs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The board's filters as asked for ({"module": "special_measures"}), none when empty.
+    filters: Mapped[dict[str, str]] = mapped_column(JSONDocument, default=dict)
+    made_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline_count: Mapped[int | None] = mapped_column(Integer)
+    # Loaded only when read, and then streamed (core.exports.document_download).
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+    requested_by: Mapped[User] = relationship()
+
+    content_type = "application/pdf"
+
+    @property
+    def is_made(self) -> bool:
+        return self.made_at is not None
+
+    @property
+    def filename(self) -> str:
+        return f"oicts-deadlines-{self.id}.pdf"

@@ -133,8 +133,9 @@ def _open_query(criteria: BoardFilter) -> Select[tuple[Deadline]]:
     return query
 
 
-def board(criteria: BoardFilter, today: date) -> list[BoardRow]:
-    """Every open deadline: overdue first, then due within 14 days, then later; by due date."""
+def board(criteria: BoardFilter, today: date, *, links: bool = True) -> list[BoardRow]:
+    """Every open deadline: overdue first, then due within 14 days, then later; by due date.
+    Without ``links`` (a PDF, made outside any request), rows name no page."""
     rows = [
         BoardRow(
             deadline=deadline,
@@ -142,7 +143,9 @@ def board(criteria: BoardFilter, today: date) -> list[BoardRow]:
             days_left=days_left_phrase(deadline.due_on, today),
             date_warning=clocks.non_working_day_warning(deadline.due_on),
             clock_title=clocks.get(deadline.clock_key).title,
-            subject_url=subjects.url_of(deadline.subject_type, deadline.subject_id),
+            subject_url=subjects.url_of(deadline.subject_type, deadline.subject_id)
+            if links
+            else None,
         )
         for deadline in db.session.execute(_open_query(criteria)).scalars()
     ]

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from core import clocks, exports, formerrors, ical, subjects
@@ -21,10 +22,10 @@ from core.auth.models import User
 from core.auth.rules import Role
 from core.auth.services import list_users
 from core.db import db, utcnow
-from core.deadlines import reports, services
+from core.deadlines import printed, services
 from core.deadlines.forms import AssignDeadlineForm, BoardFilterForm, MeetDeadlineForm
+from core.deadlines.models import BoardPdf
 from core.navigation import MODULE_LABELS
-from core.office import services as office
 
 bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
 
@@ -37,16 +38,21 @@ def _case_workers() -> list[SelectChoice]:
     ]
 
 
-def _filtered_rows() -> tuple[BoardFilterForm, list[services.BoardRow]]:
-    form = BoardFilterForm(request.args)
+def _criteria(data: MultiDict[str, str]) -> tuple[BoardFilterForm, services.BoardFilter]:
+    """The board's filters as chosen; none where one is not a choice of its list."""
+    form = BoardFilterForm(data)
     form.assignee.choices = [SelectChoice("", "Anyone"), *_case_workers()]
-    criteria = services.BoardFilter()
-    if form.validate():
-        criteria = services.BoardFilter(
-            module=form.module.data or "",
-            assignee_id=int(form.assignee.data) if form.assignee.data else None,
-            clock_key=form.clock.data or "",
-        )
+    if not form.validate():
+        return form, services.BoardFilter()
+    return form, services.BoardFilter(
+        module=form.module.data or "",
+        assignee_id=int(form.assignee.data) if form.assignee.data else None,
+        clock_key=form.clock.data or "",
+    )
+
+
+def _filtered_rows() -> tuple[BoardFilterForm, list[services.BoardRow]]:
+    form, criteria = _criteria(request.args)
     return form, services.board(criteria, clocks.office_today())
 
 
@@ -157,14 +163,45 @@ def subscribed_ics(token: str) -> ResponseReturnValue:
     return _calendar(rows)
 
 
-@bp.get("/deadlines.pdf")
+# --- The board printed as a PDF, by the job worker -----------------------------------------
+
+
+@bp.post("/pdfs")
 @roles_required(*STAFF)
-def board_pdf() -> ResponseReturnValue:
-    rows = _exported_rows("pdf")
-    body = reports.board_pdf(
-        rows, filters=request.args.to_dict(), office=office.documents(), generated_at=utcnow()
+def print_board() -> ResponseReturnValue:
+    _, criteria = _criteria(request.form)
+    _, job = printed.request_board_pdf(criteria, actor=current_user)
+    flash(
+        "The job worker is printing the board as a PDF; this page shows how far it has got, and "
+        "leads to the PDF once it is ready.",
+        "success",
     )
-    return exports.download(body, filename="oicts-deadlines.pdf", mimetype="application/pdf")
+    return redirect(url_for("jobs.job", job_id=job.id))
+
+
+def _printed_or_404(pdf_id: int) -> BoardPdf:
+    return printed.get_board_pdf(pdf_id) or abort(404)
+
+
+@bp.get("/pdfs/<int:pdf_id>")
+@roles_required(*STAFF)
+def printed_board(pdf_id: int) -> ResponseReturnValue:
+    record = _printed_or_404(pdf_id)
+    return render_template(
+        "deadlines/printed.html",
+        record=record,
+        job=printed.job_of(record),
+        size=printed.size_text(record.size_bytes) if record.size_bytes else None,
+    )
+
+
+@bp.get("/pdfs/<int:pdf_id>/download")
+@roles_required(*STAFF)
+def printed_board_download(pdf_id: int) -> ResponseReturnValue:
+    record = _printed_or_404(pdf_id)
+    if not record.is_made:
+        abort(404)
+    return exports.document_download(printed.download_board_pdf(record, actor=current_user))
 
 
 def _assign_form(deadline: services.Deadline) -> AssignDeadlineForm:

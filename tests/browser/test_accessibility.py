@@ -14,9 +14,11 @@ from core import clocks
 from core.audit.checks import AUDIT_CHECK_JOB
 from core.auth.rules import Role
 from core.db import db, utcnow
-from core.deadlines.services import DAILY_SWEEP
+from core.deadlines import printed
+from core.deadlines.services import DAILY_SWEEP, BoardFilter
 from core.jobs.models import Job
 from core.jobs.rules import JobState
+from core.jobs.services import send_committed
 from intake import services as intake
 from intake.models import ForeignReseller
 from special_measures import screening
@@ -99,8 +101,18 @@ def test_staff_pages_have_no_violations(page: Page, records, measure_records):
     base_url, provider, department_request = records
     oversight, penalty = measure_records[-2:]
     analyst = make_user(Role.ANALYST, email="axe.analyst@oicts.example")
+    # The board printed as a PDF: one made (the suite's queue runs its job at once), one waiting.
+    made, made_job = printed.request_board_pdf(BoardFilter(), actor=analyst)
+    db.session.commit()
+    send_committed()
+    waiting, _ = printed.request_board_pdf(BoardFilter(module="intake"), actor=analyst)
+    db.session.commit()
     sign_in(page, base_url, analyst.email, PASSWORD)
     for path in (
+        "/deadlines/",
+        f"/deadlines/pdfs/{made.id}",
+        f"/deadlines/pdfs/{waiting.id}",
+        f"/jobs/{made_job.id}",
         "/intake/providers",
         f"/intake/providers/{provider.id}",
         f"/intake/requests/{department_request.id}",

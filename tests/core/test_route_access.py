@@ -18,6 +18,8 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.consultations import services as consultations
 from core.db import db
+from core.deadlines import printed
+from core.deadlines.services import BoardFilter
 from core.jobs.services import send_committed
 from exemptions import services as exemptions
 from intake import services as intake
@@ -95,6 +97,9 @@ def _sample_values(app: Flask) -> dict[str, object]:
     token, _ = intake.issue_token(provider, label="Filing system", actor=analyst)
     accelerator = db.session.scalars(select(Accelerator).order_by(Accelerator.id)).first()
     db.session.commit()
+    board_pdf, _ = printed.request_board_pdf(BoardFilter(), actor=analyst)
+    db.session.commit()
+    send_committed()
     imported = _reseller_import(provider, analyst, [RESELLER_EXAMPLE])
     rejected = _reseller_import(provider, analyst, [{**RESELLER_EXAMPLE, "jurisdiction": "XX"}])
     ip_log = ip_logs.attach_ip_log(
@@ -113,6 +118,7 @@ def _sample_values(app: Flask) -> dict[str, object]:
         "request_id": open_request.id,
         "import_id": imported.id,
         "ip_log_id": ip_log.id,
+        "pdf_id": board_pdf.id,
         "job_id": reseller_services.import_job_of(imported).id,
         "token_id": token.id,
         "user_id": make_user(Role.VIEWER).id,

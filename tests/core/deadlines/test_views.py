@@ -14,8 +14,7 @@ from core.auth import services as accounts
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.deadlines import services
-from tests.factories import log_in, make_measure, make_provider, make_user, set_office_settings
-from tests.pdftext import pdf_pages, pdf_text, searchable
+from tests.factories import log_in, make_provider, make_user
 
 
 def _open(clock_key, days_ago, *, label=None, assignee=None):
@@ -95,42 +94,6 @@ def test_the_calendar_feed_has_one_all_day_event_per_open_deadline(client):
         in unfolded
     )
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
-
-
-def test_the_pdf_export_reads_back_with_the_deadlines(client):
-    _open("cip.copy_on_request", 12, label="Ironbridge LLC")
-    log_in(client, make_user(Role.VIEWER))
-    response = client.get("/deadlines/deadlines.pdf")
-    assert response.mimetype == "application/pdf"
-    text = pdf_text(response.data)
-    assert "Open deadlines" in text
-    assert "Ironbridge LLC" in text
-    assert "§7.305(a)" in text
-    assert "Page 1 of 1" in text
-
-
-def test_the_pdf_is_cui_with_its_point_of_contact_when_it_lists_a_providers_clock(client):
-    set_office_settings()
-    _open("cip.copy_on_request", 12, label="Ironbridge LLC")
-    make_measure()
-    log_in(client, make_user(Role.VIEWER))
-    pages = [searchable(page) for page in pdf_pages(client.get("/deadlines/deadlines.pdf").data)]
-    assert all(page.startswith("CUI//PRVCY/PROPIN") for page in pages)
-    assert all(page.endswith("CUI//PRVCY/PROPIN") for page in pages)
-    assert "CUI Category: Privacy, Proprietary Business Information" in pages[0]
-    assert "POC: Thomas Keller, OICTS CUI Program, (202) 555-0147" in pages[0]
-
-
-def test_the_pdf_of_special_measures_alone_is_unclassified(client):
-    make_measure()
-    log_in(client, make_user(Role.VIEWER))
-    pages = [
-        searchable(page)
-        for page in pdf_pages(client.get("/deadlines/deadlines.pdf?module=special_measures").data)
-    ]
-    assert "(§7.307(d))" in pages[0]  # the notices to Congress
-    assert all(page.startswith("UNCLASSIFIED") and page.endswith("UNCLASSIFIED") for page in pages)
-    assert "CUI" not in " ".join(pages)
 
 
 def test_an_analyst_records_a_clock_as_met(client):
