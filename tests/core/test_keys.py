@@ -47,6 +47,8 @@ def test_after_rotation_the_old_key_can_be_dropped(app):
         provider, filename="resellers.csv", content=csv_file([reseller()]), actor=make_admin()
     )
     db.session.commit()
+    # That request is over; its job is in the queue, whose worker is not running here.
+    db.session.remove()
     before = _sealed_values()
     assert all(before.values()), before
     plaintexts = {what: _opened(value) for what, value in before.items()}
