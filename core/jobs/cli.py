@@ -4,15 +4,60 @@ jobs beside the web server (README: Running in production)."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from huey import Huey
+from huey.api import Task
+from huey.consumer import Consumer
+from huey.signals import (
+    SIGNAL_CANCELED,
+    SIGNAL_COMPLETE,
+    SIGNAL_ERROR,
+    SIGNAL_EXECUTING,
+    SIGNAL_INTERRUPTED,
+)
 
 from core import clocks, request_log
-from core.jobs import daily_runs_of, queue, services
+from core.jobs import daily_runs_of, queue, rules, services
+
+ENDED = (SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_INTERRUPTED, SIGNAL_CANCELED)
 
 jobs_cli = AppGroup("jobs", help="Run the job worker and scheduler.")
+
+
+class JobConsumer(Consumer):
+    """Huey's consumer, whose own main loop, which looks at its worker threads every few seconds,
+    also says that each job they are running is alive (docs/architecture.md §11). A worker that
+    dies falls silent with its loop, and its jobs are taken up again once their lease runs out."""
+
+    def __init__(self, huey: Huey, **options: Any):
+        lease = timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
+        options["health_check_interval"] = min(rules.HEARTBEAT_EVERY, lease / 3).total_seconds()
+        super().__init__(huey, **options)
+        self.running: set[int] = set()
+        huey.signal(SIGNAL_EXECUTING)(self._started)
+        huey.signal(*ENDED)(self._ended)
+
+    def _started(self, signal: str, task: Task, *rest: object) -> None:
+        if task.name.endswith("run_job"):
+            self.running.add(task.args[0])
+
+    def _ended(self, signal: str, task: Task, *rest: object) -> None:
+        if task.name.endswith("run_job"):
+            self.running.discard(task.args[0])
+
+    def check_worker_health(self) -> None:
+        super().check_worker_health()
+        for job_id in list(self.running):
+            try:
+                services.say_alive(job_id)
+            # A missed beat only risks the job being run again, which its claim makes safe.
+            except Exception:
+                self._logger.exception("job %s: heartbeat not recorded", job_id)
 
 
 def _consume(*, threads: int, periodic: bool) -> None:
@@ -29,7 +74,8 @@ def _consume(*, threads: int, periodic: bool) -> None:
             current_app.logger.info(
                 "daily run %s at %s %s", run.kind, run.at.strftime("%H:%M"), clocks.OFFICE_TIME_ZONE
             )
-    consumer = the_queue.create_consumer(
+    consumer = JobConsumer(
+        the_queue,
         workers=threads,
         worker_type="thread",
         periodic=periodic,

@@ -153,44 +153,11 @@ def _lease() -> timedelta:
     return timedelta(seconds=current_app.config.get("JOB_LEASE_SECONDS", 30))
 
 
-class _Heartbeat:
-    """Says the worker is alive while a job runs, in the queue's store rather than the job's
-    transaction (which holds its writes until the end)."""
-
-    def __init__(self, job_id: int):
-        self.job_id = job_id
-        self.app = current_app._get_current_object()
-        self.interval = min(rules.HEARTBEAT_EVERY, _lease() / 3).total_seconds()
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._beat, name=f"job-{job_id}-heartbeat")
-
-    def __enter__(self) -> _Heartbeat:
-        self._put()
-        if not queue.the_queue().immediate:
-            self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stopped.set()
-        if self.thread.is_alive():
-            self.thread.join()
-        queue.forget(f"job:{self.job_id}:heartbeat")
-
-    @staticmethod
-    def beat(job_id: int) -> None:
-        queue.put(f"job:{job_id}:heartbeat", utcnow().timestamp())
-
-    def _put(self) -> None:
-        self.beat(self.job_id)
-
-    def _beat(self) -> None:
-        with self.app.app_context():
-            while not self.stopped.wait(self.interval):
-                try:
-                    self._put()
-                # A missed beat only risks the job being run again, which its claim makes safe.
-                except Exception:
-                    logger.exception("job %s: heartbeat not recorded", self.job_id)
+def say_alive(job_id: int) -> None:
+    """Say in the queue's store, outside the job's transaction (which holds its writes until the
+    end), that the job's worker is alive: at its claim, then from the worker's main loop
+    (core.jobs.cli) for as long as the job runs."""
+    queue.put(f"job:{job_id}:heartbeat", utcnow().timestamp())
 
 
 class _ProgressKept:
@@ -227,7 +194,7 @@ def _take(job_id: int) -> Job | None:
     claim = secrets.token_hex(16)
     # Said before the claim is stored, so that a second worker reading the job between the two
     # finds it alive rather than taking it over too.
-    _Heartbeat.beat(job_id)
+    say_alive(job_id)
     taken = db.session.execute(
         update(Job)
         .where(Job.id == job_id, Job.state == job.state)
@@ -261,11 +228,8 @@ def run_job(job_id: int) -> None:
         return
     progress = _ProgressKept(job_id)
     try:
-        with _Heartbeat(job_id):
-            outcome = kind.run(
-                job, registry.JobWork(content=lambda: _content(job), progress=progress)
-            )
-            _finish(job, claim, outcome, progress)
+        outcome = kind.run(job, registry.JobWork(content=lambda: _content(job), progress=progress))
+        _finish(job, claim, outcome, progress)
     except JobRefused as refused:
         db.session.rollback()
         _fail(job_id, claim, str(refused), None)
@@ -276,6 +240,7 @@ def run_job(job_id: int) -> None:
         _after_error(job_id, claim, f"{type(error).__name__}: {error}"[:500], reference)
     finally:
         queue.forget(f"job:{job_id}:progress")
+        queue.forget(f"job:{job_id}:heartbeat")
     send_committed()
 
 

@@ -18,7 +18,6 @@ from core.jobs.models import Job
 from core.jobs.registry import JobKind
 from core.jobs.rules import JobState
 from core.office.models import OfficeSetting
-from tests.conftest import TEST_JOB_LEASE_SECONDS
 from tests.factories import log_in, make_user
 
 # A kind of job for these tests: it stores an office setting (a plain row) from its arguments,
@@ -232,18 +231,3 @@ def test_a_job_taken_up_again_is_not_taken_twice_by_a_second_message(app):
     assert second is None
     db.session.expire_all()
     assert (job.attempts, job.claim) == (2, first.claim)
-
-
-def test_a_running_job_s_heartbeat_keeps_beating_so_the_sweep_leaves_it_to_its_worker(queued_app):
-    job = _enqueue()
-    job.state, job.attempts, job.claim = JobState.RUNNING, 1, "d" * 32
-    db.session.commit()
-
-    with services._Heartbeat(job.id):
-        first = queue.peek(f"job:{job.id}:heartbeat")
-        time.sleep(TEST_JOB_LEASE_SECONDS + 1)
-        latest = queue.peek(f"job:{job.id}:heartbeat")
-        resent = services.sweep()
-
-    assert latest - first >= 1  # beaten again while running, not only when it started
-    assert resent == []

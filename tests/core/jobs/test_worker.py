@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.db import db
-from core.jobs import queue
+from core.jobs import queue, services
 from core.jobs.models import Job
 from core.jobs.rules import JobState
 from intake.models import Filing, ForeignReseller, ResellerImport
@@ -116,3 +116,27 @@ def test_two_workers_share_the_queue_and_run_each_job_once(queued_app, tmp_path)
     )
     assert succeeded == 8
     assert len({job.worker.split(":")[1] for job in jobs}) == 2, "both workers took jobs"
+
+
+@pytest.mark.large
+def test_a_job_outlasting_its_lease_is_said_alive_by_its_worker_so_the_sweep_leaves_it(
+    queued_app, job_worker: WorkerProcess
+):
+    rows = [reseller(reseller_name=f"Reseller {n:05d} Cloud Ltd") for n in range(50_000)]
+    record = _import(make_provider(), rows)
+    reseller_services.jobs.send_committed()
+    job = reseller_services.import_job_of(record)
+    _wait_for(lambda: queue.peek(f"job:{job.id}:heartbeat"), "the worker to take the job")
+    first = queue.peek(f"job:{job.id}:heartbeat")
+
+    time.sleep(TEST_JOB_LEASE_SECONDS + 1)
+    latest = queue.peek(f"job:{job.id}:heartbeat")
+    resent = services.sweep()
+
+    db.session.refresh(job)
+    assert job.state is JobState.RUNNING, "the file must outlast the lease for this to show"
+    assert latest - first >= 1  # said again while running, not only when it was taken
+    assert resent == []
+    _wait_for(lambda: db.session.get(Job, job.id).state is JobState.SUCCEEDED, "the import")
+    db.session.refresh(job)
+    assert job.attempts == 1
