@@ -3,8 +3,11 @@ failed one."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     make_response,
@@ -30,6 +33,25 @@ PAGE_SIZE = 50
 # While a job runs its page reloads itself this often (an HTTP header: the page's
 # Content-Security-Policy forbids inline scripts).
 REFRESH_SECONDS = 2
+
+
+def page_while_running(template: str, *, running: bool, **context: Any) -> Response:
+    """A page that reloads itself while its work runs, unless the person asked it to stop
+    (``?refresh=off``): an HTTP header rather than a script, which the page's
+    Content-Security-Policy forbids inline. Every page that follows a job is one."""
+    refreshing = running and request.args.get("refresh") != "off"
+    response = make_response(
+        render_template(
+            template,
+            running=running,
+            refreshing=refreshing,
+            refresh_seconds=REFRESH_SECONDS,
+            **context,
+        )
+    )
+    if refreshing:
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 def _job_or_404(job_id: int) -> Job:
@@ -69,22 +91,15 @@ def job_list() -> ResponseReturnValue:
 def job(job_id: int) -> ResponseReturnValue:
     record = _job_or_404(job_id)
     progress = services.live_progress(record)
-    refreshing = record.state not in rules.FINISHED and request.args.get("refresh") != "off"
-    response = make_response(
-        render_template(
-            "jobs/job.html",
-            job=record,
-            label=registry.label_of(record.kind),
-            subject_url=subject_link(record),
-            progress=progress,
-            progress_text=rules.progress_text(**progress),
-            refreshing=refreshing,
-            refresh_seconds=REFRESH_SECONDS,
-        )
+    return page_while_running(
+        "jobs/job.html",
+        running=record.state not in rules.FINISHED,
+        job=record,
+        label=registry.label_of(record.kind),
+        subject_url=subject_link(record),
+        progress=progress,
+        progress_text=rules.progress_text(**progress),
     )
-    if refreshing:
-        response.headers["Refresh"] = str(REFRESH_SECONDS)
-    return response
 
 
 @bp.post("/<int:job_id>/retry")

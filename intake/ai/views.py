@@ -27,6 +27,7 @@ from core.auth.rules import Role
 from core.db import db
 from core.deadlines import services as deadlines
 from core.errors import DomainError, InvalidInput
+from core.jobs.views import page_while_running
 from core.schema import parse_number_text
 from core.schema_forms import field_label
 from intake import kinds, services
@@ -47,7 +48,6 @@ from intake.views import CASE_WORKERS, CUI_FILINGS
 
 bp = Blueprint("intake_ai", __name__, url_prefix="/intake")
 # While a log is being checked its page reloads itself this often.
-IP_LOG_REFRESH_SECONDS = 2
 
 
 def _report_or_404(receipt_number: str) -> Filing:
@@ -129,23 +129,15 @@ def ip_log_attachment(ip_log_id: int) -> ResponseReturnValue:
     its problems by row (nothing attached), or why the job could not finish."""
     attachment = ip_logs.get_ip_log(ip_log_id) or abort(404)
     shown = ip_logs.ip_log_progress(attachment)
-    refreshing = shown.running and request.args.get("refresh") != "off"
-    response = make_response(
-        render_template(
-            "intake/ip_log.html",
-            cui=CUI_FILINGS,
-            filing=attachment.filing,
-            attachment=attachment,
-            shown=shown,
-            is_status={each.name.lower(): shown.status is each for each in ip_log.IpLogStatus},
-            refreshing=refreshing,
-            refresh_seconds=IP_LOG_REFRESH_SECONDS,
-        )
+    return page_while_running(
+        "intake/ip_log.html",
+        running=shown.running,
+        cui=CUI_FILINGS,
+        filing=attachment.filing,
+        attachment=attachment,
+        shown=shown,
+        is_status={each.name.lower(): shown.status is each for each in ip_log.IpLogStatus},
     )
-    if refreshing:
-        # An HTTP header rather than a script, which the Content-Security-Policy forbids inline.
-        response.headers["Refresh"] = str(IP_LOG_REFRESH_SECONDS)
-    return response
 
 
 @bp.get("/ip-log-template.csv")

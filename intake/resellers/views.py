@@ -4,7 +4,7 @@ their endpoints and addresses are intake's."""
 
 from __future__ import annotations
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.utils import secure_filename
@@ -12,6 +12,7 @@ from werkzeug.utils import secure_filename
 from core import exports
 from core.access import STAFF, roles_required
 from core.db import db
+from core.jobs.views import page_while_running
 from intake import reports
 from intake import services as intake_services
 from intake.forms import ResellerUploadForm
@@ -66,26 +67,17 @@ def reseller_import(import_id: int) -> ResponseReturnValue:
     record = _reseller_import_or_404(import_id)
     status = rules.ImportStatus(record.status)
     running = status in rules.RUNNING
-    refreshing = running and request.args.get("refresh") != "off"
-    response = make_response(
-        render_template(
-            "intake/reseller_import.html",
-            cui=CUI_FILINGS,
-            record=record,
-            running=running,
-            is_status={each.name.lower(): status is each for each in rules.ImportStatus},
-            refreshing=refreshing,
-            steps=rules.IMPORT_STEPS,
-            step=rules.import_step(record.status, record.rows_total, record.rows_done),
-            problems=services.error_preview(record),
-            job=services.import_job_of(record),
-        )
+    return page_while_running(
+        "intake/reseller_import.html",
+        running=running,
+        cui=CUI_FILINGS,
+        record=record,
+        is_status={each.name.lower(): status is each for each in rules.ImportStatus},
+        steps=rules.IMPORT_STEPS,
+        step=rules.import_step(record.status, record.rows_total, record.rows_done),
+        problems=services.error_preview(record),
+        job=services.import_job_of(record),
     )
-    if refreshing:
-        # The page reloads itself while the import runs; an HTTP header rather than a script,
-        # which the Content-Security-Policy forbids inline.
-        response.headers["Refresh"] = "2"
-    return response
 
 
 def _import_report_download(import_id: int, report: str) -> ResponseReturnValue:
