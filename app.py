@@ -20,6 +20,7 @@ import core.dashboard.views
 import core.deadlines.views
 import core.jobs
 import core.jobs.views
+import core.notifications.receivers
 import core.office.views
 import core.parameters.views
 import core.users.views
@@ -136,6 +137,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # application only.
     for module in (intake, special_measures, casework, exemptions):
         module.init_app(app)
+    core.notifications.receivers.init_app(app)
     # After the modules, whose imports registered their kinds of job and daily runs.
     core.jobs.init_app(app)
     # Once every route is registered: the limits the views declare are applied to them.

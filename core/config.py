@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from core.auth.rules import ABSOLUTE_TIMEOUT
+from core.notifications.transport import mail_settings
 
 SECRET_NAMES = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "SEARCH_HASH_KEY", "AUDIT_CHAIN_KEY")
 ENVIRONMENTS = ("development", "production")
@@ -115,6 +116,9 @@ def load(instance_path: Path) -> dict[str, Any]:
         "JOB_QUEUE_PATH": env.get("JOB_QUEUE_PATH", ""),
         "JOB_LEASE_SECONDS": float(env.get("JOB_LEASE_SECONDS", "30")),
         **_rate_limits(env),
+        # Where people open the application, for the links in email (core.notifications).
+        "PUBLIC_URL": env.get("PUBLIC_URL", f"http://127.0.0.1:{env.get('PORT', '8000')}"),
+        **mail_settings(env),
         # Daily runs moved from their usual time, office time: "risk_snapshot=06:30,...".
         "DAILY_RUN_TIMES": env.get("DAILY_RUN_TIMES", ""),
     }

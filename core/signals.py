@@ -62,6 +62,28 @@ audit_check_failed = _signals.signal(
     notifications will tell the administrators.""",
 )
 
+job_failed = _signals.signal(
+    "job-failed",
+    doc="""A job failed for good: its attempts are spent, or it was refused (core.jobs). Payload:
+    ``job`` (core.jobs.models.Job, failed, its reason in ``failure_reason``). Sent in the
+    transaction that fails it; notifications tell the person who started it.""",
+)
+mail_sent = _signals.signal(
+    "mail-sent",
+    doc="""A message was handed to the mail server, or kept in the development outbox where no
+    server is configured (core.notifications). Payload: ``mail``
+    (core.notifications.models.OutgoingMail, its ``sent_at`` set, ``about_type`` and
+    ``about_id`` naming the record it is about). Sent in the delivery job's transaction: the
+    module owning that record records the sending there, and opens the clock the rule starts
+    from the recipient's receipt.""",
+)
+mail_undeliverable = _signals.signal(
+    "mail-undeliverable",
+    doc="""A message's last attempt failed (core.notifications). Payload: ``mail`` (as for
+    ``mail_sent``, its state failed) and ``reason`` (str: the server's last answer). The module
+    owning the record it is about flags it as not delivered.""",
+)
+
 # --- Questions the kernel or one module asks the others ---------------------------------------
 
 waivers_asked = _signals.signal(

@@ -38,6 +38,7 @@ os.environ.setdefault("AUDIT_CHAIN_KEY", secrets.token_urlsafe(32))
 from app import create_app
 from core.db import db
 from tests import api_contract
+from tests.mailcatcher import MailCatcher
 
 BACKENDS = [
     name.strip() for name in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",")
@@ -263,6 +264,24 @@ def make_app(database_url: str, **overrides: object) -> Flask:
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     application = make_app(database_url)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[MailCatcher]:
+    """A real SMTP server on a free port, for the duration of the test."""
+    catcher = MailCatcher().start()
+    yield catcher
+    catcher.stop()
+
+
+@pytest.fixture
+def mail_app(database_url: str, smtp_server: MailCatcher) -> Iterator[Flask]:
+    """The application sending its mail to ``smtp_server`` (jobs run as soon as committed)."""
+    application = make_app(database_url, **smtp_server.settings)
     with application.app_context():
         yield application
         db.session.remove()

@@ -34,12 +34,15 @@ class JobKind:
     """``run`` does the work in the job's one transaction and answers the outcome in a sentence;
     it raises ``JobRefused`` for a failure that trying again cannot mend. ``on_failure`` marks
     the record the job worked on as failed, with the reason, in the transaction that fails the
-    job. ``subject_page`` names the endpoint and arguments of that record's page."""
+    job. ``on_error`` keeps what one failed attempt leaves behind (a mail server's refusal, for
+    the delivery log) in the transaction that queues the job again or fails it.
+    ``subject_page`` names the endpoint and arguments of that record's page."""
 
     name: str
     label: str
     run: Callable[[Job, JobWork], str]
     on_failure: Callable[[Job, str], None] | None = None
+    on_error: Callable[[Job, str], None] | None = None
     subject_page: Callable[[Job], tuple[str, dict[str, object]] | None] | None = None
     max_attempts: int = DEFAULT_ATTEMPTS
 

@@ -17,7 +17,7 @@ from sqlalchemy import Select, delete, event, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import crypto
+from core import crypto, signals
 from core.audit.services import FAILURE, record_event
 from core.auth.models import User
 from core.db import db, utcnow
@@ -282,6 +282,9 @@ def _after_error(job_id: int, claim: str | None, reason: str, reference: str) ->
     job = db.session.get(Job, job_id)
     if job is None or job.claim != claim:
         return
+    kind = registry.kind_named(job.kind)
+    if kind.on_error is not None:
+        kind.on_error(job, reason)
     if rules.after_error(job.attempts, job.max_attempts) is JobState.QUEUED:
         job.state = JobState.QUEUED
         job.failure_reason, job.failure_reference = reason, reference
@@ -302,6 +305,7 @@ def _fail(job_id: int, claim: str | None, reason: str, reference: str | None) ->
     job.finished_at = utcnow()
     if kind.on_failure is not None:
         kind.on_failure(job, reason)
+    signals.send(signals.job_failed, job=job)
     record_event("job.fail", actor=None, actor_label="job worker", subject=("job", job.id),
                  after={"kind": job.kind, "reason": reason, "reference": reference},
                  outcome=FAILURE)  # fmt: skip

@@ -1,0 +1,100 @@
+"""What the office tells people, without a database or a mail server: the kinds of notice and
+how each person may choose to receive them, the state of an outgoing message, and the scan that
+keeps protected facts out of email (docs/architecture.md §12). Pure."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class Delivery(enum.StrEnum):
+    """How a person receives one kind of notice: always in the application, and by email at
+    once, in a daily digest, or not at all."""
+
+    AT_ONCE = "at_once"
+    DIGEST = "digest"
+    IN_APP = "in_app"
+
+    @property
+    def label(self) -> str:
+        return DELIVERY_LABELS[self]
+
+
+DELIVERY_LABELS = {
+    Delivery.AT_ONCE: "Email at once",
+    Delivery.DIGEST: "In the daily digest email",
+    Delivery.IN_APP: "In the application only",
+}
+
+
+class MailState(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    # No mail server is configured (the embedded set-up): the message is held in the
+    # administrators' development outbox and counts as delivered.
+    KEPT = "kept"
+    FAILED = "failed"
+
+
+DELIVERED = frozenset({MailState.SENT, MailState.KEPT})
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    """A kind of notice: its name (also the name of its email templates under
+    ``templates/mail/``), what the settings page calls it, who receives it, how they receive it
+    until they choose, and the paragraph of the rule it is about, if any."""
+
+    name: str
+    label: str
+    audience: str
+    default: Delivery = Delivery.AT_ONCE
+    citation: str | None = None
+
+
+_kinds: dict[str, NoticeKind] = {}
+
+
+def register_kind(kind: NoticeKind) -> NoticeKind:
+    """Each module names the notices it sends, so that the kernel imports none of them."""
+    known = _kinds.setdefault(kind.name, kind)
+    if known != kind:
+        raise ValueError(f"two kinds of notice are named {kind.name!r}")
+    return kind
+
+
+def kind_named(name: str) -> NoticeKind:
+    return _kinds[name]
+
+
+def notice_kinds() -> list[NoticeKind]:
+    """Every kind of notice, in the order a settings page lists them."""
+    return sorted(_kinds.values(), key=lambda kind: kind.label)
+
+
+def delivery_for(kind: NoticeKind, chosen: Delivery | None) -> Delivery:
+    return chosen or kind.default
+
+
+# Shorter values (a two-letter country code) would be found inside ordinary words.
+SHORTEST_PROTECTED = 4
+
+
+def protected_leaks(body: str, protected: Iterable[str | None]) -> list[str]:
+    """The protected values of a record (names from a report, identifiers, findings) that a
+    message body contains, ignoring case and runs of white space. Email leaves the system, so a
+    message may say that something happened and where to read it, never what it says
+    (32 CFR 2002.20: CUI is not sent outside the system that controls it)."""
+    flat = _flattened(body)
+    return [
+        value
+        for value in dict.fromkeys(value.strip() for value in protected if value)
+        if len(value) >= SHORTEST_PROTECTED and _flattened(value) in flat
+    ]
+
+
+def _flattened(text: str) -> str:
+    return re.sub(r"\s+", " ", text).casefold()

@@ -1,0 +1,235 @@
+"""Use cases of notices and mail: tell people of what concerns them, in their inbox and by the
+email they chose; render, queue and deliver a message in a job, retried, with each attempt
+logged (docs/architecture.md §12)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from core import signals
+from core.audit.services import record_event
+from core.auth.models import User
+from core.db import db, utcnow
+from core.jobs import registry
+from core.jobs import services as jobs
+from core.jobs.models import Job
+from core.jobs.registry import JobKind, JobWork
+from core.notifications import rules, transport
+from core.notifications.models import MailAttempt, Notification, NotificationSetting, OutgoingMail
+from core.notifications.rules import DELIVERED, Delivery, MailState
+
+MAIL_DELIVERY = "mail_delivery"
+# Where each person chooses how they are told (core/notifications/views.py), named in every
+# message so that a recipient can change what they receive.
+SETTINGS_PATH = "/notifications/settings"
+# A mail server down for an afternoon still gets the message: ten seconds after the first
+# failure, then four times longer each time (core.jobs.rules.retry_delay), about 15 hours in all.
+MAIL_ATTEMPTS = 8
+
+
+# --- Telling people -----------------------------------------------------------------------------
+
+
+def notify(
+    recipients: Iterable[User],
+    kind: str,
+    *,
+    title: str,
+    link: str,
+    subject: tuple[str, object] | None = None,
+    once_key: str | None = None,
+    mail_context: Mapping[str, Any] | None = None,
+) -> list[Notification]:
+    """Put a notice in each active recipient's inbox and email it as they chose (at once now;
+    in a digest later). ``title`` is the inbox's line and may name the record; ``mail_context``
+    is all the email may say and must hold nothing protected (``rules.protected_leaks``). With
+    ``once_key``, a person already told of that key is not told again."""
+    notice_kind = rules.kind_named(kind)
+    told = []
+    for user in dict.fromkeys(recipients):
+        if not user.active or _already_told(user, once_key):
+            continue
+        delivery = rules.delivery_for(notice_kind, _chosen(user, kind))
+        notification = Notification(
+            user_id=user.id,
+            kind=kind,
+            title=title[:400],
+            link=link,
+            subject_type=subject[0] if subject else None,
+            subject_id=str(subject[1]) if subject else None,
+            once_key=once_key,
+            delivery=delivery,
+        )
+        db.session.add(notification)
+        db.session.flush()
+        if delivery is Delivery.AT_ONCE:
+            mail = queue_mail(
+                user.email,
+                kind,
+                {**(mail_context or {}), "link": public_link(link), "kind": notice_kind},
+                recipient=user,
+                about=("notification", notification.id),
+            )
+            notification.mail_id = mail.id
+        told.append(notification)
+    db.session.flush()
+    return told
+
+
+def _already_told(user: User, once_key: str | None) -> bool:
+    if once_key is None:
+        return False
+    return (
+        db.session.scalar(
+            select(Notification.id).where(
+                Notification.user_id == user.id, Notification.once_key == once_key
+            )
+        )
+        is not None
+    )
+
+
+def _chosen(user: User, kind: str) -> Delivery | None:
+    setting = db.session.get(NotificationSetting, (user.id, kind))
+    return setting.delivery if setting else None
+
+
+# --- Mail ---------------------------------------------------------------------------------------
+
+
+def path_for(endpoint: str, **values: Any) -> str:
+    """The address of a page inside the application, from the application's root, as a notice
+    keeps it: built the same in a request and in the job worker, which has none."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def public_link(path: str) -> str:
+    """An address inside the application as the recipient opens it (``PUBLIC_URL``)."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+
+
+def render_mail(template: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The subject line, text and HTML of ``templates/mail/<template>.*``."""
+    # Without the pages' context (navigation, the signed-in user): a message is rendered in the
+    # job worker as well as in requests, and for its recipient rather than whoever acted.
+    values = {"office_name": current_app.config["OFFICE_NAME"], **context}
+    subject, text, html = (
+        current_app.jinja_env.get_template(f"mail/{template}.{part}").render(**values)
+        for part in ("subject.txt", "txt", "html")
+    )
+    return " ".join(subject.split()), text, html
+
+
+def queue_mail(
+    to_address: str,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    recipient: User | None = None,
+    about: tuple[str, object] | None = None,
+    actor: User | None = None,
+    to_provider: bool = False,
+) -> OutgoingMail:
+    """Render the message, store it, and queue its delivery (a job, sent once the caller's
+    transaction commits). A message to a provider is an audit event when queued and when sent."""
+    if recipient is not None:
+        context = {**context, "recipient": recipient, "settings_link": public_link(SETTINGS_PATH)}
+    subject_line, text, html = render_mail(template, context)
+    mail = OutgoingMail(
+        to_address=to_address,
+        recipient_user_id=recipient.id if recipient else None,
+        template=template,
+        subject_line=subject_line[:300],
+        text_body=text,
+        html_body=html,
+        about_type=about[0] if about else None,
+        about_id=str(about[1]) if about else None,
+        to_provider=to_provider,
+        state=MailState.QUEUED,
+    )
+    db.session.add(mail)
+    db.session.flush()
+    job = jobs.enqueue(MAIL_DELIVERY, subject=("outgoing_mail", mail.id), actor=actor)
+    mail.job_id = job.id
+    if to_provider:
+        record_event(
+            "mail.queue",
+            actor=actor,
+            subject=("outgoing_mail", mail.id),
+            after={"to": to_address, "template": template, "about": list(about or [])},
+        )
+    db.session.flush()
+    return mail
+
+
+def _deliver(job: Job, work: JobWork) -> str:
+    mail = db.session.get(OutgoingMail, job.subject_id)
+    if mail is None:
+        raise jobs.JobRefused("the message is no longer kept")
+    if mail.state in DELIVERED:
+        return f"Already delivered to {mail.to_address}."
+    config = current_app.config
+    message = transport.build_message(
+        sender=config["MAIL_SENDER"],
+        to_address=mail.to_address,
+        subject=mail.subject_line,
+        text=mail.text_body,
+        html=mail.html_body,
+        domain=config.get("MAIL_MESSAGE_ID_DOMAIN"),
+    )
+    handed = transport.hand_over(message, config)
+    mail.state = MailState.KEPT if handed.kept else MailState.SENT
+    mail.sent_at, mail.message_id, mail.last_answer = utcnow(), handed.message_id, handed.answer
+    mail.attempts.append(MailAttempt(succeeded=True, answer=handed.answer))
+    if mail.to_provider:
+        record_event(
+            "mail.send",
+            actor=None,
+            actor_label="job worker",
+            subject=("outgoing_mail", mail.id),
+            after={"to": mail.to_address, "state": mail.state.value, "answer": handed.answer},
+        )
+    db.session.flush()
+    signals.send(signals.mail_sent, mail=mail)
+    return f"Delivered to {mail.to_address}: {handed.answer}."
+
+
+def _attempt_failed(job: Job, reason: str) -> None:
+    mail = db.session.get(OutgoingMail, job.subject_id)
+    if mail is not None:
+        reason = reason.removeprefix(f"{transport.MailNotTaken.__name__}: ")
+        mail.last_answer = reason
+        mail.attempts.append(MailAttempt(succeeded=False, answer=reason))
+
+
+def _undeliverable(job: Job, reason: str) -> None:
+    mail = db.session.get(OutgoingMail, job.subject_id)
+    if mail is None:
+        return
+    mail.state = MailState.FAILED
+    if mail.to_provider:
+        record_event(
+            "mail.fail",
+            actor=None,
+            actor_label="job worker",
+            subject=("outgoing_mail", mail.id),
+            after={"to": mail.to_address, "reason": reason},
+        )
+    db.session.flush()
+    signals.send(signals.mail_undeliverable, mail=mail, reason=reason)
+
+
+registry.register(
+    JobKind(
+        MAIL_DELIVERY,
+        label="Email delivery",
+        run=_deliver,
+        on_error=_attempt_failed,
+        on_failure=_undeliverable,
+        max_attempts=MAIL_ATTEMPTS,
+    )
+)
