@@ -21,6 +21,7 @@ import core.deadlines.views
 import core.jobs
 import core.jobs.views
 import core.notifications.receivers
+import core.notifications.views
 import core.office.views
 import core.parameters.views
 import core.users.views
@@ -122,6 +123,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.office.views.bp,
         core.users.views.bp,
         core.jobs.views.bp,
+        core.notifications.views.bp,
         problems.bp,
         health.bp,
         intake.views.bp,

@@ -30,6 +30,7 @@ SECTIONS = (
         "Overview",
         (
             NavItem("Dashboard", "dashboard.index"),
+            NavItem("Notifications", "notifications.inbox"),
             NavItem("Deadline board", "deadlines.board"),
             NavItem("Review queue", "reviews.queue"),
             NavItem("Consultations", "consultations.index"),

@@ -76,3 +76,10 @@ def requested_page() -> int:
     """The ``?page=`` of a paginated list: 1 when missing or not a number, kept between 1 and
     MAX_PAGE, so that a huge number shows an empty page past the end, never an error."""
     return request.args.get("page", default=1, type=_page_number)
+
+
+def requested_page_size(choices: tuple[int, ...], default: int) -> int:
+    """The ``?per_page=`` of a paginated list: one of the sizes its page offers, else
+    ``default`` (a size typed into the address cannot make the page a query of everything)."""
+    asked = request.args.get("per_page", default=default, type=_page_number)
+    return asked if asked in choices else default

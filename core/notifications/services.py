@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, func, select, update
 
 from core import signals
 from core.audit.services import record_event
@@ -96,6 +96,68 @@ def _already_told(user: User, once_key: str | None) -> bool:
 def _chosen(user: User, kind: str) -> Delivery | None:
     setting = db.session.get(NotificationSetting, (user.id, kind))
     return setting.delivery if setting else None
+
+
+# --- The inbox -------------------------------------------------------------------------------
+
+
+def unread_count(user: User) -> int:
+    """The count in the header of every page: one query on ``ix_notifications_inbox``."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def inbox_query(user: User) -> Select[tuple[Notification]]:
+    """A person's notices, unread first, then newest first."""
+    return (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(
+            Notification.read_at.is_not(None),
+            Notification.created_at.desc(),
+            Notification.id.desc(),
+        )
+    )
+
+
+def notice_of(user: User, notification_id: int) -> Notification | None:
+    """One of the person's own notices; another's is not found, as if it did not exist."""
+    notice = db.session.get(Notification, notification_id)
+    return notice if notice is not None and notice.user_id == user.id else None
+
+
+def safe_link(link: str) -> str | None:
+    """A notice's link as a path inside the application, never an address elsewhere."""
+    return link if link.startswith("/") and not link.startswith(("//", "/\\")) else None
+
+
+def mark_read(notice: Notification, *, actor: User) -> None:
+    if notice.read_at is not None:
+        return
+    notice.read_at = utcnow()
+    db.session.flush()
+    record_event(
+        "notification.read", actor=actor, subject=("notification", notice.id), after={"read": 1}
+    )
+
+
+def mark_all_read(actor: User) -> int:
+    """Every unread notice of the person, read now; how many there were."""
+    read = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if read:
+        record_event(
+            "notification.read_all", actor=actor, subject=("user", actor.id), after={"read": read}
+        )
+    db.session.flush()
+    return read
 
 
 # --- Mail ---------------------------------------------------------------------------------------

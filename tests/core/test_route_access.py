@@ -21,6 +21,7 @@ from core.db import db
 from core.deadlines import printed
 from core.deadlines.services import BoardFilter
 from core.jobs.services import send_committed
+from core.notifications.services import notify
 from exemptions import services as exemptions
 from intake import services as intake
 from intake.ai import ip_logs
@@ -247,16 +248,31 @@ def test_every_view_declares_its_roles(app):
 def _signed_in_client(app: Flask, role: Role | None):
     client = app.test_client()
     if role is Role.ADMIN:
-        log_in_admin(client, make_admin())
+        log_in_admin(client, person := make_admin())
     elif role is not None:
-        log_in(client, make_user(role, agency="DoD" if role is Role.LIAISON else None))
-    return client
+        log_in(client, person := make_user(role, agency="DoD" if role is Role.LIAISON else None))
+    else:
+        return client, None
+    return client, person
+
+
+def _own_notice(person) -> dict[str, object]:
+    """A notice in the signed-in person's inbox: another's is not found (404) for anyone."""
+    if person is None:
+        return {}
+    [notice] = notify(
+        [person], "job_failed", title="A job failed", link="/",
+        mail_context={"job_label": "Example", "job_id": 1, "attempts": 1},
+    )  # fmt: skip
+    db.session.commit()
+    return {"notification_id": notice.id}
 
 
 @pytest.mark.parametrize("role", [None, *ROLES], ids=["anonymous", *(r.value for r in ROLES)])
 def test_each_route_answers_each_role_as_declared(app, role):
     values = _sample_values(app)
-    client = _signed_in_client(app, role)
+    client, person = _signed_in_client(app, role)
+    values.update(_own_notice(person))
     wrong = []
     for rule, url, response, form in _walk(app, client, values):
         allowed = app.view_functions[rule.endpoint].allowed_roles
@@ -283,7 +299,7 @@ def test_provider_system_routes_refuse_requests_without_a_token(client):
 
 
 def test_a_liaison_sees_only_their_dashboard(app):
-    client = _signed_in_client(app, Role.LIAISON)
+    client, _ = _signed_in_client(app, Role.LIAISON)
     dashboard = client.get("/")
     assert dashboard.status_code == 200
     assert "DoD consultations" in dashboard.text

@@ -78,7 +78,7 @@ def test_no_get_stores_anything_but_the_audit_of_what_was_read(app: Flask, role:
     values = _sample_values(app)
     provider = db.session.get(Provider, values["provider_id"])
     values["import_id"] = make_running_import(provider, make_user(Role.ANALYST)).id
-    client = _signed_in_client(app, role)
+    client, _ = _signed_in_client(app, role)
     before, head = _rows_outside_bookkeeping(), _audit_head()
 
     answered = [

@@ -1,0 +1,81 @@
+"""A person's notices: the inbox (each notice opens its record), the unread count in every
+page's header, and the choices of how each kind reaches them (docs/architecture.md §12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from core.access import ALL_ROLES, roles_required
+from core.db import db
+from core.notifications import rules, services
+from core.notifications.forms import INBOX_PAGE_SIZES, InboxForm
+from core.notifications.models import Notification
+from core.urls import requested_page, requested_page_size
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.app_context_processor
+def _header() -> dict[str, Any]:
+    # Counted only when a page's header asks (base.html, for a signed-in person): error pages
+    # and mail templates never query.
+    return {"unread_notices": lambda: services.unread_count(current_user)}
+
+
+def _own_or_404(notification_id: int) -> Notification:
+    return services.notice_of(current_user, notification_id) or abort(404)
+
+
+@bp.get("/")
+@roles_required(*ALL_ROLES)
+def inbox() -> ResponseReturnValue:
+    per_page = requested_page_size(INBOX_PAGE_SIZES, INBOX_PAGE_SIZES[0])
+    pagination = db.paginate(
+        services.inbox_query(current_user),
+        page=requested_page(),
+        per_page=per_page,
+        error_out=False,
+    )
+    return render_template(
+        "notifications/inbox.html",
+        form=InboxForm(data={"per_page": str(per_page)}),
+        pagination=pagination,
+        unread=services.unread_count(current_user),
+        label_of=_label_of,
+    )
+
+
+def _label_of(kind: str) -> str:
+    try:
+        return rules.kind_named(kind).label
+    except KeyError:  # a kind since removed: its notices stay readable
+        return kind.replace("_", " ").capitalize()
+
+
+@bp.get("/<int:notification_id>/open")
+@roles_required(*ALL_ROLES)
+def open_notice(notification_id: int) -> ResponseReturnValue:
+    notice = _own_or_404(notification_id)
+    services.mark_read(notice, actor=current_user)
+    return redirect(services.safe_link(notice.link) or url_for("notifications.inbox"))
+
+
+@bp.post("/<int:notification_id>/read")
+@roles_required(*ALL_ROLES)
+def mark_read(notification_id: int) -> ResponseReturnValue:
+    services.mark_read(_own_or_404(notification_id), actor=current_user)
+    flash("Marked as read.", "success")
+    return redirect(url_for("notifications.inbox"))
+
+
+@bp.post("/read")
+@roles_required(*ALL_ROLES)
+def mark_all_read() -> ResponseReturnValue:
+    read = services.mark_all_read(current_user)
+    plural = "" if read == 1 else "s"
+    flash(f"{read} notice{plural} marked as read." if read else "Nothing was unread.", "success")
+    return redirect(url_for("notifications.inbox"))
