@@ -8,6 +8,7 @@ import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import time
 
 
 class Delivery(enum.StrEnum):
@@ -28,6 +29,17 @@ DELIVERY_LABELS = {
     Delivery.DIGEST: "In the daily digest email",
     Delivery.IN_APP: "In the application only",
 }
+
+
+# The daily digest's hour until a person chooses one (office time), and the steps its choice
+# comes in: the digest run looks every DIGEST_STEP_MINUTES (core/notifications/digest.py).
+DEFAULT_DIGEST_AT = time(7, 30)
+DIGEST_STEP_MINUTES = 15
+
+
+def digest_times() -> list[time]:
+    """The times of day a person may choose for their digest, one per run of the digest."""
+    return [time(minute // 60, minute % 60) for minute in range(0, 24 * 60, DIGEST_STEP_MINUTES)]
 
 
 class MailState(enum.StrEnum):

@@ -5,6 +5,7 @@ logged (docs/architecture.md §12)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import time
 from typing import Any
 
 from flask import current_app
@@ -19,8 +20,14 @@ from core.jobs import services as jobs
 from core.jobs.models import Job
 from core.jobs.registry import JobKind, JobWork
 from core.notifications import rules, transport
-from core.notifications.models import MailAttempt, Notification, NotificationSetting, OutgoingMail
-from core.notifications.rules import DELIVERED, Delivery, MailState
+from core.notifications.models import (
+    DigestSetting,
+    MailAttempt,
+    Notification,
+    NotificationSetting,
+    OutgoingMail,
+)
+from core.notifications.rules import DEFAULT_DIGEST_AT, DELIVERED, Delivery, MailState
 
 MAIL_DELIVERY = "mail_delivery"
 # Where each person chooses how they are told (core/notifications/views.py), named in every
@@ -96,6 +103,62 @@ def _already_told(user: User, once_key: str | None) -> bool:
 def _chosen(user: User, kind: str) -> Delivery | None:
     setting = db.session.get(NotificationSetting, (user.id, kind))
     return setting.delivery if setting else None
+
+
+# --- Each person's choices ---------------------------------------------------------------------
+
+
+def deliveries_of(user: User) -> dict[str, Delivery]:
+    """How each kind of notice reaches the person: as they chose, else the kind's default."""
+    chosen = {
+        setting.kind: setting.delivery
+        for setting in db.session.scalars(
+            select(NotificationSetting).where(NotificationSetting.user_id == user.id)
+        )
+    }
+    return {
+        kind.name: rules.delivery_for(kind, chosen.get(kind.name)) for kind in rules.notice_kinds()
+    }
+
+
+def digest_time_of(user: User) -> time:
+    setting = db.session.get(DigestSetting, user.id)
+    return setting.digest_at if setting else DEFAULT_DIGEST_AT
+
+
+def save_choices(user: User, deliveries: Mapping[str, Delivery], digest_at: time) -> None:
+    """Keep the person's choices, audited with what each change was."""
+    before, after = {}, {}
+    was = deliveries_of(user)
+    for kind, delivery in deliveries.items():
+        rules.kind_named(kind)  # a kind that is not one is refused (KeyError)
+        setting = db.session.get(NotificationSetting, (user.id, kind))
+        if setting is None:
+            db.session.add(NotificationSetting(user_id=user.id, kind=kind, delivery=delivery))
+        else:
+            setting.delivery = delivery
+        if was[kind] is not delivery:
+            before[kind], after[kind] = was[kind].value, delivery.value
+    digest = db.session.get(DigestSetting, user.id)
+    old_time = digest.digest_at if digest else DEFAULT_DIGEST_AT
+    if digest is None:
+        db.session.add(DigestSetting(user_id=user.id, digest_at=digest_at))
+    else:
+        digest.digest_at = digest_at
+    if old_time != digest_at:
+        before["digest_at"], after["digest_at"] = (
+            old_time.isoformat("minutes"),
+            digest_at.isoformat("minutes"),
+        )
+    db.session.flush()
+    if after:
+        record_event(
+            "notification.settings",
+            actor=user,
+            subject=("user", user.id),
+            before=before,
+            after=after,
+        )
 
 
 # --- The inbox -------------------------------------------------------------------------------

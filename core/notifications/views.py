@@ -9,10 +9,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from core import formerrors
 from core.access import ALL_ROLES, roles_required
 from core.db import db
 from core.notifications import rules, services
-from core.notifications.forms import INBOX_PAGE_SIZES, InboxForm
+from core.notifications.forms import INBOX_PAGE_SIZES, ChoicesForm, InboxForm
 from core.notifications.models import Notification
 from core.urls import requested_page, requested_page_size
 
@@ -79,3 +80,35 @@ def mark_all_read() -> ResponseReturnValue:
     plural = "" if read == 1 else "s"
     flash(f"{read} notice{plural} marked as read." if read else "Nothing was unread.", "success")
     return redirect(url_for("notifications.inbox"))
+
+
+def _choices_page(form: ChoicesForm) -> str:
+    return render_template(
+        "notifications/settings.html",
+        form=form,
+        kinds=rules.notice_kinds(),
+    )
+
+
+@bp.get("/settings")
+@roles_required(*ALL_ROLES)
+def settings() -> ResponseReturnValue:
+    kinds = rules.notice_kinds()
+    chosen = services.deliveries_of(current_user)
+    data = {f"kind_{kind}": delivery.value for kind, delivery in chosen.items()}
+    data["digest_at"] = services.digest_time_of(current_user).isoformat("minutes")
+    return _choices_page(ChoicesForm.for_kinds(kinds)(data=data))
+
+
+@bp.post("/settings")
+@roles_required(*ALL_ROLES)
+def save_settings() -> ResponseReturnValue:
+    kinds = rules.notice_kinds()
+    form = ChoicesForm.for_kinds(kinds)()
+
+    def act() -> ResponseReturnValue:
+        services.save_choices(current_user, form.deliveries(kinds), form.digest_time())
+        flash("Your notification settings are saved.", "success")
+        return redirect(url_for("notifications.settings"))
+
+    return formerrors.handle(form, act, page=_choices_page)
