@@ -20,6 +20,7 @@ import core.dashboard.views
 import core.deadlines.views
 import core.jobs
 import core.jobs.views
+import core.notifications.digest  # the daily digests, each at its person's time
 import core.notifications.receivers
 import core.notifications.views
 import core.office.views

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time
+from typing import Any
 
 
 class Delivery(enum.StrEnum):
@@ -85,6 +86,23 @@ def kind_named(name: str) -> NoticeKind:
 def notice_kinds() -> list[NoticeKind]:
     """Every kind of notice, in the order a settings page lists them."""
     return sorted(_kinds.values(), key=lambda kind: kind.label)
+
+
+# What each message template is previewed with on the administrators' page of templates: a
+# realistic ``mail_context``, made without a database (the recipient, link and settings link are
+# the page's own). Registered beside the kind, or the template, it is for.
+Sample = Callable[[], Mapping[str, Any]]
+_samples: dict[str, Sample] = {}
+
+
+def register_sample(template: str, sample: Sample) -> Sample:
+    """The sample context of ``templates/mail/<template>.*``, for its preview."""
+    _samples[template] = sample
+    return sample
+
+
+def sample_for(template: str) -> Sample | None:
+    return _samples.get(template)
 
 
 def delivery_for(kind: NoticeKind, chosen: Delivery | None) -> Delivery:

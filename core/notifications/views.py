@@ -16,6 +16,7 @@ from core.notifications import rules, services
 from core.notifications.forms import INBOX_PAGE_SIZES, ChoicesForm, InboxForm
 from core.notifications.models import Notification
 from core.urls import requested_page, requested_page_size
+from core.wording import counted
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -77,8 +78,9 @@ def mark_read(notification_id: int) -> ResponseReturnValue:
 @roles_required(*ALL_ROLES)
 def mark_all_read() -> ResponseReturnValue:
     read = services.mark_all_read(current_user)
-    plural = "" if read == 1 else "s"
-    flash(f"{read} notice{plural} marked as read." if read else "Nothing was unread.", "success")
+    flash(
+        f"{counted(read, 'notice')} marked as read." if read else "Nothing was unread.", "success"
+    )
     return redirect(url_for("notifications.inbox"))
 
 
