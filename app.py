@@ -125,6 +125,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.users.views.bp,
         core.jobs.views.bp,
         core.notifications.views.bp,
+        core.notifications.views.outbox_bp,
         problems.bp,
         health.bp,
         intake.views.bp,

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from core.input_hygiene import Form
-from core.notifications.rules import Delivery, NoticeKind, digest_times
+from core.notifications.rules import Delivery, MailState, NoticeKind, digest_times
 
 INBOX_PAGE_SIZES = (25, 50, 100)
 
@@ -58,3 +58,15 @@ class ChoicesForm(Form):
 
     def digest_time(self) -> time:
         return time.fromisoformat(self.digest_at.data)
+
+
+class OutboxFilterForm(Form):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    state = SelectField(
+        "State",
+        choices=[SelectChoice("", "Any state")]
+        + [SelectChoice(state.value, state.value.capitalize()) for state in MailState],
+        validators=[Optional()],
+    )

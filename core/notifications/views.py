@@ -5,20 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from core import formerrors
 from core.access import ALL_ROLES, roles_required
+from core.auth.rules import Role
 from core.db import db
 from core.notifications import rules, services
-from core.notifications.forms import INBOX_PAGE_SIZES, ChoicesForm, InboxForm
+from core.notifications.forms import INBOX_PAGE_SIZES, ChoicesForm, InboxForm, OutboxFilterForm
 from core.notifications.models import Notification
+from core.notifications.rules import MailState
 from core.urls import requested_page, requested_page_size
 from core.wording import counted
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+# The administrators' pages of every message the system sends, and of its templates.
+outbox_bp = Blueprint("outbox", __name__, url_prefix="/admin")
+OUTBOX_PAGE_SIZE = 50
 
 
 @bp.app_context_processor
@@ -114,3 +119,63 @@ def save_settings() -> ResponseReturnValue:
         return redirect(url_for("notifications.settings"))
 
     return formerrors.handle(form, act, page=_choices_page)
+
+
+# --- The administrators' outbox and message templates -----------------------------------------
+
+
+@outbox_bp.get("/outbox")
+@roles_required(Role.ADMIN)
+def outbox() -> ResponseReturnValue:
+    form = OutboxFilterForm(request.args)
+    state = MailState(form.state.data) if form.validate() and form.state.data else None
+    pagination = db.paginate(
+        services.outbox_query(state),
+        page=requested_page(),
+        per_page=OUTBOX_PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template(
+        "notifications/outbox.html",
+        form=form,
+        pagination=pagination,
+        filtered=state is not None,
+        no_server=not current_app.config.get("MAIL_SERVER"),
+    )
+
+
+@outbox_bp.get("/outbox/<int:mail_id>")
+@roles_required(Role.ADMIN)
+def message(mail_id: int) -> ResponseReturnValue:
+    mail = services.get_mail(mail_id) or abort(404)
+    return render_template(
+        "notifications/message.html",
+        mail=mail,
+        sender=current_app.config["MAIL_SENDER"],
+        no_server=not current_app.config.get("MAIL_SERVER"),
+    )
+
+
+@outbox_bp.get("/message-templates")
+@roles_required(Role.ADMIN)
+def message_templates() -> ResponseReturnValue:
+    return render_template(
+        "notifications/message_templates.html",
+        templates=services.message_templates(),
+        sample_for=rules.sample_for,
+    )
+
+
+@outbox_bp.get("/message-templates/<name>")
+@roles_required(Role.ADMIN)
+def message_template(name: str) -> ResponseReturnValue:
+    found = {template.name: template for template in services.message_templates()}
+    template = found.get(name) or abort(404)
+    rendered = services.preview(template, current_user)
+    return render_template(
+        "notifications/message_template.html",
+        template=template,
+        problem=rendered if isinstance(rendered, str) else None,
+        rendered=None if isinstance(rendered, str) else rendered,
+        sample=rules.sample_for(template.name),
+    )
