@@ -80,7 +80,7 @@ def digest_items(notices: list[Notification]) -> list[dict[str, object]]:
     (which may name the record; ``rules.protected_leaks``)."""
     return [
         {
-            "label": _label(notice.kind),
+            "label": rules.label_of(notice.kind),
             "received": clocks.office_time(notice.created_at),
             "read": notice.read_at is not None,
             "link": services.public_link(
@@ -89,13 +89,6 @@ def digest_items(notices: list[Notification]) -> list[dict[str, object]]:
         }
         for notice in notices
     ]
-
-
-def _label(kind: str) -> str:
-    try:
-        return rules.kind_named(kind).label
-    except KeyError:
-        return "A notice"
 
 
 def _send_one(user: User, listed: list[Notification], today: date) -> None:

@@ -83,6 +83,12 @@ def kind_named(name: str) -> NoticeKind:
     return _kinds[name]
 
 
+def label_of(name: str) -> str:
+    """What a notice's kind is called; a kind since removed keeps its notices readable."""
+    known = _kinds.get(name)
+    return known.label if known else name.replace("_", " ").capitalize()
+
+
 def notice_kinds() -> list[NoticeKind]:
     """Every kind of notice, in the order a settings page lists them."""
     return sorted(_kinds.values(), key=lambda kind: kind.label)

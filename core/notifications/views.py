@@ -8,6 +8,8 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 
 from core import formerrors
 from core.access import ALL_ROLES, roles_required
@@ -33,6 +35,10 @@ def _header() -> dict[str, Any]:
     return {"unread_notices": lambda: services.unread_count(current_user)}
 
 
+def _page_of(query: Select[Any], per_page: int) -> Pagination:
+    return db.paginate(query, page=requested_page(), per_page=per_page, error_out=False)
+
+
 def _own_or_404(notification_id: int) -> Notification:
     return services.notice_of(current_user, notification_id) or abort(404)
 
@@ -41,26 +47,14 @@ def _own_or_404(notification_id: int) -> Notification:
 @roles_required(*ALL_ROLES)
 def inbox() -> ResponseReturnValue:
     per_page = requested_page_size(INBOX_PAGE_SIZES, INBOX_PAGE_SIZES[0])
-    pagination = db.paginate(
-        services.inbox_query(current_user),
-        page=requested_page(),
-        per_page=per_page,
-        error_out=False,
-    )
+    pagination = _page_of(services.inbox_query(current_user), per_page)
     return render_template(
         "notifications/inbox.html",
         form=InboxForm(data={"per_page": str(per_page)}),
         pagination=pagination,
         unread=services.unread_count(current_user),
-        label_of=_label_of,
+        label_of=rules.label_of,
     )
-
-
-def _label_of(kind: str) -> str:
-    try:
-        return rules.kind_named(kind).label
-    except KeyError:  # a kind since removed: its notices stay readable
-        return kind.replace("_", " ").capitalize()
 
 
 @bp.get("/<int:notification_id>/open")
@@ -129,12 +123,7 @@ def save_settings() -> ResponseReturnValue:
 def outbox() -> ResponseReturnValue:
     form = OutboxFilterForm(request.args)
     state = MailState(form.state.data) if form.validate() and form.state.data else None
-    pagination = db.paginate(
-        services.outbox_query(state),
-        page=requested_page(),
-        per_page=OUTBOX_PAGE_SIZE,
-        error_out=False,
-    )
+    pagination = _page_of(services.outbox_query(state), OUTBOX_PAGE_SIZE)
     return render_template(
         "notifications/outbox.html",
         form=form,
