@@ -18,7 +18,7 @@ from core.notifications import digest, services
 from core.notifications.models import DigestSetting, Notification
 from core.notifications.rules import Delivery, protected_leaks
 from tests.core.notifications.test_receivers import TODAY, _deadline, _sweep
-from tests.factories import make_user
+from tests.factories import log_in, make_user
 from tests.mailcatcher import html_of, text_of
 
 
@@ -144,3 +144,13 @@ def test_the_digest_runs_every_quarter_hour_once_a_slot_as_a_job(mail_app, smtp_
     assert job.run_key.startswith(f"{digest.DIGEST_RUN}@{office_today().isoformat()}T")
     assert len(smtp_server.to(person.email)) == 1
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
+
+
+def test_the_digest_runs_page_names_its_slot(mail_app):
+    client = mail_app.test_client()
+    enqueue_daily(digest.DIGEST_SCHEDULE)
+    job = db.session.scalars(select(Job).where(Job.kind == digest.DIGEST_RUN)).one()
+    log_in(client, make_user(Role.ANALYST))
+    page = client.get(f"/jobs/{job.id}").text
+    slot = job.run_key.partition("@")[2].replace("T", " at ")
+    assert "Scheduled run" in page and f"of {slot}" in page
