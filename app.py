@@ -20,6 +20,7 @@ import core.dashboard.views
 import core.deadlines.views
 import core.jobs
 import core.jobs.views
+import core.notifications.digest  # the daily digests, each at its person's time
 import core.notifications.receivers
 import core.notifications.views
 import core.office.views
@@ -124,6 +125,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.users.views.bp,
         core.jobs.views.bp,
         core.notifications.views.bp,
+        core.notifications.views.outbox_bp,
         problems.bp,
         health.bp,
         intake.views.bp,

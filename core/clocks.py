@@ -380,6 +380,11 @@ def office_today(now: datetime | None = None) -> date:
     return instant.astimezone(OFFICE_TIME_ZONE).date()
 
 
+def office_now() -> datetime:
+    """The instant now, in the office's time zone (aware): the hour the office's clock shows."""
+    return datetime.now(OFFICE_TIME_ZONE)
+
+
 def office_time(instant: datetime) -> str:
     """An instant as the office reads it: "2026-11-22 18:05 EST"."""
     return instant.astimezone(OFFICE_TIME_ZONE).strftime("%Y-%m-%d %H:%M %Z")

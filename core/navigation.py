@@ -78,6 +78,8 @@ SECTIONS = (
             NavItem("Office settings", "office.settings"),
             NavItem("Users", "users.index"),
             NavItem("Provider API tokens", "intake.api_tokens"),
+            NavItem("Outbox", "outbox.outbox"),
+            NavItem("Message templates", "outbox.message_templates"),
         ),
     ),
 )

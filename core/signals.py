@@ -52,14 +52,21 @@ deadlines_due_soon = _signals.signal(
     ``today`` (the office's date), ``due_soon`` (open core.deadlines.models.Deadline rows due
     from today to ``core.deadlines.rules.NOTICE_DAYS`` ahead, soonest first) and ``overdue``
     (open rows whose due date has passed, oldest first). Sent in the daily run's transaction;
-    notifications will tell the people who watch them.""",
+    notifications tell each deadline's assignee, once for each.""",
+)
+deadline_assigned = _signals.signal(
+    "deadline-assigned",
+    doc="""Someone was made the assignee of an open clock (core.deadlines), when it was opened
+    or later. Payload: ``deadline`` (core.deadlines.models.Deadline, its ``assignee`` set) and
+    ``actor`` (the User who assigned it, or None for the system). Sent in the assigning
+    transaction; notifications tell the assignee, unless they assigned it to themselves.""",
 )
 audit_check_failed = _signals.signal(
     "audit-check-failed",
     doc="""The daily check of the audit trail failed (core.audit.checks). Payload: ``job``
     (core.jobs.models.Job, failed, with its page at /jobs/<id>) and ``reason`` (str: the first
     broken event, or why the check could not run). Sent in the transaction that fails the job;
-    notifications will tell the administrators.""",
+    notifications tell every active administrator.""",
 )
 
 job_failed = _signals.signal(

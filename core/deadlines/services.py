@@ -73,6 +73,8 @@ def open_deadline(
             "due_on": deadline.due_on,
         },
     )
+    if assignee is not None:
+        signals.send(signals.deadline_assigned, deadline=deadline, actor=actor)
     return deadline
 
 
@@ -160,6 +162,7 @@ def assign_deadline(deadline: Deadline, assignee: User | None, *, actor: User) -
             f"This deadline was met on {deadline.met_on}; it needs nobody now."
         )
     before = deadline.assignee.full_name if deadline.assignee else None
+    previous = deadline.assignee_id
     deadline.assignee_id = assignee.id if assignee else None
     db.session.flush()
     record_event(
@@ -169,6 +172,8 @@ def assign_deadline(deadline: Deadline, assignee: User | None, *, actor: User) -
         before={"assignee": before},
         after={"assignee": assignee.full_name if assignee else None},
     )
+    if assignee is not None and assignee.id != previous:
+        signals.send(signals.deadline_assigned, deadline=deadline, actor=actor)
 
 
 def get_deadline(deadline_id: int) -> Deadline | None:

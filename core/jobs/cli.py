@@ -22,7 +22,7 @@ from huey.signals import (
 )
 
 from core import clocks, request_log
-from core.jobs import daily_runs_of, queue, rules, services
+from core.jobs import daily_runs_of, queue, rules, schedule, services
 
 ENDED = (SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_INTERRUPTED, SIGNAL_CANCELED)
 
@@ -74,6 +74,8 @@ def _consume(*, threads: int, periodic: bool) -> None:
             current_app.logger.info(
                 "daily run %s at %s %s", run.kind, run.at.strftime("%H:%M"), clocks.OFFICE_TIME_ZONE
             )
+        for every in schedule.recurring_runs():
+            current_app.logger.info("run %s every %s minutes", every.kind, every.every_minutes)
     consumer = JobConsumer(
         the_queue,
         workers=threads,

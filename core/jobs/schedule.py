@@ -1,6 +1,7 @@
 """Work done every day at an hour of the office's time zone (the daily risk snapshot, the audit
-check, the lapse of measures, the deadlines falling due): each module names its own, and each
-run is a job whose record says when it ran and how it ended (docs/architecture.md §11)."""
+check, the lapse of measures, the deadlines falling due), or every few minutes (the digests of
+notices, each sent at its person's own time): each module names its own, and each run is a job
+whose record says when it ran and how it ended (docs/architecture.md §11)."""
 
 from __future__ import annotations
 
@@ -28,24 +29,51 @@ if TYPE_CHECKING:
 SCHEDULER = "scheduler"
 
 
+def office_minute(instant: datetime) -> datetime:
+    """The office's wall-clock minute of a queue timestamp (UTC, without its zone)."""
+    aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+    return aware.astimezone(OFFICE_TIME_ZONE).replace(second=0, microsecond=0, tzinfo=None)
+
+
 @dataclass(frozen=True)
 class DailyRun:
     kind: str
     at: time  # in the office's time zone
 
-    def office_minute(self, instant: datetime) -> datetime:
-        """The office's wall-clock minute of a queue timestamp (UTC, without its zone)."""
-        aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
-        return aware.astimezone(OFFICE_TIME_ZONE).replace(second=0, microsecond=0, tzinfo=None)
-
     def is_due(self) -> Callable[[datetime], bool]:
         matches = crontab(minute=str(self.at.minute), hour=str(self.at.hour), strict=True)
-        return lambda instant: matches(self.office_minute(instant))
+        return lambda instant: matches(office_minute(instant))
 
     def run_key(self, instant: datetime) -> str:
         """One run an office day, whichever scheduler asks first and however late the queue
         runs its request: "risk_snapshot@2026-12-01"."""
-        return f"{self.kind}@{self.office_minute(instant).date().isoformat()}"
+        return f"{self.kind}@{office_minute(instant).date().isoformat()}"
+
+
+@dataclass(frozen=True)
+class RecurringRun:
+    """Work asked for every ``every_minutes`` of the office's clock, from each hour's start."""
+
+    kind: str
+    every_minutes: int
+
+    def __post_init__(self) -> None:
+        if not 0 < self.every_minutes <= 60 or 60 % self.every_minutes:
+            raise ValueError("a recurring run's minutes divide the hour (5, 10, 15, 30 or 60)")
+
+    def is_due(self) -> Callable[[datetime], bool]:
+        return lambda instant: office_minute(instant).minute % self.every_minutes == 0
+
+    def run_key(self, instant: datetime) -> str:
+        """One run a slot of the office's clock, however many schedulers ask and however late
+        the queue runs its request: "notification_digest@2026-12-01T07:30". An hour the office
+        lives twice (daylight time ending) has its slots once."""
+        minute = office_minute(instant)
+        slot = minute.replace(minute=minute.minute - minute.minute % self.every_minutes)
+        return f"{self.kind}@{slot.isoformat(timespec='minutes')}"
+
+
+ScheduledRun = DailyRun | RecurringRun
 
 
 _daily: dict[str, DailyRun] = {}
@@ -75,6 +103,34 @@ def daily(
 
     registry.register(JobKind(kind, label=label, run=run_job, on_failure=on_failure))
     return every_day(kind, at)
+
+
+_recurring: dict[str, RecurringRun] = {}
+
+
+def recurring(
+    kind: str,
+    *,
+    every_minutes: int,
+    label: str,
+    run: Callable[[datetime], str],
+) -> RecurringRun:
+    """A module's work asked for every ``every_minutes`` (office time), as a kind of job.
+    ``run(now)`` is given the office's time when the job runs (the queue may run a request
+    late: work due by then is done then) and answers what it did in a sentence."""
+    recurring_run = RecurringRun(kind, every_minutes)
+
+    def run_job(job: Job, work: JobWork) -> str:
+        with acting_as(SCHEDULER, origin="job worker"):
+            return run(clocks.office_now())
+
+    registry.register(JobKind(kind, label=label, run=run_job))
+    _recurring[kind] = recurring_run
+    return recurring_run
+
+
+def recurring_runs() -> list[RecurringRun]:
+    return sorted(_recurring.values(), key=lambda run: run.kind)
 
 
 def daily_kinds() -> list[str]:

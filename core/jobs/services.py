@@ -25,7 +25,7 @@ from core.errors import DomainError
 from core.jobs import queue, registry, rules
 from core.jobs.models import Job, JobInput
 from core.jobs.rules import JobState
-from core.jobs.schedule import DailyRun
+from core.jobs.schedule import ScheduledRun
 
 logger = logging.getLogger(__name__)
 PENDING, COMMITTED = "jobs_pending", "jobs_committed"
@@ -92,8 +92,9 @@ def _jobs_rolled_back(session: Session, previous_transaction: Any) -> None:
         session.info.pop(PENDING, None)
 
 
-def enqueue_daily(run: DailyRun) -> None:
-    """Store and send today's run of a daily job, unless a scheduler already has."""
+def enqueue_daily(run: ScheduledRun) -> None:
+    """Store and send today's run of a daily job (or this slot's of a recurring one), unless a
+    scheduler already has."""
     try:
         enqueue(run.kind, run_key=run.run_key(utcnow()), requested_by_label="scheduler")
         db.session.commit()

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import time
+from typing import Any
 
 
 class Delivery(enum.StrEnum):
@@ -28,6 +30,17 @@ DELIVERY_LABELS = {
     Delivery.DIGEST: "In the daily digest email",
     Delivery.IN_APP: "In the application only",
 }
+
+
+# The daily digest's hour until a person chooses one (office time), and the steps its choice
+# comes in: the digest run looks every DIGEST_STEP_MINUTES (core/notifications/digest.py).
+DEFAULT_DIGEST_AT = time(7, 30)
+DIGEST_STEP_MINUTES = 15
+
+
+def digest_times() -> list[time]:
+    """The times of day a person may choose for their digest, one per run of the digest."""
+    return [time(minute // 60, minute % 60) for minute in range(0, 24 * 60, DIGEST_STEP_MINUTES)]
 
 
 class MailState(enum.StrEnum):
@@ -70,9 +83,32 @@ def kind_named(name: str) -> NoticeKind:
     return _kinds[name]
 
 
+def label_of(name: str) -> str:
+    """What a notice's kind is called; a kind since removed keeps its notices readable."""
+    known = _kinds.get(name)
+    return known.label if known else name.replace("_", " ").capitalize()
+
+
 def notice_kinds() -> list[NoticeKind]:
     """Every kind of notice, in the order a settings page lists them."""
     return sorted(_kinds.values(), key=lambda kind: kind.label)
+
+
+# What each message template is previewed with on the administrators' page of templates: a
+# realistic ``mail_context``, made without a database (the recipient, link and settings link are
+# the page's own). Registered beside the kind, or the template, it is for.
+Sample = Callable[[], Mapping[str, Any]]
+_samples: dict[str, Sample] = {}
+
+
+def register_sample(template: str, sample: Sample) -> Sample:
+    """The sample context of ``templates/mail/<template>.*``, for its preview."""
+    _samples[template] = sample
+    return sample
+
+
+def sample_for(template: str) -> Sample | None:
+    return _samples.get(template)
 
 
 def delivery_for(kind: NoticeKind, chosen: Delivery | None) -> Delivery:

@@ -5,9 +5,13 @@ logged (docs/architecture.md §12)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from jinja2 import TemplateError
 from sqlalchemy import Select, func, select, update
 
 from core import signals
@@ -19,8 +23,14 @@ from core.jobs import services as jobs
 from core.jobs.models import Job
 from core.jobs.registry import JobKind, JobWork
 from core.notifications import rules, transport
-from core.notifications.models import MailAttempt, Notification, NotificationSetting, OutgoingMail
-from core.notifications.rules import DELIVERED, Delivery, MailState
+from core.notifications.models import (
+    DigestSetting,
+    MailAttempt,
+    Notification,
+    NotificationSetting,
+    OutgoingMail,
+)
+from core.notifications.rules import DEFAULT_DIGEST_AT, DELIVERED, Delivery, MailState
 
 MAIL_DELIVERY = "mail_delivery"
 # Where each person chooses how they are told (core/notifications/views.py), named in every
@@ -96,6 +106,62 @@ def _already_told(user: User, once_key: str | None) -> bool:
 def _chosen(user: User, kind: str) -> Delivery | None:
     setting = db.session.get(NotificationSetting, (user.id, kind))
     return setting.delivery if setting else None
+
+
+# --- Each person's choices ---------------------------------------------------------------------
+
+
+def deliveries_of(user: User) -> dict[str, Delivery]:
+    """How each kind of notice reaches the person: as they chose, else the kind's default."""
+    chosen = {
+        setting.kind: setting.delivery
+        for setting in db.session.scalars(
+            select(NotificationSetting).where(NotificationSetting.user_id == user.id)
+        )
+    }
+    return {
+        kind.name: rules.delivery_for(kind, chosen.get(kind.name)) for kind in rules.notice_kinds()
+    }
+
+
+def digest_time_of(user: User) -> time:
+    setting = db.session.get(DigestSetting, user.id)
+    return setting.digest_at if setting else DEFAULT_DIGEST_AT
+
+
+def save_choices(user: User, deliveries: Mapping[str, Delivery], digest_at: time) -> None:
+    """Keep the person's choices, audited with what each change was."""
+    before, after = {}, {}
+    was = deliveries_of(user)
+    for kind, delivery in deliveries.items():
+        rules.kind_named(kind)  # a kind that is not one is refused (KeyError)
+        setting = db.session.get(NotificationSetting, (user.id, kind))
+        if setting is None:
+            db.session.add(NotificationSetting(user_id=user.id, kind=kind, delivery=delivery))
+        else:
+            setting.delivery = delivery
+        if was[kind] is not delivery:
+            before[kind], after[kind] = was[kind].value, delivery.value
+    digest = db.session.get(DigestSetting, user.id)
+    old_time = digest.digest_at if digest else DEFAULT_DIGEST_AT
+    if digest is None:
+        db.session.add(DigestSetting(user_id=user.id, digest_at=digest_at))
+    else:
+        digest.digest_at = digest_at
+    if old_time != digest_at:
+        before["digest_at"], after["digest_at"] = (
+            old_time.isoformat("minutes"),
+            digest_at.isoformat("minutes"),
+        )
+    db.session.flush()
+    if after:
+        record_event(
+            "notification.settings",
+            actor=user,
+            subject=("user", user.id),
+            before=before,
+            after=after,
+        )
 
 
 # --- The inbox -------------------------------------------------------------------------------
@@ -285,6 +351,10 @@ def _undeliverable(job: Job, reason: str) -> None:
     signals.send(signals.mail_undeliverable, mail=mail, reason=reason)
 
 
+def _message_page(job: Job) -> tuple[str, dict[str, object]] | None:
+    return ("outbox.message", {"mail_id": job.subject_id}) if job.subject_id else None
+
+
 registry.register(
     JobKind(
         MAIL_DELIVERY,
@@ -292,6 +362,74 @@ registry.register(
         run=_deliver,
         on_error=_attempt_failed,
         on_failure=_undeliverable,
+        subject_page=_message_page,
         max_attempts=MAIL_ATTEMPTS,
     )
 )
+
+
+# --- The administrators' pages of mail ---------------------------------------------------------
+
+
+def outbox_query(state: MailState | None = None) -> Select[tuple[OutgoingMail]]:
+    """Every outgoing message, newest first, of one state if named."""
+    query = select(OutgoingMail).order_by(OutgoingMail.queued_at.desc(), OutgoingMail.id.desc())
+    return query if state is None else query.where(OutgoingMail.state == state)
+
+
+def get_mail(mail_id: int) -> OutgoingMail | None:
+    return db.session.get(OutgoingMail, mail_id)
+
+
+@dataclass(frozen=True)
+class MessageTemplate:
+    """A message's templates under ``templates/mail/``, with its kind of notice if it is one."""
+
+    name: str
+    parts: frozenset[str]
+    kind: rules.NoticeKind | None
+
+    @property
+    def complete(self) -> bool:
+        return self.parts == MAIL_PARTS
+
+    @property
+    def label(self) -> str:
+        return self.kind.label if self.kind else self.name.replace("_", " ").capitalize()
+
+
+MAIL_PARTS = frozenset({"subject.txt", "txt", "html"})
+
+
+def message_templates() -> list[MessageTemplate]:
+    """Every message the system can send, by the files of ``templates/mail/`` (the layouts,
+    named with a leading underscore, are left out)."""
+    found: dict[str, set[str]] = {}
+    for path in (Path(current_app.root_path) / current_app.template_folder / "mail").iterdir():
+        name, _, part = path.name.partition(".")
+        if not name.startswith("_") and part:
+            found.setdefault(name, set()).add(part)
+    known = {kind.name: kind for kind in rules.notice_kinds()}
+    return [
+        MessageTemplate(name, frozenset(parts), known.get(name))
+        for name, parts in sorted(found.items())
+    ]
+
+
+def preview(template: MessageTemplate, recipient: User) -> tuple[str, str, str] | str:
+    """The message rendered with its registered sample (``rules.register_sample``), or why it
+    could not be: a template without a sample, or whose sample lacks what it names."""
+    sample = rules.sample_for(template.name)
+    if sample is None:
+        return "No sample context is registered for this template (rules.register_sample)."
+    context = {
+        "link": public_link(path_for("notifications.inbox")),
+        "kind": template.kind,
+        **sample(),
+        "recipient": recipient,
+        "settings_link": public_link(SETTINGS_PATH),
+    }
+    try:
+        return render_mail(template.name, context)
+    except (TemplateError, AttributeError, TypeError) as error:
+        return f"The template could not be rendered with its sample: {error}"

@@ -5,18 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 
+from core import formerrors
 from core.access import ALL_ROLES, roles_required
+from core.auth.rules import Role
 from core.db import db
 from core.notifications import rules, services
-from core.notifications.forms import INBOX_PAGE_SIZES, InboxForm
+from core.notifications.forms import INBOX_PAGE_SIZES, ChoicesForm, InboxForm, OutboxFilterForm
 from core.notifications.models import Notification
+from core.notifications.rules import MailState
 from core.urls import requested_page, requested_page_size
+from core.wording import counted
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+# The administrators' pages of every message the system sends, and of its templates.
+outbox_bp = Blueprint("outbox", __name__, url_prefix="/admin")
+OUTBOX_PAGE_SIZE = 50
 
 
 @bp.app_context_processor
@@ -24,6 +33,10 @@ def _header() -> dict[str, Any]:
     # Counted only when a page's header asks (base.html, for a signed-in person): error pages
     # and mail templates never query.
     return {"unread_notices": lambda: services.unread_count(current_user)}
+
+
+def _page_of(query: Select[Any], per_page: int) -> Pagination:
+    return db.paginate(query, page=requested_page(), per_page=per_page, error_out=False)
 
 
 def _own_or_404(notification_id: int) -> Notification:
@@ -34,26 +47,14 @@ def _own_or_404(notification_id: int) -> Notification:
 @roles_required(*ALL_ROLES)
 def inbox() -> ResponseReturnValue:
     per_page = requested_page_size(INBOX_PAGE_SIZES, INBOX_PAGE_SIZES[0])
-    pagination = db.paginate(
-        services.inbox_query(current_user),
-        page=requested_page(),
-        per_page=per_page,
-        error_out=False,
-    )
+    pagination = _page_of(services.inbox_query(current_user), per_page)
     return render_template(
         "notifications/inbox.html",
         form=InboxForm(data={"per_page": str(per_page)}),
         pagination=pagination,
         unread=services.unread_count(current_user),
-        label_of=_label_of,
+        label_of=rules.label_of,
     )
-
-
-def _label_of(kind: str) -> str:
-    try:
-        return rules.kind_named(kind).label
-    except KeyError:  # a kind since removed: its notices stay readable
-        return kind.replace("_", " ").capitalize()
 
 
 @bp.get("/<int:notification_id>/open")
@@ -76,6 +77,94 @@ def mark_read(notification_id: int) -> ResponseReturnValue:
 @roles_required(*ALL_ROLES)
 def mark_all_read() -> ResponseReturnValue:
     read = services.mark_all_read(current_user)
-    plural = "" if read == 1 else "s"
-    flash(f"{read} notice{plural} marked as read." if read else "Nothing was unread.", "success")
+    flash(
+        f"{counted(read, 'notice')} marked as read." if read else "Nothing was unread.", "success"
+    )
     return redirect(url_for("notifications.inbox"))
+
+
+def _choices_page(form: ChoicesForm) -> str:
+    return render_template(
+        "notifications/settings.html",
+        form=form,
+        kinds=rules.notice_kinds(),
+    )
+
+
+@bp.get("/settings")
+@roles_required(*ALL_ROLES)
+def settings() -> ResponseReturnValue:
+    kinds = rules.notice_kinds()
+    chosen = services.deliveries_of(current_user)
+    data = {f"kind_{kind}": delivery.value for kind, delivery in chosen.items()}
+    data["digest_at"] = services.digest_time_of(current_user).isoformat("minutes")
+    return _choices_page(ChoicesForm.for_kinds(kinds)(data=data))
+
+
+@bp.post("/settings")
+@roles_required(*ALL_ROLES)
+def save_settings() -> ResponseReturnValue:
+    kinds = rules.notice_kinds()
+    form = ChoicesForm.for_kinds(kinds)()
+
+    def act() -> ResponseReturnValue:
+        services.save_choices(current_user, form.deliveries(kinds), form.digest_time())
+        flash("Your notification settings are saved.", "success")
+        return redirect(url_for("notifications.settings"))
+
+    return formerrors.handle(form, act, page=_choices_page)
+
+
+# --- The administrators' outbox and message templates -----------------------------------------
+
+
+@outbox_bp.get("/outbox")
+@roles_required(Role.ADMIN)
+def outbox() -> ResponseReturnValue:
+    form = OutboxFilterForm(request.args)
+    state = MailState(form.state.data) if form.validate() and form.state.data else None
+    pagination = _page_of(services.outbox_query(state), OUTBOX_PAGE_SIZE)
+    return render_template(
+        "notifications/outbox.html",
+        form=form,
+        pagination=pagination,
+        filtered=state is not None,
+        no_server=not current_app.config.get("MAIL_SERVER"),
+    )
+
+
+@outbox_bp.get("/outbox/<int:mail_id>")
+@roles_required(Role.ADMIN)
+def message(mail_id: int) -> ResponseReturnValue:
+    mail = services.get_mail(mail_id) or abort(404)
+    return render_template(
+        "notifications/message.html",
+        mail=mail,
+        sender=current_app.config["MAIL_SENDER"],
+        no_server=not current_app.config.get("MAIL_SERVER"),
+    )
+
+
+@outbox_bp.get("/message-templates")
+@roles_required(Role.ADMIN)
+def message_templates() -> ResponseReturnValue:
+    return render_template(
+        "notifications/message_templates.html",
+        templates=services.message_templates(),
+        sample_for=rules.sample_for,
+    )
+
+
+@outbox_bp.get("/message-templates/<name>")
+@roles_required(Role.ADMIN)
+def message_template(name: str) -> ResponseReturnValue:
+    found = {template.name: template for template in services.message_templates()}
+    template = found.get(name) or abort(404)
+    rendered = services.preview(template, current_user)
+    return render_template(
+        "notifications/message_template.html",
+        template=template,
+        problem=rendered if isinstance(rendered, str) else None,
+        rendered=None if isinstance(rendered, str) else rendered,
+        sample=rules.sample_for(template.name),
+    )

@@ -21,7 +21,7 @@ from core.db import db
 from core.deadlines import printed
 from core.deadlines.services import BoardFilter
 from core.jobs.services import send_committed
-from core.notifications.services import notify
+from core.notifications.services import notify, queue_mail
 from exemptions import services as exemptions
 from intake import services as intake
 from intake.ai import ip_logs
@@ -107,10 +107,16 @@ def _sample_values(app: Flask) -> dict[str, object]:
         report, filename="gateway.csv", actor=analyst,
         content=b"ip_address,accessed_at,action\n192.0.2.44,2027-01-05T14:03:22+08:00,access\n",
     )  # fmt: skip
+    mail = queue_mail(
+        "walk@oicts.example", "job_failed",
+        {"job_label": "Example", "job_id": 1, "attempts": 1, "link": "/"},
+    )  # fmt: skip
     db.session.commit()
     send_committed()
     return {
         **values,
+        "mail_id": mail.id,
+        "outbox.message_template": {"name": "job_failed"},
         "receipt_number": report.receipt_number,
         "identifier_id": identifier.id,
         "accelerator_id": accelerator.id,

@@ -94,3 +94,35 @@ def test_a_time_that_is_not_one_is_refused_at_start_up(setting, message):
 def test_a_kind_that_is_no_daily_run_is_refused_at_start_up():
     with pytest.raises(ConfigurationError, match="names audit_verify, which is no daily run"):
         schedule.daily_runs({"audit_verify": time(5, 0)})
+
+
+QUARTERLY = schedule.RecurringRun("notification_digest", 15)
+
+
+@pytest.mark.parametrize(
+    ("instant", "due", "key"),
+    [
+        # 12:30 UTC on 1 December is 07:30 in Washington (EST).
+        (_utc(2026, 12, 1, 12, 30), True, "notification_digest@2026-12-01T07:30"),
+        (_utc(2026, 12, 1, 12, 44, 59), False, "notification_digest@2026-12-01T07:30"),
+        (_utc(2026, 12, 1, 12, 45), True, "notification_digest@2026-12-01T07:45"),
+        # 04:00 UTC on 2 December is still 1 December in Washington.
+        (_utc(2026, 12, 2, 4, 0), True, "notification_digest@2026-12-01T23:00"),
+        # In daylight time (EDT) the same office minute is an hour earlier in UTC.
+        (_utc(2026, 7, 1, 11, 30), True, "notification_digest@2026-07-01T07:30"),
+    ],
+)
+def test_a_recurring_run_is_due_every_few_minutes_of_office_time_one_run_a_slot(instant, due, key):
+    assert QUARTERLY.is_due()(instant) is due
+    assert QUARTERLY.run_key(instant) == key
+
+
+def test_an_hour_the_office_lives_twice_has_its_slots_once():
+    first, second = _utc(2026, 11, 1, 5, 30), _utc(2026, 11, 1, 6, 30)  # 01:30 EDT, then EST
+    assert QUARTERLY.run_key(first) == QUARTERLY.run_key(second)
+
+
+@pytest.mark.parametrize("minutes", [0, 7, 45, 90])
+def test_a_recurring_run_divides_the_hour(minutes):
+    with pytest.raises(ValueError, match="divide the hour"):
+        schedule.RecurringRun("example", minutes)

@@ -3,8 +3,12 @@ one or all; the unread count in every page's header."""
 
 from __future__ import annotations
 
+import json
+from datetime import time
+
 import pytest
 from bs4 import BeautifulSoup
+from flask import url_for
 from sqlalchemy import select
 
 from core.audit.models import AuditEvent
@@ -12,6 +16,7 @@ from core.auth.rules import Role
 from core.db import db
 from core.notifications import services
 from core.notifications.models import Notification
+from core.notifications.rules import Delivery
 from tests.factories import log_in, make_user
 
 
@@ -36,7 +41,7 @@ def _titles(page: str) -> list[str]:
 
 def _header_count(page: str) -> str:
     link = BeautifulSoup(page, "html.parser").find(attrs={"data-testid": "unread-count"})
-    return " ".join(link.get_text(" ").split())
+    return link["aria-label"]
 
 
 @pytest.fixture
@@ -56,14 +61,14 @@ def test_the_inbox_lists_my_notices_unread_first_then_newest(client, person):
     assert page.status_code == 200
     assert _titles(page.text) == ["Notice number 2", "Notice number 1", "Notice number 3"]
     assert "3 notices, 2 unread." in page.text
-    assert _header_count(page.text) == "Notifications , 2 unread"
+    assert _header_count(page.text) == "Notifications, 2 unread"
 
 
 def test_the_header_counts_my_unread_notices_on_every_page(client, person):
     log_in(client, person)
-    assert _header_count(client.get("/").text) == "Notifications , 0 unread"
+    assert _header_count(client.get("/").text) == "Notifications, 0 unread"
     _notices(person, 2)
-    assert _header_count(client.get("/deadlines/").text) == "Notifications , 2 unread"
+    assert _header_count(client.get("/deadlines/").text) == "Notifications, 2 unread"
 
 
 def test_every_signed_in_role_has_an_inbox(app):
@@ -133,3 +138,65 @@ def test_the_inbox_is_paged_at_the_size_chosen(client, person):
     # A size the page does not offer is its first one, never every notice at once.
     assert len(_titles(client.get("/notifications/?per_page=100000").text)) == 25
     assert len(_titles(client.get("/notifications/?per_page=abc").text)) == 25
+
+
+def test_the_settings_page_is_where_every_email_says_it_is(app):
+    with app.test_request_context():
+        assert url_for("notifications.settings") == services.SETTINGS_PATH
+
+
+def _settings_form(page: str) -> dict[str, str]:
+    form = BeautifulSoup(page, "html.parser").find("form", action=services.SETTINGS_PATH)
+    data = {}
+    for box in form.find_all("input"):
+        if box.get("type") != "radio" or box.get("checked") is not None:
+            data[box["name"]] = box.get("value", "")
+    for chooser in form.find_all("select"):
+        data[chooser["name"]] = chooser.find("option", selected=True)["value"]
+    return data
+
+
+def test_a_person_chooses_per_kind_and_the_digests_time_audited(client, person):
+    log_in(client, person)
+    page = client.get("/notifications/settings")
+    form = _settings_form(page.text)
+    assert form["kind_job_failed"] == "at_once"  # the kind's default
+    assert form["digest_at"] == "07:30"
+    assert "A job I started failed" in page.text and "Sent to the person who started" in page.text
+
+    saved = client.post(
+        "/notifications/settings",
+        data={**form, "kind_job_failed": "digest", "digest_at": "18:45"},
+        follow_redirects=True,
+    )
+
+    assert "Your notification settings are saved." in saved.text
+    assert _settings_form(saved.text)["kind_job_failed"] == "digest"
+    assert services.deliveries_of(person)["job_failed"] is Delivery.DIGEST
+    assert services.digest_time_of(person) == time(18, 45)
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "notification.settings")
+    ).one()
+    assert json.loads(event.before_json) == {"job_failed": "at_once", "digest_at": "07:30"}
+    assert json.loads(event.after_json) == {"job_failed": "digest", "digest_at": "18:45"}
+    [told] = _notices(person, 1)
+    assert told.delivery is Delivery.DIGEST and told.mail_id is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"kind_job_failed": "carrier_pigeon"}, "Not a valid choice"),
+        ({"digest_at": "07:31"}, "Not a valid choice"),
+        ({"digest_at": ""}, "Choose the time of your daily digest."),
+    ],
+)
+def test_a_choice_that_is_not_one_is_named_at_its_field(client, person, changes, message):
+    log_in(client, person)
+    form = _settings_form(client.get("/notifications/settings").text)
+
+    answer = client.post("/notifications/settings", data={**form, **changes})
+
+    assert answer.status_code == 422
+    assert message in answer.text
+    assert services.digest_time_of(person) == time(7, 30)
