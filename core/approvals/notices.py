@@ -49,7 +49,7 @@ REVIEW_APPROVED = notice_rules.register_kind(
 
 def _link(review: Review) -> str:
     # The draft's own page, where it is decided; the queue where its module has none.
-    return subjects.url_of(review.subject_type, review.subject_id) or path_for("reviews.queue")
+    return subjects.path_of(review.subject_type, review.subject_id) or path_for("reviews.queue")
 
 
 def _mail_context(review: Review) -> dict[str, object]:
