@@ -5,32 +5,25 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from core import clocks
 from core.auth.rules import Role
-from core.db import db
-from core.jobs.services import send_committed
-from core.notifications.models import Notification
 from exemptions import notices
 from exemptions import services as exemptions
-from tests.factories import file_exemption_request, make_filing, make_provider, make_user
+from tests.factories import (
+    commit_and_deliver,
+    file_exemption_request,
+    make_filing,
+    make_provider,
+    make_user,
+    notices_of,
+)
 from tests.mailcatcher import html_of, text_of
 
 PROVIDER = "Northwind Cloud Services, Inc."
 
 
-def _delivered() -> None:
-    db.session.commit()
-    send_committed()
-
-
 def _told(user) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(Notification.kind).where(Notification.user_id == user.id).order_by(Notification.id)
-        )
-    )
+    return [notice.kind for notice in notices_of(user)]
 
 
 def _ask(case, analyst):
@@ -39,7 +32,7 @@ def _ask(case, analyst):
         case, questions="Describe Northwind's reseller audits in RU.", requested_on=today,
         respond_by=today + timedelta(days=14), actor=analyst,
     )  # fmt: skip
-    _delivered()
+    commit_and_deliver()
     return asked
 
 
@@ -59,7 +52,7 @@ def test_the_answer_to_an_information_request_reaches_the_case_owner(mail_app, s
     exemptions.record_information_response(
         second, responded_on=clocks.office_today(), response="The same.", actor=owner
     )  # recorded by the owner: nobody to tell
-    _delivered()
+    commit_and_deliver()
 
     assert _told(owner) == ["information_answered"]
     assert _told(colleague) == []
@@ -82,7 +75,7 @@ def test_a_filing_for_a_provider_with_an_owned_exemption_case_reaches_its_owner(
     _ask(case, owner)
 
     filing = make_filing(provider, "irregular_update")
-    _delivered()
+    commit_and_deliver()
 
     assert _told(owner) == ["filing_for_my_case"]
     [message] = smtp_server.to(owner.email)

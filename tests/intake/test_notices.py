@@ -5,36 +5,29 @@ Each person once, never the person who keyed it in; the email names no provider.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from casework import services as casework
 from casework.rules import AssessmentOrigin
 from core import clocks
 from core.auth.rules import Role
-from core.db import db
-from core.jobs.services import send_committed
-from core.notifications.models import Notification
 from intake import services as intake
 from intake.ai import services as ai_services
-from tests.factories import file_report, make_filing, make_provider, make_user
+from tests.factories import (
+    commit_and_deliver,
+    file_report,
+    make_filing,
+    make_provider,
+    make_user,
+    notices_of,
+)
 from tests.intake.test_requests import PDF_BYTES
 from tests.mailcatcher import html_of, text_of
 
 NAME = "Pinecrest Virtual Infrastructure, Inc."
 
 
-def _delivered() -> None:
-    db.session.commit()
-    send_committed()
-
-
 def _told(user) -> list[tuple[str, str]]:
-    return [
-        (notice.kind, notice.link)
-        for notice in db.session.scalars(
-            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
-        )
-    ]
+    return [(notice.kind, notice.link) for notice in notices_of(user)]
 
 
 def _body(message) -> str:
@@ -58,13 +51,13 @@ def test_a_cip_copy_recorded_by_a_colleague_tells_the_analyst_who_asked(provider
     today = clocks.office_today()
     asked = intake.request_cip_copy(provider, reseller=None, requested_on=today, actor=asker)
     own = intake.request_cip_copy(provider, reseller=None, requested_on=today, actor=colleague)
-    _delivered()
+    commit_and_deliver()
 
     for request, recorder in ((asked, colleague), (own, colleague)):
         intake.record_response(
             request, filename="cip.pdf", content=PDF_BYTES, responded_on=today, actor=recorder
         )
-    _delivered()
+    commit_and_deliver()
 
     assert _told(asker) == [("request_answered", f"/intake/requests/{asked.id}")]
     assert _told(colleague) == []  # who records the answer to their own request knows of it
@@ -88,13 +81,13 @@ def test_a_follow_up_report_tells_its_requester_once_and_the_other_owners_of_ope
         provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
         proposed_amount=10_000, actor=penalty_owner, today=today,
     )  # fmt: skip
-    _delivered()
+    commit_and_deliver()
 
     follow_up = file_report(
         provider, "ai_follow_up_report", request_number=request.id,
         request_received_on=today.isoformat(),
     )  # fmt: skip
-    _delivered()
+    commit_and_deliver()
 
     link = f"/intake/filings/{follow_up.receipt_number}"
     assert _told(asker) == [("request_answered", link)]
@@ -121,10 +114,10 @@ def test_a_filing_reaches_the_owners_of_the_providers_open_cases_only(provider, 
         withdrawn, reasons="Certified after all.", actor=closed_owner, today=clocks.office_today()
     )
     _assessment(make_provider(), elsewhere)
-    _delivered()
+    commit_and_deliver()
 
     filing = make_filing(provider, "annual_certification", actor=keyer)
-    _delivered()
+    commit_and_deliver()
 
     assert _told(owner) == [("filing_for_my_case", f"/intake/filings/{filing.receipt_number}")]
     assert _told(keyer) == []  # who keyed the filing in knows of it

@@ -12,28 +12,16 @@ from casework.rules import AssessmentOrigin
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
-from core.jobs.services import send_committed
 from core.notifications.models import Notification
 from special_measures import rules, screening
-from tests.factories import make_measure, make_provider, make_user
+from tests.factories import commit_and_deliver, make_measure, make_provider, make_user, notices_of
 from tests.mailcatcher import html_of, text_of
 
 PROVIDER = "Harbor Light Compute, Inc."
 
 
-def _delivered() -> None:
-    db.session.commit()
-    send_committed()
-
-
-def _hits(user) -> list[Notification]:
-    return list(
-        db.session.scalars(
-            select(Notification).where(
-                Notification.user_id == user.id, Notification.kind == "screening_hit"
-            )
-        )
-    )
+def _hits(user) -> list:
+    return notices_of(user, "screening_hit")
 
 
 def _screen(provider, kept=None):
@@ -45,7 +33,7 @@ def _screen(provider, kept=None):
         provider_id=provider.id, subject=("provider", provider.id), relevant_on=office_today(),
         actor=None, kept=kept,
     )  # fmt: skip
-    _delivered()
+    commit_and_deliver()
     return run
 
 

@@ -10,25 +10,15 @@ from casework import services as casework
 from core import clocks
 from core.auth.rules import Role
 from core.db import db
-from core.jobs.services import send_committed
 from core.notifications.models import Notification
-from tests.factories import make_provider, make_user
+from tests.factories import commit_and_deliver, make_provider, make_user, notices_of
 from tests.mailcatcher import html_of, text_of
 
 COMMENTS = "The conduct of Summit Ridge Hosting in RU is not shown; cite the reseller's filings."
 
 
-def _delivered() -> None:
-    db.session.commit()
-    send_committed()
-
-
 def _kinds(user) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(Notification.kind).where(Notification.user_id == user.id).order_by(Notification.id)
-        )
-    )
+    return [notice.kind for notice in notices_of(user)]
 
 
 @pytest.fixture
@@ -39,7 +29,7 @@ def penalty(mail_app):
         provider, violations=["a2"], conduct="Never certified its CIP.", transaction_value=None,
         proposed_amount=10_000, actor=analyst, today=clocks.office_today(),
     )  # fmt: skip
-    _delivered()
+    commit_and_deliver()
     return case
 
 
@@ -52,7 +42,7 @@ def test_every_active_reviewer_hears_of_a_draft_waiting_and_the_author_does_not(
     other_analyst = make_user(Role.ANALYST)
 
     casework.submit_penalty(penalty, actor=penalty.drafted_by)
-    _delivered()
+    commit_and_deliver()
 
     for reviewer in (first, second):
         [notice] = db.session.scalars(
@@ -75,10 +65,10 @@ def test_a_returned_draft_tells_its_author_with_the_comments_in_the_inbox_only(
     reviewer = make_user(Role.REVIEWER)
     author = penalty.drafted_by
     casework.submit_penalty(penalty, actor=author)
-    _delivered()
+    commit_and_deliver()
 
     casework.decide_penalty(penalty, approve=False, comments=COMMENTS, actor=reviewer)
-    _delivered()
+    commit_and_deliver()
 
     [notice] = db.session.scalars(select(Notification).where(Notification.user_id == author.id))
     assert notice.kind == "review_returned"
@@ -96,7 +86,7 @@ def test_an_approved_draft_tells_its_author_once(penalty, smtp_server):
     author = penalty.drafted_by
     casework.submit_penalty(penalty, actor=author)
     casework.decide_penalty(penalty, approve=True, comments="", actor=reviewer)
-    _delivered()
+    commit_and_deliver()
 
     assert _kinds(author) == ["review_approved"]
     [message] = smtp_server.to(author.email)

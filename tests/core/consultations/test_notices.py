@@ -7,26 +7,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from core import clocks
 from core.auth.rules import Role
 from core.consultations import reminders, services
 from core.consultations.rules import Position, Purpose
 from core.db import db
-from core.jobs.services import send_committed
-from core.notifications.models import Notification
-from tests.factories import make_user, run_daily
+from tests.factories import commit_and_deliver, make_user, notices_of, run_daily
 from tests.mailcatcher import html_of, text_of
 
 SUBJECT = ("exemption_request", 7)
 LABEL = "Exemption request of Northwind Cloud Services, Inc."
 SUMMARY = "Northwind asks to be exempted from §§7.302, 7.304 and 7.305 under §7.306."
-
-
-def _delivered() -> None:
-    db.session.commit()
-    send_committed()
 
 
 def _consult(analyst, *, respond_in_days: int = 30):
@@ -35,16 +27,8 @@ def _consult(analyst, *, respond_in_days: int = 30):
         Purpose.EXEMPTION, SUBJECT, label=LABEL, summary=SUMMARY, requested_on=today,
         respond_by=today + timedelta(days=respond_in_days), actor=analyst,
     )  # fmt: skip
-    _delivered()
+    commit_and_deliver()
     return {c.agency: c for c in created}
-
-
-def _notices(user, kind: str) -> list[Notification]:
-    return list(
-        db.session.scalars(
-            select(Notification).where(Notification.user_id == user.id, Notification.kind == kind)
-        )
-    )
 
 
 @pytest.fixture
@@ -70,7 +54,7 @@ def test_each_consulted_agency_s_liaisons_get_one_email_and_an_inbox_item(people
 
     dhs = consultations["DHS"]
     for liaison in (people["dhs"], people["dhs_2"]):
-        [notice] = _notices(liaison, "consultation_requested")
+        [notice] = notices_of(liaison, "consultation_requested")
         assert notice.link == f"/consultations/{dhs.id}"
         assert LABEL in notice.title  # the inbox may name the subject
         [message] = smtp_server.to(liaison.email)
@@ -82,11 +66,11 @@ def test_each_consulted_agency_s_liaisons_get_one_email_and_an_inbox_item(people
         assert f"/consultations/{dhs.id}" in text and f"/consultations/{dhs.id}" in html_of(message)
         for body in (text, html_of(message), message["Subject"]):
             assert "Northwind" not in body  # neither the subject nor the summary leaves
-    [dod_notice] = _notices(people["dod"], "consultation_requested")
+    [dod_notice] = notices_of(people["dod"], "consultation_requested")
     assert dod_notice.link == f"/consultations/{consultations['DoD'].id}"
     assert smtp_server.to(people["state"].email) == []  # another agency hears nothing
     assert smtp_server.to(people["gone"].email) == []
-    assert _notices(people["gone"], "consultation_requested") == []
+    assert notices_of(people["gone"], "consultation_requested") == []
     assert smtp_server.to(people["analyst"].email) == []
 
 
@@ -95,45 +79,46 @@ def test_a_position_due_within_three_days_then_overdue_is_told_once_each(people,
     services.record_position(
         consultations["DoD"], position=Position.CONCUR, comments="", actor=people["dod"]
     )
-    _delivered()
+    commit_and_deliver()
 
     job = run_daily(reminders.DAILY_REMINDER)
     assert job.outcome.startswith("3 positions due by")  # DOJ, DHS and DNI
     remind_twice()
-    [due] = _notices(people["dhs"], "position_due_soon")
+    [due] = notices_of(people["dhs"], "position_due_soon")
     assert due.once_key == f"consultation-due-soon:{consultations['DHS'].id}"
-    assert _notices(people["dod"], "position_due_soon") == []  # DoD has answered
+    assert notices_of(people["dod"], "position_due_soon") == []  # DoD has answered
     subjects = [" ".join(m["Subject"].split()) for m in smtp_server.to(people["dhs"].email)]
-    assert subjects.count(
-        f"Consultation {consultations['DHS'].id}: the position of DHS is due by "
-        f"{consultations['DHS'].respond_by}"
-    ) == 1
+    assert (
+        subjects.count(
+            f"Consultation {consultations['DHS'].id}: the position of DHS is due by "
+            f"{consultations['DHS'].respond_by}"
+        )
+        == 1
+    )
 
     today = clocks.office_today()
     for consultation in consultations.values():  # as if the date had passed
         consultation.requested_on = today - timedelta(days=30)
         consultation.respond_by = today - timedelta(days=1)
-    _delivered()
+    commit_and_deliver()
     remind_twice()
 
-    [late] = _notices(people["dhs"], "position_overdue")
+    [late] = notices_of(people["dhs"], "position_overdue")
     assert "overdue" in late.title
-    assert _notices(people["dod"], "position_overdue") == []
-    assert len(_notices(people["dhs"], "position_due_soon")) == 1
+    assert notices_of(people["dod"], "position_overdue") == []
+    assert len(notices_of(people["dhs"], "position_due_soon")) == 1
     assert len([m for m in smtp_server.to(people["dhs"].email) if "was due" in m["Subject"]]) == 1
-    assert _notices(people["gone"], "position_overdue") == []
+    assert notices_of(people["gone"], "position_overdue") == []
 
 
 def remind_twice() -> None:
     """The reminder as a second scheduler, or a retry, would ask for it: it tells nobody twice."""
     for _ in range(2):
         reminders.remind_agencies(clocks.office_today())
-        _delivered()
+        commit_and_deliver()
 
 
-def test_the_analyst_who_asked_hears_the_position_arrive_but_not_of_their_own(
-    people, smtp_server
-):
+def test_the_analyst_who_asked_hears_the_position_arrive_but_not_of_their_own(people, smtp_server):
     analyst = people["analyst"]
     consultations = _consult(analyst)
 
@@ -144,9 +129,9 @@ def test_the_analyst_who_asked_hears_the_position_arrive_but_not_of_their_own(
     services.record_position(
         consultations["DoD"], position=Position.CONCUR, comments="", actor=analyst
     )  # received by other means and recorded by the analyst
-    _delivered()
+    commit_and_deliver()
 
-    [notice] = _notices(analyst, "position_recorded")
+    [notice] = notices_of(analyst, "position_recorded")
     assert notice.link == f"/consultations/{consultations['DHS'].id}"
     assert "DHS recorded its position (do not concur)" in notice.title
     [message] = smtp_server.to(analyst.email)
