@@ -13,20 +13,18 @@ from sqlalchemy import select
 from core.auth.models import User
 from core.consultations.models import Consultation
 from core.db import db
-from core.notifications import rules as notice_rules
-from core.notifications.rules import Delivery, NoticeKind
+from core.notifications.rules import NoticeKind, register_kind
 from core.notifications.services import notify, path_for
 from core.workflow.rules import open_states
 from exemptions import rules
 from exemptions.models import ExemptionCase, InformationRequest
 from exemptions.rules import SUBJECT
 
-INFORMATION_ANSWERED = notice_rules.register_kind(
+INFORMATION_ANSWERED = register_kind(
     NoticeKind(
         "information_answered",
-        label="An answer to an information request on an exemption case I own",
-        audience="the exemption case's owner",
-        default=Delivery.AT_ONCE,
+        "An answer to an information request on an exemption case I own",
+        "the exemption case's owner",
         citation="§7.306(e)(2)",
     )
 )

@@ -12,27 +12,24 @@ from sqlalchemy import select
 from core import signals
 from core.auth.models import User
 from core.db import db
-from core.notifications import rules as notice_rules
-from core.notifications.rules import Delivery, NoticeKind
+from core.notifications.rules import NoticeKind, register_kind
 from core.notifications.services import notify, path_for
 from intake import kinds
 from intake.models import DepartmentRequest, Filing
 
-REQUEST_ANSWERED = notice_rules.register_kind(
+REQUEST_ANSWERED = register_kind(
     NoticeKind(
         "request_answered",
-        label="An answer to a request I made",
-        audience="the analyst who made the Department's request",
-        default=Delivery.AT_ONCE,
+        "An answer to a request I made",
+        "the analyst who made the Department's request",
         citation="§7.305(a), §7.303(d), §7.308(e)",
     )
 )
-FILING_FOR_MY_CASE = notice_rules.register_kind(
+FILING_FOR_MY_CASE = register_kind(
     NoticeKind(
         "filing_for_my_case",
-        label="A filing received from a provider whose case I own",
-        audience="the owners of the provider's open cases",
-        default=Delivery.AT_ONCE,
+        "A filing received from a provider whose case I own",
+        "the owners of the provider's open cases",
         citation="§7.304",
     )
 )

@@ -17,8 +17,7 @@ from core.auth.models import User
 from core.auth.rules import Role
 from core.auth.services import active_users
 from core.db import db
-from core.notifications import rules as notice_rules
-from core.notifications.rules import Delivery, NoticeKind
+from core.notifications.rules import NoticeKind, register_kind
 from core.notifications.services import notify, path_for
 from core.wording import counted
 from core.workflow.rules import open_states
@@ -27,12 +26,11 @@ from intake.notices import case_owners as owners_of_provider
 from special_measures import rules
 from special_measures.models import ScreeningHit, ScreeningRun, SpecialMeasureCase
 
-SCREENING_HIT = notice_rules.register_kind(
+SCREENING_HIT = register_kind(
     NoticeKind(
         "screening_hit",
-        label="A screening hit on a provider whose case I own",
-        audience="the owners of the provider's open cases, or every analyst when none",
-        default=Delivery.AT_ONCE,
+        "A screening hit on a provider whose case I own",
+        "the owners of the provider's open cases, or every analyst when none",
         citation="§7.307",
     )
 )

@@ -10,40 +10,27 @@ from core.approvals.models import Review
 from core.auth.models import User
 from core.auth.rules import Role
 from core.auth.services import active_users
-from core.notifications import rules as notice_rules
-from core.notifications.rules import Delivery, NoticeKind
+from core.notifications.rules import NoticeKind, register_kind
 from core.notifications.services import notify, path_for
 
 # Two-person review is the office's own control over the decisions the rule gives it; the
 # messages cite the subpart whose decisions are reviewed.
 CITATION = "15 CFR part 7, subpart D"
 
-REVIEW_AWAITING = notice_rules.register_kind(
+
+AUTHOR = "the draft's author"
+# Each kind is emailed at once until the person chooses otherwise (NoticeKind's default).
+REVIEW_AWAITING = register_kind(
     NoticeKind(
-        "review_awaiting",
-        label="A draft awaiting my review",
-        audience="every reviewer but the draft's author",
-        default=Delivery.AT_ONCE,
+        "review_awaiting", "A draft awaiting my review", "every reviewer but the draft's author",
         citation=CITATION,
     )
+)  # fmt: skip
+REVIEW_RETURNED = register_kind(
+    NoticeKind("review_returned", "My draft was returned", AUTHOR, citation=CITATION)
 )
-REVIEW_RETURNED = notice_rules.register_kind(
-    NoticeKind(
-        "review_returned",
-        label="My draft was returned",
-        audience="the draft's author",
-        default=Delivery.AT_ONCE,
-        citation=CITATION,
-    )
-)
-REVIEW_APPROVED = notice_rules.register_kind(
-    NoticeKind(
-        "review_approved",
-        label="My draft was approved",
-        audience="the draft's author",
-        default=Delivery.AT_ONCE,
-        citation=CITATION,
-    )
+REVIEW_APPROVED = register_kind(
+    NoticeKind("review_approved", "My draft was approved", AUTHOR, citation=CITATION)
 )
 
 

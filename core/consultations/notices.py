@@ -15,48 +15,31 @@ from core.consultations import rules
 from core.consultations.models import Consultation
 from core.consultations.rules import Purpose
 from core.db import db
-from core.notifications import rules as notice_rules
-from core.notifications.rules import Delivery, NoticeKind
+from core.notifications.rules import NoticeKind, register_kind
 from core.notifications.services import notify, path_for
 
 LIAISONS = "the consulted agency's liaisons"
+CITATION = "§7.306(e)(2), §7.307(c)"
 
-CONSULTATION_REQUESTED = notice_rules.register_kind(
+
+# Each kind is emailed at once until the person chooses otherwise (NoticeKind's default).
+CONSULTATION_REQUESTED = register_kind(
     NoticeKind(
-        "consultation_requested",
-        label="A consultation opened for my agency",
-        audience=LIAISONS,
-        default=Delivery.AT_ONCE,
-        citation="§7.306(e)(2), §7.307(c)",
+        "consultation_requested", "A consultation opened for my agency", LIAISONS, citation=CITATION
     )
 )
-POSITION_DUE_SOON = notice_rules.register_kind(
-    NoticeKind(
-        "position_due_soon",
-        label="My agency's position is due soon",
-        audience=LIAISONS,
-        default=Delivery.AT_ONCE,
-        citation="§7.306(e)(2), §7.307(c)",
-    )
+POSITION_DUE_SOON = register_kind(
+    NoticeKind("position_due_soon", "My agency's position is due soon", LIAISONS, citation=CITATION)
 )
-POSITION_OVERDUE = notice_rules.register_kind(
-    NoticeKind(
-        "position_overdue",
-        label="My agency's position is overdue",
-        audience=LIAISONS,
-        default=Delivery.AT_ONCE,
-        citation="§7.306(e)(2), §7.307(c)",
-    )
+POSITION_OVERDUE = register_kind(
+    NoticeKind("position_overdue", "My agency's position is overdue", LIAISONS, citation=CITATION)
 )
-POSITION_RECORDED = notice_rules.register_kind(
+POSITION_RECORDED = register_kind(
     NoticeKind(
-        "position_recorded",
-        label="An agency recorded its position on my consultation",
-        audience="the analyst who requested the consultation",
-        default=Delivery.AT_ONCE,
-        citation="§7.306(e)(2), §7.307(c)",
+        "position_recorded", "An agency recorded its position on my consultation",
+        "the analyst who requested the consultation", citation=CITATION,
     )
-)
+)  # fmt: skip
 
 PURPOSES = {
     Purpose.EXEMPTION: "a request for an exemption",

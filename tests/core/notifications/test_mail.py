@@ -138,6 +138,7 @@ def test_a_refused_recipient_is_logged_with_the_servers_answer_and_tried_again(a
             ).all()
             assert actions == ["mail.queue"]  # a message to a provider is audited
             db.session.remove()
+            db.engine.dispose()  # its connection closed now, not by the garbage collector
     finally:
         refusing.stop()
 
