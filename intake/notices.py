@@ -30,7 +30,7 @@ FILING_FOR_MY_CASE = register_kind(
         "filing_for_my_case",
         "A filing received from a provider whose case I own",
         "the owners of the provider's open cases",
-        citation="§7.304",
+        citation="§7.304, §7.306(e)(1), §7.308(c)",
     )
 )
 
