@@ -15,6 +15,7 @@ import casework.views
 import core.approvals.views
 import core.audit.views
 import core.auth.views
+import core.consultations.reminders  # the daily reminder of positions due (§7.306(e)(2))
 import core.consultations.views
 import core.dashboard.views
 import core.deadlines.views

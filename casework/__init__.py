@@ -7,12 +7,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """What casework adds to providers' pages and the kernel (core.signals), in ``app``."""
-    from casework import services, views
+    from casework import notices, services, views
     from core import signals
 
     signals.connect(app, signals.panels_asked, views.provider_risk_panel, subject_type="provider")
     signals.connect(app, signals.risk_signals_asked, services.open_findings_signals)
     signals.connect(app, signals.risk_signals_asked, services.open_oversight_signals)
+    # Who is told of what arrives for a provider's open cases (docs/architecture.md §12).
+    signals.connect(app, signals.case_owners_asked, notices.case_owners)
     for subject_type, link in (
         (services.ASSESSMENT, views.assessment_link),
         (services.PENALTY, views.penalty_link),

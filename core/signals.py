@@ -118,6 +118,13 @@ subject_link_asked = _signals.signal(
     finding). Payload: ``subject_type`` and ``subject_id`` (str). The module owning that kind of
     subject answers its URL; the others answer None.""",
 )
+case_owners_asked = _signals.signal(
+    "case-owners-asked",
+    doc="""Who owns a provider's open cases, to be told of what concerns them (a filing
+    received, a screening hit). Payload: ``provider_id`` (int). Each case module answers a list
+    of core.auth.models.User, the owners of its open cases on that provider (the analyst who
+    opened each case, until cases have owners of their own), or None.""",
+)
 position_lock_asked = _signals.signal(
     "position-lock-asked",
     doc="""Whether the positions on a consultation may still change. Payload: ``subject_type``

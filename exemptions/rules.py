@@ -17,6 +17,8 @@ from core.workflow import rules as workflow
 from intake.kinds import ADP_APPROVERS, ADP_ELEMENTS, ExemptionScope
 
 ANNUAL_CLOCK = "exemption.annual_notification"
+# What the kernel's records (consultations, deadlines, the audit trail) call an exemption case.
+SUBJECT = "exemption"
 
 
 class CaseState(enum.StrEnum):

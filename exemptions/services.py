@@ -29,20 +29,19 @@ from core.errors import DomainError, IllegalTransition, InvalidInput
 from core.risk import RiskSignal
 from core.workflow import rules as workflow
 from core.workflow.services import change_state
-from exemptions import rules
+from exemptions import notices, rules
 from exemptions.models import (
     ExemptionAttachment,
     ExemptionCase,
     ExemptionNotice,
     InformationRequest,
 )
-from exemptions.rules import CaseState, Decision, NoticeKind
+from exemptions.rules import SUBJECT, CaseState, Decision, NoticeKind
 from intake import services as intake
 from intake.kinds import FilingKind
 from intake.models import Document, Filing, ForeignReseller
 from intake.resellers.rules import reseller_key
 
-SUBJECT = "exemption"
 FINDING = "exemption_finding"
 REVOCATION = "exemption_revocation"
 DRAFTERS = frozenset({Role.ANALYST})
@@ -289,6 +288,7 @@ def record_information_response(
     if case.state_enum is CaseState.INFORMATION_REQUESTED and not outstanding:
         _move(case, CaseState.FINDING_DRAFTED if case.finding else CaseState.UNDER_REVIEW, actor)
     db.session.flush()
+    notices.information_answered(information_request, actor)
     return information_request
 
 

@@ -22,7 +22,7 @@ from core.deadlines.models import Deadline
 from core.errors import DomainError, IllegalTransition
 from core.schema import Problem, validate
 from core.urls import parse_record_id
-from intake import kinds, rules
+from intake import kinds, notices, rules
 from intake.ai import services as ai_services
 from intake.models import (
     ApiToken,
@@ -311,6 +311,7 @@ def receive_filing(
             "warnings": len(filing.warnings),
         },
     )
+    notices.filing_received(filing, actor)
     return Received(filing, created=True)
 
 
@@ -723,6 +724,7 @@ def record_response(
         subject=("department_request", department_request.id),
         after={"document": document.filename, "sha256": document.sha256, "on": responded_on},
     )
+    notices.request_answered(department_request, actor)
     return document
 
 

@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     """How special measures react to intake and the kernel, and what they add to intake's
     pages (core.signals), in ``app``."""
     from core import signals
-    from special_measures import screening, services, views
+    from special_measures import notices, screening, services, views
 
     # Parties named in filings are screened against the measures in force (§7.307).
     signals.connect(
@@ -17,6 +17,8 @@ def init_app(app: Flask) -> None:
     )
     signals.connect(app, signals.ai_report_received, screening.on_ai_report)
     signals.connect(app, signals.position_recorded, services.on_position_recorded)
+    # Who is told of what arrives for a provider's open cases (docs/architecture.md §12).
+    signals.connect(app, signals.case_owners_asked, notices.case_owners)
     signals.connect(
         app, signals.position_lock_asked, services.positions_final, subject_type=services.CASE
     )

@@ -25,7 +25,7 @@ from core.risk import RiskSignal
 from core.wording import counted
 from intake import services as intake
 from intake.models import Filing, ForeignReseller, Provider
-from special_measures import rules
+from special_measures import notices, rules
 from special_measures.models import (
     ScreeningHit,
     ScreeningRun,
@@ -137,6 +137,7 @@ def screen_parties(
             return run
     run.hits.extend(found)
     db.session.flush()
+    notices.hits_found(run, found)
     record_event(
         "screening.run",
         actor=actor,

@@ -510,3 +510,20 @@ def one_of_each() -> dict[str, object]:
         "key": "penalty.ieepa_civil_cap",
         "kind": "cip_certification",
     }
+
+
+def commit_and_deliver() -> None:
+    """Commit, and run the jobs the transaction queued (the messages to deliver), as the end of
+    a request does with the suite's immediate queue."""
+    db.session.commit()
+    send_committed()
+
+
+def notices_of(user: User, kind: str | None = None) -> list:
+    """A person's inbox items (of one kind), oldest first."""
+    from core.notifications.models import Notification
+
+    query = select(Notification).where(Notification.user_id == user.id)
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
+    return list(db.session.scalars(query.order_by(Notification.id)))

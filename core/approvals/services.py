@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core import pdf
-from core.approvals import rules
+from core.approvals import notices, rules
 from core.approvals.models import Review
 from core.approvals.rules import ReviewState
 from core.audit.services import DENIED, record_event
@@ -66,6 +66,7 @@ def submit_for_review(
         subject=("review", review.id),
         after={"subject": f"{subject[0]}:{subject[1]}", "hash": review.content_hash},
     )
+    notices.draft_submitted(review, actor)
     return review
 
 
@@ -107,6 +108,7 @@ def decide(
         )  # fmt: skip
         raise ReviewRefused(str(refusal)) from refusal
     db.session.flush()
+    notices.draft_decided(review, actor, approved=approve)
     return review
 
 

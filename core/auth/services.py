@@ -71,6 +71,14 @@ def list_users() -> list[User]:
     return list(db.session.execute(select(User).order_by(User.role, User.email)).scalars())
 
 
+def active_users(role: Role, *, agency: str | None = None) -> list[User]:
+    """The active accounts of one role (of one agency, for liaisons), as notices reach them."""
+    query = select(User).where(User.role == role, User.active.is_(True))
+    if agency is not None:
+        query = query.where(User.agency == agency)
+    return list(db.session.execute(query.order_by(User.id)).scalars())
+
+
 def _user_snapshot(user: User) -> dict[str, object]:
     return {
         "email": user.email,

@@ -43,3 +43,22 @@ def respond_by_problem(requested_on: date, respond_by: date) -> str | None:
     if respond_by < requested_on:
         return "The response-by date cannot be before the request."
     return None
+
+
+# The agencies' liaisons are reminded this many days before the response-by date the analyst
+# set, which leaves a working week's end to clear a position that is nearly ready.
+DUE_SOON_DAYS = 3
+
+
+class Reminder(enum.StrEnum):
+    DUE_SOON = "due soon"
+    OVERDUE = "overdue"
+
+
+def reminder_due(respond_by: date, today: date) -> Reminder | None:
+    """Which reminder an unanswered consultation calls for on ``today``, if any."""
+    if today > respond_by:
+        return Reminder.OVERDUE
+    if (respond_by - today).days <= DUE_SOON_DAYS:
+        return Reminder.DUE_SOON
+    return None

@@ -14,7 +14,7 @@ from core import documents, signals
 from core.audit.services import record_event
 from core.auth.models import User
 from core.auth.rules import Role
-from core.consultations import rules
+from core.consultations import notices, rules
 from core.consultations.models import Consultation, ConsultationAttachment
 from core.consultations.rules import Position, Purpose
 from core.db import db, utcnow
@@ -60,6 +60,7 @@ def request_consultations(
         subject=(subject[0], subject[1]),
         after={"purpose": purpose.value, "agencies": agencies, "respond_by": respond_by},
     )
+    notices.consultations_requested(created)
     return created
 
 
@@ -159,6 +160,7 @@ def record_position(
     )
     db.session.flush()
     signals.send(signals.position_recorded, consultation=consultation, actor=actor)
+    notices.position_recorded(consultation, actor)
     return consultation
 
 

@@ -38,6 +38,12 @@ def check_transition(
         )
 
 
+def open_states(allowed: Mapping[State, Collection[State]]) -> frozenset[State]:
+    """The states a record may still move on from: its case is open in them, and ended in the
+    states its table leads nowhere from."""
+    return frozenset(state for state, nexts in allowed.items() if nexts)
+
+
 # --- Actions a person may take ---------------------------------------------------------------
 
 

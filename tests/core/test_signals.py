@@ -25,6 +25,7 @@ EVERY_SIGNAL = (
     signals.panels_asked,
     signals.subject_link_asked,
     signals.position_lock_asked,
+    signals.case_owners_asked,
 )
 
 

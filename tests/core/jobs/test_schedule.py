@@ -60,12 +60,13 @@ def test_an_hour_the_office_lives_twice_still_makes_one_run():
     assert night.run_key(first) == night.run_key(second) == "deadline_sweep@2026-11-01"
 
 
-def test_the_modules_name_four_daily_runs_at_their_office_times():
+def test_the_modules_name_their_daily_runs_at_their_office_times():
     assert [(run.kind, run.at) for run in schedule.daily_runs()] == [
         ("special_measure_lapse", time(0, 5)),
         ("audit_verification", time(5, 30)),
         ("risk_snapshot", time(6, 0)),
         ("deadline_sweep", time(7, 0)),
+        ("consultation_reminders", time(7, 10)),
     ]
 
 
