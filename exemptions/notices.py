@@ -8,12 +8,15 @@ granted stays open: its exemption is in force and its annual notifications come,
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
+from core import clocks
 from core.auth.models import User
 from core.consultations.models import Consultation
 from core.db import db
-from core.notifications.rules import NoticeKind, register_kind
+from core.notifications.rules import NoticeKind, register_kind, register_sample
 from core.notifications.services import notify, path_for
 from core.workflow.rules import open_states
 from exemptions import rules
@@ -80,3 +83,15 @@ def information_answered(information_request: InformationRequest, actor: User) -
             "citation": INFORMATION_ANSWERED.citation,
         },
     )
+
+
+register_sample(
+    INFORMATION_ANSWERED.name,
+    lambda: {
+        "information_request_id": 19,
+        "receipt_number": "OICTS-2026-003987",
+        "requested_on": clocks.office_today() - timedelta(days=9),
+        "responded_on": clocks.office_today(),
+        "citation": INFORMATION_ANSWERED.citation,
+    },
+)

@@ -7,12 +7,14 @@ what the filing says."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from core import signals
+from core import clocks, signals
 from core.auth.models import User
 from core.db import db
-from core.notifications.rules import NoticeKind, register_kind
+from core.notifications.rules import NoticeKind, register_kind, register_sample
 from core.notifications.services import notify, path_for
 from intake import kinds
 from intake.models import DepartmentRequest, Filing
@@ -116,3 +118,25 @@ def filing_received(filing: Filing, actor: User | None) -> None:
             "received_on": filing.received_on,
         },
     )
+
+
+register_sample(
+    REQUEST_ANSWERED.name,
+    lambda: {
+        "request_id": 73,
+        "asked": REQUESTS["cip_copy"][0],
+        "citation": REQUESTS["cip_copy"][1],
+        "requested_on": clocks.office_today() - timedelta(days=6),
+        "responded_on": clocks.office_today(),
+        "receipt_number": None,
+    },
+)
+register_sample(
+    FILING_FOR_MY_CASE.name,
+    lambda: {
+        "receipt_number": "OICTS-2026-004211",
+        "filing_kind": "CIP certification",
+        "citation": "§7.304(b)",
+        "received_on": clocks.office_today(),
+    },
+)

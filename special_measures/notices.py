@@ -13,11 +13,12 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from core import clocks
 from core.auth.models import User
 from core.auth.rules import Role
 from core.auth.services import active_users
 from core.db import db
-from core.notifications.rules import NoticeKind, register_kind
+from core.notifications.rules import NoticeKind, register_kind, register_sample
 from core.notifications.services import notify, path_for
 from core.wording import counted
 from core.workflow.rules import open_states
@@ -78,3 +79,16 @@ def hits_found(run: ScreeningRun, hits: Sequence[ScreeningHit]) -> None:
             "owned": bool(owners),
         },
     )
+
+
+register_sample(
+    SCREENING_HIT.name,
+    lambda: {
+        "run_id": 402,
+        "hit_count": 2,
+        "references": ["SM-2026-0007"],
+        "relevant_on": clocks.office_today(),
+        "citation": SCREENING_HIT.citation,
+        "owned": False,
+    },
+)

@@ -10,7 +10,7 @@ from core.approvals.models import Review
 from core.auth.models import User
 from core.auth.rules import Role
 from core.auth.services import active_users
-from core.notifications.rules import NoticeKind, register_kind
+from core.notifications.rules import NoticeKind, register_kind, register_sample
 from core.notifications.services import notify, path_for
 
 # Two-person review is the office's own control over the decisions the rule gives it; the
@@ -79,3 +79,18 @@ def draft_decided(review: Review, reviewer: User, *, approved: bool) -> None:
         subject=("review", review.id),
         mail_context={**_mail_context(review), "reviewer": reviewer.full_name},
     )
+
+
+def _sample() -> dict[str, object]:
+    return {
+        "review_id": 88,
+        "draft_kind": "exemption finding",
+        "submitted_on": clocks.office_today(),
+        "citation": CITATION,
+        "author": "Dana Whitfield",
+        "reviewer": "Morgan Reyes",
+    }
+
+
+for _kind in (REVIEW_AWAITING, REVIEW_RETURNED, REVIEW_APPROVED):
+    register_sample(_kind.name, _sample)

@@ -6,8 +6,9 @@ subject or an agency's comments; the inbox title may name the subject."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
+from core import clocks
 from core.auth.models import User
 from core.auth.rules import Role
 from core.auth.services import active_users
@@ -15,7 +16,7 @@ from core.consultations import rules
 from core.consultations.models import Consultation
 from core.consultations.rules import Purpose
 from core.db import db
-from core.notifications.rules import NoticeKind, register_kind
+from core.notifications.rules import NoticeKind, register_kind, register_sample
 from core.notifications.services import notify, path_for
 
 LIAISONS = "the consulted agency's liaisons"
@@ -133,3 +134,21 @@ def remind(consultations: Iterable[Consultation], today: date) -> tuple[int, int
                 once_key=f"consultation-overdue:{consultation.id}",
             )
     return soon, late
+
+
+def _sample() -> dict[str, object]:
+    today = clocks.office_today()
+    return {
+        "consultation_id": 214,
+        "agency": "DHS",
+        "purpose": PURPOSES[Purpose.EXEMPTION],
+        "citation": rules.CITATIONS[Purpose.EXEMPTION],
+        "requested_on": today,
+        "respond_by": today + timedelta(days=14),
+        "required": True,
+        "recorded_by": "Jordan Liaison",
+    }
+
+
+for _kind in (CONSULTATION_REQUESTED, POSITION_DUE_SOON, POSITION_OVERDUE, POSITION_RECORDED):
+    register_sample(_kind.name, _sample)

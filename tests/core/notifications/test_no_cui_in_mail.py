@@ -18,28 +18,37 @@ from sqlalchemy import select
 from casework import services as casework
 from casework.rules import AssessmentOrigin
 from core import clocks
+from core.audit.checks import DAILY_CHECK
 from core.auth.rules import Role
 from core.consultations import reminders
 from core.consultations import services as consultations
 from core.consultations.rules import Position
-from core.db import db
+from core.db import db, utcnow
+from core.deadlines import services as deadlines
+from core.jobs.models import Job
 from core.notifications import rules
-from core.notifications.models import OutgoingMail
+from core.notifications.digest import send_digests
+from core.notifications.models import Notification, NotificationSetting, OutgoingMail
+from core.notifications.rules import Delivery
 from exemptions import services as exemptions
 from intake import services as intake
 from intake.ai import services as ai_services
 from intake.examples import payload
 from intake.models import Provider
+from tests.core.audit.test_daily_check import _rewrite_event
+from tests.core.audit.test_tamper_resistance import _five_events
 from tests.core.notifications.test_mail import _failed_import
 from tests.factories import (
     FINDING_REASONS,
     commit_and_deliver,
     file_exemption_request,
     file_report,
+    make_admin,
     make_measure,
     make_provider,
     make_user,
     prepare_finding,
+    run_daily,
 )
 from tests.intake.test_requests import PDF_BYTES
 from tests.mailcatcher import MailCatcher, html_of, text_of
@@ -242,6 +251,62 @@ def scan_screening_hit() -> list[str]:
     ]  # fmt: skip
 
 
+def _deadline_for(assignee, due_in_days: int) -> tuple[object, list[str]]:
+    """A CIP copy request's 10 days (§7.305(a)) on a named provider, given to ``assignee``."""
+    provider = _named_provider()
+    label = f"{provider.legal_name}: copy of its CIP"
+    deadline = deadlines.open_deadline(
+        "cip.copy_on_request", subject=("provider", provider.id), subject_label=label,
+        start_on=clocks.office_today() - timedelta(days=10 - due_in_days),
+        actor=make_user(Role.ANALYST), assignee=assignee,
+    )  # fmt: skip
+    return deadline, [label, *of_provider(provider)]
+
+
+def scan_deadline_assigned() -> list[str]:
+    return _deadline_for(make_user(Role.ANALYST), 9)[1]
+
+
+def _swept(kind: str, due_in_days: int) -> list[str]:
+    assignee = make_user(Role.ANALYST)
+    db.session.add(NotificationSetting(user_id=assignee.id, kind=kind, delivery=Delivery.AT_ONCE))
+    protected = _deadline_for(assignee, due_in_days)[1]
+    deadlines.sweep_due_soon(clocks.office_today())
+    return protected
+
+
+def scan_deadline_due_soon() -> list[str]:
+    return _swept("deadline_due_soon", 5)
+
+
+def scan_deadline_overdue() -> list[str]:
+    return _swept("deadline_overdue", -2)
+
+
+def scan_audit_check_failed() -> list[str]:
+    make_admin()
+    _five_events()
+    commit_and_deliver()
+    tampered = '{"role": "admin", "note": "Northwind Cloud Services, Inc."}'
+    _rewrite_event(2, tampered)
+    run_daily(DAILY_CHECK)
+    reason = db.session.scalars(select(Job.failure_reason).where(Job.kind == DAILY_CHECK.kind))
+    return ["Northwind Cloud Services, Inc.", tampered, *filter(None, reason)]
+
+
+def scan_digest() -> list[str]:
+    """The digest lists notices whose titles name their records: it says only their kinds."""
+    assignee = make_user(Role.ANALYST)
+    protected = _deadline_for(assignee, 5)[1]
+    deadlines.sweep_due_soon(clocks.office_today())  # due soon: kept for the digest
+    commit_and_deliver()
+    titles = db.session.scalars(
+        select(Notification.title).where(Notification.user_id == assignee.id)
+    ).all()
+    send_digests(utcnow() + timedelta(days=1))
+    return [*protected, *titles]
+
+
 # One row a kind of message (its template's name): adding a kind is adding its row here.
 SCANS: dict[str, Callable[[], list[str]]] = {
     "job_failed": scan_job_failed,
@@ -256,6 +321,11 @@ SCANS: dict[str, Callable[[], list[str]]] = {
     "filing_for_my_case": scan_filing_for_my_case,
     "information_answered": scan_information_answered,
     "screening_hit": scan_screening_hit,
+    "deadline_assigned": scan_deadline_assigned,
+    "deadline_due_soon": scan_deadline_due_soon,
+    "deadline_overdue": scan_deadline_overdue,
+    "audit_check_failed": scan_audit_check_failed,
+    "digest": scan_digest,
 }
 
 
