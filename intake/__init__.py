@@ -17,6 +17,9 @@ def init_app(app: Flask) -> None:
     signals.connect(app, signals.subject_link_asked, views.provider_link, subject_type="provider")
     signals.connect(app, signals.panels_asked, ai_views.report_panel, subject_type="filing")
     signals.connect(app, signals.risk_signals_asked, ai_services.risk_signals)
+    signals.connect(
+        app, signals.subject_link_asked, views.request_link, subject_type=sent_requests.SUBJECT
+    )
     signals.connect(app, signals.correspondence_sent, sent_requests.on_correspondence_sent)
     # The mail kernel's delivery job says how each email to a provider went (core.notifications).
     if hasattr(signals, "mail_sent"):

@@ -574,7 +574,7 @@ def request_cip_copy(
     reseller: ForeignReseller | None,
     requested_on: date,
     actor: User,
-    today: date,
+    today: date | None = None,
     note: str = "",
     sent_by_hand: bool = False,
 ) -> DepartmentRequest:
@@ -602,7 +602,7 @@ def request_cip_copy(
         after={"kind": kind, "provider": provider.id, "requested_on": requested_on},
     )
     sent_requests.send_request(
-        department_request, actor=actor, today=today,
+        department_request, actor=actor, today=today or clocks.office_today(),
         sent_by_hand_on=requested_on if sent_by_hand else None,
         note="Recorded with the request" if sent_by_hand else "",
     )  # fmt: skip

@@ -418,6 +418,10 @@ def open_request(provider_id: int) -> ResponseReturnValue:
     return _render_provider(record, request_form=form), 422
 
 
+def request_link(request_id: str) -> str:
+    return url_for("intake.department_request", request_id=request_id)
+
+
 @bp.get("/requests/<int:request_id>")
 @roles_required(*STAFF)
 def department_request(request_id: int) -> ResponseReturnValue:

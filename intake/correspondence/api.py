@@ -111,8 +111,9 @@ def answer_request(request_id: int, token: ApiToken) -> ResponseReturnValue:
         return problem(409, str(refused), kind="refused-change")
     except DomainError as error:
         db.session.rollback()
+        citation = spec_of(requests.kind_of(item)).citation
         return problem(422, str(error), kind="invalid-submission",
-                       errors=[Problem("", str(error), spec_of(requests.kind_of(item)).citation)])  # fmt: skip
+                       errors=[Problem("", str(error), citation)])  # fmt: skip
     return request_entry(item), 201
 
 

@@ -108,7 +108,9 @@ def own_request(request_id: int, provider_id: int) -> DepartmentRequest | None:
     return request if request is not None and request.provider_id == provider_id else None
 
 
-def answered_by(request: DepartmentRequest, *, response_url: str, filing_url: str) -> dict[str, Any]:
+def answered_by(
+    request: DepartmentRequest, *, response_url: str, filing_url: str
+) -> dict[str, Any]:
     """How a provider's system answers the request: a CIP copy uploaded to the request, or a
     follow-up report filed with the request's number (§7.308(c)(3))."""
     if request.filing is not None:

@@ -8,6 +8,7 @@ by ``core.signals.correspondence_sent`` that the document reached the provider.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -86,6 +87,40 @@ def issue_to_provider(
     else:
         send_by_email(correspondence, actor=actor)
     return correspondence
+
+
+def pending_about(
+    subject_type: str, subject_id: object, *, provider_id: int | None = None
+) -> Correspondence | None:
+    """The document about a record already on its way or delivered (to ``provider_id``, where
+    a record concerns several providers)."""
+    for sent in correspondence_about(subject_type, subject_id):
+        if sent.delivery != Delivery.UNDELIVERED and provider_id in (None, sent.provider_id):
+            return sent
+    return None
+
+
+def issue_once(
+    provider: Provider,
+    kind: CorrespondenceKind,
+    *,
+    title: str,
+    subject: tuple[str, object],
+    pdf: Callable[[], bytes],
+    filename: str,
+    actor: User,
+    today: date,
+) -> Correspondence:
+    """Issue a record's document to the provider unless it is on its way or delivered already:
+    sending it twice would make two records of one sending."""
+    if (sent := pending_about(*subject, provider_id=provider.id)) is not None:
+        raise IllegalTransition(
+            f"The {sent.label.lower()} was issued to the provider already on {sent.issued_on}."
+        )
+    return issue_to_provider(
+        provider, kind, title=title, subject=subject, pdf=pdf(), filename=filename, actor=actor,
+        today=today,
+    )  # fmt: skip
 
 
 def mail_context(correspondence: Correspondence, link_token: str) -> dict[str, object]:
