@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
 
 from core import clocks, crypto, documents, signals
@@ -148,6 +148,10 @@ def mail_context(correspondence: Correspondence, link_token: str) -> dict[str, o
 
 
 def external_url(endpoint: str, **values: object) -> str:
+    """An address the provider can follow: on the host the office's staff reached the system
+    by, or, outside a request (a command), the configured server name."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
     with current_app.test_request_context():
         return url_for(endpoint, _external=True, **values)
 
