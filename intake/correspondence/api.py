@@ -75,12 +75,6 @@ def open_requests(token: ApiToken) -> ResponseReturnValue:
     return {"count": len(found), "requests": [request_entry(item) for item in found]}
 
 
-RESPONSE_TYPES = {
-    "application/pdf": "pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-}
-
-
 @bp.post("/requests/<int:request_id>/response")
 @provider_system
 @_with_token
@@ -94,7 +88,7 @@ def answer_request(request_id: int, token: ApiToken) -> ResponseReturnValue:
         return problem(409, "A request for additional information (§7.308(e)) is answered by "
                        "filing a follow-up report (§7.308(c)(3)) at /api/v1/filings with its "
                        "request_number.", kind="refused-change")  # fmt: skip
-    extension = RESPONSE_TYPES.get(request.mimetype)
+    extension = api_document.RESPONSE_TYPES.get(request.mimetype)
     if extension is None:
         return problem(415, "Send the copy of the CIP as application/pdf or as a DOCX document.")
     try:

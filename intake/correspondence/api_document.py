@@ -18,6 +18,11 @@ REQUEST_KINDS = (
     CorrespondenceKind.RESELLER_CIP_COPY_REQUEST,
     CorrespondenceKind.INFORMATION_REQUEST,
 )
+# What a copy of a CIP answering a request may be (core.documents).
+RESPONSE_TYPES = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
 REQUEST_ID = _path_parameter("request_id", {"type": "integer", "minimum": 1})
 CORRESPONDENCE_ID = _path_parameter("correspondence_id", {"type": "integer", "minimum": 1})
 NO_REQUEST = problem_response("No request to you has that number")
@@ -115,15 +120,13 @@ def correspondence_part() -> ApiPart:
                     "409": problem_response("The request was answered already, or is answered "
                                             "by a follow-up report filing (refused-change)"),
                     "413": TOO_LARGE,
-                    "415": _unsupported("application/pdf", "a DOCX document"),
+                    "415": _unsupported(*RESPONSE_TYPES),
                     "422": problem_response("The file is not a PDF or DOCX, is empty or is too "
                                             "large; nothing was stored (invalid-submission)"),
                 },
                 parameters=[REQUEST_ID],
-                requestBody={"required": True, "content": {
-                    "application/pdf": {},
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
-                }},
+                requestBody={"required": True,
+                             "content": {mimetype: {} for mimetype in RESPONSE_TYPES}},
             ))},
             "/correspondence": {"get": _tagged(_operation(
                 "listCorrespondence", "The documents issued to you, newest first",

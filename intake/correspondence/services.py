@@ -63,7 +63,8 @@ def issue_to_provider(
         subject_type=subject[0],
         subject_id=str(subject[1]),
         document_id=document.id,
-        issued_on=today,
+        # A letter sent already by other means was issued on the day it went.
+        issued_on=min(today, sent_by_hand_on) if sent_by_hand_on else today,
         issued_by_id=actor.id if actor else None,
         delivery=Delivery.QUEUED,
     )
