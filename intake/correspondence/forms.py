@@ -23,7 +23,8 @@ def sending_field() -> RadioField:
                          "clock starts on that date"),
         ],
         default=EMAIL,
-        validators=[DataRequired("Choose how the request goes to the provider.")],
+        # Left out (a page from before the choice existed), the system sends it.
+        validators=[Optional()],
     )  # fmt: skip
 
 
