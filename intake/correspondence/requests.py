@@ -49,7 +49,10 @@ def send_request(
     """The request as a letter, issued to the provider; its clock waits for the sending."""
     kind = kind_of(request)
     letter = reports.request_letter_pdf(
-        request, kind, dated=min(today, sent_by_hand_on or today), office=office.documents(),
+        request,
+        kind,
+        dated=min(today, sent_by_hand_on or today),
+        office=office.documents(),
         generated_at=utcnow(),
     )
     return services.issue_to_provider(
