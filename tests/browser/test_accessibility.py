@@ -43,8 +43,9 @@ def records(live_server):
     provider = make_provider("Meridian Edge Networks LLC")
     analyst = make_user(Role.ANALYST)
     department_request = intake.request_cip_copy(
-        provider, reseller=None, requested_on=clocks.office_today(), actor=analyst
-    )
+        provider, reseller=None, requested_on=clocks.office_today(), actor=analyst,
+        sent_by_hand=True,
+    )  # fmt: skip
     db.session.add(
         Job(kind="reseller_import", state=JobState.FAILED, attempts=3, requested_by_id=analyst.id,
             failure_reason="OperationalError: the database went away", failure_reference="9F2C41AB")
