@@ -542,13 +542,14 @@ def serve_penalty(case: PenaltyCase, *, served_on: date, actor: User | None, tod
         raise InvalidInput({"served_on": [problem]})
     _move(case, PENALTY, rules.PenaltyState.SERVED, actor, served_on=served_on)
     case.served_on = served_on
-    case.petition_deadline_id = deadlines.open_deadline(
+    # The relationship itself: the notice's PDF, made before service, read it as None.
+    case.petition_deadline = deadlines.open_deadline(
         "penalty.petition",
         subject=(PENALTY, case.id),
         subject_label=f"{case.reference}: petition by {case.provider.legal_name}",
         start_on=served_on,
         actor=actor,
-    ).id
+    )
     db.session.flush()
 
 

@@ -22,6 +22,5 @@ def init_app(app: Flask) -> None:
     )
     signals.connect(app, signals.correspondence_sent, sent_requests.on_correspondence_sent)
     # The mail kernel's delivery job says how each email to a provider went (core.notifications).
-    if hasattr(signals, "mail_sent"):
-        signals.connect(app, signals.mail_sent, sent_services.on_mail_sent)
-        signals.connect(app, signals.mail_undeliverable, sent_services.on_mail_undeliverable)
+    signals.connect(app, signals.mail_sent, sent_services.on_mail_sent)
+    signals.connect(app, signals.mail_undeliverable, sent_services.on_mail_undeliverable)

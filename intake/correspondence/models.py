@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
@@ -42,7 +42,7 @@ class Correspondence(db.Model):
         coded(SentBy, constraint="sent_by_known", length=10)
     )
     # The email (core.notifications OutgoingMail) that carries the notice of it.
-    mail_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    mail_id: Mapped[int | None] = mapped_column(ForeignKey("outgoing_mail.id"), index=True)
     undelivered_reason: Mapped[str | None] = mapped_column(Text)
     # Who recorded a sending by another means, and how it went.
     sent_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
 
 from core import clocks, crypto, documents, signals
@@ -20,6 +19,8 @@ from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db, utcnow
 from core.errors import DomainError, IllegalTransition, InvalidInput
+from core.notifications.models import OutgoingMail
+from core.notifications.services import path_for, public_link, queue_mail
 from intake.correspondence import rules
 from intake.correspondence.models import Correspondence, DownloadLink
 from intake.correspondence.rules import CorrespondenceKind, Delivery, SentBy
@@ -130,7 +131,6 @@ def mail_context(correspondence: Correspondence, link_token: str) -> dict[str, o
     spec = rules.spec_of(correspondence.kind)
     clock = clocks.get(spec.clock_key) if spec.clock_key else None
     return {
-        "office_name": current_app.config["OFFICE_NAME"],
         "kind_label": spec.label,
         "citation": spec.citation,
         "reference": correspondence.id,
@@ -140,27 +140,16 @@ def mail_context(correspondence: Correspondence, link_token: str) -> dict[str, o
             if clock
             else None
         ),
-        "api_url": external_url(
-            "intake_api.correspondence_document", correspondence_id=correspondence.id
+        "api_url": public_link(
+            path_for("intake_api.correspondence_document", correspondence_id=correspondence.id)
         ),
-        "link": external_url("correspondence.link", token=link_token),
+        "link": public_link(path_for("correspondence.link", token=link_token)),
         "link_days": rules.LINK_DAYS,
     }
 
 
-def external_url(endpoint: str, **values: object) -> str:
-    """An address the provider can follow: on the host the office's staff reached the system
-    by, or, outside a request (a command), the configured server name."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, _external=True, **values)
-
-
 def send_by_email(correspondence: Correspondence, *, actor: User | None) -> None:
     """Queue the notice to the provider's contact on record, with a fresh one-time link."""
-    from core.notifications.services import queue_mail
-
     mail = queue_mail(
         correspondence.provider.contact_email,
         MAIL_TEMPLATE,
@@ -252,27 +241,27 @@ def record_undelivered(correspondence: Correspondence, *, reason: str) -> None:
     )
 
 
-def _about(mail: object) -> Correspondence | None:
-    if getattr(mail, "about_type", None) != SUBJECT:
+def _about(mail: OutgoingMail) -> Correspondence | None:
+    """The document an email is the notice of, while that email is its latest sending."""
+    if mail.about_type != SUBJECT or not (mail.about_id or "").isdigit():
         return None
-    return db.session.get(Correspondence, int(getattr(mail, "about_id", 0) or 0))
+    correspondence = db.session.get(Correspondence, int(mail.about_id or 0))
+    return correspondence if correspondence and correspondence.mail_id == mail.id else None
 
 
-def on_mail_sent(mail: object) -> None:
+def on_mail_sent(mail: OutgoingMail) -> None:
     """core.signals.mail_sent: the day the email left is the day of receipt, in office time."""
-    correspondence = _about(mail)
-    if correspondence is not None and getattr(mail, "id", None) == correspondence.mail_id:
+    if (correspondence := _about(mail)) is not None and mail.sent_at is not None:
         record_sent(
             correspondence,
-            sent_on=clocks.office_today(mail.sent_at),  # type: ignore[attr-defined]
+            sent_on=clocks.office_today(mail.sent_at),
             sent_by=SentBy.EMAIL,
             actor_label="mail delivery",
         )
 
 
-def on_mail_undeliverable(mail: object, reason: str) -> None:
-    correspondence = _about(mail)
-    if correspondence is not None and getattr(mail, "id", None) == correspondence.mail_id:
+def on_mail_undeliverable(mail: OutgoingMail, reason: str) -> None:
+    if (correspondence := _about(mail)) is not None:
         record_undelivered(correspondence, reason=reason)
 
 

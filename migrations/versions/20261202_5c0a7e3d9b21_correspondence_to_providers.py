@@ -2,7 +2,7 @@
 whose clock opens when they are sent (deadline_id nullable until then).
 
 Revision ID: 5c0a7e3d9b21
-Revises: 4290e0acc8c0
+Revises: d8418d8d79dd
 Create Date: 2026-12-02 17:40:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = '5c0a7e3d9b21'
-down_revision = '4290e0acc8c0'
+down_revision = 'd8418d8d79dd'
 branch_labels = None
 depends_on = None
 
@@ -50,6 +50,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], name=op.f('fk_correspondence_provider_id_providers')),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_correspondence_document_id_documents')),
     sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_correspondence_issued_by_id_users')),
+    sa.ForeignKeyConstraint(['mail_id'], ['outgoing_mail.id'], name=op.f('fk_correspondence_mail_id_outgoing_mail')),
     sa.ForeignKeyConstraint(['sent_recorded_by_id'], ['users.id'], name=op.f('fk_correspondence_sent_recorded_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_correspondence'))
     )

