@@ -88,14 +88,17 @@ def answer_request(request_id: int, token: ApiToken) -> ResponseReturnValue:
         return problem(409, "A request for additional information (§7.308(e)) is answered by "
                        "filing a follow-up report (§7.308(c)(3)) at /api/v1/filings with its "
                        "request_number.", kind="refused-change")  # fmt: skip
-    extension = api_document.RESPONSE_TYPES.get(request.mimetype)
-    if extension is None:
+    if request.mimetype not in api_document.RESPONSE_TYPES:
         return problem(415, "Send the copy of the CIP as application/pdf or as a DOCX document.")
+    content = request.get_data()
+    extension = api_document.RESPONSE_TYPES[request.mimetype] or (
+        "pdf" if content.startswith(b"%PDF-") else "docx"
+    )
     try:
         intake.record_response(
             item,
             filename=f"request-{item.id}-cip.{extension}",
-            content=request.get_data(),
+            content=content,
             responded_on=clocks.office_today(),
             actor=None,
             token=token,

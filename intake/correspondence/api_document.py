@@ -18,10 +18,12 @@ REQUEST_KINDS = (
     CorrespondenceKind.RESELLER_CIP_COPY_REQUEST,
     CorrespondenceKind.INFORMATION_REQUEST,
 )
-# What a copy of a CIP answering a request may be (core.documents).
-RESPONSE_TYPES = {
+# What a copy of a CIP answering a request may be (core.documents), by the extension it is kept
+# with; sent as bytes of no stated type, its type is read from them.
+RESPONSE_TYPES: dict[str, str | None] = {
     "application/pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/octet-stream": None,
 }
 REQUEST_ID = _path_parameter("request_id", {"type": "integer", "minimum": 1})
 CORRESPONDENCE_ID = _path_parameter("correspondence_id", {"type": "integer", "minimum": 1})
@@ -113,7 +115,8 @@ def correspondence_part() -> ApiPart:
             "/requests/{request_id}/response": {"post": _tagged(_operation(
                 "answerRequest",
                 "Answer a request for a copy of a CIP (§7.305(a), §7.303(d)) with the copy as the "
-                "body, PDF or DOCX; the clock is met on the day it arrives",
+                "body, PDF or DOCX (as application/octet-stream, its type is read from its "
+                "bytes); the clock is met on the day it arrives",
                 {
                     "201": json_response("The request, answered", ref("Request")),
                     "404": NO_REQUEST,

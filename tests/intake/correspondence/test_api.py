@@ -105,6 +105,10 @@ def test_a_response_that_is_not_a_cip_copy_is_refused_and_nothing_is_stored(clie
     assert follow_up.status_code == 409
     assert "follow-up report" in follow_up.json["detail"]
     assert db.session.get(DepartmentRequest, cip_id).responded_on is None
+    untyped = client.post(url, data=PDF, headers=_auth(token),
+                          content_type="application/octet-stream")  # fmt: skip
+    assert untyped.status_code == 201
+    assert db.session.get(DepartmentRequest, cip_id).response_document.filename.endswith(".pdf")
 
 
 def test_documents_issued_are_listed_a_page_at_a_time_and_read_as_pdf(client, asked):
