@@ -32,6 +32,8 @@ import exemptions.views
 import intake
 import intake.ai.views
 import intake.api
+import intake.correspondence.api  # adds the requests and correspondence to intake.api.bp
+import intake.correspondence.views
 import intake.resellers.views  # adds the reseller pages to intake.views.bp
 import intake.views
 import special_measures
@@ -132,6 +134,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         intake.views.bp,
         intake.ai.views.bp,
         intake.api.bp,
+        intake.correspondence.views.bp,
         casework.views.bp,
         exemptions.views.bp,
         special_measures.views.bp,

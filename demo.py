@@ -410,7 +410,10 @@ def seed(today: date) -> dict[str, User]:
                 reseller=None,
                 requested_on=today - timedelta(days=3 + index),
                 actor=analyst,
+                today=today,
                 note="Routine inspection of the written CIP.",
+                # Sent by post on the day of the request, so its 10 days are running.
+                sent_by_hand=True,
             )
         if index == 5:
             _request_exemption(provider, analyst, today)

@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """What casework adds to providers' pages and the kernel (core.signals), in ``app``."""
-    from casework import notices, services, views
+    from casework import correspondence, notices, services, views
     from core import signals
 
     signals.connect(app, signals.panels_asked, views.provider_risk_panel, subject_type="provider")
@@ -21,3 +21,4 @@ def init_app(app: Flask) -> None:
         (services.OVERSIGHT, views.oversight_link),
     ):
         signals.connect(app, signals.subject_link_asked, link, subject_type=subject_type)
+    signals.connect(app, signals.correspondence_sent, correspondence.on_correspondence_sent)

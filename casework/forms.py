@@ -24,6 +24,7 @@ from casework.rules import (
 )
 from core.input_hygiene import Form
 from core.wording import sentence_case
+from intake.correspondence.forms import sending_field
 from intake.rules import CertificationStatus
 
 # The amounts are stored as 64-bit integers; a trillion dollars is beyond any transaction or
@@ -196,6 +197,7 @@ class AssessmentOpenForm(Form):
 
 class InformationRequestForm(Form):
     requested_on = _date("Date of the request", "the date the request was sent")
+    sent_by = sending_field()
     note = TextAreaField(
         "What is asked (optional)",
         validators=[Optional(), Length(max=2_000, message="At most 2,000 characters.")],

@@ -269,7 +269,7 @@ def _move(
     record: Record,
     subject_type: str,
     wanted: enum.Enum,
-    actor: User,
+    actor: User | None,
     **after: object,
 ) -> None:
     change_state(
@@ -524,24 +524,32 @@ def decide_penalty(case: PenaltyCase, *, approve: bool, comments: str, actor: Us
     db.session.flush()
 
 
-def serve_penalty(case: PenaltyCase, *, served_on: date, actor: User, today: date) -> None:
-    """Service of the notice opens the provider's 30 days to petition (§7.309(c)(1)(i))."""
+def check_servable(case: PenaltyCase) -> None:
+    """Only a notice approved as it stands is served, by the system or by other means."""
     _require(case, PENALTY, "serve_penalty")
     if not approvals.approval_holds(PENALTY, case.id, penalty_content(case)):
         raise IllegalTransition("Only a notice approved as it stands can be served.")
+
+
+def serve_penalty(case: PenaltyCase, *, served_on: date, actor: User | None, today: date) -> None:
+    """Service of the notice opens the provider's 30 days to petition (§7.309(c)(1)(i)): by
+    other means, recorded by an analyst, or by the system on the day its email was sent
+    (``actor`` None: casework.correspondence)."""
+    check_servable(case)
     if problem := rules.oversight_date_problem(
         served_on, not_before=case.proposed_on, what="date of service", today=today
     ):
         raise InvalidInput({"served_on": [problem]})
     _move(case, PENALTY, rules.PenaltyState.SERVED, actor, served_on=served_on)
     case.served_on = served_on
-    case.petition_deadline_id = deadlines.open_deadline(
+    # The relationship itself: the notice's PDF, made before service, read it as None.
+    case.petition_deadline = deadlines.open_deadline(
         "penalty.petition",
         subject=(PENALTY, case.id),
         subject_label=f"{case.reference}: petition by {case.provider.legal_name}",
         start_on=served_on,
         actor=actor,
-    ).id
+    )
     db.session.flush()
 
 
@@ -670,8 +678,9 @@ def assessments_of(provider_id: int | None = None) -> list[Assessment]:
 
 
 def request_information(
-    assessment: Assessment, *, requested_on: date, note: str, actor: User
-) -> None:
+    assessment: Assessment, *, requested_on: date, note: str, actor: User,
+    today: date | None = None, sent_by_hand: bool = False,
+) -> None:  # fmt: skip
     """A request for the provider's CIP through intake's requests: the 10-day clock of
     §7.305(a) runs there."""
     _require(
@@ -683,7 +692,8 @@ def request_information(
     )
     department_request = intake.request_cip_copy(
         assessment.provider, reseller=None, requested_on=requested_on, actor=actor,
-        note=f"{assessment.reference}: {note}".strip(": "),
+        today=today, note=f"{assessment.reference}: {note}".strip(": "),
+        sent_by_hand=sent_by_hand,
     )  # fmt: skip
     assessment.requests.append(department_request)
     if assessment.state == rules.AssessmentState.OPEN.value:

@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from casework import reports, rules, services
+from casework import correspondence, rules, services
 from casework.forms import (
     AssessmentOpenForm,
     CloseAssessmentForm,
@@ -38,10 +38,12 @@ from core.access import STAFF, roles_required
 from core.approvals import services as approvals
 from core.approvals.forms import DecisionForm
 from core.auth.rules import Role
-from core.db import db, utcnow
+from core.db import db
 from core.modules import module_blueprint
-from core.office import services as office
 from intake import services as intake
+from intake.correspondence import services as sent_services
+from intake.correspondence import views as sent_views
+from intake.correspondence.forms import HAND
 from intake.models import ForeignReseller
 
 bp = module_blueprint(
@@ -334,6 +336,9 @@ def _render_penalty(case: PenaltyCase, **forms: FlaskForm) -> str:
         petition_form=forms.get("petition_form") or PetitionForm(),
         final_form=forms.get("final_form") or FinalDecisionForm(),
         withdraw_form=forms.get("withdraw_form") or WithdrawPenaltyForm(),
+        email_form=forms.get("email_form") or FlaskForm(),
+        sent_panel=sent_views.sent_panel(services.PENALTY, case.id),
+        sending=sent_services.pending_about(services.PENALTY, case.id),
     )
 
 
@@ -434,16 +439,22 @@ def withdraw_penalty(penalty_id: int) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def penalty_notice(penalty_id: int) -> ResponseReturnValue:
     case = _penalty_or_404(penalty_id)
-    body = reports.penalty_notice_pdf(
-        case,
-        maximum=services.maximum_of(case),
-        petition_due=case.petition_deadline.due_on if case.petition_deadline else None,
-        approved=approvals.approval_line(services.PENALTY, case.id) is not None,
-        office=office.documents(),
-        generated_at=utcnow(),
-    )
+    body = correspondence.penalty_notice_pdf(case)
     services.download_penalty_notice(case, actor=current_user)
     return exports.download(body, filename=f"{case.reference}.pdf", mimetype="application/pdf")
+
+
+@bp.post("/penalties/<int:penalty_id>/serve-by-email")
+@roles_required(*RECORDERS)
+def serve_penalty_by_email(penalty_id: int) -> ResponseReturnValue:
+    return _penalty_post(
+        penalty_id, FlaskForm(), "email_form",
+        lambda case, form: correspondence.serve_penalty_by_email(
+            case, actor=current_user, today=clocks.office_today()
+        ),
+        "The notice is being sent to the provider's contact on record; it is served, and the "
+        "30 days to petition start (§7.309(c)(1)(i)), on the day it is sent.",
+    )  # fmt: skip
 
 
 # --- Compliance assessments (§7.305) -------------------------------------------------------------
@@ -538,6 +549,7 @@ ASSESSMENT_FORMS = {
     "close_form": CloseAssessmentForm,
     "action_form": FurtherActionForm,
     "follow_up_form": FlaskForm,
+    "send_form": FlaskForm,
 }
 
 
@@ -552,6 +564,9 @@ def _render_assessment(assessment: Assessment, **forms: FlaskForm) -> str:
         review=approvals.latest_review(services.ASSESSMENT, assessment.id),
         actions=services.actions_for(assessment, services.ASSESSMENT, current_user.role_enum),
         remediated=assessment.state == rules.AssessmentState.REMEDIATED.value,
+        sent_panel=sent_views.sent_panel(services.ASSESSMENT, assessment.id),
+        may_send=assessment.issued_on is not None
+        and not sent_services.pending_about(services.ASSESSMENT, assessment.id),
         leaves_review=assessment.state
         in (rules.AssessmentState.IN_REVIEW.value, rules.AssessmentState.APPROVED.value),
         follow_ups=[a for a in services.assessments_of(assessment.provider_id)
@@ -586,9 +601,10 @@ def assessment_request(assessment_id: int) -> ResponseReturnValue:
     return _assessment_post(
         assessment_id, "request_form",
         lambda a, form: services.request_information(
-            a, requested_on=form.requested_on.data, note=form.note.data or "", actor=current_user
+            a, requested_on=form.requested_on.data, note=form.note.data or "", actor=current_user,
+            today=clocks.office_today(), sent_by_hand=form.sent_by.data == HAND,
         ),
-        "Request sent; the provider has 10 days to answer (§7.305(a)).",
+        "Request issued; the provider has 10 days from its receipt to answer (§7.305(a)).",
     )  # fmt: skip
 
 
@@ -697,15 +713,20 @@ def follow_up_assessment(assessment_id: int) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def assessment_report(assessment_id: int) -> ResponseReturnValue:
     assessment = _assessment_or_404(assessment_id)
-    approved_by = approvals.approval_line(services.ASSESSMENT, assessment.id)
-    body = reports.assessment_report_pdf(
-        assessment,
-        risk_lines=assessment.risk_lines_json,
-        approved_by=approved_by,
-        office=office.documents(),
-        generated_at=utcnow(),
-    )
+    body = correspondence.assessment_report_pdf(assessment)
     services.download_assessment_report(assessment, actor=current_user)
     return exports.download(
         body, filename=f"{assessment.reference}.pdf", mimetype="application/pdf"
     )
+
+
+@bp.post("/assessments/<int:assessment_id>/send")
+@roles_required(*RECORDERS)
+def send_assessment_report(assessment_id: int) -> ResponseReturnValue:
+    return _assessment_post(
+        assessment_id, "send_form",
+        lambda a, form: correspondence.send_assessment_report(
+            a, actor=current_user, today=clocks.office_today()
+        ),
+        "The report is being sent to the provider's contact on record.",
+    )  # fmt: skip

@@ -90,6 +90,18 @@ mail_undeliverable = _signals.signal(
     ``mail_sent``, its state failed) and ``reason`` (str: the server's last answer). The module
     owning the record it is about flags it as not delivered.""",
 )
+correspondence_sent = _signals.signal(
+    "correspondence-sent",
+    doc="""A document the office issued to a provider reached it (intake.correspondence): its
+    email was sent, an analyst recorded its sending by another means, or the provider's system
+    read it through the filing API first. Payload: ``correspondence``
+    (intake.correspondence.models.Correspondence, with ``sent_on`` and ``sent_by`` set, and its
+    ``subject_type``/``subject_id``) and ``actor`` (the User who recorded it, or None when the
+    mail delivery job or the provider's system did). Sent once per document, in the
+    transaction that records it. The module owning the subject opens the clock the rule starts
+    from receipt: intake a request's 10 or 15 days (§7.305(a), §7.303(d), §7.308(c)(3)),
+    casework the 30 days to petition a penalty served (§7.309(c)(1)(i)).""",
+)
 
 # --- Questions the kernel or one module asks the others ---------------------------------------
 

@@ -14,12 +14,10 @@ from werkzeug.utils import secure_filename
 from core import clocks, exports, formerrors, pdf
 from core.access import STAFF, roles_required
 from core.auth.rules import Role
-from core.consultations import services as consultations
-from core.db import db, utcnow
+from core.db import db
 from core.errors import InvalidInput
 from core.modules import module_blueprint
-from core.office import services as office
-from exemptions import reports, rules, services
+from exemptions import correspondence, rules, services
 from exemptions.forms import (
     AttachmentForm,
     ConsultationForm,
@@ -32,6 +30,8 @@ from exemptions.forms import (
     WithdrawalForm,
 )
 from exemptions.models import ExemptionCase, InformationRequest
+from intake.correspondence import services as sent_services
+from intake.correspondence import views as sent_views
 from intake.kinds import EXEMPTION_SCOPE_LABELS, FilingKind
 
 bp = module_blueprint(
@@ -119,6 +119,10 @@ def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> 
         annual_clock=services.annual_clock(case),
         today=today,
         information_overdue=rules.information_overdue,
+        sent_panel=sent_views.sent_panel(services.SUBJECT, case.id),
+        may_send_letter=case.decided_on is not None
+        and not sent_services.pending_about(services.SUBJECT, case.id),
+        send_form=FlaskForm(),
         **defaults,
     ), status
 
@@ -304,15 +308,21 @@ def decision_letter(case_id: int) -> ResponseReturnValue:
         abort(404)
     services.download_decision_letter(case, actor=current_user)
     return exports.download(
-        reports.decision_letter_pdf(
-            case,
-            consultations=consultations.for_subject(services.SUBJECT, case.id),
-            office=office.documents(),
-            generated_at=utcnow(),
-        ),
+        correspondence.decision_letter_pdf(case),
         filename=f"exemption-{case.filing.receipt_number}.pdf",
         mimetype="application/pdf",
     )
+
+
+@bp.post("/requests/<int:case_id>/decision-letter/send")
+@roles_required(Role.ANALYST, Role.REVIEWER)
+def send_decision_letter(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    correspondence.send_decision_letter(case, actor=current_user, today=clocks.office_today())
+    flash("The decision letter is being sent to the provider's contact on record.", "success")
+    return redirect(url_for("exemptions.case", case_id=case.id))
 
 
 @bp.post("/requests/<int:case_id>/notices")

@@ -107,7 +107,8 @@ def _receipt(filing: Filing, *, replayed: bool = False) -> dict[str, Any]:
         "rules_version": filing.rules_version,
         "replayed": replayed,
         "links": {
-            "self": url_for("intake_api.filing_status", receipt_number=filing.receipt_number)
+            "self": url_for("intake_api.filing_status", receipt_number=filing.receipt_number),
+            "receipt_pdf": url_for("intake_api.receipt_pdf", receipt_number=filing.receipt_number),
         },
     }
 

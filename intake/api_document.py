@@ -145,7 +145,20 @@ RECEIPT = closed_object(
             "description": "True when this answers a repeat of an earlier request with the "
             "same Idempotency-Key: nothing new was stored",
         },
-        "links": _links("This receipt's status"),
+        "links": closed_object(
+            {
+                "self": {
+                    "type": "string",
+                    "format": "uri-reference",
+                    "description": "This receipt's status",
+                },
+                "receipt_pdf": {
+                    "type": "string",
+                    "format": "uri-reference",
+                    "description": "The acknowledgement of receipt, a PDF",
+                },
+            }
+        ),
     },
 )
 

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from core.input_hygiene import Form
 from core.schema import COUNTRY_CHOICES
+from intake.correspondence.forms import sending_field
 
 
 class CipRequestForm(Form):
@@ -22,6 +23,7 @@ class CipRequestForm(Form):
         "Date of the request",
         validators=[DataRequired("Enter the date the request was sent, as YYYY-MM-DD.")],
     )
+    sent_by = sending_field()
     note = TextAreaField(
         "Note (optional)",
         validators=[Optional(), Length(max=2000, message="At most 2,000 characters.")],
@@ -83,9 +85,10 @@ class IpLogUploadForm(Form):
 
 class InformationRequestForm(Form):
     requested_on = DateField(
-        "Date the request is sent",
+        "Date of the request",
         validators=[DataRequired("Enter the date the request was sent, as YYYY-MM-DD.")],
     )
+    sent_by = sending_field()
     note = TextAreaField(
         "Information requested",
         validators=[

@@ -156,8 +156,10 @@ class Document(StoredDocument, db.Model):
 
 
 class DepartmentRequest(db.Model):
-    """A request for a copy of a CIP: the provider's (§7.305(a)) or a foreign reseller's
-    (§7.303(d)); its 10-day clock is a Deadline."""
+    """A request to a provider: for a copy of a CIP, the provider's (§7.305(a)) or a foreign
+    reseller's (§7.303(d)), or for additional information about a training report (§7.308(e)).
+    Its clock is a Deadline, opened when the request is sent (the rule counts from receipt), so
+    none until then."""
 
     __tablename__ = "department_requests"
     __table_args__ = (
@@ -179,7 +181,7 @@ class DepartmentRequest(db.Model):
     requested_on: Mapped[date] = mapped_column(Date)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
-    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
+    deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
     responded_on: Mapped[date | None] = mapped_column(Date)
     response_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     # A request for additional information about an AI training report (§7.308(e)), met by a
@@ -189,7 +191,7 @@ class DepartmentRequest(db.Model):
 
     provider: Mapped[Provider] = relationship()
     reseller: Mapped[ForeignReseller | None] = relationship()
-    deadline: Mapped[Deadline] = relationship()
+    deadline: Mapped[Deadline | None] = relationship()
     response_document: Mapped[Document | None] = relationship()
     filing: Mapped[Filing | None] = relationship(foreign_keys=[filing_id])
     response_filing: Mapped[Filing | None] = relationship(foreign_keys=[response_filing_id])

@@ -24,6 +24,7 @@ from core.schema import Problem, validate
 from core.urls import parse_record_id
 from intake import kinds, notices, rules
 from intake.ai import services as ai_services
+from intake.correspondence import requests as sent_requests
 from intake.models import (
     ApiToken,
     DepartmentRequest,
@@ -574,22 +575,17 @@ def request_cip_copy(
     reseller: ForeignReseller | None,
     requested_on: date,
     actor: User,
+    today: date | None = None,
     note: str = "",
+    sent_by_hand: bool = False,
 ) -> DepartmentRequest:
     """Ask for a copy of the provider's CIP (§7.305(a)) or of one of its foreign resellers'
-    (§7.303(d)); the 10-day clock starts on the request."""
+    (§7.303(d)): the request is a letter sent to the provider's contact, and its 10-day clock
+    starts when it is sent; ``sent_by_hand`` records a letter sent already by another means on
+    ``requested_on``."""
     if reseller is not None and reseller.provider_id != provider.id:
         raise DomainError("That foreign reseller belongs to another provider.")
     kind = "reseller_cip_copy" if reseller else "cip_copy"
-    what = f"CIP of its foreign reseller {reseller.name}" if reseller else "copy of its CIP"
-    deadline = deadlines.open_deadline(
-        rules.REQUEST_CLOCKS[kind],
-        subject=("provider", provider.id),
-        subject_label=f"{provider.legal_name}: {what}",
-        start_on=requested_on,
-        actor=actor,
-        assignee=actor,
-    )
     department_request = DepartmentRequest(
         kind=kind,
         provider_id=provider.id,
@@ -597,7 +593,6 @@ def request_cip_copy(
         requested_on=requested_on,
         requested_by_id=actor.id,
         note=note.strip() or None,
-        deadline_id=deadline.id,
     )
     db.session.add(department_request)
     db.session.flush()
@@ -605,8 +600,13 @@ def request_cip_copy(
         "request.open",
         actor=actor,
         subject=("department_request", department_request.id),
-        after={"kind": kind, "provider": provider.id, "due_on": deadline.due_on},
+        after={"kind": kind, "provider": provider.id, "requested_on": requested_on},
     )
+    sent_requests.send_request(
+        department_request, actor=actor, today=today or clocks.office_today(),
+        sent_by_hand_on=requested_on if sent_by_hand else None,
+        note="Recorded with the request" if sent_by_hand else "",
+    )  # fmt: skip
     return department_request
 
 
@@ -682,9 +682,9 @@ def end_reseller_relationship(
     db.session.flush()
 
 
-def store_document(filename: str, content: bytes, *, actor: User) -> Document:
+def store_document(filename: str, content: bytes, *, actor: User | None) -> Document:
     """Keep a checked document with its SHA-256 (call document_problems first)."""
-    document = Document(uploaded_by_id=actor.id)
+    document = Document(uploaded_by_id=actor.id if actor else None)
     document.keep(documents.describe(filename, content), content)
     db.session.add(document)
     db.session.flush()
@@ -697,9 +697,11 @@ def record_response(
     filename: str,
     content: bytes,
     responded_on: date,
-    actor: User,
+    actor: User | None,
+    token: ApiToken | None = None,
 ) -> Document:
-    """Store the CIP copy that answers a request and meet its clock."""
+    """Store the CIP copy that answers a request and meet its clock; from an analyst
+    (``actor``) or the provider's system (``token``)."""
     if department_request.responded_on is not None:
         raise IllegalTransition(
             f"This request was already answered on {department_request.responded_on.isoformat()}."
@@ -712,15 +714,18 @@ def record_response(
     document = store_document(filename, content, actor=actor)
     department_request.responded_on = responded_on
     department_request.response_document_id = document.id
-    deadlines.meet_deadline(
-        department_request.deadline,
-        met_on=responded_on,
-        actor=actor,
-        note=f"CIP copy received: {document.filename}",
-    )
+    # A request answered before its letter was recorded as sent has no clock to meet.
+    if department_request.deadline is not None:
+        deadlines.meet_deadline(
+            department_request.deadline,
+            met_on=responded_on,
+            actor=actor,
+            note=f"CIP copy received: {document.filename}",
+        )
     record_event(
         "request.response",
         actor=actor,
+        actor_label=audit_label_of(token),
         subject=("department_request", department_request.id),
         after={"document": document.filename, "sha256": document.sha256, "on": responded_on},
     )

@@ -27,6 +27,11 @@ from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
 from core.urls import parse_record_id, requested_page
 from intake import kinds, reports, rules, services
+from intake.correspondence import requests as sent_requests
+from intake.correspondence import services as sent_services
+from intake.correspondence import views as sent_views
+from intake.correspondence.forms import HAND
+from intake.correspondence.rules import SENT_BY_LABELS
 from intake.forms import CipRequestForm, ResellerFilterForm, ResponseForm
 from intake.models import ApiToken, DepartmentRequest, Filing, Provider
 from intake.resellers import registry as reseller_registry
@@ -145,6 +150,8 @@ def _render_provider(record: Provider, *, request_form: CipRequestForm) -> str:
         deadlines=deadlines.deadlines_for_subject("provider", record.id),
         requests=services.requests_of(record),
         request_form=request_form,
+        correspondence=sent_services.issued_to(record.id, per_page=CORRESPONDENCE_ON_PAGE),
+        undelivered=sent_services.undelivered_of(record.id),
         kinds=kinds.KINDS,
         resellers=db.session.scalars(
             services.resellers_query(record, sources=True).limit(RESELLERS_ON_PROVIDER_PAGE)
@@ -159,6 +166,7 @@ def _render_provider(record: Provider, *, request_form: CipRequestForm) -> str:
 
 # The provider page shows the first few; the list page has them all, a page at a time.
 RESELLERS_ON_PROVIDER_PAGE = 20
+CORRESPONDENCE_ON_PAGE = 20
 RESELLER_CHOICES_MAX = 100
 RESELLERS_PER_PAGE = 50
 RESELLER_EXPORT_HEADER = (
@@ -401,12 +409,17 @@ def open_request(provider_id: int) -> ResponseReturnValue:
             reseller=reseller,
             requested_on=form.requested_on.data,
             actor=current_user,
+            today=clocks.office_today(),
             note=form.note.data or "",
+            sent_by_hand=form.sent_by.data == HAND,
         )
-        due_on = department_request.deadline.due_on.isoformat()
-        flash(f"Request recorded; the copy is due by {due_on}.", "success")
+        flash(sent_views.request_sent_message(department_request, "the copy"), "success")
         return redirect(url_for("intake.department_request", request_id=department_request.id))
     return _render_provider(record, request_form=form), 422
+
+
+def request_link(request_id: str) -> str:
+    return url_for("intake.department_request", request_id=request_id)
 
 
 @bp.get("/requests/<int:request_id>")
@@ -422,7 +435,9 @@ def _render_request(record: DepartmentRequest, form: ResponseForm) -> str:
         cui=CUI_FILINGS,
         department_request=record,
         form=form,
-        clock=clocks.get(record.deadline.clock_key),
+        clock=sent_requests.clock_of(record),
+        sent=sent_requests.sent_of(record),
+        sent_by_labels=SENT_BY_LABELS,
     )
 
 

@@ -184,3 +184,11 @@ class HitDecisionForm(Form):
         validators=[DataRequired("Choose match, not a match, or unsure.")],
     )
     reason = _text("Reason", required="Give the reason for the decision.", limit=5_000)
+
+
+class ProviderNoticeForm(Form):
+    provider = SelectField(
+        "Provider to notify",
+        choices=[SelectChoice("", "- Select -")],
+        validators=[DataRequired("Choose the provider to notify.")],
+    )

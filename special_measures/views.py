@@ -28,8 +28,9 @@ from core.office import services as office
 from core.workflow import rules as workflow
 from intake import kinds
 from intake import services as intake
+from intake.correspondence import views as sent_views
 from intake.models import Provider
-from special_measures import reports, rules, screening, services
+from special_measures import correspondence, reports, rules, screening, services
 from special_measures.forms import (
     AddresseeForm,
     CloseForm,
@@ -39,6 +40,7 @@ from special_measures.forms import (
     HitDecisionForm,
     IssueForm,
     NoticeSentForm,
+    ProviderNoticeForm,
     PublicationForm,
     ReferralForm,
     RevocationForm,
@@ -205,6 +207,8 @@ def _render_case(case: SpecialMeasureCase, **forms: FlaskForm) -> str:
         publication_note=services.publication_note(case),
         leaves_review=case.state_enum in (CaseState.IN_REVIEW, CaseState.APPROVED),
         starting=case.state_enum is CaseState.REFERRED,
+        notice_form=forms.get("notice_form") or _notice_form(case),
+        sent_panel=sent_views.sent_panel(services.CASE, case.id),
     )
 
 
@@ -434,15 +438,40 @@ def _pdf(body: bytes, filename: str) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def determination_pdf(case_id: int) -> ResponseReturnValue:
     case = _case_or_404(case_id)
-    approved_by = approvals.approval_line(services.CASE, case.id)
-    body = reports.determination_pdf(
-        case,
-        consultations=consultations.for_subject(services.CASE, case.id),
-        approved_by=approved_by,
-        generated_at=utcnow(),
-    )
+    body = correspondence.determination_pdf(case)
     services.download_determination(case, actor=current_user)
     return _pdf(body, f"{case.reference}-determination.pdf")
+
+
+def _notice_form(case: SpecialMeasureCase) -> ProviderNoticeForm:
+    """Affected providers (the screenings matched them) first, then the rest of the registry."""
+    form = ProviderNoticeForm()
+    affected = correspondence.affected_provider_ids(case)
+    providers = sorted(intake.list_providers(), key=lambda p: (p.id not in affected, p.legal_name))
+    form.provider.choices = [form.provider.choices[0]] + [
+        SelectChoice(str(p.id), p.legal_name + (" (matched by screening)" if p.id in affected
+                                                else ""))
+        for p in providers
+    ]  # fmt: skip
+    return form
+
+
+@bp.post("/cases/<int:case_id>/provider-notices")
+@roles_required(Role.ANALYST, Role.REVIEWER)
+def send_provider_notice(case_id: int) -> ResponseReturnValue:
+    case = _case_or_404(case_id)
+    form = _notice_form(case)
+
+    def act() -> ResponseReturnValue:
+        provider = intake.get_provider(int(form.provider.data)) or abort(404)
+        correspondence.send_notice(case, provider, actor=current_user,
+                                   today=clocks.office_today())  # fmt: skip
+        flash(f"The notice is being sent to {provider.legal_name}'s contact on record.", "success")
+        return redirect(url_for("special_measures.case", case_id=case.id))
+
+    return formerrors.handle(
+        form, act, page=lambda form: _render_case(case, notice_form=form), error_field="provider"
+    )
 
 
 # --- Notices to Congress (§7.307(d)) ----------------------------------------------------------

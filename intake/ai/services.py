@@ -33,6 +33,7 @@ from intake import kinds, rules
 from intake.ai import accelerators as ai_accelerators
 from intake.ai import ip_log, ip_logs
 from intake.ai import rules as ai_rules
+from intake.correspondence import requests as sent_requests
 from intake.models import (
     DepartmentRequest,
     Filing,
@@ -215,10 +216,12 @@ def _meet_information_request(filing: Filing, number: int, actor: User | None) -
     request = db.session.get(DepartmentRequest, number)
     assert request is not None  # checked before the filing was stored
     request.responded_on, request.response_filing_id = filing.received_on, filing.id
-    deadlines.meet_deadline(
-        request.deadline, met_on=max(filing.received_on, request.deadline.started_on),
-        actor=actor, note=f"follow-up report {filing.receipt_number}",
-    )  # fmt: skip
+    # A request answered before its letter was recorded as sent has no clock to meet.
+    if request.deadline is not None:
+        deadlines.meet_deadline(
+            request.deadline, met_on=max(filing.received_on, request.deadline.started_on),
+            actor=actor, note=f"follow-up report {filing.receipt_number}",
+        )  # fmt: skip
 
 
 def parties_of(cleaned: dict[str, Any]) -> list[dict[str, str | None]]:
@@ -437,10 +440,13 @@ def _addresses_found(wanted: ip_log.IpSearch, lowest: str, addresses: int) -> st
 
 
 def request_information(
-    filing: Filing, *, requested_on: date, note: str, actor: User, today: date
-) -> DepartmentRequest:
-    """Ask the provider for more about a report; the 15-day follow-up clock starts on the
-    provider's receipt of the request, taken as the day it is sent (§7.308(c)(3))."""
+    filing: Filing, *, requested_on: date, note: str, actor: User, today: date,
+    sent_by_hand: bool = False,
+) -> DepartmentRequest:  # fmt: skip
+    """Ask the provider for more about a report: the request is a letter sent to the provider's
+    contact, and the 15-day follow-up clock starts on the provider's receipt of it, the day it
+    is sent (§7.308(c)(3)); ``sent_by_hand`` records a letter sent by another means on
+    ``requested_on``."""
     if filing.kind not in REPORT_KINDS:
         raise DomainError("Additional information is requested about an AI training report.")
     if requested_on > today:
@@ -451,18 +457,9 @@ def request_information(
         )
     if not note.strip():
         raise InvalidInput({"note": ["Say what information is requested (§7.308(e))."]})
-    deadline = deadlines.open_deadline(
-        FOLLOW_UP_CLOCK,
-        subject=("provider", filing.provider_id),
-        subject_label=f"{filing.provider.legal_name}: follow-up to {filing.receipt_number}",
-        start_on=requested_on,
-        actor=actor,
-        assignee=actor,
-    )
     request = DepartmentRequest(
         kind=INFORMATION_REQUEST, provider_id=filing.provider_id, filing_id=filing.id,
         requested_on=requested_on, requested_by_id=actor.id, note=note.strip(),
-        deadline_id=deadline.id,
     )  # fmt: skip
     db.session.add(request)
     db.session.flush()
@@ -471,7 +468,12 @@ def request_information(
         actor=actor,
         subject=("department_request", request.id),
         after={"kind": INFORMATION_REQUEST, "report": filing.receipt_number,
-               "due_on": deadline.due_on},
+               "requested_on": requested_on},
+    )  # fmt: skip
+    sent_requests.send_request(
+        request, actor=actor, today=today,
+        sent_by_hand_on=requested_on if sent_by_hand else None,
+        note="Recorded with the request" if sent_by_hand else "",
     )  # fmt: skip
     return request
 

@@ -35,6 +35,8 @@ from intake.ai import accelerators as ai_accelerators
 from intake.ai import ip_log, ip_logs
 from intake.ai import rules as ai_rules
 from intake.ai import services as ai_services
+from intake.correspondence import views as sent_views
+from intake.correspondence.forms import HAND
 from intake.forms import (
     AcceleratorChoiceForm,
     AcceleratorForm,
@@ -163,12 +165,9 @@ def request_information(receipt_number: str) -> ResponseReturnValue:
         sent = ai_services.request_information(
             filing, requested_on=form.requested_on.data, note=form.note.data or "",
             actor=current_user, today=clocks.office_today(),
+            sent_by_hand=form.sent_by.data == HAND,
         )  # fmt: skip
-        flash(
-            f"Request {sent.id} sent; the follow-up report is due by "
-            f"{sent.deadline.due_on.isoformat()} (§7.308(c)(3)).",
-            "success",
-        )
+        flash(sent_views.request_sent_message(sent, "the follow-up report"), "success")
         return redirect(url_for("intake.filing", receipt_number=receipt_number))
 
     return formerrors.handle(

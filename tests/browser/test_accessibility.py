@@ -20,6 +20,8 @@ from core.jobs.models import Job
 from core.jobs.rules import JobState
 from core.jobs.services import send_committed
 from intake import services as intake
+from intake.correspondence import requests as sent_requests
+from intake.correspondence import services as channel
 from intake.models import ForeignReseller
 from special_measures import screening
 from special_measures import services as measures
@@ -43,8 +45,9 @@ def records(live_server):
     provider = make_provider("Meridian Edge Networks LLC")
     analyst = make_user(Role.ANALYST)
     department_request = intake.request_cip_copy(
-        provider, reseller=None, requested_on=clocks.office_today(), actor=analyst
-    )
+        provider, reseller=None, requested_on=clocks.office_today(), actor=analyst,
+        sent_by_hand=True,
+    )  # fmt: skip
     db.session.add(
         Job(kind="reseller_import", state=JobState.FAILED, attempts=3, requested_by_id=analyst.id,
             failure_reason="OperationalError: the database went away", failure_reference="9F2C41AB")
@@ -117,6 +120,7 @@ def test_staff_pages_have_no_violations(page: Page, records, measure_records):
         f"/intake/providers/{provider.id}",
         f"/intake/requests/{department_request.id}",
         f"/deadlines/{department_request.deadline_id}",
+        f"/correspondence/{sent_requests.sent_of(department_request).id}",
         "/casework/",
         "/casework/risk",
         f"/casework/risk/providers/{provider.id}",
@@ -155,6 +159,22 @@ def test_administration_pages_have_no_violations(page: Page, records):
     ):
         page.goto(base_url + path)
         assert axe_violations(page) == [], path
+
+
+def test_a_providers_one_time_link_page_has_no_violations(page: Page, records):
+    """The page an emailed link opens, for anyone holding the link, and the page of a link
+    used already."""
+    base_url, _, department_request = records
+    token = channel.new_link(sent_requests.sent_of(department_request))
+    db.session.commit()
+    page.goto(f"{base_url}/correspondence/link/{token}")
+    expect(page.get_by_role("button", name="Download the document")).to_be_visible()
+    assert axe_violations(page) == []
+    with page.expect_download():
+        page.get_by_role("button", name="Download the document").click()
+    page.goto(f"{base_url}/correspondence/link/{token}")
+    expect(page.get_by_test_id("refusal")).to_contain_text("used already")
+    assert axe_violations(page) == []
 
 
 def test_a_liaison_dashboard_has_no_violations(page: Page, records):

@@ -95,11 +95,13 @@ def test_an_analyst_keys_in_a_report_attaches_an_ip_log_and_asks_for_more(analys
     expect(page.get_by_test_id("ip-summary")).to_contain_text("5 accesses from 5 addresses")
 
     page.get_by_role("link", name="Request additional information").click()
-    expect(page.get_by_label("Date the request is sent")).to_have_value(today.isoformat())
+    expect(page.get_by_label("Date of the request")).to_have_value(today.isoformat())
     page.get_by_label("Information requested").fill("Explain the quota on the accelerators.")
     page.get_by_role("button", name="Send the request").click()
     due_on = (today + timedelta(days=15)).isoformat()  # §7.308(c)(3): 15 calendar days
-    expect(page.get_by_text(f"the follow-up report is due by {due_on}")).to_be_visible()
+    expect(
+        page.get_by_text("the 15-day clock (§7.308(c)(3)) starts when it is sent")
+    ).to_be_visible()
     requests = page.get_by_test_id("information-requests")
     expect(requests).to_contain_text("Explain the quota on the accelerators.")
     expect(requests).to_contain_text(f"follow-up due {due_on}")
@@ -214,7 +216,7 @@ def test_the_report_pages_have_no_violations(analyst_page):
     no_violations(page)
 
     page.goto(f"{filing_url}/information-requests")
-    expect(page.get_by_label("Date the request is sent")).to_have_value(today.isoformat())
+    expect(page.get_by_label("Date of the request")).to_have_value(today.isoformat())
     no_violations(page)
 
 

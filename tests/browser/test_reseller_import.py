@@ -62,5 +62,5 @@ def test_an_analyst_uploads_a_compiled_certification(page: Page, live_server, tm
     assert axe_violations(page) == []
     page.get_by_role("link", name="Request its CIP").click()
     expect(page.get_by_label("Whose CIP")).to_have_value(re.compile(r"\d+"))
-    page.get_by_role("button", name="Record the request").click()
-    expect(page.get_by_text("Request recorded; the copy is due by")).to_be_visible()
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_text("is being sent to the provider's contact on record")).to_be_visible()

@@ -70,8 +70,14 @@ def test_an_assessment_keeps_the_score_it_was_opened_with(app):
 def test_an_information_request_opens_intakes_ten_day_clock(app):
     analyst = make_user(Role.ANALYST)
     assessment = _open(make_provider(), analyst)
+    # Sent by other means 29 days ago: the clock started then (§7.305(a)).
     services.request_information(
-        assessment, requested_on=TODAY - timedelta(days=29), note="Full CIP.", actor=analyst
+        assessment,
+        requested_on=TODAY - timedelta(days=29),
+        note="Full CIP.",
+        actor=analyst,
+        today=TODAY,
+        sent_by_hand=True,
     )
     (request,) = assessment.requests
     assert request.deadline.due_on == TODAY - timedelta(days=19)

@@ -25,6 +25,8 @@ from core.notifications.services import notify, queue_mail
 from exemptions import services as exemptions
 from intake import services as intake
 from intake.ai import ip_logs
+from intake.correspondence import requests as sent_requests
+from intake.correspondence import services as channel
 from intake.models import Accelerator, Provider, ReportIdentifier, ResellerImport
 from intake.resellers import services as reseller_services
 from intake.resellers.rules import RESELLER_EXAMPLE, RESELLER_HEADER
@@ -96,6 +98,8 @@ def _sample_values(app: Flask) -> dict[str, object]:
     intake.record_response(answered_request, filename="cip.pdf", content=PDF,
                            responded_on=today, actor=analyst)  # fmt: skip
     token, _ = intake.issue_token(provider, label="Filing system", actor=analyst)
+    letter = sent_requests.sent_of(open_request)
+    link_token = channel.new_link(letter)
     accelerator = db.session.scalars(select(Accelerator).order_by(Accelerator.id)).first()
     db.session.commit()
     board_pdf, _ = printed.request_board_pdf(BoardFilter(), actor=analyst)
@@ -123,6 +127,8 @@ def _sample_values(app: Flask) -> dict[str, object]:
         "consultation_id": consultation.id,
         "attachment_id": consultation_attachment.id,
         "request_id": open_request.id,
+        "correspondence_id": letter.id,
+        "correspondence.token": link_token,
         "import_id": imported.id,
         "ip_log_id": ip_log.id,
         "pdf_id": board_pdf.id,

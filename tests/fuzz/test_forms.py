@@ -226,6 +226,7 @@ def _records() -> dict[str, list[object]]:
     from core.consultations.models import Consultation
     from exemptions import services as exemptions
     from intake import services as intake
+    from intake.correspondence import requests as sent_requests
 
     values: dict[str, list[object]] = {
         name: [value] for name, value in one_of_each().items() if name != "kind"
@@ -255,6 +256,7 @@ def _records() -> dict[str, list[object]]:
     values["kind"] = [kind.value for kind in kinds.FilingKind]
     values["consultation_id"] = list(open_consultations)
     values["request_id"] = [request.id]
+    values["correspondence_id"] = [sent_requests.sent_of(request).id]
     return values
 
 
