@@ -20,6 +20,7 @@ from core.auth.models import User
 from core.db import db, utcnow
 from core.errors import DomainError, IllegalTransition, InvalidInput
 from core.notifications.models import OutgoingMail
+from core.notifications.rules import register_sample
 from core.notifications.services import path_for, public_link, queue_mail
 from intake.correspondence import rules
 from intake.correspondence.models import Correspondence, DownloadLink
@@ -146,6 +147,17 @@ def mail_context(correspondence: Correspondence, link_token: str) -> dict[str, o
         "link": public_link(path_for("correspondence.link", token=link_token)),
         "link_days": rules.LINK_DAYS,
     }
+
+
+def _sample_context() -> dict[str, object]:
+    """A CIP copy request's notice, for the administrators' preview of the template."""
+    sample = Correspondence(
+        id=1207, kind=CorrespondenceKind.CIP_COPY_REQUEST, issued_on=clocks.office_today()
+    )
+    return mail_context(sample, "sample-one-time-token")
+
+
+register_sample(MAIL_TEMPLATE, _sample_context)
 
 
 def send_by_email(correspondence: Correspondence, *, actor: User | None) -> None:

@@ -34,7 +34,7 @@ from exemptions import services as exemptions
 from intake import services as intake
 from intake.ai import services as ai_services
 from intake.examples import payload
-from intake.models import Provider
+from intake.models import ForeignReseller, Provider
 from tests.core.audit.test_daily_check import _rewrite_event
 from tests.core.audit.test_tamper_resistance import _five_events
 from tests.core.notifications.test_mail import _failed_import
@@ -307,6 +307,21 @@ def scan_digest() -> list[str]:
     return [*protected, *titles]
 
 
+def scan_correspondence_issued() -> list[str]:
+    """A request to a provider's contact on record: the kind, its citation and where to read
+    it, never whom it is about."""
+    provider = _named_provider()
+    reseller = ForeignReseller(provider_id=provider.id, name="Neva Cloud OOO", jurisdiction="RU")
+    db.session.add(reseller)
+    db.session.flush()
+    today = clocks.office_today()
+    intake.request_cip_copy(
+        provider, reseller=reseller, requested_on=today, actor=make_user(Role.ANALYST),
+        today=today, note="Neva Cloud OOO's screening of Volga Hosting Group LLC",
+    )  # fmt: skip
+    return [*of_provider(provider), reseller.name, "Volga Hosting Group LLC"]
+
+
 # One row a kind of message (its template's name): adding a kind is adding its row here.
 SCANS: dict[str, Callable[[], list[str]]] = {
     "job_failed": scan_job_failed,
@@ -326,6 +341,7 @@ SCANS: dict[str, Callable[[], list[str]]] = {
     "deadline_overdue": scan_deadline_overdue,
     "audit_check_failed": scan_audit_check_failed,
     "digest": scan_digest,
+    "correspondence_issued": scan_correspondence_issued,
 }
 
 
