@@ -122,7 +122,8 @@ def save_settings() -> ResponseReturnValue:
 @roles_required(Role.ADMIN)
 def outbox() -> ResponseReturnValue:
     form = OutboxFilterForm(request.args)
-    state = MailState(form.state.data) if form.validate() and form.state.data else None
+    chosen = (form.state.data or "").strip()
+    state = MailState(chosen) if form.validate() and chosen else None
     pagination = _page_of(services.outbox_query(state), OUTBOX_PAGE_SIZE)
     return render_template(
         "notifications/outbox.html",

@@ -77,13 +77,16 @@ def on_correspondence_sent(correspondence: Correspondence, actor: User | None) -
     request = db.session.get(DepartmentRequest, int(correspondence.subject_id))
     if request is None or request.deadline_id is not None or correspondence.sent_on is None:
         return
+    requester = db.session.get(User, request.requested_by_id)
     request.deadline = deadlines.open_deadline(
         clock_of(request).key,
         subject=("provider", request.provider_id),
         subject_label=f"{request.provider.legal_name}: {_what(request)}",
         start_on=correspondence.sent_on,
-        actor=actor,
-        assignee=db.session.get(User, request.requested_by_id),
+        # Sent by the delivery job, the clock is still the requester's own doing: they are not
+        # told that it was given to them.
+        actor=actor or requester,
+        assignee=requester,
     )
     db.session.flush()
 
