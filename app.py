@@ -11,6 +11,7 @@ from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import casework
+import casework.draft_views  # its routes join casework's blueprint
 import casework.views
 import core.approvals.views
 import core.audit.views
@@ -26,6 +27,7 @@ import core.notifications.receivers
 import core.notifications.views
 import core.office.views
 import core.parameters.views
+import core.search.views
 import core.users.views
 import exemptions
 import exemptions.views
@@ -34,10 +36,13 @@ import intake.ai.views
 import intake.api
 import intake.correspondence.api  # adds the requests and correspondence to intake.api.bp
 import intake.correspondence.views
+import intake.filings.views  # adds the filings inbox to intake.views.bp
 import intake.resellers.views  # adds the reseller pages to intake.views.bp
 import intake.views
 import special_measures
 import special_measures.api
+import special_measures.draft_views  # its route joins the module's blueprint
+import special_measures.hit_queue  # adds the queue of screening hits to special_measures.views.bp
 import special_measures.lapse  # the daily lapse of measures not extended (§7.307(a)(5))
 import special_measures.views
 from core import cli as core_cli
@@ -46,6 +51,7 @@ from core import (
     config,
     errorpages,
     health,
+    listing,
     panels,
     problems,
     request_log,
@@ -122,6 +128,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.deadlines.views.bp,
         core.approvals.views.bp,
         core.consultations.views.bp,
+        core.search.views.bp,
         core.audit.views.bp,
         core.parameters.views.bp,
         core.office.views.bp,
@@ -172,10 +179,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         display_value=schema_forms.display_value,
         field_label=schema_forms.field_label,
         countries=COUNTRY_CHOICES,
+        list_args=listing.list_args,
     )
     core_cli.register(app)
     import demo
+    import scale_seed
 
     app.cli.add_command(demo.seed_demo_command)
+    app.cli.add_command(scale_seed.seed_scale_command)
     app.cli.add_command(casework.views.risk_snapshot_command)
+    app.cli.add_command(casework.views.risk_refresh_command)
     return app

@@ -7,12 +7,17 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """What casework adds to providers' pages and the kernel (core.signals), in ``app``."""
-    from casework import correspondence, notices, services, views
+    from casework import correspondence, notices, search, services, views
+    from casework.risk import kept
     from core import signals
 
     signals.connect(app, signals.panels_asked, views.provider_risk_panel, subject_type="provider")
+    signals.connect(app, signals.search_asked, search.answer)
     signals.connect(app, signals.risk_signals_asked, services.open_findings_signals)
     signals.connect(app, signals.risk_signals_asked, services.open_oversight_signals)
+    # Kept scores follow the facts they read, refreshed once before the commit (§7.305(d)).
+    signals.connect(app, signals.provider_facts_changed, kept.facts_changed)
+    signals.connect(app, signals.transaction_committing, kept.before_commit)
     # Who is told of what arrives for a provider's open cases (docs/architecture.md §12).
     signals.connect(app, signals.case_owners_asked, notices.case_owners)
     for subject_type, link in (

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.rules import AssessmentState, OversightState, PenaltyState
@@ -27,6 +36,29 @@ class RiskSnapshot(db.Model):
     score: Mapped[int] = mapped_column(Integer)
     lines_json: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RiskScore(db.Model):
+    """A provider's score kept between requests (§7.305(d)): one row per provider, rewritten
+    when its facts change and every night, so that the queue pages by an index and a provider's
+    page reads one row. The explanation page still computes the score line by line."""
+
+    __tablename__ = "risk_scores"
+    # The queue's order: highest score first, then by provider (its tiebreak).
+    __table_args__ = (Index("ix_risk_scores_score", "score", "provider_id"),)
+
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), primary_key=True)
+    score: Mapped[int] = mapped_column(Integer)
+    # Each line as computed, with the paragraph of §7.305(d) it bears on (``criterion``).
+    lines_json: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    # The criteria whose lines gave points, as the queue shows them.
+    criteria: Mapped[str] = mapped_column(Text, default="")
+    certification: Mapped[str] = mapped_column(String(40))
+    # The weights in force when it was computed (rule parameters), as "kind=weight;…".
+    weights_version: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Lateness ages by the day, so a score is good for the office's date it was computed on.
+    good_for: Mapped[date] = mapped_column(Date, index=True)
 
 
 class ResellerOversight(db.Model):
@@ -152,8 +184,11 @@ class AssessmentFinding(db.Model):
     shortcoming: Mapped[str] = mapped_column(Text)
     recommendation_kind: Mapped[str] = mapped_column(String(10))
     recommendation: Mapped[str] = mapped_column(Text)
+    # Its author alone changes or withdraws it before review (docs/architecture.md §5).
+    drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     assessment: Mapped[Assessment] = relationship(back_populates="findings")
+    drafted_by: Mapped[User] = relationship()
 
 
 class AssessmentRequest(db.Model):

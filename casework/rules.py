@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core import clocks
+from core.approvals.rules import OWN_DRAFT, OWN_DRAFT_NEEDED
 from core.auth.rules import Role
 from core.risk import RiskSignal
 from core.workflow import rules as workflow
@@ -31,9 +32,27 @@ class ProviderFacts:
 
     @property
     def exempt(self) -> bool:
-        """Intake expects no certification: an exemption lifts §§7.302, 7.304 and 7.305
-        (§7.306(e)), so none missing is a failure to submit (§7.305(d)(2)(i))."""
-        return self.certification_status == EXEMPT
+        return is_exempt(self.certification_status)
+
+
+def is_exempt(certification_status: str) -> bool:
+    """Intake expects no certification: an exemption lifts §§7.302, 7.304 and 7.305
+    (§7.306(e)), so none missing is a failure to submit (§7.305(d)(2)(i))."""
+    return certification_status == EXEMPT
+
+
+@dataclass(frozen=True)
+class ScheduledProvider:
+    """What the assessment schedule reads of a provider (§7.305(e)(1)), as its kept risk score
+    records it: enough to tell whether it is due, without the facts the score was made of."""
+
+    provider_id: int
+    legal_name: str
+    certification_status: str
+
+    @property
+    def exempt(self) -> bool:
+        return is_exempt(self.certification_status)
 
 
 @dataclass(frozen=True)
@@ -305,14 +324,18 @@ PENALTY_ALLOWED: dict[PenaltyState, frozenset[PenaltyState]] = {
     PenaltyState.WITHDRAWN: frozenset(),
 }
 P = PenaltyState
+# The notice is its drafter's (docs/architecture.md §5): to change while drafted (before review,
+# or once the reviewer returns it), and to withdraw until it is served.
+OWN = {OWN_DRAFT: OWN_DRAFT_NEEDED}
 PENALTY_ACTIONS: dict[str, workflow.Action[PenaltyState]] = {
+    "edit_penalty": workflow.Action(ANALYSTS, frozenset({P.DRAFTED}), OWN),
     "submit_penalty": workflow.Action(ANALYSTS, frozenset({P.DRAFTED})),
     "decide_penalty": workflow.Action(REVIEWERS, frozenset({P.IN_REVIEW})),
     "serve_penalty": workflow.Action(RECORDERS, frozenset({P.APPROVED})),
     "penalty_petition": workflow.Action(RECORDERS, frozenset({P.SERVED})),
     # §7.309(c)(1)(ii): decided after a petition, or once the 30 days pass without one.
     "penalty_final_decision": workflow.Action(REVIEWERS, frozenset({P.SERVED, P.PETITIONED})),
-    "withdraw_penalty": workflow.Action(ANALYSTS, _leading_to(PENALTY_ALLOWED, P.WITHDRAWN)),
+    "withdraw_penalty": workflow.Action(ANALYSTS, _leading_to(PENALTY_ALLOWED, P.WITHDRAWN), OWN),
 }
 
 
@@ -412,14 +435,17 @@ def follow_up_problem(state: AssessmentState) -> str | None:
 
 
 A = AssessmentState
-# The findings may change until the report goes to review, and again once approved (the change
-# voids the approval and the report is drafted anew).
-DRAFTING = frozenset({A.OPEN, A.INFORMATION_REQUESTED, A.DRAFTED, A.APPROVED})
+# The findings may change until the report goes to review, and again once the reviewer returns it
+# (to "findings drafted"); in review or approved they stand as the reviewer read them
+# (docs/architecture.md §5). Each finding is its author's to change or withdraw.
+DRAFTING = frozenset({A.OPEN, A.INFORMATION_REQUESTED, A.DRAFTED})
 ASSESSMENT_ACTIONS: dict[str, workflow.Action[AssessmentState]] = {
     "assessment_request": workflow.Action(
         ANALYSTS, frozenset({A.OPEN, A.INFORMATION_REQUESTED, A.DRAFTED})
     ),
     "assessment_finding": workflow.Action(ANALYSTS, DRAFTING),
+    "edit_assessment_finding": workflow.Action(ANALYSTS, DRAFTING, OWN),
+    "withdraw_assessment_finding": workflow.Action(ANALYSTS, DRAFTING, OWN),
     "submit_assessment": workflow.Action(
         ANALYSTS, frozenset({A.OPEN, A.INFORMATION_REQUESTED, A.DRAFTED})
     ),
@@ -468,7 +494,7 @@ class DueAssessment:
 
 
 def assessment_due(
-    facts: ProviderFacts,
+    facts: ProviderFacts | ScheduledProvider,
     score: int,
     history: AssessmentHistory,
     today: date,
@@ -505,7 +531,7 @@ def assessment_due(
 
 
 def due_for_assessment(
-    providers: Iterable[tuple[ProviderFacts, int, AssessmentHistory]],
+    providers: Iterable[tuple[ProviderFacts | ScheduledProvider, int, AssessmentHistory]],
     today: date,
     *,
     threshold: int = RISK_SCHEDULE_THRESHOLD,

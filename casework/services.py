@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pandas
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import case, func, select
 
 from casework import rules
 from casework.models import (
@@ -18,9 +18,17 @@ from casework.models import (
     AssessmentFinding,
     PenaltyCase,
     ResellerOversight,
+    RiskScore,
     RiskSnapshot,
 )
-from core import clocks, counters, risk
+from casework.risk import kept
+from casework.risk.scoring import (
+    CERTIFYING_KINDS,
+    Scored,
+    score_provider,
+    score_registry,
+)
+from core import clocks, counters, signals
 from core.approvals import services as approvals
 from core.audit.services import record_event
 from core.auth.models import User
@@ -30,117 +38,15 @@ from core.deadlines import services as deadlines
 from core.errors import DomainError, IllegalTransition, InvalidInput
 from core.jobs import schedule
 from core.parameters import services as parameters
-from core.parameters.rules import RISK_WEIGHTS
 from core.risk import RiskSignal
 from core.wording import counted
 from core.workflow import rules as workflow
 from core.workflow.services import change_state
 from intake import kinds
 from intake import services as intake
-from intake.models import Filing, ForeignReseller, Provider
+from intake.models import ForeignReseller, Provider
 
 QUEUE_COLUMNS = ["provider_id", "legal_name", "certification", "score", "lines", "criteria"]
-
-
-def weights_on(today: date) -> dict[str, int]:
-    """The weight in force for each kind of signal (rule parameters, admin-editable)."""
-    found = {}
-    for kind, _title, _citation in RISK_WEIGHTS:
-        row = parameters.row_in_force(f"risk.weight.{kind}", today)
-        if row is not None:
-            found[kind] = row.number
-    return found
-
-
-def _of_providers(query: Select, provider_ids: Collection[int] | None) -> Select:
-    if provider_ids is None:
-        return query
-    return query.where(Filing.provider_id.in_(list(provider_ids)))
-
-
-def _late_filings(provider_ids: Collection[int] | None) -> dict[int, int]:
-    query = select(Filing.provider_id, func.count(Filing.id)).where(Filing.timeliness == "late")
-    return dict(
-        db.session.execute(_of_providers(query, provider_ids).group_by(Filing.provider_id)).all()
-    )
-
-
-# The kinds of filing that certify a provider's CIP (§7.304(a), (b), (d)).
-CERTIFYING_KINDS = {spec.kind.value: spec for spec in kinds.KINDS.values() if spec.certifies_cip}
-
-
-def _unverified_accounts(
-    provider_ids: Collection[int] | None,
-) -> dict[int, tuple[int, tuple[date, ...]]]:
-    """From each provider's latest CIP certification (a correction is the latest version): how
-    many foreign accounts are unverified and since when each listed one was provisioned."""
-    latest: dict[int, tuple[object, dict]] = {}
-    query = select(Filing.provider_id, Filing.received_at, Filing.data_json).where(
-        Filing.kind.in_(list(CERTIFYING_KINDS))
-    )
-    for provider_id, received_at, data_json in db.session.execute(
-        _of_providers(query, provider_ids)
-    ):
-        if provider_id not in latest or received_at > latest[provider_id][0]:
-            latest[provider_id] = (received_at, data_json)
-    return {
-        provider_id: _unverified_of(data_json) for provider_id, (_, data_json) in latest.items()
-    }
-
-
-def _unverified_of(data: dict) -> tuple[int, tuple[date, ...]]:
-    since = tuple(
-        date.fromisoformat(row["provisioned_on"])
-        for row in data.get("unverified_accounts") or []
-        if row.get("provisioned_on")
-    )
-    return int(data.get("unverified_account_count") or 0), since
-
-
-def registry_facts(
-    today: date, provider_ids: Collection[int] | None = None
-) -> list[rules.ProviderFacts]:
-    """What the system knows of the providers asked about (None: every one), gathered in a
-    handful of queries."""
-    late, unverified = _late_filings(provider_ids), _unverified_accounts(provider_ids)
-    signals = risk.signals_by_provider(today, provider_ids)
-    return [
-        rules.ProviderFacts(
-            provider_id=row.provider.id,
-            legal_name=row.provider.legal_name,
-            certification_status=row.status.value,
-            certification_due_on=row.next_due_on,
-            late_filings=late.get(row.provider.id, 0),
-            unverified_accounts=unverified.get(row.provider.id, (0, ()))[0],
-            unverified_since=unverified.get(row.provider.id, (0, ()))[1],
-            signals=tuple(signals.get(row.provider.id, ())),
-        )
-        # Intake's status carries any waiver (§7.306(e)), read for the registry in one pass.
-        for row in intake.registry(today, provider_ids)
-    ]
-
-
-@dataclass(frozen=True)
-class Scored:
-    facts: rules.ProviderFacts
-    lines: list[rules.ScoreLine]
-
-    @property
-    def score(self) -> int:
-        return rules.total(self.lines)
-
-
-def score_registry(today: date, provider_ids: Collection[int] | None = None) -> list[Scored]:
-    weights = weights_on(today)
-    return [
-        Scored(facts, rules.score_lines(facts, weights, today))
-        for facts in registry_facts(today, provider_ids)
-    ]
-
-
-def score_provider(provider_id: int, today: date) -> Scored | None:
-    """One provider's score, reading only what bears on that provider."""
-    return next(iter(score_registry(today, [provider_id])), None)
 
 
 @dataclass(frozen=True)
@@ -176,21 +82,30 @@ def ranked_queue(scored: list[Scored], criteria: QueueFilter) -> pandas.DataFram
 
 
 def take_snapshot(today: date, *, actor: User | None) -> int:
-    """Keep today's scores (once a day; a second run changes nothing)."""
+    """Keep today's scores (once a day; a second run changes nothing), copied from the kept
+    rows; a provider whose kept row is not of ``today`` (a snapshot of another day) is scored."""
     taken = set(
         db.session.execute(
             select(RiskSnapshot.provider_id).where(RiskSnapshot.taken_on == today)
         ).scalars()
     )
-    fresh = [s for s in score_registry(today) if s.facts.provider_id not in taken]
+    kept.ensure_fresh(today)
+    rows = {
+        row.provider_id: (row.score, row.lines_json)
+        for row in db.session.execute(
+            select(RiskScore).where(RiskScore.good_for == today)
+        ).scalars()
+    }
+    others = set(db.session.execute(select(Provider.id)).scalars()) - set(rows)
+    if others:
+        rows |= {
+            s.facts.provider_id: (s.score, [asdict(line) for line in s.lines])
+            for s in score_registry(today, sorted(others))
+        }
+    fresh = {provider_id: row for provider_id, row in rows.items() if provider_id not in taken}
     db.session.add_all(
-        RiskSnapshot(
-            provider_id=s.facts.provider_id,
-            taken_on=today,
-            score=s.score,
-            lines_json=[asdict(line) for line in s.lines],
-        )
-        for s in fresh
+        RiskSnapshot(provider_id=provider_id, taken_on=today, score=score, lines_json=lines)
+        for provider_id, (score, lines) in fresh.items()
     )
     db.session.flush()
     record_event("risk.snapshot", actor=actor, after={"taken_on": today, "providers": len(fresh)})
@@ -228,11 +143,19 @@ def week_ago_snapshot(today: date) -> tuple[date | None, dict[int, int]]:
     return taken_on, scores
 
 
-def changes_since_last_week(scored: list[Scored], today: date) -> tuple[date | None, list]:
+def changes_since_last_week(today: date) -> tuple[date | None, list]:
     taken_on, before = week_ago_snapshot(today)
     if taken_on is None:
         return None, []
-    now = {s.facts.provider_id: (s.facts.legal_name, s.score) for s in scored}
+    kept.ensure_fresh(today)
+    now = {
+        provider_id: (legal_name, score)
+        for provider_id, legal_name, score in db.session.execute(
+            select(RiskScore.provider_id, Provider.legal_name, RiskScore.score).join(
+                Provider, Provider.id == RiskScore.provider_id
+            )
+        )
+    }
     return taken_on, rules.changes(now, before)
 
 
@@ -253,10 +176,12 @@ ACTIONS: dict[str, tuple[Mapping[str, workflow.Action[Any]], type[enum.Enum]]] =
 Record = ResellerOversight | PenaltyCase | Assessment
 
 
-def actions_for(record: Record, subject_type: str, role: Role | None) -> frozenset[str]:
+def actions_for(
+    record: Record, subject_type: str, role: Role | None, facts: Mapping[str, bool] | None = None
+) -> frozenset[str]:
     """The actions ``role`` may take on the record now: what its page offers."""
     actions, states = ACTIONS[subject_type]
-    return workflow.available_actions(actions, states(record.state), role)
+    return workflow.available_actions(actions, states(record.state), role, facts)
 
 
 def _require(record: Record, subject_type: str, action: str, message: str | None = None) -> None:
@@ -275,6 +200,8 @@ def _move(
     change_state(
         record, wanted, STEPS[subject_type], subject_type=subject_type, actor=actor, **after
     )
+    # Open oversight, findings and penalties are signals of the score (§7.305(d)).
+    signals.send(signals.provider_facts_changed, provider_ids=[record.provider_id])
 
 
 # Analysts draft, reviewers approve, never their own work (docs/architecture.md §1).
@@ -327,6 +254,7 @@ def open_oversight(
         subject=("reseller_oversight", case.id),
         after={"reseller": reseller.id, "kind": case.evidence_kind, "received_on": received_on},
     )
+    signals.send(signals.provider_facts_changed, provider_ids=[case.provider_id])
     return case
 
 
@@ -428,6 +356,25 @@ def penalty_maximum(
     return rules.PenaltyMaximum(row.number, transaction_value, violations), row.citation
 
 
+def checked_maximum(
+    violations: list[str], transaction_value: int | None, proposed_amount: int, on: date
+) -> tuple[rules.PenaltyMaximum, str]:
+    """The maximum in force on ``on`` for a notice naming ``violations``, refusing a notice that
+    names none of §7.309(a) or proposes more than the maximum (§7.309(c)(1))."""
+    problems: dict[str, list[str]] = {}
+    unknown = [code for code in violations if code not in rules.VIOLATIONS]
+    if not violations or unknown:
+        problems["violations"] = ["Name at least one violation of §7.309(a)."]
+    maximum, source = penalty_maximum(max(len(violations), 1), transaction_value, on)
+    if proposed_amount > maximum.total:
+        problems["proposed_amount"] = [
+            f"The proposed ${proposed_amount:,} exceeds the maximum: {maximum.arithmetic(source)}."
+        ]
+    if problems:
+        raise InvalidInput(problems)
+    return maximum, source
+
+
 def draft_penalty(
     provider: Provider,
     *,
@@ -439,17 +386,7 @@ def draft_penalty(
     today: date,
 ) -> PenaltyCase:
     _check_drafter(actor, "a penalty notice")
-    problems: dict[str, list[str]] = {}
-    unknown = [code for code in violations if code not in rules.VIOLATIONS]
-    if not violations or unknown:
-        problems["violations"] = ["Name at least one violation of §7.309(a)."]
-    maximum, source = penalty_maximum(max(len(violations), 1), transaction_value, today)
-    if proposed_amount > maximum.total:
-        problems["proposed_amount"] = [
-            f"The proposed ${proposed_amount:,} exceeds the maximum: {maximum.arithmetic(source)}."
-        ]
-    if problems:
-        raise InvalidInput(problems)
+    maximum, source = checked_maximum(violations, transaction_value, proposed_amount, today)
     case = PenaltyCase(
         reference=counters.next_reference("PN", today.year, digits=4),
         provider_id=provider.id,
@@ -614,6 +551,15 @@ def withdraw_penalty(case: PenaltyCase, *, reasons: str, actor: User, today: dat
     """The Department drops a proposed penalty before its notice is served (§7.309(c)(1)); a
     draft waiting for review, or approved and not yet served, leaves the queue."""
     _check_drafter(actor, "a penalty notice")
+    # Its drafter's to withdraw, as to change (docs/architecture.md §5); the table refuses a
+    # served notice.
+    approvals.require_own_draft(
+        rules.PENALTY_ACTIONS, "withdraw_penalty", rules.PenaltyState(case.state),
+        author=case.drafted_by, actor=actor,
+        message=f"This notice now stands at “{case.state}”, from which it cannot move to "
+        f"“{rules.PenaltyState.WITHDRAWN}”: once served it ends with the final decision "
+        "(§7.309(c)(1)(ii)).",
+    )  # fmt: skip
     if not reasons.strip():
         raise InvalidInput({"reasons": ["Say why the penalty is withdrawn."]})
     _move(case, PENALTY, rules.PenaltyState.WITHDRAWN, actor, reasons=reasons.strip())
@@ -721,12 +667,17 @@ def _to_draft(assessment: Assessment, actor: User) -> None:
         "assessment_finding",
         f"The assessment is {assessment.state}; its findings are settled.",
     )
-    if state is rules.AssessmentState.APPROVED:
-        approvals.void_if_changed(
-            ASSESSMENT, assessment.id, assessment_content(assessment), actor=actor
-        )
     if state is not rules.AssessmentState.DRAFTED:
         _move(assessment, ASSESSMENT, rules.AssessmentState.DRAFTED, actor)
+
+
+def check_finding_choices(requirement: str, recommendation_kind: str) -> None:
+    """A finding names a requirement of §7.302(b)–(f) and its kind of recommendation
+    (§7.305(f)(1))."""
+    if requirement not in rules.CIP_REQUIREMENTS:
+        raise InvalidInput({"requirement": ["Choose the requirement of §7.302 it falls short of."]})
+    if recommendation_kind not in rules.RECOMMENDATION_KINDS:
+        raise InvalidInput({"recommendation_kind": ["Choose the kind of recommendation."]})
 
 
 def add_finding(
@@ -740,18 +691,16 @@ def add_finding(
 ) -> AssessmentFinding:
     """A shortcoming against a paragraph of §7.302(b)–(f) and the remediation recommended."""
     _check_drafter(actor, "the findings")
-    if requirement not in rules.CIP_REQUIREMENTS:
-        raise InvalidInput({"requirement": ["Choose the requirement of §7.302 it falls short of."]})
-    if recommendation_kind not in rules.RECOMMENDATION_KINDS:
-        raise InvalidInput({"recommendation_kind": ["Choose the kind of recommendation."]})
+    check_finding_choices(requirement, recommendation_kind)
     finding = AssessmentFinding(
         requirement=requirement,
         shortcoming=shortcoming.strip(),
         recommendation_kind=recommendation_kind,
         recommendation=recommendation.strip(),
+        drafted_by_id=actor.id,
     )
-    assessment.findings.append(finding)
     _to_draft(assessment, actor)
+    assessment.findings.append(finding)
     db.session.flush()
     record_event(
         "assessment.finding",
@@ -760,6 +709,7 @@ def add_finding(
         after={"requirement": rules.CIP_REQUIREMENTS[requirement][0],
                "shortcoming": finding.shortcoming},
     )  # fmt: skip
+    signals.send(signals.provider_facts_changed, provider_ids=[assessment.provider_id])
     return finding
 
 
@@ -924,8 +874,8 @@ def assessments_due(today: date) -> list[rules.DueAssessment]:
     history = _assessment_history()
     return rules.due_for_assessment(
         (
-            (s.facts, s.score, history.get(s.facts.provider_id, rules.AssessmentHistory()))
-            for s in score_registry(today)
+            (provider, score, history.get(provider.provider_id, rules.AssessmentHistory()))
+            for provider, score in kept.scheduled_providers(today)
         ),
         today,
         threshold=risk_schedule_threshold(today),

@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import click
+import pandas
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+from sqlalchemy import Select, func
 
-from casework import correspondence, rules, services
+from casework import correspondence, drafts, rules, services
 from casework.forms import (
     AssessmentOpenForm,
     CloseAssessmentForm,
@@ -32,19 +34,21 @@ from casework.forms import (
     SubmitAssessmentForm,
     WithdrawPenaltyForm,
 )
-from casework.models import Assessment, PenaltyCase, ResellerOversight
+from casework.models import Assessment, PenaltyCase, ResellerOversight, RiskScore
+from casework.risk import kept
 from core import clocks, exports, formerrors, transactions
 from core.access import STAFF, roles_required
 from core.approvals import services as approvals
 from core.approvals.forms import DecisionForm
 from core.auth.rules import Role
 from core.db import db
+from core.listing import Listing, SortColumn, page_of, page_of_rows, sorted_query
 from core.modules import module_blueprint
 from intake import services as intake
 from intake.correspondence import services as sent_services
 from intake.correspondence import views as sent_views
 from intake.correspondence.forms import HAND
-from intake.models import ForeignReseller
+from intake.models import ForeignReseller, Provider
 
 bp = module_blueprint(
     "casework",
@@ -73,41 +77,75 @@ def oversight_link(oversight_id: str) -> str:
 
 
 def provider_risk_panel(provider_id: str) -> Markup | None:
-    scored = services.score_provider(int(provider_id), clocks.office_today())
-    if scored is None:
+    # The kept row, not the whole computation: the explanation page computes line by line.
+    score = kept.kept_score(int(provider_id), clocks.office_today())
+    if score is None:
         return None
     # The template engine escaped every value already; the result is safe HTML.
     return Markup(  # noqa: S704
         render_template(
             "casework/_provider_risk.html",
-            scored=scored,
+            score=score,
             oversight=services.oversight_of(int(provider_id)),
         )
     )
 
 
-def _filtered_queue() -> tuple[QueueFilterForm, list[services.Scored], object]:
+def _filtered_queue() -> tuple[QueueFilterForm, Select]:
     form = QueueFilterForm(request.args)
     form.validate()
-    criteria = services.QueueFilter(
+    query = kept.queue_query(
+        clocks.office_today(),
         name=(form.name.data or "").strip() if not form.name.errors else "",
         certification=form.certification.data or "",
         minimum_score=form.minimum_score.data or 0 if not form.minimum_score.errors else 0,
     )
-    scored = services.score_registry(clocks.office_today())
-    return form, scored, services.ranked_queue(scored, criteria)
+    return form, query
+
+
+# The kept scores are sorted and paged by the database, highest score first by its index
+# (ix_risk_scores_score), equal scores in the order of the providers' ids.
+RISK_QUEUE = Listing(
+    "risk-queue",
+    columns=(
+        SortColumn("provider", "Provider", (func.lower(Provider.legal_name),)),
+        SortColumn("score", "Score", (RiskScore.score,), descending_first=True),
+        SortColumn("certification", "Certification", (RiskScore.certification,)),
+    ),
+    default_sort="score",
+    default_descending=True,
+    tiebreak=(RiskScore.provider_id,),
+)
+ASSESSMENTS_DUE = Listing(
+    "assessments-due",
+    columns=(
+        SortColumn("provider", "Provider", lambda entry: entry.legal_name.casefold()),
+        SortColumn("score", "Risk score", lambda entry: entry.score, descending_first=True),
+        SortColumn("last", "Last assessment opened", lambda entry: entry.last_opened_on),
+        SortColumn(
+            "schedule",
+            "Schedule",
+            lambda entry: entry.origin is rules.AssessmentOrigin.RISK_SCHEDULE,
+            descending_first=True,
+        ),
+    ),
+    # The schedule's own order: risk-based first, highest score first, then annual.
+    default_sort="schedule",
+    default_descending=True,
+)
 
 
 @bp.get("/risk")
 @roles_required(*STAFF)
 def risk_queue() -> ResponseReturnValue:
-    form, scored, queue = _filtered_queue()
+    form, query = _filtered_queue()
+    counts = kept.score_counts()
     return render_template(
         "casework/risk_queue.html",
         form=form,
-        rows=queue.to_dict("records"),
-        total=len(scored),
-        histogram=rules.histogram(s.score for s in scored),
+        page=page_of(RISK_QUEUE, query, scalars=False),
+        total=sum(n for _, n in counts),
+        histogram=rules.histogram(score for score, n in counts for _ in range(n)),
         query=request.query_string.decode(),
     )
 
@@ -115,8 +153,14 @@ def risk_queue() -> ResponseReturnValue:
 @bp.get("/risk.csv")
 @roles_required(*STAFF)
 def risk_queue_csv() -> ResponseReturnValue:
-    _, _, filtered = _filtered_queue()
-    queue = services.export_risk_queue(filtered, actor=current_user)
+    _, query = _filtered_queue()
+    rows = [
+        {**row._asdict(), "lines": len(row.lines_json)}
+        for row in db.session.execute(sorted_query(RISK_QUEUE, query))
+    ]
+    queue = services.export_risk_queue(
+        pandas.DataFrame(rows, columns=services.QUEUE_COLUMNS), actor=current_user
+    )
     return exports.csv_download(
         services.QUEUE_COLUMNS,
         queue[services.QUEUE_COLUMNS].itertuples(index=False, name=None),
@@ -140,7 +184,7 @@ def provider_risk(provider_id: int) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def risk_changes() -> ResponseReturnValue:
     today = clocks.office_today()
-    taken_on, moved = services.changes_since_last_week(services.score_registry(today), today)
+    taken_on, moved = services.changes_since_last_week(today)
     return render_template("casework/risk_changes.html", taken_on=taken_on, moved=moved)
 
 
@@ -150,6 +194,13 @@ def risk_snapshot_command() -> None:
     """Keep today's risk scores, for "what changed since last week" (the scheduler does it
     daily; this does it now, and a second run the same day changes nothing)."""
     click.echo(services.keep_scores_of(clocks.office_today()))
+
+
+@click.command("risk-refresh")
+@transactions.command
+def risk_refresh_command() -> None:
+    """Recompute every provider's kept risk score now (the scheduler does it nightly)."""
+    click.echo(kept.refresh_everyone(clocks.office_today()))
 
 
 # --- Foreign-reseller oversight (§7.303(e)) ----------------------------------------------------
@@ -328,7 +379,8 @@ def _render_penalty(case: PenaltyCase, **forms: FlaskForm) -> str:
         maximum=services.maximum_of(case),
         violations=[rules.VIOLATIONS[code] for code in case.violation_codes],
         review=approvals.latest_review(services.PENALTY, case.id),
-        actions=services.actions_for(case, services.PENALTY, current_user.role_enum),
+        actions=drafts.penalty_actions(case, current_user),
+        authors_only=drafts.penalty_authors_only(case, current_user),
         leaves_review=case.state != rules.PenaltyState.DRAFTED.value,
         submit_form=forms.get("submit_form") or FlaskForm(),
         decision_form=forms.get("decision_form") or DecisionForm(),
@@ -473,7 +525,7 @@ def assessments() -> ResponseReturnValue:
 def _render_due(form: FlaskForm | None = None) -> str:
     return render_template(
         "casework/assessments_due.html",
-        due=services.assessments_due(clocks.office_today()),
+        page=page_of_rows(ASSESSMENTS_DUE, services.assessments_due(clocks.office_today())),
         threshold=services.risk_schedule_threshold(clocks.office_today()),
         form=form or FlaskForm(),
     )
@@ -553,7 +605,15 @@ ASSESSMENT_FORMS = {
 }
 
 
-def _render_assessment(assessment: Assessment, **forms: FlaskForm) -> str:
+def _render_assessment(
+    assessment: Assessment,
+    withdraw_forms: dict[int, FlaskForm] | None = None,
+    **forms: FlaskForm,
+) -> str:
+    # Each finding offers its author to change or withdraw it (casework.draft_views).
+    from casework.draft_views import withdraw_form_of
+
+    withdraw_forms = withdraw_forms or {}
     return render_template(
         "casework/assessment.html",
         assessment=assessment,
@@ -572,6 +632,11 @@ def _render_assessment(assessment: Assessment, **forms: FlaskForm) -> str:
         follow_ups=[a for a in services.assessments_of(assessment.provider_id)
                     if a.follows_id == assessment.id],
         resubmission_kinds=services.certifying_kinds_text(),
+        finding_actions={f.id: drafts.finding_actions(f, current_user)
+                         for f in assessment.findings},
+        withdraw_forms={f.id: withdraw_forms.get(f.id) or withdraw_form_of(f)
+                        for f in assessment.findings},
+        withdrawn_findings=drafts.withdrawn_findings(assessment),
         **{name: forms.get(name) or form_class() for name, form_class in ASSESSMENT_FORMS.items()},
     )  # fmt: skip
 

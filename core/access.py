@@ -13,7 +13,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from core.auth.rules import Role, needs_second_factor
+from core.auth.rules import Role
 
 PUBLIC = "public"
 # Routes for providers' systems: no web session; the view checks a bearer token instead.
@@ -81,11 +81,8 @@ def enforce_route_roles() -> ResponseReturnValue | None:
     if not signed_in:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     role = current_user.role_enum
-    if (
-        needs_second_factor(role)
-        and not current_user.totp_enabled
-        and request.endpoint not in ENROLMENT_ENDPOINTS
-    ):
+    # Administrators, and anyone whose second factor was reset, set one up before going on.
+    if current_user.must_set_up_second_factor and request.endpoint not in ENROLMENT_ENDPOINTS:
         return redirect(url_for("auth.two_factor_setup"))
     if role not in allowed:
         abort(403)

@@ -61,6 +61,10 @@ RATE_LIMITS = {
     "RATELIMIT_SIGN_IN_PER_ACCOUNT": "10 per 15 minutes",
     "RATELIMIT_FILING_API": "120 per minute",
     "RATELIMIT_PUBLIC_FEED": "60 per minute",
+    # "Forgot password?" sends an email each time: a few an hour for one account is plenty for
+    # its owner and too few to fill their mailbox; an office behind one address has room.
+    "RATELIMIT_PASSWORD_RESET_PER_ADDRESS": "10 per hour",
+    "RATELIMIT_PASSWORD_RESET_PER_ACCOUNT": "3 per hour",
 }
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, TextAreaField
+from wtforms import Field, HiddenField, SelectField, SelectMultipleField, TextAreaField
 
 from core import control_characters
 
@@ -45,13 +45,35 @@ def _out_of_range(value: Any) -> bool:
     return abs(value) > MAX_STORED_INTEGER
 
 
+def _as_choice(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _read_blanks_as_any(field: Field) -> None:
+    # A filter offers no choice with spaces
+    # around it: " " typed into an address is its blank choice, "any", never a value a view
+    # would take for a state. A form that changes something keeps refusing it as no choice.
+    if isinstance(field, SelectMultipleField) and isinstance(field.data, list):
+        field.data = [_as_choice(value) for value in field.data]
+    elif isinstance(field, SelectField):
+        field.data = _as_choice(field.data)
+
+
 class Form(FlaskForm):
     """A FlaskForm whose fields hold nothing the database cannot store."""
+
+    @property
+    def _is_filter(self) -> bool:
+        # A filter declares ``class Meta: csrf = False`` (it changes nothing); the setting of
+        # the application, which tests turn off for every form, is not what makes one.
+        return vars(type(self).Meta).get("csrf") is False
 
     def post_process(self, formdata: Any = None) -> None:
         super().post_process(formdata)
         for field in self._fields.values():
             message = None
+            if self._is_filter:
+                _read_blanks_as_any(field)
             if isinstance(field.data, str):
                 if isinstance(field, TextAreaField | HiddenField):
                     field.data = control_characters.strip(field.data)

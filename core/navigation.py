@@ -31,6 +31,7 @@ SECTIONS = (
         (
             NavItem("Dashboard", "dashboard.index"),
             NavItem("Notifications", "notifications.inbox"),
+            NavItem("My account", "auth.account"),
             NavItem("Deadline board", "deadlines.board"),
             NavItem("Review queue", "reviews.queue"),
             NavItem("Consultations", "consultations.index"),
@@ -41,6 +42,7 @@ SECTIONS = (
         "Intake",
         (
             NavItem("Providers", "intake.providers"),
+            NavItem("Filings received", "intake.filings"),
             NavItem("Where else does it appear?", "intake_ai.search"),
             NavItem("Is it a covered transaction?", "intake_ai.coverage"),
             NavItem("Accelerator catalogue", "intake_ai.accelerators"),
@@ -68,6 +70,7 @@ SECTIONS = (
             NavItem("Clocks and deadlines", "special_measures.index"),
             NavItem("Cases", "special_measures.cases"),
             NavItem("Measures in force", "special_measures.in_force"),
+            NavItem("Screening hits to decide", "special_measures.hit_queue"),
         ),
     ),
     NavSection(

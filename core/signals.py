@@ -103,6 +103,20 @@ correspondence_sent = _signals.signal(
     casework the 30 days to petition a penalty served (§7.309(c)(1)(i)).""",
 )
 
+provider_facts_changed = _signals.signal(
+    "provider-facts-changed",
+    doc="""Something a provider's risk score reads changed: a filing received, a finding, a hit
+    decided, an oversight case or a penalty moved, a weight (§7.305(d)). Payload:
+    ``provider_ids`` (a collection of provider ids, or None for every provider). Casework
+    marks their kept scores for a refresh before the transaction commits.""",
+)
+transaction_committing = _signals.signal(
+    "transaction-committing",
+    doc="""The request's or command's one transaction is about to commit (core.transactions).
+    No payload. A receiver writes what must commit with the rest, e.g. the kept risk scores of
+    the providers whose facts changed; what it raises fails the request like the commit would.""",
+)
+
 # --- Questions the kernel or one module asks the others ---------------------------------------
 
 waivers_asked = _signals.signal(
@@ -142,6 +156,14 @@ position_lock_asked = _signals.signal(
     doc="""Whether the positions on a consultation may still change. Payload: ``subject_type``
     and ``subject_id`` (str) of the case consulted on. The module owning the case answers why
     they no longer may (the decision was made), or None while they may.""",
+)
+
+search_asked = _signals.signal(
+    "search-asked",
+    doc="""What a person typed in the search box (core.search). Payload: ``query``
+    (core.search.rules.Query, checked) and ``limit`` (int: the most records of one kind to
+    answer). Each module answers a list of core.search.rules.Group, one per kind of its records
+    the query finds (receipts, case references, names, contact emails), or None.""",
 )
 
 

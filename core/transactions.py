@@ -16,6 +16,7 @@ from typing import ParamSpec, TypeVar
 
 from flask import Flask, Response
 
+from core import signals
 from core.db import db
 from core.jobs.services import send_committed
 
@@ -27,6 +28,7 @@ def _end_request(response: Response) -> Response:
     # An error raised by the commit itself goes to the server-error handler like any other,
     # which rolls back and answers 500: the user is never told of a save that did not happen.
     if response.status_code < 400:
+        signals.send(signals.transaction_committing)
         db.session.commit()
         send_committed()
     else:
@@ -42,6 +44,11 @@ def command(run: Callable[P, R]) -> Callable[P, R]:
     def in_transaction(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             result = run(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+        try:
+            signals.send(signals.transaction_committing)
         except BaseException:
             db.session.rollback()
             raise

@@ -8,11 +8,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """How exemptions react to intake and answer the kernel (core.signals), in ``app``."""
     from core import signals
-    from exemptions import notices, services, views
+    from exemptions import notices, search, services, views
     from intake.kinds import FilingKind
 
     # An exemption request opens its case (§7.306(a)); a granted one waives (§7.306(e)).
     signals.connect(app, signals.filing_received, services.on_filing_received)
+    signals.connect(app, signals.search_asked, search.answer)
     signals.connect(app, signals.waivers_asked, services.waivers_in_force)
     signals.connect(app, signals.risk_signals_asked, services.risk_signals)
     # Who is told of what arrives for a provider's open cases (docs/architecture.md §12).

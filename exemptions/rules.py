@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from core import clocks
+from core.approvals.rules import OWN_DRAFT, OWN_DRAFT_NEEDED
 from core.auth.rules import Role
 from core.errors import IllegalTransition
 from core.workflow import rules as workflow
@@ -55,8 +56,17 @@ ALLOWED: dict[CaseState, frozenset[CaseState]] = {
     S.IN_CONSULTATION: frozenset(
         {S.INFORMATION_REQUESTED, S.FINDING_DRAFTED, S.IN_REVIEW, S.WITHDRAWN}
     ),
+    # A drafted finding its author withdraws leaves the request under review, or in consultation
+    # once the agencies are asked.
     S.FINDING_DRAFTED: frozenset(
-        {S.FINDING_DRAFTED, S.INFORMATION_REQUESTED, S.IN_CONSULTATION, S.IN_REVIEW, S.WITHDRAWN}
+        {
+            S.FINDING_DRAFTED,
+            S.UNDER_REVIEW,
+            S.INFORMATION_REQUESTED,
+            S.IN_CONSULTATION,
+            S.IN_REVIEW,
+            S.WITHDRAWN,
+        }
     ),
     # A returned finding goes back to its drafter; an approved one is granted or denied.
     S.IN_REVIEW: frozenset({S.FINDING_DRAFTED, S.GRANTED, S.DENIED, S.WITHDRAWN}),
@@ -100,9 +110,17 @@ ACTIONS: dict[str, workflow.Action[CaseState]] = {
         frozenset({S.UNDER_REVIEW, S.INFORMATION_REQUESTED, S.FINDING_DRAFTED}),
         {UNCONSULTED: "The agencies have already been consulted on this request."},
     ),
-    # A finding in review changes only once the reviewer returns it.
+    # A finding in review changes only once the reviewer returns it, and only by its author
+    # (docs/architecture.md §5); anyone may draft one while there is none.
     "draft_finding": workflow.Action(
-        ANALYSTS, frozenset({S.UNDER_REVIEW, S.IN_CONSULTATION, S.FINDING_DRAFTED})
+        ANALYSTS,
+        frozenset({S.UNDER_REVIEW, S.IN_CONSULTATION, S.FINDING_DRAFTED}),
+        {OWN_DRAFT: OWN_DRAFT_NEEDED},
+    ),
+    "withdraw_finding": workflow.Action(
+        ANALYSTS,
+        frozenset({S.FINDING_DRAFTED}),
+        {HAS_FINDING: "There is no drafted finding to withdraw.", OWN_DRAFT: OWN_DRAFT_NEEDED},
     ),
     "submit_finding": workflow.Action(
         ANALYSTS,

@@ -11,7 +11,7 @@ from typing import Any
 from flask import has_request_context, url_for
 from sqlalchemy import String, cast, select
 
-from core import documents, hooks
+from core import documents, hooks, signals
 from core.approvals import services as approvals
 from core.approvals.models import Review
 from core.approvals.rules import ReviewState
@@ -43,6 +43,8 @@ from intake.models import Document, Filing, ForeignReseller
 from intake.resellers.rules import reseller_key
 
 FINDING = "exemption_finding"
+FINDING_EDITED = "exemption.finding_edited"
+FINDING_WITHDRAWN = "exemption.finding_withdrawn"
 REVOCATION = "exemption_revocation"
 DRAFTERS = frozenset({Role.ANALYST})
 
@@ -56,13 +58,15 @@ def _check_drafter(actor: User) -> None:
         raise ExemptionRefused("Only an analyst may do this.")
 
 
-def facts_of(case: ExemptionCase) -> dict[str, bool]:
-    """What the actions of rules.ACTIONS need to know beyond the request's state."""
+def facts_of(case: ExemptionCase, user: User | None = None) -> dict[str, bool]:
+    """What the actions of rules.ACTIONS need to know beyond the request's state, for ``user``
+    (whether the drafted finding is theirs)."""
     revocation = revocation_review(case)
     pending = revocation is not None and revocation.state_enum is ReviewState.IN_REVIEW
     return {
+        **approvals.own_draft_facts(case.finding_drafted_by, user),
         rules.UNCONSULTED: not consultations_of(case),
-        rules.HAS_FINDING: case.finding is not None,
+        rules.HAS_FINDING: bool(case.finding),
         # Queried, not read from the case: a request just added is not in its list yet.
         rules.OPEN_INFORMATION_REQUEST: db.session.scalar(
             select(InformationRequest.id).where(
@@ -75,9 +79,9 @@ def facts_of(case: ExemptionCase) -> dict[str, bool]:
     }
 
 
-def actions_for(case: ExemptionCase, role: Role | None) -> frozenset[str]:
-    """The actions ``role`` may take on the request now: what its page offers."""
-    return workflow.available_actions(rules.ACTIONS, case.state_enum, role, facts_of(case))
+def actions_for(case: ExemptionCase, role: Role | None, user: User | None = None) -> frozenset[str]:
+    """The actions ``role`` may take on the request now: what its page offers ``user``."""
+    return workflow.available_actions(rules.ACTIONS, case.state_enum, role, facts_of(case, user))
 
 
 def _require(case: ExemptionCase, action: str, message: str | None = None) -> None:
@@ -94,6 +98,8 @@ def _require(case: ExemptionCase, action: str, message: str | None = None) -> No
 def _move(case: ExemptionCase, wanted: CaseState, actor: User, **details: Any) -> None:
     rules.check_transition(case.state_enum, wanted, consulted=bool(consultations_of(case)))
     change_state(case, wanted, rules.ALLOWED, subject_type=SUBJECT, actor=actor, **details)
+    # An exemption granted lifts the certification the score reads (§7.306(e)).
+    signals.send(signals.provider_facts_changed, provider_ids=[case.provider_id])
 
 
 # --- Opening a case when a request is filed (§7.306(e)(1)) ------------------------------------
@@ -346,6 +352,16 @@ def finding_content(case: ExemptionCase) -> dict[str, Any]:
     }
 
 
+def _require_own_finding(case: ExemptionCase, action: str, actor: User, message: str) -> None:
+    """Refuse a step on the finding its page does not offer ``actor``: another's finding, or a
+    request whose state does not allow it (``message`` says why)."""
+    _check_drafter(actor)
+    approvals.require_own_draft(
+        rules.ACTIONS, action, case.state_enum, author=case.finding_drafted_by, actor=actor,
+        facts=facts_of(case), message=message,
+    )  # fmt: skip
+
+
 def draft_finding(
     case: ExemptionCase,
     *,
@@ -353,17 +369,16 @@ def draft_finding(
     decision: str,
     actor: User,
 ) -> ExemptionCase:
-    _check_drafter(actor)
-    _require(
-        case,
-        "draft_finding",
+    _require_own_finding(
+        case, "draft_finding", actor,
         f"This request is {case.state}; the finding is drafted during the review and changes "
         "once a reviewer returns it.",
-    )
+    )  # fmt: skip
     if problems := rules.finding_problems(assessments, decision):
         raise ExemptionRefused("; ".join(problems.values()))
     if case.state_enum is not CaseState.FINDING_DRAFTED:
         _move(case, CaseState.FINDING_DRAFTED, actor)
+    revised = bool(case.finding)
     before = {"finding": case.finding, "decision": case.decision}
     case.finding_json = {
         key: {"assessment": assessments[key][0], "reasons": assessments[key][1].strip()}
@@ -371,15 +386,56 @@ def draft_finding(
     }
     case.decision = Decision(decision).value
     case.finding_drafted_by_id = actor.id
-    record_event(
-        "exemption.finding_draft",
-        actor=actor,
-        subject=(SUBJECT, case.id),
-        before=before,
-        after={"finding": case.finding, "decision": case.decision},
-    )
+    after = {"finding": case.finding, "decision": case.decision}
+    if revised:
+        # The author's change, sealed before and after with the hash an approval binds to.
+        approvals.revise_draft(
+            (SUBJECT, case.id), event=FINDING_EDITED, before=before, after=after,
+            content=finding_content(case), actor=actor,
+        )  # fmt: skip
+    else:
+        record_event(
+            "exemption.finding_draft", actor=actor, subject=(SUBJECT, case.id), before=before,
+            after=after,
+        )  # fmt: skip
     db.session.flush()
     return case
+
+
+def finding_draft(case: ExemptionCase) -> dict[str, str]:
+    """The drafted finding as its history shows it: the decision, each factor's assessment and
+    reasons (§7.306(e)(3))."""
+    factors = {
+        key: f"{case.finding[key]['assessment']}: {case.finding[key]['reasons']}"
+        for key, _citation, _label in rules.FACTORS
+        if key in case.finding
+    }
+    return {"decision": case.decision or "", **factors}
+
+
+def withdraw_finding(case: ExemptionCase, *, reasons: str, actor: User) -> str:
+    """Its author takes the drafted finding off the request before review, or once a reviewer
+    returned it: the request goes back to its review (or its consultation), and the audit trail
+    keeps the finding whole with its SHA-256, shown on the request's page. The SHA-256."""
+    _require_own_finding(
+        case, "withdraw_finding", actor,
+        f"This request is {case.state}; a finding is withdrawn while it is drafted, before "
+        "review or once a reviewer returns it.",
+    )  # fmt: skip
+    approvals.check_withdrawal(reasons)
+    draft = finding_draft(case)
+    case.finding_json, case.decision, case.finding_drafted_by = None, None, None
+    _move(case, CaseState.IN_CONSULTATION if consultations_of(case) else CaseState.UNDER_REVIEW,
+          actor)  # fmt: skip
+    db.session.flush()
+    return approvals.withdraw_draft(
+        (SUBJECT, case.id), event=FINDING_WITHDRAWN, draft=draft, reasons=reasons,
+        content=finding_content(case), actor=actor,
+    )  # fmt: skip
+
+
+def withdrawn_findings(case: ExemptionCase) -> list[approvals.WithdrawnDraft]:
+    return approvals.withdrawn_drafts((SUBJECT, case.id), FINDING_WITHDRAWN)
 
 
 def review_blockers(case: ExemptionCase) -> list[str]:

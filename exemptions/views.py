@@ -13,6 +13,8 @@ from werkzeug.utils import secure_filename
 
 from core import clocks, exports, formerrors, pdf
 from core.access import STAFF, roles_required
+from core.approvals import services as approvals
+from core.approvals.forms import WithdrawDraftForm
 from core.auth.rules import Role
 from core.db import db
 from core.errors import InvalidInput
@@ -82,6 +84,11 @@ def _finding_form(case: ExemptionCase) -> FindingForm:
     return form
 
 
+def _finding_withdrawal_form() -> WithdrawDraftForm:
+    # Prefixed: the provider's withdrawal on the same page has reasons of its own.
+    return WithdrawDraftForm(prefix="finding_withdrawal")
+
+
 def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
     today = clocks.office_today()
     defaults = {
@@ -95,6 +102,7 @@ def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> 
         "revocation_decision_form": DecisionForm(prefix="revocation"),
         "attachment_form": AttachmentForm(),
         "withdrawal_form": WithdrawalForm(withdrawn_on=today),
+        "finding_withdrawal_form": _finding_withdrawal_form(),
     }
     defaults.update(forms)
     items = services.checklist(case)
@@ -102,7 +110,15 @@ def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> 
         "exemptions/case.html",
         cui=CUI_CASE,
         case=case,
-        actions=services.actions_for(case, current_user.role_enum),
+        actions=services.actions_for(case, current_user.role_enum, current_user),
+        withdrawn_findings=services.withdrawn_findings(case),
+        authors_only=approvals.authors_only(
+            rules.ACTIONS,
+            case.state_enum,
+            current_user.role_enum,
+            services.facts_of(case, current_user),
+        ),
+        factor_labels=[(key, f"{citation}: {label}") for key, citation, label in rules.FACTORS],
         in_review=case.state_enum is rules.CaseState.IN_REVIEW,
         in_force=case.state_enum is rules.CaseState.GRANTED,
         was_in_force=case.state_enum in (rules.CaseState.GRANTED, rules.CaseState.REVOKED),
@@ -277,6 +293,18 @@ def draft_finding(case_id: int) -> ResponseReturnValue:
             case, assessments=_assessments(form), decision=form.decision.data, actor=current_user
         ),
         done="Finding saved.",
+    )  # fmt: skip
+
+
+@bp.post("/requests/<int:case_id>/finding/withdrawal")
+@roles_required(Role.ANALYST)
+def withdraw_finding(case_id: int) -> ResponseReturnValue:
+    return _act(
+        case_id, _finding_withdrawal_form(), name="finding_withdrawal_form", error_field="reasons",
+        action=lambda case, form: services.withdraw_finding(
+            case, reasons=form.reasons.data, actor=current_user
+        ),
+        done="Finding withdrawn; the request's history keeps it.",
     )  # fmt: skip
 
 

@@ -8,13 +8,14 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """What intake answers for the kernel and the other modules (core.signals), in ``app``."""
     from core import signals
-    from intake import views
+    from intake import search, views
     from intake.ai import services as ai_services
     from intake.ai import views as ai_views
     from intake.correspondence import requests as sent_requests
     from intake.correspondence import services as sent_services
 
     signals.connect(app, signals.subject_link_asked, views.provider_link, subject_type="provider")
+    signals.connect(app, signals.search_asked, search.answer)
     signals.connect(app, signals.panels_asked, ai_views.report_panel, subject_type="filing")
     signals.connect(app, signals.risk_signals_asked, ai_services.risk_signals)
     signals.connect(

@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from core.input_hygiene import Form
 from core.schema import COUNTRY_CHOICES
 from intake.correspondence.forms import sending_field
+from intake.rules import CertificationStatus
 
 
 class CipRequestForm(Form):
@@ -185,4 +189,65 @@ class AcceleratorChoiceForm(Form):
     accelerator = RadioField(
         "The catalogue accelerator the report means",
         validators=[DataRequired("Choose the accelerator the report means.")],
+    )
+
+
+# --- Filters of lists: a GET, so whatever is typed into the address is named at its field ------
+
+
+def stripped(text: object) -> object:
+    return text.strip() if isinstance(text, str) else text
+
+
+DATE_MESSAGE = "Enter a date as YYYY-MM-DD, such as 2027-01-31."
+
+
+class FilterChoiceField(SelectField):
+    """A list of choices whose value may come padded with spaces from an address; anything not
+    offered is named at the field."""
+
+    def __init__(self, label: str, choices: list[SelectChoice], *, unknown: str, **kwargs: Any):
+        super().__init__(label, choices=choices, validators=[Optional()], **kwargs)
+        self.unknown = unknown
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata([str(value).strip() for value in valuelist])
+
+    def pre_validate(self, form: Form) -> None:
+        if self.data and self.data not in {choice[0] for choice in self.iter_choices()}:
+            raise ValidationError(self.unknown)
+
+
+class FilterDateField(DateField):
+    """A date typed as YYYY-MM-DD, spaces around it forgiven."""
+
+    def __init__(self, label: str, **kwargs: Any):
+        super().__init__(label, validators=[Optional()], format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = " ".join(str(value) for value in valuelist).strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError:
+            self.data = None
+            raise ValueError(DATE_MESSAGE) from None
+
+
+class ProviderFilterForm(Form):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    name = StringField(
+        "Name contains",
+        filters=[stripped],
+        validators=[Optional(), Length(max=200, message="At most 200 characters.")],
+    )
+    status = FilterChoiceField(
+        "Certification status (§7.304(b))",
+        [SelectChoice("", "Any")]
+        + [SelectChoice(status.value, status.value.capitalize()) for status in CertificationStatus],
+        unknown="Choose one of the statuses listed.",
     )

@@ -16,17 +16,43 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
 from core.db import ENCRYPTED, JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
 from core.documents import StoredDocument
+from core.search.rules import search_column
 from intake.ai.ip_log import IpLogStatus
 from intake.kinds import AccessAction, Channel, IdentifierKind
 from intake.resellers.rules import ImportStatus, ResellerStatus
 from intake.rules import RequestKind
+
+# The folded names the search box compares (core.search.rules.search_column; docs/architecture.md
+# §14), worked out from the row's own names when it is inserted, by the ORM or by the bulk
+# statements of a reseller import alike, and again when the ORM changes a name.
+PROVIDER_SEARCH_CHARS = 1000
+RESELLER_SEARCH_CHARS = 300
+
+
+def provider_search_name(legal_name: str, business_names: list[str] | None) -> str:
+    return search_column([legal_name, *(business_names or [])], limit=PROVIDER_SEARCH_CHARS)
+
+
+def reseller_search_name(name: str) -> str:
+    return search_column([name], limit=RESELLER_SEARCH_CHARS)
+
+
+def _inserted_provider_names(context: DefaultExecutionContext) -> str:
+    row = context.get_current_parameters()
+    return provider_search_name(row.get("legal_name") or "", row.get("business_names"))
+
+
+def _inserted_reseller_names(context: DefaultExecutionContext) -> str:
+    return reseller_search_name(context.get_current_parameters().get("name") or "")
 
 
 class Provider(db.Model):
@@ -38,6 +64,9 @@ class Provider(db.Model):
     legal_name: Mapped[str] = mapped_column(String(200), unique=True)
     # Every name the provider does business under, one per line (§7.304(a)(1)(i)).
     business_names: Mapped[list[str]] = mapped_column(JSONDocument, default=lambda: [])
+    search_name: Mapped[str] = mapped_column(
+        String(PROVIDER_SEARCH_CHARS), default=_inserted_provider_names, index=True
+    )
     street_address: Mapped[str] = mapped_column(String(300))
     city: Mapped[str] = mapped_column(String(100))
     state: Mapped[str] = mapped_column(String(2))
@@ -78,6 +107,9 @@ class ForeignReseller(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    search_name: Mapped[str] = mapped_column(
+        String(RESELLER_SEARCH_CHARS), default=_inserted_reseller_names, index=True
+    )
     jurisdiction: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     status: Mapped[ResellerStatus] = mapped_column(
         coded(ResellerStatus, constraint="status_known", length=20), default=ResellerStatus.ACTIVE
@@ -97,6 +129,16 @@ class ForeignReseller(db.Model):
     provider: Mapped[Provider] = relationship(back_populates="resellers")
     listed_in: Mapped[Filing | None] = relationship(foreign_keys=[listed_in_id])
     certified_in: Mapped[Filing | None] = relationship(foreign_keys=[certified_in_id])
+
+
+@event.listens_for(Provider, "before_update")
+def _renamed_provider(_mapper: object, _connection: object, provider: Provider) -> None:
+    provider.search_name = provider_search_name(provider.legal_name, provider.business_names)
+
+
+@event.listens_for(ForeignReseller, "before_update")
+def _renamed_reseller(_mapper: object, _connection: object, reseller: ForeignReseller) -> None:
+    reseller.search_name = reseller_search_name(reseller.name)
 
 
 class Filing(db.Model):

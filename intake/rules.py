@@ -340,13 +340,16 @@ def warnings(kind: FilingKind, facts: FilingFacts) -> list[Problem]:
         found.append(
             Problem("", f"late: due by {clocks.explain(key, start)}", clocks.get(key).citation)
         )
-    if verdict is clocks.Timeliness.TOO_EARLY and previous:
+    # The annual window is the annual certification's alone: a late training report is late by
+    # its own clock, above, not by the provider's certification.
+    annual = kind is FilingKind.ANNUAL_CERTIFICATION
+    if annual and verdict is clocks.Timeliness.TOO_EARLY and previous:
         opens = clocks.window_opens("cip.annual_certification", previous)
         found.append(
             Problem("", f"received before the annual window opened on {opens.isoformat()} "
                     "(no earlier than 60 days before the anniversary)", "§7.304(b)")
         )  # fmt: skip
-    elif verdict is clocks.Timeliness.LATE and previous:
+    elif annual and verdict is clocks.Timeliness.LATE and previous:
         due_on = clocks.due("cip.annual_certification", previous)
         found.append(
             Problem("", f"late: the annual certification was due by {due_on.isoformat()}",

@@ -291,6 +291,8 @@ def receive_filing(
     db.session.flush()
     _registry_follows(provider, filing, cleaned, actor)
     signals.send(signals.filing_received, filing=filing, actor=actor)
+    # Lateness, certification and unverified accounts are read from filings (§7.305(d)(2)).
+    signals.send(signals.provider_facts_changed, provider_ids=[filing.provider_id])
     if spec.is_ai_report:
         parties = ai_services.on_report_received(
             filing, cleaned, clock_start_on=facts.report_clock_start_on, actor=actor
@@ -466,6 +468,30 @@ def registry(today: date, provider_ids: Collection[int] | None = None) -> list[R
             next_due_on=clocks.due(ANNUAL_CLOCK, last_on) if last_on else None,
         )
         for provider, last_on in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ProviderCriteria:
+    name: str = ""
+    status: str = ""
+
+
+def find_providers(today: date, criteria: ProviderCriteria) -> list[RegistryRow]:
+    """The registry's rows that ``criteria`` selects (a name contained in the legal name or a
+    business name, a certification status)."""
+    wanted = criteria.name.casefold()
+    return [
+        row
+        for row in registry(today)
+        if (not criteria.status or row.status.value == criteria.status)
+        and (
+            not wanted
+            or any(
+                wanted in name.casefold()
+                for name in [row.provider.legal_name, *row.provider.business_names]
+            )
+        )
     ]
 
 
@@ -736,9 +762,16 @@ def record_response(
 # --- Downloads: each is a read the audit trail records, in the request's transaction ----------
 
 
-def export_registry(today: date, *, actor: User) -> list[RegistryRow]:
-    rows = registry(today)
-    record_event("export.providers", actor=actor, after={"rows": len(rows)})
+def export_registry(
+    today: date, criteria: ProviderCriteria = ProviderCriteria(), *, actor: User
+) -> list[RegistryRow]:
+    rows = find_providers(today, criteria)
+    filters = {name: value for name, value in vars(criteria).items() if value}
+    record_event(
+        "export.providers",
+        actor=actor,
+        after={"rows": len(rows), **({"filters": filters} if filters else {})},
+    )
     return rows
 
 

@@ -22,18 +22,19 @@ from core.access import STAFF, roles_required
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
+from core.listing import Listing, SortColumn, page_of, page_of_rows
 from core.office import services as office
 from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
-from core.urls import parse_record_id, requested_page
+from core.urls import parse_record_id
 from intake import kinds, reports, rules, services
 from intake.correspondence import requests as sent_requests
 from intake.correspondence import services as sent_services
 from intake.correspondence import views as sent_views
 from intake.correspondence.forms import HAND
 from intake.correspondence.rules import SENT_BY_LABELS
-from intake.forms import CipRequestForm, ResellerFilterForm, ResponseForm
-from intake.models import ApiToken, DepartmentRequest, Filing, Provider
+from intake.forms import CipRequestForm, ProviderFilterForm, ResellerFilterForm, ResponseForm
+from intake.models import ApiToken, DepartmentRequest, Filing, ForeignReseller, Provider
 from intake.resellers import registry as reseller_registry
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
@@ -59,19 +60,35 @@ def _filing_or_404(receipt_number: str) -> Filing:
 # --- The registry ---------------------------------------------------------------------------
 
 
+# The registry's status is computed for each provider (waivers included), so its rows are
+# sorted and paged in memory: a few thousand providers at most.
+PROVIDERS = Listing(
+    "providers",
+    columns=(
+        SortColumn("name", "Legal name", lambda row: row.provider.legal_name.casefold()),
+        SortColumn("status", "Certification (§7.304(b))", lambda row: row.status.value),
+        SortColumn("last", "Last certified", lambda row: row.last_certified_on),
+        SortColumn("due", "Next due", lambda row: row.next_due_on),
+    ),
+    default_sort="name",
+)
+
+
+def _provider_criteria() -> tuple[ProviderFilterForm, services.ProviderCriteria]:
+    form = ProviderFilterForm(request.args)
+    form.validate()
+    return form, services.ProviderCriteria(
+        name="" if form.name.errors else form.name.data or "",
+        status="" if form.status.errors else form.status.data or "",
+    )
+
+
 @bp.get("/providers")
 @roles_required(*STAFF)
 def providers() -> ResponseReturnValue:
-    wanted = request.args.get("status", "")
-    rows = services.registry(clocks.office_today())
-    if wanted:
-        rows = [row for row in rows if row.status.value == wanted]
-    return render_template(
-        "intake/providers.html",
-        rows=rows,
-        statuses=list(rules.CertificationStatus),
-        wanted=wanted,
-    )
+    form, criteria = _provider_criteria()
+    rows = services.find_providers(clocks.office_today(), criteria)
+    return render_template("intake/providers.html", form=form, page=page_of_rows(PROVIDERS, rows))
 
 
 REGISTRY_HEADER = (
@@ -85,7 +102,8 @@ REGISTRY_HEADER = (
 
 
 def _registry_export() -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
-    rows = services.export_registry(clocks.office_today(), actor=current_user)
+    _, criteria = _provider_criteria()
+    rows = services.export_registry(clocks.office_today(), criteria, actor=current_user)
     return REGISTRY_HEADER, [
         (
             row.provider.legal_name,
@@ -168,7 +186,6 @@ def _render_provider(record: Provider, *, request_form: CipRequestForm) -> str:
 RESELLERS_ON_PROVIDER_PAGE = 20
 CORRESPONDENCE_ON_PAGE = 20
 RESELLER_CHOICES_MAX = 100
-RESELLERS_PER_PAGE = 50
 RESELLER_EXPORT_HEADER = (
     "name", "jurisdiction", "status", "began_on", "ended_on",
     "contact_name", "contact_title", "contact_email", "contact_phone",
@@ -187,23 +204,32 @@ def _reseller_criteria() -> tuple[ResellerFilterForm, services.ResellerCriteria]
     )
 
 
+# Active first, then by name (the list's own order); ended relationships stay on the list.
+RESELLERS = Listing(
+    "foreign-resellers",
+    columns=(
+        SortColumn("name", "Name", (ForeignReseller.name,)),
+        SortColumn("jurisdiction", "Jurisdiction", (ForeignReseller.jurisdiction,)),
+        SortColumn("status", "Status", (ForeignReseller.status, ForeignReseller.name)),
+        SortColumn("began", "Began", (ForeignReseller.began_on,), descending_first=True),
+        SortColumn("ended", "Ended", (ForeignReseller.ended_on,), descending_first=True),
+    ),
+    default_sort="status",
+    tiebreak=(ForeignReseller.id,),
+)
+
+
 @bp.get("/providers/<int:provider_id>/resellers")
 @roles_required(*STAFF)
 def resellers(provider_id: int) -> ResponseReturnValue:
     record = _provider_or_404(provider_id)
     form, criteria = _reseller_criteria()
-    pagination = db.paginate(
-        services.resellers_query(record, criteria, sources=True),
-        page=requested_page(),
-        per_page=RESELLERS_PER_PAGE,
-        error_out=False,
-    )
     return render_template(
         "intake/resellers.html",
         cui=CUI_FILINGS,
         provider=record,
         form=form,
-        pagination=pagination,
+        page=page_of(RESELLERS, services.resellers_query(record, criteria, sources=True)),
         reseller_total=services.reseller_count(record),
         exempt=reseller_registry.exempt_resellers(record.id),
     )
@@ -402,7 +428,8 @@ def _request_form(provider: Provider, *, chosen: object = None) -> CipRequestFor
 def open_request(provider_id: int) -> ResponseReturnValue:
     record = _provider_or_404(provider_id)
     form = _request_form(record, chosen=request.form.get("reseller"))
-    if form.validate_on_submit():
+
+    def act() -> ResponseReturnValue:
         reseller = services.reseller_of(record, form.reseller.data)
         department_request = services.request_cip_copy(
             record,
@@ -415,7 +442,10 @@ def open_request(provider_id: int) -> ResponseReturnValue:
         )
         flash(sent_views.request_sent_message(department_request, "the copy"), "success")
         return redirect(url_for("intake.department_request", request_id=department_request.id))
-    return _render_provider(record, request_form=form), 422
+
+    return formerrors.handle(
+        form, act, page=lambda form: _render_provider(record, request_form=form)
+    )
 
 
 def request_link(request_id: str) -> str:

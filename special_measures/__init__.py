@@ -9,13 +9,14 @@ def init_app(app: Flask) -> None:
     """How special measures react to intake and the kernel, and what they add to intake's
     pages (core.signals), in ``app``."""
     from core import signals
-    from special_measures import notices, screening, services, views
+    from special_measures import notices, screening, search, services, views
 
     # Parties named in filings are screened against the measures in force (§7.307).
     signals.connect(
         app, signals.reseller_certification_received, screening.on_reseller_certification
     )
     signals.connect(app, signals.ai_report_received, screening.on_ai_report)
+    signals.connect(app, signals.search_asked, search.answer)
     signals.connect(app, signals.position_recorded, services.on_position_recorded)
     # Who is told of what arrives for a provider's open cases (docs/architecture.md §12).
     signals.connect(app, signals.case_owners_asked, notices.case_owners)

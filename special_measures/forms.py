@@ -192,3 +192,14 @@ class ProviderNoticeForm(Form):
         choices=[SelectChoice("", "- Select -")],
         validators=[DataRequired("Choose the provider to notify.")],
     )
+
+
+class HitQueueFilterForm(Form):
+    """What the queue of undecided screening hits is narrowed to; the choices are the
+    providers and measures that have such hits."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    provider = SelectField("Provider", choices=[], validate_choice=False)
+    measure = SelectField("Measure", choices=[], validate_choice=False)

@@ -14,6 +14,7 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from core import clocks
+from core.approvals.rules import OWN_DRAFT, OWN_DRAFT_NEEDED
 from core.auth.rules import Role
 from core.workflow import rules as workflow
 
@@ -215,7 +216,8 @@ ALLOWED: dict[CaseState, frozenset[CaseState]] = {
     CaseState.REFERRED: frozenset({CaseState.EVALUATION, CaseState.CLOSED}),
     CaseState.EVALUATION: frozenset({CaseState.CONSULTATION, CaseState.CLOSED}),
     CaseState.CONSULTATION: frozenset({CaseState.DRAFTED, CaseState.CLOSED}),
-    CaseState.DRAFTED: frozenset({CaseState.IN_REVIEW, CaseState.CLOSED}),
+    # A draft its author withdraws leaves the case in consultation, to be drafted again.
+    CaseState.DRAFTED: frozenset({CaseState.IN_REVIEW, CaseState.CONSULTATION, CaseState.CLOSED}),
     CaseState.IN_REVIEW: frozenset({CaseState.APPROVED, CaseState.DRAFTED, CaseState.CLOSED}),
     # A material change after approval voids it: back to a draft, to be reviewed again.
     CaseState.APPROVED: frozenset({CaseState.ISSUED, CaseState.DRAFTED, CaseState.CLOSED}),
@@ -230,9 +232,12 @@ ANALYSTS = frozenset({Role.ANALYST})
 REVIEWERS = frozenset({Role.REVIEWER})
 RECORDERS = ANALYSTS | REVIEWERS
 C = CaseState
-# The evaluation and the draft may change until they go to review, and again once approved (the
-# change voids the approval); once issued or closed they are part of the record.
-EDITABLE = frozenset({C.REFERRED, C.EVALUATION, C.CONSULTATION, C.DRAFTED, C.APPROVED})
+# The evaluation and the draft may change until they go to review, and again once the reviewer
+# returns them (to "determination drafted"); in review or approved they stand as the reviewer read
+# them, and once issued or closed they are part of the record (docs/architecture.md §5). Once a
+# determination is drafted, it and the evaluation it rests on are its author's to change.
+EDITABLE = frozenset({C.REFERRED, C.EVALUATION, C.CONSULTATION, C.DRAFTED})
+OWN = {OWN_DRAFT: OWN_DRAFT_NEEDED}
 IN_EFFECT = "in_effect"
 NONE_PENDING = "no_action_pending"
 _AMENDMENT_NEEDS = {
@@ -241,10 +246,11 @@ _AMENDMENT_NEEDS = {
 }
 # What a person may do to a case, named as the route that does it.
 ACTIONS: dict[str, workflow.Action[CaseState]] = {
-    "evaluation": workflow.Action(ANALYSTS, EDITABLE),
+    "evaluation": workflow.Action(ANALYSTS, EDITABLE, OWN),
     # §7.307(c): the agencies are consulted during the evaluation, before the draft.
     "request_consultations": workflow.Action(ANALYSTS, frozenset({C.EVALUATION})),
-    "determination": workflow.Action(ANALYSTS, frozenset({C.CONSULTATION, C.DRAFTED, C.APPROVED})),
+    "determination": workflow.Action(ANALYSTS, frozenset({C.CONSULTATION, C.DRAFTED}), OWN),
+    "withdraw_determination": workflow.Action(ANALYSTS, frozenset({C.DRAFTED}), OWN),
     "submit": workflow.Action(ANALYSTS, frozenset({C.DRAFTED})),
     "decide": workflow.Action(REVIEWERS, frozenset({C.IN_REVIEW})),
     "issue": workflow.Action(RECORDERS, frozenset({C.APPROVED})),

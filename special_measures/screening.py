@@ -9,8 +9,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, Subquery, and_, cast, func, literal, or_, select
+from sqlalchemy import Select, String, Subquery, and_, cast, func, literal, or_, select
 
+from core import signals
 from core.audit.services import record_event
 from core.auth.models import User
 from core.auth.rules import Role
@@ -407,9 +408,10 @@ def runs_for(subject_type: str, subject_id: object) -> list[ScreeningRun]:
     )
 
 
-def _open_hits(today: date, provider_id: int | None = None) -> Subquery:
+def _open_hits(today: date, provider_id: int | None = None, *, undecided: bool = False) -> Subquery:
     """The hits that stand on ``today``, one per party, measure and provider, as a subquery
-    (columns ``id``, ``provider_id``, ``party_key``).
+    (columns ``id``, ``provider_id``, ``party_key``); with ``undecided``, only those nobody
+    has decided yet.
 
     Only a measure in force that day counts: one lapsed (§7.307(a)(5)) or revoked no longer
     does; nor does a foreign reseller whose relationship has ended (§7.303(e)). A party screened
@@ -466,17 +468,53 @@ def _open_hits(today: date, provider_id: int | None = None) -> Subquery:
         .where(screened_sq.c.measure_version == screened_sq.c.newest_version)
         .subquery()
     )
+    still_open = (
+        standing.c.decision.is_(None)
+        if undecided
+        else or_(
+            standing.c.decision.is_(None),
+            standing.c.decision != rules.HitDecision.NOT_A_MATCH.value,
+        )
+    )
     return (
         select(standing.c.id, standing.c.provider_id, standing.c.party_key)
-        .where(
-            standing.c.rank == 1,
-            or_(
-                standing.c.decision.is_(None),
-                standing.c.decision != rules.HitDecision.NOT_A_MATCH.value,
-            ),
-        )
+        .where(standing.c.rank == 1, still_open)
         .subquery()
     )
+
+
+def undecided_hits(
+    today: date, *, provider_id: int | None = None, case_id: int | None = None
+) -> Select[tuple[ScreeningHit, ScreeningRun, Provider, SpecialMeasureCase]]:
+    """Every hit nobody has decided yet, across providers, that still stands on ``today`` (as
+    ``_open_hits`` reads a party screened more than once), with its run, provider and measure:
+    the office's queue of hits to decide (§7.307; docs/architecture.md §5)."""
+    standing = _open_hits(today, provider_id, undecided=True)
+    query = (
+        select(ScreeningHit, ScreeningRun, Provider, SpecialMeasureCase)
+        .join(standing, standing.c.id == ScreeningHit.id)
+        .join(ScreeningRun, ScreeningRun.id == ScreeningHit.run_id)
+        .join(Provider, Provider.id == ScreeningRun.provider_id)
+        .join(SpecialMeasureCase, SpecialMeasureCase.id == ScreeningHit.case_id)
+    )
+    return query.where(ScreeningHit.case_id == case_id) if case_id is not None else query
+
+
+def undecided_hit_filters(today: date) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The providers and the measures that have undecided hits, by name and by reference: what
+    the queue may be narrowed to."""
+    hits = undecided_hits(today)
+    providers = db.session.execute(
+        hits.with_only_columns(Provider.id, Provider.legal_name)
+        .distinct()
+        .order_by(Provider.legal_name)
+    ).all()
+    measures = db.session.execute(
+        hits.with_only_columns(SpecialMeasureCase.id, SpecialMeasureCase.reference)
+        .distinct()
+        .order_by(SpecialMeasureCase.reference)
+    ).all()
+    return [tuple(row) for row in providers], [tuple(row) for row in measures]
 
 
 def open_hits_for_provider(provider_id: int, today: date) -> list[ScreeningHit]:
@@ -540,3 +578,5 @@ def decide_hit(hit: ScreeningHit, *, decision: rules.HitDecision, reason: str, a
         after={"decision": hit.decision, "reason": hit.decision_reason},
     )
     db.session.flush()
+    # A confirmed hit weighs on the provider's score (§7.305(d)(1)(i)); a cleared one no longer.
+    signals.send(signals.provider_facts_changed, provider_ids=[hit.run.provider_id])

@@ -45,6 +45,7 @@ EXPIRY_CLOCK = "special_measure.expiry"
 EXTENDED_EXPIRY_CLOCK = "special_measure.extended_expiry"
 PUBLICATION_PARAMETER = "special_measure.effect_after_publication_days"
 DRAFTERS = frozenset({Role.ANALYST})
+DRAFT_EDITED = "special_measure.draft_edited"
 
 
 def _require_drafter(actor: User) -> None:
@@ -204,25 +205,31 @@ def _require(
     )
 
 
-def facts_of(case: SpecialMeasureCase, today: date | None = None) -> dict[str, bool]:
-    """What the actions of rules.ACTIONS need to know beyond the case's state."""
+def facts_of(
+    case: SpecialMeasureCase, today: date | None = None, user: User | None = None
+) -> dict[str, bool]:
+    """What the actions of rules.ACTIONS need to know beyond the case's state, for ``user``
+    (whether the drafted determination is theirs)."""
+    own = approvals.own_draft_facts(case.drafted_by, user)
     if case.state_enum is not CaseState.ISSUED:
-        return {}
+        return own
     status = status_of(case, today or clocks.office_today())
     return {
+        **own,
         rules.IN_EFFECT: status is rules.MeasureStatus.IN_EFFECT,
         rules.NONE_PENDING: not any(action_pending(a) for a in case.actions),
     }
 
 
-def _require_editable(case: SpecialMeasureCase, action: str) -> None:
-    _require(
-        action,
-        case,
-        f"The case is {case.state}; it can change only after the reviewer returns it."
-        if case.state_enum is CaseState.IN_REVIEW
+def _require_editable(case: SpecialMeasureCase, action: str, actor: User) -> None:
+    """Refuse a case past drafting, and anyone but the author of its drafted determination."""
+    approvals.require_own_draft(
+        rules.ACTIONS, action, case.state_enum, author=case.drafted_by, actor=actor,
+        facts=facts_of(case),
+        message=f"The case is {case.state}; it can change only after the reviewer returns it."
+        if case.state_enum in (CaseState.IN_REVIEW, CaseState.APPROVED)
         else f"The case is {case.state}; its evaluation and determination are final.",
-    )
+    )  # fmt: skip
 
 
 def _save_factors(
@@ -242,17 +249,21 @@ def _save_factors(
         record_event("special_measure.factors", actor=actor, subject=(CASE, case.id), after=changed)
 
 
+def check_evaluation_open(case: SpecialMeasureCase, actor: User) -> None:
+    """Refuse the evaluation's form where the page does not offer it to ``actor``."""
+    _require_drafter(actor)
+    _require_editable(case, "evaluation", actor)
+
+
 def save_evaluation(
     case: SpecialMeasureCase, entries: dict[str, tuple[str, str]], *, actor: User
 ) -> None:
     """The factors of §7.307(b)(3)(i) or (ii), each with reasons and evidence."""
-    _require_drafter(actor)
-    _require_editable(case, "evaluation")
+    check_evaluation_open(case, actor)
     allowed = {factor.code for factor in rules.evaluation_factors(case.kind)}
     _save_factors(case, {c: e for c, e in entries.items() if c in allowed}, actor)
     if case.state_enum is CaseState.REFERRED:
         _transition(case, CaseState.EVALUATION, actor)
-    _void_approval_if_changed(case, actor)
     db.session.flush()
 
 
@@ -344,15 +355,20 @@ def dates_if_issued(issued_on: date) -> rules.DeterminationDates:
     )
 
 
-def save_determination(
-    case: SpecialMeasureCase, draft: DeterminationDraft, *, actor: User, today: date
-) -> None:
+def check_determination_open(case: SpecialMeasureCase, actor: User) -> None:
+    """Refuse the determination's form where the page does not offer it to ``actor``."""
     _require_drafter(actor)
     if case.state_enum in (CaseState.REFERRED, CaseState.EVALUATION):
         raise IllegalTransition(
             "Draft the determination once the agencies have been consulted (§7.307(c))."
         )
-    _require_editable(case, "determination")
+    _require_editable(case, "determination", actor)
+
+
+def save_determination(
+    case: SpecialMeasureCase, draft: DeterminationDraft, *, actor: User, today: date
+) -> None:
+    check_determination_open(case, actor)
     problems: dict[str, list[str]] = {}
     if draft.measure_kind is MeasureKind.CONDITIONS and not draft.conditions.strip():
         problems["conditions"] = ["State the conditions imposed."]
@@ -363,6 +379,7 @@ def save_determination(
         problems["compliance_on"] = [str(refusal)]
     if problems:
         raise InvalidInput(problems)
+    revised, before = case.measure_kind is not None, determination_content(case)
     case.evaluation_summary = draft.evaluation_summary.strip()
     case.measure_kind = draft.measure_kind.value
     case.conditions_text = (
@@ -385,7 +402,12 @@ def save_determination(
     )
     if case.state_enum is CaseState.CONSULTATION:
         _transition(case, CaseState.DRAFTED, actor)
-    _void_approval_if_changed(case, actor)
+    if revised:
+        # The author's change, sealed before and after with the hash an approval binds to.
+        approvals.revise_draft(
+            (CASE, case.id), event=DRAFT_EDITED, before=before,
+            after=determination_content(case), content=determination_content(case), actor=actor,
+        )  # fmt: skip
     db.session.flush()
 
 

@@ -17,7 +17,7 @@ from core import clocks, exports, formerrors
 from core.access import STAFF, roles_required
 from core.approvals import rules as review_rules
 from core.approvals import services as approvals
-from core.approvals.forms import DecisionForm
+from core.approvals.forms import DecisionForm, WithdrawDraftForm
 from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.consultations.rules import REQUIRED_AGENCIES, Purpose
@@ -30,7 +30,7 @@ from intake import kinds
 from intake import services as intake
 from intake.correspondence import views as sent_views
 from intake.models import Provider
-from special_measures import correspondence, reports, rules, screening, services
+from special_measures import correspondence, drafts, reports, rules, screening, services
 from special_measures.forms import (
     AddresseeForm,
     CloseForm,
@@ -48,6 +48,7 @@ from special_measures.forms import (
     factor_form,
     lines_of,
 )
+from special_measures.hit_decisions import decide_with
 from special_measures.models import (
     CongressionalNotice,
     MeasureAction,
@@ -168,6 +169,11 @@ def _issue_form() -> IssueForm:
     return form
 
 
+def withdraw_form() -> WithdrawDraftForm:
+    # Prefixed: closing the case, on the same page, has reasons of its own.
+    return WithdrawDraftForm(prefix="draft_withdrawal")
+
+
 def _render_case(case: SpecialMeasureCase, **forms: FlaskForm) -> str:
     today = clocks.office_today()
     review = approvals.latest_review(services.CASE, case.id)
@@ -177,9 +183,11 @@ def _render_case(case: SpecialMeasureCase, **forms: FlaskForm) -> str:
         case=case,
         status=status,
         in_effect=status is rules.MeasureStatus.IN_EFFECT,
-        actions=workflow.available_actions(
-            rules.ACTIONS, case.state_enum, current_user.role_enum, services.facts_of(case, today)
-        ),
+        actions=drafts.case_actions(case, current_user, today),
+        authors_only=drafts.authors_only(case, current_user, today),
+        withdraw_form=forms.get("withdraw_form") or withdraw_form(),
+        withdrawn_drafts=drafts.withdrawn_determinations(case),
+        draft_labels=drafts.DRAFT_LABELS,
         evaluation_factors=rules.evaluation_factors(case.kind),
         selection_factors=rules.SELECTION_FACTORS,
         reasons={factor.code: factor for factor in case.factors},
@@ -235,6 +243,7 @@ def case(case_id: int) -> ResponseReturnValue:
 @roles_required(*ANALYSTS)
 def evaluation(case_id: int) -> ResponseReturnValue:
     case = _case_or_404(case_id)
+    services.check_evaluation_open(case, current_user)
     factors = rules.evaluation_factors(case.kind)
     form_class = factor_form(factors)
     form = form_class(data=_factor_data(case)) if request.method == "GET" else form_class()
@@ -287,6 +296,7 @@ def request_consultations(case_id: int) -> ResponseReturnValue:
 @roles_required(*ANALYSTS)
 def determination(case_id: int) -> ResponseReturnValue:
     case = _case_or_404(case_id)
+    services.check_determination_open(case, current_user)
     form_class = factor_form(rules.SELECTION_FACTORS, base=DeterminationBase)
     if request.method == "GET":
         form = form_class(
@@ -324,6 +334,7 @@ def determination(case_id: int) -> ResponseReturnValue:
             selection_factors=rules.SELECTION_FACTORS,
             preview=services.dates_if_issued(clocks.office_today()),
             measure_paragraph=rules.measure_paragraph(case.kind),
+            review=approvals.latest_review(services.CASE, case.id),
         ),
     )
 
@@ -774,19 +785,9 @@ def screening_run(run_id: int) -> ResponseReturnValue:
 @roles_required(*RECORDERS)
 def decide_hit(hit_id: int) -> ResponseReturnValue:
     hit: ScreeningHit = screening.get_hit(hit_id) or abort(404)
-    form = HitDecisionForm(prefix=f"hit{hit.id}")
-
-    def act() -> ResponseReturnValue:
-        screening.decide_hit(
-            hit,
-            decision=rules.HitDecision(form.decision.data),
-            reason=form.reason.data,
-            actor=current_user,
-        )
-        return _done(
-            f"Decision recorded for {hit.party_name}.",
-            "special_measures.screening_run",
-            run_id=hit.run_id,
-        )
-
-    return formerrors.handle(form, act, page=lambda form: _render_run(hit.run, (hit.id, form)))
+    return decide_with(
+        hit,
+        HitDecisionForm(prefix=f"hit{hit.id}"),
+        then=lambda: redirect(url_for("special_measures.screening_run", run_id=hit.run_id)),
+        page=lambda form: _render_run(hit.run, (hit.id, form)),
+    )

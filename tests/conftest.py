@@ -142,12 +142,14 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 
 
 @contextlib.contextmanager
-def _new_postgres_database(prefix: str) -> Iterator[str]:
-    """The name of a new, empty PostgreSQL database, dropped afterwards."""
+def _new_postgres_database(prefix: str, template: str | None = None) -> Iterator[str]:
+    """The name of a new PostgreSQL database, empty or a copy of ``template``, dropped
+    afterwards."""
     name = f"{prefix}_{RUN_ID}_{uuid.uuid4().hex[:8]}"
     admin = _postgres_admin()
+    copied = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copied}'))
     try:
         yield name
     finally:
@@ -247,6 +249,25 @@ class RequestIsolatingClient(FlaskClient):
         return response
 
 
+# Every application a test builds, so that its connections (the engine's pool and the job
+# queue's own) are closed when the test ends: a PostgreSQL connection left to the garbage
+# collector warns in whichever later test it happens to be collected.
+_APPLICATIONS_BUILT: list[Flask] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_the_applications_built() -> Iterator[None]:
+    yield
+    while _APPLICATIONS_BUILT:
+        application = _APPLICATIONS_BUILT.pop()
+        with application.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+        # Huey's PostgreSQL storage holds a connection of its own, outside the engine's pool.
+        application.extensions["job_queue"].storage.close()
+
+
 def make_app(database_url: str, **overrides: object) -> Flask:
     application = create_app(
         {
@@ -258,6 +279,7 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         }
     )
     application.test_client_class = RequestIsolatingClient
+    _APPLICATIONS_BUILT.append(application)
     return application
 
 

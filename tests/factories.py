@@ -7,7 +7,7 @@ import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pyotp
 from flask import Flask
@@ -185,6 +185,15 @@ def log_in_admin(client: FlaskClient, admin: User, password: str = PASSWORD):
     log_in(client, admin, password)
     code = pyotp.TOTP(crypto.decrypt(admin.totp_secret_encrypted)).now()
     return client.post("/login/code", data={"code": code})
+
+
+def wrong_code(secret: str) -> str:
+    """A six-digit code the authenticator holding ``secret`` does not show in any of the three
+    time steps a sign-in accepts (a fixed guess matches them one time in about 330,000)."""
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(utcnow())
+    accepted = {totp.generate_otp(near) for near in range(step - 2, step + 3)}
+    return next(code for code in ("000000", "111111", "222222") if code not in accepted)
 
 
 def set_office_settings(**changes: str) -> None:
@@ -527,3 +536,71 @@ def notices_of(user: User, kind: str | None = None) -> list:
     if kind is not None:
         query = query.where(Notification.kind == kind)
     return list(db.session.scalars(query.order_by(Notification.id)))
+
+
+# --- Accounts made in the browser and their one-time links ---------------------------------------
+
+NEW_PASSWORD = "copper-meadow-violin-1987"
+
+
+def make_enrolling_user(role: Role = Role.ANALYST, *, agency: str | None = None) -> User:
+    """An account an administrator made in the browser, waiting for its owner's password."""
+    number = next(_sequence)
+    user = accounts.create_user(
+        email=f"new.{role.value}{number}@oicts.example", full_name=f"{NAMES[role]} {number}",
+        role=role, password=None, agency=agency or ("DHS" if role is Role.LIAISON else None),
+        actor=None,
+    )  # fmt: skip
+    db.session.commit()
+    return user
+
+
+def link_path(text: str, marker: str) -> str:
+    """The path of the one-time link (``/account/reset/``, ``/account/enrol/``…) that a
+    message's text carries, as its recipient follows it."""
+    address = next(word for word in text.split() if marker in word)
+    return "/" + address.split("://", 1)[1].split("/", 1)[1]
+
+
+def start_other_session(user: User) -> int:
+    """A session of ``user`` in another browser (left signed in elsewhere); its id."""
+    accounts.start_session(user)
+    db.session.commit()
+    return accounts.live_sessions(user)[0].id
+
+
+# --- The search box and the queue of screening hits ------------------------------------------
+
+
+def add_reseller(provider: Provider, name: str, jurisdiction: str, **fields: object):
+    """One foreign reseller entered on the provider's list, active."""
+    reseller = ForeignReseller(
+        provider_id=provider.id, name=name, jurisdiction=jurisdiction, **fields
+    )
+    db.session.add(reseller)
+    db.session.commit()
+    return reseller
+
+
+# --- The filings inbox and lists at office scale ----------------------------------------------
+
+
+def receive_filing_on(
+    provider: Provider,
+    kind: str = "annual_certification",
+    *,
+    days_ago: int,
+    channel: str = "api",
+    **changes: object,
+) -> Filing:
+    """A filing received ``days_ago`` days ago (at noon UTC) through the intake service, so
+    that its timeliness and warnings are intake's own verdict on that day."""
+    data = payload(kind, **changes)
+    submission = intake.Submission(
+        kind=kind, payload=data, raw=json.dumps({"kind": kind, "payload": data}), channel=channel
+    )
+    day = clocks.office_today() - timedelta(days=days_ago)
+    received_at = datetime.combine(day, time(12, 0), tzinfo=UTC)
+    filing = intake.receive_filing(provider, submission, received_at=received_at).filing
+    db.session.commit()
+    return filing

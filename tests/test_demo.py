@@ -54,3 +54,11 @@ def test_seed_demo_leaves_a_database_with_users_alone(app):
     again = runner.invoke(args=["seed-demo"])
     assert "already has users" in again.output
     assert db.session.scalar(select(func.count(Provider.id))) == 12
+
+
+def test_the_office_scale_seed_refuses_a_production_database(app):
+    app.config["OICTS_ENV"] = "production"
+    result = app.test_cli_runner().invoke(args=["seed-scale", "--providers", "3"])
+    assert result.exit_code != 0
+    assert "does not run with OICTS_ENV=production" in result.output
+    assert db.session.scalar(select(func.count(Provider.id))) == 0

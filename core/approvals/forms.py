@@ -22,3 +22,15 @@ class DecisionForm(Form):
         "Comments (required when returning)",
         validators=[Optional(), Length(max=10_000, message="At most 10,000 characters.")],
     )
+
+
+class WithdrawDraftForm(Form):
+    """The author takes their draft off the record, saying why (its history keeps the reasons)."""
+
+    reasons = TextAreaField(
+        "Why the draft is withdrawn",
+        validators=[
+            DataRequired("Say why the draft is withdrawn."),
+            Length(max=5_000, message="At most 5,000 characters."),
+        ],
+    )

@@ -38,6 +38,38 @@ ACTIONS: dict[str, workflow.Action[ReviewState]] = {
 }
 
 
+# A draft is its author's until it goes to review, and again once a reviewer returns it; nobody
+# changes or withdraws another's draft (separation of duties, docs/architecture.md §5). The fact
+# the actions that change or withdraw a draft need, and what is said to anyone else.
+OWN_DRAFT = "own_draft"
+OWN_DRAFT_NEEDED = "Only the analyst who wrote this draft may change or withdraw it."
+
+
+def is_own_draft(
+    author_id: int | None, actor_id: int | None, *, author_active: bool = True
+) -> bool:
+    """Whether ``actor_id`` may change the draft: its author, or anyone while none is written,
+    or once its author's account is deactivated (someone who has left the office leaves their
+    drafts to be carried on or withdrawn; the review still needs another person)."""
+    if actor_id is None:
+        return False
+    return author_id is None or author_id == actor_id or not author_active
+
+
+def not_own_draft(author_name: str) -> str:
+    """Why someone other than the author is refused, naming the author to ask."""
+    return (
+        f"{author_name} wrote this draft; only they may change or withdraw it (nobody changes "
+        "another's draft)."
+    )
+
+
+def withdrawal_problem(reasons: str) -> str | None:
+    if not reasons.strip():
+        return "Say why the draft is withdrawn."
+    return None
+
+
 class SelfApproval(ValueError):
     pass
 

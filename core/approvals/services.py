@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,11 +14,14 @@ from core import pdf
 from core.approvals import notices, rules
 from core.approvals.models import Review
 from core.approvals.rules import ReviewState
+from core.audit.models import AuditEvent
 from core.audit.services import DENIED, record_event
 from core.auth.models import User
+from core.auth.rules import Role
 from core.db import db, utcnow
-from core.errors import DomainError, IllegalTransition
-from core.workflow.rules import State
+from core.errors import DomainError, IllegalTransition, InvalidInput
+from core.workflow import rules as workflow
+from core.workflow.rules import Action, State
 from core.workflow.services import Stateful, change_state
 
 
@@ -186,6 +192,147 @@ def withdraw_from_review(
         return None
     _set_state(review, ReviewState.VOIDED, actor, reason)
     return review
+
+
+# --- An author's own draft, before review or once returned (docs/architecture.md §5) ----------
+
+
+def own_draft_facts(author: User | None, actor: User | None) -> dict[str, bool]:
+    """The fact an action on a draft needs, for ``actor``: that the draft is theirs."""
+    return {
+        rules.OWN_DRAFT: rules.is_own_draft(
+            author.id if author else None,
+            actor.id if actor else None,
+            author_active=author.active if author else True,
+        )
+    }
+
+
+def authors_only(
+    actions: Mapping[str, Action[State]],
+    state: State,
+    role: Role | None,
+    facts: Mapping[str, bool],
+) -> frozenset[str]:
+    """The actions a page withholds from ``role`` only because the draft is another's: what it
+    says the author alone may do now."""
+    own = {**facts, rules.OWN_DRAFT: True}
+    return workflow.available_actions(actions, state, role, own) - workflow.available_actions(
+        actions, state, role, facts
+    )
+
+
+def require_own_draft(
+    actions: Mapping[str, Action[State]],
+    name: str,
+    state: State,
+    *,
+    author: User | None,
+    actor: User,
+    facts: Mapping[str, bool] | None = None,
+    message: str | None = None,
+) -> None:
+    """Refuse an action on a draft its page would not offer ``actor``: its state, its facts, and
+    the author's alone to take (separation of duties), naming the author to anyone else."""
+    workflow.check_action(
+        actions, name, state, {**(facts or {}), **own_draft_facts(author, actor)},
+        message=message,
+        explain={rules.OWN_DRAFT: rules.not_own_draft(author.full_name)} if author else None,
+    )  # fmt: skip
+
+
+def _sealed(draft: Mapping[str, Any]) -> dict[str, Any]:
+    return {"draft": dict(draft), "sha256": rules.content_hash(draft)}
+
+
+def revise_draft(
+    subject: tuple[str, object],
+    *,
+    event: str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    content: Mapping[str, Any],
+    actor: User,
+) -> bool:
+    """Audit an author's change to their draft with the draft before and after, each with its
+    SHA-256, and void an approval the record's reviewed ``content`` no longer matches, if any
+    (the draft goes to review again with its new hash). False when nothing changed."""
+    if rules.content_hash(before) == rules.content_hash(after):
+        return False
+    record_event(event, actor=actor, subject=subject, before=_sealed(before), after=_sealed(after))
+    void_if_changed(subject[0], subject[1], content, actor=actor)
+    return True
+
+
+def check_withdrawal(reasons: str) -> None:
+    """A draft is withdrawn with the reasons, so that its history says why."""
+    if problem := rules.withdrawal_problem(reasons):
+        raise InvalidInput({"reasons": [problem]})
+
+
+def withdraw_draft(
+    subject: tuple[str, object],
+    *,
+    event: str,
+    draft: Mapping[str, Any],
+    reasons: str,
+    content: Mapping[str, Any],
+    actor: User,
+) -> str:
+    """Audit the withdrawal of a draft the record no longer holds: the audit trail keeps it whole
+    with its SHA-256 (append-only and chained, §8), so what was withdrawn can be read and shown
+    to be what was written. The caller removes it from the record; ``content`` is the record's
+    reviewed content without it. The SHA-256 of the withdrawn draft."""
+    check_withdrawal(reasons)
+    sealed = _sealed(draft)
+    record_event(
+        event, actor=actor, subject=subject, before=sealed,
+        after={"withdrawn": sealed["sha256"], "reasons": reasons.strip()},
+    )  # fmt: skip
+    void_if_changed(subject[0], subject[1], content, actor=actor)
+    return sealed["sha256"]
+
+
+@dataclass(frozen=True)
+class WithdrawnDraft:
+    """A draft withdrawn from a record, as its audit event keeps it."""
+
+    withdrawn_at: datetime
+    withdrawn_by: str
+    reasons: str
+    sha256: str
+    draft: dict[str, Any]
+
+
+def withdrawn_drafts(subject: tuple[str, object], event: str) -> list[WithdrawnDraft]:
+    """The drafts withdrawn from ``subject`` under ``event``, oldest first: their history."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == event,
+            AuditEvent.subject_type == subject[0],
+            AuditEvent.subject_id == str(subject[1]),
+        )
+        .order_by(AuditEvent.seq)
+    ).all()
+    authors = {
+        user.id: user.full_name
+        for user in db.session.scalars(
+            select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
+        )
+    }
+    withdrawn = []
+    for audited in events:
+        before = json.loads(audited.before_json or "{}")
+        after = json.loads(audited.after_json or "{}")
+        withdrawn.append(
+            WithdrawnDraft(
+                audited.occurred_at, authors.get(audited.actor_id) or audited.actor_label,
+                after.get("reasons", ""),
+                before.get("sha256", ""), before.get("draft", {}),
+            )
+        )  # fmt: skip
+    return withdrawn
 
 
 def queue() -> list[Review]:

@@ -11,13 +11,26 @@ from core import exports
 from core.access import roles_required
 from core.audit import services
 from core.audit.forms import AuditFilterForm
+from core.audit.models import AuditEvent
 from core.auth.rules import Role
-from core.db import db
-from core.urls import requested_page
+from core.listing import Listing, SortColumn, page_of
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
-PAGE_SIZE = 50
+# Newest first; the sequence number is the trail's own order, so it is every order's last key.
+EVENTS = Listing(
+    "audit-events",
+    columns=(
+        SortColumn("seq", "#", (AuditEvent.seq,), descending_first=True),
+        SortColumn("when", "When (Eastern)", (AuditEvent.occurred_at,), descending_first=True),
+        SortColumn("who", "Who", (AuditEvent.actor_label,)),
+        SortColumn("action", "Action", (AuditEvent.action,)),
+        SortColumn("outcome", "Outcome", (AuditEvent.outcome,)),
+    ),
+    default_sort="seq",
+    default_descending=True,
+    tiebreak=(AuditEvent.seq,),
+)
 
 
 def _criteria() -> tuple[AuditFilterForm, services.EventFilter]:
@@ -42,11 +55,8 @@ def _criteria() -> tuple[AuditFilterForm, services.EventFilter]:
 @roles_required(Role.ADMIN)
 def events() -> ResponseReturnValue:
     form, criteria = _criteria()
-    page = requested_page()
-    pagination = db.paginate(
-        services.filtered_events_query(criteria), page=page, per_page=PAGE_SIZE, error_out=False
-    )
-    return render_template("audit/events.html", form=form, pagination=pagination)
+    page = page_of(EVENTS, services.filtered_events_query(criteria))
+    return render_template("audit/events.html", form=form, page=page)
 
 
 @bp.get("/events.csv")

@@ -195,3 +195,68 @@ def activity_worth_recording(last_seen_at: datetime, now: datetime) -> bool:
 
 def needs_second_factor(role: Role) -> bool:
     return role is Role.ADMIN
+
+
+class LinkPurpose(enum.StrEnum):
+    """What a one-time account link is for."""
+
+    ENROLMENT = "enrolment"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose's name, not a password)
+
+
+# How long each link works. No clock of core/clocks.py fits: those are the rule's calendar days;
+# these are hours of the office's own security. An enrolment link is made by an administrator
+# for someone who may be away: 72 hours carry an account made on a Friday afternoon to Monday.
+# A new password's link answers what the person asked for a minute before: an hour is time to
+# open the mail, and short enough that a mailbox read later holds no key that still works.
+LINK_LIFETIMES: dict[LinkPurpose, timedelta] = {
+    LinkPurpose.ENROLMENT: timedelta(hours=72),
+    LinkPurpose.PASSWORD_RESET: timedelta(hours=1),
+}
+
+_ASK_AGAIN = {
+    LinkPurpose.ENROLMENT: "Ask an administrator of the office for a new enrolment link.",
+    LinkPurpose.PASSWORD_RESET: 'Ask for a new one with "Forgot password?" on the sign-in page.',
+}
+
+
+def link_lifetime_phrase(purpose: LinkPurpose) -> str:
+    hours = int(LINK_LIFETIMES[purpose].total_seconds() // 3600)
+    return f"{hours} hour{'' if hours == 1 else 's'}"
+
+
+def used_link_refusal(purpose: LinkPurpose) -> str:
+    return f"This link was used already: each link works once. {_ASK_AGAIN[purpose]}"
+
+
+def link_refusal(
+    purpose: LinkPurpose,
+    *,
+    expires_at: datetime,
+    used_at: datetime | None,
+    withdrawn_at: datetime | None,
+    now: datetime,
+) -> str | None:
+    """Why a one-time account link no longer works, or None while it does."""
+    if used_at is not None:
+        return used_link_refusal(purpose)
+    if withdrawn_at is not None:
+        reason = "This link was replaced by a newer one, or the account was deactivated."
+    elif now >= expires_at:
+        reason = f"This link has expired: it worked for {link_lifetime_phrase(purpose)}."
+    else:
+        return None
+    return f"{reason} {_ASK_AGAIN[purpose]}"
+
+
+# Separation of duties: what an administrator may not do to their own account, and why.
+OWN_ACCOUNT_REFUSALS = {
+    "role": "Nobody changes their own role: ask another administrator.",
+    "deactivate": "Nobody deactivates their own account: ask another administrator.",
+    "second_factor": "Nobody resets their own second factor: ask another administrator.",
+}
+
+
+def own_account_refusal(action: str, *, actor_id: int | None, user_id: int) -> str | None:
+    """Why an administrator may not take ``action`` on this account, or None."""
+    return OWN_ACCOUNT_REFUSALS[action] if actor_id == user_id else None

@@ -11,13 +11,14 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context, has_request_context, request
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core import crypto
 from core.audit.models import AuditEvent
 from core.audit.services import DENIED, FAILURE, SUCCESS, record_event
-from core.auth.models import User, UserSession
+from core.auth.models import AccountLink, User, UserSession
 from core.auth.rules import (
+    LinkPurpose,
     LockoutState,
     Role,
     activity_worth_recording,
@@ -87,6 +88,7 @@ def _user_snapshot(user: User) -> dict[str, object]:
         "agency": user.agency,
         "active": user.active,
         "second_factor": user.totp_enabled,
+        "enrolled": user.enrolled,
     }
 
 
@@ -95,10 +97,12 @@ def create_user(
     email: str,
     full_name: str,
     role: Role,
-    password: str,
+    password: str | None,
     agency: str | None = None,
     actor: User | None,
 ) -> User:
+    """A new account; without a password (made in the browser), it waits for its owner to
+    choose one through an enrolment link (core/auth/links.py)."""
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
     if len(email) > 254 or check_email(email)[1]:
@@ -109,7 +113,7 @@ def create_user(
         errors["full_name"] = ["Enter the person's full name."]
     if problem := agency_problem(role, agency):
         errors["agency"] = [problem]
-    if problems := password_problems(password, email=email):
+    if password is not None and (problems := password_problems(password, email=email)):
         errors["password"] = problems
     if errors:
         raise InvalidInput(errors)
@@ -118,9 +122,10 @@ def create_user(
         full_name=full_name.strip(),
         role=role.value,
         agency=(agency or "").strip() or None,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else None,
         active=True,
         failed_login_count=0,
+        failures_since_sign_in=0,
     )
     db.session.add(user)
     db.session.flush()
@@ -134,6 +139,7 @@ def deactivate_user(user: User, *, actor: User | None) -> int:
     user.active = False
     user.deactivated_at = utcnow()
     ended = end_all_sessions(user, reason="deactivated")
+    withdraw_links(user)
     record_event(
         "user.deactivate",
         actor=actor,
@@ -142,6 +148,21 @@ def deactivate_user(user: User, *, actor: User | None) -> int:
         after={**_user_snapshot(user), "sessions_ended": ended},
     )
     return ended
+
+
+def withdraw_links(user: User, purposes: tuple[LinkPurpose, ...] = tuple(LinkPurpose)) -> None:
+    """The account's unspent one-time links (core/auth/links.py) of those purposes stop working."""
+    db.session.execute(
+        update(AccountLink)
+        .where(
+            AccountLink.user_id == user.id,
+            AccountLink.purpose.in_(purposes),
+            AccountLink.used_at.is_(None),
+            AccountLink.withdrawn_at.is_(None),
+        )
+        .values(withdrawn_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 class LoginOutcome(enum.Enum):
@@ -160,8 +181,9 @@ class LoginResult:
 def _password_matches(user: User | None, password: str) -> bool:
     try:
         hasher = _hasher()
-        stored = user.password_hash if user else _dummy_hash(hasher)
-        return hasher.verify(stored, password) and user is not None
+        # An account still waiting for its enrolment has no password: it takes as long to refuse.
+        stored = user.password_hash if user and user.password_hash else _dummy_hash(hasher)
+        return hasher.verify(stored, password) and user is not None and user.enrolled
     except (VerificationError, InvalidHashError):
         return False
 
@@ -190,6 +212,8 @@ def _count_failed_sign_in(user: User, now: datetime) -> None:
         else []
     )
     user.lockout_state = after_failed_login(earlier, now)
+    user.last_failed_sign_in_at = now
+    user.failures_since_sign_in = (user.failures_since_sign_in or 0) + 1
 
 
 def tell_owner_of_lockout(user: User) -> None:
@@ -234,7 +258,13 @@ def check_password(email: str, password: str) -> LoginResult:
     if not matches or user is None or not user.active:
         if user is not None:
             _count_failed_sign_in(user, now)
-            reason = "inactive account" if not user.active else "wrong password"
+            reason = (
+                "inactive account"
+                if not user.active
+                else "not enrolled"
+                if not user.enrolled
+                else "wrong password"
+            )
         else:
             reason = "unknown account"
         record_event(
@@ -248,7 +278,7 @@ def check_password(email: str, password: str) -> LoginResult:
             tell_owner_of_lockout(user)
             return LoginResult(LoginOutcome.LOCKED, user)
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
-    if _hasher().check_needs_rehash(user.password_hash):
+    if user.password_hash and _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     if user.totp_enabled:
         return LoginResult(LoginOutcome.NEEDS_SECOND_FACTOR, user)
@@ -309,6 +339,7 @@ def enable_second_factor(user: User, secret: str, code: str) -> bool:
     user.totp_secret_encrypted = crypto.encrypt(secret)
     user.totp_enabled_at = utcnow()
     user.totp_last_used_step = step
+    user.second_factor_reset_at = None
     record_event("auth.second_factor_enrol", actor=user, subject=("user", user.id))
     return True
 
@@ -321,6 +352,7 @@ def start_session(user: User) -> str:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     user.lockout_state = LockoutState()
+    user.last_sign_in_at, user.failures_since_sign_in = now, 0
     db.session.add(
         UserSession(
             token_hash=crypto.token_digest(token),
@@ -387,6 +419,94 @@ def end_all_sessions(user: User, *, reason: str) -> int:
         _end(session, reason)
         count += 1
     return count
+
+
+def live_sessions(user: User) -> list[UserSession]:
+    """The person's sessions still alive, newest first (one past its limits is not, even
+    before its next request ends it)."""
+    now = utcnow()
+    found = db.session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .order_by(UserSession.created_at.desc(), UserSession.id.desc())
+    )
+    return [
+        session
+        for session in found
+        if session_end_reason(session.created_at, session.last_seen_at, now) is None
+    ]
+
+
+def is_current(session: UserSession, token: str | None) -> bool:
+    return token is not None and session.token_hash == crypto.token_digest(token)
+
+
+def end_own_session(user: User, session_id: int, *, current_token: str | None) -> bool:
+    """End one of the person's other sessions (a browser left signed in elsewhere); False when
+    it is not theirs, not alive or the one in use (which "Sign out" ends)."""
+    session = db.session.get(UserSession, session_id)
+    if session is None or session.user_id != user.id or session.ended_at is not None:
+        return False
+    if is_current(session, current_token):
+        return False
+    _end(session, "ended_by_owner")
+    record_event(
+        "auth.session_end",
+        actor=user,
+        subject=("user", user.id),
+        after={"session": session.id, "started": session.created_at},
+    )
+    return True
+
+
+def _end_other_sessions(user: User, *, keep_token: str | None, reason: str) -> int:
+    keep = crypto.token_digest(keep_token) if keep_token else None
+    ended = 0
+    for session in live_sessions(user):
+        if session.token_hash != keep:
+            _end(session, reason)
+            ended += 1
+    return ended
+
+
+def set_password(user: User, password: str, *, field: str = "password") -> None:
+    """Store a new password once it passes the rules (NIST SP 800-63B-4 §3.1.1.2); the
+    message goes to ``field`` of the form."""
+    if problems := password_problems(
+        password, email=user.email, has_second_factor=user.totp_enabled
+    ):
+        raise InvalidInput({field: problems})
+    user.password_hash = hash_password(password)
+
+
+class WrongPassword(InvalidInput):
+    """The current password given was not the account's; its audit event is to be kept."""
+
+
+def change_own_password(user: User, *, current: str, new: str, keep_token: str | None) -> int:
+    """The person changes their password, proving the current one; every other session ends
+    (whoever else held one must sign in with the new password), this one is kept. Returns
+    how many ended."""
+    if not _password_matches(user, current):
+        record_event(
+            "user.password_change",
+            actor=user,
+            subject=("user", user.id),
+            outcome=FAILURE,
+            after={"reason": "wrong current password"},
+        )
+        raise WrongPassword({"current_password": ["This is not your current password."]})
+    if current == new:
+        raise InvalidInput({"new_password": ["Choose a password other than your current one."]})
+    set_password(user, new, field="new_password")
+    ended = _end_other_sessions(user, keep_token=keep_token, reason="password_changed")
+    record_event(
+        "user.password_change",
+        actor=user,
+        subject=("user", user.id),
+        after={"other_sessions_ended": ended},
+    )
+    return ended
 
 
 def count_users() -> int:

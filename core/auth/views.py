@@ -1,4 +1,5 @@
-"""Log-in, log-out and second-factor enrolment."""
+"""Log-in, log-out and second-factor enrolment; a person's own account (password, sessions);
+"Forgot password?" and the pages the one-time account links open (core/auth/links.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import qrcode
 import qrcode.image.svg
 from flask import (
     Blueprint,
+    abort,
     flash,
     redirect,
     render_template,
@@ -21,12 +23,21 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
-from core import clocks
+from core import clocks, formerrors
 from core.access import ALL_ROLES, public, roles_required
-from core.auth import services
-from core.auth.forms import EnrolSecondFactorForm, LoginForm, SecondFactorForm
-from core.auth.rules import needs_second_factor
+from core.auth import links, services
+from core.auth.forms import (
+    ChangePasswordForm,
+    ChoosePasswordForm,
+    EnrolSecondFactorForm,
+    ForgotPasswordForm,
+    LoginForm,
+    SecondFactorForm,
+)
+from core.auth.rules import LinkPurpose, link_lifetime_phrase, needs_second_factor
 from core.db import db, utcnow
+from core.errors import InvalidInput
+from core.input_hygiene import Form
 from core.rate_limits.services import RateLimit, client_address, count_failure, limited
 
 bp = Blueprint("auth", __name__)
@@ -62,8 +73,13 @@ def _complete_login(user: services.User, next_target: str | None) -> ResponseRet
     _tell_of_lockouts(user)  # before this sign-in is recorded
     session[SESSION_TOKEN_KEY] = services.start_session(user)
     login_user(user)
-    if needs_second_factor(user.role_enum) and not user.totp_enabled:
-        flash("Administrators must set up a second factor before going on.", "warning")
+    if user.must_set_up_second_factor:
+        flash(
+            "Administrators must set up a second factor before going on."
+            if needs_second_factor(user.role_enum)
+            else "Your second factor was reset: set up a new one before going on.",
+            "warning",
+        )
         return redirect(url_for("auth.two_factor_setup"))
     return redirect(_safe_next(next_target))
 
@@ -95,7 +111,7 @@ def _per_account(key: Callable[[], str]) -> RateLimit:
     )  # fmt: skip
 
 
-def _refused_again(form: LoginForm | SecondFactorForm, template: str, message: str) -> str:
+def _refused_again(form: Form, template: str, message: str) -> str:
     """The form again with what was typed (never a password or code) and the refusal."""
     for secret in ("password", "code"):
         if secret in form:
@@ -202,3 +218,182 @@ def two_factor_setup() -> ResponseReturnValue:
     return render_template(
         "auth/two_factor_setup.html", form=form, qr=_qr_data_uri(uri), secret=secret
     )
+
+
+# --- A person's own account ---------------------------------------------------------------------
+
+
+def _account_page() -> str:
+    return render_template(
+        "auth/account.html",
+        sessions=services.live_sessions(current_user),
+        current_token=session.get(SESSION_TOKEN_KEY),
+        is_current=services.is_current,
+        end_form=Form(),
+    )
+
+
+@bp.get("/account")
+@roles_required(*ALL_ROLES)
+def account() -> ResponseReturnValue:
+    return _account_page()
+
+
+def _password_page(form: ChangePasswordForm) -> str:
+    return render_template("auth/change_password.html", form=form)
+
+
+def _account_signed_in() -> str:
+    return current_user.email
+
+
+# A wrong current password counts as a failed sign-in of the account, so that whoever holds
+# someone's session cannot guess their password here faster than at the sign-in page.
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required(*ALL_ROLES)
+@limited(
+    _per_account(_account_signed_in),
+    page=lambda message: _refused_again(ChangePasswordForm(), "auth/change_password.html", message),
+)
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return _password_page(form), (422 if form.is_submitted() else 200)
+    try:
+        ended = services.change_own_password(
+            current_user, current=form.current_password.data, new=form.new_password.data,
+            keep_token=session.get(SESSION_TOKEN_KEY),
+        )  # fmt: skip
+    except services.WrongPassword as wrong:
+        # Answered below 400, so that the refused attempt's audit event is kept (core/
+        # transactions.py), as the sign-in page keeps its failures.
+        formerrors.attach(form, wrong)
+        count_failure()
+        return _password_page(form)
+    except InvalidInput as refused:
+        db.session.rollback()
+        formerrors.attach(form, refused)
+        return _password_page(form), 422
+    flash(f"Your password is changed. {ended} other session(s) ended; this one goes on.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@roles_required(*ALL_ROLES)
+def end_session(session_id: int) -> ResponseReturnValue:
+    if not Form().validate_on_submit():
+        abort(400)
+    ended = services.end_own_session(
+        current_user, session_id, current_token=session.get(SESSION_TOKEN_KEY)
+    )
+    if not ended:
+        abort(404)
+    flash("That session has ended: whoever used it must sign in again.", "success")
+    return redirect(url_for("auth.account"))
+
+
+# --- "Forgot password?" and the one-time account links -------------------------------------------
+
+
+def _forgot_typed() -> str:
+    return services.normalise_email(request.form.get("email", ""))[:254] or "-"
+
+
+# Each request sends an email: limited per address (whoever tries many accounts) and per
+# account typed (whoever fills one person's mailbox), counted whether or not it has an account.
+FORGOT_FROM_ADDRESS = RateLimit(
+    setting="RATELIMIT_PASSWORD_RESET_PER_ADDRESS", scope="password-reset-address",
+    key=client_address, refusal="Too many requests for a new password from this address",
+    methods=("POST",),
+)  # fmt: skip
+FORGOT_FOR_ACCOUNT = RateLimit(
+    setting="RATELIMIT_PASSWORD_RESET_PER_ACCOUNT", scope="password-reset-account",
+    key=_forgot_typed, refusal="Too many requests for a new password for this email address",
+    methods=("POST",),
+)  # fmt: skip
+# A link is the key to an account: guessing one is limited like the public feed, per address.
+LINK_FROM_ADDRESS = RateLimit(
+    setting="RATELIMIT_PUBLIC_FEED", scope="account-link", key=client_address,
+    refusal="Too many requests for account links from this address",
+)  # fmt: skip
+
+
+@bp.route("/login/forgot", methods=["GET", "POST"])
+@public
+@limited(
+    FORGOT_FROM_ADDRESS,
+    FORGOT_FOR_ACCOUNT,
+    page=lambda message: _refused_again(ForgotPasswordForm(), "auth/forgot.html", message),
+)
+def forgot_password() -> ResponseReturnValue:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        links.request_password_reset(form.email.data)
+        # The same words whether or not the address has an account (links.request_password_reset).
+        return render_template(
+            "auth/forgot_sent.html",
+            works_for=link_lifetime_phrase(LinkPurpose.PASSWORD_RESET),
+        )
+    return render_template("auth/forgot.html", form=form), (422 if form.is_submitted() else 200)
+
+
+LINK_PAGES = {
+    LinkPurpose.ENROLMENT: "Choose your password",
+    LinkPurpose.PASSWORD_RESET: "Choose a new password",
+}
+
+
+def _link_page(token: str, purpose: LinkPurpose) -> ResponseReturnValue:
+    """The page of a link: a GET shows the form and spends nothing (mail scanners fetch every
+    link); the POST chooses the password and spends the link."""
+    found = links.link_for(token)
+    if found is None or found.purpose is not purpose:
+        return render_template(
+            "auth/link_refused.html",
+            heading="This link does not work",
+            refusal="Check that the whole address from the email was opened, or ask for a new "
+            'link: an administrator sends enrolment links, and "Forgot password?" on the '
+            "sign-in page sends new-password links.",
+        ), 404
+    refusal = links.refusal_of(found)
+    if refusal is not None:
+        return render_template(
+            "auth/link_refused.html", heading="This link no longer works", refusal=refusal
+        ), 410
+    form = ChoosePasswordForm()
+
+    def act() -> ResponseReturnValue:
+        user = links.choose_password(found, form.password.data)
+        if current_user.is_authenticated and current_user.id == user.id:
+            logout_user()
+            session.clear()
+        flash(
+            "Your password is set. Sign in with it now."
+            if purpose is LinkPurpose.ENROLMENT
+            else "Your new password is set and every session of your account has ended. "
+            "Sign in with the new password.",
+            "success",
+        )
+        return redirect(url_for("auth.login"))
+
+    def page(form: ChoosePasswordForm) -> str:
+        return render_template(
+            "auth/choose_password.html", form=form, heading=LINK_PAGES[purpose], link=found
+        )
+
+    # Two presses at once: the second is told at the top of the form that the link was used.
+    return formerrors.handle(form, act, page=page)
+
+
+@bp.route("/account/enrol/<token>", methods=["GET", "POST"])
+@public
+@limited(LINK_FROM_ADDRESS)
+def enrol(token: str) -> ResponseReturnValue:
+    return _link_page(token, LinkPurpose.ENROLMENT)
+
+
+@bp.route("/account/reset/<token>", methods=["GET", "POST"])
+@public
+@limited(LINK_FROM_ADDRESS)
+def reset(token: str) -> ResponseReturnValue:
+    return _link_page(token, LinkPurpose.PASSWORD_RESET)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from core import documents, signals
 from core.audit.services import record_event
@@ -104,13 +105,53 @@ def missing_positions(purpose: Purpose, subject_type: str, subject_id: object) -
 def visible_to(user: User) -> list[Consultation]:
     """A liaison's list holds their own agency's open consultations (those whose decision is
     not yet made); staff see all."""
-    query = select(Consultation).order_by(
-        Consultation.position.is_not(None), Consultation.respond_by, Consultation.id
-    )
+    query = listed_query()
     if user.role_enum is not Role.LIAISON:
         return list(db.session.execute(query).scalars())
-    query = query.where(Consultation.agency == user.agency)
-    return [c for c in db.session.execute(query).scalars() if position_lock(c) is None]
+    return _agency_consultations(user, decided=False)
+
+
+# Those still awaiting a position come first, as the office answers them by the date asked for:
+# the order of a query, and of rows already read.
+AWAITING_FIRST = (Consultation.position.is_not(None), Consultation.respond_by)
+
+
+def awaiting_first(consultation: Consultation) -> tuple[bool, date]:
+    return consultation.position is not None, consultation.respond_by
+
+
+def listed_query() -> Select[tuple[Consultation]]:
+    """Every consultation, those awaiting a position first, then by the date asked for."""
+    return (
+        select(Consultation)
+        .options(joinedload(Consultation.recorded_by))
+        .order_by(*AWAITING_FIRST, Consultation.id)
+    )
+
+
+def past_for(user: User) -> list[Consultation]:
+    """The consultations whose decision is made (the case they bore on was decided, withdrawn
+    or closed), with the positions recorded: a liaison's own agency's, every agency's for
+    staff. Read-only: ``position_lock`` refuses any change to them."""
+    return _agency_consultations(user, decided=True)
+
+
+def _agency_consultations(user: User, *, decided: bool) -> list[Consultation]:
+    """The user's agency's consultations (every one for staff) whose decision is, or is not
+    yet, made. Whether it is made is the owning module's answer, asked once per case; an
+    agency's consultations are a few for each case the office consulted it on."""
+    query = listed_query()
+    if user.role_enum is Role.LIAISON:
+        query = query.where(Consultation.agency == user.agency)
+    locks: dict[tuple[str, str], bool] = {}
+    kept = []
+    for consultation in db.session.execute(query).scalars():
+        subject = (consultation.subject_type, consultation.subject_id)
+        if subject not in locks:
+            locks[subject] = position_lock(consultation) is not None
+        if locks[subject] is decided:
+            kept.append(consultation)
+    return kept
 
 
 def get_for(user: User, consultation_id: int) -> Consultation:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -15,6 +17,7 @@ from core.consultations.forms import AttachmentForm, PositionForm
 from core.consultations.models import Consultation
 from core.consultations.rules import CITATIONS, Position, Purpose
 from core.errors import NotFound
+from core.listing import Listing, SortColumn, page_of, page_of_rows
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
@@ -28,11 +31,62 @@ def _visible_or_404(consultation_id: int) -> Consultation:
         abort(404)
 
 
+# The columns a list of consultations sorts by: the attribute of each, read by SQL for staff's
+# list of every consultation, or from the rows a liaison's lists keep once the owning modules
+# have said which decisions are made (core.consultations.services).
+_COLUMNS = {
+    "subject": ("Subject", "subject_label", False),
+    "agency": ("Agency", "agency", False),
+    "requested": ("Requested", "requested_on", True),
+    "respond_by": ("Respond by", "respond_by", False),
+    "position": ("Position", "position", False),
+    "recorded": ("Recorded", "recorded_at", True),
+}
+
+
+def _listing(name: str, keys: tuple[str, ...], default: str, *, in_memory: bool) -> Listing:
+    def column(key: str) -> SortColumn:
+        label, attribute, descending_first = _COLUMNS[key]
+        by = attrgetter(attribute) if in_memory else (getattr(Consultation, attribute),)
+        if key == "respond_by":
+            by = services.awaiting_first if in_memory else services.AWAITING_FIRST
+        return SortColumn(key, label, by, descending_first=descending_first)
+
+    return Listing(
+        name,
+        columns=tuple(column(key) for key in keys),
+        default_sort=default,
+        default_descending=_COLUMNS[default][2],
+        tiebreak=() if in_memory else (Consultation.id,),
+    )
+
+
+OPEN_KEYS = ("subject", "agency", "requested", "respond_by", "position")
+PAST_KEYS = ("subject", "agency", "requested", "position", "recorded")
+EVERY_CONSULTATION = _listing("consultations", OPEN_KEYS, "respond_by", in_memory=False)
+AGENCY_OPEN = _listing("consultations", OPEN_KEYS, "respond_by", in_memory=True)
+PAST = _listing("past-consultations", PAST_KEYS, "requested", in_memory=True)
+
+
 @bp.get("/")
 @roles_required(*ALL_ROLES)
 def index() -> ResponseReturnValue:
+    if current_user.role_enum is Role.LIAISON:
+        page = page_of_rows(AGENCY_OPEN, services.visible_to(current_user))
+    else:
+        page = page_of(EVERY_CONSULTATION, services.listed_query())
+    return render_template("consultations/index.html", page=page)
+
+
+@bp.get("/past")
+@roles_required(*ALL_ROLES)
+def history() -> ResponseReturnValue:
+    """The consultations whose decision is made, with the positions recorded: read-only, a
+    liaison's own agency's only (§7.306(e)(2), §7.307(c))."""
     return render_template(
-        "consultations/index.html", consultations=services.visible_to(current_user)
+        "consultations/history.html",
+        page=page_of_rows(PAST, services.past_for(current_user)),
+        citations={purpose.value: citation for purpose, citation in CITATIONS.items()},
     )
 
 

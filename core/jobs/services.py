@@ -276,6 +276,8 @@ def _finish(job: Job, claim: str | None, outcome: str, progress: _ProgressKept) 
     db.session.execute(delete(JobInput).where(JobInput.job_id == job.id))
     record_event("job.succeed", actor=None, actor_label="job worker", subject=("job", job.id),
                  after={"kind": job.kind, "outcome": outcome})  # fmt: skip
+    # What commits with a request or a command commits with a job's work too (core.transactions).
+    signals.send(signals.transaction_committing)
     db.session.commit()
 
 

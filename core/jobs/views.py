@@ -21,15 +21,13 @@ from flask_login import current_user
 
 from core.access import STAFF, roles_required
 from core.auth.rules import Role
-from core.db import db
 from core.jobs import registry, rules, services
 from core.jobs.forms import JobFilterForm
 from core.jobs.models import Job
 from core.jobs.rules import JobState
-from core.urls import requested_page
+from core.listing import Listing, SortColumn, page_of
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-PAGE_SIZE = 50
 # While a job runs its page reloads itself this often (an HTTP header: the page's
 # Content-Security-Policy forbids inline scripts).
 REFRESH_SECONDS = 2
@@ -64,6 +62,20 @@ def subject_link(job: Job) -> str | None:
     return url_for(page[0], **page[1]) if page else None
 
 
+# Newest first; a job's id is the order it was queued in.
+JOBS = Listing(
+    "jobs",
+    columns=(
+        SortColumn("job", "Job", (Job.id,), descending_first=True),
+        SortColumn("state", "State", (Job.state,)),
+        SortColumn("queued", "Queued (Eastern)", (Job.created_at,), descending_first=True),
+    ),
+    default_sort="job",
+    default_descending=True,
+    tiebreak=(Job.id,),
+)
+
+
 @bp.get("/")
 @roles_required(*STAFF)
 def job_list() -> ResponseReturnValue:
@@ -75,11 +87,10 @@ def job_list() -> ResponseReturnValue:
     )
     if filtered and (kinds := form.kinds()) is not None:
         query = query.where(Job.kind.in_(kinds))
-    pagination = db.paginate(query, page=requested_page(), per_page=PAGE_SIZE, error_out=False)
     return render_template(
         "jobs/list.html",
         form=form,
-        pagination=pagination,
+        page=page_of(JOBS, query),
         filtered=filtered,
         label_of=registry.label_of,
         progress_of=lambda job: rules.progress_text(**services.live_progress(job)),

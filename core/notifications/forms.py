@@ -1,4 +1,4 @@
-"""The forms of a person's notices: the inbox's page size, and the choices of delivery."""
+"""The forms of a person's notices: the choices of delivery, and the outbox's filter."""
 
 from __future__ import annotations
 
@@ -10,19 +10,6 @@ from wtforms.validators import InputRequired, Optional
 
 from core.input_hygiene import Form
 from core.notifications.rules import Delivery, MailState, NoticeKind, digest_times
-
-INBOX_PAGE_SIZES = (25, 50, 100)
-
-
-class InboxForm(Form):
-    class Meta:
-        csrf = False  # a GET that changes nothing
-
-    per_page = SelectField(
-        "Notices per page",
-        choices=[SelectChoice(str(size), str(size)) for size in INBOX_PAGE_SIZES],
-        validators=[Optional()],
-    )
 
 
 def _kind_field(kind: NoticeKind) -> RadioField:

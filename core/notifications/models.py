@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
-from core.db import UTCDateTime, coded, db, utcnow
+from core.db import ENCRYPTED, UTCDateTime, coded, db, utcnow
 from core.notifications.rules import Delivery, MailState
 
 
@@ -39,6 +39,9 @@ class OutgoingMail(db.Model):
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
     # The server's last reply, or why the message could not be handed over.
     last_answer: Mapped[str | None] = mapped_column(Text)
+    # The one-time link the bodies hold a placeholder for (rules.ONE_TIME_LINK), sealed with the
+    # field key until the message is handed over, then erased (docs/architecture.md §12).
+    one_time_link_sealed: Mapped[str | None] = mapped_column(Text, info=ENCRYPTED)
 
     recipient: Mapped[User | None] = relationship()
     attempts: Mapped[list[MailAttempt]] = relationship(

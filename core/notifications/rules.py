@@ -55,6 +55,22 @@ class MailState(enum.StrEnum):
 DELIVERED = frozenset({MailState.SENT, MailState.KEPT})
 
 
+# A one-time link (a provider's document, an account's enrolment or new password) is a key: the
+# stored message holds this in its place, so that nobody reading the outbox or the database can
+# use it, and the link itself is put in only as the message is handed to the mail server
+# (docs/architecture.md §12).
+ONE_TIME_LINK = "[one-time link, added when sent]"
+
+
+def with_one_time_link(body: str, link: str) -> str:
+    """The message as handed over: the placeholder replaced by the link itself."""
+    return body.replace(ONE_TIME_LINK, link)
+
+
+def holds_one_time_link(*bodies: str) -> bool:
+    return all(ONE_TIME_LINK in body for body in bodies)
+
+
 @dataclass(frozen=True)
 class NoticeKind:
     """A kind of notice: its name (also the name of its email templates under

@@ -12,9 +12,10 @@ from typing import Any
 
 from flask import current_app
 from jinja2 import TemplateError
+from markupsafe import escape
 from sqlalchemy import Select, func, select, update
 
-from core import signals
+from core import crypto, signals
 from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db, utcnow
@@ -261,12 +262,20 @@ def queue_mail(
     about: tuple[str, object] | None = None,
     actor: User | None = None,
     to_provider: bool = False,
+    one_time_link: str | None = None,
 ) -> OutgoingMail:
     """Render the message, store it, and queue its delivery (a job, sent once the caller's
-    transaction commits). A message to a provider is an audit event when queued and when sent."""
+    transaction commits). A message to a provider is an audit event when queued and when sent.
+
+    A ``one_time_link`` is never stored in the message: the template's ``one_time_link`` renders
+    as a placeholder, the link is kept sealed beside it and put in at hand-over (``_deliver``)."""
     if recipient is not None:
         context = {**context, "recipient": recipient, "settings_link": public_link(SETTINGS_PATH)}
+    if one_time_link is not None:
+        context = {**context, "one_time_link": rules.ONE_TIME_LINK}
     subject_line, text, html = render_mail(template, context)
+    if one_time_link is not None and not rules.holds_one_time_link(text, html):
+        raise ValueError(f"mail/{template} does not show the one-time link it was given")
     mail = OutgoingMail(
         to_address=to_address,
         recipient_user_id=recipient.id if recipient else None,
@@ -278,6 +287,7 @@ def queue_mail(
         about_id=str(about[1]) if about else None,
         to_provider=to_provider,
         state=MailState.QUEUED,
+        one_time_link_sealed=crypto.encrypt(one_time_link) if one_time_link else None,
     )
     db.session.add(mail)
     db.session.flush()
@@ -301,15 +311,19 @@ def _deliver(job: Job, work: JobWork) -> str:
     if mail.state in DELIVERED:
         return f"Already delivered to {mail.to_address}."
     config = current_app.config
+    text, html = _as_handed_over(mail)
     message = transport.build_message(
         sender=config["MAIL_SENDER"],
         to_address=mail.to_address,
         subject=mail.subject_line,
-        text=mail.text_body,
-        html=mail.html_body,
+        text=text,
+        html=html,
         domain=config.get("MAIL_MESSAGE_ID_DOMAIN"),
     )
     handed = transport.hand_over(message, config)
+    # Handed over (or kept where no server is set), the link is needed no more: nothing that
+    # stays in the database opens it.
+    mail.one_time_link_sealed = None
     mail.state = MailState.KEPT if handed.kept else MailState.SENT
     mail.sent_at, mail.message_id, mail.last_answer = utcnow(), handed.message_id, handed.answer
     mail.attempts.append(MailAttempt(succeeded=True, answer=handed.answer))
@@ -326,6 +340,17 @@ def _deliver(job: Job, work: JobWork) -> str:
     return f"Delivered to {mail.to_address}: {handed.answer}."
 
 
+def _as_handed_over(mail: OutgoingMail) -> tuple[str, str]:
+    """The text and HTML bodies with their one-time link put in, unsealed only here."""
+    if mail.one_time_link_sealed is None:
+        return mail.text_body, mail.html_body
+    link = crypto.decrypt(mail.one_time_link_sealed)
+    return (
+        rules.with_one_time_link(mail.text_body, link),
+        rules.with_one_time_link(mail.html_body, str(escape(link))),
+    )
+
+
 def _attempt_failed(job: Job, reason: str) -> None:
     mail = db.session.get(OutgoingMail, job.subject_id)
     if mail is not None:
@@ -339,6 +364,7 @@ def _undeliverable(job: Job, reason: str) -> None:
     if mail is None:
         return
     mail.state = MailState.FAILED
+    mail.one_time_link_sealed = None
     if mail.to_provider:
         record_event(
             "mail.fail",
@@ -424,6 +450,7 @@ def preview(template: MessageTemplate, recipient: User) -> tuple[str, str, str] 
         return "No sample context is registered for this template (rules.register_sample)."
     context = {
         "link": public_link(path_for("notifications.inbox")),
+        "one_time_link": rules.ONE_TIME_LINK,
         "kind": template.kind,
         **sample(),
         "recipient": recipient,

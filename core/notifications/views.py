@@ -8,24 +8,20 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
 
 from core import formerrors
 from core.access import ALL_ROLES, roles_required
 from core.auth.rules import Role
-from core.db import db
+from core.listing import Listing, SortColumn, page_of
 from core.notifications import rules, services
-from core.notifications.forms import INBOX_PAGE_SIZES, ChoicesForm, InboxForm, OutboxFilterForm
-from core.notifications.models import Notification
+from core.notifications.forms import ChoicesForm, OutboxFilterForm
+from core.notifications.models import Notification, OutgoingMail
 from core.notifications.rules import MailState
-from core.urls import requested_page, requested_page_size
 from core.wording import counted
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 # The administrators' pages of every message the system sends, and of its templates.
 outbox_bp = Blueprint("outbox", __name__, url_prefix="/admin")
-OUTBOX_PAGE_SIZE = 50
 
 
 @bp.app_context_processor
@@ -35,8 +31,34 @@ def _header() -> dict[str, Any]:
     return {"unread_notices": lambda: services.unread_count(current_user)}
 
 
-def _page_of(query: Select[Any], per_page: int) -> Pagination:
-    return db.paginate(query, page=requested_page(), per_page=per_page, error_out=False)
+# Unread first, then newest first: read or not is the first key, the time the second.
+INBOX = Listing(
+    "notifications",
+    columns=(
+        SortColumn("unread", "State", (Notification.read_at.is_(None),), descending_first=True),
+        SortColumn("notice", "Notice", (Notification.title,)),
+        SortColumn(
+            "received", "Received (Eastern)", (Notification.created_at,), descending_first=True
+        ),
+    ),
+    default_sort="unread",
+    default_descending=True,
+    tiebreak=(Notification.created_at, Notification.id),
+    default_page_size=25,
+)
+OUTBOX = Listing(
+    "outbox",
+    columns=(
+        SortColumn("message", "Message", (OutgoingMail.id,), descending_first=True),
+        SortColumn("subject", "Subject", (OutgoingMail.subject_line,)),
+        SortColumn("to", "To", (OutgoingMail.to_address,)),
+        SortColumn("state", "State", (OutgoingMail.state,)),
+        SortColumn("queued", "Queued (Eastern)", (OutgoingMail.queued_at,), descending_first=True),
+    ),
+    default_sort="queued",
+    default_descending=True,
+    tiebreak=(OutgoingMail.id,),
+)
 
 
 def _own_or_404(notification_id: int) -> Notification:
@@ -46,12 +68,9 @@ def _own_or_404(notification_id: int) -> Notification:
 @bp.get("/")
 @roles_required(*ALL_ROLES)
 def inbox() -> ResponseReturnValue:
-    per_page = requested_page_size(INBOX_PAGE_SIZES, INBOX_PAGE_SIZES[0])
-    pagination = _page_of(services.inbox_query(current_user), per_page)
     return render_template(
         "notifications/inbox.html",
-        form=InboxForm(data={"per_page": str(per_page)}),
-        pagination=pagination,
+        page=page_of(INBOX, services.inbox_query(current_user)),
         unread=services.unread_count(current_user),
         label_of=rules.label_of,
     )
@@ -124,11 +143,10 @@ def outbox() -> ResponseReturnValue:
     form = OutboxFilterForm(request.args)
     chosen = (form.state.data or "").strip()
     state = MailState(chosen) if form.validate() and chosen else None
-    pagination = _page_of(services.outbox_query(state), OUTBOX_PAGE_SIZE)
     return render_template(
         "notifications/outbox.html",
         form=form,
-        pagination=pagination,
+        page=page_of(OUTBOX, services.outbox_query(state)),
         filtered=state is not None,
         no_server=not current_app.config.get("MAIL_SERVER"),
     )

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from core import signals
 from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db
@@ -104,6 +105,9 @@ def add_value(
     )
     db.session.add(row)
     db.session.flush()
+    if key.startswith("risk.weight."):
+        # Every provider's kept score weighs by it (§7.305(d)).
+        signals.send(signals.provider_facts_changed, provider_ids=None)
     record_event(
         "parameter.add_value",
         actor=actor,

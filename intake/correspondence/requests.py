@@ -12,8 +12,9 @@ from core import clocks
 from core.auth.models import User
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
+from core.errors import InvalidInput
 from core.office import services as office
-from intake.correspondence import reports, services
+from intake.correspondence import reports, rules, services
 from intake.correspondence.models import Correspondence
 from intake.correspondence.rules import CorrespondenceKind, spec_of
 from intake.models import DepartmentRequest
@@ -47,6 +48,12 @@ def send_request(
     note: str = "",
 ) -> Correspondence:  # fmt: skip
     """The request as a letter, issued to the provider; its clock waits for the sending."""
+    if sent_by_hand_on is not None and (
+        problem := rules.sent_on_problem(sent_on=sent_by_hand_on, issued_on=sent_by_hand_on,
+                                         today=today)
+    ):  # fmt: skip
+        # The date sent by other means is the date of the request on the forms that issue one.
+        raise InvalidInput({"requested_on": [problem]})
     kind = kind_of(request)
     letter = reports.request_letter_pdf(
         request,
@@ -76,6 +83,9 @@ def on_correspondence_sent(correspondence: Correspondence, actor: User | None) -
         return
     request = db.session.get(DepartmentRequest, int(correspondence.subject_id))
     if request is None or request.deadline_id is not None or correspondence.sent_on is None:
+        return
+    if request.responded_on is not None:
+        # Answered before its letter went (by the API, or by another means): nothing is owed.
         return
     requester = db.session.get(User, request.requested_by_id)
     request.deadline = deadlines.open_deadline(

@@ -126,9 +126,10 @@ def issue_once(
     )  # fmt: skip
 
 
-def mail_context(correspondence: Correspondence, link_token: str) -> dict[str, object]:
+def mail_context(correspondence: Correspondence) -> dict[str, object]:
     """What the email says, nothing CUI: the kind and its citation, the reference number, the
-    period to answer, and where to read the document (docs/architecture.md §8)."""
+    period to answer, and where to read the document (docs/architecture.md §8). The one-time
+    link is not among it: queue_mail puts it in only when the message is handed over."""
     spec = rules.spec_of(correspondence.kind)
     clock = clocks.get(spec.clock_key) if spec.clock_key else None
     return {
@@ -144,7 +145,6 @@ def mail_context(correspondence: Correspondence, link_token: str) -> dict[str, o
         "api_url": public_link(
             path_for("intake_api.correspondence_document", correspondence_id=correspondence.id)
         ),
-        "link": public_link(path_for("correspondence.link", token=link_token)),
         "link_days": rules.LINK_DAYS,
     }
 
@@ -154,21 +154,23 @@ def _sample_context() -> dict[str, object]:
     sample = Correspondence(
         id=1207, kind=CorrespondenceKind.CIP_COPY_REQUEST, issued_on=clocks.office_today()
     )
-    return mail_context(sample, "sample-one-time-token")
+    return mail_context(sample)
 
 
 register_sample(MAIL_TEMPLATE, _sample_context)
 
 
 def send_by_email(correspondence: Correspondence, *, actor: User | None) -> None:
-    """Queue the notice to the provider's contact on record, with a fresh one-time link."""
+    """Queue the notice to the provider's contact on record, with a fresh one-time link (which
+    the stored message holds only a placeholder for: whoever reads the outbox cannot use it)."""
     mail = queue_mail(
         correspondence.provider.contact_email,
         MAIL_TEMPLATE,
-        mail_context(correspondence, new_link(correspondence)),
+        mail_context(correspondence),
         about=(SUBJECT, correspondence.id),
         actor=actor,
         to_provider=True,
+        one_time_link=link_address(new_link(correspondence)),
     )
     correspondence.mail_id = mail.id
     correspondence.delivery = Delivery.QUEUED
@@ -365,6 +367,11 @@ def new_link(correspondence: Correspondence) -> str:
     )
     db.session.flush()
     return plaintext
+
+
+def link_address(token: str) -> str:
+    """The address a one-time link's token opens, as the provider follows it."""
+    return public_link(path_for("correspondence.link", token=token))
 
 
 def link_for(token: str) -> DownloadLink | None:

@@ -15,7 +15,7 @@ from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
-from core.errors import DomainError
+from core.errors import DomainError, IllegalTransition
 from core.pdf import formal_date
 from core.risk import signals_by_provider
 from intake.models import Provider
@@ -161,16 +161,18 @@ def test_a_report_without_findings_closes_on_issue(app):
     assert assessment.remediation_deadline is None
 
 
-def test_a_finding_after_approval_sends_the_report_back_to_review(app):
+def test_an_approved_report_stands_as_reviewed_and_takes_no_new_finding(app):
+    """Once submitted, only the reviewer's return reopens the findings (docs/architecture.md §5)."""
     analyst, reviewer = make_user(Role.ANALYST), make_user(Role.REVIEWER)
     assessment = _open(make_provider(), analyst)
     _finding(assessment, analyst)
     services.submit_assessment(assessment, resubmission_days=None, actor=analyst)
     services.decide_assessment(assessment, approve=True, comments="", actor=reviewer)
-    _finding(assessment, analyst)
-    assert assessment.state == rules.AssessmentState.DRAFTED.value
-    with pytest.raises(DomainError, match="approved as it stands"):
-        services.issue_assessment(assessment, issued_on=TODAY, actor=analyst, today=TODAY)
+    with pytest.raises(IllegalTransition, match="its findings are settled"):
+        _finding(assessment, analyst)
+    assert assessment.state == rules.AssessmentState.APPROVED.value
+    services.issue_assessment(assessment, issued_on=TODAY, actor=analyst, today=TODAY)
+    assert assessment.state == rules.AssessmentState.ISSUED.value
 
 
 def test_a_resubmission_must_be_the_providers_and_after_the_notice(client):

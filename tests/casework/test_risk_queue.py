@@ -90,7 +90,7 @@ def test_the_queue_filters_and_exports_what_it_shows(client):
 
     filtered = client.get("/casework/risk?certification=never+certified")
     assert "HYPERLINK Cloud LLC" in filtered.text and "Cedar Networks" not in filtered.text
-    assert "1 of 2 providers" in filtered.text
+    assert "1–1 of 1 provider<" in filtered.text
     refused = client.get("/casework/risk?minimum_score=lots")
     assert refused.status_code == 200 and "Not a valid integer value." in refused.text
 

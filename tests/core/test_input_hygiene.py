@@ -262,3 +262,27 @@ def test_a_control_character_in_an_api_token_name_is_refused_at_the_field(client
     )
     assert response.status_code == 422
     assert "must not contain control characters (it has U+0000 at character 8)" in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/jobs/?state=%20",
+        "/deadlines/?assignee=%20&module=%20%20&clock=%09",
+        "/admin/outbox?state=%20",
+        "/admin/audit/?outcome=%20",
+    ],
+)
+def test_a_filter_of_blanks_lists_everything_rather_than_failing(client, path):
+    log_in_admin(client, make_admin())
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "Not a valid choice" not in response.text
+
+
+def test_a_board_printed_with_a_filter_of_blanks_is_the_whole_board(app):
+    client = app.test_client()
+    log_in(client, make_user(role=Role.ANALYST))
+    response = client.post("/deadlines/pdfs", data={"assignee": " ", "module": " "})
+    assert response.status_code == 302
+    assert "/jobs/" in response.headers["Location"]

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from core.access import PROVIDER_SYSTEM, PUBLIC
-from core.auth.rules import Role
+from core.auth import links
+from core.auth import services as accounts
+from core.auth.rules import LinkPurpose, Role
 from core.clocks import office_today
 from core.consultations import services as consultations
 from core.db import db
@@ -40,6 +42,7 @@ from tests.factories import (
     make_admin,
     make_user,
     one_of_each,
+    start_other_session,
 )
 
 ROLES = list(Role)
@@ -111,14 +114,17 @@ def _sample_values(app: Flask) -> dict[str, object]:
         report, filename="gateway.csv", actor=analyst,
         content=b"ip_address,accessed_at,action\n192.0.2.44,2027-01-05T14:03:22+08:00,access\n",
     )  # fmt: skip
+    viewer_id = make_user(Role.VIEWER).id
     mail = queue_mail(
         "walk@oicts.example", "job_failed",
         {"job_label": "Example", "job_id": 1, "attempts": 1, "link": "/"},
     )  # fmt: skip
+    finding = _assessment_finding(values["assessment_id"])
     db.session.commit()
     send_committed()
     return {
         **values,
+        "finding_id": finding.id,
         "mail_id": mail.id,
         "outbox.message_template": {"name": "job_failed"},
         "receipt_number": report.receipt_number,
@@ -134,7 +140,8 @@ def _sample_values(app: Flask) -> dict[str, object]:
         "pdf_id": board_pdf.id,
         "job_id": reseller_services.import_job_of(imported).id,
         "token_id": token.id,
-        "user_id": make_user(Role.VIEWER).id,
+        "user_id": viewer_id,
+        **_account_links(),
         "name": "refused-change",
         "exemptions.case_id": values["case_id"],
         "special_measures.case_id": measure_id,
@@ -151,9 +158,37 @@ def _sample_values(app: Flask) -> dict[str, object]:
         "intake.reseller_import_errors": {"import_id": rejected.id},
         # Pages beyond each route's own record whose forms the walk fills in too.
         "more_pages": [f"/exemptions/requests/{consulted.id}"],
-        # What the walk's filler cannot guess: a rule parameter's value is a number.
-        "typed_in": {"/parameters/penalty.ieepa_civil_cap": {"value": "400000"}},
+        # What the walk's filler cannot guess: a rule parameter's value is a number,
+        # and only a liaison belongs to an agency.
+        "typed_in": {
+            "/parameters/penalty.ieepa_civil_cap": {"value": "400000"},
+            f"/admin/users/{viewer_id}/role": {"agency": ""},
+        },
     }
+
+
+def _account_links() -> dict[str, object]:
+    """A live enrolment link and a live new-password link, for the pages they open."""
+    waiting = accounts.create_user(email="enrolling@oicts.example", full_name="Ena Rolling",
+                                   role=Role.ANALYST, password=None, actor=None)  # fmt: skip
+    enrol = links.issue_link(waiting, LinkPurpose.ENROLMENT, actor=None)
+    reset = links.issue_link(make_user(Role.REVIEWER), LinkPurpose.PASSWORD_RESET, actor=None)
+    db.session.commit()
+    return {
+        "auth.enrol": {"token": enrol.rsplit("/", 1)[1]},
+        "auth.reset": {"token": reset.rsplit("/", 1)[1]},
+    }
+
+
+def _assessment_finding(assessment_id: int):
+    """A drafted finding of the sample assessment, by the analyst who opened it."""
+    from casework import services as casework
+
+    assessment = casework.get_assessment(assessment_id)
+    return casework.add_finding(
+        assessment, requirement="d2", shortcoming="Documents are not checked.",
+        recommendation_kind="f1i", recommendation="Check them.", actor=assessment.opened_by,
+    )  # fmt: skip
 
 
 def _reseller_import(provider, analyst, rows) -> ResellerImport:
@@ -268,6 +303,12 @@ def _signed_in_client(app: Flask, role: Role | None):
     return client, person
 
 
+def _own_other_session(person) -> dict[str, object]:
+    """Another session of the signed-in person (a browser left signed in elsewhere), which
+    their account's page offers to end; another's is not found (404)."""
+    return {"session_id": start_other_session(person)} if person is not None else {}
+
+
 def _own_notice(person) -> dict[str, object]:
     """A notice in the signed-in person's inbox: another's is not found (404) for anyone."""
     if person is None:
@@ -285,6 +326,7 @@ def test_each_route_answers_each_role_as_declared(app, role):
     values = _sample_values(app)
     client, person = _signed_in_client(app, role)
     values.update(_own_notice(person))
+    values.update(_own_other_session(person))
     wrong = []
     for rule, url, response, form in _walk(app, client, values):
         allowed = app.view_functions[rule.endpoint].allowed_roles

@@ -63,9 +63,14 @@ def test_a_provider_s_pages_ask_the_risk_sources_about_that_provider_only(app, c
         assert client.get(f"/intake/providers/{provider.id}").status_code == 200
         assert asked and set(asked) == {(office_today(), (provider.id,))}
 
+        # The queue reads kept scores: it asks only about the provider it has none for yet,
+        # and the next time about nobody.
         asked.clear()
         assert client.get("/casework/risk").status_code == 200
-        assert asked == [(office_today(), None)]
+        assert asked == [(office_today(), (other.id,))]
+        asked.clear()
+        assert client.get("/casework/risk").status_code == 200
+        assert asked == []
 
     by_provider = {s.facts.provider_id: s.score for s in casework.score_registry(office_today())}
     assert casework.score_provider(provider.id, office_today()).score == by_provider[provider.id]

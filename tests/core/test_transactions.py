@@ -20,8 +20,15 @@ from tests.factories import make_provider, make_running_import, make_user
 # The audit trail is checked apart; signing in and keeping a session alive are written before
 # any view runs (core.access).
 # What a GET may write besides the audit of what was read: sessions, and the rate limits'
-# counters (a feed read counts against its address, core/rate_limits/storage.py).
-BOOKKEEPING = {"audit_events", "audit_head", "user_sessions", "rate_limit_counters"}
+# counters (a feed read counts against its address, core/rate_limits/storage.py), and the kept
+# risk scores, which a read computes and keeps where one is missing or stale (casework.risk).
+BOOKKEEPING = {
+    "audit_events",
+    "audit_head",
+    "user_sessions",
+    "rate_limit_counters",
+    "risk_scores",
+}
 
 
 def _audit_head() -> int:

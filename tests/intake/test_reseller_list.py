@@ -44,17 +44,22 @@ def test_the_list_pages_and_filters_by_name_jurisdiction_and_status(client):
     by_name = client.get(url, query_string={"name": "00042"}).text
     wildcard = client.get(url, query_string={"name": "%"}).text
 
-    assert "Page 1 of 3" in first
-    assert "120 matches" in first
+    assert "1–50 of 120 foreign resellers" in first
     # Active resellers come first, so the ended one is on the last page.
     assert "Reseller 00050 Cloud Ltd" in first and "Reseller 00051 Cloud Ltd" not in first
     assert "Reseller 00007 Cloud Ltd" not in first
-    assert "Page 3 of 3" in third and "Reseller 00007 Cloud Ltd" in third
-    assert "15 matches" in japanese and "Reseller 00001 Cloud Ltd" in japanese
+    assert "101–120 of 120 foreign resellers" in third and "Reseller 00007 Cloud Ltd" in third
+    assert "1–15 of 15 foreign resellers" in japanese and "Reseller 00001 Cloud Ltd" in japanese
     assert "Reseller 00002 Cloud Ltd" not in japanese
-    assert "1 match." in ended and "Reseller 00007 Cloud Ltd" in ended
-    assert "1 match." in by_name and "Reseller 00042 Cloud Ltd" in by_name
-    assert "0 matches" in wildcard  # a % in the box is a character, not a wildcard
+    assert "1–1 of 1 foreign reseller<" in ended and "Reseller 00007 Cloud Ltd" in ended
+    assert "1–1 of 1 foreign reseller<" in by_name and "Reseller 00042 Cloud Ltd" in by_name
+    assert ">0 foreign resellers<" in wildcard  # a % in the box is a character, not a wildcard
+    # An address naming the provider again is still this provider's list, its links too.
+    other = make_provider("Other Cloud LLC")
+    db.session.commit()
+    doubled = client.get(url, query_string={"provider_id": other.id, "page": 2})
+    assert doubled.status_code == 200 and "51–100 of 120 foreign resellers" in doubled.text
+    assert f"/intake/providers/{other.id}/" not in doubled.text
 
 
 def test_the_list_downloads_as_csv_with_its_filters_and_is_audited(client):

@@ -127,6 +127,13 @@ def test_early_and_late_certifications_are_flagged_with_the_dates():
     assert late[0].citation == "§7.304(b)"
 
 
+def test_a_late_training_report_is_flagged_by_its_own_clock_alone():
+    # A provider with a certification on record: its report is late by §7.308(c)(1) only.
+    facts = FilingFacts(date(2027, 4, 1), PREVIOUS, None, report_clock_start_on=date(2027, 2, 1))
+    flags = rules.warnings(FilingKind.AI_INITIAL_REPORT, facts)
+    assert [flag.citation for flag in flags] == ["§7.308(c)(1)"]
+
+
 def test_a_new_provider_that_served_foreign_customers_first_is_flagged():
     facts = FilingFacts(date(2026, 11, 20), None, date(2026, 6, 1))
     flags = rules.warnings(FilingKind.NEW_PROVIDER_CERTIFICATION, facts)

@@ -18,7 +18,7 @@ from core.db import db
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.deadlines.rules import Urgency
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError, IllegalTransition, InvalidInput
 from special_measures import rules, services
 from special_measures.rules import CaseState, MeasureKind, ReferralSource, SubjectKind
 from tests.factories import at_once, extend_measure, make_measure, make_user, revoke_measure
@@ -179,14 +179,16 @@ def test_a_compliance_date_under_180_days_is_refused_when_drafted_and_when_issue
     assert case.state_enum is CaseState.APPROVED
 
 
-def test_a_change_after_approval_voids_it_and_blocks_issuance(app):
+def test_an_approved_determination_stands_as_reviewed(app):
+    """Once submitted, only the reviewer's return reopens the draft (docs/architecture.md §5)."""
     case = make_measure(TODAY, stop_at="approved")
-    services.save_determination(
-        case, _draft(TODAY + timedelta(days=200)), actor=case.drafted_by, today=TODAY
-    )
-    assert case.state_enum is CaseState.DRAFTED
-    with pytest.raises(DomainError, match="approved as it stands"):
-        services.issue_determination(case, issued_on=TODAY, actor=case.drafted_by, today=TODAY)
+    approved_compliance = case.compliance_on
+    with pytest.raises(IllegalTransition, match="only after the reviewer returns it"):
+        services.save_determination(
+            case, _draft(TODAY + timedelta(days=240)), actor=case.drafted_by, today=TODAY
+        )
+    assert case.state_enum is CaseState.APPROVED
+    assert case.compliance_on == approved_compliance
 
 
 def test_issuance_opens_the_clocks_and_prepares_two_letters(app):

@@ -14,7 +14,7 @@ from core.auth.models import UserSession
 from core.auth.rules import Role
 from core.clocks import office_time
 from core.db import db, utcnow
-from tests.factories import PASSWORD, log_in, make_admin, make_user
+from tests.factories import PASSWORD, log_in, make_admin, make_user, wrong_code
 
 
 def _events(action):
@@ -272,7 +272,7 @@ def test_an_administrator_must_enrol_a_second_factor_before_anything_else(client
     setup = client.get("/account/two-factor")
     assert 'alt="QR code' in setup.text
     secret = setup.text.split('data-testid="totp-secret">')[1].split("<")[0]
-    refused = client.post("/account/two-factor", data={"code": "000000"})
+    refused = client.post("/account/two-factor", data={"code": wrong_code(secret)})
     assert "That code does not match" in refused.text
     enrolled = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
     assert enrolled.status_code == 302

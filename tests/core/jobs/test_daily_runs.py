@@ -49,7 +49,7 @@ def test_the_jobs_list_shows_the_daily_runs_of_one_kind_or_all(client):
     assert "Daily risk snapshot (§7.305(d))" in one_kind.text
     assert snapshot.outcome in one_kind.text
     assert f"Job {sweep.id}<" not in one_kind.text
-    assert "1 job." in one_kind.text
+    assert "1–1 of 1 job<" in one_kind.text
 
     every_daily = client.get("/jobs/", query_string={"kind": "daily", "state": "succeeded"})
     assert f"Job {snapshot.id}<" in every_daily.text and f"Job {sweep.id}<" in every_daily.text
@@ -69,4 +69,4 @@ def test_a_kind_the_list_does_not_know_is_named_beside_its_field(client):
     page = client.get("/jobs/", query_string={"kind": "nightly_backup"})
     assert page.status_code == 200
     assert "Not a valid choice" in page.text
-    assert "1 job." in page.text  # unfiltered
+    assert "1–1 of 1 job<" in page.text  # unfiltered

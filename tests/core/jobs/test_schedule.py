@@ -63,6 +63,7 @@ def test_an_hour_the_office_lives_twice_still_makes_one_run():
 def test_the_modules_name_their_daily_runs_at_their_office_times():
     assert [(run.kind, run.at) for run in schedule.daily_runs()] == [
         ("special_measure_lapse", time(0, 5)),
+        ("risk_refresh", time(0, 30)),
         ("audit_verification", time(5, 30)),
         ("risk_snapshot", time(6, 0)),
         ("deadline_sweep", time(7, 0)),

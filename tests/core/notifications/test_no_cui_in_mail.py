@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,17 +19,19 @@ from casework import services as casework
 from casework.rules import AssessmentOrigin
 from core import clocks
 from core.audit.checks import DAILY_CHECK
+from core.auth import links
 from core.auth.rules import Role
 from core.consultations import reminders
 from core.consultations import services as consultations
 from core.consultations.rules import Position
-from core.db import db, utcnow
+from core.db import db
 from core.deadlines import services as deadlines
 from core.jobs.models import Job
 from core.notifications import rules
 from core.notifications.digest import send_digests
 from core.notifications.models import Notification, NotificationSetting, OutgoingMail
 from core.notifications.rules import Delivery
+from core.users import services as users
 from exemptions import services as exemptions
 from intake import services as intake
 from intake.ai import services as ai_services
@@ -303,7 +305,9 @@ def scan_digest() -> list[str]:
     titles = db.session.scalars(
         select(Notification.title).where(Notification.user_id == assignee.id)
     ).all()
-    send_digests(utcnow() + timedelta(days=1))
+    # Late tomorrow, office time, whatever the hour the suite runs: every digest is due.
+    send_digests(datetime.combine(clocks.office_today() + timedelta(days=1), time(23, 0),
+                                  tzinfo=clocks.OFFICE_TIME_ZONE))  # fmt: skip
     return [*protected, *titles]
 
 
@@ -320,6 +324,24 @@ def scan_correspondence_issued() -> list[str]:
         today=today, note="Neva Cloud OOO's screening of Volga Hosting Group LLC",
     )  # fmt: skip
     return [*of_provider(provider), reseller.name, "Volga Hosting Group LLC"]
+
+
+def scan_account_enrolment() -> list[str]:
+    """An enrolment link: neither whose account it is, nor its role or agency, nor who made it."""
+    admin = make_admin()
+    made = users.create_account(
+        email="imogen.vale@dhs.example", full_name="Imogen Vale", role=Role.LIAISON,
+        agency="Department of Homeland Security", actor=admin,
+    )  # fmt: skip
+    return [made.user.full_name, made.user.email, made.user.agency, admin.full_name, admin.email,
+            *of_provider(_named_provider())]  # fmt: skip
+
+
+def scan_password_reset() -> list[str]:
+    """A new password's link: not whose account it is, nor anything about it."""
+    person = make_user(Role.ANALYST)
+    links.request_password_reset(person.email)
+    return [person.full_name, person.email, *of_provider(_named_provider())]
 
 
 # One row a kind of message (its template's name): adding a kind is adding its row here.
@@ -342,6 +364,8 @@ SCANS: dict[str, Callable[[], list[str]]] = {
     "audit_check_failed": scan_audit_check_failed,
     "digest": scan_digest,
     "correspondence_issued": scan_correspondence_issued,
+    "account_enrolment": scan_account_enrolment,
+    "password_reset": scan_password_reset,
 }
 
 

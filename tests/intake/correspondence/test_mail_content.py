@@ -10,7 +10,7 @@ import pytest
 
 from core import clocks
 from core.db import db
-from core.notifications.rules import protected_leaks
+from core.notifications.rules import ONE_TIME_LINK, protected_leaks, with_one_time_link
 from core.notifications.services import render_mail
 from intake import services as intake
 from intake.correspondence import services
@@ -25,8 +25,14 @@ PARTS = ("subject.txt", "txt", "html")
 
 
 def _rendered(correspondence: Correspondence) -> dict[str, str]:
-    context = services.mail_context(correspondence, "one-time-token")
-    return dict(zip(PARTS, render_mail(services.MAIL_TEMPLATE, context), strict=True))
+    """The message as stored (the one-time link's placeholder in it), then as handed over (the
+    link put in, as the mail delivery does)."""
+    context = {**services.mail_context(correspondence), "one_time_link": ONE_TIME_LINK}
+    stored = render_mail(services.MAIL_TEMPLATE, context)
+    assert ONE_TIME_LINK in stored[1] and ONE_TIME_LINK in stored[2]
+    link = services.link_address("one-time-token")
+    handed_over = (with_one_time_link(part, link) for part in stored)
+    return dict(zip(PARTS, handed_over, strict=True))
 
 
 @pytest.mark.parametrize("kind", list(CorrespondenceKind))

@@ -23,7 +23,7 @@ from intake.correspondence import services
 from intake.correspondence.models import Correspondence
 from intake.correspondence.rules import CorrespondenceKind, Delivery, SentBy
 from intake.models import DepartmentRequest
-from tests.factories import file_report, log_in, make_provider, make_user
+from tests.factories import commit_and_deliver, file_report, log_in, make_provider, make_user
 from tests.pdftext import pdf_text
 
 TODAY = clocks.office_today()
@@ -180,3 +180,17 @@ def test_a_penalty_served_by_other_means_first_is_not_served_again_by_its_email(
         select(Deadline).where(Deadline.clock_key == "penalty.petition")
     ).all()
     assert [deadline.id for deadline in clocks_opened] == [served_by_hand]
+
+
+def test_a_request_answered_before_its_letter_is_sent_opens_no_clock_when_it_is(app):
+    provider, analyst = make_provider(), make_user()
+    request = _request(provider, analyst)
+    db.session.commit()  # the letter's email waits in the queue
+    intake.record_response(
+        request, filename="cip.pdf", content=b"%PDF-1.4\n%%EOF\n", responded_on=TODAY,
+        actor=analyst,
+    )  # fmt: skip
+    commit_and_deliver()
+    assert _letter(request).delivery == Delivery.SENT
+    assert request.deadline is None
+    assert db.session.scalars(select(Deadline)).all() == []

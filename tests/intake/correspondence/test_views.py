@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from casework import services as casework
+from casework.rules import AssessmentOrigin
 from core import clocks
 from core.auth.rules import Role
 from core.db import db
 from intake import services as intake
 from intake.correspondence import requests as sent_requests
-from tests.factories import log_in, make_provider, make_user
+from tests.factories import file_report, log_in, make_provider, make_user
 from tests.pdftext import pdf_text
 
 TODAY = clocks.office_today()
@@ -51,3 +53,32 @@ def test_a_viewer_reads_a_document_page_but_records_no_sending(client):
     assert client.get(f"/correspondence/{letter.id}").status_code == 200
     refused = client.post(f"/correspondence/{letter.id}/sent", data={"sent_on": TODAY.isoformat()})
     assert refused.status_code == 403
+
+
+def _sending_paths(analyst) -> list[str]:
+    provider = make_provider()
+    assessment = casework.open_assessment(
+        provider, origin=AssessmentOrigin.RISK_QUEUE, scope="The written CIP.", origin_note="",
+        actor=analyst, today=TODAY,
+    )  # fmt: skip
+    report = file_report(provider)
+    db.session.commit()
+    return [
+        f"/intake/providers/{provider.id}/requests",
+        f"/intake/filings/{report.receipt_number}/information-requests",
+        f"/casework/assessments/{assessment.id}/requests",
+    ]
+
+
+def test_a_request_sent_by_other_means_tomorrow_is_refused_at_its_date(client):
+    analyst = make_user()
+    log_in(client, analyst)
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    for path in _sending_paths(analyst):
+        page = client.post(
+            path, data={"reseller": "", "requested_on": tomorrow, "sent_by": "hand",
+                        "note": "Sent by courier"},
+        )  # fmt: skip
+        assert page.status_code == 422, path
+        assert "in the future" in page.text, path
+        assert "Sent by courier" in page.text  # what was typed is kept

@@ -1,0 +1,163 @@
+"""Risk scores kept, not recomputed on every request (§7.305(d)).
+
+A provider's score reads every module (core.risk), so computing it is the dearest thing a page
+does. It is kept in ``risk_scores``, one row per provider, and rewritten:
+
+* before the transaction that changed a provider's facts commits, for those providers only
+  (``core.signals.provider_facts_changed``, then ``transaction_committing``);
+* every night for everyone (`risk_refresh`), since lateness ages by the day;
+* on read, for a provider whose row is missing or was computed before today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import asdict
+from datetime import date, time
+
+from sqlalchemy import Select, func, or_, select
+
+from casework.models import RiskScore
+from casework.risk import scoring
+from casework.rules import ScheduledProvider
+from core import clocks
+from core.audit.services import record_event
+from core.db import db, utcnow
+from core.jobs import schedule
+from core.wording import counted
+from intake.models import Provider
+
+# Where the providers whose facts changed wait for the commit, in the transaction's session.
+_PENDING = "risk_scores_pending"
+EVERYONE = 0  # no provider has id 0
+
+
+def weights_version(weights: dict[str, int]) -> str:
+    """The weights a score was computed with, as one comparable string."""
+    return ";".join(f"{kind}={weight}" for kind, weight in sorted(weights.items()))
+
+
+def refresh(today: date, provider_ids: Collection[int] | None = None) -> int:
+    """Compute and keep the scores of ``provider_ids`` (None: every provider) on ``today``;
+    answers how many were kept."""
+    if provider_ids is not None and not provider_ids:
+        return 0
+    scored = scoring.score_registry(today, provider_ids)
+    weights = weights_version(scoring.weights_on(today))
+    ids = [s.facts.provider_id for s in scored]
+    query = select(RiskScore)
+    if provider_ids is not None:
+        query = query.where(RiskScore.provider_id.in_(ids))
+    existing = {row.provider_id: row for row in db.session.execute(query).scalars()}
+    now = utcnow()
+    for s in scored:
+        row = existing.get(s.facts.provider_id) or RiskScore(provider_id=s.facts.provider_id)
+        row.score = s.score
+        row.lines_json = [asdict(line) for line in s.lines]
+        row.criteria = "; ".join(sorted({line.criterion for line in s.lines if line.points}))
+        row.certification = s.facts.certification_status
+        row.weights_version = weights
+        row.computed_at = now
+        row.good_for = today
+        if row.provider_id not in existing:
+            db.session.add(row)
+    db.session.flush()
+    return len(scored)
+
+
+def facts_changed(provider_ids: Iterable[int] | None) -> None:
+    """Receiver of ``provider_facts_changed``: remember the providers (None: every one, as when
+    a weight changes) until the commit."""
+    pending = db.session.info.setdefault(_PENDING, set())
+    pending.update([EVERYONE] if provider_ids is None else provider_ids)
+
+
+def before_commit() -> None:
+    """Receiver of ``transaction_committing``: rescore the providers whose facts changed in
+    this transaction, so that what commits is consistent with its scores."""
+    pending = db.session.info.pop(_PENDING, set())
+    if pending:
+        refresh(clocks.office_today(), None if EVERYONE in pending else sorted(pending))
+
+
+def _stale(today: date) -> Select:
+    return (
+        select(Provider.id)
+        .outerjoin(RiskScore, RiskScore.provider_id == Provider.id)
+        .where(or_(RiskScore.provider_id.is_(None), RiskScore.good_for < today))
+    )
+
+
+def ensure_fresh(today: date) -> None:
+    """Keep a score for every provider whose row is missing or older than ``today`` (the night's
+    refresh has not run yet, or the provider is new): one indexed query when none is."""
+    stale = list(db.session.execute(_stale(today)).scalars())
+    if stale:
+        refresh(today, stale)
+
+
+def kept_score(provider_id: int, today: date) -> RiskScore | None:
+    """One provider's kept score, computed and kept first if missing or stale."""
+    row = db.session.get(RiskScore, provider_id)
+    if row is None or row.good_for < today:
+        if not refresh(today, [provider_id]):
+            return None
+        row = db.session.get(RiskScore, provider_id)
+    return row
+
+
+def refresh_everyone(today: date) -> str:
+    """The nightly rescore, by the scheduler or `flask risk-refresh`, in a sentence."""
+    kept = refresh(today)
+    record_event("risk.refresh", actor=None, after={"good_for": today, "providers": kept})
+    return (
+        f"Risk scores recomputed for {counted(kept, 'provider')} on {today.isoformat()} "
+        "(§7.305(d))."
+    )
+
+
+# Before the snapshot (06:00), so that the snapshot copies the day's rows.
+RISK_REFRESH = schedule.daily(
+    "risk_refresh", at=time(0, 30), label="Nightly risk rescore (§7.305(d))", run=refresh_everyone
+)
+
+
+def queue_query(
+    today: date, *, name: str = "", certification: str = "", minimum_score: int = 0
+) -> Select:
+    """The kept scores as the queue shows them, filtered as asked, unsorted (the list sorts
+    and pages it by the score's index); stale rows are refreshed first."""
+    ensure_fresh(today)
+    query = select(
+        RiskScore.provider_id,
+        Provider.legal_name,
+        RiskScore.certification,
+        RiskScore.score,
+        RiskScore.criteria,
+        RiskScore.lines_json,
+    ).join(Provider, Provider.id == RiskScore.provider_id)
+    if name:
+        query = query.where(func.lower(Provider.legal_name).contains(name.lower(), autoescape=True))
+    if certification:
+        query = query.where(RiskScore.certification == certification)
+    if minimum_score:
+        query = query.where(RiskScore.score >= minimum_score)
+    return query
+
+
+def scheduled_providers(today: date) -> list[tuple[ScheduledProvider, int]]:
+    """Every provider with its kept score, as the assessment schedule reads them (§7.305(e)(1)):
+    one query, not the registry scored again."""
+    query = queue_query(today).with_only_columns(
+        RiskScore.provider_id, Provider.legal_name, RiskScore.certification, RiskScore.score
+    )
+    return [
+        (ScheduledProvider(provider_id, legal_name, certification), score)
+        for provider_id, legal_name, certification, score in db.session.execute(query)
+    ]
+
+
+def score_counts() -> list[tuple[int, int]]:
+    """Each kept score and how many providers have it, for the distribution chart."""
+    query = select(RiskScore.score, func.count()).group_by(RiskScore.score)
+    return [(score, count) for score, count in db.session.execute(query)]

@@ -1,0 +1,1 @@
+"""The filings inbox: every filing across providers, filtered, paged and exported."""
