@@ -26,14 +26,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import Table, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core import clocks, crypto, transactions
+from core import clocks, crypto, signals, transactions
 from core.audit.services import record_event
 from core.auth.models import User
 from core.counters import ReferenceCounter
-from core.db import db, utcnow
+from core.db import db, upsert, utcnow
 from core.deadlines.models import Deadline
 from core.deadlines.services import period_for
 from core.jobs.models import Job
@@ -174,12 +172,10 @@ def _receipt_numbers(days: Sequence[date]) -> list[str]:
     by_year: dict[int, int] = {}
     for day in days:
         by_year[day.year] = by_year.get(day.year, 0) + 1
-    dialect = db.session.get_bind().dialect.name
-    make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     next_of = {}
     for year, count in by_year.items():
         db.session.execute(
-            make_insert(ReferenceCounter)
+            upsert(ReferenceCounter, db.session.get_bind().dialect.name)
             .values(series="OICTS", year=year, last_number=0)
             .on_conflict_do_nothing(index_elements=["series", "year"])
         )
@@ -357,6 +353,9 @@ def seed_scale(scale: Scale, *, today: date) -> dict[str, int]:
         "notices": len(notices),
     }
     record_event("seed.scale", actor=None, actor_label="flask seed-scale", after=counts)
+    # The seeded providers' scores are kept before the commit, as every night's run keeps them,
+    # rather than computed by the first page that reads them (§7.305(d)).
+    signals.send(signals.provider_facts_changed, provider_ids=ids)
     db.session.flush()
     return counts
 

@@ -26,7 +26,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from app import create_app
-from core import clocks, crypto
+from core import clocks, crypto, transactions
 from core.auth import services as accounts
 from core.auth.models import User
 from core.auth.rules import Role
@@ -92,8 +92,8 @@ def _seed(app: Flask) -> tuple[str, str, int]:
     with app.app_context():
         upgrade()
         people = _person(Role.ANALYST), _person(Role.ADMIN)
-        _, seeded = timed(lambda: seed_scale(OFFICE, today=clocks.office_today()))
-        db.session.commit()
+        seed = transactions.command(seed_scale)
+        _, seeded = timed(lambda: seed(OFFICE, today=clocks.office_today()))
         print(f"  office seeded in {seeded:.1f} s")
         largest = db.session.scalar(
             select(ForeignReseller.provider_id)

@@ -4,11 +4,9 @@ taken under the database's row lock so that two people acting at once never shar
 from __future__ import annotations
 
 from sqlalchemy import Integer, String, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import db
+from core.db import db, upsert
 
 
 class ReferenceCounter(db.Model):
@@ -25,10 +23,8 @@ def next_reference(series: str, year: int, *, digits: int) -> str:
     """The next reference of ``series`` in ``year``, e.g. ``SM-2026-0042``. The counter row is
     incremented in one UPDATE ... RETURNING, which the database serialises, so concurrent
     transactions never share or skip a number; one that rolls back gives its number back."""
-    dialect = db.session.get_bind().dialect.name
-    make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(
-        make_insert(ReferenceCounter)
+        upsert(ReferenceCounter, db.session.get_bind().dialect.name)
         .values(series=series, year=year, last_number=0)
         .on_conflict_do_nothing(index_elements=["series", "year"])
     )

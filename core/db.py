@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, DateTime, Enum, MetaData
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.schema import Table
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names so that Alembic migrations read the same on SQLite and PostgreSQL.
@@ -82,3 +84,10 @@ JSONDocument = JSON(none_as_null=True)
 # `flask keys rotate` (core.keys) finds every one; add "encrypted_when" naming a boolean column
 # where only some rows are encrypted.
 ENCRYPTED: dict[str, object] = {"encrypted": True}
+
+
+def upsert(target: type[Base] | Table, dialect_name: str) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can say what to do ON CONFLICT, in the dialect of the database: both
+    SQLite and PostgreSQL have one, with the same words, but SQLAlchemy builds each apart."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(target)

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
@@ -86,6 +87,127 @@ def postgres_template() -> Iterator[str]:
     admin.dispose()
 
 
+class ReusedPostgresDatabase:
+    """One PostgreSQL database a test process lends to each of its tests in turn, emptied back
+    to the migrated template between them.
+
+    Dropping a database makes PostgreSQL checkpoint the whole cluster, so a database made and
+    dropped for every test cost each one over a second and slowed every other test's commits.
+    Emptying is a DELETE of every table (triggers off, as the audit trail's refuse it), the
+    rows the migrations seeded copied back and every sequence set back. A test that changed
+    the schema (a downgrade, a table dropped) is seen by its fingerprint and the database is
+    made again from the template."""
+
+    def __init__(self, template: str):
+        self.template = template
+        self.name = f"oicts_test_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+        self.url = _database_url_named(self.name)
+        self._create()
+        with self._connect() as connection:
+            self.fingerprint = self._fingerprint(connection)
+            self._empty_all = self._emptying_script(connection)
+            self._seeded = self._seeded_rows(connection)
+            self._sequences = connection.execute(
+                "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences"
+                " WHERE last_value IS NOT NULL"
+            ).fetchall()
+        self.fresh = True
+
+    def _create(self) -> None:
+        with psycopg.connect(_psycopg_url(POSTGRES_ADMIN_URL), autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"')
+
+    def drop(self) -> None:
+        with psycopg.connect(_psycopg_url(POSTGRES_ADMIN_URL), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def _connect(self) -> psycopg.Connection:
+        return psycopg.connect(_psycopg_url(self.url), autocommit=True)
+
+    @staticmethod
+    def _fingerprint(connection: psycopg.Connection) -> tuple[object, ...]:
+        return connection.execute(
+            "SELECT (SELECT md5(string_agg(c.relname || '.' || a.attname || ':'"
+            "  || a.atttypid::text || ':' || a.attnotnull::text, ',' ORDER BY c.relname, a.attnum))"
+            "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            "  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+            "  WHERE n.nspname = 'public'),"
+            " (SELECT md5(string_agg(tgname, ',' ORDER BY tgname)) FROM pg_trigger),"
+            " (SELECT md5(string_agg(conname, ',' ORDER BY conname)) FROM pg_constraint),"
+            " (SELECT string_agg(version_num, ',') FROM alembic_version)"
+        ).fetchone()
+
+    @staticmethod
+    def _tables(connection: psycopg.Connection) -> list[str]:
+        return [
+            f'"{name}"'
+            for (name,) in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename <> 'alembic_version' ORDER BY tablename"
+            )
+        ]
+
+    def _emptying_script(self, connection: psycopg.Connection) -> str:
+        sequences = [name for (name,) in connection.execute(
+            "SELECT schemaname || '.' || sequencename FROM pg_sequences"
+        )]  # fmt: skip
+        return "; ".join(
+            [
+                "SET LOCAL session_replication_role = replica",
+                *(f"DELETE FROM {table}" for table in self._tables(connection)),
+                *(f"ALTER SEQUENCE {sequence} RESTART" for sequence in sequences),
+            ]
+        )
+
+    def _seeded_rows(self, connection: psycopg.Connection) -> dict[str, bytes]:
+        seeded = {}
+        for table in self._tables(connection):
+            if connection.execute(f"SELECT EXISTS (SELECT FROM {table})").fetchone()[0]:
+                with connection.cursor().copy(f"COPY {table} TO STDOUT") as copy:
+                    seeded[table] = b"".join(bytes(chunk) for chunk in copy)
+        return seeded
+
+    def lend(self) -> str:
+        """The database as the template left it, for the next test."""
+        if self.fresh:
+            self.fresh = False
+            return self.url
+        with psycopg.connect(_psycopg_url(POSTGRES_ADMIN_URL), autocommit=True) as admin:
+            # What a test left connected (a worker it started, a pool) would hold locks.
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                (self.name,),
+            )
+        with self._connect() as connection:
+            intact = self._fingerprint(connection) == self.fingerprint
+            if intact:
+                with connection.transaction():
+                    connection.execute(self._empty_all)
+                    for table, rows in self._seeded.items():
+                        with connection.cursor().copy(f"COPY {table} FROM STDIN") as copy:
+                            copy.write(rows)
+                    for sequence, value in self._sequences:
+                        connection.execute("SELECT setval(%s, %s)", (sequence, value))
+        if not intact:
+            self.drop()
+            self._create()
+        return self.url
+
+
+def _psycopg_url(sqlalchemy_url: str) -> str:
+    return (
+        make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+
+
+@pytest.fixture(scope="session")
+def reused_postgres_database(postgres_template: str) -> Iterator[ReusedPostgresDatabase]:
+    database = ReusedPostgresDatabase(postgres_template)
+    yield database
+    database.drop()
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
@@ -93,15 +215,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    template = request.getfixturevalue("postgres_template")
-    name = f"oicts_test_{RUN_ID}_{uuid.uuid4().hex[:8]}"
-    admin = _postgres_admin()
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield _database_url_named(name)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield request.getfixturevalue("reused_postgres_database").lend()
 
 
 # A test marked `large` moves tens of thousands of rows; what it shows holds on either database,

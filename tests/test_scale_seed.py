@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from casework import services as casework
-from core import clocks
+from core import clocks, transactions
 from core.auth.models import User
 from core.auth.rules import Role
 from core.db import db
@@ -40,8 +40,8 @@ def _seed(url: str) -> None:
     with application.app_context():
         make_user(Role.ANALYST, email=ANALYST_EMAIL)
         make_admin(email=ADMIN_EMAIL)
-        seed_scale(OFFICE, today=clocks.office_today())
-        db.session.commit()
+        # In one transaction, as `flask seed-scale` runs it: the scores are kept before it commits.
+        transactions.command(seed_scale)(OFFICE, today=clocks.office_today())
         db.session.remove()
         db.engine.dispose()
 

@@ -22,7 +22,7 @@ from casework.risk import scoring
 from casework.rules import ScheduledProvider
 from core import clocks
 from core.audit.services import record_event
-from core.db import db, utcnow
+from core.db import db, upsert, utcnow
 from core.jobs import schedule
 from core.wording import counted
 from intake.models import Provider
@@ -39,29 +39,42 @@ def weights_version(weights: dict[str, int]) -> str:
 
 def refresh(today: date, provider_ids: Collection[int] | None = None) -> int:
     """Compute and keep the scores of ``provider_ids`` (None: every provider) on ``today``;
-    answers how many were kept."""
+    answers how many were kept. Each row is written by one INSERT … ON CONFLICT UPDATE, so
+    two transactions keeping the same provider's score at once (two pages reading a stale
+    row) both succeed, the later one's row standing."""
     if provider_ids is not None and not provider_ids:
         return 0
     scored = scoring.score_registry(today, provider_ids)
+    if not scored:
+        return 0
     weights = weights_version(scoring.weights_on(today))
-    ids = [s.facts.provider_id for s in scored]
-    query = select(RiskScore)
-    if provider_ids is not None:
-        query = query.where(RiskScore.provider_id.in_(ids))
-    existing = {row.provider_id: row for row in db.session.execute(query).scalars()}
     now = utcnow()
-    for s in scored:
-        row = existing.get(s.facts.provider_id) or RiskScore(provider_id=s.facts.provider_id)
-        row.score = s.score
-        row.lines_json = [asdict(line) for line in s.lines]
-        row.criteria = "; ".join(sorted({line.criterion for line in s.lines if line.points}))
-        row.certification = s.facts.certification_status
-        row.weights_version = weights
-        row.computed_at = now
-        row.good_for = today
-        if row.provider_id not in existing:
-            db.session.add(row)
+    rows = [
+        {
+            "provider_id": s.facts.provider_id,
+            "score": s.score,
+            "lines_json": [asdict(line) for line in s.lines],
+            "criteria": "; ".join(sorted({line.criterion for line in s.lines if line.points})),
+            "certification": s.facts.certification_status,
+            "weights_version": weights,
+            "computed_at": now,
+            "good_for": today,
+        }
+        for s in scored
+    ]
+    # Flushed first: what this transaction changed is what the scores were computed from.
     db.session.flush()
+    statement = upsert(RiskScore, db.session.get_bind().dialect.name)
+    kept = statement.on_conflict_do_update(
+        index_elements=[RiskScore.provider_id],
+        set_={name: statement.excluded[name] for name in rows[0] if name != "provider_id"},
+    )
+    for start in range(0, len(rows), 500):
+        db.session.execute(kept, rows[start : start + 500])
+    # Rows this session had loaded are read again.
+    for row in db.session.identity_map.values():
+        if isinstance(row, RiskScore):
+            db.session.expire(row)
     return len(scored)
 
 

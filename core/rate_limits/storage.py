@@ -15,11 +15,9 @@ from typing import Any
 
 from limits.storage import Storage
 from sqlalchemy import Connection, case, delete, literal, select, text
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.db import UTCDateTime, db, utcnow
+from core.db import UTCDateTime, db, upsert, utcnow
 from core.rate_limits.models import RateLimitCounter
 from core.rate_limits.rules import SCHEME
 
@@ -49,10 +47,9 @@ class DatabaseStorage(Storage):
         one has ended; one statement, so workers counting at once never lose a hit."""
         now = utcnow()
         ends = now + timedelta(seconds=expiry)
-        make_insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
         ended = COUNTERS.c.expires_at <= _instant(now)
         statement = (
-            make_insert(COUNTERS)
+            upsert(COUNTERS, db.engine.dialect.name)
             .values(key_digest=_digest(key), count=amount, expires_at=ends)
             .on_conflict_do_update(
                 index_elements=[COUNTERS.c.key_digest],
