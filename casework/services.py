@@ -37,6 +37,7 @@ from core.db import db
 from core.deadlines import services as deadlines
 from core.errors import DomainError, IllegalTransition, InvalidInput
 from core.jobs import schedule
+from core.ownership import services as ownership
 from core.parameters import services as parameters
 from core.risk import RiskSignal
 from core.wording import counted
@@ -254,6 +255,7 @@ def open_oversight(
         subject=("reseller_oversight", case.id),
         after={"reseller": reseller.id, "kind": case.evidence_kind, "received_on": received_on},
     )
+    ownership.set_on_opening("oversight", case, actor)
     signals.send(signals.provider_facts_changed, provider_ids=[case.provider_id])
     return case
 
@@ -409,6 +411,7 @@ def draft_penalty(
         after={"reference": case.reference, "violations": violations,
                "proposed": proposed_amount, "maximum": maximum.total},
     )  # fmt: skip
+    ownership.set_on_opening("penalty", case, actor)
     return case
 
 
@@ -609,6 +612,7 @@ def open_assessment(
         after={"reference": assessment.reference, "origin": assessment.origin,
                "follows": follows.reference if follows else None},
     )  # fmt: skip
+    ownership.set_on_opening("assessment", assessment, actor)
     return assessment
 
 

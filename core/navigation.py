@@ -80,6 +80,7 @@ SECTIONS = (
             NavItem("Rule parameters", "parameters.index"),
             NavItem("Office settings", "office.settings"),
             NavItem("Users", "users.index"),
+            NavItem("Teams", "ownership.teams"),
             NavItem("Provider API tokens", "intake.api_tokens"),
             NavItem("Outbox", "outbox.outbox"),
             NavItem("Message templates", "outbox.message_templates"),

@@ -24,6 +24,7 @@ from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError, IllegalTransition, InvalidInput
+from core.ownership import services as ownership
 from core.parameters import services as parameters
 from core.workflow import rules as workflow
 from core.workflow.services import change_state
@@ -154,6 +155,7 @@ def open_case(referral: Referral, *, actor: User, today: date) -> SpecialMeasure
             "received_on": case.referral_received_on,
         },
     )
+    ownership.set_on_opening("special_measure", case, actor)
     return case
 
 
