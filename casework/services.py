@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pandas
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from casework import rules
 from casework.models import (
@@ -264,14 +264,16 @@ def get_oversight(case_id: int) -> ResellerOversight | None:
     return db.session.get(ResellerOversight, case_id)
 
 
-def oversight_of(provider_id: int) -> list[ResellerOversight]:
-    return list(
-        db.session.execute(
-            select(ResellerOversight)
-            .where(ResellerOversight.provider_id == provider_id)
-            .order_by(ResellerOversight.id.desc())
-        ).scalars()
-    )
+def oversight_of(
+    provider_id: int | None, *, owned: ColumnElement[bool] | None = None
+) -> list[ResellerOversight]:
+    """A provider's oversight cases (None: every provider's), newest first."""
+    query = select(ResellerOversight).order_by(ResellerOversight.id.desc())
+    if provider_id is not None:
+        query = query.where(ResellerOversight.provider_id == provider_id)
+    if owned is not None:
+        query = query.where(owned)
+    return list(db.session.execute(query).scalars())
 
 
 def open_oversight_signals(
@@ -423,10 +425,14 @@ def get_penalty(penalty_id: int) -> PenaltyCase | None:
     return db.session.get(PenaltyCase, penalty_id)
 
 
-def penalties_of(provider_id: int | None = None) -> list[PenaltyCase]:
+def penalties_of(
+    provider_id: int | None = None, *, owned: ColumnElement[bool] | None = None
+) -> list[PenaltyCase]:
     query = select(PenaltyCase).order_by(PenaltyCase.id.desc())
     if provider_id is not None:
         query = query.where(PenaltyCase.provider_id == provider_id)
+    if owned is not None:
+        query = query.where(owned)
     return list(db.session.execute(query).scalars())
 
 
@@ -620,10 +626,14 @@ def get_assessment(assessment_id: int) -> Assessment | None:
     return db.session.get(Assessment, assessment_id)
 
 
-def assessments_of(provider_id: int | None = None) -> list[Assessment]:
+def assessments_of(
+    provider_id: int | None = None, *, owned: ColumnElement[bool] | None = None
+) -> list[Assessment]:
     query = select(Assessment).order_by(Assessment.id.desc())
     if provider_id is not None:
         query = query.where(Assessment.provider_id == provider_id)
+    if owned is not None:
+        query = query.where(owned)
     return list(db.session.execute(query).scalars())
 
 

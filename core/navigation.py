@@ -55,6 +55,7 @@ SECTIONS = (
             NavItem("Risk queue", "casework.risk_queue"),
             NavItem("Assessments", "casework.assessments"),
             NavItem("Penalties", "casework.penalties"),
+            NavItem("Reseller oversight", "casework.oversight_list"),
         ),
     ),
     NavSection(

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import has_request_context, url_for
-from sqlalchemy import String, cast, select
+from sqlalchemy import ColumnElement, String, cast, select
 
 from core import documents, hooks, signals
 from core.approvals import services as approvals
@@ -186,10 +186,11 @@ def get_case(case_id: int) -> ExemptionCase | None:
     return db.session.get(ExemptionCase, case_id)
 
 
-def list_cases() -> list[ExemptionCase]:
-    return list(
-        db.session.execute(select(ExemptionCase).order_by(ExemptionCase.id.desc())).scalars()
-    )
+def list_cases(*, owned: ColumnElement[bool] | None = None) -> list[ExemptionCase]:
+    query = select(ExemptionCase).order_by(ExemptionCase.id.desc())
+    if owned is not None:
+        query = query.where(owned)
+    return list(db.session.execute(query).scalars())
 
 
 def checklist(case: ExemptionCase) -> list[rules.ChecklistItem]:

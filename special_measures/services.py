@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from core import clocks, counters
 from core.approvals import rules as review_rules
@@ -163,12 +163,11 @@ def get_case(case_id: int) -> SpecialMeasureCase | None:
     return db.session.get(SpecialMeasureCase, case_id)
 
 
-def all_cases() -> list[SpecialMeasureCase]:
-    return list(
-        db.session.execute(
-            select(SpecialMeasureCase).order_by(SpecialMeasureCase.id.desc())
-        ).scalars()
-    )
+def all_cases(*, owned: ColumnElement[bool] | None = None) -> list[SpecialMeasureCase]:
+    query = select(SpecialMeasureCase).order_by(SpecialMeasureCase.id.desc())
+    if owned is not None:
+        query = query.where(owned)
+    return list(db.session.execute(query).scalars())
 
 
 def related_filings(case: SpecialMeasureCase) -> list[Filing]:
