@@ -138,7 +138,7 @@ def test_my_work_counts_my_open_cases_by_state_and_links_to_the_list_filtered(ap
     log_in(client, mine)
     dashboard = client.get("/").text
     assert 'data-testid="my-work"' in dashboard
-    assert 'aria-label="2 assessments open, owned by me">2</a>' in dashboard
+    assert 'data-testid="my-assessment-open">2<' in dashboard
     listed = client.get("/casework/assessments?owner=me").text
     assert first.reference in listed and second.reference in listed
     assert other.reference not in listed
