@@ -268,12 +268,11 @@ def oversight_of(
     provider_id: int | None, *, owned: ColumnElement[bool] | None = None
 ) -> list[ResellerOversight]:
     """A provider's oversight cases (None: every provider's), newest first."""
-    query = select(ResellerOversight).order_by(ResellerOversight.id.desc())
-    if provider_id is not None:
-        query = query.where(ResellerOversight.provider_id == provider_id)
-    if owned is not None:
-        query = query.where(owned)
-    return list(db.session.execute(query).scalars())
+    return ownership.newest_first(ResellerOversight, _of(ResellerOversight, provider_id), owned)
+
+
+def _of(model: Any, provider_id: int | None) -> ColumnElement[bool] | None:
+    return model.provider_id == provider_id if provider_id is not None else None
 
 
 def open_oversight_signals(
@@ -428,12 +427,7 @@ def get_penalty(penalty_id: int) -> PenaltyCase | None:
 def penalties_of(
     provider_id: int | None = None, *, owned: ColumnElement[bool] | None = None
 ) -> list[PenaltyCase]:
-    query = select(PenaltyCase).order_by(PenaltyCase.id.desc())
-    if provider_id is not None:
-        query = query.where(PenaltyCase.provider_id == provider_id)
-    if owned is not None:
-        query = query.where(owned)
-    return list(db.session.execute(query).scalars())
+    return ownership.newest_first(PenaltyCase, _of(PenaltyCase, provider_id), owned)
 
 
 def penalty_content(case: PenaltyCase) -> dict[str, object]:
@@ -629,12 +623,7 @@ def get_assessment(assessment_id: int) -> Assessment | None:
 def assessments_of(
     provider_id: int | None = None, *, owned: ColumnElement[bool] | None = None
 ) -> list[Assessment]:
-    query = select(Assessment).order_by(Assessment.id.desc())
-    if provider_id is not None:
-        query = query.where(Assessment.provider_id == provider_id)
-    if owned is not None:
-        query = query.where(owned)
-    return list(db.session.execute(query).scalars())
+    return ownership.newest_first(Assessment, _of(Assessment, provider_id), owned)
 
 
 def request_information(

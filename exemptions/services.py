@@ -187,10 +187,7 @@ def get_case(case_id: int) -> ExemptionCase | None:
 
 
 def list_cases(*, owned: ColumnElement[bool] | None = None) -> list[ExemptionCase]:
-    query = select(ExemptionCase).order_by(ExemptionCase.id.desc())
-    if owned is not None:
-        query = query.where(owned)
-    return list(db.session.execute(query).scalars())
+    return ownership.newest_first(ExemptionCase, owned)
 
 
 def checklist(case: ExemptionCase) -> list[rules.ChecklistItem]:

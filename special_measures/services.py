@@ -164,10 +164,7 @@ def get_case(case_id: int) -> SpecialMeasureCase | None:
 
 
 def all_cases(*, owned: ColumnElement[bool] | None = None) -> list[SpecialMeasureCase]:
-    query = select(SpecialMeasureCase).order_by(SpecialMeasureCase.id.desc())
-    if owned is not None:
-        query = query.where(owned)
-    return list(db.session.execute(query).scalars())
+    return ownership.newest_first(SpecialMeasureCase, owned)
 
 
 def related_filings(case: SpecialMeasureCase) -> list[Filing]:

@@ -233,3 +233,12 @@ def owners_of_open(kind: OwnedKind, *conditions: ColumnElement[bool]) -> list[Us
             .order_by(model.id)
         ).scalars()
     )
+
+
+def newest_first(model: Any, *conditions: ColumnElement[bool] | None) -> list[Any]:
+    """A case list: the cases of ``model`` meeting the conditions given (None: no condition,
+    such as an owner filter left at anyone), newest first."""
+    query = select(model).order_by(model.id.desc())
+    return list(
+        db.session.execute(query.where(*(c for c in conditions if c is not None))).scalars()
+    )
