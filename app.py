@@ -26,6 +26,7 @@ import core.notifications.digest  # the daily digests, each at its person's time
 import core.notifications.receivers
 import core.notifications.views
 import core.office.views
+import core.ownership.views
 import core.parameters.views
 import core.search.views
 import core.users.views
@@ -132,6 +133,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         core.audit.views.bp,
         core.parameters.views.bp,
         core.office.views.bp,
+        core.ownership.views.bp,
         core.users.views.bp,
         core.jobs.views.bp,
         core.notifications.views.bp,
@@ -153,6 +155,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     for module in (intake, special_measures, casework, exemptions):
         module.init_app(app)
     core.notifications.receivers.init_app(app)
+    core.ownership.views.init_app(app)
     # After the modules, whose imports registered their kinds of job and daily runs.
     core.jobs.init_app(app)
     # Once every route is registered: the limits the views declare are applied to them.

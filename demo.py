@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from core import clocks, transactions
 from core.approvals import services as approvals
@@ -393,6 +394,36 @@ OFFICE_SETTINGS = {
 }
 
 
+def _seed_owners(people: dict[str, User], providers: list[Provider], today: date) -> None:
+    """Cases shared between the two analysts, each in a team: an assessment of four providers,
+    two each, and the special-measure cases in turn (docs/architecture.md §16)."""
+    from casework import services as casework
+    from casework.rules import AssessmentOrigin
+    from core.ownership import registry
+    from core.ownership import services as ownership
+
+    analysts = (people[DEMO_LOGIN], people["marcus.oyelaran@oicts.example"])
+    admin = people["thomas.keller@oicts.example"]
+    assessing = ownership.add_team("Compliance assessments", actor=admin)
+    measuring = ownership.add_team("Special measures and exemptions", actor=admin)
+    assessment_kind = registry.kind("assessment")
+    measure_kind = registry.kind("special_measure")
+    assert assessment_kind is not None and measure_kind is not None
+    for index, provider in enumerate(providers[:4]):
+        opener = analysts[index % 2]
+        assessment = casework.open_assessment(
+            provider, origin=AssessmentOrigin.RISK_QUEUE, origin_note="",
+            scope="The written CIP and how it is carried out (§7.302).", actor=opener, today=today,
+        )  # fmt: skip
+        ownership.reassign(assessment_kind, assessment, owner_id=opener.id,
+                           team_id=assessing.id, actor=opener)  # fmt: skip
+    cases = db.session.scalars(select(SpecialMeasureCase).order_by(SpecialMeasureCase.id))
+    for index, case in enumerate(cases):
+        if measure_kind.is_open(case):
+            ownership.reassign(measure_kind, case, owner_id=analysts[index % 2].id,
+                               team_id=measuring.id, actor=analysts[0])  # fmt: skip
+
+
 def seed(today: date) -> dict[str, User]:
     people = _create_people()
     office.save(OFFICE_SETTINGS, actor=people["thomas.keller@oicts.example"])
@@ -419,6 +450,7 @@ def seed(today: date) -> dict[str, User]:
             _request_exemption(provider, analyst, today)
     _seed_special_measures(people, today)
     _seed_training_reports(providers, analysts[0], today)
+    _seed_owners(people, providers, today)
     return people
 
 

@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     from casework import correspondence, notices, search, services, views
     from casework.risk import kept
     from core import signals
+    from core.ownership import registry
 
     signals.connect(app, signals.panels_asked, views.provider_risk_panel, subject_type="provider")
     signals.connect(app, signals.search_asked, search.answer)
@@ -20,6 +21,8 @@ def init_app(app: Flask) -> None:
     signals.connect(app, signals.transaction_committing, kept.before_commit)
     # Who is told of what arrives for a provider's open cases (docs/architecture.md §12).
     signals.connect(app, signals.case_owners_asked, notices.case_owners)
+    for kind in notices.owned_kinds():
+        registry.register(kind)
     for subject_type, link in (
         (services.ASSESSMENT, views.assessment_link),
         (services.PENALTY, views.penalty_link),

@@ -21,6 +21,7 @@ from casework.rules import AssessmentState, OversightState, PenaltyState
 from core.auth.models import User
 from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
+from core.ownership.models import OwnedCase
 from intake.models import DepartmentRequest, ForeignReseller, Provider
 
 
@@ -61,7 +62,7 @@ class RiskScore(db.Model):
     good_for: Mapped[date] = mapped_column(Date, index=True)
 
 
-class ResellerOversight(db.Model):
+class ResellerOversight(OwnedCase, db.Model):
     """Evidence that a provider's foreign reseller fails its CIP, the provider's knowledge that
     it has not remediated, and how it ended (§7.303(e))."""
 
@@ -87,10 +88,10 @@ class ResellerOversight(db.Model):
     provider: Mapped[Provider] = relationship()
     reseller: Mapped[ForeignReseller] = relationship()
     deadline: Mapped[Deadline | None] = relationship()
-    opened_by: Mapped[User] = relationship()
+    opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id])
 
 
-class PenaltyCase(db.Model):
+class PenaltyCase(OwnedCase, db.Model):
     """A proposed civil penalty (§7.309(c)): the violations, the conduct, the amount and its
     maximum, reviewed, served, perhaps petitioned, and decided."""
 
@@ -123,12 +124,12 @@ class PenaltyCase(db.Model):
     withdrawal_reasons: Mapped[str | None] = mapped_column(Text)
 
     provider: Mapped[Provider] = relationship()
-    drafted_by: Mapped[User] = relationship()
+    drafted_by: Mapped[User] = relationship(foreign_keys=[drafted_by_id])
     petition_deadline: Mapped[Deadline | None] = relationship(foreign_keys=[petition_deadline_id])
     decision_deadline: Mapped[Deadline | None] = relationship(foreign_keys=[decision_deadline_id])
 
 
-class Assessment(db.Model):
+class Assessment(OwnedCase, db.Model):
     """A compliance assessment of one provider's CIP (§7.305(a), (e), (f))."""
 
     __tablename__ = "assessments"
@@ -161,7 +162,7 @@ class Assessment(db.Model):
     closing_note: Mapped[str | None] = mapped_column(Text)
 
     provider: Mapped[Provider] = relationship()
-    opened_by: Mapped[User] = relationship()
+    opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id])
     follows: Mapped[Assessment | None] = relationship(remote_side=[id])
     remediation_deadline: Mapped[Deadline | None] = relationship()
     findings: Mapped[list[AssessmentFinding]] = relationship(

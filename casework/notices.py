@@ -1,32 +1,55 @@
-"""Who owns casework's open cases on a provider, to be told of what arrives for them
-(core.signals.case_owners_asked). Until cases have owners of their own, the owner is the analyst
-who opened the case: an assessment's or a reseller oversight's opener, a penalty's drafter (who
-proposes the penalty opens its case, §7.309(c))."""
+"""Casework's kinds of case, as the kernel's ownership knows them (core.ownership.registry), and
+who owns a provider's open cases, to be told of what arrives for them
+(core.signals.case_owners_asked): the owner of each open assessment, penalty and reseller
+oversight (docs/architecture.md §16)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import functools
 
 from casework import rules
 from casework.models import Assessment, PenaltyCase, ResellerOversight
 from core.auth.models import User
-from core.db import db
+from core.ownership import registry
+from core.ownership.services import owners_of_open
 from core.workflow.rules import open_states
+
+
+@functools.cache
+def owned_kinds() -> tuple[registry.OwnedKind, ...]:
+    """The kinds of case casework owns, each with its page and list (registered by init_app)."""
+    from casework import views
+
+    def provider_name(case: Assessment | PenaltyCase | ResellerOversight) -> str:
+        return case.provider.legal_name
+
+    return (
+        registry.OwnedKind(
+            "assessment", "Assessments", Assessment,
+            registry.open_values(open_states(rules.ASSESSMENT_ALLOWED)),
+            reference=lambda case: case.reference, subject_label=provider_name,
+            link=views.assessment_link, list_endpoint="casework.assessments", module="casework",
+        ),
+        registry.OwnedKind(
+            "penalty", "Penalties", PenaltyCase,
+            registry.open_values(open_states(rules.PENALTY_ALLOWED)),
+            reference=lambda case: case.reference, subject_label=provider_name,
+            link=views.penalty_link, list_endpoint="casework.penalties", module="casework",
+        ),
+        registry.OwnedKind(
+            "oversight", "Reseller oversight", ResellerOversight,
+            registry.open_values(open_states(rules.OVERSIGHT_ALLOWED)),
+            reference=lambda case: f"Oversight {case.id}",
+            subject_label=lambda case: f"{case.provider.legal_name}: {case.reseller.name}",
+            link=views.oversight_link, list_endpoint="casework.oversight_list",
+            subject_type="reseller_oversight", module="casework",
+        ),
+    )  # fmt: skip
 
 
 def case_owners(*, provider_id: int, **_: object) -> list[User]:
     """The owners of the provider's open assessments, penalties and reseller oversights."""
-    owned = (
-        (Assessment.opened_by_id, Assessment, rules.ASSESSMENT_ALLOWED),
-        (PenaltyCase.drafted_by_id, PenaltyCase, rules.PENALTY_ALLOWED),
-        (ResellerOversight.opened_by_id, ResellerOversight, rules.OVERSIGHT_ALLOWED),
-    )
     owners: list[User] = []
-    for owner_id, case, allowed in owned:
-        owners += db.session.execute(
-            select(User)
-            .join(case, owner_id == User.id)
-            .where(case.provider_id == provider_id, case.state.in_(open_states(allowed)))
-            .order_by(case.id)
-        ).scalars()
+    for kind in owned_kinds():
+        owners += owners_of_open(kind, kind.model.provider_id == provider_id)  # type: ignore[attr-defined]
     return owners

@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pandas
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from casework import rules
 from casework.models import (
@@ -37,6 +37,7 @@ from core.db import db
 from core.deadlines import services as deadlines
 from core.errors import DomainError, IllegalTransition, InvalidInput
 from core.jobs import schedule
+from core.ownership import services as ownership
 from core.parameters import services as parameters
 from core.risk import RiskSignal
 from core.wording import counted
@@ -254,6 +255,7 @@ def open_oversight(
         subject=("reseller_oversight", case.id),
         after={"reseller": reseller.id, "kind": case.evidence_kind, "received_on": received_on},
     )
+    ownership.set_on_opening("oversight", case, actor)
     signals.send(signals.provider_facts_changed, provider_ids=[case.provider_id])
     return case
 
@@ -262,14 +264,15 @@ def get_oversight(case_id: int) -> ResellerOversight | None:
     return db.session.get(ResellerOversight, case_id)
 
 
-def oversight_of(provider_id: int) -> list[ResellerOversight]:
-    return list(
-        db.session.execute(
-            select(ResellerOversight)
-            .where(ResellerOversight.provider_id == provider_id)
-            .order_by(ResellerOversight.id.desc())
-        ).scalars()
-    )
+def oversight_of(
+    provider_id: int | None, *, owned: ColumnElement[bool] | None = None
+) -> list[ResellerOversight]:
+    """A provider's oversight cases (None: every provider's), newest first."""
+    return ownership.newest_first(ResellerOversight, _of(ResellerOversight, provider_id), owned)
+
+
+def _of(model: Any, provider_id: int | None) -> ColumnElement[bool] | None:
+    return model.provider_id == provider_id if provider_id is not None else None
 
 
 def open_oversight_signals(
@@ -409,6 +412,7 @@ def draft_penalty(
         after={"reference": case.reference, "violations": violations,
                "proposed": proposed_amount, "maximum": maximum.total},
     )  # fmt: skip
+    ownership.set_on_opening("penalty", case, actor)
     return case
 
 
@@ -420,11 +424,10 @@ def get_penalty(penalty_id: int) -> PenaltyCase | None:
     return db.session.get(PenaltyCase, penalty_id)
 
 
-def penalties_of(provider_id: int | None = None) -> list[PenaltyCase]:
-    query = select(PenaltyCase).order_by(PenaltyCase.id.desc())
-    if provider_id is not None:
-        query = query.where(PenaltyCase.provider_id == provider_id)
-    return list(db.session.execute(query).scalars())
+def penalties_of(
+    provider_id: int | None = None, *, owned: ColumnElement[bool] | None = None
+) -> list[PenaltyCase]:
+    return ownership.newest_first(PenaltyCase, _of(PenaltyCase, provider_id), owned)
 
 
 def penalty_content(case: PenaltyCase) -> dict[str, object]:
@@ -609,6 +612,7 @@ def open_assessment(
         after={"reference": assessment.reference, "origin": assessment.origin,
                "follows": follows.reference if follows else None},
     )  # fmt: skip
+    ownership.set_on_opening("assessment", assessment, actor)
     return assessment
 
 
@@ -616,11 +620,10 @@ def get_assessment(assessment_id: int) -> Assessment | None:
     return db.session.get(Assessment, assessment_id)
 
 
-def assessments_of(provider_id: int | None = None) -> list[Assessment]:
-    query = select(Assessment).order_by(Assessment.id.desc())
-    if provider_id is not None:
-        query = query.where(Assessment.provider_id == provider_id)
-    return list(db.session.execute(query).scalars())
+def assessments_of(
+    provider_id: int | None = None, *, owned: ColumnElement[bool] | None = None
+) -> list[Assessment]:
+    return ownership.newest_first(Assessment, _of(Assessment, provider_id), owned)
 
 
 def request_information(

@@ -44,6 +44,7 @@ from core.auth.rules import Role
 from core.db import db
 from core.listing import Listing, SortColumn, page_of, page_of_rows, sorted_query
 from core.modules import module_blueprint
+from core.ownership.views import owner_filter
 from intake import services as intake
 from intake.correspondence import services as sent_services
 from intake.correspondence import views as sent_views
@@ -269,6 +270,18 @@ def _oversight_or_404(oversight_id: int) -> ResellerOversight:
     return services.get_oversight(oversight_id) or abort(404)
 
 
+@bp.get("/oversight")
+@roles_required(*STAFF)
+def oversight_list() -> ResponseReturnValue:
+    """Every oversight of a foreign reseller (§7.303(e)), newest first, by owner if asked."""
+    owner_form, owned = owner_filter(ResellerOversight)
+    return render_template(
+        "casework/oversight_list.html",
+        cases=services.oversight_of(None, owned=owned),
+        owner_form=owner_form,
+    )
+
+
 @bp.get("/oversight/<int:oversight_id>")
 @roles_required(*STAFF)
 def oversight(oversight_id: int) -> ResponseReturnValue:
@@ -338,7 +351,10 @@ def _penalty_or_404(penalty_id: int) -> PenaltyCase:
 @bp.get("/penalties")
 @roles_required(*STAFF)
 def penalties() -> ResponseReturnValue:
-    return render_template("casework/penalties.html", cases=services.penalties_of())
+    owner_form, owned = owner_filter(PenaltyCase)
+    return render_template(
+        "casework/penalties.html", cases=services.penalties_of(owned=owned), owner_form=owner_form
+    )
 
 
 @bp.route("/providers/<int:provider_id>/penalties/new", methods=["GET", "POST"])
@@ -519,7 +535,12 @@ def _assessment_or_404(assessment_id: int) -> Assessment:
 @bp.get("/assessments")
 @roles_required(*STAFF)
 def assessments() -> ResponseReturnValue:
-    return render_template("casework/assessments.html", cases=services.assessments_of())
+    owner_form, owned = owner_filter(Assessment)
+    return render_template(
+        "casework/assessments.html",
+        cases=services.assessments_of(owned=owned),
+        owner_form=owner_form,
+    )
 
 
 def _render_due(form: FlaskForm | None = None) -> str:

@@ -55,6 +55,7 @@ SECTIONS = (
             NavItem("Risk queue", "casework.risk_queue"),
             NavItem("Assessments", "casework.assessments"),
             NavItem("Penalties", "casework.penalties"),
+            NavItem("Reseller oversight", "casework.oversight_list"),
         ),
     ),
     NavSection(
@@ -80,6 +81,7 @@ SECTIONS = (
             NavItem("Rule parameters", "parameters.index"),
             NavItem("Office settings", "office.settings"),
             NavItem("Users", "users.index"),
+            NavItem("Teams", "ownership.teams"),
             NavItem("Provider API tokens", "intake.api_tokens"),
             NavItem("Outbox", "outbox.outbox"),
             NavItem("Message templates", "outbox.message_templates"),

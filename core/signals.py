@@ -148,8 +148,8 @@ case_owners_asked = _signals.signal(
     "case-owners-asked",
     doc="""Who owns a provider's open cases, to be told of what concerns them (a filing
     received, a screening hit). Payload: ``provider_id`` (int). Each case module answers a list
-    of core.auth.models.User, the owners of its open cases on that provider (the analyst who
-    opened each case, until cases have owners of their own), or None.""",
+    of core.auth.models.User, the owners of its open cases on that provider (each case's
+    ``owner``, core.ownership; a case nobody owns yet adds nobody), or None.""",
 )
 position_lock_asked = _signals.signal(
     "position-lock-asked",

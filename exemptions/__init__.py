@@ -8,6 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """How exemptions react to intake and answer the kernel (core.signals), in ``app``."""
     from core import signals
+    from core.ownership import registry
     from exemptions import notices, search, services, views
     from intake.kinds import FilingKind
 
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     signals.connect(app, signals.risk_signals_asked, services.risk_signals)
     # Who is told of what arrives for a provider's open cases (docs/architecture.md §12).
     signals.connect(app, signals.case_owners_asked, notices.case_owners)
+    registry.register(notices.owned_kind())
     signals.connect(
         app, signals.position_lock_asked, services.positions_final, subject_type=services.SUBJECT
     )

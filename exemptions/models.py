@@ -10,11 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.auth.models import User
 from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
+from core.ownership.models import OwnedCase
 from exemptions.rules import CaseState, Decision, NoticeKind
 from intake.models import Document, Filing, ForeignReseller, Provider
 
 
-class ExemptionCase(db.Model):
+class ExemptionCase(OwnedCase, db.Model):
     """One request for an exemption, from receipt to grant, denial or revocation. The request
     itself is the filing, kept as received; the case holds the office's work on it."""
 

@@ -1,23 +1,22 @@
-"""Who owns an exemption case, and what its owner is told (docs/architecture.md §12).
+"""Who owns an exemption case, and what its owner is told (docs/architecture.md §12, §16).
 
-An exemption case is opened by the provider's filing, not by an analyst (§7.306(e)(1)). Until
-cases have owners of their own, its owner is the analyst who first acted on it: who requested
-its first information request, else who consulted the agencies on it, else who drafted its
-finding; nobody before then. A case is open until it is denied, withdrawn or revoked (one
-granted stays open: its exemption is in force and its annual notifications come, §7.306(f))."""
+An exemption case is opened by the provider's filing, not by an analyst (§7.306(e)(1)), so it
+has no owner until an analyst takes it: by "Take this case", by being given it, or by working it
+first (asking its submitter for information, consulting the agencies, drafting its finding:
+exemptions.services). A case is open until it is denied, withdrawn or revoked (one granted
+stays open: its exemption is in force and its annual notifications come, §7.306(f))."""
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
-
-from sqlalchemy import select
 
 from core import clocks
 from core.auth.models import User
-from core.consultations.models import Consultation
-from core.db import db
 from core.notifications.rules import NoticeKind, register_kind, register_sample
 from core.notifications.services import notify, path_for
+from core.ownership import registry
+from core.ownership.services import owners_of_open
 from core.workflow.rules import open_states
 from exemptions import rules
 from exemptions.models import ExemptionCase, InformationRequest
@@ -33,33 +32,28 @@ INFORMATION_ANSWERED = register_kind(
 )
 
 
+@functools.cache
+def owned_kind() -> registry.OwnedKind:
+    """Exemption cases as the kernel's ownership knows them (registered by init_app)."""
+    from exemptions import views
+
+    return registry.OwnedKind(
+        "exemption", "Exemption requests", ExemptionCase,
+        registry.open_values(open_states(rules.ALLOWED)),
+        reference=lambda case: f"Exemption request {case.filing.receipt_number}",
+        subject_label=lambda case: case.provider.legal_name,
+        link=views.case_link, list_endpoint="exemptions.cases", subject_type=SUBJECT,
+        module="exemptions",
+    )  # fmt: skip
+
+
 def case_owner(case: ExemptionCase) -> User | None:
-    first_request = min(case.information_requests, key=lambda r: r.id, default=None)
-    owner_id = (
-        first_request.requested_by_id
-        if first_request
-        else db.session.scalar(
-            select(Consultation.requested_by_id)
-            .where(Consultation.subject_type == SUBJECT, Consultation.subject_id == str(case.id))
-            .order_by(Consultation.id)
-            .limit(1)
-        )
-        or case.finding_drafted_by_id
-    )
-    return db.session.get(User, owner_id) if owner_id else None
+    return case.owner
 
 
 def case_owners(*, provider_id: int, **_: object) -> list[User]:
     """The owners of the provider's open exemption cases (core.signals.case_owners_asked)."""
-    cases = db.session.execute(
-        select(ExemptionCase)
-        .where(
-            ExemptionCase.provider_id == provider_id,
-            ExemptionCase.state.in_(open_states(rules.ALLOWED)),
-        )
-        .order_by(ExemptionCase.id)
-    ).scalars()
-    return [owner for case in cases if (owner := case_owner(case)) is not None]
+    return owners_of_open(owned_kind(), ExemptionCase.provider_id == provider_id)
 
 
 def information_answered(information_request: InformationRequest, actor: User) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import has_request_context, url_for
-from sqlalchemy import String, cast, select
+from sqlalchemy import ColumnElement, String, cast, select
 
 from core import documents, hooks, signals
 from core.approvals import services as approvals
@@ -26,6 +26,7 @@ from core.db import db
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError, IllegalTransition, InvalidInput
+from core.ownership import services as ownership
 from core.risk import RiskSignal
 from core.workflow import rules as workflow
 from core.workflow.services import change_state
@@ -185,10 +186,8 @@ def get_case(case_id: int) -> ExemptionCase | None:
     return db.session.get(ExemptionCase, case_id)
 
 
-def list_cases() -> list[ExemptionCase]:
-    return list(
-        db.session.execute(select(ExemptionCase).order_by(ExemptionCase.id.desc())).scalars()
-    )
+def list_cases(*, owned: ColumnElement[bool] | None = None) -> list[ExemptionCase]:
+    return ownership.newest_first(ExemptionCase, owned)
 
 
 def checklist(case: ExemptionCase) -> list[rules.ChecklistItem]:
@@ -255,6 +254,7 @@ def request_information(
     )
     db.session.add(information_request)
     db.session.flush()
+    ownership.take_unowned(SUBJECT, case, actor)
     record_event(
         "exemption.information_request",
         actor=actor,
@@ -319,6 +319,7 @@ def consult_agencies(
         raise IllegalTransition("The agencies have already been consulted on this request.")
     _require(case, "consult")
     _move(case, CaseState.IN_CONSULTATION, actor)
+    ownership.take_unowned(SUBJECT, case, actor)
     return consultations.request_consultations(
         Purpose.EXEMPTION,
         (SUBJECT, case.id),
@@ -386,6 +387,7 @@ def draft_finding(
     }
     case.decision = Decision(decision).value
     case.finding_drafted_by_id = actor.id
+    ownership.take_unowned(SUBJECT, case, actor)
     after = {"finding": case.finding, "decision": case.decision}
     if revised:
         # The author's change, sealed before and after with the hash an approval binds to.

@@ -19,6 +19,7 @@ from core.auth.rules import Role
 from core.db import db
 from core.errors import InvalidInput
 from core.modules import module_blueprint
+from core.ownership.views import owner_filter
 from exemptions import correspondence, rules, services
 from exemptions.forms import (
     AttachmentForm,
@@ -67,9 +68,11 @@ def _case_or_404(case_id: int) -> ExemptionCase:
 @bp.get("/requests")
 @roles_required(*STAFF)
 def cases() -> ResponseReturnValue:
+    owner_form, owned = owner_filter(ExemptionCase)
     return render_template(
         "exemptions/cases.html",
-        cases=services.list_cases(),
+        cases=services.list_cases(owned=owned),
+        owner_form=owner_form,
         scopes=EXEMPTION_SCOPE_LABELS,
         request_kind=FilingKind.EXEMPTION_REQUEST.value,
     )

@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     """How special measures react to intake and the kernel, and what they add to intake's
     pages (core.signals), in ``app``."""
     from core import signals
+    from core.ownership import registry
     from special_measures import notices, screening, search, services, views
 
     # Parties named in filings are screened against the measures in force (§7.307).
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     signals.connect(app, signals.position_recorded, services.on_position_recorded)
     # Who is told of what arrives for a provider's open cases (docs/architecture.md §12).
     signals.connect(app, signals.case_owners_asked, notices.case_owners)
+    registry.register(notices.owned_kind())
     signals.connect(
         app, signals.position_lock_asked, services.positions_final, subject_type=services.CASE
     )

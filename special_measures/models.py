@@ -12,6 +12,7 @@ from core.auth.models import User
 from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
 from core.jobs.models import Job
+from core.ownership.models import OwnedCase
 from intake.models import Provider
 from special_measures.rules import (
     ActionKind,
@@ -23,7 +24,7 @@ from special_measures.rules import (
 )
 
 
-class SpecialMeasureCase(db.Model):
+class SpecialMeasureCase(OwnedCase, db.Model):
     __tablename__ = "special_measure_cases"
     __table_args__ = (
         CheckConstraint(

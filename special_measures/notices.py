@@ -1,17 +1,16 @@
 """Who hears of a screening hit, and who owns special measures' cases on a provider
 (docs/architecture.md §12).
 
-A hit on a provider's party reaches the owners of the provider's open cases (the analyst who
-opened each, core.signals.case_owners_asked); when nobody owns one, every active analyst, since a
+A hit on a provider's party reaches the owners of the provider's open cases
+(core.signals.case_owners_asked); when nobody owns one, every active analyst, since a
 possible match against a measure in force must not go unseen (§7.307). The email gives the run's
 number, the measures' references, how many hits and the date, never a party's or the provider's
 name."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-
-from sqlalchemy import select
 
 from core import clocks
 from core.auth.models import User
@@ -20,6 +19,8 @@ from core.auth.services import active_users
 from core.db import db
 from core.notifications.rules import NoticeKind, register_kind, register_sample
 from core.notifications.services import notify, path_for
+from core.ownership import registry
+from core.ownership.services import owners_of_open
 from core.wording import counted
 from core.workflow.rules import open_states
 from intake.models import Provider
@@ -40,19 +41,23 @@ SCREENING_HIT = register_kind(
 MATCHES = "possible matches"
 
 
+@functools.cache
+def owned_kind() -> registry.OwnedKind:
+    """Special-measure cases as the kernel's ownership knows them (registered by init_app)."""
+    from special_measures import views
+
+    return registry.OwnedKind(
+        "special_measure", "Special-measure cases", SpecialMeasureCase,
+        registry.open_values(open_states(rules.ALLOWED)),
+        reference=lambda case: case.reference, subject_label=lambda case: case.subject_label,
+        link=views.case_link, list_endpoint="special_measures.cases",
+        module="special_measures",
+    )  # fmt: skip
+
+
 def case_owners(*, provider_id: int, **_: object) -> list[User]:
-    """Who opened the open special-measure cases the provider referred (§7.307(a)(2))."""
-    return list(
-        db.session.execute(
-            select(User)
-            .join(SpecialMeasureCase, SpecialMeasureCase.created_by_id == User.id)
-            .where(
-                SpecialMeasureCase.referring_provider_id == provider_id,
-                SpecialMeasureCase.state.in_(open_states(rules.ALLOWED)),
-            )
-            .order_by(SpecialMeasureCase.id)
-        ).scalars()
-    )
+    """The owners of the open special-measure cases the provider referred (§7.307(a)(2))."""
+    return owners_of_open(owned_kind(), SpecialMeasureCase.referring_provider_id == provider_id)
 
 
 def hits_found(run: ScreeningRun, hits: Sequence[ScreeningHit]) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from core import clocks, counters
 from core.approvals import rules as review_rules
@@ -24,6 +24,7 @@ from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError, IllegalTransition, InvalidInput
+from core.ownership import services as ownership
 from core.parameters import services as parameters
 from core.workflow import rules as workflow
 from core.workflow.services import change_state
@@ -154,6 +155,7 @@ def open_case(referral: Referral, *, actor: User, today: date) -> SpecialMeasure
             "received_on": case.referral_received_on,
         },
     )
+    ownership.set_on_opening("special_measure", case, actor)
     return case
 
 
@@ -161,12 +163,8 @@ def get_case(case_id: int) -> SpecialMeasureCase | None:
     return db.session.get(SpecialMeasureCase, case_id)
 
 
-def all_cases() -> list[SpecialMeasureCase]:
-    return list(
-        db.session.execute(
-            select(SpecialMeasureCase).order_by(SpecialMeasureCase.id.desc())
-        ).scalars()
-    )
+def all_cases(*, owned: ColumnElement[bool] | None = None) -> list[SpecialMeasureCase]:
+    return ownership.newest_first(SpecialMeasureCase, owned)
 
 
 def related_filings(case: SpecialMeasureCase) -> list[Filing]:

@@ -25,6 +25,7 @@ from core.db import db, utcnow
 from core.errors import DomainError
 from core.modules import module_blueprint
 from core.office import services as office
+from core.ownership.views import owner_filter
 from core.workflow import rules as workflow
 from intake import kinds
 from intake import services as intake
@@ -106,8 +107,9 @@ def _done(message: str, endpoint: str, **values: object) -> ResponseReturnValue:
 @roles_required(*STAFF)
 def cases() -> ResponseReturnValue:
     today = clocks.office_today()
-    rows = [(case, services.status_of(case, today)) for case in services.all_cases()]
-    return render_template("special_measures/cases.html", rows=rows)
+    owner_form, owned = owner_filter(SpecialMeasureCase)
+    rows = [(case, services.status_of(case, today)) for case in services.all_cases(owned=owned)]
+    return render_template("special_measures/cases.html", rows=rows, owner_form=owner_form)
 
 
 def _referral_form() -> ReferralForm:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
 
 from core import pdf
 from core.approvals import notices, rules
@@ -343,4 +344,33 @@ def queue() -> list[Review]:
             .where(Review.state == ReviewState.IN_REVIEW.value)
             .order_by(Review.submitted_at, Review.id)
         ).scalars()
+    )
+
+
+def returned_to(author: User) -> list[Review]:
+    """The author's drafts a reviewer returned and they have not sent again, oldest first."""
+    later = aliased(Review)
+    return list(
+        db.session.execute(
+            select(Review)
+            .where(
+                Review.drafted_by_id == author.id,
+                Review.state == ReviewState.RETURNED.value,
+                ~exists().where(
+                    later.subject_type == Review.subject_type,
+                    later.subject_id == Review.subject_id,
+                    later.id > Review.id,
+                ),
+            )
+            .order_by(Review.decided_at, Review.id)
+        ).scalars()
+    )
+
+
+def waiting_for(reviewer: User) -> int:
+    """How many drafts wait for a review the reviewer may give (not their own)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Review)
+        .where(Review.state == ReviewState.IN_REVIEW.value, Review.drafted_by_id != reviewer.id)
     )

@@ -9,13 +9,16 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from core import clocks
+from core import clocks, subjects
 from core.access import ALL_ROLES, roles_required
+from core.approvals import services as approvals
 from core.audit import checks as audit_checks
 from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.deadlines import services as deadlines
 from core.deadlines.rules import Urgency
+from core.notifications.services import unread_count
+from core.ownership import services as ownership
 
 bp = Blueprint("dashboard", __name__)
 
@@ -35,6 +38,7 @@ def index() -> ResponseReturnValue:
         for module in clocks.MODULES
     }
     mine = [row for row in rows if row.deadline.assignee_id == current_user.id][:8]
+    returned = approvals.returned_to(current_user)
     failed_check = audit_checks.failed_check() if current_user.role_enum is Role.ADMIN else None
     return render_template(
         "dashboard/index.html",
@@ -45,6 +49,16 @@ def index() -> ResponseReturnValue:
         Urgency=Urgency,
         total=len(rows),
         failed_check=failed_check,
+        # My work: my open cases by kind and state (counted in SQL), my drafts returned, what
+        # waits for me, and my deadlines (``mine``).
+        my_cases=ownership.open_cases_by_state(current_user),
+        returned=[
+            (review, subjects.url_of(review.subject_type, review.subject_id)) for review in returned
+        ],
+        awaiting_review=approvals.waiting_for(current_user)
+        if current_user.role_enum is Role.REVIEWER
+        else None,
+        unread=unread_count(current_user),
         failed_on=clocks.office_today(failed_check.finished_at)
         if failed_check and failed_check.finished_at
         else None,

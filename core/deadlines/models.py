@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from core.auth.models import User
 from core.db import JSONDocument, UTCDateTime, db, utcnow
@@ -31,6 +41,9 @@ class Deadline(db.Model):
     citation: Mapped[str] = mapped_column(String(40))
     computation: Mapped[str] = mapped_column(Text)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Given to a person of someone's choosing (assign_deadline), it stays with them; otherwise
+    # a case's deadline follows the case's owner (docs/architecture.md §16).
+    assigned_by_hand: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     met_on: Mapped[date | None] = mapped_column(Date, index=True)

@@ -24,6 +24,8 @@ from core.deadlines.rules import (
 )
 from core.errors import DomainError, IllegalTransition
 from core.jobs import schedule
+from core.ownership import rules as ownership_rules
+from core.ownership import services as ownership
 from core.parameters import services as parameters
 
 
@@ -44,8 +46,13 @@ def open_deadline(
     assignee: User | None = None,
     days: int | None = None,
 ) -> Deadline:
+    """Open a clock for ``subject``: given to ``assignee``, else to the owner of the case it is
+    about, if that case has one (docs/architecture.md §16)."""
     clock = clocks.get(clock_key)
     period = period_for(clock, start_on, days)
+    by_hand = assignee is not None
+    if assignee is None:
+        assignee = ownership.owner_of_subject(subject[0], str(subject[1]))
     deadline = Deadline(
         clock_key=clock.key,
         module=clock.module,
@@ -58,6 +65,7 @@ def open_deadline(
         citation=clock.citation,
         computation=clocks.explain(clock.key, start_on, days=period),
         assignee_id=assignee.id if assignee else None,
+        assigned_by_hand=by_hand,
         opened_by_id=actor.id if actor else None,
     )
     db.session.add(deadline)
@@ -156,14 +164,31 @@ def board(criteria: BoardFilter, today: date, *, links: bool = True) -> list[Boa
 
 
 def assign_deadline(deadline: Deadline, assignee: User | None, *, actor: User) -> None:
-    """Who watches an open clock; the board filters on it."""
+    """Who watches an open clock; the board filters on it. Given by hand, it no longer follows
+    its case's owner."""
     if not deadline.is_open:
         raise DeadlineAlreadyMet(
             f"This deadline was met on {deadline.met_on}; it needs nobody now."
         )
+    deadline.assigned_by_hand = True
+    _assign(deadline, assignee, actor=actor)
+
+
+def follow_owner(subject: tuple[str, str], owner: User | None, *, actor: User | None) -> None:
+    """A case changed hands: its open deadlines that nobody assigned by hand go to its new
+    owner (or to nobody), each audited and told as any assignment is."""
+    for deadline in deadlines_for_subject(*subject):
+        followed = ownership_rules.follows_owner(
+            is_open=deadline.is_open, assigned_by_hand=deadline.assigned_by_hand
+        )
+        if followed and deadline.assignee_id != (owner.id if owner else None):
+            _assign(deadline, owner, actor=actor)
+
+
+def _assign(deadline: Deadline, assignee: User | None, *, actor: User | None) -> None:
     before = deadline.assignee.full_name if deadline.assignee else None
     previous = deadline.assignee_id
-    deadline.assignee_id = assignee.id if assignee else None
+    deadline.assignee = assignee
     db.session.flush()
     record_event(
         "deadline.assign",

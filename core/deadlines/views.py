@@ -38,15 +38,21 @@ def _case_workers() -> list[SelectChoice]:
     ]
 
 
+# The board's "Mine": the deadlines of the person reading, whoever they are.
+MINE = "me"
+
+
 def _criteria(data: MultiDict[str, str]) -> tuple[BoardFilterForm, services.BoardFilter]:
     """The board's filters as chosen; none where one is not a choice of its list."""
     form = BoardFilterForm(data)
-    form.assignee.choices = [SelectChoice("", "Anyone"), *_case_workers()]
+    form.assignee.choices = [SelectChoice("", "Anyone"), SelectChoice(MINE, "Mine"),
+                             *_case_workers()]  # fmt: skip
     if not form.validate():
         return form, services.BoardFilter()
+    assignee = form.assignee.data
     return form, services.BoardFilter(
         module=form.module.data or "",
-        assignee_id=int(form.assignee.data) if form.assignee.data else None,
+        assignee_id=current_user.id if assignee == MINE else int(assignee) if assignee else None,
         clock_key=form.clock.data or "",
     )
 

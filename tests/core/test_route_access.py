@@ -24,6 +24,7 @@ from core.deadlines import printed
 from core.deadlines.services import BoardFilter
 from core.jobs.services import send_committed
 from core.notifications.services import notify, queue_mail
+from core.ownership import services as ownership
 from exemptions import services as exemptions
 from intake import services as intake
 from intake.ai import ip_logs
@@ -120,6 +121,7 @@ def _sample_values(app: Flask) -> dict[str, object]:
         {"job_label": "Example", "job_id": 1, "attempts": 1, "link": "/"},
     )  # fmt: skip
     finding = _assessment_finding(values["assessment_id"])
+    team = ownership.add_team("Walkers", actor=make_admin())
     db.session.commit()
     send_committed()
     return {
@@ -140,6 +142,10 @@ def _sample_values(app: Flask) -> dict[str, object]:
         "pdf_id": board_pdf.id,
         "job_id": reseller_services.import_job_of(imported).id,
         "token_id": token.id,
+        "team_id": team.id,
+        # Who owns a case: reassigned and taken on the sample assessment.
+        "ownership.reassign": {"kind_key": "assessment", "case_id": values["assessment_id"]},
+        "ownership.take": {"kind_key": "assessment", "case_id": values["assessment_id"]},
         "user_id": viewer_id,
         **_account_links(),
         "name": "refused-change",
