@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from core import clocks, control_characters, counters, crypto, documents, hooks, signals
 from core.audit.services import record_event
@@ -52,6 +52,16 @@ class IdempotencyConflict(DomainError):
 
 
 # --- Providers --------------------------------------------------------------------------------
+
+
+# A list of cases sorted by their providers' names, A to Z whatever the case of the letters.
+PROVIDER_NAME = func.lower(Provider.legal_name)
+
+
+def with_provider(query: Select[Any], model: Any) -> Select[Any]:
+    """A list of a case module's records joined to each one's provider, loaded with it, so that
+    the list sorts by ``PROVIDER_NAME`` in SQL."""
+    return query.join(model.provider).options(contains_eager(model.provider))
 
 
 def list_providers() -> list[Provider]:
