@@ -44,7 +44,7 @@ from core.auth.rules import Role
 from core.db import db
 from core.listing import Listing, SortColumn, page_of, page_of_rows, sorted_query
 from core.modules import module_blueprint
-from core.ownership.views import OWNER_COLUMN, case_list_page
+from core.ownership.views import case_list_page, case_listing
 from intake import services as intake
 from intake.correspondence import services as sent_services
 from intake.correspondence import views as sent_views
@@ -137,51 +137,27 @@ ASSESSMENTS_DUE = Listing(
 
 
 # The case lists, newest first, sorted and paged by the database; each filters by owner (§16).
-ASSESSMENTS = Listing(
-    "assessments",
-    columns=(
-        SortColumn("reference", "Assessment", (Assessment.id,), descending_first=True),
-        SortColumn("provider", "Provider", (intake.PROVIDER_NAME,)),
-        SortColumn("stage", "Stage", (Assessment.state,)),
-        SortColumn("opened", "Opened", (Assessment.opened_on,), descending_first=True),
-        OWNER_COLUMN,
-    ),
-    default_sort="reference",
-    default_descending=True,
-    tiebreak=(Assessment.id,),
-)
-PENALTIES = Listing(
-    "penalties",
-    columns=(
-        SortColumn("reference", "Notice", (PenaltyCase.id,), descending_first=True),
-        SortColumn("provider", "Provider", (intake.PROVIDER_NAME,)),
-        SortColumn("stage", "Stage", (PenaltyCase.state,)),
-        SortColumn("proposed", "Proposed", (PenaltyCase.proposed_amount,), descending_first=True),
-        OWNER_COLUMN,
-    ),
-    default_sort="reference",
-    default_descending=True,
-    tiebreak=(PenaltyCase.id,),
-)
-OVERSIGHTS = Listing(
-    "oversight",
-    columns=(
-        SortColumn("reference", "Oversight", (ResellerOversight.id,), descending_first=True),
-        SortColumn("provider", "Provider", (intake.PROVIDER_NAME,)),
-        SortColumn("reseller", "Foreign reseller", (func.lower(ForeignReseller.name),)),
-        SortColumn("stage", "Stage", (ResellerOversight.state,)),
-        SortColumn(
-            "evidence",
-            "Evidence received",
-            (ResellerOversight.evidence_received_on,),
-            descending_first=True,
-        ),
-        OWNER_COLUMN,
-    ),
-    default_sort="reference",
-    default_descending=True,
-    tiebreak=(ResellerOversight.id,),
-)
+PROVIDER_COLUMN = SortColumn("provider", "Provider", (intake.PROVIDER_NAME,))
+ASSESSMENTS = case_listing(
+    "assessments", Assessment, "Assessment",
+    PROVIDER_COLUMN,
+    SortColumn("stage", "Stage", (Assessment.state,)),
+    SortColumn("opened", "Opened", (Assessment.opened_on,), descending_first=True),
+)  # fmt: skip
+PENALTIES = case_listing(
+    "penalties", PenaltyCase, "Notice",
+    PROVIDER_COLUMN,
+    SortColumn("stage", "Stage", (PenaltyCase.state,)),
+    SortColumn("proposed", "Proposed", (PenaltyCase.proposed_amount,), descending_first=True),
+)  # fmt: skip
+OVERSIGHTS = case_listing(
+    "oversight", ResellerOversight, "Oversight",
+    PROVIDER_COLUMN,
+    SortColumn("reseller", "Foreign reseller", (func.lower(ForeignReseller.name),)),
+    SortColumn("stage", "Stage", (ResellerOversight.state,)),
+    SortColumn("evidence", "Evidence received", (ResellerOversight.evidence_received_on,),
+               descending_first=True),
+)  # fmt: skip
 
 
 @bp.get("/risk")

@@ -18,9 +18,9 @@ from core.approvals.forms import WithdrawDraftForm
 from core.auth.rules import Role
 from core.db import db
 from core.errors import InvalidInput
-from core.listing import Listing, SortColumn
+from core.listing import SortColumn
 from core.modules import module_blueprint
-from core.ownership.views import OWNER_COLUMN, case_list_page
+from core.ownership.views import case_list_page, case_listing
 from exemptions import correspondence, rules, services
 from exemptions.forms import (
     AttachmentForm,
@@ -69,19 +69,12 @@ def _case_or_404(case_id: int) -> ExemptionCase:
 
 
 # The requests, newest first, sorted and paged by the database, filtered by owner (§16).
-REQUESTS = Listing(
-    "exemption-requests",
-    columns=(
-        SortColumn("request", "Request", (ExemptionCase.id,), descending_first=True),
-        SortColumn("provider", "Provider", (intake.PROVIDER_NAME,)),
-        SortColumn("received", "Received", (Filing.received_on,), descending_first=True),
-        SortColumn("state", "State", (ExemptionCase.state,)),
-        OWNER_COLUMN,
-    ),
-    default_sort="request",
-    default_descending=True,
-    tiebreak=(ExemptionCase.id,),
-)
+REQUESTS = case_listing(
+    "exemption-requests", ExemptionCase, "Request",
+    SortColumn("provider", "Provider", (intake.PROVIDER_NAME,)),
+    SortColumn("received", "Received", (Filing.received_on,), descending_first=True),
+    SortColumn("state", "State", (ExemptionCase.state,)),
+)  # fmt: skip
 
 
 @bp.get("/requests")

@@ -23,10 +23,10 @@ from core.consultations import services as consultations
 from core.consultations.rules import REQUIRED_AGENCIES, Purpose
 from core.db import db, utcnow
 from core.errors import DomainError
-from core.listing import Listing, SortColumn
+from core.listing import SortColumn
 from core.modules import module_blueprint
 from core.office import services as office
-from core.ownership.views import OWNER_COLUMN, case_list_page
+from core.ownership.views import case_list_page, case_listing
 from core.workflow import rules as workflow
 from intake import kinds
 from intake import services as intake
@@ -106,24 +106,13 @@ def _done(message: str, endpoint: str, **values: object) -> ResponseReturnValue:
 
 # Every case, newest first, sorted and paged by the database, filtered by owner (§16). A
 # measure's status is a function of the day, shown for the page's cases.
-CASES = Listing(
-    "special-measure-cases",
-    columns=(
-        SortColumn("case", "Case", (SpecialMeasureCase.id,), descending_first=True),
-        SortColumn("subject", "Subject", services.SUBJECT_SORT),
-        SortColumn("stage", "Stage", (SpecialMeasureCase.state,)),
-        SortColumn(
-            "received",
-            "Referral received",
-            (SpecialMeasureCase.referral_received_on,),
-            descending_first=True,
-        ),
-        OWNER_COLUMN,
-    ),
-    default_sort="case",
-    default_descending=True,
-    tiebreak=(SpecialMeasureCase.id,),
-)
+CASES = case_listing(
+    "special-measure-cases", SpecialMeasureCase, "Case",
+    SortColumn("subject", "Subject", services.SUBJECT_SORT),
+    SortColumn("stage", "Stage", (SpecialMeasureCase.state,)),
+    SortColumn("received", "Referral received", (SpecialMeasureCase.referral_received_on,),
+               descending_first=True),
+)  # fmt: skip
 
 
 @bp.get("/cases")
