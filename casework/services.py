@@ -10,7 +10,8 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pandas
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from casework import rules
 from casework.models import (
@@ -271,6 +272,13 @@ def oversight_of(
     return ownership.newest_first(ResellerOversight, _of(ResellerOversight, provider_id), owned)
 
 
+def oversight_query(owned: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The oversight list (§7.303(e)): every provider's cases, with their resellers."""
+    model = ResellerOversight
+    query = intake.with_provider(ownership.cases_query(model, owned), model)
+    return query.join(model.reseller).options(contains_eager(model.reseller))
+
+
 def _of(model: Any, provider_id: int | None) -> ColumnElement[bool] | None:
     return model.provider_id == provider_id if provider_id is not None else None
 
@@ -428,6 +436,11 @@ def penalties_of(
     provider_id: int | None = None, *, owned: ColumnElement[bool] | None = None
 ) -> list[PenaltyCase]:
     return ownership.newest_first(PenaltyCase, _of(PenaltyCase, provider_id), owned)
+
+
+def penalties_query(owned: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The penalty cases' list (§7.309): every provider's."""
+    return intake.with_provider(ownership.cases_query(PenaltyCase, owned), PenaltyCase)
 
 
 def penalty_content(case: PenaltyCase) -> dict[str, object]:
@@ -624,6 +637,13 @@ def assessments_of(
     provider_id: int | None = None, *, owned: ColumnElement[bool] | None = None
 ) -> list[Assessment]:
     return ownership.newest_first(Assessment, _of(Assessment, provider_id), owned)
+
+
+def assessments_query(owned: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The assessments' list (§7.305): every provider's, with their remediation clocks."""
+    return intake.with_provider(ownership.cases_query(Assessment, owned), Assessment).options(
+        selectinload(Assessment.remediation_deadline)
+    )
 
 
 def request_information(

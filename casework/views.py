@@ -44,7 +44,7 @@ from core.auth.rules import Role
 from core.db import db
 from core.listing import Listing, SortColumn, page_of, page_of_rows, sorted_query
 from core.modules import module_blueprint
-from core.ownership.views import owner_filter
+from core.ownership.views import case_list_page, case_listing
 from intake import services as intake
 from intake.correspondence import services as sent_services
 from intake.correspondence import views as sent_views
@@ -134,6 +134,30 @@ ASSESSMENTS_DUE = Listing(
     default_sort="schedule",
     default_descending=True,
 )
+
+
+# The case lists, newest first, sorted and paged by the database; each filters by owner (§16).
+PROVIDER_COLUMN = SortColumn("provider", "Provider", (intake.PROVIDER_NAME,))
+ASSESSMENTS = case_listing(
+    "assessments", Assessment, "Assessment",
+    PROVIDER_COLUMN,
+    SortColumn("stage", "Stage", (Assessment.state,)),
+    SortColumn("opened", "Opened", (Assessment.opened_on,), descending_first=True),
+)  # fmt: skip
+PENALTIES = case_listing(
+    "penalties", PenaltyCase, "Notice",
+    PROVIDER_COLUMN,
+    SortColumn("stage", "Stage", (PenaltyCase.state,)),
+    SortColumn("proposed", "Proposed", (PenaltyCase.proposed_amount,), descending_first=True),
+)  # fmt: skip
+OVERSIGHTS = case_listing(
+    "oversight", ResellerOversight, "Oversight",
+    PROVIDER_COLUMN,
+    SortColumn("reseller", "Foreign reseller", (func.lower(ForeignReseller.name),)),
+    SortColumn("stage", "Stage", (ResellerOversight.state,)),
+    SortColumn("evidence", "Evidence received", (ResellerOversight.evidence_received_on,),
+               descending_first=True),
+)  # fmt: skip
 
 
 @bp.get("/risk")
@@ -274,12 +298,8 @@ def _oversight_or_404(oversight_id: int) -> ResellerOversight:
 @roles_required(*STAFF)
 def oversight_list() -> ResponseReturnValue:
     """Every oversight of a foreign reseller (§7.303(e)), newest first, by owner if asked."""
-    owner_form, owned = owner_filter(ResellerOversight)
-    return render_template(
-        "casework/oversight_list.html",
-        cases=services.oversight_of(None, owned=owned),
-        owner_form=owner_form,
-    )
+    owner_form, page = case_list_page(OVERSIGHTS, ResellerOversight, services.oversight_query)
+    return render_template("casework/oversight_list.html", page=page, owner_form=owner_form)
 
 
 @bp.get("/oversight/<int:oversight_id>")
@@ -351,10 +371,8 @@ def _penalty_or_404(penalty_id: int) -> PenaltyCase:
 @bp.get("/penalties")
 @roles_required(*STAFF)
 def penalties() -> ResponseReturnValue:
-    owner_form, owned = owner_filter(PenaltyCase)
-    return render_template(
-        "casework/penalties.html", cases=services.penalties_of(owned=owned), owner_form=owner_form
-    )
+    owner_form, page = case_list_page(PENALTIES, PenaltyCase, services.penalties_query)
+    return render_template("casework/penalties.html", page=page, owner_form=owner_form)
 
 
 @bp.route("/providers/<int:provider_id>/penalties/new", methods=["GET", "POST"])
@@ -535,12 +553,8 @@ def _assessment_or_404(assessment_id: int) -> Assessment:
 @bp.get("/assessments")
 @roles_required(*STAFF)
 def assessments() -> ResponseReturnValue:
-    owner_form, owned = owner_filter(Assessment)
-    return render_template(
-        "casework/assessments.html",
-        cases=services.assessments_of(owned=owned),
-        owner_form=owner_form,
-    )
+    owner_form, page = case_list_page(ASSESSMENTS, Assessment, services.assessments_query)
+    return render_template("casework/assessments.html", page=page, owner_form=owner_form)
 
 
 def _render_due(form: FlaskForm | None = None) -> str:

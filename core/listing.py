@@ -38,6 +38,9 @@ class SortColumn:
     by: tuple[Any, ...] | Callable[[Any], Any]
     # Dates and scores read newest or highest first; names read A to Z.
     descending_first: bool = False
+    # A column with no value for some rows (never certified) lists them last either way, as
+    # ``page_of_rows`` does, on both databases (which otherwise put NULL at opposite ends).
+    nulls_last: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,10 +168,13 @@ def list_args(**overrides: Any) -> dict[str, Any]:
 
 
 def _order_by(listing: Listing, order: Order) -> list[Any]:
-    expressions = listing.column(order.key).by
+    column = listing.column(order.key)
+    expressions = column.by
     if callable(expressions):
         raise TypeError(f"{listing.name}: column {order.key!r} sorts rows in memory, not a query")
     ordered = [e.desc() if order.descending else e.asc() for e in expressions]
+    if column.nulls_last:
+        ordered = [e.nulls_last() for e in ordered]
     return ordered + [e.desc() if order.descending else e.asc() for e in listing.tiebreak]
 
 

@@ -9,7 +9,8 @@ from datetime import date
 from typing import Any
 
 from flask import has_request_context, url_for
-from sqlalchemy import ColumnElement, String, cast, select
+from sqlalchemy import ColumnElement, Select, String, cast, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from core import documents, hooks, signals
 from core.approvals import services as approvals
@@ -188,6 +189,15 @@ def get_case(case_id: int) -> ExemptionCase | None:
 
 def list_cases(*, owned: ColumnElement[bool] | None = None) -> list[ExemptionCase]:
     return ownership.newest_first(ExemptionCase, owned)
+
+
+def cases_query(owned: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The requests' list (§7.306): every case with its provider, the filing that is its
+    request, and the reseller it is for, if any."""
+    query = intake.with_provider(ownership.cases_query(ExemptionCase, owned), ExemptionCase)
+    return query.join(ExemptionCase.filing).options(
+        contains_eager(ExemptionCase.filing), selectinload(ExemptionCase.reseller)
+    )
 
 
 def checklist(case: ExemptionCase) -> list[rules.ChecklistItem]:

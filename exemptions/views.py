@@ -18,8 +18,9 @@ from core.approvals.forms import WithdrawDraftForm
 from core.auth.rules import Role
 from core.db import db
 from core.errors import InvalidInput
+from core.listing import SortColumn
 from core.modules import module_blueprint
-from core.ownership.views import owner_filter
+from core.ownership.views import case_list_page, case_listing
 from exemptions import correspondence, rules, services
 from exemptions.forms import (
     AttachmentForm,
@@ -33,9 +34,11 @@ from exemptions.forms import (
     WithdrawalForm,
 )
 from exemptions.models import ExemptionCase, InformationRequest
+from intake import services as intake
 from intake.correspondence import services as sent_services
 from intake.correspondence import views as sent_views
 from intake.kinds import EXEMPTION_SCOPE_LABELS, FilingKind
+from intake.models import Filing
 
 bp = module_blueprint(
     "exemptions",
@@ -65,13 +68,22 @@ def _case_or_404(case_id: int) -> ExemptionCase:
     return services.get_case(case_id) or abort(404)
 
 
+# The requests, newest first, sorted and paged by the database, filtered by owner (§16).
+REQUESTS = case_listing(
+    "exemption-requests", ExemptionCase, "Request",
+    SortColumn("provider", "Provider", (intake.PROVIDER_NAME,)),
+    SortColumn("received", "Received", (Filing.received_on,), descending_first=True),
+    SortColumn("state", "State", (ExemptionCase.state,)),
+)  # fmt: skip
+
+
 @bp.get("/requests")
 @roles_required(*STAFF)
 def cases() -> ResponseReturnValue:
-    owner_form, owned = owner_filter(ExemptionCase)
+    owner_form, page = case_list_page(REQUESTS, ExemptionCase, services.cases_query)
     return render_template(
         "exemptions/cases.html",
-        cases=services.list_cases(owned=owned),
+        page=page,
         owner_form=owner_form,
         scopes=EXEMPTION_SCOPE_LABELS,
         request_kind=FilingKind.EXEMPTION_REQUEST.value,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from core import clocks
@@ -464,6 +464,50 @@ def certification_status(last_certified_on: date | None, today: date) -> Certifi
     if today >= clocks.window_opens("cip.annual_certification", last_certified_on):
         return CertificationStatus.WINDOW_OPEN
     return CertificationStatus.CURRENT
+
+
+@dataclass(frozen=True)
+class CertificationEdges:
+    """Where ``certification_status`` changes on a given day, as dates of the last
+    certification: one made before ``not_overdue_from`` is overdue, one before ``current_from``
+    has its window open, a later one is current. The due date and the window's opening rise
+    with the certification's date, so these two dates say it for every provider at once (the
+    registry filters and sorts by status in SQL)."""
+
+    not_overdue_from: date
+    current_from: date
+
+    def status_of(self, last_certified_on: date | None) -> CertificationStatus:
+        if last_certified_on is None:
+            return CertificationStatus.NEVER_CERTIFIED
+        if last_certified_on < self.not_overdue_from:
+            return CertificationStatus.OVERDUE
+        if last_certified_on < self.current_from:
+            return CertificationStatus.WINDOW_OPEN
+        return CertificationStatus.CURRENT
+
+
+def _first_day(holds: Callable[[date], bool], low: date, high: date) -> date:
+    """The first day from ``low`` to ``high`` on which ``holds``, which once true stays true."""
+    while low < high:
+        middle = low + (high - low) // 2
+        if holds(middle):
+            high = middle
+        else:
+            low = middle + timedelta(days=1)
+    return low
+
+
+def certification_edges(today: date) -> CertificationEdges:
+    """The edges of ``certification_status`` on ``today`` (it is not overdue while today is on
+    or before its due date, and current while today is before its window opens)."""
+    key = "cip.annual_certification"
+    # A year and a window back covers every edge; a certification dated today is current.
+    low, high = today - timedelta(days=800), today + timedelta(days=1)
+    return CertificationEdges(
+        not_overdue_from=_first_day(lambda day: today <= clocks.due(key, day), low, high),
+        current_from=_first_day(lambda day: today < clocks.window_opens(key, day), low, high),
+    )
 
 
 # --- Responses to the Department's requests --------------------------------------------------

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, Subquery, func, or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import contains_eager, selectinload
 
 from core import clocks, control_characters, counters, crypto, documents, hooks, signals
 from core.audit.services import record_event
@@ -21,6 +22,7 @@ from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError, IllegalTransition
 from core.schema import Problem, validate
+from core.search.rules import fold
 from core.urls import parse_record_id
 from intake import kinds, notices, rules
 from intake.ai import services as ai_services
@@ -52,6 +54,16 @@ class IdempotencyConflict(DomainError):
 
 
 # --- Providers --------------------------------------------------------------------------------
+
+
+# A list of cases sorted by their providers' names, A to Z whatever the case of the letters.
+PROVIDER_NAME = func.lower(Provider.legal_name)
+
+
+def with_provider(query: Select[Any], model: Any) -> Select[Any]:
+    """A list of a case module's records joined to each one's provider, loaded with it, so that
+    the list sorts by ``PROVIDER_NAME`` in SQL."""
+    return query.join(model.provider).options(contains_eager(model.provider))
 
 
 def list_providers() -> list[Provider]:
@@ -431,11 +443,11 @@ class RegistryRow:
     next_due_on: date | None
 
 
-def registry(today: date, provider_ids: Collection[int] | None = None) -> list[RegistryRow]:
-    """Every provider (or those of ``provider_ids``) with where it stands on its annual
-    certification, in one query."""
+def _last_certified() -> Subquery:
+    """Each provider's last annual certification (§7.304(b)): the latest day an original
+    certifying filing was received, one not refused as too early."""
     certifying = [spec.kind.value for spec in kinds.KINDS.values() if spec.certifies_cip]
-    last_certified = (
+    return (
         select(Filing.provider_id, func.max(Filing.received_on).label("last_on"))
         .where(
             Filing.kind.in_(certifying),
@@ -447,6 +459,12 @@ def registry(today: date, provider_ids: Collection[int] | None = None) -> list[R
         .group_by(Filing.provider_id)
         .subquery()
     )
+
+
+def registry(today: date, provider_ids: Collection[int] | None = None) -> list[RegistryRow]:
+    """Every provider (or those of ``provider_ids``) with where it stands on its annual
+    certification, in one query."""
+    last_certified = _last_certified()
     query = (
         select(Provider, last_certified.c.last_on)
         .outerjoin(last_certified, last_certified.c.provider_id == Provider.id)
@@ -477,22 +495,74 @@ class ProviderCriteria:
     status: str = ""
 
 
-def find_providers(today: date, criteria: ProviderCriteria) -> list[RegistryRow]:
-    """The registry's rows that ``criteria`` selects (a name contained in the legal name or a
-    business name, a certification status)."""
-    wanted = criteria.name.casefold()
-    return [
-        row
-        for row in registry(today)
-        if (not criteria.status or row.status.value == criteria.status)
-        and (
-            not wanted
-            or any(
-                wanted in name.casefold()
-                for name in [row.provider.legal_name, *row.provider.business_names]
-            )
-        )
+def provider_named(typed: str) -> ColumnElement[bool]:
+    """A provider whose legal or business name holds what was typed, accents and case aside
+    (the names the search box folds); text with no letter or digit is looked for as typed."""
+    folded = fold(typed)
+    if not folded:
+        return Provider.legal_name.icontains(typed, autoescape=True)
+    return Provider.search_name.contains(folded, autoescape=True)
+
+
+@dataclass(frozen=True)
+class RegistryQuery:
+    """The registry as a query: each provider, the day of its last certification and where it
+    stands on ``today``, for a list to filter, sort and page in SQL."""
+
+    query: Select[Any]
+    last_certified_on: ColumnElement[Any]
+    status: ColumnElement[str]
+
+
+def registry_query(today: date, criteria: ProviderCriteria = ProviderCriteria()) -> RegistryQuery:
+    """The registry's rows that ``criteria`` selects (a name held by the legal name or a
+    business name, a certification status), by name. The status is ``certification_status``
+    in SQL: a CASE on the last certification's date against the day's edges
+    (``rules.certification_edges``), and exempt where an exemption in force waives it (the
+    waivers the modules answer, a few providers)."""
+    last = _last_certified()
+    edges = rules.certification_edges(today)
+    waived = [
+        provider_id
+        for provider_id, waivers in hooks.waivers_by_provider(None).items()
+        if hooks.certification_waived(waivers)
     ]
+    shown = rules.CertificationStatus
+    status = sql_case(
+        (Provider.id.in_(waived), shown.EXEMPT.value),
+        (last.c.last_on.is_(None), shown.NEVER_CERTIFIED.value),
+        (last.c.last_on < edges.not_overdue_from, shown.OVERDUE.value),
+        (last.c.last_on < edges.current_from, shown.WINDOW_OPEN.value),
+        else_=shown.CURRENT.value,
+    )
+    query = (
+        select(Provider, last.c.last_on, status)
+        .outerjoin(last, last.c.provider_id == Provider.id)
+        .order_by(PROVIDER_NAME, Provider.id)
+    )
+    if criteria.status:
+        query = query.where(status == criteria.status)
+    if criteria.name:
+        query = query.where(provider_named(criteria.name))
+    return RegistryQuery(query, last.c.last_on, status)
+
+
+def registry_rows(rows: Iterable[Any]) -> list[RegistryRow]:
+    """The rows of a ``registry_query`` as the registry shows them."""
+    return [
+        RegistryRow(
+            provider=provider,
+            last_certified_on=last_on,
+            status=rules.CertificationStatus(status),
+            next_due_on=clocks.due(ANNUAL_CLOCK, last_on) if last_on else None,
+        )
+        for provider, last_on, status in rows
+    ]
+
+
+def find_providers(today: date, criteria: ProviderCriteria) -> list[RegistryRow]:
+    """Every row of the registry that ``criteria`` selects, by name (a download)."""
+    return registry_rows(db.session.execute(registry_query(today, criteria).query).all())
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from core.access import STAFF, roles_required
 from core.auth.rules import Role
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
-from core.listing import Listing, SortColumn, page_of, page_of_rows
+from core.listing import Listing, SortColumn, page_of
 from core.office import services as office
 from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
@@ -60,18 +60,24 @@ def _filing_or_404(receipt_number: str) -> Filing:
 # --- The registry ---------------------------------------------------------------------------
 
 
-# The registry's status is computed for each provider (waivers included), so its rows are
-# sorted and paged in memory: a few thousand providers at most.
-PROVIDERS = Listing(
-    "providers",
-    columns=(
-        SortColumn("name", "Legal name", lambda row: row.provider.legal_name.casefold()),
-        SortColumn("status", "Certification (§7.304(b))", lambda row: row.status.value),
-        SortColumn("last", "Last certified", lambda row: row.last_certified_on),
-        SortColumn("due", "Next due", lambda row: row.next_due_on),
-    ),
-    default_sort="name",
-)
+def providers_listing(registry: services.RegistryQuery) -> Listing:
+    """The registry sorted and paged by the database; its status (a function of the day and of
+    the waivers in force) and its last certification are the query's own expressions. The next
+    due date is a year after the last certification, so it sorts as that does; a provider never
+    certified has neither and is listed last either way."""
+    return Listing(
+        "providers",
+        columns=(
+            SortColumn("name", "Legal name", (services.PROVIDER_NAME,)),
+            SortColumn(
+                "status", "Certification (§7.304(b))", (registry.status, services.PROVIDER_NAME)
+            ),
+            SortColumn("last", "Last certified", (registry.last_certified_on,), nulls_last=True),
+            SortColumn("due", "Next due", (registry.last_certified_on,), nulls_last=True),
+        ),
+        default_sort="name",
+        tiebreak=(Provider.id,),
+    )
 
 
 def _provider_criteria() -> tuple[ProviderFilterForm, services.ProviderCriteria]:
@@ -87,8 +93,10 @@ def _provider_criteria() -> tuple[ProviderFilterForm, services.ProviderCriteria]
 @roles_required(*STAFF)
 def providers() -> ResponseReturnValue:
     form, criteria = _provider_criteria()
-    rows = services.find_providers(clocks.office_today(), criteria)
-    return render_template("intake/providers.html", form=form, page=page_of_rows(PROVIDERS, rows))
+    registry = services.registry_query(clocks.office_today(), criteria)
+    page = page_of(providers_listing(registry), registry.query, scalars=False)
+    page.items = services.registry_rows(page.items)
+    return render_template("intake/providers.html", form=form, page=page)
 
 
 REGISTRY_HEADER = (

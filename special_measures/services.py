@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import case as sql_case
 
 from core import clocks, counters
 from core.approvals import rules as review_rules
@@ -165,6 +166,24 @@ def get_case(case_id: int) -> SpecialMeasureCase | None:
 
 def all_cases(*, owned: ColumnElement[bool] | None = None) -> list[SpecialMeasureCase]:
     return ownership.newest_first(SpecialMeasureCase, owned)
+
+
+def cases_query(owned: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The cases' list (§7.307): every referral, newest first."""
+    return ownership.cases_query(SpecialMeasureCase, owned)
+
+
+# A case's subject as its list sorts it: a person's name, else the jurisdiction and region
+# (``SpecialMeasureCase.subject_label``), A to Z whatever the case of the letters.
+SUBJECT_SORT = (
+    func.lower(
+        sql_case(
+            (SpecialMeasureCase.subject_kind == SubjectKind.PERSON, SpecialMeasureCase.person_name),
+            else_=SpecialMeasureCase.jurisdiction,
+        )
+    ),
+    func.lower(func.coalesce(SpecialMeasureCase.region, "")),
+)
 
 
 def related_filings(case: SpecialMeasureCase) -> list[Filing]:

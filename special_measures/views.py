@@ -23,9 +23,10 @@ from core.consultations import services as consultations
 from core.consultations.rules import REQUIRED_AGENCIES, Purpose
 from core.db import db, utcnow
 from core.errors import DomainError
+from core.listing import SortColumn
 from core.modules import module_blueprint
 from core.office import services as office
-from core.ownership.views import owner_filter
+from core.ownership.views import case_list_page, case_listing
 from core.workflow import rules as workflow
 from intake import kinds
 from intake import services as intake
@@ -103,13 +104,28 @@ def _done(message: str, endpoint: str, **values: object) -> ResponseReturnValue:
 # --- Cases ----------------------------------------------------------------------------------
 
 
+# Every case, newest first, sorted and paged by the database, filtered by owner (§16). A
+# measure's status is a function of the day, shown for the page's cases.
+CASES = case_listing(
+    "special-measure-cases", SpecialMeasureCase, "Case",
+    SortColumn("subject", "Subject", services.SUBJECT_SORT),
+    SortColumn("stage", "Stage", (SpecialMeasureCase.state,)),
+    SortColumn("received", "Referral received", (SpecialMeasureCase.referral_received_on,),
+               descending_first=True),
+)  # fmt: skip
+
+
 @bp.get("/cases")
 @roles_required(*STAFF)
 def cases() -> ResponseReturnValue:
     today = clocks.office_today()
-    owner_form, owned = owner_filter(SpecialMeasureCase)
-    rows = [(case, services.status_of(case, today)) for case in services.all_cases(owned=owned)]
-    return render_template("special_measures/cases.html", rows=rows, owner_form=owner_form)
+    owner_form, page = case_list_page(CASES, SpecialMeasureCase, services.cases_query)
+    return render_template(
+        "special_measures/cases.html",
+        page=page,
+        status={case.id: services.status_of(case, today) for case in page.items},
+        owner_form=owner_form,
+    )
 
 
 def _referral_form() -> ReferralForm:

@@ -32,6 +32,12 @@ def urgency(due_on: date, today: date) -> Urgency:
     return Urgency.LATER
 
 
+def due_soon_ends(today: date) -> date:
+    """The last due date the board counts as due soon (``urgency``): urgency rises as the due
+    date falls, so ordering by due date is ordering by urgency, then due date."""
+    return today + timedelta(days=DUE_SOON_DAYS)
+
+
 def days_left_phrase(due_on: date, today: date) -> str:
     delta = (due_on - today).days
     if delta == 0:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import contains_eager
 
 from core import clocks, crypto, signals, subjects
 from core.audit.services import record_event
@@ -17,6 +20,7 @@ from core.deadlines.models import CalendarAddress, Deadline
 from core.deadlines.rules import (
     Urgency,
     days_left_phrase,
+    due_soon_ends,
     in_notice,
     notice_ends,
     sweep_outcome,
@@ -24,6 +28,7 @@ from core.deadlines.rules import (
 )
 from core.errors import DomainError, IllegalTransition
 from core.jobs import schedule
+from core.navigation import MODULE_LABELS
 from core.ownership import rules as ownership_rules
 from core.ownership import services as ownership
 from core.parameters import services as parameters
@@ -127,11 +132,15 @@ class BoardFilter:
     clock_key: str = ""
 
 
-def _open_query(criteria: BoardFilter) -> Select[tuple[Deadline]]:
+def board_query(criteria: BoardFilter) -> Select[tuple[Deadline]]:
+    """The open deadlines ``criteria`` selects, each with its assignee: overdue first, then due
+    within 14 days, then later, by due date (``rules.urgency`` rises as the due date falls, so
+    the due date alone orders them), then as opened. The board pages it in SQL."""
     query = (
         select(Deadline)
         .where(Deadline.met_on.is_(None))
-        .options(selectinload(Deadline.assignee))
+        .outerjoin(Deadline.assignee)
+        .options(contains_eager(Deadline.assignee))
         .order_by(Deadline.due_on, Deadline.id)
     )
     if criteria.module:
@@ -143,10 +152,21 @@ def _open_query(criteria: BoardFilter) -> Select[tuple[Deadline]]:
     return query
 
 
-def board(criteria: BoardFilter, today: date, *, links: bool = True) -> list[BoardRow]:
-    """Every open deadline: overdue first, then due within 14 days, then later; by due date.
-    Without ``links`` (a PDF, made outside any request), rows name no page."""
-    rows = [
+# The board sorted by what a person reads: a clock's title, a module's label, an assignee's
+# name (nobody first on both databases, which otherwise put NULL at opposite ends).
+CLOCK_TITLE = sql_case(
+    {clock.key: clock.title for clock in clocks.CATALOGUE.values()},
+    value=Deadline.clock_key,
+    else_=Deadline.clock_key,
+)
+MODULE_LABEL = sql_case(MODULE_LABELS, value=Deadline.module, else_=Deadline.module)
+ASSIGNEE_NAME = func.coalesce(func.lower(User.full_name), "")
+
+
+def board_rows(deadlines: Iterable[Deadline], today: date, *, links: bool = True) -> list[BoardRow]:
+    """The board's rows of ``deadlines``, in their order. Without ``links`` (a PDF, made
+    outside any request), rows name no page."""
+    return [
         BoardRow(
             deadline=deadline,
             urgency=urgency(deadline.due_on, today),
@@ -157,10 +177,58 @@ def board(criteria: BoardFilter, today: date, *, links: bool = True) -> list[Boa
             if links
             else None,
         )
-        for deadline in db.session.execute(_open_query(criteria)).scalars()
+        for deadline in deadlines
     ]
-    rows.sort(key=lambda row: (row.urgency.rank, row.deadline.due_on, row.deadline.id))
-    return rows
+
+
+def board(
+    criteria: BoardFilter,
+    today: date,
+    *,
+    links: bool = True,
+    order: Callable[[Select[tuple[Deadline]]], Select[tuple[Deadline]]] | None = None,
+) -> list[BoardRow]:
+    """Every open deadline ``criteria`` selects, in the board's order (or ``order``'s, a
+    download's of a sorted page): the exports, the calendar and the PDF."""
+    query = board_query(criteria)
+    return board_rows(
+        db.session.execute(order(query) if order else query).scalars(), today, links=links
+    )
+
+
+def board_head(
+    criteria: BoardFilter, today: date, *, limit: int, urgent_only: bool = False
+) -> list[BoardRow]:
+    """The first ``limit`` rows of the board (only those overdue or due soon, if asked): what
+    the dashboard shows, fetched alone."""
+    query = board_query(criteria).limit(limit)
+    if urgent_only:
+        query = query.where(Deadline.due_on <= due_soon_ends(today))
+    return board_rows(db.session.execute(query).scalars(), today)
+
+
+def urgency_in_sql(today: date) -> ColumnElement[str]:
+    """``rules.urgency`` of a deadline's due date on ``today``, as SQL."""
+    return sql_case(
+        (Deadline.due_on < today, Urgency.OVERDUE.value),
+        (Deadline.due_on <= due_soon_ends(today), Urgency.DUE_SOON.value),
+        else_=Urgency.LATER.value,
+    )
+
+
+def open_counts(today: date) -> dict[str, Counter[Urgency]]:
+    """How many deadlines are open in each module (every module of ``clocks.MODULES``), by
+    urgency on ``today``: one GROUP BY in SQL."""
+    urgency_of = urgency_in_sql(today)
+    counted_rows = db.session.execute(
+        select(Deadline.module, urgency_of, func.count())
+        .where(Deadline.met_on.is_(None))
+        .group_by(Deadline.module, urgency_of)
+    ).all()
+    counts: dict[str, Counter[Urgency]] = {module: Counter() for module in clocks.MODULES}
+    for module, urgency_value, number in counted_rows:
+        counts.setdefault(module, Counter())[Urgency(urgency_value)] += number
+    return counts
 
 
 def assign_deadline(deadline: Deadline, assignee: User | None, *, actor: User) -> None:

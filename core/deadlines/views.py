@@ -13,6 +13,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy import func
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
@@ -24,7 +25,8 @@ from core.auth.services import list_users
 from core.db import db, utcnow
 from core.deadlines import printed, services
 from core.deadlines.forms import AssignDeadlineForm, BoardFilterForm, MeetDeadlineForm
-from core.deadlines.models import BoardPdf
+from core.deadlines.models import BoardPdf, Deadline
+from core.listing import Listing, SortColumn, page_of, sorted_query
 from core.navigation import MODULE_LABELS
 
 bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
@@ -57,13 +59,28 @@ def _criteria(data: MultiDict[str, str]) -> tuple[BoardFilterForm, services.Boar
     )
 
 
-def _filtered_rows() -> tuple[BoardFilterForm, list[services.BoardRow]]:
-    form, criteria = _criteria(request.args)
-    return form, services.board(criteria, clocks.office_today())
+# The board is sorted and paged by the database. Its own order, by due date, is its order of
+# urgency too (overdue, due within 14 days, later: core.deadlines.rules.due_soon_ends).
+BOARD = Listing(
+    "deadlines",
+    columns=(
+        SortColumn("due", "Due on", (Deadline.due_on,)),
+        SortColumn("clock", "Clock", (services.CLOCK_TITLE,)),
+        SortColumn("subject", "Subject", (func.lower(Deadline.subject_label),)),
+        SortColumn("module", "Module", (services.MODULE_LABEL,)),
+        SortColumn("assignee", "Assignee", (services.ASSIGNEE_NAME,)),
+    ),
+    default_sort="due",
+    tiebreak=(Deadline.id,),
+)
 
 
 def _exported_rows(file_format: str) -> list[services.BoardRow]:
-    _, rows = _filtered_rows()
+    """The whole filtered board, in the order its page is sorted by."""
+    _, criteria = _criteria(request.args)
+    rows = services.board(
+        criteria, clocks.office_today(), order=lambda query: sorted_query(BOARD, query)
+    )
     return services.export_board(
         rows, file_format=file_format, actor=current_user, filters=request.args.to_dict()
     )
@@ -72,12 +89,14 @@ def _exported_rows(file_format: str) -> list[services.BoardRow]:
 @bp.get("/")
 @roles_required(*STAFF)
 def board() -> ResponseReturnValue:
-    form, rows = _filtered_rows()
+    form, criteria = _criteria(request.args)
+    page = page_of(BOARD, services.board_query(criteria))
     return render_template(
         "deadlines/board.html",
         form=form,
-        rows=rows,
-        filtered=bool(request.args),
+        page=page,
+        rows=services.board_rows(page.items, clocks.office_today()),
+        filtered=any(form[name].data for name in ("module", "assignee", "clock")),
         calendar_address=services.calendar_address_of(current_user),
     )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import contains_eager
 
 from core.audit.services import record_event
 from core.auth.models import User
@@ -235,10 +236,24 @@ def owners_of_open(kind: OwnedKind, *conditions: ColumnElement[bool]) -> list[Us
     )
 
 
-def newest_first(model: Any, *conditions: ColumnElement[bool] | None) -> list[Any]:
+# A case list sorted by its owner's name: nobody's cases first from A to Z, on both databases
+# (which otherwise put NULL at opposite ends).
+OWNER_NAME = func.coalesce(func.lower(User.full_name), "")
+
+
+def cases_query(model: Any, *conditions: ColumnElement[bool] | None) -> Select[Any]:
     """A case list: the cases of ``model`` meeting the conditions given (None: no condition,
-    such as an owner filter left at anyone), newest first."""
-    query = select(model).order_by(model.id.desc())
-    return list(
-        db.session.execute(query.where(*(c for c in conditions if c is not None))).scalars()
+    such as an owner filter left at anyone), each with its owner, newest first; a list page
+    sorts and pages it in SQL (``core.listing.page_of``), sorting by owner with ``OWNER_NAME``."""
+    return (
+        select(model)
+        .outerjoin(model.owner)
+        .options(contains_eager(model.owner))
+        .where(*(c for c in conditions if c is not None))
+        .order_by(model.id.desc())
     )
+
+
+def newest_first(model: Any, *conditions: ColumnElement[bool] | None) -> list[Any]:
+    """The cases of ``cases_query``, all of them (a provider's page lists its own)."""
+    return list(db.session.execute(cases_query(model, *conditions)).scalars())

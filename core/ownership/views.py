@@ -3,13 +3,14 @@ owner filter of every case list (``owner_filter``), and the administrators' team
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Select
 from wtforms.fields.choices import SelectChoice
 
 from core import formerrors
@@ -17,6 +18,7 @@ from core.access import roles_required
 from core.auth.rules import Role
 from core.db import db
 from core.errors import DomainError, IllegalTransition, InvalidInput
+from core.listing import Listing, ListPage, SortColumn, page_of
 from core.ownership import registry, rules, services
 from core.ownership.forms import (
     NO_TEAM_CHOICE,
@@ -158,6 +160,36 @@ def owner_filter(model: Any) -> tuple[OwnerFilterForm, ColumnElement[bool] | Non
     if not form.validate() or not form.owner.data:
         return form, None
     return form, services.owner_condition(model, form.owner.data, current_user)
+
+
+# Every case list may be sorted by its owner's name (``services.OWNER_NAME``).
+OWNER_COLUMN = SortColumn("owner", "Owner", (services.OWNER_NAME,))
+
+
+def case_listing(name: str, model: Any, reference: str, *columns: SortColumn) -> Listing:
+    """A case list's ``Listing``: its reference (in the order the cases were opened, newest
+    first unless asked), the list's own ``columns``, and the owner; equal values keep the order
+    of the cases' ids."""
+    return Listing(
+        name,
+        columns=(
+            SortColumn("reference", reference, (model.id,), descending_first=True),
+            *columns,
+            OWNER_COLUMN,
+        ),
+        default_sort="reference",
+        default_descending=True,
+        tiebreak=(model.id,),
+    )
+
+
+def case_list_page(
+    listing: Listing, model: Any, query_of: Callable[[ColumnElement[bool] | None], Select[Any]]
+) -> tuple[OwnerFilterForm, ListPage]:
+    """A case list as asked: its owner filter, and one page of the cases ``query_of`` selects
+    with the owner's condition, sorted, paged and counted in SQL (docs/architecture.md §13)."""
+    form, owned = owner_filter(model)
+    return form, page_of(listing, query_of(owned))
 
 
 # --- Teams ----------------------------------------------------------------------------------

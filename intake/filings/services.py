@@ -7,16 +7,16 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db
-from core.search.rules import fold
 from intake import kinds
 from intake.filings import rules
 from intake.models import Filing, Provider
+from intake.services import provider_named
 
 
 @dataclass(frozen=True)
@@ -50,20 +50,11 @@ CHANNEL_SHOWN = case(rules.CHANNEL_SHOWN, value=Filing.channel, else_=Filing.cha
 TIMELINESS_RANK = case(rules.TIMELINESS_RANK, value=Filing.timeliness, else_=0)
 
 
-def _provider_named(typed: str) -> ColumnElement[bool]:
-    """A provider whose legal or business name holds what was typed, accents and case aside
-    (the names the search box folds); text with no letter or digit is looked for as typed."""
-    folded = fold(typed)
-    if not folded:
-        return Provider.legal_name.icontains(typed, autoescape=True)
-    return Provider.search_name.contains(folded, autoescape=True)
-
-
 def _filtered(query: Select[Any], criteria: FilingCriteria) -> Select[Any]:
     if criteria.kind:
         query = query.where(Filing.kind == criteria.kind)
     if criteria.provider:
-        query = query.where(_provider_named(criteria.provider))
+        query = query.where(provider_named(criteria.provider))
     if criteria.channel:
         query = query.where(Filing.channel == criteria.channel)
     if criteria.timeliness == rules.NOT_TIMED:
