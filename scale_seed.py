@@ -71,8 +71,9 @@ STATES = ("VA", "WA", "CA", "TX", "NY", "MD", "CO", "IL", "GA", "MA")
 CITIES = {"VA": "Arlington", "WA": "Seattle", "CA": "San Jose", "TX": "Austin",
           "NY": "New York", "MD": "Bethesda", "CO": "Denver", "IL": "Chicago", "GA": "Atlanta",
           "MA": "Boston"}  # fmt: skip
+# Some with accents, as the office's real registry has, for the search box to fold.
 WORDS = ("Alder", "Birch", "Cedar", "Harbor", "Summit", "Granite", "Prairie", "Lantern", "Beacon",
-         "Meridian", "Juniper", "Falcon", "Orchard", "Quarry", "Willow", "Copper")  # fmt: skip
+         "Meridian", "Juniper", "Falcon", "Orchard", "Québec", "Zürich", "Copper")  # fmt: skip
 FORMS = ("Cloud, Inc.", "Compute LLC", "Hosting Co.", "Data Centers, Inc.", "Networks LLC")
 LARGE_RESELLING = 10
 JURISDICTIONS = ("DE", "JP", "BR", "IN", "SG", "MX", "KE", "PL", "GB", "AE")

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from casework import services as casework
+from casework.rules import AssessmentOrigin
 from core import clocks, transactions
 from core.auth.models import User
 from core.auth.rules import Role
@@ -154,3 +155,41 @@ def test_the_office_seeded_and_every_list_page_shows_one_page_of_it_and_the_coun
     log_in_admin(admin, _user(ADMIN_EMAIL))
     wrong += _one_page(admin, "/admin/outbox", "outbox", OFFICE.activity, 50)
     assert wrong == []
+    _the_search_box_finds_what_a_person_types(client, office_app)
+
+
+def _search(client, typed: str):
+    return client.get("/search", query_string={"q": typed})
+
+
+def _first_result_of(page) -> str:
+    found = BeautifulSoup(page.text, "html.parser").select_one("section.app-search-group ol a")
+    return " ".join(found.get_text().split()) if found else ""
+
+
+def _the_search_box_finds_what_a_person_types(client, office_app) -> None:
+    """Among 2,000 providers and 50,000 filings (issue: the office's daily work): a receipt, a
+    case reference, an accented name typed without its accents, and a contact email."""
+    receipt = db.session.scalar(select(Filing.receipt_number).order_by(Filing.id.desc()).limit(1))
+    answer = _search(client, receipt.lower())
+    assert answer.status_code == 303
+    assert answer.headers["Location"].endswith(f"/intake/filings/{receipt}")
+
+    accented = db.session.scalars(
+        select(Provider).where(Provider.legal_name.contains("Québec")).order_by(Provider.id.desc())
+    ).first()
+    typed = accented.legal_name.replace("é", "e").replace(",", "").lower()
+    assert _first_result_of(_search(client, typed)) == accented.legal_name
+
+    other = db.session.get(Provider, accented.id - 1)
+    assert _first_result_of(_search(client, other.contact_email.upper())) == other.legal_name
+
+    # A case opened now, as an analyst opens one from the queue, is found by its reference.
+    analyst = _user(ANALYST_EMAIL)
+    assessment = transactions.command(casework.open_assessment)(
+        accented, origin=AssessmentOrigin.REFERRAL, scope="The written CIP.", origin_note="",
+        actor=analyst, today=clocks.office_today(),
+    )  # fmt: skip
+    answer = _search(client, assessment.reference)
+    assert answer.status_code == 303
+    assert answer.headers["Location"].endswith(f"/casework/assessments/{assessment.id}")
