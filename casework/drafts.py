@@ -12,9 +12,9 @@ from casework.models import Assessment, AssessmentFinding, PenaltyCase
 from casework.services import (
     ASSESSMENT,
     PENALTY,
-    _check_drafter,
     actions_for,
     assessment_content,
+    check_drafter,
     check_finding_choices,
     checked_maximum,
     penalty_content,
@@ -41,7 +41,7 @@ def penalty_actions(case: PenaltyCase, user: User) -> frozenset[str]:
 
 def require_penalty_editable(case: PenaltyCase, actor: User) -> None:
     """Refuse anyone but its drafter, and a notice in review or beyond (its page says why)."""
-    _check_drafter(actor, "a penalty notice")
+    check_drafter(actor, "a penalty notice")
     approvals.require_own_draft(
         rules.PENALTY_ACTIONS, "edit_penalty", rules.PenaltyState(case.state),
         author=case.drafted_by, actor=actor,
@@ -115,7 +115,7 @@ def finding_draft(finding: AssessmentFinding) -> dict[str, str]:
 
 def require_own_finding(finding: AssessmentFinding, action: str, actor: User) -> None:
     """Refuse anyone but the finding's author, and an assessment past drafting."""
-    _check_drafter(actor, "the findings")
+    check_drafter(actor, "the findings")
     assessment = finding.assessment
     approvals.require_own_draft(
         rules.ASSESSMENT_ACTIONS, action, rules.AssessmentState(assessment.state),

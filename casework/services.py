@@ -210,7 +210,7 @@ def _move(
 DRAFTERS = frozenset({Role.ANALYST})
 
 
-def _check_drafter(actor: User, what: str) -> None:
+def check_drafter(actor: User, what: str) -> None:
     if actor.role_enum not in DRAFTERS:
         raise DomainError(
             f"Only an analyst drafts {what}; a reviewer decides it, never their own work."
@@ -396,7 +396,7 @@ def draft_penalty(
     actor: User,
     today: date,
 ) -> PenaltyCase:
-    _check_drafter(actor, "a penalty notice")
+    check_drafter(actor, "a penalty notice")
     maximum, source = checked_maximum(violations, transaction_value, proposed_amount, today)
     case = PenaltyCase(
         reference=counters.next_reference("PN", today.year, digits=4),
@@ -456,7 +456,7 @@ def penalty_content(case: PenaltyCase) -> dict[str, object]:
 
 
 def submit_penalty(case: PenaltyCase, *, actor: User) -> None:
-    _check_drafter(actor, "a penalty notice")
+    check_drafter(actor, "a penalty notice")
     _require(case, PENALTY, "submit_penalty")
     approvals.submit_record(
         case, rules.PenaltyState.IN_REVIEW, rules.PENALTY_ALLOWED, subject_type=PENALTY,
@@ -566,7 +566,7 @@ def record_final_decision(
 def withdraw_penalty(case: PenaltyCase, *, reasons: str, actor: User, today: date) -> None:
     """The Department drops a proposed penalty before its notice is served (§7.309(c)(1)); a
     draft waiting for review, or approved and not yet served, leaves the queue."""
-    _check_drafter(actor, "a penalty notice")
+    check_drafter(actor, "a penalty notice")
     # Its drafter's to withdraw, as to change (docs/architecture.md §5); the table refuses a
     # served notice.
     approvals.require_own_draft(
@@ -713,7 +713,7 @@ def add_finding(
     actor: User,
 ) -> AssessmentFinding:
     """A shortcoming against a paragraph of §7.302(b)–(f) and the remediation recommended."""
-    _check_drafter(actor, "the findings")
+    check_drafter(actor, "the findings")
     check_finding_choices(requirement, recommendation_kind)
     finding = AssessmentFinding(
         requirement=requirement,
@@ -738,7 +738,7 @@ def add_finding(
 
 def submit_assessment(assessment: Assessment, *, resubmission_days: int | None, actor: User):
     """To review, with the period the provider has to resolve the shortcomings (§7.305(a))."""
-    _check_drafter(actor, "the findings")
+    check_drafter(actor, "the findings")
     _require(assessment, ASSESSMENT, "submit_assessment")
     if rules.AssessmentState(assessment.state) in (
         rules.AssessmentState.OPEN,

@@ -17,11 +17,11 @@ from special_measures.models import SpecialMeasureCase
 from special_measures.rules import CaseState
 from special_measures.services import (
     CASE,
-    _require_drafter,
-    _require_editable,
-    _transition,
     determination_content,
     facts_of,
+    move_case,
+    require_drafter,
+    require_editable,
 )
 
 DRAFT_WITHDRAWN = "special_measure.draft_withdrawn"
@@ -55,10 +55,10 @@ def determination_draft(case: SpecialMeasureCase) -> dict[str, str]:
 
 def require_withdrawable(case: SpecialMeasureCase, actor: User) -> None:
     """Refuse a draft in review or beyond, and anyone but its author."""
-    _require_drafter(actor)
+    require_drafter(actor)
     if case.state_enum in (CaseState.REFERRED, CaseState.EVALUATION, CaseState.CONSULTATION):
         raise IllegalTransition(f"The case is {case.state}; no determination is drafted yet.")
-    _require_editable(case, "withdraw_determination", actor)
+    require_editable(case, "withdraw_determination", actor)
 
 
 def withdraw_determination(case: SpecialMeasureCase, *, reasons: str, actor: User) -> str:
@@ -73,7 +73,7 @@ def withdraw_determination(case: SpecialMeasureCase, *, reasons: str, actor: Use
         case.factors.remove(factor)
     case.evaluation_summary = case.measure_kind = case.conditions_text = None
     case.consistency_text, case.compliance_on, case.drafted_by = None, None, None
-    _transition(case, CaseState.CONSULTATION, actor, reason="draft withdrawn")
+    move_case(case, CaseState.CONSULTATION, actor, reason="draft withdrawn")
     db.session.flush()
     return approvals.withdraw_draft(
         (CASE, case.id), event=DRAFT_WITHDRAWN, draft=draft, reasons=reasons,

@@ -50,12 +50,12 @@ DRAFTERS = frozenset({Role.ANALYST})
 DRAFT_EDITED = "special_measure.draft_edited"
 
 
-def _require_drafter(actor: User) -> None:
+def require_drafter(actor: User) -> None:
     if actor.role_enum not in DRAFTERS:
         raise DomainError("Only an analyst drafts special-measure cases.")
 
 
-def _transition(case: SpecialMeasureCase, wanted: CaseState, actor: User, **details: Any) -> None:
+def move_case(case: SpecialMeasureCase, wanted: CaseState, actor: User, **details: Any) -> None:
     change_state(case, wanted, rules.ALLOWED, subject_type=CASE, actor=actor, **details)
 
 
@@ -122,7 +122,7 @@ def _referral_problems(referral: Referral, today: date) -> dict[str, list[str]]:
 
 
 def open_case(referral: Referral, *, actor: User, today: date) -> SpecialMeasureCase:
-    _require_drafter(actor)
+    require_drafter(actor)
     if problems := _referral_problems(referral, today):
         raise InvalidInput(problems)
     case = SpecialMeasureCase(
@@ -192,10 +192,10 @@ def related_filings(case: SpecialMeasureCase) -> list[Filing]:
 
 def close_case(case: SpecialMeasureCase, *, reasons: str, actor: User) -> None:
     """The evaluation may end without a measure (§7.307(a)(2): "whether to impose")."""
-    _require_drafter(actor)
+    require_drafter(actor)
     if not reasons.strip():
         raise InvalidInput({"reasons": ["Say why no measure will be imposed."]})
-    _transition(case, CaseState.CLOSED, actor, reasons=reasons.strip())
+    move_case(case, CaseState.CLOSED, actor, reasons=reasons.strip())
     case.closed_reason = reasons.strip()
     approvals.withdraw_from_review(CASE, case.id, actor=actor, reason="case closed")
     db.session.flush()
@@ -238,7 +238,7 @@ def facts_of(
     }
 
 
-def _require_editable(case: SpecialMeasureCase, action: str, actor: User) -> None:
+def require_editable(case: SpecialMeasureCase, action: str, actor: User) -> None:
     """Refuse a case past drafting, and anyone but the author of its drafted determination."""
     approvals.require_own_draft(
         rules.ACTIONS, action, case.state_enum, author=case.drafted_by, actor=actor,
@@ -268,8 +268,8 @@ def _save_factors(
 
 def check_evaluation_open(case: SpecialMeasureCase, actor: User) -> None:
     """Refuse the evaluation's form where the page does not offer it to ``actor``."""
-    _require_drafter(actor)
-    _require_editable(case, "evaluation", actor)
+    require_drafter(actor)
+    require_editable(case, "evaluation", actor)
 
 
 def save_evaluation(
@@ -280,7 +280,7 @@ def save_evaluation(
     allowed = {factor.code for factor in rules.evaluation_factors(case.kind)}
     _save_factors(case, {c: e for c, e in entries.items() if c in allowed}, actor)
     if case.state_enum is CaseState.REFERRED:
-        _transition(case, CaseState.EVALUATION, actor)
+        move_case(case, CaseState.EVALUATION, actor)
     db.session.flush()
 
 
@@ -300,7 +300,7 @@ def request_case_consultations(
     actor: User,
     today: date,
 ) -> None:
-    _require_drafter(actor)
+    require_drafter(actor)
     _require(
         "request_consultations",
         case,
@@ -322,7 +322,7 @@ def request_case_consultations(
         actor=actor,
         optional_agencies=optional_agencies,
     )
-    _transition(case, CaseState.CONSULTATION, actor)
+    move_case(case, CaseState.CONSULTATION, actor)
     db.session.flush()
 
 
@@ -374,12 +374,12 @@ def dates_if_issued(issued_on: date) -> rules.DeterminationDates:
 
 def check_determination_open(case: SpecialMeasureCase, actor: User) -> None:
     """Refuse the determination's form where the page does not offer it to ``actor``."""
-    _require_drafter(actor)
+    require_drafter(actor)
     if case.state_enum in (CaseState.REFERRED, CaseState.EVALUATION):
         raise IllegalTransition(
             "Draft the determination once the agencies have been consulted (§7.307(c))."
         )
-    _require_editable(case, "determination", actor)
+    require_editable(case, "determination", actor)
 
 
 def save_determination(
@@ -418,7 +418,7 @@ def save_determination(
         },
     )
     if case.state_enum is CaseState.CONSULTATION:
-        _transition(case, CaseState.DRAFTED, actor)
+        move_case(case, CaseState.DRAFTED, actor)
     if revised:
         # The author's change, sealed before and after with the hash an approval binds to.
         approvals.revise_draft(
@@ -449,7 +449,7 @@ def _void_approval_if_changed(case: SpecialMeasureCase, actor: User) -> None:
     if case.state_enum is CaseState.APPROVED and approvals.void_if_changed(
         CASE, case.id, determination_content(case), actor=actor
     ):
-        _transition(case, CaseState.DRAFTED, actor, reason="changed after approval")
+        move_case(case, CaseState.DRAFTED, actor, reason="changed after approval")
 
 
 def draft_gaps(case: SpecialMeasureCase) -> list[str]:
@@ -470,7 +470,7 @@ def draft_gaps(case: SpecialMeasureCase) -> list[str]:
 
 
 def submit_determination(case: SpecialMeasureCase, *, actor: User) -> Review:
-    _require_drafter(actor)
+    require_drafter(actor)
     _require(
         "submit", case, f"Only a drafted determination can go to review; this case is {case.state}."
     )
@@ -531,7 +531,7 @@ def issue_determination(
     )
     case.original_last_day_on = case.last_day_on = dates.last_day_in_effect
     case.expiry_computation = clocks.explain(EXPIRY_CLOCK, issued_on)
-    _transition(case, CaseState.ISSUED, actor, issued_on=issued_on)
+    move_case(case, CaseState.ISSUED, actor, issued_on=issued_on)
     _prepare_notices(case, None, start_on=issued_on, actor=actor)
     _open_expiry_deadline(case, actor)
     db.session.flush()
@@ -749,7 +749,7 @@ def draft_action(
 ) -> MeasureAction:
     """Draft an extension (the finding that the measure remains necessary and the new last day)
     or a revocation (the reasons and the day it ends), for a second person to review."""
-    _require_drafter(actor)
+    require_drafter(actor)
     check_action_open(case, kind, today)
     assert case.last_day_on is not None and case.issued_on is not None
     if kind == ActionKind.EXTENSION:

@@ -84,7 +84,7 @@ def action_link(action_id: str) -> str:
     return url_for("special_measures.action", action_id=action_id)
 
 
-def _case_or_404(case_id: int) -> SpecialMeasureCase:
+def case_or_404(case_id: int) -> SpecialMeasureCase:
     return services.get_case(case_id) or abort(404)
 
 
@@ -96,7 +96,7 @@ def _action_or_404(action_id: int) -> MeasureAction:
     return services.get_action(action_id) or abort(404)
 
 
-def _done(message: str, endpoint: str, **values: object) -> ResponseReturnValue:
+def flash_done(message: str, endpoint: str, **values: object) -> ResponseReturnValue:
     flash(message, "success")
     return redirect(url_for(endpoint, **values))
 
@@ -158,7 +158,9 @@ def new_case() -> ResponseReturnValue:
             related_receipts=lines_of(form.related_receipts.data),
         )
         case = services.open_case(referral, actor=current_user, today=clocks.office_today())
-        return _done(f"Case {case.reference} opened.", "special_measures.case", case_id=case.id)
+        return flash_done(
+            f"Case {case.reference} opened.", "special_measures.case", case_id=case.id
+        )
 
     return formerrors.handle(
         form, act, page=lambda form: render_template("special_measures/new_case.html", form=form)
@@ -192,7 +194,7 @@ def withdraw_form() -> WithdrawDraftForm:
     return WithdrawDraftForm(prefix="draft_withdrawal")
 
 
-def _render_case(case: SpecialMeasureCase, **forms: FlaskForm) -> str:
+def render_case(case: SpecialMeasureCase, **forms: FlaskForm) -> str:
     today = clocks.office_today()
     review = approvals.latest_review(services.CASE, case.id)
     status = services.status_of(case, today)
@@ -254,13 +256,13 @@ def evidence_items(text: str | None) -> list[tuple[str, str | None]]:
 @bp.get("/cases/<int:case_id>")
 @roles_required(*STAFF)
 def case(case_id: int) -> ResponseReturnValue:
-    return _render_case(_case_or_404(case_id))
+    return render_case(case_or_404(case_id))
 
 
 @bp.route("/cases/<int:case_id>/evaluation", methods=["GET", "POST"])
 @roles_required(*ANALYSTS)
 def evaluation(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     services.check_evaluation_open(case, current_user)
     factors = rules.evaluation_factors(case.kind)
     form_class = factor_form(factors)
@@ -268,7 +270,7 @@ def evaluation(case_id: int) -> ResponseReturnValue:
 
     def act() -> ResponseReturnValue:
         services.save_evaluation(case, factor_entries(form, factors), actor=current_user)
-        return _done("Evaluation saved.", "special_measures.case", case_id=case.id)
+        return flash_done("Evaluation saved.", "special_measures.case", case_id=case.id)
 
     return formerrors.handle(
         form,
@@ -290,7 +292,7 @@ def _factor_data(case: SpecialMeasureCase) -> dict[str, str]:
 @bp.post("/cases/<int:case_id>/consultations")
 @roles_required(*ANALYSTS)
 def request_consultations(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     form = _consultation_form(case)
 
     def act() -> ResponseReturnValue:
@@ -303,17 +305,15 @@ def request_consultations(case_id: int) -> ResponseReturnValue:
             actor=current_user,
             today=clocks.office_today(),
         )
-        return _done("Consultation requested.", "special_measures.case", case_id=case.id)
+        return flash_done("Consultation requested.", "special_measures.case", case_id=case.id)
 
-    return formerrors.handle(
-        form, act, page=lambda form: _render_case(case, consultation_form=form)
-    )
+    return formerrors.handle(form, act, page=lambda form: render_case(case, consultation_form=form))
 
 
 @bp.route("/cases/<int:case_id>/determination", methods=["GET", "POST"])
 @roles_required(*ANALYSTS)
 def determination(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     services.check_determination_open(case, current_user)
     form_class = factor_form(rules.SELECTION_FACTORS, base=DeterminationBase)
     if request.method == "GET":
@@ -340,7 +340,7 @@ def determination(case_id: int) -> ResponseReturnValue:
             selection=factor_entries(form, rules.SELECTION_FACTORS),
         )
         services.save_determination(case, draft, actor=current_user, today=clocks.office_today())
-        return _done("Determination drafted.", "special_measures.case", case_id=case.id)
+        return flash_done("Determination drafted.", "special_measures.case", case_id=case.id)
 
     return formerrors.handle(
         form,
@@ -360,14 +360,14 @@ def determination(case_id: int) -> ResponseReturnValue:
 @bp.post("/cases/<int:case_id>/submit")
 @roles_required(*ANALYSTS)
 def submit(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     try:
         services.submit_determination(case, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("special_measures.case", case_id=case.id))
-    return _done("Sent to the reviewers' queue.", "special_measures.case", case_id=case.id)
+    return flash_done("Sent to the reviewers' queue.", "special_measures.case", case_id=case.id)
 
 
 def _record_decision(
@@ -390,11 +390,11 @@ def _record_decision(
 @bp.post("/cases/<int:case_id>/decision")
 @roles_required(*REVIEWERS)
 def decide(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     return _record_decision(
         partial(services.decide_determination, case),
-        page=lambda form: _render_case(case, decision_form=form),
-        done=lambda approved: _done(
+        page=lambda form: render_case(case, decision_form=form),
+        done=lambda approved: flash_done(
             f"Determination {'approved' if approved else 'returned to the analyst'}.",
             "special_measures.case",
             case_id=case.id,
@@ -405,14 +405,14 @@ def decide(case_id: int) -> ResponseReturnValue:
 @bp.post("/cases/<int:case_id>/issue")
 @roles_required(*RECORDERS)
 def issue(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     form = IssueForm()
 
     def act() -> ResponseReturnValue:
         services.issue_determination(
             case, issued_on=form.issued_on.data, actor=current_user, today=clocks.office_today()
         )
-        return _done(
+        return flash_done(
             f"Determination {case.reference} issued; the measure is imposed and the letters "
             "to Congress are ready. The job worker now screens every foreign reseller against "
             "it; this page shows the hits when it is done.",
@@ -421,14 +421,14 @@ def issue(case_id: int) -> ResponseReturnValue:
         )
 
     return formerrors.handle(
-        form, act, page=lambda form: _render_case(case, issue_form=form), error_field="issued_on"
+        form, act, page=lambda form: render_case(case, issue_form=form), error_field="issued_on"
     )
 
 
 @bp.post("/cases/<int:case_id>/publication")
 @roles_required(*RECORDERS)
 def publication(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     form = PublicationForm()
 
     def act() -> ResponseReturnValue:
@@ -439,23 +439,25 @@ def publication(case_id: int) -> ResponseReturnValue:
             actor=current_user,
             today=clocks.office_today(),
         )
-        return _done("Publication recorded.", "special_measures.case", case_id=case.id)
+        return flash_done("Publication recorded.", "special_measures.case", case_id=case.id)
 
-    return formerrors.handle(form, act, page=lambda form: _render_case(case, publication_form=form))
+    return formerrors.handle(form, act, page=lambda form: render_case(case, publication_form=form))
 
 
 @bp.post("/cases/<int:case_id>/close")
 @roles_required(*ANALYSTS)
 def close(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     form = CloseForm()
 
     def act() -> ResponseReturnValue:
         services.close_case(case, reasons=form.reasons.data, actor=current_user)
-        return _done("Case closed without a measure.", "special_measures.case", case_id=case.id)
+        return flash_done(
+            "Case closed without a measure.", "special_measures.case", case_id=case.id
+        )
 
     return formerrors.handle(
-        form, act, page=lambda form: _render_case(case, close_form=form), error_field="reasons"
+        form, act, page=lambda form: render_case(case, close_form=form), error_field="reasons"
     )
 
 
@@ -466,7 +468,7 @@ def _pdf(body: bytes, filename: str) -> ResponseReturnValue:
 @bp.get("/cases/<int:case_id>/determination.pdf")
 @roles_required(*STAFF)
 def determination_pdf(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     body = correspondence.determination_pdf(case)
     services.download_determination(case, actor=current_user)
     return _pdf(body, f"{case.reference}-determination.pdf")
@@ -488,7 +490,7 @@ def _notice_form(case: SpecialMeasureCase) -> ProviderNoticeForm:
 @bp.post("/cases/<int:case_id>/provider-notices")
 @roles_required(Role.ANALYST, Role.REVIEWER)
 def send_provider_notice(case_id: int) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     form = _notice_form(case)
 
     def act() -> ResponseReturnValue:
@@ -499,7 +501,7 @@ def send_provider_notice(case_id: int) -> ResponseReturnValue:
         return redirect(url_for("special_measures.case", case_id=case.id))
 
     return formerrors.handle(
-        form, act, page=lambda form: _render_case(case, notice_form=form), error_field="provider"
+        form, act, page=lambda form: render_case(case, notice_form=form), error_field="provider"
     )
 
 
@@ -544,7 +546,7 @@ def notice_addressee(notice_id: int) -> ResponseReturnValue:
 
     def act() -> ResponseReturnValue:
         services.set_addressee(record, form.addressee.data, actor=current_user)
-        return _done("Addressee saved.", "special_measures.notice", notice_id=record.id)
+        return flash_done("Addressee saved.", "special_measures.notice", notice_id=record.id)
 
     return formerrors.handle(
         form,
@@ -568,7 +570,7 @@ def notice_sent(notice_id: int) -> ResponseReturnValue:
             actor=current_user,
             today=clocks.office_today(),
         )
-        return _done("Sending recorded.", "special_measures.notice", notice_id=record.id)
+        return flash_done("Sending recorded.", "special_measures.notice", notice_id=record.id)
 
     return formerrors.handle(
         form, act, page=lambda form: _render_notice(record, sent_form=form), error_field="sent_on"
@@ -579,7 +581,7 @@ def notice_sent(notice_id: int) -> ResponseReturnValue:
 
 
 def _draft_action(case_id: int, kind: str, form_class: type[FlaskForm]) -> ResponseReturnValue:
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     services.check_action_open(case, kind, clocks.office_today())
     form = form_class()
 
@@ -593,7 +595,7 @@ def _draft_action(case_id: int, kind: str, form_class: type[FlaskForm]) -> Respo
             actor=current_user,
             today=clocks.office_today(),
         )
-        return _done(
+        return flash_done(
             f"{kind.capitalize()} drafted and sent to the reviewers' queue.",
             "special_measures.action",
             action_id=action.id,
@@ -654,7 +656,9 @@ def decide_action(action_id: int) -> ResponseReturnValue:
     return _record_decision(
         partial(services.decide_action, record),
         page=lambda form: _render_action(record, decision_form=form),
-        done=lambda _: _done("Decision recorded.", "special_measures.action", action_id=record.id),
+        done=lambda _: flash_done(
+            "Decision recorded.", "special_measures.action", action_id=record.id
+        ),
     )
 
 
@@ -674,7 +678,7 @@ def record_action(action_id: int) -> ResponseReturnValue:
                 actor=current_user,
                 today=today,
             )
-            return _done(
+            return flash_done(
                 "Extension recorded; the letters to Congress are ready. The job worker now "
                 "screens every foreign reseller against the extended measure.",
                 "special_measures.case",
@@ -689,7 +693,7 @@ def record_action(action_id: int) -> ResponseReturnValue:
 
     def record_revocation() -> ResponseReturnValue:
         services.record_revocation(record, actor=current_user, today=today)
-        return _done("Revocation recorded.", "special_measures.case", case_id=record.case_id)
+        return flash_done("Revocation recorded.", "special_measures.case", case_id=record.case_id)
 
     return formerrors.handle(
         FlaskForm(),
@@ -745,7 +749,7 @@ def screen_provider(provider_id: int) -> ResponseReturnValue:
         provider, relevant_on=clocks.office_today(), actor=current_user
     )
     hits = len(run.hits)
-    return _done(
+    return flash_done(
         f"Screened {run.parties_screened} foreign resellers: {hits} hit{'' if hits == 1 else 's'}.",
         "special_measures.screening_run",
         run_id=run.id,

@@ -20,8 +20,8 @@ class ReassignForm(Form):
     team = SelectField("Team", choices=[NO_TEAM_CHOICE], validate_choice=False)
 
 
-class TakeForm(Form):
-    pass
+class ButtonForm(Form):
+    """A button that posts: nothing but its CSRF token (take a case, retire a team)."""
 
 
 class OwnerFilterField(SelectField):

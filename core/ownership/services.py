@@ -12,7 +12,7 @@ from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db
 from core.errors import DomainError, IllegalTransition, InvalidInput
-from core.ownership import registry, rules
+from core.ownership import notices, registry, rules
 from core.ownership.models import Team
 from core.ownership.registry import OwnedKind
 
@@ -63,6 +63,7 @@ def _set(
     )
     if moved:
         deadlines.follow_owner(kind.deadline_subject(case), owner, actor=actor)
+        notices.tell_new_owner(kind, case, owner, actor=actor)
 
 
 def set_on_opening(kind_key: str, case: Any, actor: User | None) -> None:

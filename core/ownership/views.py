@@ -23,9 +23,9 @@ from core.ownership import registry, rules, services
 from core.ownership.forms import (
     NO_TEAM_CHOICE,
     NOBODY_CHOICE,
+    ButtonForm,
     OwnerFilterForm,
     ReassignForm,
-    TakeForm,
     TeamForm,
 )
 from core.ownership.registry import OwnedKind
@@ -81,7 +81,7 @@ def owner_panel(kind_key: str, case: Any, form: ReassignForm | None = None) -> M
             ),
             may_reassign=rules.may_reassign(role, case_open=is_open),
             form=form or reassign_form(case),
-            take_form=TakeForm(),
+            take_form=ButtonForm(),
         )
     )
 
@@ -138,7 +138,7 @@ def reassign(kind_key: str, case_id: int) -> ResponseReturnValue:
 def take(kind_key: str, case_id: int) -> ResponseReturnValue:
     kind = _kind_or_404(kind_key)
     case = _case_or_404(kind, case_id)
-    if not TakeForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         services.take(kind, case, actor=current_user)
@@ -204,7 +204,7 @@ def _teams_page(form: TeamForm | None = None, renamed: dict[int, TeamForm] | Non
     rename_forms.update(renamed or {})
     return render_template(
         "ownership/teams.html", teams=teams, form=form or TeamForm(formdata=None),
-        rename_forms=rename_forms, retire_form=TakeForm(),
+        rename_forms=rename_forms, retire_form=ButtonForm(),
     )  # fmt: skip
 
 
@@ -249,7 +249,7 @@ def rename_team(team_id: int) -> ResponseReturnValue:
 @roles_required(Role.ADMIN)
 def retire_team(team_id: int) -> ResponseReturnValue:
     team = _team_or_404(team_id)
-    if not TakeForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         services.retire_team(team, actor=current_user)

@@ -31,6 +31,8 @@ from core.notifications import rules
 from core.notifications.digest import send_digests
 from core.notifications.models import Notification, NotificationSetting, OutgoingMail
 from core.notifications.rules import Delivery
+from core.ownership import registry
+from core.ownership import services as ownership
 from core.users import services as users
 from exemptions import services as exemptions
 from intake import services as intake
@@ -173,6 +175,18 @@ def _decided(approve: bool) -> list[str]:
         today=clocks.office_today(),
     )  # fmt: skip
     return [*protected, *([comments] if comments else [])]
+
+
+def scan_case_assigned() -> list[str]:
+    provider = _named_provider()
+    assessment = casework.open_assessment(
+        provider, origin=AssessmentOrigin.REFERRAL, scope="The written CIP.", origin_note="",
+        actor=make_user(Role.ANALYST), today=clocks.office_today(),
+    )  # fmt: skip
+    ownership.reassign(registry.kind("assessment"), assessment,
+                       owner_id=make_user(Role.ANALYST).id, team_id=None,
+                       actor=make_user(Role.REVIEWER))  # fmt: skip
+    return of_provider(provider)
 
 
 def scan_review_returned() -> list[str]:
@@ -353,6 +367,7 @@ SCANS: dict[str, Callable[[], list[str]]] = {
     "position_recorded": scan_position_recorded,
     "review_awaiting": scan_review_awaiting,
     "review_returned": scan_review_returned,
+    "case_assigned": scan_case_assigned,
     "review_approved": scan_review_approved,
     "request_answered": scan_request_answered,
     "filing_for_my_case": scan_filing_for_my_case,

@@ -16,6 +16,9 @@ from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.db import db
 from core.deadlines import services as deadlines
+from core.notifications.models import Notification
+from core.ownership import registry
+from core.ownership import services as ownership
 from exemptions import services as exemptions
 from tests.factories import file_exemption_request, log_in, make_provider, make_user
 
@@ -183,3 +186,24 @@ def test_teams_are_added_renamed_and_retired_by_an_administrator(app):
     assert client.post(f"/admin/teams/{team.id}/retire").status_code == 303
     db.session.expire_all()
     assert (team.name, team.active) == ("Audits", False)
+
+
+def _notices_of(user):
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)))
+
+
+def test_the_analyst_given_a_case_is_told_and_nobody_is_told_of_what_they_did(app):
+    opener, successor = make_user(Role.ANALYST), make_user(Role.ANALYST)
+    reviewer = make_user(Role.REVIEWER)
+    assessment = _open(make_provider("Harborview Cloud LLC"), opener)
+    assert _notices_of(opener) == []  # opening it made it theirs: nothing to tell
+    ownership.reassign(registry.kind("assessment"), assessment, owner_id=successor.id,
+                       team_id=None, actor=reviewer)  # fmt: skip
+    db.session.commit()
+    [notice] = _notices_of(successor)
+    assert notice.kind == "case_assigned"
+    assert assessment.reference in notice.title and "Harborview Cloud LLC" in notice.title
+    assert notice.link == f"/casework/assessments/{assessment.id}"
+    ownership.take(registry.kind("assessment"), assessment, actor=opener)
+    db.session.commit()
+    assert _notices_of(opener) == []
