@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from casework import services as casework
-from casework.rules import EvidenceKind
+from casework.oversight import services as oversight_services
+from casework.oversight.rules import EvidenceKind
 from core import clocks
 from core.audit.checks import AUDIT_CHECK_JOB
 from core.auth.rules import Role
@@ -69,7 +70,7 @@ def measure_records(records):
     run = screening.screen_provider_resellers(
         provider, relevant_on=clocks.office_today(), actor=None
     )
-    oversight = casework.open_oversight(
+    oversight = oversight_services.open_oversight(
         provider.resellers[0], evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.",
         received_on=clocks.office_today(), reported_to_authorities="", actor=measure.drafted_by,
         today=clocks.office_today(),

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from casework import rules, services
+from casework.oversight import rules as oversight_rules
+from casework.oversight import services as oversight
 from core.approvals import services as approvals
 from core.approvals.rules import ReviewState
 from core.audit.models import AuditEvent
@@ -261,8 +263,8 @@ ASSESSMENT_STEPS = {
 def _oversight(analyst):
     def evidence():
         (reseller,) = make_resellers(make_provider(), 1)
-        case = services.open_oversight(
-            reseller, evidence_kind=rules.EvidenceKind.NOT_IMPLEMENTED, evidence="Logs.",
+        case = oversight.open_oversight(
+            reseller, evidence_kind=oversight_rules.EvidenceKind.NOT_IMPLEMENTED, evidence="Logs.",
             received_on=TODAY - timedelta(days=10), reported_to_authorities="", actor=analyst,
             today=TODAY,
         )  # fmt: skip
@@ -270,13 +272,13 @@ def _oversight(analyst):
         return case
 
     def outcome(terminated):
-        return lambda case: services.record_outcome(
+        return lambda case: oversight.record_outcome(
             case, terminated=terminated, outcome_on=TODAY, note="", actor=analyst, today=TODAY
         )
 
     clock_running = then(
         evidence,
-        lambda case: services.record_knowledge(
+        lambda case: oversight.record_knowledge(
             case, knowledge_on=TODAY - timedelta(days=5), actor=analyst, today=TODAY
         ),
     )
