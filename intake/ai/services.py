@@ -595,9 +595,12 @@ def relevant_day(filing: Filing) -> date:
     return date.fromisoformat(day) if day else filing.received_on
 
 
-def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVerdict | str:
-    """The covered-transaction aid applied to what a report says (§7.308(b)); the reason in
-    words when it cannot be judged."""
+def coverage_of(
+    data: dict[str, Any], relevant_on: date, *, hardware_could_perform: float | None = None
+) -> ai_rules.CoverageVerdict | str:
+    """The covered-transaction aid applied to what a report says (§7.308(b)), with what its
+    reserved hardware could perform when the catalogue knows it ("could result",
+    §7.308(b)(1)(i)); the reason in words when it cannot be judged."""
     try:
         thresholds = thresholds_on(relevant_on)
     except NoConditionsInForce as none:
@@ -614,6 +617,7 @@ def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVer
         later_change_meets_conditions=False,
         third_party_facility=False,
         relevant_on=relevant_on,
+        hardware_could_perform=hardware_could_perform,
     )
     return ai_rules.assess_coverage(facts, thresholds)
 

@@ -485,6 +485,21 @@ def test_viewers_see_the_proposals_but_only_case_workers_confirm(client):
     assert ai_accelerators.choice_of(report) is None
 
 
+def test_a_report_whose_hardware_could_exceed_the_conditions_is_covered_with_the_reading(client):
+    # 20,000 H100s for 121 days could reach 1.2e26 while the report says 9e25 (§7.308(b)(1)(i)).
+    report = file_report(make_provider(), estimated_operations=9e25, accelerator_count=20_000)
+    log_in(client, make_user(Role.VIEWER))
+    page = html.unescape(client.get(f"/intake/filings/{report.receipt_number}").text)
+    assert "<strong>Covered</strong> (§7.308(b)(1)(i))" in page
+    assert "The reserved hardware could perform up to 1.2e26 operations" in page
+    assert "How the rule is read here: “Results or could result” (§7.308(b)(1)(i))" in page
+    small = file_report(make_provider("Small Cloud"), estimated_operations=9e23,
+                        accelerator_count=10)  # fmt: skip
+    page = html.unescape(client.get(f"/intake/filings/{small.receipt_number}").text)
+    assert "Not covered on what the report says" in page
+    assert "the hardware alone does not make the transaction covered" in page
+
+
 def test_the_coverage_aid_answers_example_1_of_the_rule(client):
     log_in(client, make_user(Role.ANALYST))
     page = client.get("/intake/coverage", query_string={
