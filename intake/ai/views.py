@@ -76,7 +76,12 @@ def report_panel(receipt_number: str) -> Markup | None:
     html = render_template(
         "intake/_ai_report.html",
         filing=filing,
-        report_clocks=deadlines.deadlines_for_subject("filing", filing.receipt_number),
+        report_clocks=[
+            deadline
+            for deadline in deadlines.deadlines_for_subject("filing", filing.receipt_number)
+            if deadline.clock_key != ip_logs.IP_CLOCK
+        ],
+        ip_clock=ip_logs.ip_clock_of(filing) if runs else None,
         coverage=(
             ai_services.coverage_of(data, relevant_on, hardware_could_perform=could)
             if runs
@@ -164,6 +169,8 @@ def request_information(receipt_number: str) -> ResponseReturnValue:
     form = InformationRequestForm()
     if not form.is_submitted():
         form.requested_on.data = clocks.office_today()
+        if request.args.get("about") == "ip_addresses":
+            form.note.data = ai_services.ip_addresses_request_note(filing)
 
     def act() -> ResponseReturnValue:
         sent = ai_services.request_information(
