@@ -145,6 +145,7 @@ PENALTIES = case_listing(
     SortColumn("proposed", "Proposed", (PenaltyCase.proposed_amount,), descending_first=True),
 )  # fmt: skip
 
+
 @bp.get("/risk")
 @roles_required(*STAFF)
 def risk_queue() -> ResponseReturnValue:

@@ -3,7 +3,8 @@ it records which of §7.303(e)'s two facts started the 30-day clock, the closing
 reseller's account, and, under §7.308(f), the provider's notice to the reseller, the suspension
 and the resumption on its assurances. Cases opened before are §7.303(e) cases, and a clock
 started before was started by the knowledge that the reseller had not remediated, the only
-fact the page offered. The new open cases weigh on the risk score under §7.305(d)(1)(ii).
+fact the page offered. The new open cases weigh on the risk score under §7.305(d)(1)(ii); their
+weight, a rule parameter, is kept by a downgrade, as a parameter's history is evidence.
 
 Revision ID: a9d3f5b7c2e1
 Revises: e5a1c7d93b28
@@ -66,6 +67,12 @@ def upgrade():
         sa.column("note"),
         sa.column("created_at", sa.DateTime(timezone=True)),
     )
+    # Once: a downgrade keeps the weight, a rule parameter's history being evidence.
+    present = op.get_bind().execute(
+        sa.select(sa.func.count()).select_from(parameters).where(parameters.c.key == WEIGHT)
+    ).scalar_one()
+    if present:
+        return
     op.bulk_insert(parameters, [
         {"key": WEIGHT, "value": "10", "effective_from": date(2024, 1, 29),
          "citation": "§7.305(d)(1)(ii)", "note": "Office starting weight; not set by the rule text.",
@@ -74,7 +81,7 @@ def upgrade():
 
 
 def downgrade():
-    op.execute(f"DELETE FROM rule_parameters WHERE key = '{WEIGHT}'")
+    # The weight stays (see upgrade): it weighs nothing once no signal is of its kind.
     op.execute(
         f"UPDATE reseller_oversight SET state = 'remediated' WHERE NOT ({_in('state', OLD_STATES)})"
     )

@@ -11,24 +11,13 @@ import pytest
 from intake.ai.rules import (
     UTILISATION_RANGE,
     CoverageBasis,
-    CoverageFacts,
-    Thresholds,
     assess_coverage,
     plausible_operations,
 )
+from tests.intake.ai.test_rules import NOTHING, THRESHOLDS
 
-THRESHOLDS = Thresholds(1e26, 1e23, "E.O. 14110 §4.2(b)(i), as a rule parameter")
-FOREIGN = CoverageFacts(
-    customer_is_foreign_person=True,
-    for_or_on_behalf_of_foreign_person=True,
-    estimated_operations=None,
-    trained_primarily_on_biological_sequence_data=False,
-    reason_to_believe_large_model=False,
-    original_arrangements_met_conditions=None,
-    later_change_meets_conditions=False,
-    third_party_facility=False,
-    relevant_on=date(2027, 1, 10),
-)
+# The transaction of a foreign person, with nothing else that makes it covered.
+FOREIGN = replace(NOTHING, customer_is_foreign_person=True, for_or_on_behalf_of_foreign_person=True)
 # 40,960 H100 SXM (989.4e12 dense) for 100 days: at 60% about 2.1e26, at 20% about 7.0e25.
 BIG = plausible_operations(989.4e12, 40_960, date(2027, 1, 1), date(2027, 4, 10))
 # 256 of them for 30 days: at most about 3.9e23.
