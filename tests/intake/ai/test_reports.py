@@ -243,8 +243,9 @@ def test_the_same_wallet_email_and_ip_in_two_providers_reports_are_linked(client
     first, second = make_provider("Redwood GPU Cloud, Inc."), make_provider("Bluefin Compute LLC")
     file_report(first)
     file_report(second, person_name="Kestrel Analytics Private Limited")
+    # An entity names its beneficial owners (§7.308(d)(1)(i)(B)(5)); this one's are its own.
     file_report(make_provider(), person_name="Orchid Data Sdn Bhd", other_business_names=[],
-                beneficial_owners=[], ultimate_beneficial_owner=None,
+                beneficial_owners=["Orchid Data Sdn Bhd"], ultimate_beneficial_owner=None,
                 emails=["someone@else.example"], ip_accesses=[],
                 payment_methods=[{"method": "customer_id", "identifier": "CUST-0042"}],
                 phones=["+44 20 7946 0000"])  # fmt: skip
