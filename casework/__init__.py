@@ -8,6 +8,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """What casework adds to providers' pages and the kernel (core.signals), in ``app``."""
     from casework import correspondence, notices, search, services, views
+    from casework.oversight import services as oversight
+    from casework.oversight import views as oversight_views
     from casework.risk import kept
     from core import signals
     from core.ownership import registry
@@ -15,7 +17,7 @@ def init_app(app: Flask) -> None:
     signals.connect(app, signals.panels_asked, views.provider_risk_panel, subject_type="provider")
     signals.connect(app, signals.search_asked, search.answer)
     signals.connect(app, signals.risk_signals_asked, services.open_findings_signals)
-    signals.connect(app, signals.risk_signals_asked, services.open_oversight_signals)
+    signals.connect(app, signals.risk_signals_asked, oversight.open_oversight_signals)
     # Kept scores follow the facts they read, refreshed once before the commit (§7.305(d)).
     signals.connect(app, signals.provider_facts_changed, kept.facts_changed)
     signals.connect(app, signals.transaction_committing, kept.before_commit)
@@ -26,7 +28,7 @@ def init_app(app: Flask) -> None:
     for subject_type, link in (
         (services.ASSESSMENT, views.assessment_link),
         (services.PENALTY, views.penalty_link),
-        (services.OVERSIGHT, views.oversight_link),
+        (oversight.OVERSIGHT, oversight_views.oversight_link),
     ):
         signals.connect(app, signals.subject_link_asked, link, subject_type=subject_type)
     signals.connect(app, signals.correspondence_sent, correspondence.on_correspondence_sent)

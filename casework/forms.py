@@ -5,7 +5,6 @@ from __future__ import annotations
 from wtforms import (
     DateField,
     IntegerField,
-    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,10 +19,8 @@ from casework.rules import (
     RECOMMENDATION_KINDS,
     VIOLATIONS,
     AssessmentOrigin,
-    EvidenceKind,
 )
 from core.input_hygiene import Form
-from core.wording import sentence_case
 from intake.correspondence.forms import sending_field
 from intake.rules import CertificationStatus
 
@@ -63,51 +60,6 @@ def _why(label: str, required: str) -> TextAreaField:
     return TextAreaField(
         label,
         validators=[DataRequired(required), Length(max=5_000, message="At most 5,000 characters.")],
-    )
-
-
-class OversightForm(Form):
-    evidence_kind = RadioField(
-        "What the evidence indicates (§7.303(e))",
-        choices=[SelectChoice(kind.value, sentence_case(kind.value)) for kind in EvidenceKind],
-        validators=[DataRequired("Choose what the evidence indicates.")],
-    )
-    evidence = TextAreaField(
-        "The evidence",
-        validators=[
-            DataRequired("Describe the evidence and where it came from."),
-            Length(max=20_000, message="At most 20,000 characters."),
-        ],
-    )
-    received_on = _date("Date the evidence was received", "the date the evidence was received")
-    reported_to_authorities = TextAreaField(
-        "Reported to authorities (optional)",
-        description="Whether and to whom the provider reported the activity, per its CIP "
-        "(§7.304(a)(2)(v)).",
-        validators=[Optional(), Length(max=5_000, message="At most 5,000 characters.")],
-    )
-
-
-class KnowledgeForm(Form):
-    knowledge_on = _date(
-        "Date the provider knew the reseller had not remediated",
-        "the date the provider knew",
-    )
-
-
-class OutcomeForm(Form):
-    outcome = RadioField(
-        "Outcome",
-        choices=[
-            SelectChoice("terminated", "The provider terminated the reseller relationship"),
-            SelectChoice("remediated", "The reseller remediated the issues"),
-        ],
-        validators=[DataRequired("Choose the outcome.")],
-    )
-    outcome_on = _date("Date", "the date of the termination or remediation")
-    note = TextAreaField(
-        "Note (optional)",
-        validators=[Optional(), Length(max=5_000, message="At most 5,000 characters.")],
     )
 
 

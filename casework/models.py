@@ -1,4 +1,5 @@
-"""Casework records: snapshots of the risk score, and the oversight of foreign resellers."""
+"""Casework records: snapshots of the risk score, assessments and penalties (the oversight of
+foreign resellers is casework.oversight's)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casework.rules import AssessmentState, OversightState, PenaltyState
+from casework.rules import AssessmentState, PenaltyState
 from core.auth.models import User
 from core.db import JSONDocument, UTCDateTime, coded, db, utcnow
 from core.deadlines.models import Deadline
 from core.ownership.models import OwnedCase
-from intake.models import DepartmentRequest, ForeignReseller, Provider
+from intake.models import DepartmentRequest, Provider
 
 
 class RiskSnapshot(db.Model):
@@ -60,35 +61,6 @@ class RiskScore(db.Model):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Lateness ages by the day, so a score is good for the office's date it was computed on.
     good_for: Mapped[date] = mapped_column(Date, index=True)
-
-
-class ResellerOversight(OwnedCase, db.Model):
-    """Evidence that a provider's foreign reseller fails its CIP, the provider's knowledge that
-    it has not remediated, and how it ended (§7.303(e))."""
-
-    __tablename__ = "reseller_oversight"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
-    reseller_id: Mapped[int] = mapped_column(ForeignKey("foreign_resellers.id"), index=True)
-    state: Mapped[OversightState] = mapped_column(
-        coded(OversightState, constraint="state_known", length=40)
-    )
-    evidence_kind: Mapped[str] = mapped_column(String(80))
-    evidence: Mapped[str] = mapped_column(Text)
-    evidence_received_on: Mapped[date] = mapped_column(Date)
-    reported_to_authorities: Mapped[str | None] = mapped_column(Text)
-    knowledge_on: Mapped[date | None] = mapped_column(Date)
-    deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
-    outcome_on: Mapped[date | None] = mapped_column(Date)
-    outcome_note: Mapped[str | None] = mapped_column(Text)
-    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    provider: Mapped[Provider] = relationship()
-    reseller: Mapped[ForeignReseller] = relationship()
-    deadline: Mapped[Deadline | None] = relationship()
-    opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id])
 
 
 class PenaltyCase(OwnedCase, db.Model):

@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 
 from casework import rules
-from casework.models import Assessment, PenaltyCase, ResellerOversight
+from casework.models import Assessment, PenaltyCase
+from casework.oversight import rules as oversight
+from casework.oversight.models import ResellerOversight
 from core.auth.models import User
 from core.ownership import registry
 from core.ownership.services import owners_of_open
@@ -19,6 +21,7 @@ from core.workflow.rules import open_states
 def owned_kinds() -> tuple[registry.OwnedKind, ...]:
     """The kinds of case casework owns, each with its page and list (registered by init_app)."""
     from casework import views
+    from casework.oversight import views as oversight_views
 
     def provider_name(case: Assessment | PenaltyCase | ResellerOversight) -> str:
         return case.provider.legal_name
@@ -38,10 +41,10 @@ def owned_kinds() -> tuple[registry.OwnedKind, ...]:
         ),
         registry.OwnedKind(
             "oversight", "Reseller oversight", ResellerOversight,
-            registry.open_values(open_states(rules.OVERSIGHT_ALLOWED)),
+            registry.open_values(oversight.OVERSIGHT_OPEN),
             reference=lambda case: f"Oversight {case.id}",
             subject_label=lambda case: f"{case.provider.legal_name}: {case.reseller.name}",
-            link=views.oversight_link, list_endpoint="casework.oversight_list",
+            link=oversight_views.oversight_link, list_endpoint="casework.oversight_list",
             subject_type="reseller_oversight", module="casework",
         ),
     )  # fmt: skip

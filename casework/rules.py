@@ -4,7 +4,7 @@ each line citing the criterion it bears on. Pure: facts and weights in, lines ou
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -176,34 +176,7 @@ def histogram(scores: Iterable[int], *, bucket: int = 10) -> list[tuple[str, int
     ]
 
 
-# --- Foreign-reseller oversight (§7.303(e)) ------------------------------------------------------
-
-
-class EvidenceKind(enum.StrEnum):
-    NO_CIP = "failure to maintain a CIP"
-    NOT_IMPLEMENTED = "failure to implement its CIP"
-    NO_GOOD_FAITH = "lack of good-faith efforts to prevent malicious cyber-enabled use"
-
-
-class OversightState(enum.StrEnum):
-    EVIDENCE = "evidence received"
-    TERMINATION_CLOCK = "termination clock running"
-    TERMINATED = "relationship terminated"
-    REMEDIATED = "remediated"
-
-
-OVERSIGHT_ALLOWED: dict[OversightState, frozenset[OversightState]] = {
-    OversightState.EVIDENCE: frozenset(
-        {OversightState.TERMINATION_CLOCK, OversightState.TERMINATED, OversightState.REMEDIATED}
-    ),
-    OversightState.TERMINATION_CLOCK: frozenset(
-        {OversightState.TERMINATED, OversightState.REMEDIATED}
-    ),
-    OversightState.TERMINATED: frozenset(),
-    OversightState.REMEDIATED: frozenset(),
-}
-# Still open: the reseller has neither remediated nor been let go.
-OVERSIGHT_OPEN = frozenset({OversightState.EVIDENCE, OversightState.TERMINATION_CLOCK})
+# --- Who does what to a casework record -------------------------------------------------------
 
 ANALYSTS = frozenset({Role.ANALYST})
 REVIEWERS = frozenset({Role.REVIEWER})
@@ -215,29 +188,6 @@ def _leading_to(
 ) -> frozenset[workflow.State]:
     """The states from which a record may end at ``end`` in one step."""
     return frozenset(state for state, nexts in table.items() if end in nexts)
-
-
-# What a person may do to an oversight case, named as the route that does it.
-OVERSIGHT_ACTIONS: dict[str, workflow.Action[OversightState]] = {
-    "oversight_knowledge": workflow.Action(
-        ANALYSTS, _leading_to(OVERSIGHT_ALLOWED, OversightState.TERMINATION_CLOCK)
-    ),
-    "oversight_outcome": workflow.Action(ANALYSTS, OVERSIGHT_OPEN),
-}
-
-
-def oversight_signal(cases: Sequence[tuple[str, str]]) -> RiskSignal:
-    """Open cases of evidence that the provider's foreign resellers fail their CIPs (§7.303(e)),
-    as (reseller name, what the evidence indicates): information recorded against the provider
-    (§7.305(c)(4)) that its products are likely used by foreign malicious cyber actors
-    (§7.305(d)(1)(i))."""
-    named = "; ".join(f"{name}: {kind}" for name, kind in cases)
-    return RiskSignal(
-        "§7.305(d)(1)(i)",
-        "reseller_oversight",
-        len(cases),
-        f"{len(cases)} open case(s) of evidence against a foreign reseller (§7.303(e)) — {named}.",
-    )
 
 
 def oversight_date_problem(day: date, *, not_before: date, what: str, today: date) -> str | None:

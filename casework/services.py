@@ -11,14 +11,13 @@ from typing import Any
 
 import pandas
 from sqlalchemy import ColumnElement, Select, case, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
 from casework import rules
 from casework.models import (
     Assessment,
     AssessmentFinding,
     PenaltyCase,
-    ResellerOversight,
     RiskScore,
     RiskSnapshot,
 )
@@ -46,7 +45,7 @@ from core.workflow import rules as workflow
 from core.workflow.services import change_state
 from intake import kinds
 from intake import services as intake
-from intake.models import ForeignReseller, Provider
+from intake.models import Provider
 
 QUEUE_COLUMNS = ["provider_id", "legal_name", "certification", "score", "lines", "criteria"]
 
@@ -164,18 +163,16 @@ def changes_since_last_week(today: date) -> tuple[date | None, list]:
 # --- Moving a casework record along its allowed steps --------------------------------------------
 
 STEPS: dict[str, Mapping[Any, frozenset[Any]]] = {
-    "reseller_oversight": rules.OVERSIGHT_ALLOWED,
     "penalty": rules.PENALTY_ALLOWED,
     "assessment": rules.ASSESSMENT_ALLOWED,
 }
 
 
 ACTIONS: dict[str, tuple[Mapping[str, workflow.Action[Any]], type[enum.Enum]]] = {
-    "reseller_oversight": (rules.OVERSIGHT_ACTIONS, rules.OversightState),
     "penalty": (rules.PENALTY_ACTIONS, rules.PenaltyState),
     "assessment": (rules.ASSESSMENT_ACTIONS, rules.AssessmentState),
 }
-Record = ResellerOversight | PenaltyCase | Assessment
+Record = PenaltyCase | Assessment
 
 
 def actions_for(
@@ -202,7 +199,7 @@ def _move(
     change_state(
         record, wanted, STEPS[subject_type], subject_type=subject_type, actor=actor, **after
     )
-    # Open oversight, findings and penalties are signals of the score (§7.305(d)).
+    # Open findings and penalties are signals of the score (§7.305(d)).
     signals.send(signals.provider_facts_changed, provider_ids=[record.provider_id])
 
 
@@ -217,138 +214,8 @@ def check_drafter(actor: User, what: str) -> None:
         )
 
 
-# --- Foreign-reseller oversight (§7.303(e)) ------------------------------------------------------
-
-TERMINATION_CLOCK = "reseller.termination"
-OVERSIGHT = "reseller_oversight"
-
-
-def open_oversight(
-    reseller: ForeignReseller,
-    *,
-    evidence_kind: rules.EvidenceKind,
-    evidence: str,
-    received_on: date,
-    reported_to_authorities: str,
-    actor: User,
-    today: date,
-) -> ResellerOversight:
-    """Evidence that a foreign reseller fails to keep or implement its CIP, or lacks good faith."""
-    if problem := rules.oversight_date_problem(
-        received_on, not_before=date.min, what="evidence date", today=today
-    ):
-        raise InvalidInput({"received_on": [problem]})
-    case = ResellerOversight(
-        provider_id=reseller.provider_id,
-        reseller_id=reseller.id,
-        state=rules.OversightState.EVIDENCE.value,
-        evidence_kind=evidence_kind.value,
-        evidence=evidence.strip(),
-        evidence_received_on=received_on,
-        reported_to_authorities=reported_to_authorities.strip() or None,
-        opened_by_id=actor.id,
-    )
-    db.session.add(case)
-    db.session.flush()
-    record_event(
-        "reseller_oversight.open",
-        actor=actor,
-        subject=("reseller_oversight", case.id),
-        after={"reseller": reseller.id, "kind": case.evidence_kind, "received_on": received_on},
-    )
-    ownership.set_on_opening("oversight", case, actor)
-    signals.send(signals.provider_facts_changed, provider_ids=[case.provider_id])
-    return case
-
-
-def get_oversight(case_id: int) -> ResellerOversight | None:
-    return db.session.get(ResellerOversight, case_id)
-
-
-def oversight_of(
-    provider_id: int | None, *, owned: ColumnElement[bool] | None = None
-) -> list[ResellerOversight]:
-    """A provider's oversight cases (None: every provider's), newest first."""
-    return ownership.newest_first(ResellerOversight, _of(ResellerOversight, provider_id), owned)
-
-
-def oversight_query(owned: ColumnElement[bool] | None = None) -> Select[Any]:
-    """The oversight list (§7.303(e)): every provider's cases, with their resellers."""
-    model = ResellerOversight
-    query = intake.with_provider(ownership.cases_query(model, owned), model)
-    return query.join(model.reseller).options(contains_eager(model.reseller))
-
-
 def _of(model: Any, provider_id: int | None) -> ColumnElement[bool] | None:
     return model.provider_id == provider_id if provider_id is not None else None
-
-
-def open_oversight_signals(
-    today: date, provider_ids: Collection[int] | None = None
-) -> dict[int, list[RiskSignal]]:
-    """Providers (those asked about; None: every one) with open cases against their foreign
-    resellers (§7.303(e)), for the risk score (§7.305(d)(1)(i)); one query. A case is open
-    or not whatever the day, so ``today`` is not needed."""
-    query = (
-        select(ResellerOversight.provider_id, ForeignReseller.name, ResellerOversight.evidence_kind)
-        .join(ForeignReseller, ForeignReseller.id == ResellerOversight.reseller_id)
-        .where(ResellerOversight.state.in_([state.value for state in rules.OVERSIGHT_OPEN]))
-        .order_by(ResellerOversight.id)
-    )
-    if provider_ids is not None:
-        query = query.where(ResellerOversight.provider_id.in_(list(provider_ids)))
-    cases: dict[int, list[tuple[str, str]]] = {}
-    for provider_id, name, kind in db.session.execute(query):
-        cases.setdefault(provider_id, []).append((name, kind))
-    return {provider_id: [rules.oversight_signal(found)] for provider_id, found in cases.items()}
-
-
-def record_knowledge(
-    case: ResellerOversight, *, knowledge_on: date, actor: User, today: date
-) -> None:
-    """The day the provider knew the reseller had not remediated: the 30-day clock to terminate
-    the relationship starts (§7.303(e))."""
-    if problem := rules.oversight_date_problem(
-        knowledge_on, not_before=case.evidence_received_on, what="date of knowledge", today=today
-    ):
-        raise InvalidInput({"knowledge_on": [problem]})
-    _move(case, OVERSIGHT, rules.OversightState.TERMINATION_CLOCK, actor, knowledge_on=knowledge_on)
-    case.knowledge_on = knowledge_on
-    case.deadline_id = deadlines.open_deadline(
-        TERMINATION_CLOCK,
-        subject=(OVERSIGHT, case.id),
-        subject_label=f"{case.provider.legal_name}: terminate {case.reseller.name}",
-        start_on=knowledge_on,
-        actor=actor,
-    ).id
-    db.session.flush()
-
-
-def record_outcome(
-    case: ResellerOversight,
-    *,
-    terminated: bool,
-    outcome_on: date,
-    note: str,
-    actor: User,
-    today: date,
-) -> None:
-    """The relationship terminated (the registry follows) or the reseller remediated; either
-    ends the termination clock."""
-    if problem := rules.oversight_date_problem(
-        outcome_on, not_before=case.evidence_received_on, what="date", today=today
-    ):
-        raise InvalidInput({"outcome_on": [problem]})
-    wanted = rules.OversightState.TERMINATED if terminated else rules.OversightState.REMEDIATED
-    _move(case, OVERSIGHT, wanted, actor, outcome_on=outcome_on)
-    case.outcome_on, case.outcome_note = outcome_on, note.strip() or None
-    if case.deadline is not None:
-        deadlines.meet_deadline(case.deadline, met_on=outcome_on, actor=actor, note=wanted.value)
-    if terminated:
-        intake.end_reseller_relationship(
-            case.reseller, ended_on=outcome_on, reason="§7.303(e) termination", actor=actor
-        )
-    db.session.flush()
 
 
 # --- Penalties (§7.309) --------------------------------------------------------------------------

@@ -23,9 +23,6 @@ from casework.forms import (
     FurtherActionForm,
     InformationRequestForm,
     IssueAssessmentForm,
-    KnowledgeForm,
-    OutcomeForm,
-    OversightForm,
     PenaltyForm,
     PetitionForm,
     QueueFilterForm,
@@ -34,7 +31,8 @@ from casework.forms import (
     SubmitAssessmentForm,
     WithdrawPenaltyForm,
 )
-from casework.models import Assessment, PenaltyCase, ResellerOversight, RiskScore
+from casework.models import Assessment, PenaltyCase, RiskScore
+from casework.oversight import services as oversight
 from casework.risk import kept
 from core import clocks, exports, formerrors, transactions
 from core.access import STAFF, roles_required
@@ -49,7 +47,7 @@ from intake import services as intake
 from intake.correspondence import services as sent_services
 from intake.correspondence import views as sent_views
 from intake.correspondence.forms import HAND
-from intake.models import ForeignReseller, Provider
+from intake.models import Provider
 
 bp = module_blueprint(
     "casework",
@@ -73,10 +71,6 @@ def penalty_link(penalty_id: str) -> str:
     return url_for("casework.penalty", penalty_id=penalty_id)
 
 
-def oversight_link(oversight_id: str) -> str:
-    return url_for("casework.oversight", oversight_id=oversight_id)
-
-
 def provider_risk_panel(provider_id: str) -> Markup | None:
     # The kept row, not the whole computation: the explanation page computes line by line.
     score = kept.kept_score(int(provider_id), clocks.office_today())
@@ -87,7 +81,7 @@ def provider_risk_panel(provider_id: str) -> Markup | None:
         render_template(
             "casework/_provider_risk.html",
             score=score,
-            oversight=services.oversight_of(int(provider_id)),
+            oversight=oversight.oversight_of(int(provider_id)),
         )
     )
 
@@ -149,14 +143,6 @@ PENALTIES = case_listing(
     PROVIDER_COLUMN,
     SortColumn("stage", "Stage", (PenaltyCase.state,)),
     SortColumn("proposed", "Proposed", (PenaltyCase.proposed_amount,), descending_first=True),
-)  # fmt: skip
-OVERSIGHTS = case_listing(
-    "oversight", ResellerOversight, "Oversight",
-    PROVIDER_COLUMN,
-    SortColumn("reseller", "Foreign reseller", (func.lower(ForeignReseller.name),)),
-    SortColumn("stage", "Stage", (ResellerOversight.state,)),
-    SortColumn("evidence", "Evidence received", (ResellerOversight.evidence_received_on,),
-               descending_first=True),
 )  # fmt: skip
 
 
@@ -228,7 +214,7 @@ def risk_refresh_command() -> None:
     click.echo(kept.refresh_everyone(clocks.office_today()))
 
 
-# --- Foreign-reseller oversight (§7.303(e)) ----------------------------------------------------
+# --- The steps of a casework record ---------------------------------------------------------------
 
 
 def _done(message: str, endpoint: str, **values: object) -> ResponseReturnValue:
@@ -251,111 +237,6 @@ def _step_post(
         return done()
 
     return formerrors.handle(form, act, page=page)
-
-
-@bp.route("/resellers/<int:reseller_id>/oversight", methods=["GET", "POST"])
-@roles_required(*ANALYSTS)
-def new_oversight(reseller_id: int) -> ResponseReturnValue:
-    reseller = db.session.get(ForeignReseller, reseller_id) or abort(404)
-    form = OversightForm()
-
-    def act() -> ResponseReturnValue:
-        case = services.open_oversight(
-            reseller,
-            evidence_kind=rules.EvidenceKind(form.evidence_kind.data),
-            evidence=form.evidence.data,
-            received_on=form.received_on.data,
-            reported_to_authorities=form.reported_to_authorities.data or "",
-            actor=current_user,
-            today=clocks.office_today(),
-        )
-        return _done("Evidence recorded.", "casework.oversight", oversight_id=case.id)
-
-    return formerrors.handle(
-        form,
-        act,
-        page=lambda form: render_template(
-            "casework/oversight_new.html", reseller=reseller, form=form
-        ),
-    )
-
-
-def _render_oversight(case: ResellerOversight, **forms: FlaskForm) -> str:
-    return render_template(
-        "casework/oversight.html",
-        case=case,
-        knowledge_form=forms.get("knowledge_form") or KnowledgeForm(),
-        outcome_form=forms.get("outcome_form") or OutcomeForm(),
-        actions=services.actions_for(case, services.OVERSIGHT, current_user.role_enum),
-    )
-
-
-def _oversight_or_404(oversight_id: int) -> ResellerOversight:
-    return services.get_oversight(oversight_id) or abort(404)
-
-
-@bp.get("/oversight")
-@roles_required(*STAFF)
-def oversight_list() -> ResponseReturnValue:
-    """Every oversight of a foreign reseller (§7.303(e)), newest first, by owner if asked."""
-    owner_form, page = case_list_page(OVERSIGHTS, ResellerOversight, services.oversight_query)
-    return render_template("casework/oversight_list.html", page=page, owner_form=owner_form)
-
-
-@bp.get("/oversight/<int:oversight_id>")
-@roles_required(*STAFF)
-def oversight(oversight_id: int) -> ResponseReturnValue:
-    return _render_oversight(_oversight_or_404(oversight_id))
-
-
-@bp.post("/oversight/<int:oversight_id>/knowledge")
-@roles_required(*ANALYSTS)
-def oversight_knowledge(oversight_id: int) -> ResponseReturnValue:
-    case = _oversight_or_404(oversight_id)
-    form = KnowledgeForm()
-
-    def act() -> ResponseReturnValue:
-        services.record_knowledge(
-            case, knowledge_on=form.knowledge_on.data, actor=current_user,
-            today=clocks.office_today(),
-        )  # fmt: skip
-        return _done(
-            "The 30-day termination clock is running (§7.303(e)).",
-            "casework.oversight",
-            oversight_id=case.id,
-        )
-
-    return formerrors.handle(
-        form,
-        act,
-        page=lambda form: _render_oversight(case, knowledge_form=form),
-        error_field="knowledge_on",
-    )
-
-
-@bp.post("/oversight/<int:oversight_id>/outcome")
-@roles_required(*ANALYSTS)
-def oversight_outcome(oversight_id: int) -> ResponseReturnValue:
-    case = _oversight_or_404(oversight_id)
-    form = OutcomeForm()
-
-    def act() -> ResponseReturnValue:
-        services.record_outcome(
-            case,
-            terminated=form.outcome.data == "terminated",
-            outcome_on=form.outcome_on.data,
-            note=form.note.data or "",
-            actor=current_user,
-            today=clocks.office_today(),
-        )
-        return _done("Outcome recorded.", "casework.oversight", oversight_id=case.id)
-
-    return formerrors.handle(
-        form,
-        act,
-        page=lambda form: _render_oversight(case, outcome_form=form),
-        error_field="outcome_on",
-    )
 
 
 # --- Penalties (§7.309) ------------------------------------------------------------------------

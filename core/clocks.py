@@ -95,7 +95,8 @@ def _clock_list() -> Iterable[Clock]:
         "Termination of a foreign reseller that has not remediated",
         "casework",
         "§7.303(e)",
-        "the provider's knowledge that the foreign reseller has not remediated",
+        "the provider's knowledge that the foreign reseller has not remediated, or that "
+        "continuing the relationship otherwise increases the risk",
         "knowledge",
         days,
         days=30,
@@ -137,6 +138,18 @@ def _clock_list() -> Iterable[Clock]:
         "§7.308(c)(4)",
         "the provider's knowledge of the inaccuracy",
         "knowledge of inaccuracy",
+        days,
+        days=15,
+    )
+    # The rule sets no separate period for the IP addresses a report must include
+    # (§7.308(d)(1)(i)(F)); the office allows the 15 days §7.308(c) gives the report itself.
+    yield Clock(
+        "ai.ip_addresses",
+        "IP addresses of an AI training report that gave none",
+        "intake",
+        "§7.308(d)(1)(i)(F)",
+        "the arrival of a training report without the IP addresses",
+        "report received",
         days,
         days=15,
     )

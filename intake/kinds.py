@@ -334,6 +334,9 @@ class IdentifierKind(enum.StrEnum):
     WALLET = "wallet"
 
 
+# §7.308(d)(1)(i)(B)(3)–(5) ask these of an entity only (intake.rules.entity_element_problems).
+ENTITY_HINT = "Required when the foreign person is an entity"
+
 FOREIGN_PERSON_FIELDS: tuple[Field, ...] = (
     Field("person_type", "The foreign person is", Kind.CHOICE, "§7.308(d)(1)(i)(A)",
           choices=(("individual", "An individual"), ("entity", "An entity"))),
@@ -347,11 +350,12 @@ FOREIGN_PERSON_FIELDS: tuple[Field, ...] = (
           "business", L, "§7.308(d)(1)(i)(B)(1)–(3)", max_length=2_000),
     Field("address_country", "Country of that address", Kind.COUNTRY, "§7.308(d)(1)(i)(B)"),
     Field("request_origin_locations", "Locations the training request comes from",
-          Kind.TEXT_LIST, "§7.308(d)(1)(i)(B)(3)", required=False),
+          Kind.TEXT_LIST, "§7.308(d)(1)(i)(B)(3)", required=False, hint=ENTITY_HINT),
     Field("organised_in", "Jurisdiction under whose laws the entity is organised",
-          Kind.COUNTRY, "§7.308(d)(1)(i)(B)(4)", required=False),
+          Kind.COUNTRY, "§7.308(d)(1)(i)(B)(4)", required=False, hint=ENTITY_HINT),
     Field("beneficial_owners", "Beneficial owners of the account, the ultimate ones included",
-          Kind.TEXT_LIST, "§7.308(d)(1)(i)(B)(5)", required=False, max_length=200),
+          Kind.TEXT_LIST, "§7.308(d)(1)(i)(B)(5)", required=False, max_length=200,
+          hint=ENTITY_HINT),
     Field("payment_methods", "Means and source of payment for the account", Kind.TABLE,
           "§7.308(d)(1)(i)(C)", max_rows=50,
           columns=(

@@ -68,11 +68,7 @@ def _ai_report_problems(cleaned: Mapping[str, Any]) -> list[Problem]:
             Problem("anticipated_completion_on", "must not be before the anticipated start date",
                     "§7.308(d)(1)(ii)(B)")
         )  # fmt: skip
-    if cleaned.get("person_type") == "entity" and not cleaned.get("organised_in"):
-        problems.append(
-            Problem("organised_in", "is required for an entity: the jurisdiction under whose laws "
-                    "it is organised", "§7.308(d)(1)(i)(B)(4)")
-        )  # fmt: skip
+    problems += entity_element_problems(cleaned)
     transaction, knowledge = cleaned.get("transaction_on"), cleaned.get("knowledge_on")
     if transaction and knowledge and knowledge < transaction:
         problems.append(
@@ -88,6 +84,31 @@ def _ai_report_problems(cleaned: Mapping[str, Any]) -> list[Problem]:
     for index, access in enumerate(cleaned.get("ip_accesses") or []):
         problems += _ip_access_problems(index, access)
     return problems
+
+
+# What §7.308(d)(1)(i)(B) asks of an entity beyond its address, which every report gives: the
+# locations the training request comes from ((B)(3)), the jurisdiction it is organised under
+# ((B)(4)) and its beneficial owners, the ultimate ones included ((B)(5)). Other names
+# ((A)(2)) and an ultimate owner other than itself ((A)(3)) may truly be none, so stay optional.
+ENTITY_ELEMENTS: tuple[tuple[str, str, str], ...] = (
+    ("request_origin_locations", "the location(s) from which the training request originates",
+     "§7.308(d)(1)(i)(B)(3)"),
+    ("organised_in", "the jurisdiction under whose laws it is organised",
+     "§7.308(d)(1)(i)(B)(4)"),
+    ("beneficial_owners", "the name(s) of the beneficial owner(s) of the account, the ultimate "
+     "ones included", "§7.308(d)(1)(i)(B)(5)"),
+)  # fmt: skip
+
+
+def entity_element_problems(cleaned: Mapping[str, Any]) -> list[Problem]:
+    """Each element §7.308(d)(1)(i)(B) requires for an entity that the report leaves empty."""
+    if cleaned.get("person_type") != "entity":
+        return []
+    return [
+        Problem(name, f"is required for an entity: {what}", citation)
+        for name, what, citation in ENTITY_ELEMENTS
+        if not cleaned.get(name)
+    ]
 
 
 def _ip_access_problems(index: int, access: Mapping[str, Any]) -> list[Problem]:

@@ -464,7 +464,9 @@ def one_of_each() -> dict[str, object]:
     issued measure with a drafted action, a screening run, an oversight case, a penalty, an
     assessment), by the name of the address argument that finds it."""
     from casework import services as casework
-    from casework.rules import AssessmentOrigin, EvidenceKind
+    from casework.oversight import services as oversight_services
+    from casework.oversight.rules import EvidenceKind
+    from casework.rules import AssessmentOrigin
     from core.deadlines import services as deadlines
     from special_measures import services as measure_services
 
@@ -489,7 +491,7 @@ def one_of_each() -> dict[str, object]:
         provider, relevant_on=clocks.office_today(), actor=None
     )
     db.session.commit()
-    oversight = casework.open_oversight(
+    oversight = oversight_services.open_oversight(
         reseller,
         evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.",
         received_on=clocks.office_today(),

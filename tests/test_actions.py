@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from casework import rules as casework
+from casework.oversight import rules as oversight
 from core.approvals import rules as approvals
 from core.auth.rules import Role
 from core.errors import IllegalTransition
@@ -24,7 +25,7 @@ TABLES = {
     "exemption requests": ("exemptions", exemptions.ACTIONS, exemptions.CaseState),
     "penalties": ("casework", casework.PENALTY_ACTIONS, casework.PenaltyState),
     "assessments": ("casework", casework.ASSESSMENT_ACTIONS, casework.AssessmentState),
-    "reseller oversight": ("casework", casework.OVERSIGHT_ACTIONS, casework.OversightState),
+    "reseller oversight": ("casework", oversight.OVERSIGHT_ACTIONS, oversight.OversightState),
 }
 
 
@@ -78,7 +79,7 @@ SM, SMS = (special_measures.ACTIONS, special_measures.ALLOWED), special_measures
 EX, EXS = (exemptions.ACTIONS, exemptions.ALLOWED), exemptions.CaseState
 PE, PES = (casework.PENALTY_ACTIONS, casework.PENALTY_ALLOWED), casework.PenaltyState
 AS, ASS = (casework.ASSESSMENT_ACTIONS, casework.ASSESSMENT_ALLOWED), casework.AssessmentState
-OV, OVS = (casework.OVERSIGHT_ACTIONS, casework.OVERSIGHT_ALLOWED), casework.OversightState
+OV, OVS = (oversight.OVERSIGHT_ACTIONS, oversight.OVERSIGHT_ALLOWED), oversight.OversightState
 RE, RES = (approvals.ACTIONS, approvals.ALLOWED), approvals.ReviewState
 
 # Actions that move the record to one state: offered exactly where the table allows that step.

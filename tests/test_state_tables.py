@@ -7,6 +7,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 import pytest
 
 from casework import rules as casework
+from casework.oversight import rules as oversight
 from core.approvals import rules as approvals
 from exemptions import rules as exemptions
 from intake.ai import ip_log
@@ -17,7 +18,7 @@ TABLES = {
     "exemption requests (§7.306)": exemptions.ALLOWED,
     "special-measure cases (§7.307)": special_measures.ALLOWED,
     "compliance assessments (§7.305)": casework.ASSESSMENT_ALLOWED,
-    "foreign-reseller oversight (§7.303(e))": casework.OVERSIGHT_ALLOWED,
+    "foreign-reseller oversight (§7.303(e))": oversight.OVERSIGHT_ALLOWED,
     "penalties (§7.309)": casework.PENALTY_ALLOWED,
     "two-person reviews": approvals.ALLOWED,
     "compiled reseller certification imports": reseller_rules.IMPORT_TRANSITIONS,

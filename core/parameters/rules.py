@@ -62,6 +62,11 @@ RISK_WEIGHTS = (
         "§7.305(d)(1)(i)",
     ),
     (
+        "reseller_reporting_oversight",
+        "Risk score: each open case of a foreign reseller not complying with §7.308",
+        "§7.305(d)(1)(ii)",
+    ),
+    (
         "corrected_ai_report",
         "Risk score: each AI training report corrected after filing",
         "§7.305(d)(1)(ii)",

@@ -11,14 +11,18 @@ import hashlib
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import lz4.frame
 from sqlalchemy import select
 
+from core import clocks
 from core.audit.services import FAILURE, SUCCESS, record_event
 from core.auth.models import User
 from core.db import db, utcnow
+from core.deadlines import services as deadlines
+from core.deadlines.models import Deadline
 from core.errors import DomainError
 from core.jobs import registry as job_registry
 from core.jobs import services as jobs
@@ -40,6 +44,7 @@ IP_LOG_JOB = "ip_log_attachment"
 SUBJECT_TYPE = "ip_log_attachment"
 # Rows written between two reports of how many are stored.
 STORE_PROGRESS_EVERY = 100_000
+IP_CLOCK = "ai.ip_addresses"
 
 
 def store_ip_accesses(
@@ -84,6 +89,33 @@ def store_ip_accesses(
 
 
 # --- Receiving a log ------------------------------------------------------------------------
+
+
+# --- A report that gives no IP addresses is chased (§7.308(d)(1)(i)(F)) ---------------------------
+
+
+def open_ip_clock(filing: Filing, *, actor: User | None) -> Deadline:
+    """The report arrived without the IP addresses it must include: the office's clock for them
+    starts on its arrival (core.clocks, "ai.ip_addresses")."""
+    return deadlines.open_deadline(
+        IP_CLOCK,
+        subject=("filing", filing.receipt_number),
+        subject_label=f"{filing.provider.legal_name}: IP addresses of {filing.receipt_number}",
+        start_on=filing.received_on,
+        actor=actor,
+    )
+
+
+def ip_clock_of(filing: Filing) -> Deadline | None:
+    found = deadlines.deadlines_for_subject("filing", filing.receipt_number)
+    return next((deadline for deadline in found if deadline.clock_key == IP_CLOCK), None)
+
+
+def meet_ip_clock(filing: Filing, *, met_on: date, actor: User | None, note: str) -> None:
+    """IP addresses arrived for the report (a log attached, or a corrected report giving them)."""
+    clock = ip_clock_of(filing)
+    if clock is not None and clock.is_open:
+        deadlines.meet_deadline(clock, met_on=max(met_on, clock.started_on), actor=actor, note=note)
 
 
 def attach_ip_log(
@@ -196,6 +228,10 @@ def _store(
     attachment.document_id = document.id
     attachment.row_count = len(check.entries)
     attachment.finished_at = utcnow()
+    meet_ip_clock(
+        attachment.filing, met_on=clocks.office_today(attachment.attached_at),
+        actor=attachment.attached_by, note=f"IP log {attachment.filename}",
+    )  # fmt: skip
     # Last, so that the audit trail's head is held only for the end of the job's transaction.
     _record(attachment, "filing.ip_log_attach", {"filename": attachment.filename,
             "rows": attachment.row_count, "sha256": attachment.sha256})  # fmt: skip

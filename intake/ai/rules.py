@@ -90,10 +90,15 @@ class CoverageFacts:
     # §7.308(b)(3)(iv), Example 4: infrastructure co-located in another company's facility.
     third_party_facility: bool
     relevant_on: date
+    # §7.308(b)(1)(i), "results or could result": the most the reserved hardware would perform
+    # over the reported dates (the high end of ``plausible_operations``), when it is known.
+    hardware_could_perform: float | None = None
 
     def __post_init__(self) -> None:
         if self.estimated_operations is not None:
             _require_operations(self.estimated_operations, "The estimate")
+        if self.hardware_could_perform is not None:
+            _require_operations(self.hardware_could_perform, "What the hardware could perform")
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,22 @@ class CoverageVerdict:
     basis: CoverageBasis | None
     reasons: tuple[Reason, ...]
     who_reports: str
+    # How "could result" was read, shown beside the verdict when the hardware was weighed.
+    reading: str | None = None
+
+
+# The rule does not say whether hardware able to exceed the technical conditions makes a
+# transaction one that "could result" in such training when the customer's estimate stays below
+# them. Read here: it does, if the reserved hardware, at the top of the utilisation large runs
+# reach (UTILISATION_RANGE, not its theoretical peak), would exceed them over the reported dates:
+# the arrangements provide the compute, and a lower estimate is the customer's plan, not a limit.
+COULD_RESULT_READING = (
+    "“Results or could result” (§7.308(b)(1)(i)) is read as what the arrangements make possible: "
+    "a transaction whose reserved hardware, at the top of the utilisation that large training "
+    "runs reach, would perform more operations over the reported dates than the technical "
+    "conditions is covered, even when the reported estimate is lower, unless the provider shows "
+    "how the run is limited. The hardware's theoretical peak is not used."
+)
 
 
 def _foreign_person_involved(facts: CoverageFacts) -> bool:
@@ -187,6 +208,31 @@ def _estimate_reason(facts: CoverageFacts, thresholds: Thresholds) -> Reason:
         f"The estimate of {shown} operations {comparison} the {threshold_shown}{kind} {in_force}",
         TECHNICAL_CONDITIONS,
     )
+
+
+def _hardware_above_threshold(facts: CoverageFacts, thresholds: Thresholds) -> bool:
+    threshold, _ = _threshold_for(facts, thresholds)
+    could = facts.hardware_could_perform
+    return could is not None and float(could) > threshold
+
+
+def _hardware_reason(facts: CoverageFacts, thresholds: Thresholds) -> Reason:
+    threshold, kind = _threshold_for(facts, thresholds)
+    assert facts.hardware_could_perform is not None  # asked only when the hardware is known
+    shown, threshold_shown = _distinguishable(float(facts.hardware_could_perform), threshold)
+    if _hardware_above_threshold(facts, thresholds):
+        text = (
+            f"The reserved hardware could perform up to {shown} operations over the reported "
+            f"dates, above the {threshold_shown}{kind}: the transaction could result in training "
+            "a model that meets the technical conditions"
+        )
+    else:
+        text = (
+            f"The reserved hardware could perform at most {shown} operations over the reported "
+            f"dates, not above the {threshold_shown}{kind}: the hardware alone does not make "
+            "the transaction covered"
+        )
+    return Reason(text, "§7.308(b)(1)(i); §7.308(d)(1)(ii)(C)")
 
 
 def _belief_reason() -> Reason:
@@ -274,10 +320,14 @@ def assess_coverage(facts: CoverageFacts, thresholds: Thresholds) -> CoverageVer
     Every condition is explained, met or not, so that a reviewer sees what failed.
     """
     reasons = [_foreign_person_reason(facts), _estimate_reason(facts, thresholds)]
+    weighed_hardware = facts.hardware_could_perform is not None
+    if weighed_hardware:
+        reasons.append(_hardware_reason(facts, thresholds))
     if facts.reason_to_believe_large_model:
         reasons.append(_belief_reason())
     conditions_met_now = (
         _estimate_above_threshold(facts, thresholds)
+        or _hardware_above_threshold(facts, thresholds)
         or facts.reason_to_believe_large_model
         or facts.later_change_meets_conditions
     )
@@ -292,7 +342,8 @@ def assess_coverage(facts: CoverageFacts, thresholds: Thresholds) -> CoverageVer
             if facts.original_arrangements_met_conditions is False
             else CoverageBasis.TRAINING
         )
-    return CoverageVerdict(covered, basis, tuple(reasons), _who_reports(basis, facts))
+    reading = COULD_RESULT_READING if weighed_hardware else None
+    return CoverageVerdict(covered, basis, tuple(reasons), _who_reports(basis, facts), reading)
 
 
 # --- 2. Plausibility of the compute estimate (§7.308(d)(1)(ii)(A)–(C)) ---------------------------

@@ -179,12 +179,28 @@ def on_report_received(
     """Index the report, keep its IP accesses, record its clock; returns the parties to screen
     against the special measures in force (§7.307)."""
     db.session.add_all(_identifiers(filing, cleaned))
-    ip_logs.store_ip_accesses(filing, _inline_accesses(cleaned), attachment_id=None)
+    given = _inline_accesses(cleaned)
+    ip_logs.store_ip_accesses(filing, given, attachment_id=None)
+    if filing.kind in kinds.AI_RUN_REPORT_KINDS:
+        _chase_ip_addresses(filing, given=bool(given), actor=actor)
     if filing.kind == "ai_follow_up_report":
         _meet_information_request(filing, cleaned["request_number"], actor)
     elif clock_start_on is not None:
         _record_report_clock(filing, clock_start_on, actor)
     return parties_of(cleaned)
+
+
+def _chase_ip_addresses(filing: Filing, *, given: bool, actor: User | None) -> None:
+    """A report without the IP addresses of §7.308(d)(1)(i)(F) starts the office's clock for
+    them, met when a log is attached to it; a corrected report that gives them meets the clock
+    of the report it corrects."""
+    if not given:
+        ip_logs.open_ip_clock(filing, actor=actor)
+    elif filing.supersedes is not None:
+        ip_logs.meet_ip_clock(
+            filing.supersedes, met_on=filing.received_on, actor=actor,
+            note=f"given in corrected report {filing.receipt_number}",
+        )  # fmt: skip
 
 
 def _inline_accesses(cleaned: dict[str, Any]) -> list[ip_log.IpLogEntry]:
@@ -478,6 +494,16 @@ def request_information(
     return request
 
 
+def ip_addresses_request_note(filing: Filing) -> str:
+    """What a request for a report's missing IP addresses asks (§7.308(d)(1)(i)(F), (e))."""
+    return (
+        f"Report {filing.receipt_number} gives no IP addresses used for access or administration "
+        "of the account, nor the date and time of each access or administrative action "
+        "(§7.308(d)(1)(i)(F)). Attach the IP access log to that report, and file a follow-up "
+        "report answering this request that says when it was attached."
+    )
+
+
 def information_requests_of(filing: Filing) -> list[DepartmentRequest]:
     return list(
         db.session.execute(
@@ -595,9 +621,12 @@ def relevant_day(filing: Filing) -> date:
     return date.fromisoformat(day) if day else filing.received_on
 
 
-def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVerdict | str:
-    """The covered-transaction aid applied to what a report says (§7.308(b)); the reason in
-    words when it cannot be judged."""
+def coverage_of(
+    data: dict[str, Any], relevant_on: date, *, hardware_could_perform: float | None = None
+) -> ai_rules.CoverageVerdict | str:
+    """The covered-transaction aid applied to what a report says (§7.308(b)), with what its
+    reserved hardware could perform when the catalogue knows it ("could result",
+    §7.308(b)(1)(i)); the reason in words when it cannot be judged."""
     try:
         thresholds = thresholds_on(relevant_on)
     except NoConditionsInForce as none:
@@ -614,6 +643,7 @@ def coverage_of(data: dict[str, Any], relevant_on: date) -> ai_rules.CoverageVer
         later_change_meets_conditions=False,
         third_party_facility=False,
         relevant_on=relevant_on,
+        hardware_could_perform=hardware_could_perform,
     )
     return ai_rules.assess_coverage(facts, thresholds)
 

@@ -71,14 +71,23 @@ def report_panel(receipt_number: str) -> Markup | None:
     relevant_on = ai_services.relevant_day(filing)
     choice = ai_accelerators.choice_of(filing) if runs else None
     confirmed = ai_accelerators.as_rule(choice.accelerator) if choice else None
+    judged = ai_services.plausibility(data, relevant_on, confirmed=confirmed) if runs else None
+    could = judged.operations.high if judged is not None and judged.operations else None
     html = render_template(
         "intake/_ai_report.html",
         filing=filing,
-        report_clocks=deadlines.deadlines_for_subject("filing", filing.receipt_number),
-        coverage=ai_services.coverage_of(data, relevant_on) if runs else None,
-        plausibility=(
-            ai_services.plausibility(data, relevant_on, confirmed=confirmed) if runs else None
+        report_clocks=[
+            deadline
+            for deadline in deadlines.deadlines_for_subject("filing", filing.receipt_number)
+            if deadline.clock_key != ip_logs.IP_CLOCK
+        ],
+        ip_clock=ip_logs.ip_clock_of(filing) if runs else None,
+        coverage=(
+            ai_services.coverage_of(data, relevant_on, hardware_could_perform=could)
+            if runs
+            else None
         ),
+        plausibility=judged,
         choice=choice,
         proposals=ai_accelerators.proposals(filing) if runs else [],
         identifiers=ai_services.identifiers_of(filing),
@@ -160,6 +169,8 @@ def request_information(receipt_number: str) -> ResponseReturnValue:
     form = InformationRequestForm()
     if not form.is_submitted():
         form.requested_on.data = clocks.office_today()
+        if request.args.get("about") == "ip_addresses":
+            form.note.data = ai_services.ip_addresses_request_note(filing)
 
     def act() -> ResponseReturnValue:
         sent = ai_services.request_information(

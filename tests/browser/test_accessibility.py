@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from casework import services as casework
-from casework.rules import EvidenceKind
+from casework.oversight import services as oversight_services
+from casework.oversight.rules import EvidenceKind
 from core import clocks
 from core.audit.checks import AUDIT_CHECK_JOB
 from core.auth.rules import Role
@@ -69,7 +70,7 @@ def measure_records(records):
     run = screening.screen_provider_resellers(
         provider, relevant_on=clocks.office_today(), actor=None
     )
-    oversight = casework.open_oversight(
+    oversight = oversight_services.open_oversight(
         provider.resellers[0], evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.",
         received_on=clocks.office_today(), reported_to_authorities="", actor=measure.drafted_by,
         today=clocks.office_today(),
@@ -109,6 +110,12 @@ def test_staff_pages_have_no_violations(page: Page, records, measure_records):
     db.session.commit()
     send_committed()
     waiting, _ = printed.request_board_pdf(BoardFilter(module="intake"), actor=analyst)
+    # A §7.308(f) case, whose page offers the notice to the reseller.
+    reporting = oversight_services.open_oversight(
+        oversight.reseller, evidence_kind=EvidenceKind.REPORT_LATE, evidence="Reported late.",
+        received_on=clocks.office_today(), reported_to_authorities="", actor=analyst,
+        today=clocks.office_today(),
+    )  # fmt: skip
     db.session.commit()
     sign_in(page, base_url, analyst.email, PASSWORD)
     for path in (
@@ -126,6 +133,8 @@ def test_staff_pages_have_no_violations(page: Page, records, measure_records):
         f"/casework/risk/providers/{provider.id}",
         "/casework/risk/changes",
         f"/casework/resellers/{oversight.reseller_id}/oversight",
+        f"/casework/oversight/{oversight.id}",
+        f"/casework/oversight/{reporting.id}",
         f"/casework/providers/{provider.id}/penalties/new",
         f"/casework/penalties/{penalty.id}",
         "/casework/penalties",

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from casework import rules, services
+from casework.oversight import rules as oversight_rules
+from casework.oversight import services as oversight
 from core.approvals import services as approvals
 from core.approvals.rules import ReviewState
 from core.audit.models import AuditEvent
@@ -259,24 +261,39 @@ ASSESSMENT_STEPS = {
 
 
 def _oversight(analyst):
-    def evidence():
-        (reseller,) = make_resellers(make_provider(), 1)
-        case = services.open_oversight(
-            reseller, evidence_kind=rules.EvidenceKind.NOT_IMPLEMENTED, evidence="Logs.",
-            received_on=TODAY - timedelta(days=10), reported_to_authorities="", actor=analyst,
+    def opened(kind):
+        def evidence():
+            (reseller,) = make_resellers(make_provider(), 1)
+            case = oversight.open_oversight(
+                reseller, evidence_kind=kind, evidence="Logs.",
+                received_on=TODAY - timedelta(days=10), reported_to_authorities="", actor=analyst,
+                today=TODAY,
+            )  # fmt: skip
+            db.session.commit()
+            return case
+
+        return evidence
+
+    evidence = opened(oversight_rules.EvidenceKind.NOT_IMPLEMENTED)
+    reporting = opened(oversight_rules.EvidenceKind.REPORT_LATE)
+
+    def step(action, days_ago):
+        return lambda case: oversight.record_step(
+            case, action, on=TODAY - timedelta(days=days_ago), note="Recorded.", actor=analyst,
             today=TODAY,
         )  # fmt: skip
-        db.session.commit()
-        return case
+
+    notified = then(reporting, step("oversight_notice", 8))
+    suspended = then(notified, step("oversight_suspension", 5))
 
     def outcome(terminated):
-        return lambda case: services.record_outcome(
+        return lambda case: oversight.record_outcome(
             case, terminated=terminated, outcome_on=TODAY, note="", actor=analyst, today=TODAY
         )
 
     clock_running = then(
         evidence,
-        lambda case: services.record_knowledge(
+        lambda case: oversight.record_knowledge(
             case, knowledge_on=TODAY - timedelta(days=5), actor=analyst, today=TODAY
         ),
     )
@@ -285,7 +302,21 @@ def _oversight(analyst):
         "termination clock running": clock_running,
         "relationship terminated": then(clock_running, outcome(True)),
         "remediated": then(clock_running, outcome(False)),
+        "account closed, clock running": then(clock_running, step("oversight_account_closure", 3)),
+        "§7.308(f) evidence received": reporting,
+        "reseller notified": notified,
+        "provision suspended": suspended,
+        "provision resumed on assurances": then(suspended, step("oversight_resumption", 1)),
+        "reseller confirmed compliance": then(notified, step("oversight_compliance", 1)),
     }
+
+
+def _step_of(slug, action):
+    return Step(
+        "analyst",
+        lambda c: f"/casework/oversight/{c.id}/{slug}",
+        {f"{action}-on": TODAY.isoformat(), f"{action}-note": "Recorded."},
+    )
 
 
 OVERSIGHT_STEPS = {
@@ -299,6 +330,11 @@ OVERSIGHT_STEPS = {
         lambda c: f"/casework/oversight/{c.id}/outcome",
         {"outcome": "remediated", "outcome_on": TODAY.isoformat()},
     ),
+    "close the account": _step_of("account-closure", "oversight_account_closure"),
+    "notify the reseller": _step_of("notice", "oversight_notice"),
+    "suspend provision": _step_of("suspension", "oversight_suspension"),
+    "accept its confirmation": _step_of("compliance", "oversight_compliance"),
+    "resume provision": _step_of("resumption", "oversight_resumption"),
 }
 
 
@@ -328,4 +364,12 @@ def test_every_assessment_step_refused_by_its_state_says_why_and_is_not_offered(
 
 
 def test_every_oversight_step_refused_by_its_state_says_why_and_is_not_offered(clients, people):
-    sweep(clients, _oversight(people[0]), OVERSIGHT_STEPS, lambda c: f"/casework/oversight/{c.id}")
+    outcomes = sweep(
+        clients, _oversight(people[0]), OVERSIGHT_STEPS, lambda c: f"/casework/oversight/{c.id}"
+    )
+    # Each paragraph's steps are taken on its own cases only (§7.303(e), §7.308(f)).
+    assert outcomes[("§7.308(f) evidence received", "record knowledge")] != TAKEN
+    assert outcomes[("§7.308(f) evidence received", "notify the reseller")] == TAKEN
+    assert outcomes[("evidence received", "notify the reseller")] != TAKEN
+    assert outcomes[("relationship terminated", "close the account")] == TAKEN
+    assert outcomes[("account closed, clock running", "close the account")] != TAKEN

@@ -111,19 +111,6 @@ def test_an_exempt_provider_owes_no_certification_and_scores_nothing_for_it():
     assert _facts(certification_status="exempt").exempt
 
 
-def test_open_reseller_oversight_is_a_signal_of_use_by_malicious_cyber_actors():
-    signal = rules.oversight_signal(
-        [("Neva Cloud", "failure to maintain a CIP"), ("Ural Host", "failure to implement its CIP")]
-    )
-    assert (signal.criterion, signal.kind, signal.count) == (
-        "§7.305(d)(1)(i)",
-        "reseller_oversight",
-        2,
-    )
-    assert "Neva Cloud: failure to maintain a CIP; Ural Host" in signal.explanation
-    assert "§7.303(e)" in signal.explanation
-
-
 @pytest.mark.parametrize("state", list(rules.AssessmentState), ids=lambda s: s.name)
 def test_a_follow_up_needs_an_issued_report(state):
     problem = rules.follow_up_problem(state)

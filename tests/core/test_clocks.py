@@ -30,6 +30,8 @@ RULE_DAYS: dict[str, int] = {
     "ai.reseller_report": 30,  # §7.308(c)(2): provider files "within 30 calendar days"
     "ai.follow_up_report": 15,  # §7.308(c)(3)
     "ai.corrected_report": 15,  # §7.308(c)(4)
+    # §7.308(d)(1)(i)(F) sets no period of its own: the office allows the report's 15 days.
+    "ai.ip_addresses": 15,
     # §7.305(a) leaves the period to the Department ("a reasonable time period, as determined
     # by the Department"); 90 days is the catalogue's default, set per case.
     "assessment.resubmission": 90,
@@ -64,8 +66,9 @@ ADJUSTABLE_KEYS = frozenset(
 )
 FIXED_PERIOD_KEYS = sorted((set(RULE_DAYS) | LAST_DAY_KEYS) - ADJUSTABLE_KEYS)
 
-# The clocks of the table in docs/architecture.md §4: the sixteen the rule names, and the last
-# day of an extension's additional period (§7.307(a)(5)), which the expiry clock implies.
+# The clocks of the table in docs/architecture.md §4: the sixteen the rule names, the last day
+# of an extension's additional period (§7.307(a)(5)), which the expiry clock implies, and the
+# office's period for a report's missing IP addresses (§7.308(d)(1)(i)(F)).
 RULE_CLOCK_KEYS = frozenset(
     {
         "cip.annual_certification",
@@ -77,6 +80,7 @@ RULE_CLOCK_KEYS = frozenset(
         "ai.reseller_report",
         "ai.follow_up_report",
         "ai.corrected_report",
+        "ai.ip_addresses",
         "assessment.resubmission",
         "special_measure.congress_notice",
         "special_measure.earliest_compliance",
@@ -156,6 +160,8 @@ CATALOGUE_CASES = [
     Case("ai.follow_up_report", "2027-04-22", "2027-05-07", "§7.308(c)(3)"),
     # 2028 is a leap year: 9 days to 29 Feb, then 6 into March.
     Case("ai.corrected_report", "2028-02-20", "2028-03-06", "§7.308(c)(4)"),
+    # 11 days to 31 Jan, then 4 into February.
+    Case("ai.ip_addresses", "2027-01-20", "2027-02-04", "§7.308(d)(1)(i)(F)"),
     # 16 days of March, 30 of April, 31 of May and 13 of June make 90.
     Case("assessment.resubmission", "2027-03-15", "2027-06-13", "§7.305(a)"),
     Case("special_measure.congress_notice", "2027-03-15", "2027-03-25", "§7.307(d)"),

@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from casework import rules as casework_rules
 from casework import services as casework
+from casework.oversight import rules as oversight_rules
+from casework.oversight import services as oversight_services
 from core import counters
 from core.auth.rules import Role
 from core.db import db
@@ -125,8 +127,8 @@ def _demo_office_with_casework(app: Flask) -> None:
         provider, violations=["a2", "a8"], conduct="Never certified.", transaction_value=None,
         proposed_amount=10_000, actor=analyst, today=day,
     )  # fmt: skip
-    casework.open_oversight(
-        reseller, evidence_kind=casework_rules.EvidenceKind.NO_CIP, evidence="No written CIP.",
+    oversight_services.open_oversight(
+        reseller, evidence_kind=oversight_rules.EvidenceKind.NO_CIP, evidence="No written CIP.",
         received_on=day, reported_to_authorities="", actor=analyst, today=day,
     )  # fmt: skip
     db.session.commit()

@@ -14,7 +14,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from casework import services as casework
-from casework.rules import AssessmentOrigin, EvidenceKind
+from casework.oversight import services as oversight_services
+from casework.oversight.rules import EvidenceKind
+from casework.rules import AssessmentOrigin
 from core import clocks
 from core.auth.models import User
 from core.auth.rules import Role
@@ -54,7 +56,7 @@ def _oversight(number: int, owner: User) -> tuple[Any, str]:
     )
     db.session.add(reseller)
     db.session.flush()
-    case = casework.open_oversight(
+    case = oversight_services.open_oversight(
         reseller, evidence_kind=EvidenceKind.NO_CIP, evidence="No written CIP.",
         received_on=clocks.office_today(), reported_to_authorities="", actor=owner,
         today=clocks.office_today(),

@@ -243,8 +243,9 @@ def test_the_same_wallet_email_and_ip_in_two_providers_reports_are_linked(client
     first, second = make_provider("Redwood GPU Cloud, Inc."), make_provider("Bluefin Compute LLC")
     file_report(first)
     file_report(second, person_name="Kestrel Analytics Private Limited")
+    # An entity names its beneficial owners (§7.308(d)(1)(i)(B)(5)); this one's are its own.
     file_report(make_provider(), person_name="Orchid Data Sdn Bhd", other_business_names=[],
-                beneficial_owners=[], ultimate_beneficial_owner=None,
+                beneficial_owners=["Orchid Data Sdn Bhd"], ultimate_beneficial_owner=None,
                 emails=["someone@else.example"], ip_accesses=[],
                 payment_methods=[{"method": "customer_id", "identifier": "CUST-0042"}],
                 phones=["+44 20 7946 0000"])  # fmt: skip
@@ -483,6 +484,21 @@ def test_viewers_see_the_proposals_but_only_case_workers_confirm(client):
     )
     assert answer.status_code == 403
     assert ai_accelerators.choice_of(report) is None
+
+
+def test_a_report_whose_hardware_could_exceed_the_conditions_is_covered_with_the_reading(client):
+    # 20,000 H100s for 121 days could reach 1.2e26 while the report says 9e25 (§7.308(b)(1)(i)).
+    report = file_report(make_provider(), estimated_operations=9e25, accelerator_count=20_000)
+    log_in(client, make_user(Role.VIEWER))
+    page = html.unescape(client.get(f"/intake/filings/{report.receipt_number}").text)
+    assert "<strong>Covered</strong> (§7.308(b)(1)(i))" in page
+    assert "The reserved hardware could perform up to 1.2e26 operations" in page
+    assert "How the rule is read here: “Results or could result” (§7.308(b)(1)(i))" in page
+    small = file_report(make_provider("Small Cloud"), estimated_operations=9e23,
+                        accelerator_count=10)  # fmt: skip
+    page = html.unescape(client.get(f"/intake/filings/{small.receipt_number}").text)
+    assert "Not covered on what the report says" in page
+    assert "the hardware alone does not make the transaction covered" in page
 
 
 def test_the_coverage_aid_answers_example_1_of_the_rule(client):
