@@ -15,9 +15,9 @@ SUBJECT = "violation_report"
 SERIES, DIGITS = "VR", 5
 
 # §7.310(a): "facts or circumstances that indicate a violation ... may have occurred, or are
-# likely to occur". A sentence is the least that can say what happened; the upper bound keeps
+# likely to occur". A short sentence is the least that can say what happened; the upper bound keeps
 # one report to what one analyst can read, attachments carrying anything longer.
-MIN_DESCRIPTION_CHARS = 30
+MIN_DESCRIPTION_CHARS = 20
 MAX_DESCRIPTION_CHARS = 10_000
 # A member of the public sends a few documents, not an archive: three files of at most 10 MB
 # each (core.documents keeps 20 MB for the office's own uploads). Office choice, shown on the page.
@@ -99,13 +99,14 @@ class Outcome(enum.StrEnum):
         return OUTCOME_LABELS[self]
 
 
+# In the order the page offers them: from no action to a case.
 OUTCOME_LABELS = {
-    Outcome.CASE: "Taken into a case (linked below)",
-    Outcome.DUPLICATE: "Duplicate of an earlier report",
     Outcome.NO_VIOLATION: "The facts do not indicate a violation of subpart D",
     Outcome.INSUFFICIENT: "Too little to act on",
+    Outcome.DUPLICATE: "Duplicate of an earlier report",
     # §7.310(b): a violation of the EAR, or a voluntary self-disclosure, is not this reporting.
     Outcome.NOT_SUBPART_D: "Not a subpart D matter (for example the EAR, §7.310(b))",
+    Outcome.CASE: "Taken into a case (linked above)",
 }
 
 HAS_CASE = "has_case"

@@ -18,9 +18,10 @@ MB = 1024 * 1024
     [
         ("", "Describe the facts"),
         ("   \n\t ", "Describe the facts"),
-        ("They cheat.", "at least 30 characters"),
-        # Spacing does not count towards the sentence (29 letters spread out).
-        ("a" * 14 + "          " + "b" * 14, "at least 30 characters"),
+        ("They cheat.", "at least 20 characters"),
+        # Runs of spacing count as one space (19 characters once squeezed).
+        ("a" * 9 + "          " + "b" * 9, "at least 20 characters"),
+        ("a" * 9 + "          " + "b" * 10, None),
         ("Accounts are opened for foreigners unchecked.", None),
         ("x" * 10_000, None),
         ("x" * 10_001, "Keep the description to 10,000 characters"),

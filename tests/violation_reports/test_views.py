@@ -87,7 +87,7 @@ def test_junk_is_refused_at_each_field_and_what_was_typed_stays(client):
     assert set(errors) == {"requirement", "timing", "description", "email", "phone", "attachments"}
     assert "Not a valid choice" in errors["requirement"]
     assert "may have happened or is likely to" in errors["timing"]
-    assert "at least 30 characters" in errors["description"]
+    assert "at least 20 characters" in errors["description"]
     assert "email address" in errors["email"] and "telephone number" in errors["phone"]
     assert "tool.pdf is not a PDF or a Word" in errors["attachments"]
     assert "choose them again" in errors["attachments"]
