@@ -119,8 +119,8 @@ def test_report_to_queue_to_links_to_closed_with_an_outcome(app):
     db.session.commit()
     assert report.state == ReportState.CLOSED and report.outcome == Outcome.CASE
     assert report.closed_on == clocks.office_today() and report.closed_by == analyst
-    assert db.session.scalars(services.queue_query(states=(ReportState.RECEIVED,
-                                                           ReportState.IN_TRIAGE))).all() == []  # fmt: skip
+    still_open = services.queue_query(states=(ReportState.RECEIVED, ReportState.IN_TRIAGE))
+    assert db.session.scalars(still_open).all() == []
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.subject_type == "violation_report")
     ).all()

@@ -4,7 +4,6 @@ the office's triage pages; and that no provider-facing route or API ever shows a
 import io
 import re
 
-import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
