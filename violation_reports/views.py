@@ -57,12 +57,7 @@ REPORTS_FROM_ADDRESS = RateLimit(
 
 
 def _report_page(form: ReportForm) -> str:
-    return render_template(
-        "violation_reports/report_form.html",
-        form=form,
-        max_attachments=rules.MAX_ATTACHMENTS,
-        max_megabytes=rules.MAX_ATTACHMENT_BYTES // (1024 * 1024),
-    )
+    return render_template("violation_reports/report_form.html", form=form)
 
 
 def _refused_again(message: str) -> str:

@@ -190,3 +190,18 @@ def test_no_provider_facing_route_or_api_shows_a_report(app, client):
         if "GET" in rule.methods and not rule.arguments:
             body = client.get(rule.rule, headers=bearer).text
             assert report.acknowledgement not in body and "violation report" not in body.lower()
+
+
+def test_a_report_is_found_by_its_number_and_its_documents_read_by_analysts_only(client):
+    report = make_violation_report(uploads=[services.Upload("evidence.pdf", PDF)])
+    log_in(client, make_user(Role.VIEWER))
+    found = client.get(f"/search?q={report.acknowledgement.lower().replace('-', ' ')}")
+    assert found.status_code == 303
+    assert found.headers["Location"].endswith(f"/violation-reports/{report.id}")
+    document = f"/violation-reports/{report.id}/attachments/{report.attachments[0].id}"
+    assert client.get(document).status_code == 403
+    client.post("/logout")
+    log_in(client, make_user(Role.ANALYST))
+    read = client.get(document)
+    assert read.status_code == 200 and read.data == PDF
+    assert client.get(f"/violation-reports/{report.id}/attachments/999999").status_code == 404
