@@ -47,6 +47,8 @@ import special_measures.draft_views  # its route joins the module's blueprint
 import special_measures.hit_queue  # adds the queue of screening hits to special_measures.views.bp
 import special_measures.lapse  # the daily lapse of measures not extended (§7.307(a)(5))
 import special_measures.views
+import violation_reports
+import violation_reports.views
 from core import cli as core_cli
 from core import (
     clocks,
@@ -149,11 +151,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         exemptions.views.bp,
         special_measures.views.bp,
         special_measures.api.bp,
+        violation_reports.views.bp,
+        violation_reports.views.public_bp,
     ):
         app.register_blueprint(blueprint)
     # Each module connects its receivers to the kernel's signals (core.signals), for this
     # application only.
-    for module in (intake, special_measures, casework, exemptions):
+    for module in (intake, special_measures, casework, exemptions, violation_reports):
         module.init_app(app)
     core.notifications.receivers.init_app(app)
     core.ownership.views.init_app(app)

@@ -65,6 +65,9 @@ RATE_LIMITS = {
     # its owner and too few to fill their mailbox; an office behind one address has room.
     "RATELIMIT_PASSWORD_RESET_PER_ADDRESS": "10 per hour",
     "RATELIMIT_PASSWORD_RESET_PER_ACCOUNT": "3 per hour",
+    # Reports of violations from the public page (§7.310), per address: a reporter with more to
+    # say sends a few; an office behind one address has room; a script filling the queue stops.
+    "RATELIMIT_VIOLATION_REPORTS": "10 per hour",
 }
 
 

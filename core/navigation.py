@@ -75,6 +75,10 @@ SECTIONS = (
         ),
     ),
     NavSection(
+        "Violation reports",
+        (NavItem("Triage queue", "violation_reports.queue"),),
+    ),
+    NavSection(
         "Administration",
         (
             NavItem("Audit trail", "audit.events"),

@@ -606,3 +606,22 @@ def receive_filing_on(
     filing = intake.receive_filing(provider, submission, received_at=received_at).filing
     db.session.commit()
     return filing
+
+
+def make_violation_report(**changes: object):
+    """A report of a suspected violation as the public page keeps it (§7.310)."""
+    from violation_reports import services as reports
+    from violation_reports.rules import Requirement, Timing
+
+    fields: dict[str, object] = {
+        "requirement": Requirement.CIP,
+        "timing": Timing.OCCURRED,
+        "concerns": "Northwind Cloud Services",
+        "description": "Accounts are opened for foreign customers without any identity check.",
+        "contact": reports.Contact("Ada Reporter", "ada@example.org", "+1 202 555 0100"),
+        "uploads": [],
+        **changes,
+    }
+    report = reports.submit(**fields)
+    db.session.commit()
+    return report

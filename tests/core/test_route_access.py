@@ -42,9 +42,11 @@ from tests.factories import (
     log_in_admin,
     make_admin,
     make_user,
+    make_violation_report,
     one_of_each,
     start_other_session,
 )
+from violation_reports.services import Upload
 
 ROLES = list(Role)
 
@@ -124,6 +126,7 @@ def _sample_values(app: Flask) -> dict[str, object]:
     team = ownership.add_team("Walkers", actor=make_admin())
     db.session.commit()
     send_committed()
+    violation_report = make_violation_report(uploads=[Upload("evidence.pdf", PDF)])
     return {
         **values,
         "finding_id": finding.id,
@@ -161,6 +164,11 @@ def _sample_values(app: Flask) -> dict[str, object]:
             "request_id": information.id,
         },
         "intake.request_document": {"request_id": answered_request.id},
+        "report_id": violation_report.id,
+        "violation_reports.attachment": {
+            "report_id": violation_report.id,
+            "attachment_id": violation_report.attachments[0].id,
+        },
         "intake.reseller_import_errors": {"import_id": rejected.id},
         # Pages beyond each route's own record whose forms the walk fills in too.
         "more_pages": [f"/exemptions/requests/{consulted.id}"],

@@ -39,6 +39,7 @@ from tests.factories import (
     make_measure,
     make_provider,
     make_user,
+    make_violation_report,
     one_of_each,
     prepare_finding,
 )
@@ -257,7 +258,20 @@ def _records() -> dict[str, list[object]]:
     values["consultation_id"] = list(open_consultations)
     values["request_id"] = [request.id]
     values["correspondence_id"] = [sent_requests.sent_of(request).id]
+    values["report_id"] = _violation_reports(provider, analyst)
     return values
+
+
+def _violation_reports(provider, analyst) -> list[int]:
+    """A report waiting in the queue, and one in triage with its provider linked, whose page
+    offers the links to a reseller and a case (§7.310)."""
+    from violation_reports import services as violation_reports
+
+    waiting, triaged = make_violation_report(), make_violation_report()
+    violation_reports.start_triage(triaged, actor=analyst)
+    violation_reports.link_provider(triaged, provider.id, actor=analyst)
+    db.session.commit()
+    return [waiting.id, triaged.id]
 
 
 def _page_urls(app: Flask, values: dict[str, list[object]]) -> list[str]:

@@ -56,6 +56,8 @@ from tests.factories import (
 )
 from tests.intake.test_requests import PDF_BYTES
 from tests.mailcatcher import MailCatcher, html_of, text_of
+from violation_reports import services as violation_reports
+from violation_reports.rules import Requirement, Timing
 
 MAIL_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "mail"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -255,6 +257,19 @@ def scan_information_answered() -> list[str]:
             *protected_strings(case.filing.data_json)]  # fmt: skip
 
 
+def scan_violation_report_received() -> list[str]:
+    make_user(Role.ANALYST)
+    contact = violation_reports.Contact("Ada Reporter", "ada@example.org", "+1 202 555 0100")
+    description = "Northwind Cloud opens accounts for Neva Cloud OOO's customers unchecked."
+    report = violation_reports.submit(
+        requirement=Requirement.FOREIGN_RESELLER, timing=Timing.OCCURRED,
+        concerns="Northwind Cloud Services, Inc.", description=description, contact=contact,
+        uploads=[violation_reports.Upload("evidence-northwind.pdf", PDF_BYTES)],
+    )  # fmt: skip
+    return [description, report.concerns, contact.name, contact.email, "202 555 0100",
+            "evidence-northwind.pdf"]  # fmt: skip
+
+
 def scan_screening_hit() -> list[str]:
     measure = make_measure(kind="person")  # Volga Hosting Group LLC, alias "Volga Host"
     provider, protected = _owned_provider()
@@ -373,6 +388,7 @@ SCANS: dict[str, Callable[[], list[str]]] = {
     "filing_for_my_case": scan_filing_for_my_case,
     "information_answered": scan_information_answered,
     "screening_hit": scan_screening_hit,
+    "violation_report_received": scan_violation_report_received,
     "deadline_assigned": scan_deadline_assigned,
     "deadline_due_soon": scan_deadline_due_soon,
     "deadline_overdue": scan_deadline_overdue,
