@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 
 from casework import rules
-from casework.models import Assessment, PenaltyCase, ResellerOversight
+from casework.models import Assessment, ResellerOversight
+from casework.penalties import rules as penalty_rules
+from casework.penalties.models import PenaltyCase
 from core.auth.models import User
 from core.ownership import registry
 from core.ownership.services import owners_of_open
@@ -19,6 +21,7 @@ from core.workflow.rules import open_states
 def owned_kinds() -> tuple[registry.OwnedKind, ...]:
     """The kinds of case casework owns, each with its page and list (registered by init_app)."""
     from casework import views
+    from casework.penalties import views as penalty_views
 
     def provider_name(case: Assessment | PenaltyCase | ResellerOversight) -> str:
         return case.provider.legal_name
@@ -32,9 +35,9 @@ def owned_kinds() -> tuple[registry.OwnedKind, ...]:
         ),
         registry.OwnedKind(
             "penalty", "Penalties", PenaltyCase,
-            registry.open_values(open_states(rules.PENALTY_ALLOWED)),
+            registry.open_values(open_states(penalty_rules.PENALTY_ALLOWED)),
             reference=lambda case: case.reference, subject_label=provider_name,
-            link=views.penalty_link, list_endpoint="casework.penalties", module="casework",
+            link=penalty_views.penalty_link, list_endpoint="casework.penalties", module="casework",
         ),
         registry.OwnedKind(
             "oversight", "Reseller oversight", ResellerOversight,

@@ -7,7 +7,8 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from casework.models import Assessment, PenaltyCase
+from casework.models import Assessment
+from casework.penalties.models import PenaltyCase
 from core.search import services as search
 from core.search.rules import Group, Query
 

@@ -464,6 +464,7 @@ def one_of_each() -> dict[str, object]:
     issued measure with a drafted action, a screening run, an oversight case, a penalty, an
     assessment), by the name of the address argument that finds it."""
     from casework import services as casework
+    from casework.penalties import services as penalties
     from casework.rules import AssessmentOrigin, EvidenceKind
     from core.deadlines import services as deadlines
     from special_measures import services as measure_services
@@ -495,7 +496,7 @@ def one_of_each() -> dict[str, object]:
         received_on=clocks.office_today(),
         reported_to_authorities="", actor=make_user(Role.ANALYST), today=clocks.office_today(),
     )  # fmt: skip
-    penalty = casework.draft_penalty(
+    penalty = penalties.draft_penalty(
         provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
         proposed_amount=10_000, actor=make_user(Role.ANALYST), today=clocks.office_today(),
     )  # fmt: skip

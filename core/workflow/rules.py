@@ -44,6 +44,11 @@ def open_states(allowed: Mapping[State, Collection[State]]) -> frozenset[State]:
     return frozenset(state for state, nexts in allowed.items() if nexts)
 
 
+def leading_to(allowed: Mapping[State, Collection[State]], end: State) -> frozenset[State]:
+    """The states from which a record may end at ``end`` in one step."""
+    return frozenset(state for state, nexts in allowed.items() if end in nexts)
+
+
 # --- Actions a person may take ---------------------------------------------------------------
 
 

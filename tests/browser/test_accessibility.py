@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from casework import services as casework
+from casework.penalties import services as penalties
 from casework.rules import EvidenceKind
 from core import clocks
 from core.audit.checks import AUDIT_CHECK_JOB
@@ -74,7 +75,7 @@ def measure_records(records):
         received_on=clocks.office_today(), reported_to_authorities="", actor=measure.drafted_by,
         today=clocks.office_today(),
     )  # fmt: skip
-    penalty = casework.draft_penalty(
+    penalty = penalties.draft_penalty(
         provider, violations=["a2", "a8"], conduct="Certified falsely.", transaction_value=None,
         proposed_amount=10_000, actor=measure.drafted_by, today=clocks.office_today(),
     )  # fmt: skip

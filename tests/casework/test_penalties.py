@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from casework import rules, services
+from casework.penalties import rules, services
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db

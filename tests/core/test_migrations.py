@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from casework import rules as casework_rules
 from casework import services as casework
+from casework.penalties import services as penalties
 from core import counters
 from core.auth.rules import Role
 from core.db import db
@@ -121,7 +122,7 @@ def _demo_office_with_casework(app: Flask) -> None:
         provider, origin=casework_rules.AssessmentOrigin.REFERRAL, scope="The written CIP.",
         origin_note="", actor=analyst, today=day,
     )  # fmt: skip
-    casework.draft_penalty(
+    penalties.draft_penalty(
         provider, violations=["a2", "a8"], conduct="Never certified.", transaction_value=None,
         proposed_amount=10_000, actor=analyst, today=day,
     )  # fmt: skip

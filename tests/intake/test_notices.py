@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from casework import services as casework
+from casework.penalties import services as penalties
 from casework.rules import AssessmentOrigin
 from core import clocks
 from core.auth.rules import Role
@@ -77,7 +78,7 @@ def test_a_follow_up_report_tells_its_requester_once_and_the_other_owners_of_ope
         report, requested_on=today, note="Explain the quota.", actor=asker, today=today
     )
     _assessment(provider, asker)  # the requester also owns an open case on the provider
-    casework.draft_penalty(
+    penalties.draft_penalty(
         provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
         proposed_amount=10_000, actor=penalty_owner, today=today,
     )  # fmt: skip
@@ -106,11 +107,11 @@ def test_a_filing_reaches_the_owners_of_the_providers_open_cases_only(provider, 
     owner, keyer, closed_owner, elsewhere = (make_user(Role.ANALYST) for _ in range(4))
     _assessment(provider, owner)
     _assessment(provider, keyer)
-    withdrawn = casework.draft_penalty(
+    withdrawn = penalties.draft_penalty(
         provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
         proposed_amount=10_000, actor=closed_owner, today=clocks.office_today(),
     )  # fmt: skip
-    casework.withdraw_penalty(
+    penalties.withdraw_penalty(
         withdrawn, reasons="Certified after all.", actor=closed_owner, today=clocks.office_today()
     )
     _assessment(make_provider(), elsewhere)

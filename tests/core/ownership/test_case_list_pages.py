@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from casework import services as casework
+from casework.penalties import services as penalties
 from casework.rules import AssessmentOrigin, EvidenceKind
 from core import clocks
 from core.auth.models import User
@@ -39,7 +40,7 @@ def _assessment(number: int, owner: User) -> tuple[Any, str]:
 
 
 def _penalty(number: int, owner: User) -> tuple[Any, str]:
-    case = casework.draft_penalty(
+    case = penalties.draft_penalty(
         make_provider(f"Provider {number:02}"), violations=["a2"], conduct="Never certified.",
         transaction_value=None, proposed_amount=1_000 + number, actor=owner,
         today=clocks.office_today(),

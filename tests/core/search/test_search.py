@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from casework import services as casework
+from casework.penalties import services as penalties
 from casework.rules import AssessmentOrigin
 from core.auth.rules import Role
 from core.clocks import office_today
@@ -140,7 +141,7 @@ def test_each_case_reference_kind_is_found(client, office):
         office, origin=AssessmentOrigin.REFERRAL, scope="The written CIP.", origin_note="",
         actor=analyst, today=today,
     )  # fmt: skip
-    penalty = casework.draft_penalty(
+    penalty = penalties.draft_penalty(
         office, violations=["a2"], conduct="Never certified.", transaction_value=None,
         proposed_amount=10_000, actor=analyst, today=today,
     )  # fmt: skip
