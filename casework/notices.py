@@ -23,7 +23,7 @@ def owned_kinds() -> tuple[registry.OwnedKind, ...]:
     from casework import views
     from casework.penalties import views as penalty_views
 
-    def provider_name(case: Assessment | PenaltyCase | ResellerOversight) -> str:
+    def provider_name(case: Assessment | ResellerOversight) -> str:
         return case.provider.legal_name
 
     return (
@@ -36,7 +36,8 @@ def owned_kinds() -> tuple[registry.OwnedKind, ...]:
         registry.OwnedKind(
             "penalty", "Penalties", PenaltyCase,
             registry.open_values(open_states(penalty_rules.PENALTY_ALLOWED)),
-            reference=lambda case: case.reference, subject_label=provider_name,
+            reference=lambda case: case.reference,
+            subject_label=lambda case: case.respondent_name,
             link=penalty_views.penalty_link, list_endpoint="casework.penalties", module="casework",
         ),
         registry.OwnedKind(

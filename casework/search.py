@@ -46,6 +46,6 @@ def _penalty(case: PenaltyCase) -> tuple[str, str, str]:
     return (
         case.reference,
         url_for("casework.penalty", penalty_id=case.id),
-        f"Proposed civil penalty on {case.provider.legal_name} (§7.309(c)), {case.state}, "
+        f"Proposed civil penalty on {case.respondent_name} (§7.309(c)), {case.state}, "
         f"proposed {case.proposed_on.isoformat()}",
     )

@@ -61,6 +61,25 @@ def make_user(
     return user
 
 
+def violations_of(*paragraphs: str, on: date | None = None, value: int | None = None) -> list:
+    """A penalty notice's violations (§7.309(a)), one for each paragraph ("a2"), on ``on``
+    (default: a month ago), each against a transaction of ``value`` dollars if given."""
+    from casework.penalties.rules import Violation
+
+    day = on or clocks.office_today() - timedelta(days=30)
+    transaction = "The transaction" if value else ""
+    return [Violation(paragraph, day, transaction, value) for paragraph in paragraphs]
+
+
+def violation_rows(*paragraphs: str, on: date | None = None) -> dict[str, str]:
+    """The same violations as a notice's form posts them, row by row."""
+    day = (on or clocks.office_today() - timedelta(days=30)).isoformat()
+    rows: dict[str, str] = {}
+    for index, paragraph in enumerate(paragraphs):
+        rows |= {f"violations-{index}-paragraph": paragraph, f"violations-{index}-occurred_on": day}
+    return rows
+
+
 def make_provider(legal_name: str | None = None, **fields: object) -> Provider:
     number = next(_sequence)
     values = {
@@ -497,7 +516,7 @@ def one_of_each() -> dict[str, object]:
         reported_to_authorities="", actor=make_user(Role.ANALYST), today=clocks.office_today(),
     )  # fmt: skip
     penalty = penalties.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
+        provider, violations=violations_of("a2"), conduct="Never certified.",
         proposed_amount=10_000, actor=make_user(Role.ANALYST), today=clocks.office_today(),
     )  # fmt: skip
     assessment = casework.open_assessment(

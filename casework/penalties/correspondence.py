@@ -12,7 +12,7 @@ from core.approvals import services as approvals
 from core.audit.services import record_event
 from core.auth.models import User
 from core.db import db, utcnow
-from core.errors import DomainError
+from core.errors import DomainError, IllegalTransition
 from core.office import services as office
 from intake.correspondence import services as channel
 from intake.correspondence.models import Correspondence
@@ -20,9 +20,12 @@ from intake.correspondence.rules import CorrespondenceKind
 
 
 def penalty_notice_pdf(case: PenaltyCase) -> bytes:
+    today = clocks.office_today()
+    maximum, cap = services.maximum_of(case, today)
     return reports.penalty_notice_pdf(
         case,
-        maximum=services.maximum_of(case),
+        maximum=maximum,
+        cap=cap,
         petition_due=case.petition_deadline.due_on if case.petition_deadline else None,
         approved=approvals.approval_line(services.PENALTY, case.id) is not None,
         office=office.documents(),
@@ -31,8 +34,15 @@ def penalty_notice_pdf(case: PenaltyCase) -> bytes:
 
 
 def serve_penalty_by_email(case: PenaltyCase, *, actor: User, today: date) -> Correspondence:
-    """Send the approved notice to the provider's contact; it is served on the day it is sent."""
+    """Send the approved notice to the provider's contact; it is served on the day it is sent.
+    A foreign reseller or a named person has no contact on record here: theirs is served by
+    other means, and recorded."""
     services.check_servable(case)
+    if case.provider is None:
+        raise IllegalTransition(
+            f"The system sends notices only to providers; serve this {case.respondent_kind} by "
+            "other means and record the date of service."
+        )
     return channel.issue_once(
         case.provider,
         CorrespondenceKind.PENALTY_NOTICE,

@@ -4,11 +4,19 @@ the hash an approval binds to (docs/architecture.md §5)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from casework.penalties import rules
 from casework.penalties.models import PenaltyCase
-from casework.penalties.services import PENALTY, actions_for, checked_maximum, penalty_content
+from casework.penalties.services import (
+    PENALTY,
+    actions_for,
+    checked_maximum,
+    penalty_content,
+    set_violations,
+    violation_rows,
+)
 from casework.services import check_drafter
 from core.approvals import services as approvals
 from core.auth.models import User
@@ -43,26 +51,26 @@ def penalty_authors_only(case: PenaltyCase, user: User) -> frozenset[str]:
 def edit_penalty(
     case: PenaltyCase,
     *,
-    violations: list[str],
+    violations: Sequence[rules.Violation],
     conduct: str,
-    transaction_value: int | None,
     proposed_amount: int,
     actor: User,
     today: date,
 ) -> bool:
     """Its drafter changes the notice while it is drafted: before review, or once returned. The
-    notice is proposed anew today, so the maximum is the one in force today (§7.309(c)(1)).
-    False when nothing changed."""
+    notice is proposed anew today and checked against the cap in force today; the cap that
+    bounds it is the one in force when it is served (§7.309(c)(1)). False when nothing
+    changed."""
     require_penalty_editable(case, actor)
-    maximum, source = checked_maximum(violations, transaction_value, proposed_amount, today)
+    _, cap = checked_maximum(violations, proposed_amount, today)
     before = penalty_content(case)
-    case.violation_codes = list(violations)
-    case.conduct = conduct.strip()
-    case.transaction_value = transaction_value
-    case.proposed_amount = proposed_amount
-    if penalty_content(case) == before:
+    if before == {**before, "violations": violation_rows(violations), "conduct": conduct.strip(),
+                  "proposed": proposed_amount}:  # fmt: skip
         return False
-    case.cap, case.cap_source, case.proposed_on = maximum.cap, source, today
+    set_violations(case, violations)
+    case.conduct = conduct.strip()
+    case.proposed_amount = proposed_amount
+    case.cap, case.cap_source, case.cap_on, case.proposed_on = cap.amount, cap.source, today, today
     db.session.flush()
     return approvals.revise_draft(
         (PENALTY, case.id), event=PENALTY_EDITED, before=before, after=penalty_content(case),

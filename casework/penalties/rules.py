@@ -31,31 +31,108 @@ VIOLATIONS = {
 
 
 @dataclass(frozen=True)
-class PenaltyMaximum:
-    cap: int
-    transaction_value: int | None
-    violations: int
+class Violation:
+    """One violation of §7.309(a), against the transaction it rests on, if any."""
+
+    paragraph: str  # a key of VIOLATIONS: "a2"
+    occurred_on: date
+    transaction: str  # what the transaction was; "" when none is the basis of the violation
+    transaction_value: int | None  # whole dollars
 
     @property
-    def per_violation(self) -> int:
-        """§7.309(c)(1): the greater of the IEEPA cap and twice the transaction."""
-        return max(self.cap, 2 * (self.transaction_value or 0))
+    def citation(self) -> str:
+        return VIOLATIONS[self.paragraph][0]
+
+
+@dataclass(frozen=True)
+class MaximumLine:
+    number: int
+    violation: Violation
+    cap: int
+
+    @property
+    def twice(self) -> int:
+        return 2 * (self.violation.transaction_value or 0)
+
+    @property
+    def maximum(self) -> int:
+        """§7.309(c)(1): the greater of the cap per violation and twice the transaction that is
+        the basis of this violation."""
+        return max(self.cap, self.twice)
+
+    @property
+    def arithmetic(self) -> str:
+        value = self.violation.transaction_value
+        twice = f"2 × ${value:,} = ${self.twice:,}" if value else "no transaction value"
+        return f"greater of ${self.cap:,} and {twice} = ${self.maximum:,}"
+
+
+@dataclass(frozen=True)
+class PenaltyMaximum:
+    """The maximum civil penalty of a notice: the sum over its violations (§7.309(c)(1))."""
+
+    cap: int
+    violations: tuple[Violation, ...]
+
+    @property
+    def lines(self) -> list[MaximumLine]:
+        return [MaximumLine(n, v, self.cap) for n, v in enumerate(self.violations, start=1)]
 
     @property
     def total(self) -> int:
-        return self.per_violation * self.violations
+        return sum(line.maximum for line in self.lines)
 
     def arithmetic(self, cap_source: str) -> str:
-        twice = (
-            f"2 × ${self.transaction_value:,} = ${2 * self.transaction_value:,}"
-            if self.transaction_value
-            else "no transaction value given"
-        )
+        """The sum in one sentence, as a refusal quotes it; the page and notice show each line."""
+        sums = " + ".join(f"${line.maximum:,}" for line in self.lines) or "$0"
+        count = len(self.violations)
         return (
-            f"greater of ${self.cap:,} ({cap_source}) and {twice} = ${self.per_violation:,} "
-            f"per violation × {self.violations} violation{'s' if self.violations != 1 else ''} "
-            f"= ${self.total:,} (§7.309(c)(1); 50 U.S.C. 1705(b))"
+            f"{sums} = ${self.total:,} for {count} violation{'s' if count != 1 else ''}, each the "
+            f"greater of ${self.cap:,} ({cap_source}) and twice its transaction "
+            "(§7.309(c)(1); 50 U.S.C. 1705(b))"
         )
+
+
+def violation_problems(violations: list[Violation], *, today: date) -> dict[str, list[str]]:
+    """What is wrong with a notice's violations, by field ("violations-0-occurred_on")."""
+    if not violations:
+        return {"violations": ["List at least one violation of §7.309(a)."]}
+    problems: dict[str, list[str]] = {}
+    for index, violation in enumerate(violations):
+        field = f"violations-{index}-"
+        if violation.paragraph not in VIOLATIONS:
+            problems[field + "paragraph"] = ["Choose the paragraph of §7.309(a) violated."]
+        if violation.occurred_on > today:
+            problems[field + "occurred_on"] = ["A violation cannot be dated in the future."]
+        if violation.transaction_value and not violation.transaction.strip():
+            problems[field + "transaction"] = [
+                "Say which transaction the value is of (§7.309(c)(1))."
+            ]
+    return problems
+
+
+# --- The cap in force when the penalty is assessed (§7.309(c)(1), (d)(1); 15 CFR 6.3) -----------
+
+
+class AssessedOn(enum.Enum):
+    SERVICE = "the date the notice was served, when the penalty is assessed"
+    TODAY = "today: the notice is not served yet, and the cap in force on its date of service"
+
+
+def assessment_date(*, served_on: date | None, today: date) -> tuple[date, AssessedOn]:
+    """The day whose cap bounds the penalty. Inflation adjustments apply to penalties assessed
+    after they take effect (28 U.S.C. 2461 note §6), not to the day a notice was drafted; the
+    Department assesses the penalty it proposes in the notice it serves (§7.309(c)(1)(i)), so
+    the cap is fixed on service, and until then the latest cap is the one the notice faces."""
+    if served_on is not None:
+        return served_on, AssessedOn.SERVICE
+    return today, AssessedOn.TODAY
+
+
+def cap_adjustment_year(today: date, years_adjusted: set[int]) -> int | None:
+    """The year whose January adjustment of the cap (28 U.S.C. 2461 note §4) is still to be
+    entered, if any: this year's, once the year has begun and no figure dated in it exists."""
+    return None if today.year in years_adjusted else today.year
 
 
 class PenaltyState(enum.StrEnum):
@@ -94,6 +171,12 @@ PENALTY_ACTIONS: dict[str, workflow.Action[PenaltyState]] = {
     # §7.309(c)(1)(ii): decided after a petition, or once the 30 days pass without one.
     "penalty_final_decision": workflow.Action(REVIEWERS, frozenset({P.SERVED, P.PETITIONED})),
     "withdraw_penalty": workflow.Action(ANALYSTS, leading_to(PENALTY_ALLOWED, P.WITHDRAWN), OWN),
+    # Criminal penalties are the courts' (§7.309(c)(2)), and the penalties here are without
+    # prejudice to others (§7.309(e)): a referral may be made whatever the civil case's stage.
+    "penalty_referral": workflow.Action(RECORDERS, frozenset(PenaltyState)),
+    # A civil penalty is recovered once imposed (§7.309(c)(3)): after the final decision.
+    "penalty_civil_action": workflow.Action(RECORDERS, frozenset({P.DECIDED})),
+    "penalty_proceeding_outcome": workflow.Action(RECORDERS, frozenset(PenaltyState)),
 }
 
 
@@ -111,3 +194,79 @@ def final_decision_problem(
             "record a decision without a petition after that day."
         )
     return None
+
+
+def petition_days_late(*, received_on: date, petition_due: date) -> int:
+    """How many days after the 30 days to petition it arrived (§7.309(c)(1)(i)); 0 if in time."""
+    return max((received_on - petition_due).days, 0)
+
+
+# --- Respondents: "any person" (§7.309(a), (c)(1)) ----------------------------------------------
+
+
+class RespondentKind(enum.StrEnum):
+    PROVIDER = "provider"
+    RESELLER = "foreign reseller"
+    PERSON = "other person"
+
+
+@dataclass(frozen=True)
+class NamedPerson:
+    """A respondent the system holds no record of: a person named on the case, with the address
+    the notice is served at."""
+
+    name: str
+    address: str
+
+
+def person_problems(person: NamedPerson) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if not person.name.strip():
+        problems["person_name"] = ["Enter the name of the person the penalty is proposed on."]
+    if not person.address.strip():
+        problems["person_address"] = ["Enter the address the notice is to be served at."]
+    return problems
+
+
+# --- Referral for criminal action and civil action to recover (§7.309(c)(2), (c)(3), (e)) --------
+
+
+class ProceedingKind(enum.StrEnum):
+    REFERRAL = "referral to the Attorney General for criminal action"
+    CIVIL_ACTION = "civil action to recover the penalty"
+
+
+PROCEEDING_CITATIONS = {
+    ProceedingKind.REFERRAL: "§7.309(c)(2), (e)",
+    ProceedingKind.CIVIL_ACTION: "§7.309(c)(3)",
+}
+
+
+def proceeding_problems(
+    kind: ProceedingKind, *, started_on: date, today: date, proposed_on: date,
+    decided_on: date | None, final_amount: int | None,
+) -> dict[str, list[str]]:  # fmt: skip
+    """A referral or civil action dated within the case, and a civil action only to recover a
+    penalty the final decision imposed (§7.309(c)(3))."""
+    if started_on > today:
+        return {"started_on": ["The date cannot be in the future."]}
+    if started_on < proposed_on:
+        return {"started_on": [f"The date cannot precede the notice ({proposed_on.isoformat()})."]}
+    if kind is ProceedingKind.CIVIL_ACTION:
+        if decided_on is None or not final_amount:
+            return {"kind": ["A civil action recovers a penalty the final decision imposed."]}
+        if started_on < decided_on:
+            return {
+                "started_on": [
+                    f"The action cannot precede the decision ({decided_on.isoformat()})."
+                ]
+            }
+    return {}
+
+
+def outcome_problems(*, outcome_on: date, started_on: date, today: date) -> dict[str, list[str]]:
+    if outcome_on > today:
+        return {"outcome_on": ["The date of the outcome cannot be in the future."]}
+    if outcome_on < started_on:
+        return {"outcome_on": [f"The outcome cannot precede {started_on.isoformat()}."]}
+    return {}

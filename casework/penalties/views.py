@@ -14,22 +14,27 @@ from casework.draft_views import NOTHING_CHANGED
 from casework.penalties import correspondence, drafts, rules, services
 from casework.penalties.forms import (
     FinalDecisionForm,
+    NewPersonPenaltyForm,
     PenaltyForm,
     PetitionForm,
+    ProceedingForm,
+    ProceedingOutcomeForm,
     ServeForm,
     WithdrawPenaltyForm,
 )
 from casework.penalties.models import PenaltyCase
-from casework.views import ANALYSTS, PROVIDER_COLUMN, RECORDERS, REVIEWERS, _done, _step_post, bp
+from casework.views import ANALYSTS, RECORDERS, REVIEWERS, _done, _step_post, bp
 from core import clocks, exports, formerrors
 from core.access import STAFF, roles_required
 from core.approvals import services as approvals
 from core.approvals.forms import DecisionForm
+from core.db import db
 from core.listing import SortColumn
 from core.ownership.views import case_list_page, case_listing
 from intake import services as intake
 from intake.correspondence import services as sent_services
 from intake.correspondence import views as sent_views
+from intake.models import ForeignReseller
 
 
 def penalty_link(penalty_id: str) -> str:
@@ -38,7 +43,7 @@ def penalty_link(penalty_id: str) -> str:
 
 PENALTIES = case_listing(
     "penalties", PenaltyCase, "Notice",
-    PROVIDER_COLUMN,
+    SortColumn("respondent", "Respondent", (services.RESPONDENT_NAME,)),
     SortColumn("stage", "Stage", (PenaltyCase.state,)),
     SortColumn("proposed", "Proposed", (PenaltyCase.proposed_amount,), descending_first=True),
 )  # fmt: skip
@@ -55,19 +60,27 @@ def penalties() -> ResponseReturnValue:
     return render_template("casework/penalties.html", page=page, owner_form=owner_form)
 
 
-@bp.route("/providers/<int:provider_id>/penalties/new", methods=["GET", "POST"])
-@roles_required(*ANALYSTS)
-def new_penalty(provider_id: int) -> ResponseReturnValue:
-    provider = intake.get_provider(provider_id) or abort(404)
-    form = PenaltyForm()
+def _with_spare_row(form: PenaltyForm) -> bool:
+    """ "Add a row" asks for one more violation row, keeping what was typed; nothing is saved."""
+    if "more_rows" not in request.form:
+        return False
+    form.violations.append_entry()
+    return True
+
+
+def _draft_page(
+    respondent: services.Respondent | None, respondent_kind: rules.RespondentKind,
+    form: PenaltyForm,
+) -> ResponseReturnValue:  # fmt: skip
+    """Drafting a notice against ``respondent``; a named person is typed into the form."""
     today = clocks.office_today()
 
     def act() -> ResponseReturnValue:
+        named = respondent or rules.NamedPerson(form.person_name.data, form.person_address.data)
         case = services.draft_penalty(
-            provider,
-            violations=form.violations.data,
+            named,
+            violations=form.violation_lines(),
             conduct=form.conduct.data,
-            transaction_value=form.transaction_value.data,
             proposed_amount=form.proposed_amount.data,
             actor=current_user,
             today=today,
@@ -76,24 +89,61 @@ def new_penalty(provider_id: int) -> ResponseReturnValue:
             f"Penalty notice {case.reference} drafted.", "casework.penalty", penalty_id=case.id
         )
 
-    cap, source = services.penalty_maximum(1, None, today)
-    return formerrors.handle(
-        form,
-        act,
-        page=lambda form: render_template(
-            "casework/penalty_new.html", provider=provider, form=form, cap=cap, source=source
-        ),
-    )
+    def page(form: PenaltyForm) -> str:
+        return render_template(
+            "casework/penalty_new.html", respondent=respondent, respondent_kind=respondent_kind,
+            form=form, cap=services.cap_in_force(today),
+        )  # fmt: skip
+
+    if _with_spare_row(form):
+        return page(form)
+    return formerrors.handle(form, act, page=page)
+
+
+@bp.route("/providers/<int:provider_id>/penalties/new", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def new_penalty(provider_id: int) -> ResponseReturnValue:
+    provider = intake.get_provider(provider_id) or abort(404)
+    return _draft_page(provider, rules.RespondentKind.PROVIDER, PenaltyForm())
+
+
+@bp.route("/resellers/<int:reseller_id>/penalties/new", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def new_reseller_penalty(reseller_id: int) -> ResponseReturnValue:
+    reseller = db.session.get(ForeignReseller, reseller_id) or abort(404)
+    return _draft_page(reseller, rules.RespondentKind.RESELLER, PenaltyForm())
+
+
+@bp.route("/penalties/new", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def new_person_penalty() -> ResponseReturnValue:
+    """A penalty on "any person" (§7.309(a)) the system has no record of."""
+    return _draft_page(None, rules.RespondentKind.PERSON, NewPersonPenaltyForm())
 
 
 def _render_penalty(case: PenaltyCase, **forms: FlaskForm) -> str:
+    today = clocks.office_today()
+    maximum, cap = services.maximum_of(case, today)
+    _, assessed = rules.assessment_date(served_on=case.served_on, today=today)
+    late = (
+        rules.petition_days_late(
+            received_on=case.petition_received_on, petition_due=case.petition_deadline.due_on
+        )
+        if case.petition_received_on and case.petition_deadline
+        else 0
+    )
+    actions = drafts.penalty_actions(case, current_user)
     return render_template(
         "casework/penalty.html",
         case=case,
-        maximum=services.maximum_of(case),
-        violations=[rules.VIOLATIONS[code] for code in case.violation_codes],
+        maximum=maximum,
+        cap=cap,
+        assessed=assessed,
+        drafting_cap_differs=case.served_on is None and case.cap != cap.amount,
+        days_late=late,
+        violations=rules.VIOLATIONS,
         review=approvals.latest_review(services.PENALTY, case.id),
-        actions=drafts.penalty_actions(case, current_user),
+        actions=actions,
         authors_only=drafts.penalty_authors_only(case, current_user),
         leaves_review=case.state != rules.PenaltyState.DRAFTED.value,
         submit_form=forms.get("submit_form") or FlaskForm(),
@@ -103,6 +153,17 @@ def _render_penalty(case: PenaltyCase, **forms: FlaskForm) -> str:
         final_form=forms.get("final_form") or FinalDecisionForm(),
         withdraw_form=forms.get("withdraw_form") or WithdrawPenaltyForm(),
         email_form=forms.get("email_form") or FlaskForm(),
+        proceeding_form=forms.get("proceeding_form") or ProceedingForm(),
+        outcome_forms={
+            proceeding.id: (
+                forms.get(f"outcome_form_{proceeding.id}")
+                or ProceedingOutcomeForm(prefix=f"outcome-{proceeding.id}")
+            )
+            for proceeding in case.proceedings
+            if proceeding.outcome_on is None
+        },
+        kinds=rules.ProceedingKind,
+        citations=rules.PROCEEDING_CITATIONS,
         sent_panel=sent_views.sent_panel(services.PENALTY, case.id),
         sending=sent_services.pending_about(services.PENALTY, case.id),
     )
@@ -230,24 +291,57 @@ def edit_penalty(penalty_id: int) -> ResponseReturnValue:
     drafts.require_penalty_editable(case, current_user)
     form = PenaltyForm(obj=case if request.method == "GET" else None)
     if request.method == "GET":
-        form.violations.data = list(case.violation_codes)
+        rows = [
+            {"paragraph": v.paragraph, "occurred_on": v.occurred_on, "transaction": v.transaction,
+             "transaction_value": v.transaction_value}
+            for v in case.violations
+        ]  # fmt: skip
+        form.violations.process(None, [*rows, {}])
     today = clocks.office_today()
 
     def act() -> ResponseReturnValue:
         changed = drafts.edit_penalty(
-            case, violations=form.violations.data, conduct=form.conduct.data,
-            transaction_value=form.transaction_value.data,
+            case, violations=form.violation_lines(), conduct=form.conduct.data,
             proposed_amount=form.proposed_amount.data, actor=current_user, today=today,
         )  # fmt: skip
         message = f"Penalty notice {case.reference} changed." if changed else NOTHING_CHANGED
         return _done(message, "casework.penalty", penalty_id=case.id)
 
-    cap, source = services.penalty_maximum(1, None, today)
-    return formerrors.handle(
-        form,
-        act,
-        page=lambda form: render_template(
-            "casework/penalty_edit.html", case=case, form=form, cap=cap, source=source,
+    def page(form: PenaltyForm) -> str:
+        return render_template(
+            "casework/penalty_edit.html", case=case, form=form, cap=services.cap_in_force(today),
             review=approvals.latest_review(drafts.PENALTY, case.id),
+        )  # fmt: skip
+
+    if _with_spare_row(form):
+        return page(form)
+    return formerrors.handle(form, act, page=page)
+
+
+@bp.post("/penalties/<int:penalty_id>/proceedings")
+@roles_required(*RECORDERS)
+def penalty_proceeding(penalty_id: int) -> ResponseReturnValue:
+    return _penalty_post(
+        penalty_id, ProceedingForm(), "proceeding_form",
+        lambda case, form: services.record_proceeding(
+            case, kind=rules.ProceedingKind[form.kind.data], started_on=form.started_on.data,
+            note=form.note.data, actor=current_user, today=clocks.office_today(),
         ),
+        "Recorded on the case.",
+    )  # fmt: skip
+
+
+@bp.post("/penalties/<int:penalty_id>/proceedings/<int:proceeding_id>/outcome")
+@roles_required(*RECORDERS)
+def penalty_proceeding_outcome(penalty_id: int, proceeding_id: int) -> ResponseReturnValue:
+    case = _penalty_or_404(penalty_id)
+    proceeding = services.proceeding_of(case, proceeding_id) or abort(404)
+    return _penalty_post(
+        penalty_id, ProceedingOutcomeForm(prefix=f"outcome-{proceeding.id}"),
+        f"outcome_form_{proceeding.id}",
+        lambda case, form: services.record_proceeding_outcome(
+            case, proceeding, outcome_on=form.outcome_on.data, outcome=form.outcome.data,
+            actor=current_user, today=clocks.office_today(),
+        ),
+        "Outcome recorded.",
     )  # fmt: skip

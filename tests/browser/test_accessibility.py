@@ -35,6 +35,7 @@ from tests.factories import (
     make_provider,
     make_user,
     run_daily,
+    violations_of,
 )
 
 pytestmark = pytest.mark.browser
@@ -76,7 +77,7 @@ def measure_records(records):
         today=clocks.office_today(),
     )  # fmt: skip
     penalty = penalties.draft_penalty(
-        provider, violations=["a2", "a8"], conduct="Certified falsely.", transaction_value=None,
+        provider, violations=violations_of("a2", "a8"), conduct="Certified falsely.",
         proposed_amount=10_000, actor=measure.drafted_by, today=clocks.office_today(),
     )  # fmt: skip
     db.session.commit()

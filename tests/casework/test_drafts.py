@@ -19,7 +19,7 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.errors import IllegalTransition, InvalidInput
-from tests.factories import log_in, make_provider, make_user
+from tests.factories import log_in, make_provider, make_user, violation_rows, violations_of
 from tests.refusals import signed_in
 
 TODAY = office_today()
@@ -32,8 +32,8 @@ def people(app):
 
 def _penalty(analyst):
     case = penalties.draft_penalty(
-        make_provider(), violations=["a2"], conduct="No annual certification in 2026.",
-        transaction_value=None, proposed_amount=100_000, actor=analyst,
+        make_provider(), violations=violations_of("a2"), conduct="No annual certification in 2026.",
+        proposed_amount=100_000, actor=analyst,
         today=TODAY - timedelta(days=3),
     )  # fmt: skip
     db.session.commit()
@@ -41,8 +41,9 @@ def _penalty(analyst):
 
 
 def _edit_penalty(case, actor, **changes):
-    fields = {"violations": ["a2", "a8"], "conduct": "No certification; a false statement.",
-              "transaction_value": None, "proposed_amount": 150_000} | changes  # fmt: skip
+    fields = {"violations": violations_of("a2", "a8"),
+              "conduct": "No certification; a false statement.",
+              "proposed_amount": 150_000} | changes  # fmt: skip
     return penalty_drafts.edit_penalty(case, **fields, actor=actor, today=TODAY)
 
 
@@ -57,8 +58,8 @@ def test_the_drafter_changes_the_notice_before_review_and_the_change_is_audited(
     case = _penalty(analyst)
     before = penalties.penalty_content(case)
     assert _edit_penalty(case, analyst)
-    assert (case.violation_codes, case.proposed_amount, case.proposed_on) == (
-        ["a2", "a8"], 150_000, TODAY
+    assert ([v.citation for v in case.violation_lines], case.proposed_amount, case.proposed_on) == (
+        ["§7.309(a)(2)", "§7.309(a)(8)"], 150_000, TODAY
     )  # fmt: skip
     event = _event(penalty_drafts.PENALTY_EDITED)
     assert json.loads(event.before_json)["sha256"] == content_hash(before)
@@ -115,7 +116,7 @@ def test_the_notices_page_offers_its_changes_to_its_drafter_alone(client, people
     text = client.get(page).text
     assert "Change the notice" not in text and "Withdraw the proposed penalty" not in text
     assert f"Only {analyst.full_name}, who drafted it, may change or withdraw" in text
-    refused = client.post(f"{page}/edit", data={"violations": ["a2"], "conduct": "x",
+    refused = client.post(f"{page}/edit", data={**violation_rows("a2"), "conduct": "x",
                                                 "proposed_amount": "5"})  # fmt: skip
     assert refused.status_code == 303
     assert f"{analyst.full_name} wrote this draft" in client.get(refused.location).text
@@ -131,7 +132,7 @@ def test_a_change_over_the_maximum_keeps_what_was_typed(client, people):
     assert "No annual certification in 2026." in form
     answer = client.post(
         f"/casework/penalties/{case.id}/edit",
-        data={"violations": ["a2"], "conduct": "Three years without a certification.",
+        data={**violation_rows("a2"), "conduct": "Three years without a certification.",
               "proposed_amount": str(10**12)},
     )  # fmt: skip
     assert answer.status_code == 422
@@ -139,7 +140,7 @@ def test_a_change_over_the_maximum_keeps_what_was_typed(client, people):
     assert "Three years without a certification." in answer.text
     done = client.post(
         f"/casework/penalties/{case.id}/edit",
-        data={"violations": ["a2"], "conduct": "Three years without a certification.",
+        data={**violation_rows("a2"), "conduct": "Three years without a certification.",
               "proposed_amount": "120000"},
         follow_redirects=True,
     )  # fmt: skip

@@ -17,7 +17,14 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.errors import IllegalTransition
-from tests.factories import log_in, make_filing, make_provider, make_resellers, make_user
+from tests.factories import (
+    log_in,
+    make_filing,
+    make_provider,
+    make_resellers,
+    make_user,
+    violations_of,
+)
 from tests.refusals import TAKEN, Step, signed_in, sweep, then
 
 TODAY = office_today()
@@ -30,8 +37,8 @@ def people(app):
 
 def _draft_penalty(analyst):
     return penalties.draft_penalty(
-        make_provider(), violations=["a2"],
-        conduct="No annual certification in 2026.", transaction_value=None,
+        make_provider(), violations=violations_of("a2"),
+        conduct="No annual certification in 2026.",
         proposed_amount=100_000, actor=analyst, today=TODAY - timedelta(days=20),
     )  # fmt: skip
 

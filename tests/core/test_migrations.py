@@ -25,7 +25,14 @@ from intake.ai import ip_logs
 from intake.models import IpLogAttachment
 from special_measures import services as measures
 from special_measures.rules import ReferralSource, SubjectKind
-from tests.factories import file_report, make_filing, make_provider, make_resellers, make_user
+from tests.factories import (
+    file_report,
+    make_filing,
+    make_provider,
+    make_resellers,
+    make_user,
+    violations_of,
+)
 
 
 def _has_a_model(name: str | None, type_: str, parent_names: dict) -> bool:
@@ -123,7 +130,7 @@ def _demo_office_with_casework(app: Flask) -> None:
         origin_note="", actor=analyst, today=day,
     )  # fmt: skip
     penalties.draft_penalty(
-        provider, violations=["a2", "a8"], conduct="Never certified.", transaction_value=None,
+        provider, violations=violations_of("a2", "a8"), conduct="Never certified.",
         proposed_amount=10_000, actor=analyst, today=day,
     )  # fmt: skip
     casework.open_oversight(

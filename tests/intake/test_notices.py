@@ -20,6 +20,7 @@ from tests.factories import (
     make_provider,
     make_user,
     notices_of,
+    violations_of,
 )
 from tests.intake.test_requests import PDF_BYTES
 from tests.mailcatcher import html_of, text_of
@@ -79,7 +80,7 @@ def test_a_follow_up_report_tells_its_requester_once_and_the_other_owners_of_ope
     )
     _assessment(provider, asker)  # the requester also owns an open case on the provider
     penalties.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
+        provider, violations=violations_of("a2"), conduct="Never certified.",
         proposed_amount=10_000, actor=penalty_owner, today=today,
     )  # fmt: skip
     commit_and_deliver()
@@ -108,7 +109,7 @@ def test_a_filing_reaches_the_owners_of_the_providers_open_cases_only(provider, 
     _assessment(provider, owner)
     _assessment(provider, keyer)
     withdrawn = penalties.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
+        provider, violations=violations_of("a2"), conduct="Never certified.",
         proposed_amount=10_000, actor=closed_owner, today=clocks.office_today(),
     )  # fmt: skip
     penalties.withdraw_penalty(

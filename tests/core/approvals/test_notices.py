@@ -11,7 +11,7 @@ from core import clocks
 from core.auth.rules import Role
 from core.db import db
 from core.notifications.models import Notification
-from tests.factories import commit_and_deliver, make_provider, make_user, notices_of
+from tests.factories import commit_and_deliver, make_provider, make_user, notices_of, violations_of
 from tests.mailcatcher import html_of, text_of
 
 COMMENTS = "The conduct of Summit Ridge Hosting in RU is not shown; cite the reseller's filings."
@@ -26,7 +26,7 @@ def penalty(mail_app):
     analyst = make_user(Role.ANALYST)
     provider = make_provider("Summit Ridge Hosting, LLC")
     case = penalties.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified its CIP.", transaction_value=None,
+        provider, violations=violations_of("a2"), conduct="Never certified its CIP.",
         proposed_amount=10_000, actor=analyst, today=clocks.office_today(),
     )  # fmt: skip
     commit_and_deliver()

@@ -25,7 +25,7 @@ from core.ownership import services as ownership
 from intake.models import ForeignReseller
 from special_measures import services as measures
 from special_measures.rules import ReferralSource, SubjectKind
-from tests.factories import file_exemption_request, log_in, make_provider, make_user
+from tests.factories import file_exemption_request, log_in, make_provider, make_user, violations_of
 
 CASES = 30
 PER_PAGE = 25
@@ -41,8 +41,8 @@ def _assessment(number: int, owner: User) -> tuple[Any, str]:
 
 def _penalty(number: int, owner: User) -> tuple[Any, str]:
     case = penalties.draft_penalty(
-        make_provider(f"Provider {number:02}"), violations=["a2"], conduct="Never certified.",
-        transaction_value=None, proposed_amount=1_000 + number, actor=owner,
+        make_provider(f"Provider {number:02}"), violations=violations_of("a2"),
+        conduct="Never certified.", proposed_amount=1_000 + number, actor=owner,
         today=clocks.office_today(),
     )  # fmt: skip
     return case, case.reference

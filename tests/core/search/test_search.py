@@ -22,6 +22,7 @@ from tests.factories import (
     make_provider,
     make_resellers,
     make_user,
+    violations_of,
 )
 
 
@@ -142,7 +143,7 @@ def test_each_case_reference_kind_is_found(client, office):
         actor=analyst, today=today,
     )  # fmt: skip
     penalty = penalties.draft_penalty(
-        office, violations=["a2"], conduct="Never certified.", transaction_value=None,
+        office, violations=violations_of("a2"), conduct="Never certified.",
         proposed_amount=10_000, actor=analyst, today=today,
     )  # fmt: skip
     db.session.commit()

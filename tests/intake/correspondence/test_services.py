@@ -23,7 +23,14 @@ from intake.correspondence import services
 from intake.correspondence.models import Correspondence
 from intake.correspondence.rules import CorrespondenceKind, Delivery, SentBy
 from intake.models import DepartmentRequest
-from tests.factories import commit_and_deliver, file_report, log_in, make_provider, make_user
+from tests.factories import (
+    commit_and_deliver,
+    file_report,
+    log_in,
+    make_provider,
+    make_user,
+    violations_of,
+)
 from tests.pdftext import pdf_text
 
 TODAY = clocks.office_today()
@@ -149,7 +156,7 @@ def test_a_document_read_through_the_api_first_is_received_that_day(app):
 def _approved_penalty(provider):
     analyst, reviewer = make_user(Role.ANALYST), make_user(Role.REVIEWER)
     case = penalties.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
+        provider, violations=violations_of("a2"), conduct="Never certified.",
         proposed_amount=10_000, actor=analyst, today=TODAY,
     )  # fmt: skip
     penalties.submit_penalty(case, actor=analyst)
