@@ -172,10 +172,10 @@ PENALTY_ACTIONS: dict[str, workflow.Action[PenaltyState]] = {
     "penalty_final_decision": workflow.Action(REVIEWERS, frozenset({P.SERVED, P.PETITIONED})),
     "withdraw_penalty": workflow.Action(ANALYSTS, leading_to(PENALTY_ALLOWED, P.WITHDRAWN), OWN),
     # Criminal penalties are the courts' (§7.309(c)(2)), and the penalties here are without
-    # prejudice to others (§7.309(e)): a referral may be made whatever the civil case's stage.
-    "penalty_referral": workflow.Action(RECORDERS, frozenset(PenaltyState)),
-    # A civil penalty is recovered once imposed (§7.309(c)(3)): after the final decision.
-    "penalty_civil_action": workflow.Action(RECORDERS, frozenset({P.DECIDED})),
+    # prejudice to others (§7.309(e)): a referral may be recorded whatever the civil case's
+    # stage; a civil action only to recover a penalty imposed (§7.309(c)(3);
+    # proceeding_problems).
+    "penalty_proceeding": workflow.Action(RECORDERS, frozenset(PenaltyState)),
     "penalty_proceeding_outcome": workflow.Action(RECORDERS, frozenset(PenaltyState)),
 }
 

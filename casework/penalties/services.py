@@ -377,11 +377,7 @@ def record_proceeding(
     case: PenaltyCase, *, kind: rules.ProceedingKind, started_on: date, note: str, actor: User,
     today: date,
 ) -> PenaltyProceeding:  # fmt: skip
-    action = {
-        rules.ProceedingKind.REFERRAL: "penalty_referral",
-        rules.ProceedingKind.CIVIL_ACTION: "penalty_civil_action",
-    }[kind]
-    _require(case, action)
+    _require(case, "penalty_proceeding")
     problems = rules.proceeding_problems(
         kind, started_on=started_on, today=today, proposed_on=case.proposed_on,
         decided_on=case.decided_on, final_amount=case.final_amount,

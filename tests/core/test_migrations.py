@@ -105,7 +105,6 @@ LISTS = (
     ("special_measure_cases", "aliases", "aliases_text", "\n"),
     ("special_measure_cases", "identifiers", "identifiers_text", "\n"),
     ("special_measure_cases", "related_receipts", "related_receipts_text", "\n"),
-    ("penalty_cases", "violation_codes", "violations_text", " "),
 )
 DOCUMENTS = (
     ("filings", "data_json"),
@@ -178,6 +177,13 @@ def test_the_typed_columns_migration_keeps_every_record_of_the_demo_office(app):
     for table, column, old_column, separator in LISTS:
         for key, row in typed[table].items():
             assert as_text[table][key][old_column] == separator.join(row[column])
+    # A penalty's violations are rows of their own now; as text, their paragraphs in order.
+    paragraphs: dict[tuple[object, ...], list[str]] = {}
+    for row in sorted(typed["penalty_violations"].values(), key=lambda row: row["number"]):
+        paragraphs.setdefault((row["penalty_id"],), []).append(row["paragraph"])
+    assert paragraphs
+    for key in typed["penalty_cases"]:
+        assert as_text["penalty_cases"][key]["violations_text"] == " ".join(paragraphs[key])
     for table, column in DOCUMENTS:
         for key, row in typed[table].items():
             kept = as_text[table][key][column]
