@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from casework import services as casework
 from casework.penalties import services as penalties
+from casework.penalties.rules import ProceedingKind
 from casework.rules import EvidenceKind
 from core import clocks
 from core.audit.checks import AUDIT_CHECK_JOB
@@ -80,6 +81,11 @@ def measure_records(records):
         provider, violations=violations_of("a2", "a8"), conduct="Certified falsely.",
         proposed_amount=10_000, actor=measure.drafted_by, today=clocks.office_today(),
     )  # fmt: skip
+    penalties.record_proceeding(
+        penalty, kind=ProceedingKind.REFERRAL, started_on=clocks.office_today(),
+        note="Referred for criminal action.", actor=measure.drafted_by,
+        today=clocks.office_today(),
+    )  # fmt: skip
     db.session.commit()
     return measure, action, run, oversight, penalty
 
@@ -129,6 +135,8 @@ def test_staff_pages_have_no_violations(page: Page, records, measure_records):
         "/casework/risk/changes",
         f"/casework/resellers/{oversight.reseller_id}/oversight",
         f"/casework/providers/{provider.id}/penalties/new",
+        f"/casework/resellers/{oversight.reseller_id}/penalties/new",
+        "/casework/penalties/new",
         f"/casework/penalties/{penalty.id}",
         "/casework/penalties",
         "/exemptions/",
