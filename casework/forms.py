@@ -53,11 +53,11 @@ class QueueFilterForm(Form):
     )
 
 
-def _date(label: str, what: str) -> DateField:
+def date_field(label: str, what: str) -> DateField:
     return DateField(label, validators=[DataRequired(f"Enter {what}, as YYYY-MM-DD.")])
 
 
-def _why(label: str, required: str) -> TextAreaField:
+def reasons_field(label: str, required: str) -> TextAreaField:
     return TextAreaField(
         label,
         validators=[DataRequired(required), Length(max=5_000, message="At most 5,000 characters.")],
@@ -77,7 +77,7 @@ class OversightForm(Form):
             Length(max=20_000, message="At most 20,000 characters."),
         ],
     )
-    received_on = _date("Date the evidence was received", "the date the evidence was received")
+    received_on = date_field("Date the evidence was received", "the date the evidence was received")
     reported_to_authorities = TextAreaField(
         "Reported to authorities (optional)",
         description="Whether and to whom the provider reported the activity, per its CIP "
@@ -87,7 +87,7 @@ class OversightForm(Form):
 
 
 class KnowledgeForm(Form):
-    knowledge_on = _date(
+    knowledge_on = date_field(
         "Date the provider knew the reseller had not remediated",
         "the date the provider knew",
     )
@@ -102,7 +102,7 @@ class OutcomeForm(Form):
         ],
         validators=[DataRequired("Choose the outcome.")],
     )
-    outcome_on = _date("Date", "the date of the termination or remediation")
+    outcome_on = date_field("Date", "the date of the termination or remediation")
     note = TextAreaField(
         "Note (optional)",
         validators=[Optional(), Length(max=5_000, message="At most 5,000 characters.")],
@@ -133,7 +133,7 @@ class AssessmentOpenForm(Form):
 
 
 class InformationRequestForm(Form):
-    requested_on = _date("Date of the request", "the date the request was sent")
+    requested_on = date_field("Date of the request", "the date the request was sent")
     sent_by = sending_field()
     note = TextAreaField(
         "What is asked (optional)",
@@ -184,7 +184,7 @@ class SubmitAssessmentForm(Form):
 
 
 class IssueAssessmentForm(Form):
-    issued_on = _date("Date the report was issued to the provider", "the date of issue")
+    issued_on = date_field("Date the report was issued to the provider", "the date of issue")
 
 
 class ResubmissionForm(Form):
@@ -198,7 +198,7 @@ class ResubmissionForm(Form):
 
 
 class CloseAssessmentForm(Form):
-    note = _why("Closing note", "Say why the assessment can close.")
+    note = reasons_field("Closing note", "Say why the assessment can close.")
 
 
 class FurtherActionForm(Form):
@@ -208,4 +208,4 @@ class FurtherActionForm(Form):
         + [SelectChoice(code, f"{cite}: {text}") for code, (cite, text) in FURTHER_ACTIONS.items()],
         validators=[DataRequired("Choose the action.")],
     )
-    note = _why("Details", "Say what is requested or referred, and why.")
+    note = reasons_field("Details", "Say what is requested or referred, and why.")

@@ -15,24 +15,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from casework.forms import DOLLARS_MESSAGE, MAX_DOLLARS
+from casework.forms import DOLLARS_MESSAGE, MAX_DOLLARS, date_field, reasons_field
 from casework.penalties.rules import PROCEEDING_CITATIONS, VIOLATIONS, ProceedingKind, Violation
 from core.input_hygiene import Form
 from core.wording import sentence_case
 
 # A notice lists its violations one by one (§7.309(c)(1)); an office notice of more goes in parts.
 MAX_VIOLATIONS = 50
-
-
-def _date(label: str, what: str) -> DateField:
-    return DateField(label, validators=[DataRequired(f"Enter {what}, as YYYY-MM-DD.")])
-
-
-def _why(label: str, required: str) -> TextAreaField:
-    return TextAreaField(
-        label,
-        validators=[DataRequired(required), Length(max=5_000, message="At most 5,000 characters.")],
-    )
 
 
 class ViolationForm(Form):
@@ -143,21 +132,21 @@ class ProceedingForm(Form):
         ],
         validators=[DataRequired("Choose the referral or the civil action.")],
     )
-    started_on = _date("Date referred or brought", "the date it was referred or brought")
-    note = _why("To whom, and what", "Say what was referred or brought, and to whom.")
+    started_on = date_field("Date referred or brought", "the date it was referred or brought")
+    note = reasons_field("To whom, and what", "Say what was referred or brought, and to whom.")
 
 
 class ProceedingOutcomeForm(Form):
-    outcome_on = _date("Date of the outcome", "the date of the outcome")
-    outcome = _why("Outcome", "Say how it ended.")
+    outcome_on = date_field("Date of the outcome", "the date of the outcome")
+    outcome = reasons_field("Outcome", "Say how it ended.")
 
 
 class ServeForm(Form):
-    served_on = _date("Date the notice was served", "the date of service")
+    served_on = date_field("Date the notice was served", "the date of service")
 
 
 class PetitionForm(Form):
-    received_on = _date("Date the petition was received", "the date the petition was received")
+    received_on = date_field("Date the petition was received", "the date the petition was received")
     summary = TextAreaField(
         "What the petition argues",
         validators=[
@@ -168,7 +157,7 @@ class PetitionForm(Form):
 
 
 class FinalDecisionForm(Form):
-    decided_on = _date("Date of the final administrative decision", "the date of the decision")
+    decided_on = date_field("Date of the final administrative decision", "the date of the decision")
     decision = TextAreaField(
         "The decision and its reasons",
         validators=[
@@ -186,4 +175,4 @@ class FinalDecisionForm(Form):
 
 
 class WithdrawPenaltyForm(Form):
-    reasons = _why("Why the penalty is withdrawn", "Say why the penalty is withdrawn.")
+    reasons = reasons_field("Why the penalty is withdrawn", "Say why the penalty is withdrawn.")
