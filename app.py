@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import casework
 import casework.draft_views  # its routes join casework's blueprint
 import casework.oversight.views  # its routes join casework's blueprint
+import casework.penalties.views  # its routes join casework's blueprint
 import casework.views
 import core.approvals.views
 import core.audit.views

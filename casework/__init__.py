@@ -7,9 +7,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """What casework adds to providers' pages and the kernel (core.signals), in ``app``."""
-    from casework import correspondence, notices, search, services, views
+    from casework import notices, search, services, views
     from casework.oversight import services as oversight
     from casework.oversight import views as oversight_views
+    from casework.penalties import correspondence
+    from casework.penalties import services as penalties
+    from casework.penalties import views as penalty_views
     from casework.risk import kept
     from core import signals
     from core.ownership import registry
@@ -27,7 +30,7 @@ def init_app(app: Flask) -> None:
         registry.register(kind)
     for subject_type, link in (
         (services.ASSESSMENT, views.assessment_link),
-        (services.PENALTY, views.penalty_link),
+        (penalties.PENALTY, penalty_views.penalty_link),
         (oversight.OVERSIGHT, oversight_views.oversight_link),
     ):
         signals.connect(app, signals.subject_link_asked, link, subject_type=subject_type)

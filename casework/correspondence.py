@@ -1,34 +1,20 @@
 """Casework's documents sent to providers through intake's channel: the assessment report
-(§7.305) and the notice of a proposed penalty, whose service by the system is its sending and
-opens the provider's 30 days to petition (§7.309(c)(1)(i))."""
+(§7.305)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from casework import reports, services
-from casework.models import Assessment, PenaltyCase
-from core import clocks
+from casework.models import Assessment
 from core.approvals import services as approvals
-from core.audit.services import record_event
 from core.auth.models import User
-from core.db import db, utcnow
-from core.errors import DomainError, IllegalTransition
+from core.db import utcnow
+from core.errors import IllegalTransition
 from core.office import services as office
 from intake.correspondence import services as channel
 from intake.correspondence.models import Correspondence
 from intake.correspondence.rules import CorrespondenceKind
-
-
-def penalty_notice_pdf(case: PenaltyCase) -> bytes:
-    return reports.penalty_notice_pdf(
-        case,
-        maximum=services.maximum_of(case),
-        petition_due=case.petition_deadline.due_on if case.petition_deadline else None,
-        approved=approvals.approval_line(services.PENALTY, case.id) is not None,
-        office=office.documents(),
-        generated_at=utcnow(),
-    )
 
 
 def assessment_report_pdf(assessment: Assessment) -> bytes:
@@ -38,21 +24,6 @@ def assessment_report_pdf(assessment: Assessment) -> bytes:
         approved_by=approvals.approval_line(services.ASSESSMENT, assessment.id),
         office=office.documents(),
         generated_at=utcnow(),
-    )
-
-
-def serve_penalty_by_email(case: PenaltyCase, *, actor: User, today: date) -> Correspondence:
-    """Send the approved notice to the provider's contact; it is served on the day it is sent."""
-    services.check_servable(case)
-    return channel.issue_once(
-        case.provider,
-        CorrespondenceKind.PENALTY_NOTICE,
-        title=f"Notice of proposed civil penalty {case.reference}",
-        subject=(services.PENALTY, case.id),
-        pdf=lambda: penalty_notice_pdf(case),
-        filename=f"{case.reference}.pdf",
-        actor=actor,
-        today=today,
     )
 
 
@@ -70,31 +41,3 @@ def send_assessment_report(assessment: Assessment, *, actor: User, today: date) 
         actor=actor,
         today=today,
     )
-
-
-def on_correspondence_sent(correspondence: Correspondence, actor: User | None) -> None:
-    """A penalty notice that reached the provider is served on that day (§7.309(c)(1)(i)),
-    unless service by other means was recorded first."""
-    if (
-        correspondence.subject_type != services.PENALTY
-        or correspondence.kind != CorrespondenceKind.PENALTY_NOTICE
-        or correspondence.sent_on is None
-    ):
-        return
-    case = services.get_penalty(int(correspondence.subject_id))
-    if case is None or case.served_on is not None:
-        return
-    try:
-        services.serve_penalty(
-            case, served_on=correspondence.sent_on, actor=actor, today=clocks.office_today()
-        )
-    except DomainError as refused:
-        # The notice reached the provider, and the delivery it is told in must stand: the case
-        # says why it was not served by it (a notice changed after it was sent, withdrawn).
-        record_event(
-            "penalty.serve_refused",
-            actor=actor,
-            subject=(services.PENALTY, case.id),
-            after={"correspondence": correspondence.id, "reason": str(refused)},
-        )
-    db.session.flush()

@@ -1,4 +1,4 @@
-"""Casework pages for changing and withdrawing a draft: a penalty notice, an assessment's finding
+"""Casework pages for changing and withdrawing a draft: an assessment's finding
 (docs/architecture.md §5). Their routes join casework's blueprint."""
 
 from __future__ import annotations
@@ -9,18 +9,16 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from casework import drafts
-from casework.forms import FindingForm, PenaltyForm
+from casework.forms import FindingForm
 from casework.models import AssessmentFinding
-from casework.services import penalty_maximum
 from casework.views import (
     ANALYSTS,
     _assessment_or_404,
     _done,
-    _penalty_or_404,
     _render_assessment,
     bp,
 )
-from core import clocks, formerrors
+from core import formerrors
 from core.access import roles_required
 from core.approvals import services as approvals
 from core.approvals.forms import WithdrawDraftForm
@@ -35,36 +33,6 @@ def withdraw_form_of(finding: AssessmentFinding) -> WithdrawDraftForm:
     number = finding.assessment.findings.index(finding) + 1
     form.reasons.label.text = f"Why finding {number} is withdrawn"
     return form
-
-
-@bp.route("/penalties/<int:penalty_id>/edit", methods=["GET", "POST"])
-@roles_required(*ANALYSTS)
-def edit_penalty(penalty_id: int) -> ResponseReturnValue:
-    case = _penalty_or_404(penalty_id)
-    drafts.require_penalty_editable(case, current_user)
-    form = PenaltyForm(obj=case if request.method == "GET" else None)
-    if request.method == "GET":
-        form.violations.data = list(case.violation_codes)
-    today = clocks.office_today()
-
-    def act() -> ResponseReturnValue:
-        changed = drafts.edit_penalty(
-            case, violations=form.violations.data, conduct=form.conduct.data,
-            transaction_value=form.transaction_value.data,
-            proposed_amount=form.proposed_amount.data, actor=current_user, today=today,
-        )  # fmt: skip
-        message = f"Penalty notice {case.reference} changed." if changed else NOTHING_CHANGED
-        return _done(message, "casework.penalty", penalty_id=case.id)
-
-    cap, source = penalty_maximum(1, None, today)
-    return formerrors.handle(
-        form,
-        act,
-        page=lambda form: render_template(
-            "casework/penalty_edit.html", case=case, form=form, cap=cap, source=source,
-            review=approvals.latest_review(drafts.PENALTY, case.id),
-        ),
-    )  # fmt: skip
 
 
 def _finding_or_404(assessment_id: int, finding_id: int) -> AssessmentFinding:

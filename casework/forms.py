@@ -6,18 +6,16 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casework.rules import (
     CIP_REQUIREMENTS,
     FURTHER_ACTIONS,
     RECOMMENDATION_KINDS,
-    VIOLATIONS,
     AssessmentOrigin,
 )
 from core.input_hygiene import Form
@@ -52,75 +50,14 @@ class QueueFilterForm(Form):
     )
 
 
-def _date(label: str, what: str) -> DateField:
+def date_field(label: str, what: str) -> DateField:
     return DateField(label, validators=[DataRequired(f"Enter {what}, as YYYY-MM-DD.")])
 
 
-def _why(label: str, required: str) -> TextAreaField:
+def reasons_field(label: str, required: str) -> TextAreaField:
     return TextAreaField(
         label,
         validators=[DataRequired(required), Length(max=5_000, message="At most 5,000 characters.")],
-    )
-
-
-class PenaltyForm(Form):
-    violations = SelectMultipleField(
-        "Violations of §7.309(a)",
-        choices=[
-            SelectChoice(code, f"{cite}: {text}") for code, (cite, text) in VIOLATIONS.items()
-        ],
-        validators=[DataRequired("Name at least one violation of §7.309(a).")],
-    )
-    conduct = TextAreaField(
-        "Explanation of the conduct",
-        validators=[
-            DataRequired("Explain the conduct being penalized."),
-            Length(max=20_000, message="At most 20,000 characters."),
-        ],
-    )
-    transaction_value = IntegerField(
-        "Value of the transaction that is the basis of the violation, in whole dollars (optional)",
-        validators=[Optional(), NumberRange(min=0, max=MAX_DOLLARS, message=DOLLARS_MESSAGE)],
-    )
-    proposed_amount = IntegerField(
-        "Proposed penalty, in whole dollars",
-        validators=[
-            DataRequired("Enter the proposed penalty in whole dollars."),
-            NumberRange(min=1, max=MAX_DOLLARS, message=DOLLARS_MESSAGE),
-        ],
-    )
-
-
-class ServeForm(Form):
-    served_on = _date("Date the notice was served", "the date of service")
-
-
-class PetitionForm(Form):
-    received_on = _date("Date the petition was received", "the date the petition was received")
-    summary = TextAreaField(
-        "What the petition argues",
-        validators=[
-            DataRequired("Summarise the petition."),
-            Length(max=20_000, message="At most 20,000 characters."),
-        ],
-    )
-
-
-class FinalDecisionForm(Form):
-    decided_on = _date("Date of the final administrative decision", "the date of the decision")
-    decision = TextAreaField(
-        "The decision and its reasons",
-        validators=[
-            DataRequired("State the decision and its reasons."),
-            Length(max=20_000, message="At most 20,000 characters."),
-        ],
-    )
-    final_amount = IntegerField(
-        "Penalty imposed, in whole dollars (0 if none)",
-        validators=[
-            InputRequired("Enter the penalty imposed, 0 if none."),
-            NumberRange(min=0, max=MAX_DOLLARS, message=DOLLARS_MESSAGE),
-        ],
     )
 
 
@@ -148,7 +85,7 @@ class AssessmentOpenForm(Form):
 
 
 class InformationRequestForm(Form):
-    requested_on = _date("Date of the request", "the date the request was sent")
+    requested_on = date_field("Date of the request", "the date the request was sent")
     sent_by = sending_field()
     note = TextAreaField(
         "What is asked (optional)",
@@ -199,7 +136,7 @@ class SubmitAssessmentForm(Form):
 
 
 class IssueAssessmentForm(Form):
-    issued_on = _date("Date the report was issued to the provider", "the date of issue")
+    issued_on = date_field("Date the report was issued to the provider", "the date of issue")
 
 
 class ResubmissionForm(Form):
@@ -213,7 +150,7 @@ class ResubmissionForm(Form):
 
 
 class CloseAssessmentForm(Form):
-    note = _why("Closing note", "Say why the assessment can close.")
+    note = reasons_field("Closing note", "Say why the assessment can close.")
 
 
 class FurtherActionForm(Form):
@@ -223,8 +160,4 @@ class FurtherActionForm(Form):
         + [SelectChoice(code, f"{cite}: {text}") for code, (cite, text) in FURTHER_ACTIONS.items()],
         validators=[DataRequired("Choose the action.")],
     )
-    note = _why("Details", "Say what is requested or referred, and why.")
-
-
-class WithdrawPenaltyForm(Form):
-    reasons = _why("Why the penalty is withdrawn", "Say why the penalty is withdrawn.")
+    note = reasons_field("Details", "Say what is requested or referred, and why.")

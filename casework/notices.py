@@ -8,9 +8,11 @@ from __future__ import annotations
 import functools
 
 from casework import rules
-from casework.models import Assessment, PenaltyCase
+from casework.models import Assessment
 from casework.oversight import rules as oversight
 from casework.oversight.models import ResellerOversight
+from casework.penalties import rules as penalty_rules
+from casework.penalties.models import PenaltyCase
 from core.auth.models import User
 from core.ownership import registry
 from core.ownership.services import owners_of_open
@@ -22,8 +24,9 @@ def owned_kinds() -> tuple[registry.OwnedKind, ...]:
     """The kinds of case casework owns, each with its page and list (registered by init_app)."""
     from casework import views
     from casework.oversight import views as oversight_views
+    from casework.penalties import views as penalty_views
 
-    def provider_name(case: Assessment | PenaltyCase | ResellerOversight) -> str:
+    def provider_name(case: Assessment | ResellerOversight) -> str:
         return case.provider.legal_name
 
     return (
@@ -35,9 +38,10 @@ def owned_kinds() -> tuple[registry.OwnedKind, ...]:
         ),
         registry.OwnedKind(
             "penalty", "Penalties", PenaltyCase,
-            registry.open_values(open_states(rules.PENALTY_ALLOWED)),
-            reference=lambda case: case.reference, subject_label=provider_name,
-            link=views.penalty_link, list_endpoint="casework.penalties", module="casework",
+            registry.open_values(open_states(penalty_rules.PENALTY_ALLOWED)),
+            reference=lambda case: case.reference,
+            subject_label=lambda case: case.respondent_name,
+            link=penalty_views.penalty_link, list_endpoint="casework.penalties", module="casework",
         ),
         registry.OwnedKind(
             "oversight", "Reseller oversight", ResellerOversight,

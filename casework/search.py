@@ -7,7 +7,8 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from casework.models import Assessment, PenaltyCase
+from casework.models import Assessment
+from casework.penalties.models import PenaltyCase
 from core.search import services as search
 from core.search.rules import Group, Query
 
@@ -45,6 +46,6 @@ def _penalty(case: PenaltyCase) -> tuple[str, str, str]:
     return (
         case.reference,
         url_for("casework.penalty", penalty_id=case.id),
-        f"Proposed civil penalty on {case.provider.legal_name} (§7.309(c)), {case.state}, "
+        f"Proposed civil penalty on {case.respondent_name} (§7.309(c)), {case.state}, "
         f"proposed {case.proposed_on.isoformat()}",
     )

@@ -229,6 +229,18 @@ def _clock_list() -> Iterable[Clock]:
         days=30,
     )
     yield Clock(
+        "penalty.cap_adjustment",
+        "Annual inflation adjustment of the IEEPA civil penalty cap",
+        "casework",
+        # The Act has agencies adjust their penalties by 15 January each year; Commerce's table
+        # of adjusted amounts is 15 CFR 6.3.
+        "§7.309(d)(1); 28 U.S.C. 2461 note §4",
+        "1 January of the year",
+        "1 January",
+        days,
+        days=14,
+    )
+    yield Clock(
         "exemption.annual_notification",
         "Annual notification by an exempt provider",
         "exemptions",

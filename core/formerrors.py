@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
+from wtforms import Field, FieldList, FormField
 
 from core.db import db
 from core.errors import DomainError, IllegalTransition, InvalidInput
@@ -18,11 +19,23 @@ def attach(form: FlaskForm, error: DomainError, *, field: str | None = None) -> 
         error.field_errors if isinstance(error, InvalidInput) else {field or "": [str(error)]}
     )
     for name, messages in problems.items():
-        target = form._fields.get(name) if name else None
+        target = _field_named(form, name) if name else None
         if target is not None:
             target.errors = [*target.errors, *messages]
         else:
             form.form_errors.extend(messages)
+
+
+def _field_named(form: FlaskForm, name: str) -> Field | None:
+    """The field of that name, also within a list of rows ("violations-0-paragraph")."""
+    if name in form._fields:
+        return form._fields[name]
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                if isinstance(entry, FormField) and name.startswith(entry.name + "-"):
+                    return _field_named(entry.form, name.removeprefix(entry.name + "-"))
+    return None
 
 
 def handle(

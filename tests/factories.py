@@ -61,6 +61,25 @@ def make_user(
     return user
 
 
+def violations_of(*paragraphs: str, on: date | None = None, value: int | None = None) -> list:
+    """A penalty notice's violations (§7.309(a)), one for each paragraph ("a2"), on ``on``
+    (default: three months ago), each against a transaction of ``value`` dollars if given."""
+    from casework.penalties.rules import Violation
+
+    day = on or clocks.office_today() - timedelta(days=90)
+    transaction = "The transaction" if value else ""
+    return [Violation(paragraph, day, transaction, value) for paragraph in paragraphs]
+
+
+def violation_rows(*paragraphs: str, on: date | None = None) -> dict[str, str]:
+    """The same violations as a notice's form posts them, row by row."""
+    day = (on or clocks.office_today() - timedelta(days=90)).isoformat()
+    rows: dict[str, str] = {}
+    for index, paragraph in enumerate(paragraphs):
+        rows |= {f"violations-{index}-paragraph": paragraph, f"violations-{index}-occurred_on": day}
+    return rows
+
+
 def make_provider(legal_name: str | None = None, **fields: object) -> Provider:
     number = next(_sequence)
     values = {
@@ -466,6 +485,8 @@ def one_of_each() -> dict[str, object]:
     from casework import services as casework
     from casework.oversight import services as oversight_services
     from casework.oversight.rules import EvidenceKind
+    from casework.penalties import services as penalties
+    from casework.penalties.rules import ProceedingKind
     from casework.rules import AssessmentOrigin
     from core.deadlines import services as deadlines
     from special_measures import services as measure_services
@@ -497,9 +518,14 @@ def one_of_each() -> dict[str, object]:
         received_on=clocks.office_today(),
         reported_to_authorities="", actor=make_user(Role.ANALYST), today=clocks.office_today(),
     )  # fmt: skip
-    penalty = casework.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
+    penalty = penalties.draft_penalty(
+        provider, violations=violations_of("a2"), conduct="Never certified.",
         proposed_amount=10_000, actor=make_user(Role.ANALYST), today=clocks.office_today(),
+    )  # fmt: skip
+    proceeding = penalties.record_proceeding(
+        penalty, kind=ProceedingKind.REFERRAL, started_on=clocks.office_today(),
+        note="Referred for criminal action.", actor=make_user(Role.ANALYST),
+        today=clocks.office_today(),
     )  # fmt: skip
     assessment = casework.open_assessment(
         provider, origin=AssessmentOrigin.RISK_QUEUE, scope="The written CIP.", origin_note="",
@@ -509,6 +535,7 @@ def one_of_each() -> dict[str, object]:
     return {
         "assessment_id": assessment.id,
         "penalty_id": penalty.id,
+        "proceeding_id": proceeding.id,
         "oversight_id": oversight.id,
         "reseller_id": reseller.id,
         "run_id": run.id,

@@ -8,6 +8,7 @@ import pytest
 
 from casework import rules as casework
 from casework.oversight import rules as oversight
+from casework.penalties import rules as penalty_rules
 from core.approvals import rules as approvals
 from core.auth.rules import Role
 from core.errors import IllegalTransition
@@ -23,7 +24,7 @@ TABLES = {
         special_measures.CaseState,
     ),
     "exemption requests": ("exemptions", exemptions.ACTIONS, exemptions.CaseState),
-    "penalties": ("casework", casework.PENALTY_ACTIONS, casework.PenaltyState),
+    "penalties": ("casework", penalty_rules.PENALTY_ACTIONS, penalty_rules.PenaltyState),
     "assessments": ("casework", casework.ASSESSMENT_ACTIONS, casework.AssessmentState),
     "reseller oversight": ("casework", oversight.OVERSIGHT_ACTIONS, oversight.OversightState),
 }
@@ -77,7 +78,7 @@ def test_a_refused_action_says_why_in_the_words_of_the_service():
 
 SM, SMS = (special_measures.ACTIONS, special_measures.ALLOWED), special_measures.CaseState
 EX, EXS = (exemptions.ACTIONS, exemptions.ALLOWED), exemptions.CaseState
-PE, PES = (casework.PENALTY_ACTIONS, casework.PENALTY_ALLOWED), casework.PenaltyState
+PE, PES = (penalty_rules.PENALTY_ACTIONS, penalty_rules.PENALTY_ALLOWED), penalty_rules.PenaltyState
 AS, ASS = (casework.ASSESSMENT_ACTIONS, casework.ASSESSMENT_ALLOWED), casework.AssessmentState
 OV, OVS = (oversight.OVERSIGHT_ACTIONS, oversight.OVERSIGHT_ALLOWED), oversight.OversightState
 RE, RES = (approvals.ACTIONS, approvals.ALLOWED), approvals.ReviewState

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from casework import rules as casework
+from casework.penalties import rules as penalty_rules
 from core.approvals.rules import OWN_DRAFT
 from core.auth.rules import Role
 from core.workflow import rules as workflow
@@ -14,7 +15,7 @@ from exemptions import rules as exemptions
 from special_measures import rules as special_measures
 
 AS, EX, PE, SM = (
-    casework.AssessmentState, exemptions.CaseState, casework.PenaltyState,
+    casework.AssessmentState, exemptions.CaseState, penalty_rules.PenaltyState,
     special_measures.CaseState,
 )  # fmt: skip
 ASSESSMENT_DRAFTING = {AS.OPEN, AS.INFORMATION_REQUESTED, AS.DRAFTED}
@@ -22,10 +23,10 @@ ASSESSMENT_DRAFTING = {AS.OPEN, AS.INFORMATION_REQUESTED, AS.DRAFTED}
 # (what, the module's actions, the action, the states its author takes it in, the state a
 # reviewer's return leaves the record in)
 AUTHORS_ACTIONS = [
-    ("changing a penalty notice", casework.PENALTY_ACTIONS, "edit_penalty", {PE.DRAFTED},
+    ("changing a penalty notice", penalty_rules.PENALTY_ACTIONS, "edit_penalty", {PE.DRAFTED},
      PE.DRAFTED),
     # §7.309(c)(1): the notice may be dropped until it is served, by its drafter.
-    ("withdrawing a penalty notice", casework.PENALTY_ACTIONS, "withdraw_penalty",
+    ("withdrawing a penalty notice", penalty_rules.PENALTY_ACTIONS, "withdraw_penalty",
      {PE.DRAFTED, PE.IN_REVIEW, PE.APPROVED}, PE.DRAFTED),
     ("changing an assessment's finding", casework.ASSESSMENT_ACTIONS, "edit_assessment_finding",
      ASSESSMENT_DRAFTING, AS.DRAFTED),

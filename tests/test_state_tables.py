@@ -8,6 +8,7 @@ import pytest
 
 from casework import rules as casework
 from casework.oversight import rules as oversight
+from casework.penalties import rules as penalty_rules
 from core.approvals import rules as approvals
 from exemptions import rules as exemptions
 from intake.ai import ip_log
@@ -19,7 +20,7 @@ TABLES = {
     "special-measure cases (§7.307)": special_measures.ALLOWED,
     "compliance assessments (§7.305)": casework.ASSESSMENT_ALLOWED,
     "foreign-reseller oversight (§7.303(e))": oversight.OVERSIGHT_ALLOWED,
-    "penalties (§7.309)": casework.PENALTY_ALLOWED,
+    "penalties (§7.309)": penalty_rules.PENALTY_ALLOWED,
     "two-person reviews": approvals.ALLOWED,
     "compiled reseller certification imports": reseller_rules.IMPORT_TRANSITIONS,
     "IP access log attachments": ip_log.IP_LOG_TRANSITIONS,
@@ -106,13 +107,13 @@ WAYS_OUT = [
     ),
     # A penalty "may be imposed" (§7.309(c)(1)): dropped at any point before its notice is served.
     (
-        casework.PENALTY_ALLOWED,
+        penalty_rules.PENALTY_ALLOWED,
         {
-            casework.PenaltyState.DRAFTED,
-            casework.PenaltyState.IN_REVIEW,
-            casework.PenaltyState.APPROVED,
+            penalty_rules.PenaltyState.DRAFTED,
+            penalty_rules.PenaltyState.IN_REVIEW,
+            penalty_rules.PenaltyState.APPROVED,
         },
-        casework.PenaltyState.WITHDRAWN,
+        penalty_rules.PenaltyState.WITHDRAWN,
     ),
     # An assessment is the Department's to conduct at its discretion (§7.305(b)): closed with a
     # note at any point before its report is issued.

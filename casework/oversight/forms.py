@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, RadioField, TextAreaField
+from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from casework.forms import date_field
 from casework.oversight.rules import EVIDENCE_CITATION, EvidenceKind, TerminationTrigger
 from core.input_hygiene import Form
 from core.wording import sentence_case
 
 NOTE_LIMIT = Length(max=5_000, message="At most 5,000 characters.")
-
-
-def _date(label: str, what: str) -> DateField:
-    return DateField(label, validators=[DataRequired(f"Enter {what}, as YYYY-MM-DD.")])
 
 
 class OversightForm(Form):
@@ -33,7 +30,7 @@ class OversightForm(Form):
             Length(max=20_000, message="At most 20,000 characters."),
         ],
     )
-    received_on = _date("Date the evidence was received", "the date the evidence was received")
+    received_on = date_field("Date the evidence was received", "the date the evidence was received")
     reported_to_authorities = TextAreaField(
         "Reported to authorities (optional)",
         description="Whether and to whom the provider reported the activity, per its CIP "
@@ -51,7 +48,7 @@ class KnowledgeForm(Form):
         default=TerminationTrigger.NOT_REMEDIATED.value,
         validators=[DataRequired("Choose what the provider knew.")],
     )
-    knowledge_on = _date("Date the provider knew", "the date the provider knew")
+    knowledge_on = date_field("Date the provider knew", "the date the provider knew")
     note = TextAreaField("How it knew (optional)", validators=[Optional(), NOTE_LIMIT])
 
 
@@ -64,12 +61,12 @@ class OutcomeForm(Form):
         ],
         validators=[DataRequired("Choose the outcome.")],
     )
-    outcome_on = _date("Date", "the date of the termination or remediation")
+    outcome_on = date_field("Date", "the date of the termination or remediation")
     note = TextAreaField("Note (optional)", validators=[Optional(), NOTE_LIMIT])
 
 
 class StepForm(Form):
     """A step kept as a day and words; which words are required is the service's to say."""
 
-    on = _date("Date", "the date")
+    on = date_field("Date", "the date")
     note = TextAreaField("Details", validators=[Optional(), NOTE_LIMIT])

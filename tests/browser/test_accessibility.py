@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from casework import services as casework
 from casework.oversight import services as oversight_services
 from casework.oversight.rules import EvidenceKind
+from casework.penalties import services as penalties
+from casework.penalties.rules import ProceedingKind
 from core import clocks
 from core.audit.checks import AUDIT_CHECK_JOB
 from core.auth.rules import Role
@@ -35,6 +36,7 @@ from tests.factories import (
     make_provider,
     make_user,
     run_daily,
+    violations_of,
 )
 
 pytestmark = pytest.mark.browser
@@ -75,9 +77,14 @@ def measure_records(records):
         received_on=clocks.office_today(), reported_to_authorities="", actor=measure.drafted_by,
         today=clocks.office_today(),
     )  # fmt: skip
-    penalty = casework.draft_penalty(
-        provider, violations=["a2", "a8"], conduct="Certified falsely.", transaction_value=None,
+    penalty = penalties.draft_penalty(
+        provider, violations=violations_of("a2", "a8"), conduct="Certified falsely.",
         proposed_amount=10_000, actor=measure.drafted_by, today=clocks.office_today(),
+    )  # fmt: skip
+    penalties.record_proceeding(
+        penalty, kind=ProceedingKind.REFERRAL, started_on=clocks.office_today(),
+        note="Referred for criminal action.", actor=measure.drafted_by,
+        today=clocks.office_today(),
     )  # fmt: skip
     db.session.commit()
     return measure, action, run, oversight, penalty
@@ -136,6 +143,8 @@ def test_staff_pages_have_no_violations(page: Page, records, measure_records):
         f"/casework/oversight/{oversight.id}",
         f"/casework/oversight/{reporting.id}",
         f"/casework/providers/{provider.id}/penalties/new",
+        f"/casework/resellers/{oversight.reseller_id}/penalties/new",
+        "/casework/penalties/new",
         f"/casework/penalties/{penalty.id}",
         "/casework/penalties",
         "/exemptions/",

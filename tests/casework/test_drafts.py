@@ -9,6 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from casework import drafts, rules, services
+from casework.penalties import drafts as penalty_drafts
+from casework.penalties import rules as penalty_rules
+from casework.penalties import services as penalties
 from core.approvals import services as approvals
 from core.approvals.rules import ReviewState, content_hash
 from core.audit.models import AuditEvent
@@ -16,7 +19,7 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.errors import IllegalTransition, InvalidInput
-from tests.factories import log_in, make_provider, make_user
+from tests.factories import log_in, make_provider, make_user, violation_rows, violations_of
 from tests.refusals import signed_in
 
 TODAY = office_today()
@@ -28,9 +31,9 @@ def people(app):
 
 
 def _penalty(analyst):
-    case = services.draft_penalty(
-        make_provider(), violations=["a2"], conduct="No annual certification in 2026.",
-        transaction_value=None, proposed_amount=100_000, actor=analyst,
+    case = penalties.draft_penalty(
+        make_provider(), violations=violations_of("a2"), conduct="No annual certification in 2026.",
+        proposed_amount=100_000, actor=analyst,
         today=TODAY - timedelta(days=3),
     )  # fmt: skip
     db.session.commit()
@@ -38,9 +41,10 @@ def _penalty(analyst):
 
 
 def _edit_penalty(case, actor, **changes):
-    fields = {"violations": ["a2", "a8"], "conduct": "No certification; a false statement.",
-              "transaction_value": None, "proposed_amount": 150_000} | changes  # fmt: skip
-    return drafts.edit_penalty(case, **fields, actor=actor, today=TODAY)
+    fields = {"violations": violations_of("a2", "a8"),
+              "conduct": "No certification; a false statement.",
+              "proposed_amount": 150_000} | changes  # fmt: skip
+    return penalty_drafts.edit_penalty(case, **fields, actor=actor, today=TODAY)
 
 
 def _event(action):
@@ -52,14 +56,14 @@ def _event(action):
 def test_the_drafter_changes_the_notice_before_review_and_the_change_is_audited(people):
     analyst, _, _ = people
     case = _penalty(analyst)
-    before = services.penalty_content(case)
+    before = penalties.penalty_content(case)
     assert _edit_penalty(case, analyst)
-    assert (case.violation_codes, case.proposed_amount, case.proposed_on) == (
-        ["a2", "a8"], 150_000, TODAY
+    assert ([v.citation for v in case.violation_lines], case.proposed_amount, case.proposed_on) == (
+        ["§7.309(a)(2)", "§7.309(a)(8)"], 150_000, TODAY
     )  # fmt: skip
-    event = _event(drafts.PENALTY_EDITED)
+    event = _event(penalty_drafts.PENALTY_EDITED)
     assert json.loads(event.before_json)["sha256"] == content_hash(before)
-    assert json.loads(event.after_json)["sha256"] == content_hash(services.penalty_content(case))
+    assert json.loads(event.after_json)["sha256"] == content_hash(penalties.penalty_content(case))
     assert json.loads(event.after_json)["draft"]["proposed"] == 150_000
     assert not _edit_penalty(case, analyst), "the same text again changes nothing"
 
@@ -70,8 +74,8 @@ def test_nobody_else_changes_or_withdraws_a_notice(people):
     with pytest.raises(IllegalTransition, match=f"{analyst.full_name} wrote this draft"):
         _edit_penalty(case, other)
     with pytest.raises(IllegalTransition, match=f"{analyst.full_name} wrote this draft"):
-        services.withdraw_penalty(case, reasons="Misfiled.", actor=other, today=TODAY)
-    assert case.state == rules.PenaltyState.DRAFTED.value
+        penalties.withdraw_penalty(case, reasons="Misfiled.", actor=other, today=TODAY)
+    assert case.state == penalty_rules.PenaltyState.DRAFTED.value
 
 
 def test_the_drafts_of_an_analyst_who_has_left_are_carried_on_by_another(people):
@@ -80,28 +84,28 @@ def test_the_drafts_of_an_analyst_who_has_left_are_carried_on_by_another(people)
     analyst.active = False  # deactivated by an administrator
     assert _edit_penalty(case, other)
     assert case.proposed_amount == 150_000
-    services.withdraw_penalty(case, reasons="The conduct was another's.", actor=other, today=TODAY)
-    assert case.state == rules.PenaltyState.WITHDRAWN.value
+    penalties.withdraw_penalty(case, reasons="The conduct was another's.", actor=other, today=TODAY)
+    assert case.state == penalty_rules.PenaltyState.WITHDRAWN.value
 
 
 def test_a_notice_in_review_changes_only_once_returned_and_goes_back_with_a_new_hash(people):
     analyst, _, reviewer = people
     case = _penalty(analyst)
-    services.submit_penalty(case, actor=analyst)
+    penalties.submit_penalty(case, actor=analyst)
     with pytest.raises(IllegalTransition, match="changes only once a reviewer returns it"):
         _edit_penalty(case, analyst)
-    services.decide_penalty(case, approve=False, comments="Add §7.309(a)(8).", actor=reviewer)
-    returned = approvals.latest_review(services.PENALTY, case.id)
+    penalties.decide_penalty(case, approve=False, comments="Add §7.309(a)(8).", actor=reviewer)
+    returned = approvals.latest_review(penalties.PENALTY, case.id)
     assert _edit_penalty(case, analyst)
-    services.submit_penalty(case, actor=analyst)
-    again = approvals.latest_review(services.PENALTY, case.id)
+    penalties.submit_penalty(case, actor=analyst)
+    again = approvals.latest_review(penalties.PENALTY, case.id)
     assert returned.state_enum is ReviewState.RETURNED and again.id != returned.id
     assert again.content_hash != returned.content_hash
-    assert again.content_hash == content_hash(services.penalty_content(case))
-    services.decide_penalty(case, approve=True, comments="", actor=reviewer)
+    assert again.content_hash == content_hash(penalties.penalty_content(case))
+    penalties.decide_penalty(case, approve=True, comments="", actor=reviewer)
     with pytest.raises(IllegalTransition, match="approved; it changes only once"):
         _edit_penalty(case, analyst, proposed_amount=1)
-    assert approvals.approval_holds(services.PENALTY, case.id, services.penalty_content(case))
+    assert approvals.approval_holds(penalties.PENALTY, case.id, penalties.penalty_content(case))
 
 
 def test_the_notices_page_offers_its_changes_to_its_drafter_alone(client, people):
@@ -112,11 +116,11 @@ def test_the_notices_page_offers_its_changes_to_its_drafter_alone(client, people
     text = client.get(page).text
     assert "Change the notice" not in text and "Withdraw the proposed penalty" not in text
     assert f"Only {analyst.full_name}, who drafted it, may change or withdraw" in text
-    refused = client.post(f"{page}/edit", data={"violations": ["a2"], "conduct": "x",
+    refused = client.post(f"{page}/edit", data={**violation_rows("a2"), "conduct": "x",
                                                 "proposed_amount": "5"})  # fmt: skip
     assert refused.status_code == 303
     assert f"{analyst.full_name} wrote this draft" in client.get(refused.location).text
-    assert services.get_penalty(case.id).proposed_amount == 100_000
+    assert penalties.get_penalty(case.id).proposed_amount == 100_000
 
 
 def test_a_change_over_the_maximum_keeps_what_was_typed(client, people):
@@ -128,7 +132,7 @@ def test_a_change_over_the_maximum_keeps_what_was_typed(client, people):
     assert "No annual certification in 2026." in form
     answer = client.post(
         f"/casework/penalties/{case.id}/edit",
-        data={"violations": ["a2"], "conduct": "Three years without a certification.",
+        data={**violation_rows("a2"), "conduct": "Three years without a certification.",
               "proposed_amount": str(10**12)},
     )  # fmt: skip
     assert answer.status_code == 422
@@ -136,7 +140,7 @@ def test_a_change_over_the_maximum_keeps_what_was_typed(client, people):
     assert "Three years without a certification." in answer.text
     done = client.post(
         f"/casework/penalties/{case.id}/edit",
-        data={"violations": ["a2"], "conduct": "Three years without a certification.",
+        data={**violation_rows("a2"), "conduct": "Three years without a certification.",
               "proposed_amount": "120000"},
         follow_redirects=True,
     )  # fmt: skip

@@ -7,28 +7,25 @@ from datetime import timedelta
 
 import pytest
 
-from casework import rules, services
+from casework.penalties import rules, services
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.errors import DomainError, InvalidInput
 from core.pdf import formal_date
 from intake.models import Provider
-from tests.factories import at_once, log_in, make_provider, make_user, set_office_settings
+from tests.factories import (
+    at_once,
+    log_in,
+    make_provider,
+    make_user,
+    set_office_settings,
+    violation_rows,
+    violations_of,
+)
 from tests.pdftext import pdf_pages, searchable
 
 TODAY = office_today()
-
-
-def test_the_maximum_is_the_greater_of_the_cap_and_twice_the_transaction():
-    small = rules.PenaltyMaximum(cap=377_700, transaction_value=100_000, violations=2)
-    large = rules.PenaltyMaximum(cap=377_700, transaction_value=250_000, violations=1)
-    assert (small.per_violation, small.total) == (377_700, 755_400)
-    assert (large.per_violation, large.total) == (500_000, 500_000)
-    assert large.arithmetic("90 FR 3687") == (
-        "greater of $377,700 (90 FR 3687) and 2 × $250,000 = $500,000 = $500,000 per violation "
-        "× 1 violation = $500,000 (§7.309(c)(1); 50 U.S.C. 1705(b))"
-    )
 
 
 def test_without_a_petition_the_decision_waits_for_the_30_days():
@@ -47,9 +44,8 @@ def test_without_a_petition_the_decision_waits_for_the_30_days():
 
 def _draft(provider, analyst, **changes):
     values = {
-        "violations": ["a2", "a8"],
+        "violations": violations_of("a2", "a8"),
         "conduct": "Certified in 2026 that all foreign accounts were verified; 212 were not.",
-        "transaction_value": None,
         "proposed_amount": 300_000,
         "actor": analyst,
         "today": TODAY,
@@ -70,8 +66,8 @@ def test_analysts_drafting_notices_at_the_same_moment_get_distinct_references(ap
 def test_a_proposed_amount_above_the_maximum_is_refused_with_the_arithmetic(app):
     provider, analyst = make_provider(), make_user(Role.ANALYST)
     with pytest.raises(InvalidInput) as refused:
-        _draft(provider, analyst, violations=["a2"], proposed_amount=400_000)
-    assert "exceeds the maximum: greater of $377,700" in str(refused.value)
+        _draft(provider, analyst, violations=violations_of("a2"), proposed_amount=400_000)
+    assert "exceeds the maximum: $377,700 = $377,700 for 1 violation" in str(refused.value)
     assert services.penalties_of() == []
 
 
@@ -101,7 +97,7 @@ def test_a_penalty_from_notice_to_final_decision(client):
     assert "Certified in 2026 that all foreign accounts were verified" in notice
     assert "§7.309(a)(2)" in notice and "§7.309(a)(8)" in notice
     assert "The proposed penalty is $300,000." in notice
-    assert "The maximum civil penalty for these violations is $755,400" in notice
+    assert "Maximum civil penalty $755,400" in notice
     assert f"by {formal_date(served_on + timedelta(days=30))} (§7.309(c)(1)(i))" in notice
     assert served_on.isoformat() not in notice and " = " not in notice
     (signed,) = [page for page in pages if "Daniel R. Okonkwo" in page]
@@ -145,11 +141,11 @@ def test_the_penalty_form_explains_what_is_missing(client):
     log_in(client, make_user(Role.ANALYST))
     page = client.post(f"/casework/providers/{provider.id}/penalties/new", data={"conduct": "x"})
     assert page.status_code == 422
-    assert "Name at least one violation of §7.309(a)." in page.text
+    assert "List at least one violation of §7.309(a)." in page.text
     assert "Enter the proposed penalty in whole dollars." in page.text
     drafted = client.post(
         f"/casework/providers/{provider.id}/penalties/new",
-        data={"violations": ["a3"], "conduct": "Kept a reseller without a CIP.",
+        data={**violation_rows("a3"), "conduct": "Kept a reseller without a CIP.",
               "proposed_amount": "50000"},
         follow_redirects=True,
     )  # fmt: skip
@@ -165,7 +161,7 @@ def test_a_reviewer_drafts_no_penalty_notice(client):
     assert client.get(f"/casework/providers/{provider.id}/penalties/new").status_code == 403
     drafted = client.post(
         f"/casework/providers/{provider.id}/penalties/new",
-        data={"violations": ["a2"], "conduct": "Never certified.", "proposed_amount": "1000"},
+        data={**violation_rows("a2"), "conduct": "Never certified.", "proposed_amount": "1000"},
     )
     assert drafted.status_code == 403
     assert client.post(f"/casework/penalties/{case.id}/submit").status_code == 403
@@ -183,8 +179,9 @@ def test_an_amount_beyond_any_real_penalty_is_refused_on_its_field(client):
     log_in(client, make_user(Role.ANALYST))
     page = client.post(
         f"/casework/providers/{provider.id}/penalties/new",
-        data={"violations": ["a3"], "conduct": "Kept a reseller without a CIP.",
-              "proposed_amount": "99999999999999999999", "transaction_value": "1" + "0" * 19},
+        data={**violation_rows("a3"), "conduct": "Kept a reseller without a CIP.",
+              "proposed_amount": "99999999999999999999",
+              "violations-0-transaction_value": "1" + "0" * 19},
     )  # fmt: skip
     assert page.status_code == 422
     assert page.text.count("Enter a whole number of dollars, up to one trillion.") >= 2

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from casework import rules, services
 from casework.oversight import rules as oversight_rules
 from casework.oversight import services as oversight
+from casework.penalties import rules as penalty_rules
+from casework.penalties import services as penalties
 from core.approvals import services as approvals
 from core.approvals.rules import ReviewState
 from core.audit.models import AuditEvent
@@ -17,7 +19,14 @@ from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
 from core.errors import IllegalTransition
-from tests.factories import log_in, make_filing, make_provider, make_resellers, make_user
+from tests.factories import (
+    log_in,
+    make_filing,
+    make_provider,
+    make_resellers,
+    make_user,
+    violations_of,
+)
 from tests.refusals import TAKEN, Step, signed_in, sweep, then
 
 TODAY = office_today()
@@ -29,9 +38,9 @@ def people(app):
 
 
 def _draft_penalty(analyst):
-    return services.draft_penalty(
-        make_provider(), violations=["a2"],
-        conduct="No annual certification in 2026.", transaction_value=None,
+    return penalties.draft_penalty(
+        make_provider(), violations=violations_of("a2"),
+        conduct="No annual certification in 2026.",
         proposed_amount=100_000, actor=analyst, today=TODAY - timedelta(days=20),
     )  # fmt: skip
 
@@ -62,7 +71,7 @@ def _last_transition(subject_type, subject_id):
 def test_a_penalty_waiting_for_review_is_withdrawn_with_its_reasons(client, people):
     analyst, _ = people
     case = _draft_penalty(analyst)
-    services.submit_penalty(case, actor=analyst)
+    penalties.submit_penalty(case, actor=analyst)
     db.session.commit()
     log_in(client, analyst)
     assert "Withdraw the proposed penalty" in client.get(f"/casework/penalties/{case.id}").text
@@ -76,20 +85,20 @@ def test_a_penalty_waiting_for_review_is_withdrawn_with_its_reasons(client, peop
     )
     assert "Penalty withdrawn; no notice will be served." in page.text
     assert "The certification arrived; it was misfiled." in page.text
-    case = services.get_penalty(case.id)
-    assert (case.state, case.withdrawn_on) == (rules.PenaltyState.WITHDRAWN.value, TODAY)
-    assert approvals.latest_review(services.PENALTY, case.id).state_enum is ReviewState.VOIDED
-    assert "misfiled" in _last_transition(services.PENALTY, case.id).after_json
+    case = penalties.get_penalty(case.id)
+    assert (case.state, case.withdrawn_on) == (penalty_rules.PenaltyState.WITHDRAWN.value, TODAY)
+    assert approvals.latest_review(penalties.PENALTY, case.id).state_enum is ReviewState.VOIDED
+    assert "misfiled" in _last_transition(penalties.PENALTY, case.id).after_json
 
 
 def test_a_served_penalty_ends_with_the_final_decision_not_a_withdrawal(people):
     analyst, reviewer = people
     case = _draft_penalty(analyst)
-    services.submit_penalty(case, actor=analyst)
-    services.decide_penalty(case, approve=True, comments="", actor=reviewer)
-    services.serve_penalty(case, served_on=TODAY, actor=analyst, today=TODAY)
+    penalties.submit_penalty(case, actor=analyst)
+    penalties.decide_penalty(case, approve=True, comments="", actor=reviewer)
+    penalties.serve_penalty(case, served_on=TODAY, actor=analyst, today=TODAY)
     with pytest.raises(IllegalTransition, match="“notice served”, from which it cannot move"):
-        services.withdraw_penalty(case, reasons="Second thoughts.", actor=analyst, today=TODAY)
+        penalties.withdraw_penalty(case, reasons="Second thoughts.", actor=analyst, today=TODAY)
 
 
 def test_an_assessment_in_review_closes_without_a_report(client, people):
@@ -120,33 +129,33 @@ def _penalties(analyst, reviewer):
         db.session.commit()
         return case
 
-    in_review = then(drafted, lambda case: services.submit_penalty(case, actor=analyst))
+    in_review = then(drafted, lambda case: penalties.submit_penalty(case, actor=analyst))
     approved = then(
         in_review,
-        lambda case: services.decide_penalty(case, approve=True, comments="", actor=reviewer),
+        lambda case: penalties.decide_penalty(case, approve=True, comments="", actor=reviewer),
     )
     served = then(
         approved,
-        lambda case: services.serve_penalty(
+        lambda case: penalties.serve_penalty(
             case, served_on=TODAY - timedelta(days=12), actor=analyst, today=TODAY
         ),
     )
     petitioned = then(
         served,
-        lambda case: services.record_petition(
+        lambda case: penalties.record_petition(
             case, received_on=TODAY, summary="U.S. persons.", actor=analyst, today=TODAY
         ),
     )
     decided = then(
         petitioned,
-        lambda case: services.record_final_decision(
+        lambda case: penalties.record_final_decision(
             case, decided_on=TODAY, decision="Upheld.", final_amount=50_000, actor=reviewer,
             today=TODAY,
         ),
     )  # fmt: skip
     withdrawn = then(
         drafted,
-        lambda case: services.withdraw_penalty(
+        lambda case: penalties.withdraw_penalty(
             case, reasons="Misfiled.", actor=analyst, today=TODAY
         ),
     )

@@ -39,6 +39,8 @@ RULE_DAYS: dict[str, int] = {
     "special_measure.earliest_compliance": 180,  # §7.307(a)(6): "earlier than 180 calendar days"
     "penalty.petition": 30,  # §7.309(c)(1)(i)
     "penalty.final_decision": 30,  # §7.309(c)(1)(ii)
+    # §7.309(d)(1): the Inflation Adjustment Act has the adjustment made by 15 January.
+    "penalty.cap_adjustment": 14,
 }
 
 # §7.307(a)(5): "the 365-day period beginning on the date of the issuance".
@@ -89,6 +91,7 @@ RULE_CLOCK_KEYS = frozenset(
         "penalty.petition",
         "penalty.final_decision",
         "exemption.annual_notification",
+        "penalty.cap_adjustment",
     }
 )
 ALL_KEYS = sorted(RULE_CLOCK_KEYS)
@@ -177,6 +180,9 @@ CATALOGUE_CASES = [
     Case("penalty.petition", "2026-10-05", "2026-11-04", "§7.309(c)(1)(i)"),
     Case("penalty.final_decision", "2026-11-20", "2026-12-20", "§7.309(c)(1)(ii)"),
     Case("exemption.annual_notification", "2026-07-01", "2027-07-01", "§7.306(f)"),
+    Case(
+        "penalty.cap_adjustment", "2027-01-01", "2027-01-15", "§7.309(d)(1); 28 U.S.C. 2461 note §4"
+    ),
 ]
 
 

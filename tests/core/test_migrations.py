@@ -16,6 +16,7 @@ from casework import rules as casework_rules
 from casework import services as casework
 from casework.oversight import rules as oversight_rules
 from casework.oversight import services as oversight_services
+from casework.penalties import services as penalties
 from core import counters
 from core.auth.rules import Role
 from core.db import db
@@ -26,7 +27,14 @@ from intake.ai import ip_logs
 from intake.models import IpLogAttachment
 from special_measures import services as measures
 from special_measures.rules import ReferralSource, SubjectKind
-from tests.factories import file_report, make_filing, make_provider, make_resellers, make_user
+from tests.factories import (
+    file_report,
+    make_filing,
+    make_provider,
+    make_resellers,
+    make_user,
+    violations_of,
+)
 
 
 def _has_a_model(name: str | None, type_: str, parent_names: dict) -> bool:
@@ -99,7 +107,6 @@ LISTS = (
     ("special_measure_cases", "aliases", "aliases_text", "\n"),
     ("special_measure_cases", "identifiers", "identifiers_text", "\n"),
     ("special_measure_cases", "related_receipts", "related_receipts_text", "\n"),
-    ("penalty_cases", "violation_codes", "violations_text", " "),
 )
 DOCUMENTS = (
     ("filings", "data_json"),
@@ -123,8 +130,8 @@ def _demo_office_with_casework(app: Flask) -> None:
         provider, origin=casework_rules.AssessmentOrigin.REFERRAL, scope="The written CIP.",
         origin_note="", actor=analyst, today=day,
     )  # fmt: skip
-    casework.draft_penalty(
-        provider, violations=["a2", "a8"], conduct="Never certified.", transaction_value=None,
+    penalties.draft_penalty(
+        provider, violations=violations_of("a2", "a8"), conduct="Never certified.",
         proposed_amount=10_000, actor=analyst, today=day,
     )  # fmt: skip
     oversight_services.open_oversight(
@@ -172,6 +179,13 @@ def test_the_typed_columns_migration_keeps_every_record_of_the_demo_office(app):
     for table, column, old_column, separator in LISTS:
         for key, row in typed[table].items():
             assert as_text[table][key][old_column] == separator.join(row[column])
+    # A penalty's violations are rows of their own now; as text, their paragraphs in order.
+    paragraphs: dict[tuple[object, ...], list[str]] = {}
+    for row in sorted(typed["penalty_violations"].values(), key=lambda row: row["number"]):
+        paragraphs.setdefault((row["penalty_id"],), []).append(row["paragraph"])
+    assert paragraphs
+    for key in typed["penalty_cases"]:
+        assert as_text["penalty_cases"][key]["violations_text"] == " ".join(paragraphs[key])
     for table, column in DOCUMENTS:
         for key, row in typed[table].items():
             kept = as_text[table][key][column]

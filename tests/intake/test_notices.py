@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from casework import services as casework
+from casework.penalties import services as penalties
 from casework.rules import AssessmentOrigin
 from core import clocks
 from core.auth.rules import Role
@@ -19,6 +20,7 @@ from tests.factories import (
     make_provider,
     make_user,
     notices_of,
+    violations_of,
 )
 from tests.intake.test_requests import PDF_BYTES
 from tests.mailcatcher import html_of, text_of
@@ -77,8 +79,8 @@ def test_a_follow_up_report_tells_its_requester_once_and_the_other_owners_of_ope
         report, requested_on=today, note="Explain the quota.", actor=asker, today=today
     )
     _assessment(provider, asker)  # the requester also owns an open case on the provider
-    casework.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
+    penalties.draft_penalty(
+        provider, violations=violations_of("a2"), conduct="Never certified.",
         proposed_amount=10_000, actor=penalty_owner, today=today,
     )  # fmt: skip
     commit_and_deliver()
@@ -106,11 +108,11 @@ def test_a_filing_reaches_the_owners_of_the_providers_open_cases_only(provider, 
     owner, keyer, closed_owner, elsewhere = (make_user(Role.ANALYST) for _ in range(4))
     _assessment(provider, owner)
     _assessment(provider, keyer)
-    withdrawn = casework.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
+    withdrawn = penalties.draft_penalty(
+        provider, violations=violations_of("a2"), conduct="Never certified.",
         proposed_amount=10_000, actor=closed_owner, today=clocks.office_today(),
     )  # fmt: skip
-    casework.withdraw_penalty(
+    penalties.withdraw_penalty(
         withdrawn, reasons="Certified after all.", actor=closed_owner, today=clocks.office_today()
     )
     _assessment(make_provider(), elsewhere)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from casework import services as casework
+from casework.penalties import services as penalties
 from core import clocks
 from core.auth.rules import Role
 from core.db import db
 from core.notifications.models import Notification
-from tests.factories import commit_and_deliver, make_provider, make_user, notices_of
+from tests.factories import commit_and_deliver, make_provider, make_user, notices_of, violations_of
 from tests.mailcatcher import html_of, text_of
 
 COMMENTS = "The conduct of Summit Ridge Hosting in RU is not shown; cite the reseller's filings."
@@ -25,8 +25,8 @@ def _kinds(user) -> list[str]:
 def penalty(mail_app):
     analyst = make_user(Role.ANALYST)
     provider = make_provider("Summit Ridge Hosting, LLC")
-    case = casework.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified its CIP.", transaction_value=None,
+    case = penalties.draft_penalty(
+        provider, violations=violations_of("a2"), conduct="Never certified its CIP.",
         proposed_amount=10_000, actor=analyst, today=clocks.office_today(),
     )  # fmt: skip
     commit_and_deliver()
@@ -41,7 +41,7 @@ def test_every_active_reviewer_hears_of_a_draft_waiting_and_the_author_does_not(
     away.active = False
     other_analyst = make_user(Role.ANALYST)
 
-    casework.submit_penalty(penalty, actor=penalty.drafted_by)
+    penalties.submit_penalty(penalty, actor=penalty.drafted_by)
     commit_and_deliver()
 
     for reviewer in (first, second):
@@ -64,10 +64,10 @@ def test_a_returned_draft_tells_its_author_with_the_comments_in_the_inbox_only(
 ):
     reviewer = make_user(Role.REVIEWER)
     author = penalty.drafted_by
-    casework.submit_penalty(penalty, actor=author)
+    penalties.submit_penalty(penalty, actor=author)
     commit_and_deliver()
 
-    casework.decide_penalty(penalty, approve=False, comments=COMMENTS, actor=reviewer)
+    penalties.decide_penalty(penalty, approve=False, comments=COMMENTS, actor=reviewer)
     commit_and_deliver()
 
     [notice] = db.session.scalars(select(Notification).where(Notification.user_id == author.id))
@@ -84,8 +84,8 @@ def test_a_returned_draft_tells_its_author_with_the_comments_in_the_inbox_only(
 def test_an_approved_draft_tells_its_author_once(penalty, smtp_server):
     reviewer = make_user(Role.REVIEWER)
     author = penalty.drafted_by
-    casework.submit_penalty(penalty, actor=author)
-    casework.decide_penalty(penalty, approve=True, comments="", actor=reviewer)
+    penalties.submit_penalty(penalty, actor=author)
+    penalties.decide_penalty(penalty, approve=True, comments="", actor=reviewer)
     commit_and_deliver()
 
     assert _kinds(author) == ["review_approved"]

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from casework import services as casework
 from casework.oversight import services as oversight_services
 from casework.oversight.rules import EvidenceKind
+from casework.penalties import services as penalties
 from casework.rules import AssessmentOrigin
 from core import clocks
 from core.auth.models import User
@@ -26,7 +27,7 @@ from core.ownership import services as ownership
 from intake.models import ForeignReseller
 from special_measures import services as measures
 from special_measures.rules import ReferralSource, SubjectKind
-from tests.factories import file_exemption_request, log_in, make_provider, make_user
+from tests.factories import file_exemption_request, log_in, make_provider, make_user, violations_of
 
 CASES = 30
 PER_PAGE = 25
@@ -41,9 +42,9 @@ def _assessment(number: int, owner: User) -> tuple[Any, str]:
 
 
 def _penalty(number: int, owner: User) -> tuple[Any, str]:
-    case = casework.draft_penalty(
-        make_provider(f"Provider {number:02}"), violations=["a2"], conduct="Never certified.",
-        transaction_value=None, proposed_amount=1_000 + number, actor=owner,
+    case = penalties.draft_penalty(
+        make_provider(f"Provider {number:02}"), violations=violations_of("a2"),
+        conduct="Never certified.", proposed_amount=1_000 + number, actor=owner,
         today=clocks.office_today(),
     )  # fmt: skip
     return case, case.reference

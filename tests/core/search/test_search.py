@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from casework import services as casework
+from casework.penalties import services as penalties
 from casework.rules import AssessmentOrigin
 from core.auth.rules import Role
 from core.clocks import office_today
@@ -21,6 +22,7 @@ from tests.factories import (
     make_provider,
     make_resellers,
     make_user,
+    violations_of,
 )
 
 
@@ -140,8 +142,8 @@ def test_each_case_reference_kind_is_found(client, office):
         office, origin=AssessmentOrigin.REFERRAL, scope="The written CIP.", origin_note="",
         actor=analyst, today=today,
     )  # fmt: skip
-    penalty = casework.draft_penalty(
-        office, violations=["a2"], conduct="Never certified.", transaction_value=None,
+    penalty = penalties.draft_penalty(
+        office, violations=violations_of("a2"), conduct="Never certified.",
         proposed_amount=10_000, actor=analyst, today=today,
     )  # fmt: skip
     db.session.commit()

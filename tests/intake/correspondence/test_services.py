@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from casework import correspondence as casework_sending
-from casework import services as casework
+from casework.penalties import correspondence as casework_sending
+from casework.penalties import services as penalties
 from core import clocks
 from core.auth.rules import Role
 from core.db import db
@@ -23,7 +23,14 @@ from intake.correspondence import services
 from intake.correspondence.models import Correspondence
 from intake.correspondence.rules import CorrespondenceKind, Delivery, SentBy
 from intake.models import DepartmentRequest
-from tests.factories import commit_and_deliver, file_report, log_in, make_provider, make_user
+from tests.factories import (
+    commit_and_deliver,
+    file_report,
+    log_in,
+    make_provider,
+    make_user,
+    violations_of,
+)
 from tests.pdftext import pdf_text
 
 TODAY = clocks.office_today()
@@ -148,12 +155,12 @@ def test_a_document_read_through_the_api_first_is_received_that_day(app):
 
 def _approved_penalty(provider):
     analyst, reviewer = make_user(Role.ANALYST), make_user(Role.REVIEWER)
-    case = casework.draft_penalty(
-        provider, violations=["a2"], conduct="Never certified.", transaction_value=None,
+    case = penalties.draft_penalty(
+        provider, violations=violations_of("a2"), conduct="Never certified.",
         proposed_amount=10_000, actor=analyst, today=TODAY,
     )  # fmt: skip
-    casework.submit_penalty(case, actor=analyst)
-    casework.decide_penalty(case, approve=True, comments="", actor=reviewer)
+    penalties.submit_penalty(case, actor=analyst)
+    penalties.decide_penalty(case, approve=True, comments="", actor=reviewer)
     return case, analyst
 
 
@@ -173,7 +180,7 @@ def test_a_penalty_notice_sent_by_the_system_is_served_on_the_day_it_is_sent(app
 def test_a_penalty_served_by_other_means_first_is_not_served_again_by_its_email(app):
     case, analyst = _approved_penalty(make_provider())
     notice = casework_sending.serve_penalty_by_email(case, actor=analyst, today=TODAY)
-    casework.serve_penalty(case, served_on=TODAY, actor=analyst, today=TODAY)
+    penalties.serve_penalty(case, served_on=TODAY, actor=analyst, today=TODAY)
     served_by_hand = case.petition_deadline_id
     services.record_sent(notice, sent_on=TODAY, sent_by=SentBy.EMAIL)
     clocks_opened = db.session.scalars(

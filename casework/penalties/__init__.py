@@ -1,0 +1,1 @@
+"""Civil penalties (§7.309): a penalty case from its draft notice to the final decision."""
