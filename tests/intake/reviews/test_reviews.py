@@ -109,8 +109,10 @@ def test_an_accepted_certification_sends_nothing_and_reads_accepted_in_the_inbox
         follow_redirects=True,
     )  # fmt: skip
     assert "Reviewed as accepted." in page.text
-    assert client.get("/api/v1/correspondence",
-                      headers={"Authorization": f"Bearer {_token(provider)}"}).json["total"] == 0  # fmt: skip
+    listed = client.get(
+        "/api/v1/correspondence", headers={"Authorization": f"Bearer {_token(provider)}"}
+    )
+    assert listed.json["total"] == 0
     row = client.get("/intake/filings?review=accepted").text
     assert filing.receipt_number in row and ">accepted<" in row
     assert filing.receipt_number not in client.get("/intake/filings?review=not_reviewed").text
@@ -146,6 +148,7 @@ def test_a_filing_that_is_not_a_certification_has_no_review(client):
     update = make_filing(provider, "irregular_update")
     log_in(client, make_user(Role.ANALYST))
     assert client.get(f"/intake/filings/{update.receipt_number}/review").status_code == 404
-    assert "Review this certification" not in client.get(
-        f"/intake/filings/{update.receipt_number}"
-    ).text
+    assert (
+        "Review this certification"
+        not in client.get(f"/intake/filings/{update.receipt_number}").text
+    )
