@@ -14,6 +14,12 @@ from intake.models import Filing
 from intake.reviews.rules import RESUBMISSION_CLOCK
 
 
+def _in_a_sentence(title: str) -> str:
+    """A kind's title inside a sentence: "annual CIP certification", "CIP certification form"."""
+    first, _, rest = title.partition(" ")
+    return title if first.isupper() else f"{first.lower()} {rest}".strip()
+
+
 def deficiency_notice_pdf(
     filing: Filing,
     reasons: list[dict[str, str]],
@@ -37,7 +43,8 @@ def deficiency_notice_pdf(
             salutation=f"Dear {provider.contact_name}:",
         ),
         pdf.paragraph(
-            f"Pursuant to 15 CFR 7.305(b), the Department reviewed the {spec.title.lower()} "
+            "Pursuant to 15 CFR 7.305(b), the Department reviewed the "
+            f"{_in_a_sentence(spec.title)} "
             f"{provider.legal_name} filed under receipt number {filing.receipt_number}, received "
             f"on {pdf.formal_date(filing.received_on)}, and finds it deficient in the respects "
             "below, each under the paragraph it falls short of.",

@@ -28,7 +28,9 @@ def test_review_a_certification_to_deficient_from_the_inbox(live_server, page: P
     expect(page.get_by_role("heading", level=1)).to_contain_text(filing.receipt_number)
     assert axe_violations(page) == []
 
-    page.get_by_label("Deficient").check()
+    # USWDS draws the radio button on its label, which is what a person clicks.
+    page.get_by_text("Deficient: the provider is sent a notice").click()
+    expect(page.get_by_label("Deficient")).to_be_checked()
     page.get_by_role("button", name="Record the review").click()
     expect(page.get_by_test_id("error-summary")).to_contain_text("needs at least one reason")
     assert axe_violations(page) == []
@@ -38,7 +40,10 @@ def test_review_a_certification_to_deficient_from_the_inbox(live_server, page: P
         "IP addresses are kept without the time of each access."
     )
     # Keyboard alone: from the second reason's paragraph to its text, then submit.
-    page.get_by_label("Reason 2: the paragraph it falls short of").select_option("e3")
+    second = page.get_by_label("Reason 2: the paragraph it falls short of")
+    second.focus()
+    page.keyboard.press("ArrowDown")  # the first paragraph offered
+    second.select_option("e3")
     page.keyboard.press("Tab")
     page.keyboard.type("Every employee may read the records.")
     page.get_by_role("button", name="Record the review").press("Enter")
