@@ -38,7 +38,7 @@ ACCEPTED = "accepted"
 DEFICIENT = "deficient"
 DEFICIENT_OPEN = "deficient_open"
 REVIEW_CHOICES = (
-    (NOT_REVIEWED, "Certifications not yet reviewed"),
+    (NOT_REVIEWED, "Certifications not yet reviewed (latest versions)"),
     (ACCEPTED, "Accepted"),
     (DEFICIENT, "Deficient (resubmitted or not)"),
     (DEFICIENT_OPEN, "Deficient, resubmission awaited"),

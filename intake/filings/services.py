@@ -64,7 +64,10 @@ def _reviewed(*conditions: Any) -> Any:
 
 def _review_filter(query: Select[Any], wanted: str) -> Select[Any]:
     if wanted == rules.NOT_REVIEWED:
-        return query.where(Filing.kind.in_(sorted(REVIEWED_KINDS)), ~_reviewed())
+        # A version corrected since is reviewed in its correction (intake.reviews.rules).
+        correction = aliased(Filing)
+        corrected = select(correction.id).where(correction.supersedes_id == Filing.id).exists()
+        return query.where(Filing.kind.in_(sorted(REVIEWED_KINDS)), ~_reviewed(), ~corrected)
     if wanted == rules.ACCEPTED:
         return query.where(_reviewed(CertificationReview.outcome == ReviewOutcome.ACCEPTED))
     if wanted == rules.DEFICIENT:

@@ -80,27 +80,24 @@ def upgrade():
             batch_op.f("ix_certification_reviews_provider_id"), ["provider_id"], unique=False
         )
     _kinds((*KINDS, NEW_KIND))
-    parameters = sa.table(
-        "rule_parameters",
-        sa.column("key"),
-        sa.column("value"),
-        sa.column("effective_from", sa.Date),
-        sa.column("citation"),
-        sa.column("note"),
-        sa.column("created_at", sa.DateTime(timezone=True)),
-    )
-    op.bulk_insert(parameters, [
-        {"key": key, "value": str(value), "effective_from": date(2024, 1, 29),
-         "citation": citation, "note": WEIGHT_NOTE, "created_at": CREATED}
-        for key, value, citation in SEED_WEIGHTS
-    ])  # fmt: skip
+    # A weight is seeded once: a downgrade keeps it (below), so an upgrade again finds it.
+    for key, value, citation in SEED_WEIGHTS:
+        op.execute(
+            sa.text(
+                "INSERT INTO rule_parameters (key, value, effective_from, citation, note, "
+                "created_at) SELECT :key, :value, :effective_from, :citation, :note, :created_at "
+                "WHERE NOT EXISTS (SELECT 1 FROM rule_parameters WHERE key = :key)"
+            ).bindparams(
+                sa.bindparam("effective_from", date(2024, 1, 29), type_=sa.Date()),
+                sa.bindparam("created_at", CREATED, type_=sa.DateTime(timezone=True)),
+                key=key, value=str(value), citation=citation, note=WEIGHT_NOTE,
+            )
+        )  # fmt: skip
 
 
 def downgrade():
-    op.execute(
-        "DELETE FROM rule_parameters WHERE key IN ('risk.weight.deficient_certification', "
-        "'risk.weight.overdue_certification_resubmission')"
-    )
+    # The two weights stay, as every rule parameter's history does: an earlier schema reads
+    # only the keys it knows.
     # Notices of deficiency cannot go back to a schema that has no such kind of document.
     op.execute(
         "DELETE FROM correspondence_links WHERE correspondence_id IN "

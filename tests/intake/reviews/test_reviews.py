@@ -100,6 +100,26 @@ def test_a_deficient_certification_is_a_notice_whose_clock_a_resubmission_meets(
     assert corrected.receipt_number in inbox
 
 
+def test_a_certification_corrected_before_its_review_waits_in_its_correction(client):
+    provider = make_provider()
+    first = make_filing(provider)
+    data = payload("cip_certification")
+    corrected = intake.receive_filing(
+        provider,
+        intake.Submission(kind="cip_certification", payload=data, raw=json.dumps(data),
+                          channel="api", supersedes=first.receipt_number),
+    ).filing  # fmt: skip
+    db.session.commit()
+    log_in(client, make_user(Role.ANALYST))
+    waiting = client.get("/intake/filings?review=not_reviewed").text
+    assert corrected.receipt_number in waiting and f'/{first.receipt_number}"' not in waiting
+    refused = client.post(
+        f"/intake/filings/{first.receipt_number}/review", data={"outcome": "accepted"}
+    )
+    assert refused.status_code == 422
+    assert "A correction of this filing was received since" in refused.text
+
+
 def test_an_accepted_certification_sends_nothing_and_reads_accepted_in_the_inbox(client):
     provider = make_provider()
     filing = make_filing(provider)
