@@ -41,6 +41,7 @@ import intake.correspondence.api  # adds the requests and correspondence to inta
 import intake.correspondence.views
 import intake.filings.views  # adds the filings inbox to intake.views.bp
 import intake.resellers.views  # adds the reseller pages to intake.views.bp
+import intake.reviews.views  # adds the review of certifications to intake.views.bp
 import intake.views
 import special_measures
 import special_measures.api

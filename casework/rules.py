@@ -14,6 +14,7 @@ from core.auth.rules import Role
 from core.risk import RiskSignal
 from core.workflow import rules as workflow
 from core.workflow.rules import leading_to
+from intake.reviews import paragraphs
 
 # Intake's certification status of a provider whose exemption waives it (§7.306(e)).
 EXEMPT = "exempt"
@@ -199,18 +200,10 @@ OWN = {OWN_DRAFT: OWN_DRAFT_NEEDED}
 
 # --- Compliance assessments (§7.305) -------------------------------------------------------------
 
-# The requirements of §7.302(b)–(f) a finding may say the CIP falls short of.
-CIP_REQUIREMENTS = {
-    "b": ("§7.302(b)", "Scope: appropriate to the provider's size, products and risks"),
-    "c": ("§7.302(c)", "Foreign resellers keep and implement a written CIP"),
-    "d1": ("§7.302(d)(1)", "Customer information required before opening an Account"),
-    "d2": ("§7.302(d)(2)", "Verification of the identity of customers and beneficial owners"),
-    "d3": ("§7.302(d)(3)", "Responding when identity cannot be verified"),
-    "e1": ("§7.302(e)(1)", "Required records of identifying information and verification"),
-    "e2": ("§7.302(e)(2)", "Retention of records"),
-    "f1": ("§7.302(f)(1)", "Customers notify when they add beneficial owners"),
-    "f2": ("§7.302(f)(2)", "Periodic continued verification of customer information"),
-}
+# The requirements of §7.302(b)–(f) a finding may say the CIP falls short of, itemised to the
+# sub-paragraph where the rule lists items: intake's catalogue, which its reviews of
+# certifications cite too.
+CIP_REQUIREMENTS = paragraphs.CIP_REQUIREMENTS
 RECOMMENDATION_KINDS = {
     "f1i": ("§7.305(f)(1)(i)", "Measures to address the risk of malicious cyber-enabled use or "
             "of training a foreign-owned large AI model"),

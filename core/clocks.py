@@ -166,6 +166,20 @@ def _clock_list() -> Iterable[Clock]:
         set_per_case=True,
     )
     yield Clock(
+        "cip.certification_resubmission",
+        "Resubmission of a certification reviewed as deficient",
+        "intake",
+        # The rule sets no period for a certification's review (§7.305(b)); the office follows
+        # §7.305(a)'s "reasonable time period, as determined by the Department" with 30 days
+        # from the provider's receipt of the notice: a certification describes a CIP that
+        # exists, so mending the form is quicker than the CIP's 90 days.
+        "§7.305(b); §7.305(a)",
+        "the provider's receipt of the notice of the certification's deficiencies",
+        "notice received",
+        days,
+        days=30,
+    )
+    yield Clock(
         "special_measure.congress_notice",
         "Notice to the congressional committees",
         "special_measures",

@@ -79,8 +79,11 @@ CERTIFICATION_FIELDS: tuple[Field, ...] = (
     Field("customer_count", "Number of IaaS customers", Kind.INTEGER, "§7.304(a)(2)(vi)"),
     Field("foreign_beneficial_owner_count", "Number of foreign beneficial owners", Kind.INTEGER,
           "§7.304(a)(2)(vii)"),
+    # Required with a number above none (intake.rules.beneficial_owner_problems).
     Field("foreign_beneficial_owner_locations", "Locations of foreign beneficial owners",
-          Kind.TEXT_LIST, "§7.304(a)(2)(vii)", required=False),
+          Kind.TEXT_LIST, "§7.304(a)(2)(vii)", required=False,
+          hint="Required when the number above is more than 0: the rule asks for the number "
+               "and the locations together"),
     Field("foreign_resellers", "All foreign resellers of the provider's IaaS products",
           Kind.TABLE, "§7.304(a)(2)(viii)", required=False,
           columns=(

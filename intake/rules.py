@@ -237,6 +237,10 @@ def _certification_problems(cleaned: Mapping[str, Any]) -> list[Problem]:
                     "§7.304(a)(2)(viii)",
                 )
             )
+    problems += beneficial_owner_problems(
+        cleaned.get("foreign_beneficial_owner_count"),
+        cleaned.get("foreign_beneficial_owner_locations") or [],
+    )
     for index, account in enumerate(accounts):
         provisioned, deprovision = account.get("provisioned_on"), account.get("deprovision_on")
         if provisioned and deprovision and deprovision < provisioned:
@@ -248,6 +252,26 @@ def _certification_problems(cleaned: Mapping[str, Any]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def beneficial_owner_problems(count: int | None, locations: Sequence[str]) -> list[Problem]:
+    """§7.304(a)(2)(vii) asks for "the number and locations" of the foreign beneficial owners:
+    a number above none comes with their locations, and locations with a number above none."""
+    if not isinstance(count, int):
+        return []
+    if count > 0 and not locations:
+        return [
+            Problem("foreign_beneficial_owner_locations", f"give the locations of the {count:,} "
+                    "foreign beneficial owner(s): the number and the locations go together",
+                    "§7.304(a)(2)(vii)")
+        ]  # fmt: skip
+    if count == 0 and locations:
+        return [
+            Problem("foreign_beneficial_owner_count", "is 0, yet locations of foreign beneficial "
+                    "owners are given: give their number with their locations",
+                    "§7.304(a)(2)(vii)")
+        ]  # fmt: skip
+    return []
 
 
 def _annual_problems(cleaned: Mapping[str, Any]) -> list[Problem]:
@@ -395,15 +419,29 @@ def warnings(kind: FilingKind, facts: FilingFacts) -> list[Problem]:
                     "foreign resellers, and a relationship that ended is recorded on the list of "
                     "foreign resellers (§7.303(e))", "§7.304(a)(2)(viii)")
         )  # fmt: skip
-    first_account = facts.first_foreign_account_on
-    if (
-        kind is FilingKind.NEW_PROVIDER_CERTIFICATION
-        and first_account is not None
-        and first_account < facts.received_on
-    ):
+    return found + new_provider_warnings(kind, facts)
+
+
+def new_provider_warnings(kind: FilingKind, facts: FilingFacts) -> list[Problem]:
+    """§7.304(d): a newly established provider certifies "prior to furnishing any foreign
+    customer with an IaaS Account". A new-provider certification received after the provider's
+    first foreign account is flagged, and so is one from a provider that has certified before
+    (it is kept as a certification of its CIP all the same). A provider established before the
+    rule certifies under §7.304(a) whenever it served its first foreign customer, so its first
+    CIP certification form is not flagged."""
+    found = []
+    first_account, previous = facts.first_foreign_account_on, facts.previous_certification_on
+    new_provider = kind is FilingKind.NEW_PROVIDER_CERTIFICATION
+    if new_provider and first_account and first_account < facts.received_on:
         found.append(
             Problem("", f"the provider furnished a foreign customer an account on "
                     f"{first_account.isoformat()}, before certifying", "§7.304(d)")
+        )  # fmt: skip
+    if new_provider and previous is not None:
+        found.append(
+            Problem("", f"the provider certified its CIP already, on {previous.isoformat()}: a "
+                    "new-provider certification is for a newly established provider, and this "
+                    "one counts as a certification of its CIP", "§7.304(d)")
         )  # fmt: skip
     return found
 

@@ -77,6 +77,16 @@ RISK_WEIGHTS = (
         "§7.305(d)(1)(ii)",
     ),
     (
+        "deficient_certification",
+        "Risk score: each certification reviewed as deficient, resubmission awaited",
+        "§7.305(d)(2)(i)",
+    ),
+    (
+        "overdue_certification_resubmission",
+        "Risk score: each deficient certification not resubmitted by the end of its period",
+        "§7.305(d)(2)(ii)",
+    ),
+    (
         "special_measure_hit",
         "Risk score: each foreign reseller or customer matching a special measure in force",
         "§7.305(d)(1)(i)",

@@ -15,6 +15,7 @@ class CorrespondenceKind(enum.StrEnum):
     EXEMPTION_DECISION = "exemption_decision"
     PENALTY_NOTICE = "penalty_notice"
     SPECIAL_MEASURE_NOTICE = "special_measure_notice"
+    CERTIFICATION_DEFICIENCY = "certification_deficiency"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,10 @@ KINDS: dict[CorrespondenceKind, KindSpec] = {
         "Notice of a proposed civil penalty", "§7.309(c)(1)", "penalty.petition"
     ),
     CorrespondenceKind.SPECIAL_MEASURE_NOTICE: KindSpec("Notice of a special measure", "§7.307"),
+    CorrespondenceKind.CERTIFICATION_DEFICIENCY: KindSpec(
+        "Notice of deficiencies in a CIP certification", "§7.305(b)",
+        "cip.certification_resubmission",
+    ),
 }  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from core.input_hygiene import Form
 from intake import kinds
 from intake.filings.rules import (
     CHANNEL_SHOWN,
+    REVIEW_CHOICES,
     TIMELINESS_CHOICES,
     WARNING_CHOICES,
     range_reversed,
@@ -53,6 +54,11 @@ class FilingFilterForm(Form):
         "Warnings",
         _any("With or without") + [SelectChoice(value, label) for value, label in WARNING_CHOICES],
         unknown="Choose with or without warnings.",
+    )
+    review = FilterChoiceField(
+        "Review (§7.305(b))",
+        _any("Any") + [SelectChoice(value, label) for value, label in REVIEW_CHOICES],
+        unknown="Choose one of the review outcomes listed.",
     )
     received_from = FilterDateField("Received from")
     received_through = FilterDateField("Received through")

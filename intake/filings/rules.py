@@ -32,6 +32,18 @@ TIMELINESS_RANK = {
 
 CHANNEL_SHOWN = {"web": "Keyed in", "api": "Filing API", "bulk": "Uploaded file"}
 
+# Where a certification stands on review (§7.305(b)); other kinds are not reviewed.
+NOT_REVIEWED = "not_reviewed"
+ACCEPTED = "accepted"
+DEFICIENT = "deficient"
+DEFICIENT_OPEN = "deficient_open"
+REVIEW_CHOICES = (
+    (NOT_REVIEWED, "Certifications not yet reviewed (latest versions)"),
+    (ACCEPTED, "Accepted"),
+    (DEFICIENT, "Deficient (resubmitted or not)"),
+    (DEFICIENT_OPEN, "Deficient, resubmission awaited"),
+)
+
 WITH_WARNINGS = "with"
 WITHOUT_WARNINGS = "without"
 WARNING_CHOICES = ((WITH_WARNINGS, "With warnings"), (WITHOUT_WARNINGS, "Without warnings"))

@@ -16,6 +16,9 @@ from core.db import db
 from intake import kinds
 from intake.filings import rules
 from intake.models import Filing, Provider
+from intake.reviews.models import CertificationReview
+from intake.reviews.paragraphs import REVIEWED_KINDS
+from intake.reviews.rules import ReviewOutcome
 from intake.services import provider_named
 
 
@@ -26,6 +29,7 @@ class FilingCriteria:
     channel: str = ""
     timeliness: str = ""
     warnings: str = ""
+    review: str = ""
     received_from: date | None = None
     received_through: date | None = None
 
@@ -50,6 +54,34 @@ CHANNEL_SHOWN = case(rules.CHANNEL_SHOWN, value=Filing.channel, else_=Filing.cha
 TIMELINESS_RANK = case(rules.TIMELINESS_RANK, value=Filing.timeliness, else_=0)
 
 
+def _reviewed(*conditions: Any) -> Any:
+    return (
+        select(CertificationReview.id)
+        .where(CertificationReview.filing_id == Filing.id, *conditions)
+        .exists()
+    )
+
+
+def _review_filter(query: Select[Any], wanted: str) -> Select[Any]:
+    if wanted == rules.NOT_REVIEWED:
+        # A version corrected since is reviewed in its correction (intake.reviews.rules).
+        correction = aliased(Filing)
+        corrected = select(correction.id).where(correction.supersedes_id == Filing.id).exists()
+        return query.where(Filing.kind.in_(sorted(REVIEWED_KINDS)), ~_reviewed(), ~corrected)
+    if wanted == rules.ACCEPTED:
+        return query.where(_reviewed(CertificationReview.outcome == ReviewOutcome.ACCEPTED))
+    if wanted == rules.DEFICIENT:
+        return query.where(_reviewed(CertificationReview.outcome == ReviewOutcome.DEFICIENT))
+    if wanted == rules.DEFICIENT_OPEN:
+        return query.where(
+            _reviewed(
+                CertificationReview.outcome == ReviewOutcome.DEFICIENT,
+                CertificationReview.resubmitted_on.is_(None),
+            )
+        )
+    return query
+
+
 def _filtered(query: Select[Any], criteria: FilingCriteria) -> Select[Any]:
     if criteria.kind:
         query = query.where(Filing.kind == criteria.kind)
@@ -65,6 +97,7 @@ def _filtered(query: Select[Any], criteria: FilingCriteria) -> Select[Any]:
         query = query.where(WARNING_COUNT > 0)
     elif criteria.warnings == rules.WITHOUT_WARNINGS:
         query = query.where(WARNING_COUNT == 0)
+    query = _review_filter(query, criteria.review)
     # The office's calendar day of receipt, as the receipt states it (docs/architecture.md §3).
     if criteria.received_from:
         query = query.where(Filing.received_on >= criteria.received_from)

@@ -14,6 +14,7 @@ from core.listing import Listing, SortColumn, page_of, sorted_query
 from intake.filings import reports, rules, services
 from intake.filings.forms import FilingFilterForm
 from intake.models import Filing, Provider
+from intake.reviews import services as reviews
 from intake.views import CUI_FILINGS, bp
 
 FILINGS = Listing(
@@ -50,6 +51,7 @@ def _criteria() -> tuple[FilingFilterForm, services.FilingCriteria]:
         channel=valid("channel") or "",
         timeliness=valid("timeliness") or "",
         warnings=valid("warnings") or "",
+        review=valid("review") or "",
         # An end that is not a date leaves the start as asked; a reversed range neither end.
         received_from=None
         if rules.range_reversed(form.received_from.data, form.received_through.data)
@@ -62,11 +64,18 @@ def _criteria() -> tuple[FilingFilterForm, services.FilingCriteria]:
 @roles_required(*STAFF)
 def filings() -> ResponseReturnValue:
     form, criteria = _criteria()
+    page = page_of(FILINGS, services.inbox_query(criteria))
+    today = clocks.office_today()
+    reviewed = reviews.reviews_of(filing.id for filing in page.items)
     return render_template(
         "intake/filings.html",
         cui=CUI_FILINGS,
         form=form,
-        page=page_of(FILINGS, services.inbox_query(criteria)),
+        page=page,
+        standings={
+            filing.id: reviews.standing_of(filing, reviewed.get(filing.id), today)
+            for filing in page.items
+        },
         kind_of=reports.kind_of,
         channel_shown=rules.channel_shown,
         timeliness_shown=rules.timeliness_shown,

@@ -342,11 +342,42 @@ def reseller_certification_timeliness(
     return clocks.annual_timeliness(RESELLER_CLOCK, previous_on, received_on)
 
 
+@dataclass(frozen=True)
+class FirstReported:
+    """A foreign reseller a compiled certification certifies for the first time."""
+
+    name: str
+    jurisdiction: str
+    began_on: date | None
+
+
+def served_before_reported(
+    first_reported: Sequence[FirstReported], received_on: date, *, previous_on: date | None
+) -> list[str]:
+    """§7.304(d): the provider notifies the Department "prior to the provision of U.S. IaaS
+    products to a new foreign reseller", by the procedures of (e) and (f). A reseller is new
+    when no earlier compiled certification certified it; one whose relationship began before
+    the file that first reports it was received was served first. A provider's first compiled
+    certification is its initial report (§7.304(e)-(f)), so it flags none."""
+    if previous_on is None:
+        return []
+    return [
+        f"{each.name} ({each.jurisdiction}, began {each.began_on.isoformat()})"
+        for each in first_reported
+        if each.began_on is not None and each.began_on < received_on
+    ]
+
+
 def reseller_certification_warnings(
-    previous_on: date | None, received_on: date, *, left_out: Sequence[str] = ()
+    previous_on: date | None,
+    received_on: date,
+    *,
+    left_out: Sequence[str] = (),
+    served_early: Sequence[str] = (),
 ) -> list[Problem]:
     """Flags that never refuse a compiled certification (docs/architecture.md §3). ``left_out``
-    names the foreign resellers on record, still active, that the file does not mention."""
+    names the foreign resellers on record, still active, that the file does not mention;
+    ``served_early`` the new ones provided products before this file reported them."""
     found = []
     verdict = reseller_certification_timeliness(previous_on, received_on)
     if verdict is clocks.Timeliness.TOO_EARLY and previous_on:
@@ -366,6 +397,14 @@ def reseller_certification_warnings(
             f"({some_of(left_out)}); the certification covers the CIPs of all foreign resellers"
         )
         found.append(Problem("", message, FILE_CITATION))
+    if served_early:
+        message = (
+            f"{len(served_early):,} foreign reseller(s) no earlier compiled certification "
+            f"certified were provided IaaS products before this one reported them "
+            f"({some_of(served_early)}); the provider notifies the Department before providing "
+            "products to a new foreign reseller"
+        )
+        found.append(Problem("", message, "§7.304(d)"))
     return found
 
 

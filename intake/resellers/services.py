@@ -77,6 +77,8 @@ class ResellerChanges:
     unchanged: int
     left_out: list[str]  # active resellers on record that the file does not mention
     results: list[tuple[int, str, str, str]]  # row, name, jurisdiction, added/updated/unchanged
+    # Resellers no earlier compiled certification certified (§7.304(d)).
+    first_reported: list[rules.FirstReported]
 
 
 def get_reseller_import(import_id: int) -> ResellerImport | None:
@@ -417,7 +419,12 @@ def _store_reseller_certification(
     # The list records the certification each reseller's CIP was certified in (§7.304(f)).
     changes = _upsert_resellers(provider.id, check.rows, received_on, filing.id)
     warnings = rules.reseller_certification_warnings(
-        previous_on, received_on, left_out=changes.left_out
+        previous_on,
+        received_on,
+        left_out=changes.left_out,
+        served_early=rules.served_before_reported(
+            changes.first_reported, received_on, previous_on=previous_on
+        ),
     )
     summary = {
         "filename": record.filename,
@@ -515,14 +522,23 @@ def _upsert_resellers(
     round trips; every one in the file is marked as certified by the filing (§7.304(f))."""
     table = ForeignReseller.__table__
     by_key = registry.on_record(
-        provider_id, *(name for name in RESELLER_VALUE_COLUMNS if name != "status")
+        provider_id,
+        *(name for name in RESELLER_VALUE_COLUMNS if name != "status"),
+        "certified_in_id",
     )
     inserts, updates, unchanged, in_file, results = [], [], [], set(), []
+    first_reported = []
     for row in rows:
         key = rules.reseller_key(row["reseller_name"], row["jurisdiction"])
         in_file.add(key)
         values = _reseller_values(row, received_on)
         match = by_key.get(key)
+        if match is None or match.certified_in_id is None:
+            first_reported.append(
+                rules.FirstReported(
+                    row["reseller_name"], row["jurisdiction"], row["relationship_began_on"]
+                )
+            )
         result = "unchanged"
         if match is None:
             result = "added"
@@ -561,7 +577,9 @@ def _upsert_resellers(
         for key, reseller in by_key.items()
         if key not in in_file and reseller.status == "active" and reseller.id not in exempt
     ]
-    return ResellerChanges(len(inserts), len(updates), len(unchanged), left_out, results)
+    return ResellerChanges(
+        len(inserts), len(updates), len(unchanged), left_out, results, first_reported
+    )
 
 
 def download_import_report(record: ResellerImport, report: str, *, actor: User) -> str | None:

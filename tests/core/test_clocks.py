@@ -35,6 +35,9 @@ RULE_DAYS: dict[str, int] = {
     # §7.305(a) leaves the period to the Department ("a reasonable time period, as determined
     # by the Department"); 90 days is the catalogue's default, set per case.
     "assessment.resubmission": 90,
+    # §7.305(b) sets no period to mend a certification reviewed as deficient; the office gives
+    # 30 days from the notice's receipt.
+    "cip.certification_resubmission": 30,
     "special_measure.congress_notice": 10,  # §7.307(d): "Not later than 10 calendar days after"
     "special_measure.earliest_compliance": 180,  # §7.307(a)(6): "earlier than 180 calendar days"
     "penalty.petition": 30,  # §7.309(c)(1)(i)
@@ -84,6 +87,7 @@ RULE_CLOCK_KEYS = frozenset(
         "ai.corrected_report",
         "ai.ip_addresses",
         "assessment.resubmission",
+        "cip.certification_resubmission",
         "special_measure.congress_notice",
         "special_measure.earliest_compliance",
         "special_measure.expiry",
@@ -167,6 +171,8 @@ CATALOGUE_CASES = [
     Case("ai.ip_addresses", "2027-01-20", "2027-02-04", "§7.308(d)(1)(i)(F)"),
     # 16 days of March, 30 of April, 31 of May and 13 of June make 90.
     Case("assessment.resubmission", "2027-03-15", "2027-06-13", "§7.305(a)"),
+    # 17 days of April 2027 (14-30) and 13 of May make 30.
+    Case("cip.certification_resubmission", "2027-04-13", "2027-05-13", "§7.305(b); §7.305(a)"),
     Case("special_measure.congress_notice", "2027-03-15", "2027-03-25", "§7.307(d)"),
     # 16 (Mar) + 30 (Apr) + 31 (May) + 30 (Jun) + 31 (Jul) + 31 (Aug) + 11 (Sep) = 180.
     Case("special_measure.earliest_compliance", "2027-03-15", "2027-09-11", "§7.307(a)(6)"),

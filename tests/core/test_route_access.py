@@ -41,6 +41,7 @@ from tests.factories import (
     log_in,
     log_in_admin,
     make_admin,
+    make_filing,
     make_user,
     make_violation_report,
     one_of_each,
@@ -123,6 +124,7 @@ def _sample_values(app: Flask) -> dict[str, object]:
         {"job_label": "Example", "job_id": 1, "attempts": 1, "link": "/"},
     )  # fmt: skip
     finding = _assessment_finding(values["assessment_id"])
+    certification = make_filing(provider)
     team = ownership.add_team("Walkers", actor=make_admin())
     db.session.commit()
     send_committed()
@@ -169,6 +171,8 @@ def _sample_values(app: Flask) -> dict[str, object]:
             "report_id": violation_report.id,
             "attachment_id": violation_report.attachments[0].id,
         },
+        # A certification is what is reviewed (§7.305(b)); the sample filing is a report.
+        "intake.review_filing": {"receipt_number": certification.receipt_number},
         "intake.reseller_import_errors": {"import_id": rejected.id},
         # Pages beyond each route's own record whose forms the walk fills in too.
         "more_pages": [f"/exemptions/requests/{consulted.id}"],

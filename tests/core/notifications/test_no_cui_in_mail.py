@@ -39,6 +39,8 @@ from intake import services as intake
 from intake.ai import services as ai_services
 from intake.examples import payload
 from intake.models import ForeignReseller, Provider
+from intake.reviews import services as reviews
+from intake.reviews.rules import Reason
 from tests.core.audit.test_daily_check import _rewrite_event
 from tests.core.audit.test_tamper_resistance import _five_events
 from tests.core.notifications.test_mail import _failed_import
@@ -48,6 +50,7 @@ from tests.factories import (
     file_exemption_request,
     file_report,
     make_admin,
+    make_filing,
     make_measure,
     make_provider,
     make_user,
@@ -352,7 +355,14 @@ def scan_correspondence_issued() -> list[str]:
         provider, reseller=reseller, requested_on=today, actor=make_user(Role.ANALYST),
         today=today, note="Neva Cloud OOO's screening of Volga Hosting Group LLC",
     )  # fmt: skip
-    return [*of_provider(provider), reseller.name, "Volga Hosting Group LLC"]
+    # A notice of a certification's deficiencies (§7.305(b)): its reasons stay in the letter.
+    certification = make_filing(provider)
+    shortcoming = "Volga Hosting Group LLC's payments are taken without a customer identifier"
+    reviews.review_filing(
+        certification, outcome="deficient", reasons=[Reason("d1iiiC", shortcoming)],
+        actor=make_user(Role.ANALYST), today=today,
+    )  # fmt: skip
+    return [*of_provider(provider), reseller.name, "Volga Hosting Group LLC", shortcoming]
 
 
 def scan_account_enrolment() -> list[str]:
