@@ -655,7 +655,8 @@ def _report_signals(filings: list[Filing], yardsticks: Yardsticks) -> list[RiskS
         ("ai_training_report", large, "large AI model training run(s) for foreign persons "
          "reported, above the technical conditions in force (§7.308(b))"),
         ("late_ai_report", late, "training report(s) filed after their 15- or 30-day clock "
-         "(§7.308(c))"),
+         "(§7.308(c)); scored here only, not again as a late filing under §7.305(d)(2)(i), "
+         "which concerns CIP certifications"),
         ("corrected_ai_report", corrected, "training report(s) corrected after filing "
          "(§7.308(c)(4))"),
         ("implausible_compute_estimate", questioned, "compute estimate(s) the reported "
