@@ -37,6 +37,7 @@ import exemptions.views
 import intake
 import intake.ai.views
 import intake.api
+import intake.change_notices.views  # adds the notices of §7.309(b) to intake.views.bp
 import intake.correspondence.api  # adds the requests and correspondence to intake.api.bp
 import intake.correspondence.views
 import intake.filings.views  # adds the filings inbox to intake.views.bp

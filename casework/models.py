@@ -37,6 +37,10 @@ class RiskSnapshot(db.Model):
     score: Mapped[int] = mapped_column(Integer)
     lines_json: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The score's version: the weights it was computed with and the scoring rules' version
+    # (casework.rules.SCORING_RULES_VERSION); unknown for snapshots taken before they were kept.
+    weights_version: Mapped[str | None] = mapped_column(Text)
+    rules_version: Mapped[str | None] = mapped_column(String(40))
 
 
 class RiskScore(db.Model):
@@ -57,6 +61,8 @@ class RiskScore(db.Model):
     certification: Mapped[str] = mapped_column(String(40))
     # The weights in force when it was computed (rule parameters), as "kind=weight;…".
     weights_version: Mapped[str] = mapped_column(Text)
+    # The scoring rules' version it was computed under; a row of another is stale.
+    rules_version: Mapped[str | None] = mapped_column(String(40))
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Lateness ages by the day, so a score is good for the office's date it was computed on.
     good_for: Mapped[date] = mapped_column(Date, index=True)

@@ -14,6 +14,7 @@ from core.auth.rules import Role
 from core.risk import RiskSignal
 from core.workflow import rules as workflow
 from core.workflow.rules import leading_to
+from intake.kinds import AI_RUN_REPORT_KINDS
 from intake.reviews import paragraphs
 
 # Intake's certification status of a provider whose exemption waives it (§7.306(e)).
@@ -69,6 +70,15 @@ class ScoreLine:
     def points(self) -> int:
         return self.count * self.weight
 
+    @property
+    def why_no_points(self) -> str:
+        """What the line's page says beside a line that adds nothing."""
+        if self.weight:
+            return ""
+        if self.kind == IN_REMEDIATION:
+            return "not scored while the remediation period runs (§7.305(a), (d)(2)(ii))"
+        return f"no weight set for “{self.kind}”"
+
 
 CRITERIA = {
     "§7.305(d)(1)(i)": "Use by foreign malicious cyber actors",
@@ -80,6 +90,22 @@ CRITERIA = {
 
 # An account left unverified this long weighs more: verification should take weeks, not months.
 STALE_DAYS = 90
+
+# The version of the rules below that turn facts into lines, kept with every score and snapshot
+# beside its weights (weights_version), so a score reads as it was computed. Raised whenever what
+# a line counts changes. 2026-12-03: a late AI report counts once, under §7.305(d)(1)(ii);
+# findings within their remediation period are not a failure to implement (§7.305(d)(2)(ii));
+# notices of material change owed under §7.309(b) are weighed.
+SCORING_RULES_VERSION = "2026-12-03"
+
+# A late training report (§7.308(c)) is scored once, by intake's AI source, under
+# §7.305(d)(1)(ii): it is not a CIP certification, which is all §7.305(d)(2)(i) names.
+LATE_UNDER_AI_CRITERION = frozenset(AI_RUN_REPORT_KINDS)
+
+
+def late_filing_criterion(kind: str) -> str:
+    """The one paragraph a late filing of ``kind`` scores under."""
+    return "§7.305(d)(1)(ii)" if kind in LATE_UNDER_AI_CRITERION else "§7.305(d)(2)(i)"
 
 
 def _own_signals(facts: ProviderFacts, today: date) -> Iterable[RiskSignal]:
@@ -102,7 +128,8 @@ def _own_signals(facts: ProviderFacts, today: date) -> Iterable[RiskSignal]:
             "§7.305(d)(2)(i)",
             "late_filing",
             facts.late_filings,
-            f"{facts.late_filings} filing(s) received after their due date.",
+            f"{facts.late_filings} filing(s) received after their due date (late AI training "
+            "reports are scored once, under §7.305(d)(1)(ii), not here).",
         )
     if facts.unverified_accounts:
         yield RiskSignal(
@@ -123,6 +150,39 @@ def _own_signals(facts: ProviderFacts, today: date) -> Iterable[RiskSignal]:
         )
 
 
+def findings_signal(
+    reference: str, findings: int, remediation_due_on: date | None, today: date
+) -> RiskSignal:
+    """An issued assessment's findings not yet remediated. The provider resolves them "within a
+    reasonable time period, as determined by the Department" (§7.305(a)): until that period ends
+    they are not a "failure ... to implement measures recommended" (§7.305(d)(2)(ii)), so they
+    are shown without points (their kind has no weight); from the day after it they score."""
+    if remediation_due_on is not None and today > remediation_due_on:
+        return RiskSignal(
+            "§7.305(d)(2)(ii)",
+            "overdue_findings",
+            findings,
+            f"{findings} finding(s) of {reference} not remediated by "
+            f"{remediation_due_on.isoformat()}.",
+        )
+    period = (
+        f"its remediation period, which ends {remediation_due_on.isoformat()}"
+        if remediation_due_on
+        else "a remediation period not yet set"
+    )
+    return RiskSignal(
+        "§7.305(d)(2)(ii)",
+        IN_REMEDIATION,
+        findings,
+        f"{findings} finding(s) of {reference} within {period} (§7.305(a)): not a failure to "
+        "implement until then, so no points.",
+    )
+
+
+# Findings within their period: shown, never weighed (no rule parameter has this kind).
+IN_REMEDIATION = "findings_in_remediation"
+
+
 def score_lines(facts: ProviderFacts, weights: Mapping[str, int], today: date) -> list[ScoreLine]:
     """Every signal as a line: its count times the weight in force for its kind (no weight, no
     points, but the line is still shown so nobody wonders where a fact went)."""
@@ -131,7 +191,7 @@ def score_lines(facts: ProviderFacts, weights: Mapping[str, int], today: date) -
             signal.criterion,
             signal.kind,
             signal.count,
-            weights.get(signal.kind, 0),
+            0 if signal.kind == IN_REMEDIATION else weights.get(signal.kind, 0),
             signal.explanation,
         )
         for signal in (*_own_signals(facts, today), *facts.signals)

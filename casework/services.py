@@ -26,6 +26,7 @@ from casework.risk.scoring import (
     Scored,
     score_provider,
     score_registry,
+    weights_on,
 )
 from core import clocks, counters, signals
 from core.approvals import services as approvals
@@ -90,23 +91,33 @@ def take_snapshot(today: date, *, actor: User | None) -> int:
         ).scalars()
     )
     kept.ensure_fresh(today)
+    # Each snapshot keeps the score's version: its weights and the scoring rules' version.
     rows = {
-        row.provider_id: (row.score, row.lines_json)
+        row.provider_id: (row.score, row.lines_json, row.weights_version, row.rules_version)
         for row in db.session.execute(
             select(RiskScore).where(RiskScore.good_for == today)
         ).scalars()
     }
     others = set(db.session.execute(select(Provider.id)).scalars()) - set(rows)
     if others:
+        weights = kept.weights_version(weights_on(today))
         rows |= {
-            s.facts.provider_id: (s.score, [asdict(line) for line in s.lines])
+            s.facts.provider_id: (
+                s.score,
+                [asdict(line) for line in s.lines],
+                weights,
+                rules.SCORING_RULES_VERSION,
+            )
             for s in score_registry(today, sorted(others))
         }
     fresh = {provider_id: row for provider_id, row in rows.items() if provider_id not in taken}
     db.session.add_all(
-        RiskSnapshot(provider_id=provider_id, taken_on=today, score=score, lines_json=lines)
-        for provider_id, (score, lines) in fresh.items()
-    )
+        RiskSnapshot(
+            provider_id=provider_id, taken_on=today, score=score, lines_json=lines,
+            weights_version=weights, rules_version=version,
+        )
+        for provider_id, (score, lines, weights, version) in fresh.items()
+    )  # fmt: skip
     db.session.flush()
     record_event("risk.snapshot", actor=actor, after={"taken_on": today, "providers": len(fresh)})
     return len(fresh)
@@ -586,26 +597,23 @@ def record_further_action(
 def open_findings_signals(
     today: date, provider_ids: Collection[int] | None = None
 ) -> dict[int, list[RiskSignal]]:
-    """Providers (those asked about; None: every one) with issued findings not yet remediated,
-    and those past their period on ``today``: failure to implement recommended measures,
-    §7.305(d)(2)(ii)."""
+    """Providers (those asked about; None: every one) with issued findings not yet remediated:
+    a failure to implement recommended measures once their period has passed on ``today``
+    (§7.305(d)(2)(ii); rules.findings_signal)."""
     query = select(Assessment).where(Assessment.state == rules.AssessmentState.ISSUED.value)
     if provider_ids is not None:
         query = query.where(Assessment.provider_id.in_(list(provider_ids)))
     found: dict[int, list[RiskSignal]] = {}
     for assessment in db.session.execute(query).scalars():
         deadline = assessment.remediation_deadline
-        overdue = deadline is not None and deadline.due_on < today
         found.setdefault(assessment.provider_id, []).append(
-            RiskSignal(
-                "§7.305(d)(2)(ii)",
-                "overdue_findings" if overdue else "open_findings",
+            rules.findings_signal(
+                assessment.reference,
                 len(assessment.findings),
-                f"{len(assessment.findings)} finding(s) of {assessment.reference} "
-                + (f"not remediated by {deadline.due_on.isoformat()}." if overdue and deadline
-                   else "awaiting the provider's resubmitted CIP."),
+                deadline.due_on if deadline else None,
+                today,
             )
-        )  # fmt: skip
+        )
     return found
 
 

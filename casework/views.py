@@ -175,6 +175,7 @@ def provider_risk(provider_id: int) -> ResponseReturnValue:
         scored=scored,
         provider=intake.get_provider(provider_id),
         criteria=rules.CRITERIA,
+        rules_version=rules.SCORING_RULES_VERSION,
     )
 
 

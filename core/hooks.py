@@ -39,6 +39,23 @@ def waivers_for(provider_id: int) -> list[Waiver]:
     return waivers_by_provider([provider_id]).get(provider_id, [])
 
 
+def copy_request_waived(waivers: list[Waiver], reseller_id: int | None) -> Waiver | None:
+    """The exemption, if any, that lifts the obligation a request for a copy of a CIP would
+    start: the provider's own copy (§7.305(a)) goes with §7.305, which a provider's exemption
+    lifts (§7.306(e)); a foreign reseller's (§7.303(d)) with §7.303, which that reseller's
+    exemption lifts (§7.306(b), (e))."""
+    if reseller_id is None:
+        return certification_waived(waivers)
+    return next(
+        (
+            w
+            for w in waivers
+            if w.obligation == RESELLER_CERTIFICATION and w.reseller_id == reseller_id
+        ),
+        None,
+    )
+
+
 def certification_waived(waivers: list[Waiver]) -> Waiver | None:
     """The waiver of the provider's own CIP certification among ``waivers``, if any."""
     return next(

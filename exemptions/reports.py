@@ -29,7 +29,7 @@ def _exempted(case: ExemptionCase) -> tuple[str, str, str]:
             f"the foreign reseller {reseller}",
             f"{provider} with regard to its foreign reseller {reseller}",
             "§§7.303 and 7.304",
-        )
+        )  # rules.EFFECTS
     if case.scope == ExemptionScope.ACCOUNT_TYPE:
         accounts = f"the accounts or lessees of the type “{data.get('account_type')}”"
         return (
@@ -37,7 +37,8 @@ def _exempted(case: ExemptionCase) -> tuple[str, str, str]:
             f"{accounts} of {provider}",
             "this subpart, except §§7.308 and 7.309",
         )
-    return (f"{provider}", provider, "§§7.302, 7.304 and 7.305")
+    # §7.306(e)'s list, not (b)'s (rules.PROVIDER_CONFLICT).
+    return (f"{provider}", provider, rules.effect_of(case.scope).lifts)
 
 
 def _conditions(consultations: Sequence[Consultation]) -> list[str]:

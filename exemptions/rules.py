@@ -257,8 +257,65 @@ def review_blockers(missing_positions: list[str], finding_complete: bool) -> lis
 # --- What an exemption waives (§7.306(b), (e)) -------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Effect:
+    """What a granted exemption lifts, under which paragraph, the conflict of the rule's text
+    where there is one, and what changes in this system."""
+
+    lifts: str
+    citation: str
+    conflict: str
+    in_this_system: str
+
+
+# §7.306(b) says a provider's finding "exempts an IaaS provider from the CIP requirements in
+# §§7.302 and 7.304"; §7.306(e) says the finding exempts it "from the requirements in §§ 7.302,
+# 7.304, and 7.305". The system reads §7.306(e) everywhere: the finding is made under (e)'s
+# procedure, and (a) allows an exemption from any requirement of the subpart but §§7.308 and
+# 7.309, so (e)'s wider list is within the Secretary's power.
+PROVIDER_CONFLICT = (
+    "The rule's text conflicts: §7.306(b) says such a finding exempts the provider from §§7.302 "
+    "and 7.304, §7.306(e) from §§7.302, 7.304 and 7.305. This system applies §7.306(e), under "
+    "whose procedure the finding is made and which §7.306(a) permits (any requirement of the "
+    "subpart but §§7.308 and 7.309)."
+)
+EFFECTS: dict[ExemptionScope, Effect] = {
+    ExemptionScope.PROVIDER: Effect(
+        "§§7.302, 7.304 and 7.305",
+        "§7.306(e)",
+        PROVIDER_CONFLICT,
+        "No CIP certification is expected (§7.304), and none missing adds to the risk score "
+        "(§7.305(d)(2)(i)); no compliance assessment is scheduled (§7.305(e)(1)); no copy of "
+        "its CIP may be requested (§7.305(a)). AI training reports (§7.308) and enforcement "
+        "(§7.309) still apply.",
+    ),
+    ExemptionScope.FOREIGN_RESELLER: Effect(
+        "§§7.303 and 7.304 with regard to that foreign reseller",
+        "§7.306(b), (e)",
+        "",
+        "The foreign reseller is not expected in the provider's compiled certifications "
+        "(§7.304(e)-(f)), and no copy of its CIP may be requested (§7.303(d)).",
+    ),
+    ExemptionScope.ACCOUNT_TYPE: Effect(
+        "this subpart, except §§7.308 and 7.309, for the accounts or lessees of that type",
+        "§7.306(a)",
+        "",
+        "None in intake, which keeps no record of accounts by type, nor of lessees: a "
+        "certification lists unverified foreign accounts only by a reference and free-text "
+        "information on their nature (§7.304(a)(2)(ix)), so nothing intake expects of the "
+        "provider, and nothing in its risk score, changes. The exemption is kept with its "
+        "finding and decision letter.",
+    ),
+}
+
+
+def effect_of(scope: str) -> Effect:
+    return EFFECTS[ExemptionScope(scope)]
+
+
 def waives_provider_certification(scope: str) -> bool:
-    """A provider's exemption releases it from §§7.302, 7.304 and 7.305 (§7.306(e))."""
+    """A provider's exemption releases it from §§7.302, 7.304 and 7.305 (§7.306(e); EFFECTS
+    says why (e) and not (b))."""
     return scope == ExemptionScope.PROVIDER
 
 

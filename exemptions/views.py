@@ -125,6 +125,7 @@ def _render_case(case: ExemptionCase, status: int = 200, **forms: FlaskForm) -> 
         "exemptions/case.html",
         cui=CUI_CASE,
         case=case,
+        effect=rules.effect_of(case.scope),
         actions=services.actions_for(case, current_user.role_enum, current_user),
         withdrawn_findings=services.withdrawn_findings(case),
         authors_only=approvals.authors_only(

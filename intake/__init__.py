@@ -11,6 +11,8 @@ def init_app(app: Flask) -> None:
     from intake import search, views
     from intake.ai import services as ai_services
     from intake.ai import views as ai_views
+    from intake.change_notices import services as change_notices
+    from intake.change_notices import views as change_notice_views
     from intake.correspondence import requests as sent_requests
     from intake.correspondence import services as sent_services
     from intake.reviews import services as reviews
@@ -28,6 +30,10 @@ def init_app(app: Flask) -> None:
     # A certification found deficient (§7.305(b)) is resubmitted by a later one.
     signals.connect(app, signals.filing_received, reviews.on_filing_received)
     signals.connect(app, signals.reseller_certification_received, reviews.on_filing_received)
+    signals.connect(app, signals.risk_signals_asked, change_notices.risk_signals)
+    signals.connect(
+        app, signals.panels_asked, change_notice_views.notices_panel, subject_type="provider"
+    )
     signals.connect(
         app, signals.subject_link_asked, views.request_link, subject_type=sent_requests.SUBJECT
     )

@@ -352,6 +352,11 @@ FOREIGN_PERSON_FIELDS: tuple[Field, ...] = (
     Field("address", "Street address, or APO/FPO box; for an entity, its principal places of "
           "business", L, "§7.308(d)(1)(i)(B)(1)–(3)", max_length=2_000),
     Field("address_country", "Country of that address", Kind.COUNTRY, "§7.308(d)(1)(i)(B)"),
+    # A measure may name a subnational territory or region (§7.301 "foreign jurisdiction");
+    # screening reads it from here.
+    Field("address_region", "Subnational territory or region of that address (its ISO 3166-2 "
+          "code or its name), if any", Kind.TEXT, "§7.308(d)(1)(i)(B)", required=False,
+          max_length=120),
     Field("request_origin_locations", "Locations the training request comes from",
           Kind.TEXT_LIST, "§7.308(d)(1)(i)(B)(3)", required=False, hint=ENTITY_HINT),
     Field("organised_in", "Jurisdiction under whose laws the entity is organised",

@@ -681,6 +681,12 @@ def request_cip_copy(
     ``requested_on``."""
     if reseller is not None and reseller.provider_id != provider.id:
         raise DomainError("That foreign reseller belongs to another provider.")
+    waivers = hooks.waivers_for(provider.id)
+    if waiver := hooks.copy_request_waived(waivers, reseller.id if reseller else None):
+        raise DomainError(
+            f"No copy is owed on request: {waiver.reason}, and the exemption lifts "
+            + ("§7.303 for that foreign reseller." if reseller else "§7.305, §7.305(a) with it.")
+        )
     kind = "reseller_cip_copy" if reseller else "cip_copy"
     department_request = DepartmentRequest(
         kind=kind,

@@ -18,6 +18,7 @@ from special_measures.rules import (
     MeasureKind,
     ReferralSource,
     SubjectKind,
+    jurisdiction_problem,
 )
 
 
@@ -44,8 +45,11 @@ def lines_of(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+# Only foreign jurisdictions are offered (§7.301): neither the United States nor its territories.
 FOREIGN_COUNTRIES = [
-    SelectChoice(code, f"{name} ({code})") for code, name in COUNTRY_CHOICES if code != "US"
+    SelectChoice(code, f"{name} ({code})")
+    for code, name in COUNTRY_CHOICES
+    if jurisdiction_problem(code) is None
 ]
 
 

@@ -11,12 +11,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+import pycountry
 from rapidfuzz import fuzz
 
 from core import clocks
 from core.approvals.rules import OWN_DRAFT, OWN_DRAFT_NEEDED
 from core.auth.rules import Role
 from core.workflow import rules as workflow
+from intake.rules import US_JURISDICTIONS
 
 # --- Where a case comes from and what it is about (§7.307(a)(2)) ---------------------------------
 
@@ -46,6 +48,44 @@ SUBJECT_LABELS = {
 
 # ISO 3166-2: the country's alpha-2 code, a hyphen, and up to three letters or digits.
 SUBDIVISION_CODE = re.compile(r"^([A-Z]{2})-[A-Z0-9]{1,3}$")
+
+
+def jurisdiction_problem(code: str) -> str | None:
+    """A "foreign jurisdiction" excludes every place "subject to the civil or military
+    jurisdiction of the United States" (§7.301): the States and the territories that have
+    codes of their own (Puerto Rico, Guam, the U.S. Virgin Islands, American Samoa, the Northern
+    Mariana Islands, the Minor Outlying Islands) are never the subject of a measure."""
+    if code.strip().upper() in US_JURISDICTIONS:
+        return (
+            f"{code.strip().upper()} is subject to the jurisdiction of the United States, so it "
+            "is not a foreign jurisdiction (§7.301); special measures concern foreign "
+            "jurisdictions and foreign persons (§7.307(a)(1))."
+        )
+    return None
+
+
+def _region_key(region: str) -> str:
+    """A region compared by its ISO 3166-2 name when given by code, else as written, without
+    case, accents or punctuation."""
+    text = region.strip()
+    if SUBDIVISION_CODE.match(text.upper()) and (
+        found := pycountry.subdivisions.get(code=text.upper())
+    ):
+        text = found.name
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain.casefold()).split())
+
+
+def region_matches(measure_region: str | None, party_region: str | None) -> bool | None:
+    """Whether a party is within the subnational territory or region a measure names (a foreign
+    jurisdiction may be one, §7.301): True when the measure names none or the party's filing
+    names the same one, False when the filing names another, None when the filing names none
+    (the party may be anywhere in the country, so the hit stands for an analyst to decide)."""
+    if not measure_region:
+        return True
+    if not party_region or not party_region.strip():
+        return None
+    return _region_key(measure_region) == _region_key(party_region)
 
 
 def region_problem(country: str, region: str) -> str | None:
@@ -181,9 +221,16 @@ FINDING_TEXT = {
 
 
 def describe_measure(kind: SubjectKind, measure: MeasureKind, conditions: str) -> str:
+    """The measure as the determination imposes it. A (b)(1) measure has two limbs: Accounts
+    opened or maintained with a U.S. IaaS provider by a foreign person located in the
+    jurisdiction, and Accounts a U.S. IaaS provider opens or maintains for or on behalf of such a
+    person (§7.307(b)(1), "or by any U.S. IaaS provider ... for or on behalf of a foreign
+    person")."""
     account = (
-        "the opening or maintaining of an Account, including a Reseller Account, by any foreign "
-        "person located in the jurisdiction"
+        "the opening or maintaining with any U.S. IaaS provider of an Account, including a "
+        "Reseller Account, by any foreign person located in the jurisdiction, or by any U.S. IaaS "
+        "provider of U.S. IaaS products for or on behalf of a foreign person located in the "
+        "jurisdiction"
         if kind is SubjectKind.JURISDICTION
         else "the opening or maintaining of an Account, including a Reseller Account, for or on "
         "behalf of a foreign person, where the Account involves the foreign person"
@@ -502,6 +549,8 @@ class Party:
     name: str
     jurisdiction: str | None
     reference: str  # where it comes from, e.g. "reseller 12"
+    # The subnational territory or region the filing gives for the party, if it gives one.
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -553,16 +602,32 @@ def _name_hit(party: Party, measure: ScreenedMeasure) -> Hit | None:
 
 
 def screen(parties: Iterable[Party], measures: Iterable[ScreenedMeasure]) -> list[Hit]:
-    """Every party that falls under a measure: located in a jurisdiction under a (b)(1) measure,
-    or named like a person under a (b)(2) measure."""
+    """Every party that falls under a measure: located in a jurisdiction under a (b)(1) measure
+    (within its region, when the measure names one and the filing says where the party is), or
+    named like a person under a (b)(2) measure."""
     measures = list(measures)
     hits = []
     for party in parties:
         for measure in measures:
             if measure.kind is SubjectKind.JURISDICTION:
-                if party.jurisdiction and party.jurisdiction == measure.jurisdiction:
-                    text = measure.jurisdiction + (f" ({measure.region})" if measure.region else "")
-                    hits.append(Hit(party, measure, "jurisdiction", text, 100))
+                if hit := _jurisdiction_hit(party, measure):
+                    hits.append(hit)
             elif hit := _name_hit(party, measure):
                 hits.append(hit)
     return hits
+
+
+# What a hit says when the measure names a region and the filing gives the party none.
+REGION_NOT_GIVEN = "the filing names no region for the party: check where it is located"
+
+
+def _jurisdiction_hit(party: Party, measure: ScreenedMeasure) -> Hit | None:
+    if not party.jurisdiction or party.jurisdiction != measure.jurisdiction:
+        return None
+    within = region_matches(measure.region, party.region)
+    if within is False:
+        return None
+    text = measure.jurisdiction + (f" ({measure.region})" if measure.region else "")
+    if within is None:
+        text += f"; {REGION_NOT_GIVEN}"
+    return Hit(party, measure, "jurisdiction", text, 100)

@@ -384,7 +384,7 @@ def on_ai_report(
     screen_parties(
         [
             rules.Party(str(party["kind"]), str(party["name"]), party.get("jurisdiction"),
-                        f"filing {filing.receipt_number}")
+                        f"filing {filing.receipt_number}", party.get("region"))
             for party in parties
             if party.get("name")
         ],

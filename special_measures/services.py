@@ -105,10 +105,8 @@ def _referral_problems(referral: Referral, today: date) -> dict[str, list[str]]:
         add("jurisdiction", "Choose the foreign jurisdiction.")
     if referral.subject_kind is SubjectKind.PERSON and not referral.person_name.strip():
         add("person_name", "Give the foreign person's full legal or business name.")
-    if referral.jurisdiction == "US":
-        add(
-            "jurisdiction", "Special measures concern foreign jurisdictions, not the United States."
-        )
+    if problem := referral.jurisdiction and rules.jurisdiction_problem(referral.jurisdiction):
+        add("jurisdiction", problem)
     if referral.region and not referral.jurisdiction:
         add("region", "Choose the country the region belongs to.")
     elif problem := referral.region and rules.region_problem(

@@ -19,7 +19,7 @@ from sqlalchemy import Select, func, or_, select
 
 from casework.models import RiskScore
 from casework.risk import scoring
-from casework.rules import ScheduledProvider
+from casework.rules import SCORING_RULES_VERSION, ScheduledProvider
 from core import clocks
 from core.audit.services import record_event
 from core.db import db, upsert, utcnow
@@ -57,6 +57,7 @@ def refresh(today: date, provider_ids: Collection[int] | None = None) -> int:
             "criteria": "; ".join(sorted({line.criterion for line in s.lines if line.points})),
             "certification": s.facts.certification_status,
             "weights_version": weights,
+            "rules_version": SCORING_RULES_VERSION,
             "computed_at": now,
             "good_for": today,
         }
@@ -97,7 +98,15 @@ def _stale(today: date) -> Select:
     return (
         select(Provider.id)
         .outerjoin(RiskScore, RiskScore.provider_id == Provider.id)
-        .where(or_(RiskScore.provider_id.is_(None), RiskScore.good_for < today))
+        .where(
+            or_(
+                RiskScore.provider_id.is_(None),
+                RiskScore.good_for < today,
+                # Scored under rules since changed: computed again before anyone reads it.
+                RiskScore.rules_version.is_(None),
+                RiskScore.rules_version != SCORING_RULES_VERSION,
+            )
+        )
     )
 
 
@@ -112,7 +121,7 @@ def ensure_fresh(today: date) -> None:
 def kept_score(provider_id: int, today: date) -> RiskScore | None:
     """One provider's kept score, computed and kept first if missing or stale."""
     row = db.session.get(RiskScore, provider_id)
-    if row is None or row.good_for < today:
+    if row is None or row.good_for < today or row.rules_version != SCORING_RULES_VERSION:
         if not refresh(today, [provider_id]):
             return None
         row = db.session.get(RiskScore, provider_id)

@@ -36,7 +36,11 @@ def _of_providers(query: Select, provider_ids: Collection[int] | None) -> Select
 
 
 def _late_filings(provider_ids: Collection[int] | None) -> dict[int, int]:
-    query = select(Filing.provider_id, func.count(Filing.id)).where(Filing.timeliness == "late")
+    """Late filings scored under §7.305(d)(2)(i): late AI training reports are left to intake's
+    AI source, so each scores once (rules.late_filing_criterion)."""
+    query = select(Filing.provider_id, func.count(Filing.id)).where(
+        Filing.timeliness == "late", Filing.kind.not_in(rules.LATE_UNDER_AI_CRITERION)
+    )
     return dict(
         db.session.execute(_of_providers(query, provider_ids).group_by(Filing.provider_id)).all()
     )

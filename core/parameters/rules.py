@@ -36,11 +36,8 @@ RISK_WEIGHTS = (
         "Risk score: each foreign account unverified for more than 90 days",
         "§7.305(d)(1)(i)",
     ),
-    (
-        "open_findings",
-        "Risk score: each finding of an issued assessment awaiting remediation",
-        "§7.305(d)(2)(ii)",
-    ),
+    # Findings within their remediation period have no weight: they are not a failure to
+    # implement until it ends (§7.305(a), (d)(2)(ii)); the weight "open_findings" is retired.
     (
         "overdue_findings",
         "Risk score: each finding not remediated by the end of its period",
@@ -85,6 +82,16 @@ RISK_WEIGHTS = (
         "overdue_certification_resubmission",
         "Risk score: each deficient certification not resubmitted by the end of its period",
         "§7.305(d)(2)(ii)",
+    ),
+    (
+        "change_notice_not_given",
+        "Risk score: each notice of a material change (§7.309(b)) owed and not given",
+        "§7.305(d)(2)(i)",
+    ),
+    (
+        "change_notice_late",
+        "Risk score: each notice of a material change given after the Department learned of it",
+        "§7.305(d)(2)(i)",
     ),
     (
         "special_measure_hit",

@@ -243,16 +243,21 @@ def _meet_information_request(filing: Filing, number: int, actor: User | None) -
 def parties_of(cleaned: dict[str, Any]) -> list[dict[str, str | None]]:
     """The foreign person, its other names, its owners (§7.308(d)(1)(i)(A), (B)(5))."""
     jurisdiction = cleaned.get("organised_in") or cleaned.get("address_country")
+    # The address's region is where the person is only when the address is in that country.
+    region = (
+        cleaned.get("address_region") if jurisdiction == cleaned.get("address_country") else None
+    )
     parties: list[dict[str, str | None]] = []
     if cleaned.get("person_name"):
         parties.append(
             {"kind": "foreign customer", "name": cleaned["person_name"],
-             "jurisdiction": jurisdiction}
+             "jurisdiction": jurisdiction, "region": region}
         )  # fmt: skip
     parties += [
-        {"kind": "foreign customer (other name)", "name": name, "jurisdiction": jurisdiction}
+        {"kind": "foreign customer (other name)", "name": name, "jurisdiction": jurisdiction,
+         "region": region}
         for name in cleaned.get("other_business_names") or []
-    ]
+    ]  # fmt: skip
     owners = [*(cleaned.get("beneficial_owners") or [])]
     if cleaned.get("ultimate_beneficial_owner"):
         owners.append(cleaned["ultimate_beneficial_owner"])
@@ -680,7 +685,8 @@ def _report_signals(filings: list[Filing], yardsticks: Yardsticks) -> list[RiskS
         ("ai_training_report", large, "large AI model training run(s) for foreign persons "
          "reported, above the technical conditions in force (§7.308(b))"),
         ("late_ai_report", late, "training report(s) filed after their 15- or 30-day clock "
-         "(§7.308(c))"),
+         "(§7.308(c)); scored here only, not again as a late filing under §7.305(d)(2)(i), "
+         "which concerns CIP certifications"),
         ("corrected_ai_report", corrected, "training report(s) corrected after filing "
          "(§7.308(c)(4))"),
         ("implausible_compute_estimate", questioned, "compute estimate(s) the reported "

@@ -162,7 +162,9 @@ def test_a_determination_from_referral_to_letters(page: Page, live_server):
     house = _pdf_from_link(page, "Letter ready to sign (PDF)")
     assert "The Honorable Brett Guthrie" in house
     assert "Committee on Energy and Commerce" in house and "U.S. House of Representatives" in house
-    assert "Conditions on the opening or maintaining of an Account" in house
+    # Both limbs of §7.307(b)(1).
+    assert "Conditions on the opening or maintaining with any U.S. IaaS provider of an" in house
+    assert "for or on behalf of a foreign person located in the jurisdiction" in house
     assert formal_date(compliance_on) in house and "Margaret A. Ellison" in house
     page.get_by_label("Date sent").fill(today.isoformat())
     page.get_by_label("How it was sent").fill("Hand delivery to the committee clerk")

@@ -116,7 +116,8 @@ def test_from_findings_to_a_closed_assessment(client):
     deadline = assessment.remediation_deadline
     assert (deadline.due_on, deadline.citation) == (issued_on + timedelta(days=45), "§7.305(a)")
     (signal,) = signals_by_provider(office_today())[provider.id]
-    assert (signal.criterion, signal.kind) == ("§7.305(d)(2)(ii)", "open_findings")
+    # Within their period the findings are no failure to implement yet (§7.305(d)(2)(ii)).
+    assert (signal.criterion, signal.kind) == ("§7.305(d)(2)(ii)", rules.IN_REMEDIATION)
 
     log_in(client, analyst)
     report = " ".join(

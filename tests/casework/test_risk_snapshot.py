@@ -40,3 +40,17 @@ def test_the_daily_run_and_the_command_keep_each_provider_s_score_once_a_day(app
     assert command.exit_code == 0
     assert command.output == f"Risk scores kept for 1 provider on {TODAY} (§7.305(d)).\n"
     assert _kept_today() == 3
+
+
+def test_each_snapshot_keeps_the_version_of_the_score_it_copies(app):
+    from casework.risk import kept
+    from casework.risk.scoring import weights_on
+    from casework.rules import SCORING_RULES_VERSION
+
+    make_provider("Dogwood Compute LLC")
+    run_daily(RISK_SNAPSHOT)
+
+    snapshot = db.session.scalars(select(RiskSnapshot)).one()
+    assert snapshot.rules_version == SCORING_RULES_VERSION
+    assert snapshot.weights_version == kept.weights_version(weights_on(office_today()))
+    assert "never_certified=40" in snapshot.weights_version

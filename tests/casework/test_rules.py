@@ -178,3 +178,78 @@ def test_the_due_list_puts_risk_based_first_by_score_then_annual_by_name():
     ]
     due = rules.due_for_assessment(providers, TODAY, threshold=40)
     assert [entry.legal_name for entry in due] == ["Dogwood", "Birch", "Alder", "Cedar"]
+
+
+# --- One criterion a fact (§7.305(d)) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "criterion"),
+    [
+        # Training reports (§7.308(c)) are no CIP certification: they score under (d)(1)(ii).
+        ("ai_initial_report", "§7.305(d)(1)(ii)"),
+        ("ai_reseller_report", "§7.305(d)(1)(ii)"),
+        ("ai_corrected_report", "§7.305(d)(1)(ii)"),
+        # Certifications score as a failure to submit (§7.305(d)(2)(i)).
+        ("cip_certification", "§7.305(d)(2)(i)"),
+        ("annual_certification", "§7.305(d)(2)(i)"),
+        ("reseller_certification", "§7.305(d)(2)(i)"),
+    ],
+)
+def test_a_late_filing_scores_under_one_criterion_only(kind, criterion):
+    assert rules.late_filing_criterion(kind) == criterion
+
+
+REMEDIATION_DUE = date(2027, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("today", "kind", "weight"),
+    [
+        # Within "a reasonable time period, as determined by the Department" (§7.305(a)), the
+        # last day included: not yet a failure to implement (§7.305(d)(2)(ii)).
+        (date(2027, 2, 1), rules.IN_REMEDIATION, 0),
+        (date(2027, 3, 15), rules.IN_REMEDIATION, 0),
+        # From the day after, each finding scores.
+        (date(2027, 3, 16), "overdue_findings", 20),
+        (date(2028, 1, 1), "overdue_findings", 20),
+    ],
+)
+def test_findings_within_their_period_are_not_a_failure_to_implement(today, kind, weight):
+    signal = rules.findings_signal("CA-2027-0001", 3, REMEDIATION_DUE, today)
+    assert (signal.criterion, signal.kind, signal.count) == ("§7.305(d)(2)(ii)", kind, 3)
+    # A weight an administrator set for the kind never reaches findings within their period.
+    weights = {"overdue_findings": 20, rules.IN_REMEDIATION: 99}
+    (line,) = rules.score_lines(_facts(signals=(signal,)), weights, today)
+    assert (line.weight, line.points) == (weight, 3 * weight)
+    if kind == rules.IN_REMEDIATION:
+        assert "ends 2027-03-15" in line.explanation
+        assert line.why_no_points.startswith("not scored while the remediation period runs")
+
+
+def test_findings_with_no_period_set_are_not_scored():
+    signal = rules.findings_signal("CA-2027-0002", 1, None, TODAY)
+    assert signal.kind == rules.IN_REMEDIATION
+    assert "a remediation period not yet set" in signal.explanation
+
+
+def test_every_line_cites_a_paragraph_of_the_criteria_it_scores_under():
+    facts = _facts(
+        certification_status="never certified",
+        late_filings=1,
+        unverified_accounts=2,
+        unverified_since=(date(2026, 1, 1),),
+        signals=(rules.findings_signal("CA-2027-0001", 1, REMEDIATION_DUE, TODAY),),
+    )
+    lines = rules.score_lines(facts, WEIGHTS, TODAY)
+    assert len(lines) == 5
+    assert all(line.criterion in rules.CRITERIA for line in lines)
+    late = next(line for line in lines if line.kind == "late_filing")
+    assert "scored once, under §7.305(d)(1)(ii), not here" in late.explanation
+
+
+def test_a_line_without_points_says_why():
+    unweighted = rules.ScoreLine("§7.305(d)(1)(i)", "new_kind", 1, 0, "Something.")
+    weighed = rules.ScoreLine("§7.305(d)(1)(i)", "unverified_account", 1, 2, "Something.")
+    assert unweighted.why_no_points == "no weight set for “new_kind”"
+    assert weighed.why_no_points == ""

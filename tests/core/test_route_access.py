@@ -28,6 +28,7 @@ from core.ownership import services as ownership
 from exemptions import services as exemptions
 from intake import services as intake
 from intake.ai import ip_logs
+from intake.change_notices import services as change_notices
 from intake.correspondence import requests as sent_requests
 from intake.correspondence import services as channel
 from intake.models import Accelerator, Provider, ReportIdentifier, ResellerImport
@@ -126,6 +127,12 @@ def _sample_values(app: Flask) -> dict[str, object]:
     finding = _assessment_finding(values["assessment_id"])
     certification = make_filing(provider)
     team = ownership.add_team("Walkers", actor=make_admin())
+    # A change the Department learned of, its notice still owed (§7.309(b)), for its receipt page.
+    change_notice = change_notices.record_change_notice(
+        provider, obligation="cip unnecessary", changed_on=today, notice_received_on=None,
+        learned_on=today, learned_from="Press", summary="Sold its IaaS line.", actor=analyst,
+        today=today,
+    )  # fmt: skip
     db.session.commit()
     send_committed()
     violation_report = make_violation_report(uploads=[Upload("evidence.pdf", PDF)])
@@ -148,6 +155,7 @@ def _sample_values(app: Flask) -> dict[str, object]:
         "job_id": reseller_services.import_job_of(imported).id,
         "token_id": token.id,
         "team_id": team.id,
+        "change_notice_id": change_notice.id,
         # Who owns a case: reassigned and taken on the sample assessment.
         "ownership.reassign": {"kind_key": "assessment", "case_id": values["assessment_id"]},
         "ownership.take": {"kind_key": "assessment", "case_id": values["assessment_id"]},

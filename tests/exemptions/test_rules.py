@@ -140,3 +140,41 @@ def test_revocation_needs_reasons():
         rules.revocation_problem(" ") == "State the reasons for revoking the exemption (§7.306(g))."
     )
     assert rules.revocation_problem("Program no longer maintained.") is None
+
+
+# --- What an exemption lifts (§7.306(a), (b), (e)) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scope", "lifts", "citation", "conflicts"),
+    [
+        # (b) names §§7.302 and 7.304, (e) §§7.302, 7.304 and 7.305: (e) is applied.
+        ("provider", "§§7.302, 7.304 and 7.305", "§7.306(e)", True),
+        # (b) and (e) agree on a foreign reseller's.
+        ("foreign_reseller", "§§7.303 and 7.304 with regard to that foreign reseller",
+         "§7.306(b), (e)", False),
+        ("account_type", "this subpart, except §§7.308 and 7.309, for the accounts or lessees "
+         "of that type", "§7.306(a)", False),
+    ],
+)  # fmt: skip
+def test_each_scope_says_what_it_lifts_and_where_the_rule_conflicts(
+    scope, lifts, citation, conflicts
+):
+    effect = rules.effect_of(scope)
+    assert (effect.lifts, effect.citation, bool(effect.conflict)) == (lifts, citation, conflicts)
+
+
+def test_the_provider_reading_is_applied_to_every_requirement_of_7305_it_lifts():
+    effect = rules.effect_of("provider")
+    assert "§7.306(b) says such a finding exempts the provider from §§7.302 and 7.304" in (
+        effect.conflict
+    )
+    for consequence in ("§7.305(d)(2)(i)", "§7.305(e)(1)", "§7.305(a)", "§7.308", "§7.309"):
+        assert consequence in effect.in_this_system
+    assert rules.waives_provider_certification("provider")
+    assert not rules.waives_provider_certification("account_type")
+
+
+def test_an_account_type_exemption_says_plainly_that_intake_keeps_no_such_records():
+    effect = rules.effect_of("account_type")
+    assert effect.in_this_system.startswith("None in intake, which keeps no record of accounts")

@@ -325,3 +325,25 @@ def test_an_unanswered_information_request_shows_overdue(client, analyst):
     log_in(client, analyst)
     page = client.get(f"/exemptions/requests/{case.id}").text
     assert '2026-01-20 <span class="app-warning">overdue</span>' in page
+
+
+def test_a_granted_exemption_says_what_it_lifts_and_why_not_7306b(client, analyst):
+    case = grant_exemption(
+        file_exemption_request(make_provider("Cobalt Cloud LLC")),
+        analyst=analyst,
+        reviewer=make_user(Role.REVIEWER),
+    )
+    log_in(client, analyst)
+
+    page = client.get(f"/exemptions/requests/{case.id}").text
+    assert "The requirements of §§7.302, 7.304 and 7.305." in page
+    assert "This system applies §7.306(e)" in page and "§7.306(b) says such a finding" in page
+
+    refused = client.post(
+        f"/intake/providers/{case.provider_id}/requests",
+        data={"reseller": "", "requested_on": office_today().isoformat(), "sent_by": "hand"},
+    )
+    assert refused.status_code == 422
+    assert "No copy is owed on request: exempt since" in refused.text
+    assert "the exemption lifts §7.305, §7.305(a) with it." in refused.text
+    assert not intake.requests_of(case.provider)

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from core import clocks
+from core.auth.models import User
 from core.auth.rules import Role
 from core.db import db
 from intake import kinds
@@ -239,10 +240,11 @@ def _records() -> dict[str, list[object]]:
     prepare_finding(drafted, analyst=analyst, silent=("DHS",))
     prepare_finding(submitted, analyst=analyst)
     exemptions.submit_finding(submitted, actor=analyst)
-    grant_exemption(granted, analyst=analyst, reviewer=reviewer)
+    # Asked before the grant, which lifts the copy on request (§7.305(a), §7.306(e)).
     request = intake.request_cip_copy(
         provider, reseller=None, requested_on=clocks.office_today(), actor=analyst
     )
+    grant_exemption(granted, analyst=analyst, reviewer=reviewer)
     db.session.commit()
     open_consultations = db.session.execute(
         select(Consultation.id).where(Consultation.agency == "DHS")
@@ -259,6 +261,7 @@ def _records() -> dict[str, list[object]]:
     values["request_id"] = [request.id]
     values["correspondence_id"] = [sent_requests.sent_of(request).id]
     values["report_id"] = _violation_reports(provider, analyst)
+    values["change_notice_id"] = [_owed_change_notice(values["provider_id"][0], analyst).id]
     return values
 
 
@@ -272,6 +275,21 @@ def _violation_reports(provider, analyst) -> list[int]:
     violation_reports.link_provider(triaged, provider.id, actor=analyst)
     db.session.commit()
     return [waiting.id, triaged.id]
+
+
+def _owed_change_notice(provider_id: object, analyst: User):
+    """A change the Department learned of whose notice is still owed (§7.309(b))."""
+    from intake.change_notices import services as change_notices
+    from intake.models import Provider
+
+    today = clocks.office_today()
+    notice = change_notices.record_change_notice(
+        db.session.get(Provider, provider_id), obligation="cip unnecessary", changed_on=today,
+        notice_received_on=None, learned_on=today, learned_from="Press",
+        summary="Sold its IaaS line.", actor=analyst, today=today,
+    )  # fmt: skip
+    db.session.commit()
+    return notice
 
 
 def _page_urls(app: Flask, values: dict[str, list[object]]) -> list[str]:

@@ -245,3 +245,85 @@ def test_a_measure_version_changes_with_what_it_says():
     same = rules.measure_version("person", None, ("Volga Host",), date(2028, 3, 13))
     assert same == rules.measure_version("person", None, ("Volga Host",), date(2028, 3, 13))
     assert same != rules.measure_version("person", None, ("Volga Host",), date(2029, 3, 13))
+
+
+# --- Only foreign jurisdictions, and their regions (§7.301) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "foreign"),
+    [
+        # The States and the territories "subject to the civil or military jurisdiction of the
+        # United States" are no foreign jurisdiction (§7.301).
+        ("US", False), ("PR", False), ("GU", False), ("VI", False), ("AS", False),
+        ("MP", False), ("UM", False), ("pr", False),
+        # Sovereign states, the freely associated ones included, are.
+        ("KP", True), ("RU", True), ("PW", True), ("MH", True), ("FM", True), ("VG", True),
+    ],
+)  # fmt: skip
+def test_only_foreign_jurisdictions_may_be_the_subject_of_a_measure(code, foreign):
+    problem = rules.jurisdiction_problem(code)
+    assert (problem is None) is foreign
+    if problem:
+        assert "§7.301" in problem and code.upper() in problem
+
+
+def test_the_referral_form_offers_no_territory_of_the_united_states():
+    from special_measures.forms import FOREIGN_COUNTRIES
+
+    offered = {choice.value for choice in FOREIGN_COUNTRIES}
+    assert offered.isdisjoint({"US", "PR", "GU", "VI", "AS", "MP", "UM"})
+    assert {"KP", "RU", "PW"} <= offered
+
+
+@pytest.mark.parametrize(
+    ("measure_region", "party_region", "within"),
+    [
+        (None, None, True),  # a measure on the whole country reaches everyone in it
+        (None, "Crimea", True),
+        ("Crimea", "crimea", True),  # case does not matter
+        ("UA-43", "Avtonomna Respublika Krym", True),  # a code is its ISO 3166-2 name
+        ("RU-KGD", "Kaliningradskaya oblast'", True),
+        ("UA-43", "UA-43", True),
+        ("UA-43", "Kyiv", False),  # the filing places the party elsewhere
+        ("UA-43", "UA-30", False),
+        ("Crimea", None, None),  # the filing says nothing: the analyst decides
+        ("Crimea", "  ", None),
+    ],
+)
+def test_a_region_is_honoured_where_the_filing_gives_one(measure_region, party_region, within):
+    assert rules.region_matches(measure_region, party_region) is within
+
+
+def test_screening_keeps_a_regional_measure_to_its_region():
+    crimea = _measure(SubjectKind.JURISDICTION, jurisdiction="UA", region="UA-43")
+    parties = [
+        rules.Party(
+            "foreign customer", "Krym Compute", "UA", "filing A", "Avtonomna Respublika Krym"
+        ),
+        rules.Party("foreign customer", "Kyiv Cloud", "UA", "filing B", "Kyiv"),
+        rules.Party("foreign reseller", "Dnipro Hosting", "UA", "reseller 4"),
+    ]
+    hits = rules.screen(parties, [crimea])
+    assert [(h.party.reference, h.matched_text) for h in hits] == [
+        ("filing A", "UA (UA-43)"),
+        ("reseller 4", f"UA (UA-43); {rules.REGION_NOT_GIVEN}"),
+    ]
+
+
+# --- The measure's text (§7.307(b)(1)) --------------------------------------------------------
+
+
+def test_a_jurisdiction_measure_states_both_limbs_of_the_prohibition():
+    text = rules.describe_measure(SubjectKind.JURISDICTION, rules.MeasureKind.PROHIBITION, "")
+    # First limb: accounts opened or maintained with a provider by a person located there.
+    assert (
+        "with any U.S. IaaS provider of an Account, including a Reseller Account, by any "
+        "foreign person located in the jurisdiction" in text
+    )
+    # Second limb: accounts a provider opens or maintains for or on behalf of such a person.
+    assert (
+        "or by any U.S. IaaS provider of U.S. IaaS products for or on behalf of a foreign "
+        "person located in the jurisdiction" in text
+    )
+    assert text.startswith("Prohibition of") and text.endswith("(§7.307(b)(1)).")

@@ -119,7 +119,10 @@ def test_the_letters_name_the_committee_chair_measure_and_dates(client):
     assert "Committee on Commerce, Science, and Transportation" in senate
     assert "U.S. Senate" in senate and "The Honorable Ted Cruz" in senate
     for text in texts:
-        assert "Prohibition of the opening or maintaining of an Account" in text
+        # Both limbs of §7.307(b)(1): accounts of persons located there, and accounts a
+        # provider keeps for or on behalf of them.
+        assert "Prohibition of the opening or maintaining with any U.S. IaaS provider of an" in text
+        assert "for or on behalf of a foreign person located in the jurisdiction" in text
         assert (
             f"on {formal_date(issued)}, the Secretary of Commerce issued determination "
             f"{case.reference}" in text
