@@ -2,12 +2,15 @@
 the same writers committing rows of the audit event's shape into a bare table.
 
     .venv/bin/python benchmarks/audit_writes.py [--seconds 5] [--writers 1,4,16]
+        [--request-ms 0,20]
 
-Every audited change appends to one hash chain: ``record_event`` locks the single
-``audit_head`` row until its transaction commits (docs/architecture.md §3), so writers take
-turns. The floor is what the database does with the same transactions when nothing is chained:
-one INSERT and one COMMIT each. Writers are processes (one connection each), so neither side is
-held back by Python's interpreter lock.
+Every audited change appends to one hash chain whose single ``audit_head`` row is locked while
+a transaction links its events (docs/architecture.md §3), so writers take turns at it. Each
+writer is a request: it records an event, spends ``--request-ms`` on the rest of the request
+(the queries and the page that follow the change) with its transaction open, and commits. The
+floor is what the database does with the same transactions when nothing is chained: one INSERT,
+the same wait and one COMMIT each. Writers are processes (one connection each), so neither side
+is held back by Python's interpreter lock.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ FLOOR_INSERT = text(
 )
 
 
-def _audited_writer(url: str, ready, seconds: float, counts) -> None:
+def _audited_writer(url: str, ready, seconds: float, request_ms: float, counts) -> None:
     from app import create_app
     from core.audit.services import record_event
     from core.db import db
@@ -49,6 +52,7 @@ def _audited_writer(url: str, ready, seconds: float, counts) -> None:
         while time.monotonic() < until:
             record_event("benchmark.write", actor=None, actor_label="benchmark",
                          after={"written": written})  # fmt: skip
+            time.sleep(request_ms / 1000)
             db.session.commit()
             written += 1
         db.session.remove()
@@ -56,7 +60,7 @@ def _audited_writer(url: str, ready, seconds: float, counts) -> None:
     counts.put(written)
 
 
-def _floor_writer(url: str, ready, seconds: float, counts) -> None:
+def _floor_writer(url: str, ready, seconds: float, request_ms: float, counts) -> None:
     engine = create_engine(url)
     written = 0
     with engine.connect() as connection:
@@ -65,18 +69,20 @@ def _floor_writer(url: str, ready, seconds: float, counts) -> None:
         while time.monotonic() < until:
             connection.execute(FLOOR_INSERT, {"after": f'{{"written": {written}}}',
                                               "digest": f"{written:064x}"})  # fmt: skip
+            time.sleep(request_ms / 1000)
             connection.commit()
             written += 1
     engine.dispose()
     counts.put(written)
 
 
-def per_second(writer, url: str, writers: int, seconds: float) -> float:
+def per_second(writer, url: str, writers: int, seconds: float, request_ms: float) -> float:
     """Writes a second of ``writers`` processes, timed from when all of them are ready."""
     context = multiprocessing.get_context("spawn")
     ready, counts = context.Barrier(writers), context.Queue()
     processes = [
-        context.Process(target=writer, args=(url, ready, seconds, counts)) for _ in range(writers)
+        context.Process(target=writer, args=(url, ready, seconds, request_ms, counts))
+        for _ in range(writers)
     ]
     for process in processes:
         process.start()
@@ -91,6 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--writers", default="1,4,16")
+    parser.add_argument("--request-ms", default="0,20")
     options = parser.parse_args()
     from flask_migrate import upgrade
 
@@ -105,11 +112,13 @@ def main() -> None:
             connection.execute(text(FLOOR_TABLE))
         engine.dispose()
         print(f"[postgresql] {options.seconds:g} s a measurement")
-        print(f"  {'writers':>7} {'audited/s':>10} {'floor/s':>10} {'× floor':>8}")
-        for writers in (int(count) for count in options.writers.split(",")):
-            audited = per_second(_audited_writer, url, writers, options.seconds)
-            floor = per_second(_floor_writer, url, writers, options.seconds)
-            print(f"  {writers:>7} {audited:>10,.0f} {floor:>10,.0f} {audited / floor:>8.2f}")
+        print(f"  {'request':>8} {'writers':>7} {'audited/s':>10} {'floor/s':>10} {'× floor':>8}")
+        for request_ms in (float(ms) for ms in options.request_ms.split(",")):
+            for writers in (int(count) for count in options.writers.split(",")):
+                audited = per_second(_audited_writer, url, writers, options.seconds, request_ms)
+                floor = per_second(_floor_writer, url, writers, options.seconds, request_ms)
+                print(f"  {request_ms:>6g}ms {writers:>7} {audited:>10,.0f} {floor:>10,.0f}"
+                      f" {audited / floor:>8.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, g, has_app_context, has_request_context, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, event, func, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from core.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from core.audit.rules import (
@@ -76,36 +77,75 @@ def record_event(
     after: Any = None,
     outcome: str = SUCCESS,
 ) -> AuditEvent:
-    """Append one event to the chain in the caller's transaction (the request or command
-    commits it, core.transactions)."""
+    """Record one event in the caller's transaction (the request or command commits it,
+    core.transactions). It is stamped now and linked to the chain when the transaction commits
+    (``_link_pending_events``); a transaction rolled back leaves no event."""
+    recorded = AuditEvent(
+        occurred_at=utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        actor_label=actor.email if actor is not None else (actor_label or _anonymous_label()),
+        action=action,
+        subject_type=subject[0] if subject else None,
+        subject_id=str(subject[1]) if subject else None,
+        before_json=canonical_json(before),
+        after_json=canonical_json(after),
+        remote_addr=_origin(),
+        outcome=outcome,
+    )
+    db.session.info.setdefault(PENDING_EVENTS, []).append(recorded)
+    # Services may rely on what they added before recording having its id afterwards.
+    db.session.flush()
+    return recorded
+
+
+# The events a transaction has recorded and not yet linked, in the order recorded.
+PENDING_EVENTS = "audit_events_pending"
+
+
+@event.listens_for(Session, "before_commit")
+def _link_pending_events(session: Session) -> None:
+    """Link the transaction's events to the chain as it commits.
+
+    The chain has one head, so transactions that record events take turns at it. Taking the
+    head when the transaction commits, rather than when its first event is recorded, holds it
+    for the commit alone, not for the rest of the request that recorded them (docs/architecture.md
+    §3, "The audit chain")."""
+    pending = session.info.pop(PENDING_EVENTS, None)
+    if not pending:
+        return
     keys = chain_keys()
-    head = db.session.execute(
+    head = session.execute(
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
     ).scalar_one()
-    fields = {
-        "seq": head.seq + 1,
-        "occurred_at": utcnow().isoformat(timespec="microseconds"),
-        "actor_id": actor.id if actor is not None else None,
-        "actor_label": actor.email if actor is not None else (actor_label or _anonymous_label()),
-        "action": action,
-        "subject_type": subject[0] if subject else None,
-        "subject_id": str(subject[1]) if subject else None,
-        "before_json": canonical_json(before),
-        "after_json": canonical_json(after),
-        "remote_addr": _origin(),
-        "outcome": outcome,
-        "key_id": keys.signing_id,
-    }
-    digest = event_hash(keys.signing_key, head.hash, fields)
-    event = AuditEvent(
-        **{**fields, "occurred_at": datetime.fromisoformat(fields["occurred_at"])},
-        prev_hash=head.hash,
-        hash=digest,
-    )
-    db.session.add(event)
-    head.seq, head.hash = fields["seq"], digest
-    db.session.flush()
-    return event
+    for linked in pending:
+        fields = {
+            "seq": head.seq + 1,
+            "occurred_at": linked.occurred_at.isoformat(timespec="microseconds"),
+            "actor_id": linked.actor_id,
+            "actor_label": linked.actor_label,
+            "action": linked.action,
+            "subject_type": linked.subject_type,
+            "subject_id": linked.subject_id,
+            "before_json": linked.before_json,
+            "after_json": linked.after_json,
+            "remote_addr": linked.remote_addr,
+            "outcome": linked.outcome,
+            "key_id": keys.signing_id,
+        }
+        linked.seq, linked.key_id, linked.prev_hash = fields["seq"], keys.signing_id, head.hash
+        linked.hash = event_hash(keys.signing_key, head.hash, fields)
+        session.add(linked)
+        head.seq, head.hash = linked.seq, linked.hash
+        # The database moves the head one event at a time (its trigger), so one flush a link.
+        session.flush()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_pending_events(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that ends without committing (rolled back, or its session closed) leaves
+    its events unwritten, as it leaves every other change."""
+    if transaction.parent is None:
+        session.info.pop(PENDING_EVENTS, None)
 
 
 def _events_in_order(through_seq: int, batch_size: int = 2000) -> Iterator[dict[str, Any]]:

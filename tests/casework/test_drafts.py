@@ -48,6 +48,7 @@ def _edit_penalty(case, actor, **changes):
 
 
 def _event(action):
+    db.session.commit()  # an event is linked into the trail when its transaction commits
     return db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq.desc())
     ).first()

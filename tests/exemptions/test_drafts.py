@@ -41,6 +41,7 @@ def test_a_returned_finding_is_changed_by_its_author_and_resubmitted_with_a_new_
                             today=TODAY)  # fmt: skip
     assert case.state_enum is CaseState.FINDING_DRAFTED
     services.draft_finding(case, assessments=DENY, decision="deny", actor=analyst)
+    db.session.commit()
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == services.FINDING_EDITED)
     ).one()

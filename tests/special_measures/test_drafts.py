@@ -42,6 +42,7 @@ def test_the_author_changes_the_draft_and_the_change_is_audited_with_its_hash(pe
     case = make_measure(TODAY, stop_at="drafted", analyst=analyst)
     before = services.determination_content(case)
     services.save_determination(case, _conditions(case), actor=analyst, today=TODAY)
+    db.session.commit()
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == services.DRAFT_EDITED)
     ).one()

@@ -300,6 +300,7 @@ def test_a_revocation_reviewed_and_recorded_ends_the_measure(app):
 
     assert services.in_force_on(date(2027, 5, 31)) == [case]
     assert services.in_force_on(date(2027, 6, 1)) == []
+    db.session.commit()
     actions = db.session.execute(select(AuditEvent.action)).scalars().all()
     assert "special_measure.revoked" in actions
 

@@ -44,6 +44,7 @@ def test_contact_details_are_kept_sealed_and_read_back_audited(app):
     reviewer = make_user(Role.REVIEWER)
     contact = services.contact_of(report, actor=reviewer)
     assert contact == services.Contact("Ada Reporter", "ada@example.org", "+12025550100")
+    db.session.commit()  # an event is linked into the trail when its transaction commits
     read = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "violation_report.contact_read")
     ).one()

@@ -46,6 +46,7 @@ def test_a_page_says_what_only_the_author_may_do():
 
 
 def _events(action):
+    db.session.commit()  # an event is linked into the trail when its transaction commits
     return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
 
 
@@ -94,6 +95,7 @@ def test_a_withdrawn_draft_is_kept_whole_with_its_hash_and_the_reasons(app):
         reasons="Superseded by the agencies' new evidence.", content={}, actor=analyst,
     )  # fmt: skip
     assert digest == rules.content_hash(DRAFT)
+    db.session.commit()
     [kept] = services.withdrawn_drafts(SUBJECT, "determination.draft_withdrawn")
     assert (kept.draft, kept.sha256, kept.withdrawn_by, kept.reasons) == (
         DRAFT, digest, analyst.full_name, "Superseded by the agencies' new evidence."

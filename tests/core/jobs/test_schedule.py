@@ -66,6 +66,7 @@ def test_the_modules_name_their_daily_runs_at_their_office_times():
         ("risk_refresh", time(0, 30)),
         ("audit_verification", time(5, 30)),
         ("risk_snapshot", time(6, 0)),
+        ("penalty_cap_reminder", time(6, 30)),
         ("deadline_sweep", time(7, 0)),
         ("consultation_reminders", time(7, 10)),
     ]
