@@ -54,6 +54,17 @@ def date_field(label: str, what: str) -> DateField:
     return DateField(label, validators=[DataRequired(f"Enter {what}, as YYYY-MM-DD.")])
 
 
+def statement_field(label: str, required: str) -> TextAreaField:
+    """A required statement of a case (conduct, evidence, a decision), up to 20,000 characters."""
+    return TextAreaField(
+        label,
+        validators=[
+            DataRequired(required),
+            Length(max=20_000, message="At most 20,000 characters."),
+        ],
+    )
+
+
 def reasons_field(label: str, required: str) -> TextAreaField:
     return TextAreaField(
         label,

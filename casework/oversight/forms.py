@@ -6,7 +6,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from casework.forms import date_field
+from casework.forms import date_field, statement_field
 from casework.oversight.rules import EVIDENCE_CITATION, EvidenceKind, TerminationTrigger
 from core.input_hygiene import Form
 from core.wording import sentence_case
@@ -23,13 +23,7 @@ class OversightForm(Form):
         ],
         validators=[DataRequired("Choose what the evidence indicates.")],
     )
-    evidence = TextAreaField(
-        "The evidence",
-        validators=[
-            DataRequired("Describe the evidence and where it came from."),
-            Length(max=20_000, message="At most 20,000 characters."),
-        ],
-    )
+    evidence = statement_field("The evidence", "Describe the evidence and where it came from.")
     received_on = date_field("Date the evidence was received", "the date the evidence was received")
     reported_to_authorities = TextAreaField(
         "Reported to authorities (optional)",

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from casework.forms import DOLLARS_MESSAGE, MAX_DOLLARS, date_field, reasons_field
+from casework.forms import DOLLARS_MESSAGE, MAX_DOLLARS, date_field, reasons_field, statement_field
 from casework.penalties.rules import PROCEEDING_CITATIONS, VIOLATIONS, ProceedingKind, Violation
 from core.input_hygiene import Form
 from core.wording import sentence_case
@@ -58,13 +58,7 @@ class ViolationForm(Form):
 
 class PenaltyForm(Form):
     violations = FieldList(FormField(ViolationForm), min_entries=3, max_entries=MAX_VIOLATIONS)
-    conduct = TextAreaField(
-        "Explanation of the conduct",
-        validators=[
-            DataRequired("Explain the conduct being penalized."),
-            Length(max=20_000, message="At most 20,000 characters."),
-        ],
-    )
+    conduct = statement_field("Explanation of the conduct", "Explain the conduct being penalized.")
     proposed_amount = IntegerField(
         "Proposed penalty, in whole dollars",
         validators=[
@@ -147,23 +141,13 @@ class ServeForm(Form):
 
 class PetitionForm(Form):
     received_on = date_field("Date the petition was received", "the date the petition was received")
-    summary = TextAreaField(
-        "What the petition argues",
-        validators=[
-            DataRequired("Summarise the petition."),
-            Length(max=20_000, message="At most 20,000 characters."),
-        ],
-    )
+    summary = statement_field("What the petition argues", "Summarise the petition.")
 
 
 class FinalDecisionForm(Form):
     decided_on = date_field("Date of the final administrative decision", "the date of the decision")
-    decision = TextAreaField(
-        "The decision and its reasons",
-        validators=[
-            DataRequired("State the decision and its reasons."),
-            Length(max=20_000, message="At most 20,000 characters."),
-        ],
+    decision = statement_field(
+        "The decision and its reasons", "State the decision and its reasons."
     )
     final_amount = IntegerField(
         "Penalty imposed, in whole dollars (0 if none)",
