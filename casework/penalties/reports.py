@@ -106,7 +106,7 @@ def penalty_notice_pdf(
         pdf.table(
             _maximum_rows(maximum),
             header=("No.", "Violation", "Transaction", "Value", "Maximum"),
-            col_widths=[0.4 * 72, 1.8 * 72, 2.5 * 72, 1.1 * 72, 1.1 * 72],
+            col_widths=[0.5 * 72, 1.8 * 72, 2.4 * 72, 1.1 * 72, 1.1 * 72],
         ),
         Spacer(1, 6),
         pdf.signature(
