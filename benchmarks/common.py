@@ -11,6 +11,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +57,24 @@ def timed(action: Callable[[], Any]) -> tuple[Any, float]:
     started = time.perf_counter()
     result = action()
     return result, time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure beside the floor measured in the same run: ``higher_is_better`` for a
+    rate (rows/s), not for a time (ms); ``ratio`` is how far the project is from its floor, read
+    the way the goals are written (a time as × the floor, a rate as a fraction of it)."""
+
+    name: str
+    value: float
+    floor: float
+    unit: str
+    higher_is_better: bool = False
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.floor if self.floor else float("inf")
+
+    def line(self) -> str:
+        ratio = f"{self.ratio:.2f}× floor"
+        return f"{self.name:<56} {self.value:>12,.1f} {self.unit:<7} {self.floor:>12,.1f}  {ratio}"
