@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 
 import pyotp
-from common import database_urls, timed
+from common import database_urls, settle, timed
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -102,6 +102,7 @@ def _seed(app: Flask) -> tuple[str, str, int]:
             .limit(1)
         )
         db.session.remove()
+        settle(db.engine.url.render_as_string(hide_password=False))
         return *people, largest
 
 

@@ -178,14 +178,21 @@ def _order_by(listing: Listing, order: Order) -> list[Any]:
     return ordered + [e.desc() if order.descending else e.asc() for e in listing.tiebreak]
 
 
-def page_of(listing: Listing, query: Select[Any], *, scalars: bool = True) -> ListPage:
-    """One page of ``query``, sorted as asked, and the number of rows the whole query has."""
+def page_of(
+    listing: Listing,
+    query: Select[Any],
+    *,
+    scalars: bool = True,
+    counted: Select[Any] | None = None,
+) -> ListPage:
+    """One page of ``query``, sorted as asked, and the number of rows the whole query has:
+    the rows of ``counted`` where given, the same rows without the joins the page needs only to
+    show and sort them (a database counts a join in full)."""
     order = requested_order(listing)
     per_page = requested_page_size(listing.page_sizes, listing.default_page_size)
     page = requested_page()
-    total = (
-        db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    )
+    rows = (query if counted is None else counted).order_by(None)
+    total = db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
     ordered = query.order_by(None).order_by(*_order_by(listing, order))
     paged = ordered.limit(per_page).offset((page - 1) * per_page)
     result = db.session.execute(paged)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -312,6 +312,10 @@ def receive_filing(
         signals.send(signals.ai_report_received, filing=filing, actor=actor, parties=parties)
     if spec.certifies_cip and verdict is not clocks.Timeliness.TOO_EARLY and superseded is None:
         restart_annual_clock(provider, filing, actor)
+        # The latest day, whatever order filings are keyed in with their days of receipt.
+        provider.last_certified_on = max(
+            filter(None, (provider.last_certified_on, filing.received_on))
+        )
     record_event(
         "filing.receive",
         actor=actor,
@@ -443,49 +447,54 @@ class RegistryRow:
     next_due_on: date | None
 
 
-def _last_certified() -> Subquery:
-    """Each provider's last annual certification (§7.304(b)): the latest day an original
+def _last_certified_of(provider_id: ColumnElement[Any]) -> Select[Any]:
+    """A provider's last annual certification (§7.304(b)): the latest day an original
     certifying filing was received, one not refused as too early."""
     certifying = [spec.kind.value for spec in kinds.KINDS.values() if spec.certifies_cip]
-    return (
-        select(Filing.provider_id, func.max(Filing.received_on).label("last_on"))
-        .where(
-            Filing.kind.in_(certifying),
-            Filing.supersedes_id.is_(None),
-            or_(
-                Filing.timeliness.is_(None), Filing.timeliness != clocks.Timeliness.TOO_EARLY.value
-            ),
-        )
-        .group_by(Filing.provider_id)
-        .subquery()
+    return select(func.max(Filing.received_on)).where(
+        Filing.provider_id == provider_id,
+        Filing.kind.in_(certifying),
+        Filing.supersedes_id.is_(None),
+        or_(Filing.timeliness.is_(None), Filing.timeliness != clocks.Timeliness.TOO_EARLY.value),
     )
+
+
+def recount_last_certified(provider_ids: Collection[int] | None = None) -> None:
+    """Set each provider's kept ``last_certified_on`` (or those of ``provider_ids``) from its
+    filings, in one statement: after filings are written in bulk, and the definition the kept
+    day is tested against."""
+    statement = update(Provider).values(
+        last_certified_on=_last_certified_of(Provider.id).scalar_subquery()
+    )
+    if provider_ids is not None:
+        statement = statement.where(Provider.id.in_(list(provider_ids)))
+    db.session.execute(statement, execution_options={"synchronize_session": False})
 
 
 def registry(today: date, provider_ids: Collection[int] | None = None) -> list[RegistryRow]:
     """Every provider (or those of ``provider_ids``) with where it stands on its annual
     certification, in one query."""
-    last_certified = _last_certified()
-    query = (
-        select(Provider, last_certified.c.last_on)
-        .outerjoin(last_certified, last_certified.c.provider_id == Provider.id)
-        .order_by(Provider.legal_name)
-    )
+    query = select(Provider).order_by(Provider.legal_name)
     if provider_ids is not None:
         query = query.where(Provider.id.in_(list(provider_ids)))
-    rows = db.session.execute(query).all()
+    providers = db.session.execute(query).scalars().all()
     waivers = hooks.waivers_by_provider(provider_ids)
     return [
         RegistryRow(
             provider=provider,
-            last_certified_on=last_on,
+            last_certified_on=provider.last_certified_on,
             status=(
                 rules.CertificationStatus.EXEMPT
                 if hooks.certification_waived(waivers.get(provider.id, []))
-                else rules.certification_status(last_on, today)
+                else rules.certification_status(provider.last_certified_on, today)
             ),
-            next_due_on=clocks.due(ANNUAL_CLOCK, last_on) if last_on else None,
+            next_due_on=(
+                clocks.due(ANNUAL_CLOCK, provider.last_certified_on)
+                if provider.last_certified_on
+                else None
+            ),
         )
-        for provider, last_on in rows
+        for provider in providers
     ]
 
 
@@ -520,7 +529,7 @@ def registry_query(today: date, criteria: ProviderCriteria = ProviderCriteria())
     in SQL: a CASE on the last certification's date against the day's edges
     (``rules.certification_edges``), and exempt where an exemption in force waives it (the
     waivers the modules answer, a few providers)."""
-    last = _last_certified()
+    last_on = Provider.last_certified_on
     edges = rules.certification_edges(today)
     waived = [
         provider_id
@@ -530,21 +539,17 @@ def registry_query(today: date, criteria: ProviderCriteria = ProviderCriteria())
     shown = rules.CertificationStatus
     status = sql_case(
         (Provider.id.in_(waived), shown.EXEMPT.value),
-        (last.c.last_on.is_(None), shown.NEVER_CERTIFIED.value),
-        (last.c.last_on < edges.not_overdue_from, shown.OVERDUE.value),
-        (last.c.last_on < edges.current_from, shown.WINDOW_OPEN.value),
+        (last_on.is_(None), shown.NEVER_CERTIFIED.value),
+        (last_on < edges.not_overdue_from, shown.OVERDUE.value),
+        (last_on < edges.current_from, shown.WINDOW_OPEN.value),
         else_=shown.CURRENT.value,
     )
-    query = (
-        select(Provider, last.c.last_on, status)
-        .outerjoin(last, last.c.provider_id == Provider.id)
-        .order_by(PROVIDER_NAME, Provider.id)
-    )
+    query = select(Provider, last_on, status).order_by(PROVIDER_NAME, Provider.id)
     if criteria.status:
         query = query.where(status == criteria.status)
     if criteria.name:
         query = query.where(provider_named(criteria.name))
-    return RegistryQuery(query, last.c.last_on, status)
+    return RegistryQuery(query, last_on, status)
 
 
 def registry_rows(rows: Iterable[Any]) -> list[RegistryRow]:

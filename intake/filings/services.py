@@ -117,6 +117,15 @@ def inbox_query(criteria: FilingCriteria) -> Select[tuple[Filing]]:
     return _filtered(query, criteria)
 
 
+def inbox_count_query(criteria: FilingCriteria) -> Select[tuple[int]]:
+    """The filings of ``inbox_query``, joined to their providers only when a provider's name is
+    asked for: what the inbox counts."""
+    query = select(Filing.id)
+    if criteria.provider:
+        query = query.join(Filing.provider)
+    return _filtered(query, criteria)
+
+
 EXPORT_HEADER = (
     "Receipt number",
     "Received (UTC)",

@@ -64,7 +64,9 @@ def _criteria() -> tuple[FilingFilterForm, services.FilingCriteria]:
 @roles_required(*STAFF)
 def filings() -> ResponseReturnValue:
     form, criteria = _criteria()
-    page = page_of(FILINGS, services.inbox_query(criteria))
+    page = page_of(
+        FILINGS, services.inbox_query(criteria), counted=services.inbox_count_query(criteria)
+    )
     today = clocks.office_today()
     reviewed = reviews.reviews_of(filing.id for filing in page.items)
     return render_template(

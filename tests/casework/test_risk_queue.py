@@ -27,6 +27,7 @@ from tests.factories import (
     make_measure,
     make_provider,
     make_user,
+    receive_filing_on,
 )
 
 
@@ -161,9 +162,7 @@ def test_an_exempt_provider_is_not_scored_for_a_certification_it_does_not_owe(cl
     analyst, reviewer = make_user(Role.ANALYST), make_user(Role.REVIEWER)
     never = make_provider("Tern Harbor Compute LLC")
     lapsed = make_provider("Wren Point Cloud, Inc.")
-    certified = make_filing(lapsed)
-    certified.received_on = today - timedelta(days=400)  # certified once, 400 days ago
-    db.session.commit()
+    receive_filing_on(lapsed, "cip_certification", days_ago=400)
     assert [line.kind for line in _certification_lines(never.id)] == ["never_certified"]
     assert [line.kind for line in _certification_lines(lapsed.id)] == ["overdue_certification"]
 

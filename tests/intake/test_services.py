@@ -174,3 +174,37 @@ def test_a_contact_change_for_a_reseller_not_on_record_is_kept_and_flagged(app):
     (warning,) = filing.warnings
     assert warning["field"] == "reseller_name"
     assert "Nowhere GmbH is not on the provider's list of foreign resellers" in warning["message"]
+
+
+def _kept_and_recounted(provider):
+    kept = provider.last_certified_on
+    services.recount_last_certified([provider.id])
+    db.session.expire(provider)
+    return kept, provider.last_certified_on
+
+
+def test_the_registry_keeps_the_day_of_each_providers_last_certification(app):
+    provider = make_provider()
+    assert _kept_and_recounted(provider) == (None, None)
+    _submit(provider, "cip_certification", channel="web")
+    assert _kept_and_recounted(provider) == (date(2026, 3, 15), date(2026, 3, 15))
+    # Neither an update, nor a certification too early (§7.304(b)), nor a correction moves it.
+    _submit(provider, "irregular_update", at=MARCH_15 + timedelta(days=20), channel="web")
+    _submit(provider, "annual_certification", at=MARCH_15 + timedelta(days=300), channel="web")
+    assert _kept_and_recounted(provider) == (date(2026, 3, 15), date(2026, 3, 15))
+    late = _submit(
+        provider, "annual_certification", at=MARCH_15 + timedelta(days=370), channel="web"
+    )
+    _submit(
+        provider,
+        "annual_certification",
+        at=MARCH_15 + timedelta(days=380),
+        channel="web",
+        supersedes=late.receipt_number,
+    )
+    assert _kept_and_recounted(provider) == (date(2027, 3, 20), date(2027, 3, 20))
+    # A certification keyed in later with an earlier day of receipt leaves the later day.
+    _submit(provider, "annual_certification", at=MARCH_15 + timedelta(days=340), channel="web")
+    assert _kept_and_recounted(provider) == (date(2027, 3, 20), date(2027, 3, 20))
+    (row,) = [row for row in services.registry(date(2027, 4, 1)) if row.provider.id == provider.id]
+    assert (row.last_certified_on, row.status.value) == (date(2027, 3, 20), "current")
