@@ -1,5 +1,5 @@
 """``flask seed-scale``: an office at the size the list pages must serve, for trying them, the
-office-scale tests and ``benchmarks/list_pages.py``.
+office-scale tests and ``benchmarks/office_scale.py``.
 
 By default 2,000 providers, 50,000 filings over the last three years and 5,000 open deadlines
 (and, if asked, foreign resellers), from a fixed random seed, so that two runs build the same

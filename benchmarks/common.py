@@ -23,6 +23,7 @@ os.environ.setdefault(
     "FIELD_ENCRYPTION_KEY", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 )
 os.environ.setdefault("SEARCH_HASH_KEY", secrets.token_urlsafe(32))
+os.environ.setdefault("AUDIT_CHAIN_KEY", secrets.token_urlsafe(32))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
