@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from core import clocks
 from core.approvals.rules import OWN_DRAFT, OWN_DRAFT_NEEDED
@@ -423,6 +423,19 @@ def assessment_due(
         origin=AssessmentOrigin.RISK_SCHEDULE if risky else AssessmentOrigin.ANNUAL,
         reasons=tuple(reasons),
     )
+
+
+def annual_assessment_edge(today: date) -> date:
+    """The latest day an assessment may have been opened for a year to have passed by
+    ``today`` (§7.305(e)(1)): ``today > add_one_year(opened_on)`` exactly when ``opened_on``
+    is on or before it, so that a query can ask the question of every provider at once."""
+    edge = today - timedelta(days=366)
+    # add_one_year never decreases, so the edge is found by stepping over at most two days.
+    while clocks.add_one_year(edge) >= today:
+        edge -= timedelta(days=1)
+    while clocks.add_one_year(edge + timedelta(days=1)) < today:
+        edge += timedelta(days=1)
+    return edge
 
 
 def due_for_assessment(

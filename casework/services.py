@@ -4,13 +4,13 @@ changed since last week"."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
 import pandas
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from casework import rules
@@ -512,17 +512,17 @@ def open_follow_up(earlier: Assessment, *, actor: User, today: date) -> Assessme
     )
 
 
-def _assessment_history() -> dict[int, rules.AssessmentHistory]:
-    """Each assessed provider's latest opening and whether an assessment is under way."""
-    under_way = case((Assessment.state != rules.AssessmentState.CLOSED.value, 1), else_=0)
-    return {
-        provider_id: rules.AssessmentHistory(last_opened_on, bool(in_progress))
-        for provider_id, last_opened_on, in_progress in db.session.execute(
-            select(
-                Assessment.provider_id, func.max(Assessment.opened_on), func.max(under_way)
-            ).group_by(Assessment.provider_id)
-        )
-    }
+_UNDER_WAY = case((Assessment.state != rules.AssessmentState.CLOSED.value, 1), else_=0)
+# Each assessed provider's latest opening and whether an assessment is under way.
+ASSESSMENT_HISTORY = (
+    select(
+        Assessment.provider_id,
+        func.max(Assessment.opened_on).label("last_opened_on"),
+        func.max(_UNDER_WAY).label("in_progress"),
+    )
+    .group_by(Assessment.provider_id)
+    .subquery("assessment_history")
+)
 
 
 SCHEDULE_PARAMETER = "assessment.risk_schedule_points"
@@ -534,17 +534,62 @@ def risk_schedule_threshold(today: date) -> int:
     return row.number if row is not None else rules.RISK_SCHEDULE_THRESHOLD
 
 
-def assessments_due(today: date) -> list[rules.DueAssessment]:
-    """Providers due for an annual or a risk-based assessment (§7.305(e)(1))."""
-    history = _assessment_history()
-    return rules.due_for_assessment(
-        (
-            (provider, score, history.get(provider.provider_id, rules.AssessmentHistory()))
-            for provider, score in kept.scheduled_providers(today)
-        ),
-        today,
-        threshold=risk_schedule_threshold(today),
+def due_query(today: date) -> Select[Any]:
+    """The providers due for an annual or a risk-based assessment (§7.305(e)(1)), as
+    ``rules.assessment_due`` decides, asked of every kept score at once, unsorted: scored at or
+    above the threshold, never assessed, or last assessed a year ago, and neither exempt nor
+    under assessment. Each row is what ``due_entry`` reads."""
+    history = ASSESSMENT_HISTORY.c
+    return (
+        kept.queue_query(today)
+        .with_only_columns(
+            RiskScore.provider_id,
+            Provider.legal_name,
+            RiskScore.certification,
+            RiskScore.score,
+            history.last_opened_on,
+            history.in_progress,
+        )
+        .outerjoin(ASSESSMENT_HISTORY, history.provider_id == RiskScore.provider_id)
+        .where(
+            RiskScore.certification != rules.EXEMPT,
+            func.coalesce(history.in_progress, 0) == 0,
+            or_(
+                RiskScore.score >= risk_schedule_threshold(today),
+                history.last_opened_on.is_(None),
+                history.last_opened_on <= rules.annual_assessment_edge(today),
+            ),
+        )
     )
+
+
+def due_entries(rows: Iterable[Any], today: date) -> list[rules.DueAssessment]:
+    """The rows of ``due_query`` with their reasons, as the schedule lists them."""
+    threshold = risk_schedule_threshold(today)
+    return [
+        entry
+        for provider_id, legal_name, certification, score, last_opened_on, in_progress in rows
+        if (
+            entry := rules.assessment_due(
+                rules.ScheduledProvider(provider_id, legal_name, certification),
+                score,
+                rules.AssessmentHistory(last_opened_on, bool(in_progress)),
+                today,
+                threshold=threshold,
+            )
+        )
+    ]
+
+
+# The schedule's own order: risk-based first, highest score first (a score at or above the
+# threshold is what makes one risk-based), then by name.
+DUE_ORDER = (RiskScore.score.desc(), intake.PROVIDER_NAME, RiskScore.provider_id)
+
+
+def assessments_due(today: date) -> list[rules.DueAssessment]:
+    """Every provider due for an annual or a risk-based assessment (§7.305(e)(1)), in the
+    schedule's order."""
+    return due_entries(db.session.execute(due_query(today).order_by(*DUE_ORDER)), today)
 
 
 SCHEDULED_SCOPE = (

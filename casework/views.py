@@ -3,7 +3,9 @@ line, and what changed since last week."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from datetime import date
 
 import click
 import pandas
@@ -35,7 +37,7 @@ from core.approvals import services as approvals
 from core.approvals.forms import DecisionForm
 from core.auth.rules import Role
 from core.db import db
-from core.listing import Listing, SortColumn, page_of, page_of_rows, sorted_query
+from core.listing import Listing, ListPage, SortColumn, page_of, sorted_query
 from core.modules import module_blueprint
 from core.ownership.views import case_list_page, case_listing
 from intake import services as intake
@@ -107,19 +109,21 @@ RISK_QUEUE = Listing(
 ASSESSMENTS_DUE = Listing(
     "assessments-due",
     columns=(
-        SortColumn("provider", "Provider", lambda entry: entry.legal_name.casefold()),
-        SortColumn("score", "Risk score", lambda entry: entry.score, descending_first=True),
-        SortColumn("last", "Last assessment opened", lambda entry: entry.last_opened_on),
+        SortColumn("provider", "Provider", (intake.PROVIDER_NAME,)),
+        SortColumn("score", "Risk score", (RiskScore.score,), descending_first=True),
         SortColumn(
-            "schedule",
-            "Schedule",
-            lambda entry: entry.origin is rules.AssessmentOrigin.RISK_SCHEDULE,
-            descending_first=True,
+            "last",
+            "Last assessment opened",
+            (services.ASSESSMENT_HISTORY.c.last_opened_on,),
+            nulls_last=True,
         ),
+        # The schedule's own order (services.DUE_ORDER): risk-based first, highest score first,
+        # then annual; the threshold that divides the two is a score.
+        SortColumn("schedule", "Schedule", (RiskScore.score,), descending_first=True),
     ),
-    # The schedule's own order: risk-based first, highest score first, then annual.
     default_sort="schedule",
     default_descending=True,
+    tiebreak=(intake.PROVIDER_NAME, RiskScore.provider_id),
 )
 
 
@@ -241,10 +245,16 @@ def assessments() -> ResponseReturnValue:
     return render_template("casework/assessments.html", page=page, owner_form=owner_form)
 
 
+def _due_page(today: date) -> ListPage:
+    """One page of the providers due, paged in SQL, each with the reasons it is due."""
+    page = page_of(ASSESSMENTS_DUE, services.due_query(today), scalars=False)
+    return dataclasses.replace(page, items=services.due_entries(page.items, today))
+
+
 def _render_due(form: FlaskForm | None = None) -> str:
     return render_template(
         "casework/assessments_due.html",
-        page=page_of_rows(ASSESSMENTS_DUE, services.assessments_due(clocks.office_today())),
+        page=_due_page(clocks.office_today()),
         threshold=services.risk_schedule_threshold(clocks.office_today()),
         form=form or FlaskForm(),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from casework import rules, services
+from casework.risk import kept
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
@@ -131,3 +132,40 @@ def test_an_administrator_moves_the_risk_threshold_and_the_list_follows(client):
     page = client.get("/casework/assessments/due").text
     assert "when its risk score is 60 or more" in page
     assert "Risk score 40, at or above" not in page
+
+
+def test_the_paged_list_holds_exactly_the_providers_the_rule_finds_due(client):
+    """The list asks its query of every kept score at once; each provider on it, and none
+    left off, is one ``rules.assessment_due`` finds due from that provider's own history."""
+    analyst = make_user(Role.ANALYST)
+    a_year_ago = rules.annual_assessment_edge(TODAY)
+    providers = {}
+    for name, opened_on in [
+        ("Larch Compute, Inc.", a_year_ago),
+        ("Maple Cloud LLC", a_year_ago + timedelta(days=1)),
+        ("Oak Networks, Inc.", a_year_ago - timedelta(days=40)),
+        ("Pine Data Corp.", TODAY - timedelta(days=10)),
+        ("Quince Edge LLC", None),
+    ]:
+        providers[name] = make_provider(name)
+        make_filing(providers[name])
+        if opened_on:
+            _closed_assessment(providers[name], analyst, opened_on)
+    make_provider("Rowan Hosting, Inc.")  # never certified: scored at the threshold
+    db.session.commit()
+    log_in(client, analyst)
+
+    listed = client.get("/casework/assessments/due").text
+    found = {}
+    for scored, score in kept.scheduled_providers(TODAY):
+        openings = [a.opened_on for a in services.assessments_of(scored.provider_id)]
+        history = rules.AssessmentHistory(max(openings, default=None))
+        found[scored.legal_name] = rules.assessment_due(scored, score, history, TODAY)
+    assert {name for name, due in found.items() if due} == {
+        "Larch Compute, Inc.", "Oak Networks, Inc.", "Quince Edge LLC", "Rowan Hosting, Inc.",
+    }  # fmt: skip
+    for name, due in found.items():
+        assert (f">{name}</a>" in listed) is bool(due), name
+    assert [entry.legal_name for entry in services.assessments_due(TODAY)] == [
+        "Rowan Hosting, Inc.", "Larch Compute, Inc.", "Oak Networks, Inc.", "Quince Edge LLC",
+    ]  # fmt: skip

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from casework import rules
+from core import clocks
 from core.risk import RiskSignal
 
 TODAY = date(2027, 3, 15)
@@ -253,3 +254,13 @@ def test_a_line_without_points_says_why():
     weighed = rules.ScoreLine("§7.305(d)(1)(i)", "unverified_account", 1, 2, "Something.")
     assert unweighted.why_no_points == "no weight set for “new_kind”"
     assert weighed.why_no_points == ""
+
+
+def test_the_annual_edge_divides_the_days_a_year_has_passed_since_from_the_rest():
+    # Four years of days, leap days among them, each asked against every opening near a year.
+    for offset in range(4 * 366):
+        today = date(2026, 1, 1) + timedelta(days=offset)
+        edge = rules.annual_assessment_edge(today)
+        for opened_on in (edge - timedelta(days=1), edge, edge + timedelta(days=1)):
+            year_passed = today > clocks.add_one_year(opened_on)
+            assert year_passed is (opened_on <= edge), (today, opened_on)
