@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased, contains_eager, defer
 
 from core.audit.services import record_event
 from core.auth.models import User
@@ -111,7 +111,10 @@ def inbox_query(criteria: FilingCriteria) -> Select[tuple[Filing]]:
     query = (
         select(Filing)
         .join(Filing.provider)
-        .options(contains_eager(Filing.provider))
+        # A row of the inbox shows neither the body as received nor its checked contents.
+        .options(
+            contains_eager(Filing.provider), defer(Filing.raw_payload), defer(Filing.data_json)
+        )
         .order_by(Filing.received_at.desc(), Filing.id.desc())
     )
     return _filtered(query, criteria)
