@@ -212,6 +212,7 @@ def _filing_rows(
         facts = _facts(kind, day, rng)
         verdict = intake_rules.timeliness(kind, facts)
         content = contents[kind.value]
+        warnings = [warning.as_dict() for warning in intake_rules.warnings(kind, facts)]
         # Office hours: 13:00 to 21:00 UTC is the same day in Washington, summer or winter.
         received_at = datetime.combine(day, time(13), tzinfo=UTC) + timedelta(seconds=seconds)
         rows.append(
@@ -226,7 +227,8 @@ def _filing_rows(
                 "data_json": content.data,
                 "received_at": received_at,
                 "received_on": day,
-                "warnings_json": [w.as_dict() for w in intake_rules.warnings(kind, facts)],
+                "warnings_json": warnings,
+                "warning_count": len(warnings),
                 "timeliness": verdict.value if verdict else None,
                 "rules_version": intake_rules.RULES_VERSION,
             }

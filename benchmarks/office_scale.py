@@ -1,7 +1,8 @@
 """The office at scale under gunicorn, each figure beside its floor measured in the same run.
 
     .venv/bin/python benchmarks/office_scale.py [--runs 30] [--backends sqlite,postgresql]
-        [--no-bulk | --pages-only] [--no-pages] [--ip-rows 1000000] [--reseller-rows 50000]
+        [--no-bulk | --pages-only] [--no-pages] [--keep-alive] [--ip-rows 1000000]
+        [--reseller-rows 50000]
 
 Pages, for each back end: a fresh database, migrated, with `flask seed-scale`'s office
 (benchmarks/office.py) is served as production serves it: ``gunicorn -c gunicorn.conf.py`` with
@@ -10,8 +11,11 @@ under the same command and settings, a hello-world Flask application (benchmarks
 floor. An analyst and an administrator sign in over HTTP as a person does (the form's CSRF token,
 the acknowledgement, the administrator's code); each page (the analyst's, the outbox the
 administrator's) is checked to be itself, asked once to warm it, then ``--runs`` times, each ask
-of the page paired with an ask of the floor, every ask on a keep-alive session. Each page's p50
-and p95 are printed beside the floor's, against the goals: p50 at most 5×, p95 at most 10×.
+of the page paired with an ask of the floor. Each ask opens its own connection, as nginx's
+proxy does by default (HTTP/1.0 to the upstream, no upstream keep-alive; README "Web server");
+``--keep-alive`` asks every page and the floor over one kept connection instead, as a browser
+talking to gunicorn directly would. Each page's p50 and p95 are printed beside the floor's,
+against the goals: p50 at most 5×, p95 at most 10×.
 
 Bulk (``--bulk``, on by default), each benchmark on a fresh database of each back end: a compiled
 reseller certification imported (benchmarks/reseller_import.py, at least 0.3× the rate of
@@ -156,12 +160,15 @@ def _page_figures(page: Page, seconds: list[float], floor: tuple[float, float]) 
 
 
 def measure_pages(
-    base: str, hello: str, office: SeededOffice, runs: int
+    base: str, hello: str, office: SeededOffice, runs: int, *, keep_alive: bool = False
 ) -> tuple[tuple[float, float], list[tuple[Page, list[float]]]]:
     """The floor's p50 and p95 over every ask of it, and each page's times. Each ask of a page
     follows an ask of the floor, so that both see the same load of the machine."""
     analyst, admin = signed_in(base, office.analyst), signed_in(base, office.admin)
     floor_session = requests.Session()
+    if not keep_alive:
+        for session in (analyst, admin, floor_session):
+            session.headers["Connection"] = "close"
     floor_seconds = [_seconds(floor_session, hello)]  # warms its connection
     measured = []
     for page in pages(office):
@@ -182,8 +189,9 @@ def _goal_mark(figure: Figure, goal: float) -> str:
     return "PASS" if figure.ratio <= goal else f"over {goal:g}×"
 
 
-def page_report(url: str, label: str, runs: int) -> Report:
-    print(f"[{label}] pages  (load {load_averages()})")
+def page_report(url: str, label: str, runs: int, *, keep_alive: bool = False) -> Report:
+    connections = "one kept connection" if keep_alive else "a connection an ask"
+    print(f"[{label}] pages, {connections}  (load {load_averages()})")
     office = seed_office(create_app({"SQLALCHEMY_DATABASE_URI": url}))
     with tempfile.TemporaryDirectory() as folder:
         env, log = _production_env(url, Path(folder)), Path(folder) / "gunicorn.log"
@@ -191,7 +199,7 @@ def page_report(url: str, label: str, runs: int) -> Report:
             gunicorn(env, log, ready_path="/readyz") as base,
             gunicorn(env, log, app="benchmarks.hello:app") as hello,
         ):
-            floor, measured = measure_pages(base, hello + "/", office, runs)
+            floor, measured = measure_pages(base, hello + "/", office, runs, keep_alive=keep_alive)
     report = Report(label, floor, [_page_figures(p, s, floor) for p, s in measured])
     report.load = load_averages()
     print(f"  floor (hello world, same gunicorn): p50 {floor[0]:.2f} ms, p95 {floor[1]:.2f} ms")
@@ -269,6 +277,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep-alive", action="store_true")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pages", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--bulk", action=argparse.BooleanOptionalAction, default=True)
@@ -281,7 +290,9 @@ def main() -> None:
         # closing: a database is dropped even when a page fails its check.
         with closing(database_urls(options.backends)) as databases:
             for label, url in databases:
-                reports[label] = page_report(url, label, options.runs)
+                reports[label] = page_report(
+                    url, label, options.runs, keep_alive=options.keep_alive
+                )
     if options.bulk:
         for benchmark in BULK:
             rows = getattr(options, benchmark.rows_option)

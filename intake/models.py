@@ -19,7 +19,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core.auth.models import User
 from core.db import ENCRYPTED, JSONDocument, UTCDateTime, coded, db, utcnow
@@ -152,6 +152,10 @@ class Filing(db.Model):
     __tablename__ = "filings"
     __table_args__ = (
         UniqueConstraint("provider_id", "idempotency_key", name="one_filing_per_key"),
+        CheckConstraint(
+            "warning_count = coalesce(json_array_length(warnings_json), 0)",
+            name="warning_count_counts_warnings",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -176,6 +180,9 @@ class Filing(db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"), unique=True)
     warnings_json: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument, default=lambda: [])
+    # How many warnings it has, kept beside them (the check holds them equal), so that the
+    # inbox filters and sorts by it without reading every filing's warnings.
+    warning_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     timeliness: Mapped[str | None] = mapped_column(String(20))
     rules_version: Mapped[str] = mapped_column(String(20))
 
@@ -190,6 +197,11 @@ class Filing(db.Model):
     @property
     def warnings(self) -> list[dict[str, str]]:
         return self.warnings_json
+
+    @validates("warnings_json")
+    def _counted(self, _key: str, warnings: list[dict[str, str]]) -> list[dict[str, str]]:
+        self.warning_count = len(warnings or [])
+        return warnings
 
 
 class Document(StoredDocument, db.Model):

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import aliased, contains_eager, defer
 
 from core.audit.services import record_event
@@ -40,7 +40,7 @@ class FilingCriteria:
 
 # How many warnings a filing carries, counted by the database (json_array_length is SQLite's
 # and PostgreSQL's alike), so that the inbox can filter and sort by it.
-WARNING_COUNT = func.coalesce(func.json_array_length(Filing.warnings_json), 0)
+WARNING_COUNT = Filing.warning_count
 
 # The inbox sorts kinds and channels by what a person reads in those columns, not by the codes
 # stored.

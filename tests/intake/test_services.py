@@ -5,7 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from core.audit.models import AuditEvent
 from core.auth.rules import Role
@@ -74,6 +75,7 @@ def test_an_annual_certification_is_judged_and_flagged_never_refused(
     )
     assert annual.timeliness == verdict
     assert bool(annual.warnings) is (verdict != "on time")
+    assert annual.warning_count == len(annual.warnings)
     clocks = _annual_clocks(provider)
     assert (clocks[0].met_on is not None) is clock_restarted
     assert len(clocks) == (2 if clock_restarted else 1)
@@ -208,3 +210,10 @@ def test_the_registry_keeps_the_day_of_each_providers_last_certification(app):
     assert _kept_and_recounted(provider) == (date(2027, 3, 20), date(2027, 3, 20))
     (row,) = [row for row in services.registry(date(2027, 4, 1)) if row.provider.id == provider.id]
     assert (row.last_certified_on, row.status.value) == (date(2027, 3, 20), "current")
+
+
+def test_a_filing_cannot_keep_a_count_of_warnings_other_than_its_warnings(app):
+    filing = _submit(make_provider(), "cip_certification", channel="web")
+    miscounted = update(Filing).where(Filing.id == filing.id).values(warning_count=1)
+    with pytest.raises(IntegrityError):
+        db.session.execute(miscounted)
