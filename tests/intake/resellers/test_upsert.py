@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.auth.rules import Role
 from core.db import db
-from intake.models import Filing, ForeignReseller, reseller_search_name
+from intake.models import Filing, reseller_search_name
 from tests.factories import (
     file_exemption_request,
     grant_exemption,
@@ -19,16 +19,7 @@ from tests.factories import (
     make_user,
 )
 from tests.intake.resellers.test_import import csv_file, reseller, upload
-
-
-def _on_record(provider):
-    db.session.expire_all()
-    return {
-        row.name: row
-        for row in db.session.scalars(
-            select(ForeignReseller).where(ForeignReseller.provider_id == provider.id)
-        )
-    }
+from tests.intake.resellers.test_registry import listed
 
 
 def _results(client, page):
@@ -97,7 +88,7 @@ def test_a_mixed_file_adds_updates_and_keeps_each_reseller_as_before(client):
         ("Gamma Cloud Pty Ltd", "added"),
     ]
     first, second = _compiled(provider)
-    records = _on_record(provider)
+    records = listed(provider)
     assert set(records) == {
         "Andes Nube SpA", "Baltic Compute OU", "Cedar Hosting Ltd", "Delta Servers BV",
         "Hallo Rechenzentrum AG", "Rheinland Cloud GmbH", "Sakura Hosting KK",
@@ -148,7 +139,7 @@ def test_an_ended_relationship_updates_the_reseller_and_the_same_file_again_chan
     assert "5 foreign resellers certified: 0 added, 1 updated, 4 unchanged" in page.text
     assert _results(client, page)[0] == ("Andes Nube SpA", "updated")
     assert "5 foreign resellers certified: 0 added, 0 updated, 5 unchanged" in again.text
-    assert _on_record(provider)["Andes Nube SpA"].status == "ended"
+    assert listed(provider)["Andes Nube SpA"].status == "ended"
     # An ended relationship is not expected in the next file: leaving it out flags nothing.
     upload(client, provider, "without.csv", csv_file(ended[1:]))
     latest = _compiled(provider)[-1]
