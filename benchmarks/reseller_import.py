@@ -3,9 +3,11 @@
     .venv/bin/python benchmarks/reseller_import.py [--rows 50000] [--backends sqlite,postgresql]
         [--xlsx]
 
-For each back end, on a fresh migrated database: the rows per second of reading the file, of
-checking it row by row, and of the whole import (read, check, store) twice: a first import that
-adds every reseller, and a second, with every contact changed, that updates them all. With
+For each back end: the rows per second of reading the file and of checking it row by row; then,
+on a fresh migrated database, of the whole import (read, check, store) twice, a first import
+that adds every reseller and a second, with every contact changed, that updates them all, each
+beside the floor measured in the same run (``figures``): the same rows, as stored, written into
+a bare table of foreign_resellers' columns by COPY (PostgreSQL) or one executemany (SQLite). With
 --xlsx the same rows are also read from an Excel workbook. PostgreSQL is reached through
 TEST_POSTGRES_URL (default: postgres on 127.0.0.1:5432).
 """
@@ -16,13 +18,16 @@ import argparse
 import csv
 import io
 import logging
+import os
 import secrets
+import sqlite3
 from typing import Any
 
-from common import database_urls, timed
+from common import Figure, database_urls, timed
 from flask_migrate import upgrade
 from openpyxl import Workbook
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from core.auth import services as accounts
@@ -92,55 +97,120 @@ def import_file(provider: Provider, user: Any, name: str, content: bytes) -> Any
     return record
 
 
-def run_on(url: str, label: str, count: int, with_xlsx: bool) -> None:
+def _provider_and_analyst() -> tuple[Provider, Any]:
+    user = accounts.create_user(
+        email="bench@oicts.example",
+        full_name="Bench Analyst",
+        role=Role.ANALYST,
+        password=secrets.token_urlsafe(24),
+        actor=None,
+    )
+    provider = Provider(
+        legal_name="Benchmark Cloud, Inc.",
+        street_address="1 Main St",
+        city="Arlington",
+        state="VA",
+        postal_code="22201",
+        contact_name="Jamie Ortiz",
+        contact_title="Compliance Officer",
+        contact_email="jortiz@bench.example",
+        contact_phone="+17035550100",
+    )
+    db.session.add(provider)
+    db.session.commit()
+    return provider, user
+
+
+FLOOR_TABLE = "floor_resellers"
+
+
+def _stored_columns() -> list[str]:
+    return [column.name for column in ForeignReseller.__table__.columns if column.name != "id"]
+
+
+def _floor_seconds(url: str) -> float:
+    """Seconds to write the rows foreign_resellers now holds, as they are stored, into a bare
+    table of the same columns (no index, no constraint) by the fastest path each back end has,
+    in one transaction: COPY on PostgreSQL, sqlite3's executemany on SQLite."""
+    columns = ", ".join(_stored_columns())
+    if make_url(url).get_backend_name() == "sqlite":
+        connection = sqlite3.connect(make_url(url).database)
+        rows = connection.execute(f"SELECT {columns} FROM foreign_resellers").fetchall()  # noqa: S608
+        connection.execute(
+            f"CREATE TABLE {FLOOR_TABLE} AS SELECT {columns} FROM foreign_resellers WHERE 0"  # noqa: S608
+        )
+        placeholders = ", ".join("?" for _ in _stored_columns())
+        insert = f"INSERT INTO {FLOOR_TABLE} ({columns}) VALUES ({placeholders})"  # noqa: S608
+
+        def write() -> None:
+            with connection:
+                connection.executemany(insert, rows)
+
+        _, seconds = timed(write)
+        connection.close()
+        return seconds
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        rows = cursor.execute(f"SELECT {columns} FROM foreign_resellers").fetchall()  # noqa: S608
+        cursor.execute(
+            f"CREATE TABLE {FLOOR_TABLE} AS SELECT {columns} FROM foreign_resellers WITH NO DATA"  # noqa: S608
+        )
+        connection.commit()
+
+        def copy() -> None:
+            with cursor.copy(f"COPY {FLOOR_TABLE} ({columns}) FROM STDIN") as writer:
+                for row in rows:
+                    writer.write_row(row)
+            connection.commit()
+
+        _, seconds = timed(copy)
+        return seconds
+    finally:
+        connection.close()
+
+
+def figures(url: str, label: str, rows: int = 50_000) -> list[Figure]:
+    """The whole import of ``rows`` resellers (read, check, store), all added then all updated,
+    beside the floor measured in the same run: rows of foreign_resellers' shape written into a
+    bare table. ``url`` is a fresh, empty database, migrated here."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
         upgrade()
-        user = accounts.create_user(
-            email="bench@oicts.example",
-            full_name="Bench Analyst",
-            role=Role.ANALYST,
-            password=secrets.token_urlsafe(24),
-            actor=None,
-        )
-        provider = Provider(
-            legal_name="Benchmark Cloud, Inc.",
-            street_address="1 Main St",
-            city="Arlington",
-            state="VA",
-            postal_code="22201",
-            contact_name="Jamie Ortiz",
-            contact_title="Compliance Officer",
-            contact_email="jortiz@bench.example",
-            contact_phone="+17035550100",
-        )
-        db.session.add(provider)
-        db.session.commit()
-
-        first = csv_bytes(reseller_rows(count))
-        table, read_seconds = timed(lambda: reseller_services.read_reseller_table(first, "csv"))
-        check, check_seconds = timed(lambda: reseller_rules.check_reseller_file(table))
-        assert check.ok, check.problems[:3]
-        print(f"[{label}] {count:,} rows, CSV of {len(first) / 1e6:.1f} MB")
-        print(f"[{label}]   read CSV (pandas)           {rate(count, read_seconds)}")
-        print(f"[{label}]   check row by row            {rate(count, check_seconds)}")
-        if with_xlsx:
-            workbook = xlsx_bytes(reseller_rows(count))
-            _, xlsx_seconds = timed(lambda: reseller_services.read_reseller_table(workbook, "xlsx"))
-            print(f"[{label}]   read XLSX (pandas)          {rate(count, xlsx_seconds)}")
-
-        record, seconds = timed(lambda: import_file(provider, user, "first.csv", first))
+        provider, user = _provider_and_analyst()
+        first = csv_bytes(reseller_rows(rows))
+        record, added_seconds = timed(lambda: import_file(provider, user, "first.csv", first))
         assert record.status == "imported", (record.status, record.error_report)
-        print(f"[{label}]   whole import, all added     {rate(count, seconds)}")
-        changed = csv_bytes(reseller_rows(count, contact="Jonas Becker"))
-        record, seconds = timed(lambda: import_file(provider, user, "second.csv", changed))
+        changed = csv_bytes(reseller_rows(rows, contact="Jonas Becker"))
+        record, updated_seconds = timed(lambda: import_file(provider, user, "second.csv", changed))
         assert record.status == "imported", (record.status, record.error_report)
-        assert record.filing.data["updated"] == count
-        print(f"[{label}]   whole import, all updated   {rate(count, seconds)}")
+        assert record.filing.data["updated"] == rows
         stored = db.session.scalar(select(func.count()).select_from(ForeignReseller))
-        assert stored == count, stored
+        assert stored == rows, stored
         db.session.remove()
+        floor = rows / _floor_seconds(url)
         db.engine.dispose()
+    return [
+        Figure(f"[{label}] whole import, all added", rows / added_seconds, floor, "rows/s", True),
+        Figure(
+            f"[{label}] whole import, all updated", rows / updated_seconds, floor, "rows/s", True
+        ),
+    ]
+
+
+def print_check(label: str, count: int, with_xlsx: bool) -> None:
+    """How fast the file is read and checked, which needs no database."""
+    first = csv_bytes(reseller_rows(count))
+    table, read_seconds = timed(lambda: reseller_services.read_reseller_table(first, "csv"))
+    check, check_seconds = timed(lambda: reseller_rules.check_reseller_file(table))
+    assert check.ok, check.problems[:3]
+    print(f"[{label}] {count:,} rows, CSV of {len(first) / 1e6:.1f} MB")
+    print(f"[{label}]   read CSV (pandas)           {rate(count, read_seconds)}")
+    print(f"[{label}]   check row by row            {rate(count, check_seconds)}")
+    if with_xlsx:
+        workbook = xlsx_bytes(reseller_rows(count))
+        _, xlsx_seconds = timed(lambda: reseller_services.read_reseller_table(workbook, "xlsx"))
+        print(f"[{label}]   read XLSX (pandas)          {rate(count, xlsx_seconds)}")
 
 
 def main() -> None:
@@ -151,8 +221,13 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--xlsx", action="store_true", help="also time reading an Excel file")
     options = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.2f} (1 min) before the run")
+    print(f"{'figure':<56} {'value':>12} {'unit':<7} {'floor':>12}")
     for label, url in database_urls(options.backends):
-        run_on(url, label, options.rows, options.xlsx)
+        print_check(label, options.rows, options.xlsx)
+        for figure in figures(url, label, options.rows):
+            print(figure.line())
+    print(f"load average {os.getloadavg()[0]:.2f} (1 min) after the run")
 
 
 if __name__ == "__main__":

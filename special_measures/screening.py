@@ -180,12 +180,17 @@ RESELLER_REFERENCE = "reseller "
 
 def _reseller_parties(provider: Provider) -> list[rules.Party]:
     active = intake.ResellerCriteria(status=ACTIVE_RESELLER)
+    # Plain rows: a provider's tens of thousands of resellers as objects would cost the import
+    # that screens them more than the rest of storing it, and would stay in the session.
+    query = intake.resellers_query(provider, active).with_only_columns(
+        ForeignReseller.id, ForeignReseller.name, ForeignReseller.jurisdiction
+    )
     return [
         rules.Party(
             "foreign reseller", reseller.name, reseller.jurisdiction,
             f"{RESELLER_REFERENCE}{reseller.id}",
         )
-        for reseller in db.session.execute(intake.resellers_query(provider, active)).scalars()
+        for reseller in db.session.execute(query)
     ]  # fmt: skip
 
 

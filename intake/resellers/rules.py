@@ -189,18 +189,49 @@ def _header_problems(header: Sequence[Any], body: Sequence[Sequence[Any]]) -> li
     return problems
 
 
+# What a cell's text reads as: its value, why it cannot be taken (None if it can) and the text
+# shown beside that reason.
+CellOutcome = tuple[Any, str | None, str]
+
+
+def _read_text(spec: Field, text: str) -> CellOutcome:
+    if message := control_characters.problem(text, free_text=spec.kind is Kind.LONG_TEXT):
+        # The cell is shown without them: the report is kept in the database.
+        return None, message, control_characters.strip(text, free_text=False)
+    value, message = _read_cell(spec, text)
+    return value, message, text
+
+
+@dataclass(frozen=True)
+class _ColumnReader:
+    """One column of the file with what each distinct text in it read as: a cell's outcome
+    depends on its column and text alone, and a file repeats most of them (a jurisdiction, a
+    summary, a contact for several resellers), while an email or telephone check costs tens of
+    microseconds."""
+
+    spec: Field
+    index: int
+    seen: dict[str, CellOutcome] = field(default_factory=dict)
+
+    def read(self, text: str) -> CellOutcome:
+        outcome = self.seen.get(text)
+        if outcome is None:
+            outcome = self.seen[text] = _read_text(self.spec, text)
+        return outcome
+
+
 def _check_row(
-    positions: Sequence[tuple[Field, int]], cells: Sequence[Any], row_number: int
+    readers: Sequence[_ColumnReader], cells: Sequence[Any], row_number: int
 ) -> tuple[dict[str, Any], list[RowProblem]] | None:
     """The cleaned values of one reseller row and its problems; None for a wholly empty row."""
-    texts = [
-        (spec, _cell_text(cells[index]) if index < len(cells) else "") for spec, index in positions
-    ]
-    if not any(text for _, text in texts):
+    width = len(cells)
+    texts = [_cell_text(cells[reader.index]) if reader.index < width else "" for reader in readers]
+    if not any(texts):
         return None
     cleaned: dict[str, Any] = dict.fromkeys(RESELLER_HEADER)
     problems = []
-    for spec, text in texts:
+    for reader, text in zip(readers, texts, strict=True):
+        spec = reader.spec
         if not text:
             if spec.required:
                 problems.append(
@@ -209,15 +240,9 @@ def _check_row(
                     )
                 )
             continue
-        if message := control_characters.problem(text, free_text=spec.kind is Kind.LONG_TEXT):
-            # The cell is shown without them: the report is kept in the database.
-            shown = control_characters.strip(text, free_text=False)
-            problems.append(RowProblem(row_number, spec.name, shown, message, spec.citation))
-            cleaned[spec.name] = None
-            continue
-        value, message = _read_cell(spec, text)
+        value, message, shown = reader.read(text)
         if message:
-            problems.append(RowProblem(row_number, spec.name, text, message, spec.citation))
+            problems.append(RowProblem(row_number, spec.name, shown, message, spec.citation))
         cleaned[spec.name] = value
     began, ended = cleaned["relationship_began_on"], cleaned["relationship_ended_on"]
     if began and ended and ended < began:
@@ -273,8 +298,8 @@ def check_reseller_file(
         result.problems, result.problem_count = header_problems, len(header_problems)
         return result
 
-    positions = [
-        (COLUMN_BY_NAME[header_name(cell)], index)
+    readers = [
+        _ColumnReader(COLUMN_BY_NAME[header_name(cell)], index)
         for index, cell in enumerate(header)
         if header_name(cell) in COLUMN_BY_NAME
     ]
@@ -285,7 +310,7 @@ def check_reseller_file(
         problems.extend(found[: max(0, MAX_LISTED_PROBLEMS - len(problems))])
 
     for offset, cells in enumerate(body):
-        checked = _check_row(positions, cells, offset + 2)
+        checked = _check_row(readers, cells, offset + 2)
         if checked is None:
             continue
         result.rows_total += 1

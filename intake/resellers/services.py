@@ -11,12 +11,10 @@ import itertools
 import json
 import logging
 import re
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pandas
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core import clocks, documents, exports, signals
@@ -30,19 +28,18 @@ from core.jobs.models import Job
 from core.jobs.registry import JobKind, JobWork
 from core.jobs.rules import JobState
 from core.jobs.services import JobRefused
-from core.schema import email_key
 from intake import kinds
 from intake import rules as intake_rules
 from intake.models import (
     ApiToken,
     Document,
     Filing,
-    ForeignReseller,
     Provider,
     ResellerImport,
     audit_label_of,
 )
-from intake.resellers import registry, rules
+from intake.resellers import rules
+from intake.resellers.upsert import upsert_resellers
 from intake.services import next_receipt_number, restart_annual_clock
 
 # --- Compiled foreign-reseller certifications (§7.304(e)-(f)) ----------------------------------
@@ -68,17 +65,6 @@ class UnreadableFile(DomainError):
     def __init__(self, problem: rules.RowProblem):
         self.problem = problem
         super().__init__(problem.message)
-
-
-@dataclass(frozen=True)
-class ResellerChanges:
-    added: int
-    updated: int
-    unchanged: int
-    left_out: list[str]  # active resellers on record that the file does not mention
-    results: list[tuple[int, str, str, str]]  # row, name, jurisdiction, added/updated/unchanged
-    # Resellers no earlier compiled certification certified (§7.304(d)).
-    first_reported: list[rules.FirstReported]
 
 
 def get_reseller_import(import_id: int) -> ResellerImport | None:
@@ -417,7 +403,7 @@ def _store_reseller_certification(
     db.session.add(filing)
     db.session.flush()
     # The list records the certification each reseller's CIP was certified in (§7.304(f)).
-    changes = _upsert_resellers(provider.id, check.rows, received_on, filing.id)
+    changes = upsert_resellers(provider.id, check.rows, received_on, filing.id)
     warnings = rules.reseller_certification_warnings(
         previous_on,
         received_on,
@@ -476,110 +462,6 @@ def _store_reseller_certification(
     # Other modules react in this transaction (special measures screen the resellers).
     signals.send(signals.reseller_certification_received, filing=filing, actor=actor)
     return filing
-
-
-RESELLER_VALUE_COLUMNS = (
-    "began_on",
-    "ended_on",
-    "status",
-    "contact_name",
-    "contact_title",
-    "contact_email",
-    "contact_phone",
-)
-
-
-def _reseller_values(row: dict[str, Any], received_on: date) -> dict[str, Any]:
-    return {
-        "began_on": row["relationship_began_on"],
-        "ended_on": row["relationship_ended_on"],
-        "status": rules.reseller_status(row["relationship_ended_on"], received_on),
-        "contact_name": row["contact_name"],
-        "contact_title": row["contact_title"],
-        "contact_email": row["contact_email"],
-        "contact_phone": row["contact_phone"],
-    }
-
-
-def _comparable(column: str, value: Any) -> Any:
-    return email_key(value) if column == "contact_email" and value else value
-
-
-def _reseller_changed(on_record: Any, values: dict[str, Any]) -> bool:
-    """Whether a row changes what is on record; an email that differs only in case is the same
-    address, and stays as first given."""
-    return any(
-        _comparable(name, getattr(on_record, name)) != _comparable(name, values[name])
-        for name in RESELLER_VALUE_COLUMNS
-    )
-
-
-def _upsert_resellers(
-    provider_id: int, rows: list[dict[str, Any]], received_on: date, filing_id: int
-) -> ResellerChanges:
-    """Add the file's new resellers and update those on record (matched by name and
-    jurisdiction, §7.304(a)(2)(viii)) with executemany statements, so that 50,000 rows are a few
-    round trips; every one in the file is marked as certified by the filing (§7.304(f))."""
-    table = ForeignReseller.__table__
-    by_key = registry.on_record(
-        provider_id,
-        *(name for name in RESELLER_VALUE_COLUMNS if name != "status"),
-        "certified_in_id",
-    )
-    inserts, updates, unchanged, in_file, results = [], [], [], set(), []
-    first_reported = []
-    for row in rows:
-        key = rules.reseller_key(row["reseller_name"], row["jurisdiction"])
-        in_file.add(key)
-        values = _reseller_values(row, received_on)
-        match = by_key.get(key)
-        if match is None or match.certified_in_id is None:
-            first_reported.append(
-                rules.FirstReported(
-                    row["reseller_name"], row["jurisdiction"], row["relationship_began_on"]
-                )
-            )
-        result = "unchanged"
-        if match is None:
-            result = "added"
-            inserts.append(
-                {
-                    "provider_id": provider_id,
-                    "name": row["reseller_name"],
-                    "jurisdiction": row["jurisdiction"],
-                    "certified_in_id": filing_id,
-                    **values,
-                }
-            )
-        elif _reseller_changed(match, values):
-            result = "updated"
-            updates.append({"target_id": match.id, **{f"new_{k}": v for k, v in values.items()}})
-        else:
-            unchanged.append({"target_id": match.id})
-        results.append((row["row"], row["reseller_name"], row["jurisdiction"], result))
-    if inserts:
-        db.session.execute(insert(table), inserts)
-    by_id = update(table).where(table.c.id == bindparam("target_id"))
-    if updates:
-        db.session.execute(
-            by_id.values(
-                {name: bindparam(f"new_{name}") for name in RESELLER_VALUE_COLUMNS}
-                | {"certified_in_id": filing_id}
-            ),
-            updates,
-        )
-    if unchanged:
-        db.session.execute(by_id.values(certified_in_id=filing_id), unchanged)
-    exempt = registry.exempt_resellers(provider_id)
-    # An exempt reseller is not expected in the certification (§7.306(e)).
-    left_out = [
-        f"{reseller.name} ({reseller.jurisdiction})"
-        for key, reseller in by_key.items()
-        if key not in in_file and reseller.status == "active" and reseller.id not in exempt
-    ]
-    return ResellerChanges(
-        len(inserts), len(updates), len(unchanged), left_out, results, first_reported
-    )
 
 
 def download_import_report(record: ResellerImport, report: str, *, actor: User) -> str | None:
