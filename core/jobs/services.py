@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, delete, event, select, update
+from sqlalchemy import Select, delete, event, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -245,10 +245,29 @@ def run_job(job_id: int) -> None:
     send_committed()
 
 
+# Read from the database at a time: a driver holds a value it reads two or three times over
+# (libpq's buffer, its result, Python's bytes), and keeps its buffer at the largest size read.
+SEALED_PIECE_BYTES = 4 * 1024 * 1024
+
+
+def _sealed_input(job_id: int) -> bytes | None:
+    """The sealed bytes, read a piece at a time, and not kept by the session in a JobInput: a
+    large input would otherwise stay in memory, sealed, beside what the job makes of it."""
+    sealed, of_job = JobInput.sealed_content, JobInput.job_id == job_id
+    size = db.session.scalar(select(func.length(sealed)).where(of_job))
+    if size is None:
+        return None
+    return b"".join(
+        db.session.scalar(select(func.substr(sealed, start, SEALED_PIECE_BYTES)).where(of_job))
+        for start in range(1, size + 1, SEALED_PIECE_BYTES)
+    )
+
+
 def _content(job: Job) -> bytes:
-    if job.job_input is None:
+    sealed = _sealed_input(job.id)
+    if sealed is None:
         raise JobRefused("the job has no input file")
-    return crypto.decrypt_bytes(job.job_input.sealed_content)
+    return crypto.decrypt_bytes(sealed)
 
 
 def _finish(job: Job, claim: str | None, outcome: str, progress: _ProgressKept) -> None:

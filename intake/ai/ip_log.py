@@ -323,10 +323,11 @@ class LogProblem:
 
 @dataclass(frozen=True)
 class IpLogCheck:
-    """The outcome of checking a file. ``entries`` is empty unless the file is ``ok``: the file
-    is taken whole or not at all. ``problems`` is in row order, at most the number asked for,
-    of ``problem_count`` in all. ``rows_total`` counts the data rows read (not blank lines);
-    reading stops one row past the limit."""
+    """The outcome of checking a file. ``entries`` is empty unless the file is ``ok`` (the file
+    is taken whole or not at all) and its rows were not handed to a ``keep`` of the caller's.
+    ``problems`` is in row order, at most the number asked for, of ``problem_count`` in all.
+    ``rows_total`` counts the data rows read (not blank lines); reading stops one row past the
+    limit."""
 
     entries: list[IpLogEntry]
     problems: list[LogProblem]
@@ -532,6 +533,7 @@ def check_ip_log(
     max_listed_problems: int = MAX_LISTED_PROBLEMS,
     progress: Callable[[int], None] | None = None,
     progress_every: int = PROGRESS_EVERY,
+    keep: Callable[[IpLogEntry], object] | None = None,
 ) -> IpLogCheck:
     """Check a provider's log of the IP addresses a foreign person used and when
     (§7.308(d)(1)(i)(F)), as csv.reader gives it: the first row is the header naming
@@ -540,7 +542,9 @@ def check_ip_log(
     same instant twice is not a problem: logs repeat.
 
     ``progress`` is told how many data rows have been read, every ``progress_every`` rows and
-    once at the end."""
+    once at the end. ``keep``, when given, is handed each entry as its row is read, up to the
+    first problem (after which the file is refused, so what it kept is to be thrown away), and
+    the check's ``entries`` stay empty: a million-row file need not be held whole."""
     lines = _read_rows(rows)
     header = next(lines, None)
     if isinstance(header, _Unread):
@@ -553,6 +557,8 @@ def check_ip_log(
 
     problems = _Problems(max_listed_problems)
     entries: list[IpLogEntry] = []
+    if keep is None:
+        keep = entries.append
     addresses: dict[str, tuple[str, str]] = {}
     rows_total = 0
     width, address_at, time_at, action_at = (
@@ -594,7 +600,7 @@ def check_ip_log(
             if stray is not None:
                 _note_row(problems, row_number, stray, [])
             elif not problems.count:  # once the file is refused, its entries are not needed
-                entries.append(entry)
+                keep(entry)
         if progress is not None and rows_total % progress_every == 0:
             progress(rows_total)
     if rows_total == 0:
@@ -650,8 +656,9 @@ def shown_ip_log_status(stored: IpLogStatus, job_state: JobState | None) -> IpLo
     return stored
 
 
-def lines_below_header(content: bytes) -> int:
-    """The data rows a log seems to have, counting its lines, for the progress of its check
-    before it is read (blank lines and line breaks inside quotes make it a little high)."""
-    lines = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
+def lines_below_header(line_breaks: int, *, ends_with_line_break: bool) -> int:
+    """The data rows a log seems to have, from the line breaks counted in it, for the progress
+    of its check before it is read (blank lines and line breaks inside quotes make it a little
+    high)."""
+    lines = line_breaks + (0 if ends_with_line_break else 1)
     return max(lines - 1, 0)

@@ -9,7 +9,7 @@ import csv
 import dataclasses
 import hashlib
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +23,7 @@ from core.auth.models import User
 from core.db import db, utcnow
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
+from core.documents import DocumentInPieces
 from core.errors import DomainError
 from core.jobs import registry as job_registry
 from core.jobs import services as jobs
@@ -47,6 +48,107 @@ STORE_PROGRESS_EVERY = 100_000
 IP_CLOCK = "ai.ip_addresses"
 
 
+# Rows held between two writes to the database: enough that a write costs little a row, few
+# enough that the rows waiting take a megabyte or two.
+WRITE_EVERY = 10_000
+# COPY's text format for a missing value; the other values (hex keys, addresses, times and
+# the actions' names) hold no tab, line break or backslash, so are written as they are.
+COPY_NULL = "\\N"
+STAGED_TABLE = "temp.ip_accesses_staged"
+
+
+class _AccessRows:
+    """Rows of ip_accesses written as they are handed in, in the caller's transaction, a few
+    thousand at a time: COPY on PostgreSQL, the driver's executemany on SQLite
+    (docs/architecture.md §10: ten times SQLAlchemy's own bulk insert). A log is never held
+    whole, as text or as entries.
+
+    ``staged`` rows wait on SQLite in a temporary table until ``move_staged``: a transaction
+    that outgrows SQLite's page cache locks every reader out of the database until it commits,
+    and rows written into it while a log is checked would keep every page waiting for the
+    whole job (PostgreSQL's readers never wait for a writer)."""
+
+    def __init__(
+        self,
+        filing_id: int,
+        attachment_id: int | None,
+        progress: Callable[[int], None] | None,
+        *,
+        staged: bool = False,
+    ) -> None:
+        self.connection = db.session.connection()
+        self.postgresql = self.connection.dialect.name == "postgresql"
+        self.fixed = (filing_id, attachment_id)
+        self.progress = progress
+        self.pending: list[Any] = []
+        self.written = 0
+        self.reported = 0
+        self.copy: Any = None
+        self.table = STAGED_TABLE if staged and not self.postgresql else "ip_accesses"
+
+    def __enter__(self) -> Callable[[ip_log.IpLogEntry], None]:
+        if not self.postgresql:
+            if self.table == STAGED_TABLE:
+                self.connection.exec_driver_sql(
+                    f"CREATE TEMP TABLE {STAGED_TABLE} AS SELECT {', '.join(IP_COLUMNS)} "  # noqa: S608
+                    "FROM ip_accesses WHERE 0"
+                )
+            return self._keep_parameters
+        cursor = self.connection.connection.driver_connection.cursor()
+        self.copying = cursor.copy(f"COPY ip_accesses ({', '.join(IP_COLUMNS)}) FROM STDIN")
+        self.copy = self.copying.__enter__()
+        filing_id, attachment_id = self.fixed
+        self.line_start = f"{filing_id}\t{COPY_NULL if attachment_id is None else attachment_id}\t"
+        return self._keep_line
+
+    def _keep_line(self, entry: ip_log.IpLogEntry) -> None:
+        key, address, at, offset, action = entry
+        # str() of an instant in UTC is ISO 8601 with a space, which timestamptz reads.
+        minutes = COPY_NULL if offset is None else offset
+        self.pending.append(f"{self.line_start}{key}\t{address}\t{at}\t{minutes}\t{action}\n")
+        if len(self.pending) >= WRITE_EVERY:
+            self._write()
+
+    def _keep_parameters(self, entry: ip_log.IpLogEntry) -> None:
+        key, address, at, offset, action = entry
+        # SQLAlchemy's SQLite DateTime stores naive UTC text; rows written here read back alike.
+        at_text = f"{at:%Y-%m-%d %H:%M:%S.%f}"
+        self.pending.append((*self.fixed, key, address, at_text, offset, action))
+        if len(self.pending) >= WRITE_EVERY:
+            self._write()
+
+    def _write(self) -> None:
+        if self.postgresql:
+            self.copy.write("".join(self.pending))
+        else:
+            placeholders = ", ".join("?" for _ in IP_COLUMNS)
+            insert = f"INSERT INTO {self.table} ({', '.join(IP_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
+            self.connection.exec_driver_sql(insert, self.pending)
+        self.written += len(self.pending)
+        self.pending.clear()
+        if self.progress is not None and self.written - self.reported >= STORE_PROGRESS_EVERY:
+            self.reported = self.written
+            self.progress(self.written)
+
+    def __exit__(self, *raised: object) -> None:
+        if raised[0] is None and self.pending:
+            self._write()
+        if self.copy is not None:
+            self.copying.__exit__(*raised)
+        if raised[0] is None and self.progress is not None:
+            self.progress(self.written)
+
+    def move_staged(self) -> None:
+        """The staged rows into ip_accesses, in one statement that SQLite runs by itself."""
+        if self.table != STAGED_TABLE:
+            return
+        columns = ", ".join(IP_COLUMNS)
+        self.connection.exec_driver_sql(
+            f"INSERT INTO ip_accesses ({columns}) SELECT {columns} FROM {STAGED_TABLE}"  # noqa: S608
+        )
+        self.connection.exec_driver_sql(f"DROP TABLE {STAGED_TABLE}")
+
+
 def store_ip_accesses(
     filing: Filing,
     entries: Sequence[ip_log.IpLogEntry],
@@ -54,38 +156,15 @@ def store_ip_accesses(
     attachment_id: int | None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write many rows at once: COPY on PostgreSQL, the driver's executemany on SQLite, in the
-    caller's transaction (docs/architecture.md §10: ten times SQLAlchemy's own bulk insert).
-    ``progress`` is told how many rows are written, now and then."""
+    """Write many rows at once, in the caller's transaction (``_AccessRows``). ``progress`` is
+    told how many rows are written, now and then."""
     if not entries:
         return 0
-    connection = db.session.connection()
-    fixed = (filing.id, attachment_id)
-    if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()
-        with cursor.copy(f"COPY ip_accesses ({', '.join(IP_COLUMNS)}) FROM STDIN") as copy:
-            for written, entry in enumerate(entries, start=1):
-                copy.write_row((*fixed, *entry))
-                if progress is not None and written % STORE_PROGRESS_EVERY == 0:
-                    progress(written)
-    else:
-        placeholders = ", ".join("?" for _ in IP_COLUMNS)
-        insert = f"INSERT INTO ip_accesses ({', '.join(IP_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
-        for start in range(0, len(entries), STORE_PROGRESS_EVERY):
-            # SQLAlchemy's SQLite DateTime stores naive UTC text; rows written here read back
-            # alike.
-            rows = [
-                (*fixed, key, address, at.strftime("%Y-%m-%d %H:%M:%S.%f"), offset, action)
-                for key, address, at, offset, action in entries[
-                    start : start + STORE_PROGRESS_EVERY
-                ]
-            ]
-            connection.exec_driver_sql(insert, rows)
-            if progress is not None:
-                progress(start + len(rows))
-    if progress is not None:
-        progress(len(entries))
-    return len(entries)
+    rows = _AccessRows(filing.id, attachment_id, progress)
+    with rows as keep:
+        for entry in entries:
+            keep(entry)
+    return rows.written
 
 
 # --- Receiving a log ------------------------------------------------------------------------
@@ -171,62 +250,99 @@ def attach_ip_log(
 # --- The job: every row checked, then all stored or none ------------------------------------
 
 
+# Decompressed at a time: a few of these are all of the log the job holds beside its
+# compressed bytes.
+PIECE_BYTES = 1024 * 1024
+
+
+def _pieces(compressed: bytes) -> Iterator[bytes]:
+    """The log's bytes, a piece at a time, from the lz4 frame it was sealed in."""
+    with lz4.frame.open(io.BytesIO(compressed), "rb") as stream:
+        while piece := stream.read(PIECE_BYTES):
+            yield piece
+
+
+def _rows_expected(compressed: bytes, sha256: str) -> int:
+    """The rows the log seems to have, once its bytes are found to be those received."""
+    digest, line_breaks, last = hashlib.sha256(), 0, b""
+    for piece in _pieces(compressed):
+        digest.update(piece)
+        line_breaks += piece.count(b"\n")
+        last = piece[-1:]
+    if digest.hexdigest() != sha256:
+        raise JobRefused("the log kept for the job is not the log that was received")
+    return ip_log.lines_below_header(line_breaks, ends_with_line_break=last == b"\n")
+
+
+def _csv_rows(compressed: bytes) -> Iterator[list[str]]:
+    binary = lz4.frame.open(io.BytesIO(compressed), "rb")
+    return csv.reader(io.TextIOWrapper(binary, encoding="utf-8-sig", newline=""))
+
+
 def run_ip_log_attachment(job: Job, work: JobWork) -> str:
     """Check a log and store every row with the log itself, or nothing but its problems, in the
     job's one transaction: a worker that dies mid-log leaves nothing, and the job runs again from
-    the first row. The database is written only once the whole log is checked."""
+    the first row. Rows are written as they are checked, under a savepoint that a refused log
+    rolls back, so that neither the log nor its rows are ever held whole."""
     attachment = db.session.get(IpLogAttachment, job.subject_id)
     if attachment is None:
         raise JobRefused(f"IP log {job.subject_id} no longer exists")
-    content = lz4.frame.decompress(work.content())
-    if hashlib.sha256(content).hexdigest() != attachment.sha256:
-        raise JobRefused("the log kept for the job is not the log that was received")
-    work.progress(checked=0, total=ip_log.lines_below_header(content))
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise JobRefused("the log is not UTF-8 text") from None
-    check = ip_log.check_ip_log(
-        csv.reader(io.StringIO(text, newline="")), progress=lambda rows: work.progress(checked=rows)
-    )
-    del text
-    work.progress(checked=check.rows_total, total=check.rows_total)
     if attachment.status is not IpLogStatus.CHECKING:
         attachment.status = ip_log.next_ip_log_status(attachment.status, IpLogStatus.CHECKING)
-    attachment.rows_total = check.rows_total
     attachment.failure_reference = None
+    rows_written = db.session.begin_nested()
+    compressed = work.content()
+    work.progress(checked=0, total=_rows_expected(compressed, attachment.sha256))
+    rows = _AccessRows(
+        attachment.filing_id,
+        attachment.id,
+        progress=lambda rows: work.progress(stored=rows),
+        staged=True,
+    )
+    try:
+        with rows as keep:
+            check = ip_log.check_ip_log(
+                _csv_rows(compressed), keep=keep, progress=lambda rows: work.progress(checked=rows)
+            )
+    except UnicodeDecodeError:
+        raise JobRefused("the log is not UTF-8 text") from None
+    work.progress(checked=check.rows_total, total=check.rows_total)
     receipt = attachment.filing.receipt_number
     if not check.ok:
+        # All or nothing (§7.308(d)(1)(i)(F)): the rows written before the first problem go.
+        rows_written.rollback()
+        work.progress(stored=0)
+        attachment.rows_total = check.rows_total
         _reject(attachment, check)
         return (
             f"Rejected: {check.problem_count:,} problem(s) in {check.rows_total:,} rows; nothing "
             f"was attached to {receipt}."
         )
-    _store(attachment, check, content, progress=lambda rows: work.progress(stored=rows))
+    rows.move_staged()
+    rows_written.commit()
+    attachment.rows_total = check.rows_total
+    document = _log_document(attachment)
+    _store(attachment, document.write(_pieces(compressed)), row_count=rows.written)
     accesses = "access" if attachment.row_count == 1 else "accesses"
     return f"{attachment.row_count:,} IP {accesses} attached to {receipt}."
 
 
-def _store(
-    attachment: IpLogAttachment,
-    check: ip_log.IpLogCheck,
-    content: bytes,
-    *,
-    progress: Callable[[int], None],
-) -> None:
-    document = Document(
-        filename=attachment.filename, content_type="text/csv", size_bytes=attachment.size_bytes,
-        sha256=attachment.sha256, content=content, uploaded_at=attachment.attached_at,
-        uploaded_by_id=attachment.attached_by_id,
+def _log_document(attachment: IpLogAttachment) -> DocumentInPieces:
+    """The log itself, to be kept as a document beside its rows."""
+    return DocumentInPieces(
+        Document.__table__,
+        {"filename": attachment.filename, "content_type": "text/csv",
+         "size_bytes": attachment.size_bytes, "sha256": attachment.sha256,
+         "uploaded_at": attachment.attached_at, "uploaded_by_id": attachment.attached_by_id},
+        attachment.size_bytes,
     )  # fmt: skip
-    db.session.add(document)
-    db.session.flush()
-    store_ip_accesses(
-        attachment.filing, check.entries, attachment_id=attachment.id, progress=progress
-    )
+
+
+def _store(attachment: IpLogAttachment, document_id: int, *, row_count: int) -> None:
+    """The attachment marked attached, with its rows and the document of the log."""
     attachment.status = ip_log.next_ip_log_status(attachment.status, IpLogStatus.ATTACHED)
-    attachment.document_id = document.id
-    attachment.row_count = len(check.entries)
+    attachment.document_id = document_id
+    attachment.row_count = row_count
     attachment.finished_at = utcnow()
     meet_ip_clock(
         attachment.filing, met_on=clocks.office_today(attachment.attached_at),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -324,3 +325,49 @@ def test_a_million_row_log_by_api_is_answered_before_any_row_is_checked_and_stor
     assert done.json["rows_stored"] == 1_000_000
     assert count(IpAccess) == 1_000_010
     assert job_of(done.json["ip_log_id"]).rows_stored == 1_000_000
+
+
+def test_a_bad_row_late_in_a_big_log_stores_nothing_and_is_reported_by_its_row(client):
+    headers, report = reporting_provider()
+    body = gateway_log(40_000, bad={29_998: "203.0.113.7:443,2027-01-05T10:00:00Z,access"})
+
+    status = client.get(
+        send_log(client, report, body, headers).headers["Location"], headers=headers
+    )
+
+    assert status.json["status"] == "rejected"
+    assert (status.json["rows_checked"], status.json["rows_stored"]) == (40_000, 0)
+    (error,) = status.json["errors"]
+    assert (error["row"], error["field"], error["value"]) == (
+        30_000,
+        "ip_address",
+        "203.0.113.7:443",
+    )
+    assert "has a port" in error["message"]
+    assert (count(IpAccess), count(Document)) == (0, 0)
+
+
+def test_a_good_log_stores_every_row_with_its_values_and_the_log_itself(client):
+    headers, report = reporting_provider()
+    body = gateway_log(25_000)
+
+    status = client.get(
+        send_log(client, report, body, headers).headers["Location"], headers=headers
+    )
+
+    assert (status.json["status"], status.json["rows_stored"]) == ("attached", 25_000)
+    db.session.expire_all()
+    stored = db.session.scalars(select(IpAccess).order_by(IpAccess.id)).all()
+    assert len(stored) == 25_000
+    first, later, last = stored[0], stored[12_345], stored[-1]
+    assert (first.ip_address, first.ip_key) == ("203.0.113.1", "00000000000000000000ffffcb007101")
+    # 2027-01-01T00:00:00+08:00, kept in UTC with the offset the log gave.
+    assert first.accessed_at == datetime(2026, 12, 31, 16, 0, tzinfo=UTC)
+    assert (first.utc_offset_minutes, first.action) == (480, "administration")
+    assert later.ip_address == f"2001:db8:{12_345 % 4093:x}::{12_345 % 89 + 1:x}"
+    assert later.accessed_at == datetime(2027, 1, 26, 1, 45, 15, tzinfo=UTC)
+    assert later.action == "access"
+    assert last.ip_address == f"2001:db8:{24_999 % 4093:x}::{24_999 % 89 + 1:x}"
+    attachment = db.session.get(IpLogAttachment, status.json["ip_log_id"])
+    document = db.session.get(Document, attachment.document_id)
+    assert (document.content, document.size_bytes) == (body, len(body))
