@@ -67,11 +67,11 @@ from core import (
     urls,
     wording,
 )
-from core.access import enforce_route_roles, user_may
+from core.access import current_role, enforce_route_roles, user_may
 from core.auth.models import User
 from core.auth.services import resume_session
 from core.db import db, migrate
-from core.navigation import MODULE_LABELS, navigation_for
+from core.navigation import MODULE_LABELS, navigation_of_role
 from core.rate_limits import services as rate_limits
 from core.request_size import SizeLimitedRequest
 from core.schema import COUNTRY_CHOICES, phone_shown
@@ -172,7 +172,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     @app.context_processor
     def page_globals() -> dict[str, Any]:
         return {
-            "navigation": navigation_for(user_may),
+            "navigation": navigation_of_role(current_role()),
             "user_may": user_may,
             "office_today": clocks.office_today(),
             "office_name": app.config["OFFICE_NAME"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -89,11 +89,26 @@ def enforce_route_roles() -> ResponseReturnValue | None:
     return None
 
 
-def user_may(endpoint: str) -> bool:
-    """Whether the signed-in user may use ``endpoint`` (to show only the links that work)."""
+def role_may(role: Role | None, endpoint: str) -> bool:
+    """Whether someone of ``role`` (None: nobody signed in) may use ``endpoint``."""
     allowed = allowed_roles_of(endpoint)
     if allowed == PUBLIC:
         return True
-    if allowed is None or not current_user.is_authenticated:
+    if allowed is None or role is None:
         return False
-    return current_user.role_enum in allowed
+    return role in allowed
+
+
+def current_role() -> Role | None:
+    """The signed-in user's role; None when nobody is signed in."""
+    return current_user.role_enum if current_user.is_authenticated else None
+
+
+def user_may(endpoint: str) -> bool:
+    """Whether the signed-in user may use ``endpoint`` (to show only the links that work);
+    answered once per endpoint in a request, since a page asks of the same links many times."""
+    answered = g.setdefault("endpoints_the_user_may_use", {})
+    asked = (current_role(), endpoint)
+    if asked not in answered:
+        answered[asked] = role_may(*asked)
+    return answered[asked]

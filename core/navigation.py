@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from flask import current_app
+
+from core import access
+from core.auth.rules import Role
 
 MODULE_LABELS = {
     "intake": "Intake",
@@ -101,3 +107,12 @@ def navigation_for(may_open: Callable[[str], bool]) -> list[NavSection]:
         if items:
             visible.append(NavSection(section.label, items))
     return visible
+
+
+def navigation_of_role(role: Role | None) -> list[NavSection]:
+    """The sections someone of ``role`` may open: the same for everyone of the role, so worked
+    out once per role for the life of the application rather than on every page."""
+    known = current_app.extensions.setdefault("navigation_by_role", {})
+    if role not in known:
+        known[role] = navigation_for(functools.partial(access.role_may, role))
+    return known[role]

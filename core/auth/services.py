@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from core import crypto
 from core.audit.models import AuditEvent
@@ -368,8 +369,11 @@ def start_session(user: User) -> str:
 
 
 def _session_for(token: str) -> UserSession | None:
+    """The session of ``token`` with its user, in one query: every page asks for both."""
     return db.session.execute(
-        select(UserSession).where(UserSession.token_hash == crypto.token_digest(token))
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == crypto.token_digest(token))
     ).scalar_one_or_none()
 
 
