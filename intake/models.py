@@ -156,6 +156,8 @@ class Filing(db.Model):
             "warning_count = coalesce(json_array_length(warnings_json), 0)",
             name="warning_count_counts_warnings",
         ),
+        # The inbox's filters, so that it counts what they select from the index alone.
+        Index("ix_filings_inbox_filters", "kind", "timeliness", "warning_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
