@@ -110,9 +110,24 @@ def _stale(today: date) -> Select:
     )
 
 
+def _all_fresh(today: date) -> Select:
+    """Whether every provider has a row kept for ``today`` under today's rules: two counts,
+    cheaper than looking for the stale rows on every page of the queue."""
+    fresh = (
+        select(func.count())
+        .select_from(RiskScore)
+        .where(RiskScore.good_for == today, RiskScore.rules_version == SCORING_RULES_VERSION)
+        .scalar_subquery()
+    )
+    providers = select(func.count()).select_from(Provider).scalar_subquery()
+    return select(fresh == providers)
+
+
 def ensure_fresh(today: date) -> None:
     """Keep a score for every provider whose row is missing or older than ``today`` (the night's
-    refresh has not run yet, or the provider is new): one indexed query when none is."""
+    refresh has not run yet, or the provider is new): one query of two counts when none is."""
+    if db.session.scalar(_all_fresh(today)):
+        return
     stale = list(db.session.execute(_stale(today)).scalars())
     if stale:
         refresh(today, stale)
