@@ -588,8 +588,7 @@ MISSING = (rules.CertificationStatus.NEVER_CERTIFIED, rules.CertificationStatus.
 def expectations_of(provider: Provider, today: date) -> Expectations:
     waivers = hooks.waivers_for(provider.id)
     provider_waiver = hooks.certification_waived(waivers)
-    last = last_certification(provider)
-    status = rules.certification_status(last.received_on if last else None, today)
+    status = rules.certification_status(provider.last_certified_on, today)
     return Expectations(
         certification=status,
         certification_missing=status in MISSING and provider_waiver is None,
