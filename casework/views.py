@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date
 
 import click
-import pandas
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -160,12 +159,9 @@ def risk_queue_csv() -> ResponseReturnValue:
         {**row._asdict(), "lines": len(row.lines_json)}
         for row in db.session.execute(sorted_query(RISK_QUEUE, query))
     ]
-    queue = services.export_risk_queue(
-        pandas.DataFrame(rows, columns=services.QUEUE_COLUMNS), actor=current_user
-    )
     return exports.csv_download(
         services.QUEUE_COLUMNS,
-        queue[services.QUEUE_COLUMNS].itertuples(index=False, name=None),
+        services.export_risk_queue(rows, actor=current_user),
         filename=f"risk-queue-{clocks.office_today().isoformat()}.csv",
     )
 

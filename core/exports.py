@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Response
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from core.db import db
@@ -118,6 +117,9 @@ def csv_text_download(text: str, *, filename: str) -> Response:
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]], *, sheet: str) -> bytes:
     """An Excel workbook of one sheet; text cells are neutralised like CSV cells."""
+    # Imported where a workbook is written: openpyxl brings numpy, some 30 MB a process.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
     worksheet.append(list(header))

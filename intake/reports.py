@@ -5,9 +5,6 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from core import clocks, pdf
 from core.office.rules import DocumentSettings
 from core.schema import Kind, column_letter
@@ -63,6 +60,10 @@ def acknowledgement_pdf(
 def reseller_template_xlsx() -> bytes:
     """The header row and one example row on the first sheet (the one that is read back), and
     what each column holds, with its paragraph, on a second."""
+    # Imported where a workbook is written: openpyxl brings numpy, some 30 MB a process.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Foreign resellers"

@@ -13,7 +13,6 @@ import logging
 import re
 from typing import Any
 
-import pandas
 from sqlalchemy import or_, select
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -173,6 +172,8 @@ def start_reseller_import(
 def read_reseller_table(content: bytes, file_format: str) -> list[tuple[str, ...]]:
     """Every row of the file (an Excel workbook's first sheet) as text cells: the spreadsheet's
     row n is item n - 1, empty rows included, so that row numbers match what a person sees."""
+    import pandas  # some 60 MB a process: only reading a file needs it
+
     options: dict[str, Any] = {"header": None, "dtype": str, "keep_default_na": False}
     if file_format == "xlsx":
         try:
