@@ -90,3 +90,14 @@ def settle(url: str) -> None:
             text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
         )
     engine.dispose()
+
+
+def benchmark_provider(legal_name: str, contact_email: str, **fields: Any) -> Any:
+    """A provider of the benchmarks' own, at one Arlington address (not added to a session)."""
+    from intake.models import Provider
+
+    return Provider(
+        legal_name=legal_name, street_address="1 Main St", city="Arlington", state="VA",
+        postal_code="22201", contact_name="Jamie Ortiz", contact_title="Compliance Officer",
+        contact_email=contact_email, contact_phone="+17035550100", **fields,
+    )  # fmt: skip

@@ -12,9 +12,9 @@ what a worker does, as rows per second beside the floor measured in the same run
 into a bare table of the same columns, no index, key or constraint, from Python's memory: COPY
 row by row on PostgreSQL, one transaction of sqlite3's executemany on SQLite), and that process's
 peak memory beside the goal of 300 MB; then, with a small log holding the same address attached
-to the second report, the median time of searching one address and its /24 across all reports. The log
-draws its rows from a pool of distinct addresses, one in ten IPv6. PostgreSQL is reached through
-TEST_POSTGRES_URL (default: postgres on 127.0.0.1:5432).
+to the second report, the median time of searching one address and its /24 across all reports.
+The log draws its rows from a pool of distinct addresses, one in ten IPv6. PostgreSQL is reached
+through TEST_POSTGRES_URL (default: postgres on 127.0.0.1:5432).
 
 ``figures(url, label, rows)`` returns the job's two figures without printing, for a harness.
 """
@@ -34,7 +34,7 @@ import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from multiprocessing.connection import Connection
 
-from common import Figure, database_urls, timed
+from common import Figure, benchmark_provider, database_urls, timed
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, select
@@ -115,18 +115,11 @@ def check_log(content: bytes) -> ip_log.IpLogCheck:
 
 
 def new_provider(number: int) -> Provider:
-    provider = Provider(
-        legal_name=f"Benchmark Cloud {number}, Inc.",
+    provider = benchmark_provider(
+        f"Benchmark Cloud {number}, Inc.",
+        f"jortiz@bench{number}.example",
         business_names=[f"Benchmark {number}"],
-        street_address="1 Main St",
-        city="Arlington",
-        state="VA",
-        postal_code="22201",
         is_us_reseller=False,
-        contact_name="Jamie Ortiz",
-        contact_title="Compliance Officer",
-        contact_email=f"jortiz@bench{number}.example",
-        contact_phone="+17035550100",
         first_foreign_account_on=date(2024, 3, 1),
     )
     db.session.add(provider)

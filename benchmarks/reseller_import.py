@@ -23,7 +23,7 @@ import secrets
 import sqlite3
 from typing import Any
 
-from common import Figure, database_urls, timed
+from common import Figure, benchmark_provider, database_urls, timed
 from flask_migrate import upgrade
 from openpyxl import Workbook
 from sqlalchemy import func, select
@@ -105,17 +105,7 @@ def _provider_and_analyst() -> tuple[Provider, Any]:
         password=secrets.token_urlsafe(24),
         actor=None,
     )
-    provider = Provider(
-        legal_name="Benchmark Cloud, Inc.",
-        street_address="1 Main St",
-        city="Arlington",
-        state="VA",
-        postal_code="22201",
-        contact_name="Jamie Ortiz",
-        contact_title="Compliance Officer",
-        contact_email="jortiz@bench.example",
-        contact_phone="+17035550100",
-    )
+    provider = benchmark_provider("Benchmark Cloud, Inc.", "jortiz@bench.example")
     db.session.add(provider)
     db.session.commit()
     return provider, user

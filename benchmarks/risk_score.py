@@ -16,7 +16,7 @@ import json
 import logging
 from datetime import UTC, datetime, timedelta
 
-from common import database_urls, timed
+from common import benchmark_provider, database_urls, timed
 from flask_migrate import upgrade
 
 from app import create_app
@@ -35,17 +35,7 @@ def registry(count: int) -> None:
     report = json.dumps(payload("ai_initial_report", payment_methods=[]))
     now = datetime.now(UTC)
     db.session.add_all(
-        Provider(
-            legal_name=f"Benchmark Cloud {number:05d}, Inc.",
-            street_address="1 Main St",
-            city="Arlington",
-            state="VA",
-            postal_code="22201",
-            contact_name="Jamie Ortiz",
-            contact_title="Compliance Officer",
-            contact_email=f"c{number}@bench.example",
-            contact_phone="+17035550100",
-        )
+        benchmark_provider(f"Benchmark Cloud {number:05d}, Inc.", f"c{number}@bench.example")
         for number in range(count)
     )
     db.session.flush()
