@@ -23,7 +23,9 @@ def _privileges(role: str) -> list[str]:
     quote = db.engine.dialect.identifier_preparer.quote
     grantee, database = quote(role), quote(db.engine.url.database or "")
     return [
-        f"GRANT CONNECT ON DATABASE {database} TO {grantee}",
+        # TEMPORARY: a compiled reseller list is staged in a temporary table of the session's
+        # own before it is written (intake/resellers/upsert.py).
+        f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {grantee}",
         f"GRANT USAGE ON SCHEMA public TO {grantee}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {grantee}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {grantee}",

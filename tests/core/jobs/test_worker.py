@@ -16,6 +16,7 @@ from core.jobs import queue, services
 from core.jobs.models import Job
 from core.jobs.rules import JobState
 from intake.models import Filing, ForeignReseller, ResellerImport
+from intake.resellers import rules as reseller_rules
 from intake.resellers import services as reseller_services
 from tests.conftest import TEST_JOB_LEASE_SECONDS, WorkerProcess
 from tests.factories import make_provider, make_user
@@ -122,7 +123,14 @@ def test_two_workers_share_the_queue_and_run_each_job_once(queued_app, tmp_path)
 def test_a_job_outlasting_its_lease_is_said_alive_by_its_worker_so_the_sweep_leaves_it(
     queued_app, job_worker: WorkerProcess
 ):
-    rows = [reseller(reseller_name=f"Reseller {n:05d} Cloud Ltd") for n in range(50_000)]
+    # Each row's own address, so that each is checked (a file checks each distinct cell once):
+    # the most a file may hold then takes several leases to import.
+    rows = [
+        reseller(
+            reseller_name=f"Reseller {n:05d} Cloud Ltd", contact_email=f"ops{n}@reseller{n}.example"
+        )
+        for n in range(reseller_rules.MAX_RESELLER_ROWS)
+    ]
     record = _import(make_provider(), rows)
     reseller_services.jobs.send_committed()
     job = reseller_services.import_job_of(record)
