@@ -109,20 +109,33 @@ ASSESSMENTS_DUE = Listing(
     "assessments-due",
     columns=(
         SortColumn("provider", "Provider", (intake.PROVIDER_NAME,)),
-        SortColumn("score", "Risk score", (RiskScore.score,), descending_first=True),
+        SortColumn(
+            "score",
+            "Risk score",
+            (RiskScore.score,),
+            descending_first=True,
+            then_ascending=(intake.PROVIDER_NAME,),
+        ),
         SortColumn(
             "last",
             "Last assessment opened",
             (services.ASSESSMENT_HISTORY.c.last_opened_on,),
             nulls_last=True,
+            then_ascending=(intake.PROVIDER_NAME,),
         ),
         # The schedule's own order (services.DUE_ORDER): risk-based first, highest score first,
-        # then annual; the threshold that divides the two is a score.
-        SortColumn("schedule", "Schedule", (RiskScore.score,), descending_first=True),
+        # then annual, each by name; the threshold that divides the two is a score.
+        SortColumn(
+            "schedule",
+            "Schedule",
+            (RiskScore.score,),
+            descending_first=True,
+            then_ascending=(intake.PROVIDER_NAME,),
+        ),
     ),
     default_sort="schedule",
     default_descending=True,
-    tiebreak=(intake.PROVIDER_NAME, RiskScore.provider_id),
+    tiebreak=(RiskScore.provider_id,),
 )
 
 

@@ -41,6 +41,9 @@ class SortColumn:
     # A column with no value for some rows (never certified) lists them last either way, as
     # ``page_of_rows`` does, on both databases (which otherwise put NULL at opposite ends).
     nulls_last: bool = False
+    # What orders rows of equal value, A to Z whichever way the column runs (names under a
+    # score read alphabetically, highest score first or last).
+    then_ascending: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ def _order_by(listing: Listing, order: Order) -> list[Any]:
     ordered = [e.desc() if order.descending else e.asc() for e in expressions]
     if column.nulls_last:
         ordered = [e.nulls_last() for e in ordered]
+    ordered += [e.asc() for e in column.then_ascending]
     return ordered + [e.desc() if order.descending else e.asc() for e in listing.tiebreak]
 
 

@@ -166,6 +166,10 @@ def test_the_paged_list_holds_exactly_the_providers_the_rule_finds_due(client):
     }  # fmt: skip
     for name, due in found.items():
         assert (f">{name}</a>" in listed) is bool(due), name
-    assert [entry.legal_name for entry in services.assessments_due(TODAY)] == [
+    in_order = [entry.legal_name for entry in services.assessments_due(TODAY)]
+    assert in_order == [
         "Rowan Hosting, Inc.", "Larch Compute, Inc.", "Oak Networks, Inc.", "Quince Edge LLC",
     ]  # fmt: skip
+    # The page lists them in the schedule's order too: equal scores by name, A to Z.
+    shown_at = [listed.index(f">{name}</a>") for name in in_order]
+    assert shown_at == sorted(shown_at)
