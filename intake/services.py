@@ -447,28 +447,39 @@ class RegistryRow:
     next_due_on: date | None
 
 
-def _last_certified_of(provider_id: ColumnElement[Any]) -> Select[Any]:
-    """A provider's last annual certification (§7.304(b)): the latest day an original
+def _last_certified() -> Select[Any]:
+    """Each provider's last annual certification (§7.304(b)): the latest day an original
     certifying filing was received, one not refused as too early."""
     certifying = [spec.kind.value for spec in kinds.KINDS.values() if spec.certifies_cip]
-    return select(func.max(Filing.received_on)).where(
-        Filing.provider_id == provider_id,
-        Filing.kind.in_(certifying),
-        Filing.supersedes_id.is_(None),
-        or_(Filing.timeliness.is_(None), Filing.timeliness != clocks.Timeliness.TOO_EARLY.value),
+    return (
+        select(Filing.provider_id, func.max(Filing.received_on).label("last_on"))
+        .where(
+            Filing.kind.in_(certifying),
+            Filing.supersedes_id.is_(None),
+            or_(
+                Filing.timeliness.is_(None), Filing.timeliness != clocks.Timeliness.TOO_EARLY.value
+            ),
+        )
+        .group_by(Filing.provider_id)
     )
 
 
 def recount_last_certified(provider_ids: Collection[int] | None = None) -> None:
     """Set each provider's kept ``last_certified_on`` (or those of ``provider_ids``) from its
-    filings, in one statement: after filings are written in bulk, and the definition the kept
-    day is tested against."""
-    statement = update(Provider).values(
-        last_certified_on=_last_certified_of(Provider.id).scalar_subquery()
+    filings, grouped in one pass over them (a subquery a provider reads them once a provider):
+    after filings are written in bulk, and the definition the kept day is tested against."""
+    chosen = [] if provider_ids is None else [Provider.id.in_(list(provider_ids))]
+    last = _last_certified().subquery()
+    options = {"synchronize_session": False}
+    db.session.execute(
+        update(Provider).where(*chosen).values(last_certified_on=None), execution_options=options
     )
-    if provider_ids is not None:
-        statement = statement.where(Provider.id.in_(list(provider_ids)))
-    db.session.execute(statement, execution_options={"synchronize_session": False})
+    db.session.execute(
+        update(Provider)
+        .where(Provider.id == last.c.provider_id, *chosen)
+        .values(last_certified_on=last.c.last_on),
+        execution_options=options,
+    )
 
 
 def registry(today: date, provider_ids: Collection[int] | None = None) -> list[RegistryRow]:
