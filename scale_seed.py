@@ -40,9 +40,9 @@ from core.notifications.models import Notification, OutgoingMail
 from core.notifications.rules import Delivery, MailState
 from intake import examples, kinds
 from intake import rules as intake_rules
-from intake import services as intake_services
 from intake.ai import services as ai_services
 from intake.models import Filing, ForeignReseller, Provider
+from intake.registry import recount_last_certified
 from intake.resellers.rules import ResellerStatus
 
 RANDOM_SEED = 7_304
@@ -339,7 +339,7 @@ def seed_scale(scale: Scale, *, today: date) -> dict[str, int]:
     ]
     ids = [provider_id for provider_id, _ in providers]
     _insert(Filing.__table__, _filing_rows(scale.filings, ids, today, rng))
-    intake_services.recount_last_certified(ids)
+    recount_last_certified(ids)
     _insert(Deadline.__table__, _deadline_rows(scale.deadlines, providers, today, rng))
     _insert(ForeignReseller.__table__, _reseller_rows(scale.resellers, ids, rng))
     people = select(User.id).where(User.active.is_(True)).order_by(User.id)

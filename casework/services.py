@@ -45,6 +45,7 @@ from core.workflow.services import change_state
 from intake import kinds
 from intake import services as intake
 from intake.models import Provider
+from intake.registry import PROVIDER_NAME
 
 if TYPE_CHECKING:
     import pandas
@@ -587,7 +588,7 @@ def due_entries(rows: Iterable[Any], today: date) -> list[rules.DueAssessment]:
 
 # The schedule's own order: risk-based first, highest score first (a score at or above the
 # threshold is what makes one risk-based), then by name.
-DUE_ORDER = (RiskScore.score.desc(), intake.PROVIDER_NAME, RiskScore.provider_id)
+DUE_ORDER = (RiskScore.score.desc(), PROVIDER_NAME, RiskScore.provider_id)
 
 
 def assessments_due(today: date) -> list[rules.DueAssessment]:

@@ -44,6 +44,7 @@ from intake.correspondence import services as sent_services
 from intake.correspondence import views as sent_views
 from intake.correspondence.forms import HAND
 from intake.models import Provider
+from intake.registry import PROVIDER_NAME
 
 bp = module_blueprint(
     "casework",
@@ -108,20 +109,20 @@ RISK_QUEUE = Listing(
 ASSESSMENTS_DUE = Listing(
     "assessments-due",
     columns=(
-        SortColumn("provider", "Provider", (intake.PROVIDER_NAME,)),
+        SortColumn("provider", "Provider", (PROVIDER_NAME,)),
         SortColumn(
             "score",
             "Risk score",
             (RiskScore.score,),
             descending_first=True,
-            then_ascending=(intake.PROVIDER_NAME,),
+            then_ascending=(PROVIDER_NAME,),
         ),
         SortColumn(
             "last",
             "Last assessment opened",
             (services.ASSESSMENT_HISTORY.c.last_opened_on,),
             nulls_last=True,
-            then_ascending=(intake.PROVIDER_NAME,),
+            then_ascending=(PROVIDER_NAME,),
         ),
         # The schedule's own order (services.DUE_ORDER): risk-based first, highest score first,
         # then annual, each by name; the threshold that divides the two is a score.
@@ -130,7 +131,7 @@ ASSESSMENTS_DUE = Listing(
             "Schedule",
             (RiskScore.score,),
             descending_first=True,
-            then_ascending=(intake.PROVIDER_NAME,),
+            then_ascending=(PROVIDER_NAME,),
         ),
     ),
     default_sort="schedule",
@@ -140,7 +141,7 @@ ASSESSMENTS_DUE = Listing(
 
 
 # The case lists, newest first, sorted and paged by the database; each filters by owner (§16).
-PROVIDER_COLUMN = SortColumn("provider", "Provider", (intake.PROVIDER_NAME,))
+PROVIDER_COLUMN = SortColumn("provider", "Provider", (PROVIDER_NAME,))
 ASSESSMENTS = case_listing(
     "assessments", Assessment, "Assessment",
     PROVIDER_COLUMN,

@@ -34,11 +34,11 @@ from exemptions.forms import (
     WithdrawalForm,
 )
 from exemptions.models import ExemptionCase, InformationRequest
-from intake import services as intake
 from intake.correspondence import services as sent_services
 from intake.correspondence import views as sent_views
 from intake.kinds import EXEMPTION_SCOPE_LABELS, FilingKind
 from intake.models import Filing
+from intake.registry import PROVIDER_NAME
 
 bp = module_blueprint(
     "exemptions",
@@ -71,7 +71,7 @@ def _case_or_404(case_id: int) -> ExemptionCase:
 # The requests, newest first, sorted and paged by the database, filtered by owner (§16).
 REQUESTS = case_listing(
     "exemption-requests", ExemptionCase, "Request",
-    SortColumn("provider", "Provider", (intake.PROVIDER_NAME,)),
+    SortColumn("provider", "Provider", (PROVIDER_NAME,)),
     SortColumn("received", "Received", (Filing.received_on,), descending_first=True),
     SortColumn("state", "State", (ExemptionCase.state,)),
 )  # fmt: skip

@@ -82,7 +82,7 @@ class Provider(db.Model):
     first_foreign_account_on: Mapped[date | None] = mapped_column(Date)
     # The day of its last annual certification (§7.304(b)), kept as each certifying filing is
     # received, so that the registry filters and sorts by status on an index
-    # (intake.services.recount_last_certified is its definition; docs/architecture.md §13).
+    # (intake.registry.recount_last_certified is its definition; docs/architecture.md §13).
     last_certified_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

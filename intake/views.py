@@ -28,6 +28,7 @@ from core.schema import Problem
 from core.schema_forms import form_state, payload_from_form, table_to_grow
 from core.urls import parse_record_id
 from intake import kinds, reports, rules, services
+from intake import registry as provider_registry
 from intake.correspondence import requests as sent_requests
 from intake.correspondence import services as sent_services
 from intake.correspondence import views as sent_views
@@ -60,7 +61,7 @@ def _filing_or_404(receipt_number: str) -> Filing:
 # --- The registry ---------------------------------------------------------------------------
 
 
-def providers_listing(registry: services.RegistryQuery) -> Listing:
+def providers_listing(registry: provider_registry.RegistryQuery) -> Listing:
     """The registry sorted and paged by the database; its status (a function of the day and of
     the waivers in force) and its last certification are the query's own expressions. The next
     due date is a year after the last certification, so it sorts as that does; a provider never
@@ -68,9 +69,11 @@ def providers_listing(registry: services.RegistryQuery) -> Listing:
     return Listing(
         "providers",
         columns=(
-            SortColumn("name", "Legal name", (services.PROVIDER_NAME,)),
+            SortColumn("name", "Legal name", (provider_registry.PROVIDER_NAME,)),
             SortColumn(
-                "status", "Certification (§7.304(b))", (registry.status, services.PROVIDER_NAME)
+                "status",
+                "Certification (§7.304(b))",
+                (registry.status, provider_registry.PROVIDER_NAME),
             ),
             SortColumn("last", "Last certified", (registry.last_certified_on,), nulls_last=True),
             SortColumn("due", "Next due", (registry.last_certified_on,), nulls_last=True),
@@ -80,10 +83,10 @@ def providers_listing(registry: services.RegistryQuery) -> Listing:
     )
 
 
-def _provider_criteria() -> tuple[ProviderFilterForm, services.ProviderCriteria]:
+def _provider_criteria() -> tuple[ProviderFilterForm, provider_registry.ProviderCriteria]:
     form = ProviderFilterForm(request.args)
     form.validate()
-    return form, services.ProviderCriteria(
+    return form, provider_registry.ProviderCriteria(
         name="" if form.name.errors else form.name.data or "",
         status="" if form.status.errors else form.status.data or "",
     )
@@ -93,9 +96,9 @@ def _provider_criteria() -> tuple[ProviderFilterForm, services.ProviderCriteria]
 @roles_required(*STAFF)
 def providers() -> ResponseReturnValue:
     form, criteria = _provider_criteria()
-    registry = services.registry_query(clocks.office_today(), criteria)
+    registry = provider_registry.registry_query(clocks.office_today(), criteria)
     page = page_of(providers_listing(registry), registry.query, scalars=False)
-    page.items = services.registry_rows(page.items)
+    page.items = provider_registry.registry_rows(page.items)
     return render_template("intake/providers.html", form=form, page=page)
 
 
@@ -111,7 +114,7 @@ REGISTRY_HEADER = (
 
 def _registry_export() -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
     _, criteria = _provider_criteria()
-    rows = services.export_registry(clocks.office_today(), criteria, actor=current_user)
+    rows = provider_registry.export_registry(clocks.office_today(), criteria, actor=current_user)
     return REGISTRY_HEADER, [
         (
             row.provider.legal_name,
@@ -166,7 +169,7 @@ def provider(provider_id: int) -> ResponseReturnValue:
 
 
 def _render_provider(record: Provider, *, request_form: CipRequestForm) -> str:
-    expectations = services.expectations_of(record, clocks.office_today())
+    expectations = provider_registry.expectations_of(record, clocks.office_today())
     return render_template(
         "intake/provider.html",
         # The Primary Contact's details come from the provider's certification (§7.304(a)(1)(vi)).

@@ -15,7 +15,7 @@ from core.db import db
 from core.parameters import services as parameters
 from core.parameters.rules import RISK_WEIGHTS
 from intake import kinds
-from intake import services as intake
+from intake import registry as provider_registry
 from intake.models import Filing
 
 
@@ -97,7 +97,7 @@ def registry_facts(
             signals=tuple(signals.get(row.provider.id, ())),
         )
         # Intake's status carries any waiver (§7.306(e)), read for the registry in one pass.
-        for row in intake.registry(today, provider_ids)
+        for row in provider_registry.registry(today, provider_ids)
     ]
 
 

@@ -16,10 +16,10 @@ from core.db import db
 from intake import kinds
 from intake.filings import rules
 from intake.models import Filing, Provider
+from intake.registry import provider_named
 from intake.reviews.models import CertificationReview
 from intake.reviews.paragraphs import REVIEWED_KINDS
 from intake.reviews.rules import ReviewOutcome
-from intake.services import provider_named
 
 
 @dataclass(frozen=True)

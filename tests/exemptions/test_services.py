@@ -15,6 +15,7 @@ from core.deadlines import services as deadlines
 from core.errors import DomainError, IllegalTransition
 from exemptions import services
 from exemptions.rules import CaseState, NoticeKind
+from intake import registry as provider_registry
 from intake import services as intake
 from intake.rules import check_filing
 from tests.factories import (
@@ -158,12 +159,14 @@ def test_an_overdue_notification_is_listed_for_the_risk_score_and_the_board(peop
 def test_exemption_waives_intake_expectations_until_revoked(people):
     analyst, reviewer = people
     provider = make_provider()
-    assert intake.expectations_of(provider, TODAY).certification_missing
+    assert provider_registry.expectations_of(provider, TODAY).certification_missing
     case = grant_exemption(file_exemption_request(provider), analyst=analyst, reviewer=reviewer)
-    expected = intake.expectations_of(provider, TODAY)
+    expected = provider_registry.expectations_of(provider, TODAY)
     assert not expected.certification_missing
     assert "exempt since 2027-03-01" in expected.certification_waiver.reason
-    assert provider not in [row.provider for row in intake.providers_missing_certification(TODAY)]
+    assert provider not in [
+        row.provider for row in provider_registry.providers_missing_certification(TODAY)
+    ]
 
     with pytest.raises(services.ExemptionRefused, match="reasons"):
         services.propose_revocation(case, reasons=" ", special_measure_reference="", actor=analyst)
@@ -178,8 +181,10 @@ def test_exemption_waives_intake_expectations_until_revoked(people):
     db.session.commit()
     assert case.state_enum is CaseState.REVOKED
     assert case.revocation_reference == "SM-2027-004"
-    assert intake.expectations_of(provider, TODAY).certification_missing
-    assert provider in [row.provider for row in intake.providers_missing_certification(TODAY)]
+    assert provider_registry.expectations_of(provider, TODAY).certification_missing
+    assert provider in [
+        row.provider for row in provider_registry.providers_missing_certification(TODAY)
+    ]
     assert services.annual_clock(case) is None
 
 
@@ -200,7 +205,7 @@ def test_an_exempt_reseller_is_not_expected_in_compiled_certifications(people):
     expected = intake.resellers_expected_in_certification(provider)
     assert chosen not in expected and len(expected) == 2
     # A reseller's exemption does not lift the provider's own certification (§7.306(b)).
-    assert intake.expectations_of(provider, TODAY).certification_missing
+    assert provider_registry.expectations_of(provider, TODAY).certification_missing
 
 
 def test_every_change_is_audited_and_reviews_are_bound(people):

@@ -12,6 +12,7 @@ from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.db import db
 from core.deadlines.models import Deadline
+from intake import registry as provider_registry
 from intake import services
 from intake.examples import payload
 from intake.models import Filing
@@ -162,7 +163,11 @@ def test_a_correction_does_not_move_the_annual_clock(app):
         provider, "annual_certification", channel="web", at=datetime(2027, 2, 1, 15, tzinfo=UTC)
     )
     assert annual.timeliness == "on time"
-    (row,) = [row for row in services.registry(date(2027, 2, 1)) if row.provider.id == provider.id]
+    (row,) = [
+        row
+        for row in provider_registry.registry(date(2027, 2, 1))
+        if row.provider.id == provider.id
+    ]
     assert row.last_certified_on == date(2027, 2, 1)
     assert [clock.met_on for clock in _annual_clocks(provider)] == [date(2027, 2, 1), None]
 
@@ -180,7 +185,7 @@ def test_a_contact_change_for_a_reseller_not_on_record_is_kept_and_flagged(app):
 
 def _kept_and_recounted(provider):
     kept = provider.last_certified_on
-    services.recount_last_certified([provider.id])
+    provider_registry.recount_last_certified([provider.id])
     db.session.expire(provider)
     return kept, provider.last_certified_on
 
@@ -208,7 +213,11 @@ def test_the_registry_keeps_the_day_of_each_providers_last_certification(app):
     # A certification keyed in later with an earlier day of receipt leaves the later day.
     _submit(provider, "annual_certification", at=MARCH_15 + timedelta(days=340), channel="web")
     assert _kept_and_recounted(provider) == (date(2027, 3, 20), date(2027, 3, 20))
-    (row,) = [row for row in services.registry(date(2027, 4, 1)) if row.provider.id == provider.id]
+    (row,) = [
+        row
+        for row in provider_registry.registry(date(2027, 4, 1))
+        if row.provider.id == provider.id
+    ]
     assert (row.last_certified_on, row.status.value) == (date(2027, 3, 20), "current")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.audit.models import AuditEvent
 from core.auth.rules import Role
 from core.db import db
+from intake import registry as provider_registry
 from intake import services
 from intake.examples import payload
 from intake.models import ForeignReseller
@@ -168,4 +169,6 @@ def test_an_exempt_reseller_is_marked_wherever_it_is_listed(client):
     assert later.warnings == []
     page = upload(client, provider, "2026.csv", csv_file([reseller()]), follow_redirects=True)
     assert "not in the file" not in page.text
-    assert sakura.id in services.expectations_of(provider, later.received_on).exempt_resellers
+    assert (
+        sakura.id in provider_registry.expectations_of(provider, later.received_on).exempt_resellers
+    )
