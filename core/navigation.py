@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 
 from core import access
 from core.auth.rules import Role
@@ -23,6 +24,8 @@ MODULE_LABELS = {
 class NavItem:
     label: str
     endpoint: str
+    # Its address, once built for a role's navigation (``navigation_of_role``).
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,5 +117,13 @@ def navigation_of_role(role: Role | None) -> list[NavSection]:
     out once per role for the life of the application rather than on every page."""
     known = current_app.extensions.setdefault("navigation_by_role", {})
     if role not in known:
-        known[role] = navigation_for(functools.partial(access.role_may, role))
+        known[role] = [
+            NavSection(
+                section.label,
+                tuple(
+                    dataclasses.replace(item, url=url_for(item.endpoint)) for item in section.items
+                ),
+            )
+            for section in navigation_for(functools.partial(access.role_may, role))
+        ]
     return known[role]
