@@ -53,8 +53,8 @@ def _last_certified() -> Select[Any]:
 
 def recount_last_certified(provider_ids: Collection[int] | None = None) -> None:
     """Set each provider's kept ``last_certified_on`` (or those of ``provider_ids``) from its
-    filings, grouped in one pass over them (a subquery a provider reads them once a provider):
-    after filings are written in bulk, and the definition the kept day is tested against."""
+    filings, grouped in one pass over them rather than read again for each provider: after
+    filings are written in bulk, and the definition the kept day is tested against."""
     chosen = [] if provider_ids is None else [Provider.id.in_(list(provider_ids))]
     last = _last_certified().subquery()
     options = {"synchronize_session": False}
