@@ -11,7 +11,6 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy import case as sql_case
 
 from core import clocks, counters
-from core.approvals import rules as review_rules
 from core.approvals import services as approvals
 from core.approvals.models import Review
 from core.approvals.rules import ReviewState
@@ -21,7 +20,7 @@ from core.auth.rules import Role
 from core.consultations import services as consultations
 from core.consultations.models import Consultation
 from core.consultations.rules import Purpose
-from core.db import db, utcnow
+from core.db import db
 from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.errors import DomainError, IllegalTransition, InvalidInput
@@ -38,7 +37,7 @@ from special_measures.models import (
     MeasureAction,
     SpecialMeasureCase,
 )
-from special_measures.rules import ActionKind, CaseState, MeasureKind, ReferralSource, SubjectKind
+from special_measures.rules import CaseState, MeasureKind, ReferralSource, SubjectKind
 
 CASE = "special_measure"
 ACTION = "special_measure_action"
@@ -59,7 +58,7 @@ def move_case(case: SpecialMeasureCase, wanted: CaseState, actor: User, **detail
     change_state(case, wanted, rules.ALLOWED, subject_type=CASE, actor=actor, **details)
 
 
-def _rescreen(case: SpecialMeasureCase, *, relevant_on: date, actor: User, event: str) -> None:
+def rescreen(case: SpecialMeasureCase, *, relevant_on: date, actor: User, event: str) -> None:
     """A measure issued or extended changes what resellers are screened against (§7.307). The
     job worker screens them all, in a job queued in this step's transaction: tens of thousands
     of resellers take seconds, which the step does not wait for."""
@@ -202,7 +201,7 @@ def close_case(case: SpecialMeasureCase, *, reasons: str, actor: User) -> None:
 # --- Factors (§7.307(b)(3), (b)(4)) --------------------------------------------------------------
 
 
-def _require(
+def require_offered(
     action: str,
     case: SpecialMeasureCase,
     message: str,
@@ -299,7 +298,7 @@ def request_case_consultations(
     today: date,
 ) -> None:
     require_drafter(actor)
-    _require(
+    require_offered(
         "request_consultations",
         case,
         f"This case is {case.state}; the agencies are consulted once the evaluation is under "
@@ -469,7 +468,7 @@ def draft_gaps(case: SpecialMeasureCase) -> list[str]:
 
 def submit_determination(case: SpecialMeasureCase, *, actor: User) -> Review:
     require_drafter(actor)
-    _require(
+    require_offered(
         "submit", case, f"Only a drafted determination can go to review; this case is {case.state}."
     )
     if gaps := draft_gaps(case):
@@ -487,7 +486,7 @@ def decide_determination(
     case: SpecialMeasureCase, *, approve: bool, comments: str, actor: User
 ) -> None:
     nothing = f"There is no determination waiting for review: this case is {case.state}."
-    _require("decide", case, nothing)
+    require_offered("decide", case, nothing)
     approvals.decide_record(
         case, rules.ALLOWED, subject_type=CASE, approve=approve, comments=comments, actor=actor,
         content=determination_content(case), approved=CaseState.APPROVED,
@@ -503,7 +502,7 @@ def issue_determination(
     if actor.role_enum not in (Role.ANALYST, Role.REVIEWER):
         raise DomainError("Only an analyst or a reviewer records the issuance.")
     refusal = "Only a determination approved as it stands can be issued."
-    _require("issue", case, refusal)
+    require_offered("issue", case, refusal)
     review = approvals.latest_review(CASE, case.id)
     if review is None or not approvals.approval_holds(CASE, case.id, determination_content(case)):
         raise IllegalTransition(refusal)
@@ -530,10 +529,10 @@ def issue_determination(
     case.original_last_day_on = case.last_day_on = dates.last_day_in_effect
     case.expiry_computation = clocks.explain(EXPIRY_CLOCK, issued_on)
     move_case(case, CaseState.ISSUED, actor, issued_on=issued_on)
-    _prepare_notices(case, None, start_on=issued_on, actor=actor)
+    prepare_notices(case, None, start_on=issued_on, actor=actor)
     _open_expiry_deadline(case, actor)
     db.session.flush()
-    _rescreen(case, relevant_on=issued_on, actor=actor, event="issued")
+    rescreen(case, relevant_on=issued_on, actor=actor, event="issued")
     return dates
 
 
@@ -548,7 +547,7 @@ def record_publication(
     """The determination's publication in the Federal Register. The measure was imposed on
     issuance (§7.307(a)(4)); the date is kept because the NPRM preamble (IV(3)(A)) speaks of
     effect from publication."""
-    _require("publication", case, "Only an issued determination is published.", today)
+    require_offered("publication", case, "Only an issued determination is published.", today)
     assert case.issued_on is not None
     if published_on < case.issued_on or published_on > today:
         raise InvalidInput(
@@ -605,7 +604,7 @@ def expiry_deadline(case: SpecialMeasureCase) -> Deadline | None:
     )
 
 
-def _open_extended_expiry_deadline(
+def open_extended_expiry_deadline(
     case: SpecialMeasureCase, prior_last_day: date, actor: User
 ) -> Deadline:
     """The additional period an extension finds necessary begins the day after the last day
@@ -622,9 +621,7 @@ def _open_extended_expiry_deadline(
     )
 
 
-def _meet_expiry_deadline(
-    case: SpecialMeasureCase, *, met_on: date, actor: User, note: str
-) -> None:
+def meet_expiry_deadline(case: SpecialMeasureCase, *, met_on: date, actor: User, note: str) -> None:
     if (deadline := expiry_deadline(case)) is not None:
         deadlines.meet_deadline(deadline, met_on=met_on, actor=actor, note=note)
 
@@ -641,7 +638,7 @@ def _last_addressee(committee: str) -> str | None:
     ).scalar_one_or_none()
 
 
-def _prepare_notices(
+def prepare_notices(
     case: SpecialMeasureCase, action: MeasureAction | None, *, start_on: date, actor: User
 ) -> None:
     for committee in rules.COMMITTEES:
@@ -713,7 +710,7 @@ def record_notice_sent(
     db.session.flush()
 
 
-# --- Extension and revocation (§7.307(a)(5)) ---------------------------------------------
+# --- Extension and revocation (§7.307(a)(5)): special_measures/actions.py -----------------
 
 
 def action_pending(action: MeasureAction) -> bool:
@@ -721,178 +718,6 @@ def action_pending(action: MeasureAction) -> bool:
     record and a fresh one is drafted)."""
     review = approvals.latest_review(ACTION, action.id)
     return not action.is_recorded and (review is None or review.state != ReviewState.RETURNED)
-
-
-def check_action_open(case: SpecialMeasureCase, kind: str, today: date) -> None:
-    """Refuse to draft an extension or revocation of a measure that is not in effect
-    (§7.307(a)(5)): its form is not offered then, nor its page opened."""
-    _require(
-        f"draft_{kind}",
-        case,
-        f"The case is {case.state}; only a measure in effect can change.",
-        today,
-        in_effect=f"The measure is {status_of(case, today)}; only a measure in effect can change.",
-    )
-
-
-def draft_action(
-    case: SpecialMeasureCase,
-    *,
-    kind: str,
-    reasons: str,
-    new_last_day_on: date | None,
-    effective_on: date | None,
-    actor: User,
-    today: date,
-) -> MeasureAction:
-    """Draft an extension (the finding that the measure remains necessary and the new last day)
-    or a revocation (the reasons and the day it ends), for a second person to review."""
-    require_drafter(actor)
-    check_action_open(case, kind, today)
-    assert case.last_day_on is not None and case.issued_on is not None
-    if kind == ActionKind.EXTENSION:
-        if new_last_day_on is None or new_last_day_on <= case.last_day_on:
-            raise InvalidInput(
-                {"new_last_day_on": [f"Choose a day after {case.last_day_on.isoformat()}."]}
-            )
-    elif effective_on is None or effective_on < case.issued_on:
-        raise InvalidInput(
-            {"effective_on": [f"Choose a day on or after issuance ({case.issued_on.isoformat()})."]}
-        )
-    action = MeasureAction(
-        kind=kind,
-        reasons=reasons.strip(),
-        new_last_day_on=new_last_day_on if kind == ActionKind.EXTENSION else None,
-        effective_on=effective_on if kind == ActionKind.REVOCATION else None,
-        drafted_by_id=actor.id,
-    )
-    case.actions.append(action)
-    db.session.flush()
-    record_event(
-        f"special_measure.{kind}_draft",
-        actor=actor,
-        subject=(ACTION, action.id),
-        after={"case": case.reference, "reasons": action.reasons,
-               "new_last_day_on": action.new_last_day_on, "effective_on": action.effective_on},
-    )  # fmt: skip
-    approvals.submit_for_review(
-        (ACTION, action.id),
-        label=f"{kind.capitalize()} of {case.reference}: {case.subject_label}",
-        content=action_content(action),
-        actor=actor,
-    )
-    return action
-
-
-def action_content(action: MeasureAction) -> dict[str, Any]:
-    return {
-        "kind": action.kind,
-        "reasons": action.reasons,
-        "new_last_day_on": action.new_last_day_on,
-        "effective_on": action.effective_on,
-    }
-
-
-def get_action(action_id: int) -> MeasureAction | None:
-    return db.session.get(MeasureAction, action_id)
-
-
-def decide_action(action: MeasureAction, *, approve: bool, comments: str, actor: User) -> None:
-    review = approvals.latest_review(ACTION, action.id)
-    if review is None or action.is_recorded:
-        raise IllegalTransition("There is nothing waiting for review.")
-    workflow.check_action(
-        review_rules.ACTIONS,
-        "decide",
-        review.state_enum,
-        message="There is nothing waiting for review.",
-    )
-    approvals.decide(
-        review, approve=approve, actor=actor, current_content=action_content(action),
-        comments=comments,
-    )  # fmt: skip
-    db.session.flush()
-
-
-def _require_approved(action: MeasureAction) -> None:
-    if action.is_recorded:
-        raise IllegalTransition("This action has already been recorded.")
-    if action.case.state_enum is not CaseState.ISSUED:
-        raise IllegalTransition(f"The case is {action.case.state}; its measure no longer changes.")
-    if not approvals.approval_holds(ACTION, action.id, action_content(action)):
-        raise IllegalTransition("A reviewer must approve it before it is recorded.")
-
-
-def record_extension(
-    action: MeasureAction,
-    *,
-    federal_register_citation: str,
-    published_on: date,
-    actor: User,
-    today: date,
-) -> None:
-    """§7.307(a)(5): the extension exists only through the notice published in the Federal
-    Register on or before the last day in effect."""
-    _require_approved(action)
-    case = action.case
-    assert case.last_day_on is not None and case.issued_on is not None
-    assert action.new_last_day_on is not None
-    try:
-        rules.check_extension(
-            published_on=published_on,
-            new_last_day=action.new_last_day_on,
-            current_last_day=case.last_day_on,
-            issued_on=case.issued_on,
-            today=today,
-        )
-    except rules.ExtensionRefused as refusal:
-        raise InvalidInput({"published_on": [str(refusal)]}) from refusal
-    action.federal_register_citation = federal_register_citation.strip()
-    action.published_on = published_on
-    action.prior_last_day_on = case.last_day_on
-    action.recorded_at, action.recorded_by_id = utcnow(), actor.id
-    case.last_day_on = action.new_last_day_on
-    record_event(
-        "special_measure.extended",
-        actor=actor,
-        subject=(CASE, case.id),
-        before={"last_day_on": action.prior_last_day_on},
-        after={
-            "last_day_on": case.last_day_on,
-            "federal_register": action.federal_register_citation,
-            "published_on": published_on,
-        },
-    )
-    _prepare_notices(case, action, start_on=published_on, actor=actor)
-    _meet_expiry_deadline(
-        case,
-        met_on=published_on,
-        actor=actor,
-        note=f"extended to {case.last_day_on.isoformat()} by {action.federal_register_citation}",
-    )
-    _open_extended_expiry_deadline(case, action.prior_last_day_on, actor)
-    db.session.flush()
-    _rescreen(case, relevant_on=published_on, actor=actor, event="extended")
-
-
-def record_revocation(action: MeasureAction, *, actor: User, today: date) -> None:
-    _require_approved(action)
-    case = action.case
-    assert case.issued_on is not None and action.effective_on is not None
-    if problem := rules.revocation_problem(
-        revoked_on=action.effective_on, issued_on=case.issued_on, today=today
-    ):
-        raise DomainError(problem)
-    action.recorded_at, action.recorded_by_id = utcnow(), actor.id
-    case.revoked_on = action.effective_on
-    _meet_expiry_deadline(case, met_on=action.effective_on, actor=actor, note="revoked")
-    record_event(
-        "special_measure.revoked",
-        actor=actor,
-        subject=(CASE, case.id),
-        after={"revoked_on": case.revoked_on, "reasons": action.reasons},
-    )
-    db.session.flush()
 
 
 # --- Status and the measures in force ------------------------------------------------------

@@ -32,6 +32,7 @@ from intake import kinds
 from intake import services as intake
 from intake.correspondence import views as sent_views
 from intake.models import Provider
+from special_measures import actions as measure_actions
 from special_measures import correspondence, drafts, reports, rules, screening, services
 from special_measures.forms import (
     AddresseeForm,
@@ -58,7 +59,7 @@ from special_measures.models import (
     ScreeningRun,
     SpecialMeasureCase,
 )
-from special_measures.rules import CaseState, MeasureKind, ReferralSource, SubjectKind
+from special_measures.rules import ActionKind, CaseState, MeasureKind, ReferralSource, SubjectKind
 
 bp = module_blueprint(
     "special_measures",
@@ -93,7 +94,7 @@ def _notice_or_404(notice_id: int) -> CongressionalNotice:
 
 
 def _action_or_404(action_id: int) -> MeasureAction:
-    return services.get_action(action_id) or abort(404)
+    return measure_actions.get_action(action_id) or abort(404)
 
 
 def flash_done(message: str, endpoint: str, **values: object) -> ResponseReturnValue:
@@ -582,11 +583,11 @@ def notice_sent(notice_id: int) -> ResponseReturnValue:
 
 def _draft_action(case_id: int, kind: str, form_class: type[FlaskForm]) -> ResponseReturnValue:
     case = case_or_404(case_id)
-    services.check_action_open(case, kind, clocks.office_today())
+    measure_actions.check_action_open(case, kind, clocks.office_today())
     form = form_class()
 
     def act() -> ResponseReturnValue:
-        action = services.draft_action(
+        action = measure_actions.draft_action(
             case,
             kind=kind,
             reasons=form.reasons.data,
@@ -613,13 +614,13 @@ def _draft_action(case_id: int, kind: str, form_class: type[FlaskForm]) -> Respo
 @bp.route("/cases/<int:case_id>/extension", methods=["GET", "POST"])
 @roles_required(*ANALYSTS)
 def draft_extension(case_id: int) -> ResponseReturnValue:
-    return _draft_action(case_id, services.ActionKind.EXTENSION, ExtensionForm)
+    return _draft_action(case_id, ActionKind.EXTENSION, ExtensionForm)
 
 
 @bp.route("/cases/<int:case_id>/revocation", methods=["GET", "POST"])
 @roles_required(*ANALYSTS)
 def draft_revocation(case_id: int) -> ResponseReturnValue:
-    return _draft_action(case_id, services.ActionKind.REVOCATION, RevocationForm)
+    return _draft_action(case_id, ActionKind.REVOCATION, RevocationForm)
 
 
 def _render_action(action: MeasureAction, **forms: FlaskForm) -> str:
@@ -635,7 +636,7 @@ def _render_action(action: MeasureAction, **forms: FlaskForm) -> str:
         if review and not action.is_recorded
         else frozenset(),
         approved=approvals.approval_holds(
-            services.ACTION, action.id, services.action_content(action)
+            services.ACTION, action.id, measure_actions.action_content(action)
         ),
         decision_form=forms.get("decision_form") or DecisionForm(),
         published_form=forms.get("published_form") or PublicationForm(),
@@ -654,7 +655,7 @@ def action(action_id: int) -> ResponseReturnValue:
 def decide_action(action_id: int) -> ResponseReturnValue:
     record = _action_or_404(action_id)
     return _record_decision(
-        partial(services.decide_action, record),
+        partial(measure_actions.decide_action, record),
         page=lambda form: _render_action(record, decision_form=form),
         done=lambda _: flash_done(
             "Decision recorded.", "special_measures.action", action_id=record.id
@@ -667,11 +668,11 @@ def decide_action(action_id: int) -> ResponseReturnValue:
 def record_action(action_id: int) -> ResponseReturnValue:
     record = _action_or_404(action_id)
     today = clocks.office_today()
-    if record.kind == services.ActionKind.EXTENSION:
+    if record.kind == ActionKind.EXTENSION:
         published = PublicationForm()
 
         def record_extension() -> ResponseReturnValue:
-            services.record_extension(
+            measure_actions.record_extension(
                 record,
                 federal_register_citation=published.federal_register_citation.data,
                 published_on=published.published_on.data,
@@ -692,7 +693,7 @@ def record_action(action_id: int) -> ResponseReturnValue:
         )
 
     def record_revocation() -> ResponseReturnValue:
-        services.record_revocation(record, actor=current_user, today=today)
+        measure_actions.record_revocation(record, actor=current_user, today=today)
         return flash_done("Revocation recorded.", "special_measures.case", case_id=record.case_id)
 
     return formerrors.handle(

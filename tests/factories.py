@@ -26,6 +26,7 @@ from intake import services as intake
 from intake.examples import payload
 from intake.models import Filing, ForeignReseller, IpLogAttachment, Provider, ResellerImport
 from special_measures import screening
+from special_measures.rules import ActionKind
 
 PASSWORD = "quiet-harbor-lantern-2026"
 _sequence = itertools.count(1)
@@ -419,15 +420,15 @@ def file_report(
 def extend_measure(case, *, new_last_day: date, published_on: date, today: date | None = None):
     """An extension of an issued measure drafted, approved by a reviewer and recorded with its
     Federal Register notice (§7.307(a)(5))."""
-    from special_measures import services as measures
+    from special_measures import actions as measure_actions
 
     today = today or published_on
-    action = measures.draft_action(
-        case, kind=measures.ActionKind.EXTENSION, reasons="Incidents continue at the same rate.",
+    action = measure_actions.draft_action(
+        case, kind=ActionKind.EXTENSION, reasons="Incidents continue at the same rate.",
         new_last_day_on=new_last_day, effective_on=None, actor=case.drafted_by, today=today,
     )  # fmt: skip
-    measures.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
-    measures.record_extension(
+    measure_actions.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
+    measure_actions.record_extension(
         action, federal_register_citation="93 FR 4567", published_on=published_on,
         actor=case.drafted_by, today=today,
     )  # fmt: skip
@@ -438,14 +439,14 @@ def extend_measure(case, *, new_last_day: date, published_on: date, today: date 
 
 def revoke_measure(case, *, effective_on: date):
     """A revocation of an issued measure drafted, approved and recorded on ``effective_on``."""
-    from special_measures import services as measures
+    from special_measures import actions as measure_actions
 
-    action = measures.draft_action(
-        case, kind=measures.ActionKind.REVOCATION, reasons="The jurisdiction has acted.",
+    action = measure_actions.draft_action(
+        case, kind=ActionKind.REVOCATION, reasons="The jurisdiction has acted.",
         new_last_day_on=None, effective_on=effective_on, actor=case.drafted_by, today=effective_on,
     )  # fmt: skip
-    measures.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
-    measures.record_revocation(action, actor=case.drafted_by, today=effective_on)
+    measure_actions.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
+    measure_actions.record_revocation(action, actor=case.drafted_by, today=effective_on)
     db.session.commit()
     return action
 
@@ -489,7 +490,7 @@ def one_of_each() -> dict[str, object]:
     from casework.penalties.rules import ProceedingKind
     from casework.rules import AssessmentOrigin
     from core.deadlines import services as deadlines
-    from special_measures import services as measure_services
+    from special_measures import actions as measure_actions
 
     provider = make_provider()
     deadline = deadlines.open_deadline(
@@ -502,7 +503,7 @@ def one_of_each() -> dict[str, object]:
     case = file_exemption_request(provider)
     db.session.commit()
     measure = make_measure()
-    action = measure_services.draft_action(
+    action = measure_actions.draft_action(
         measure, kind="revocation", reasons="No longer needed.", new_last_day_on=None,
         effective_on=clocks.office_today(), actor=measure.drafted_by, today=clocks.office_today(),
     )  # fmt: skip

@@ -12,7 +12,8 @@ from core.clocks import office_today
 from core.db import db
 from core.errors import IllegalTransition
 from exemptions import services as exemptions
-from special_measures import services as special_measures
+from special_measures import actions as measure_actions
+from special_measures.rules import ActionKind
 from tests.factories import (
     FINDING_REASONS,
     file_exemption_request,
@@ -39,8 +40,8 @@ def test_no_second_extension_is_offered_while_one_is_drafted(client, people):
     log_in(client, analyst)
     page = f"/special-measures/cases/{case.id}"
     assert "Draft an extension" in client.get(page).text
-    special_measures.draft_action(
-        case, kind=special_measures.ActionKind.EXTENSION, reasons="Incidents continue.",
+    measure_actions.draft_action(
+        case, kind=ActionKind.EXTENSION, reasons="Incidents continue.",
         new_last_day_on=case.last_day_on + timedelta(days=200), effective_on=None,
         actor=analyst, today=TODAY,
     )  # fmt: skip

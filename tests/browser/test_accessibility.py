@@ -25,8 +25,8 @@ from intake import services as intake
 from intake.correspondence import requests as sent_requests
 from intake.correspondence import services as channel
 from intake.models import ForeignReseller
+from special_measures import actions as measure_actions
 from special_measures import screening
-from special_measures import services as measures
 from special_measures.lapse import DAILY_LAPSE
 from tests.browser.conftest import axe_violations, enter_second_factor, sign_in
 from tests.factories import (
@@ -64,7 +64,7 @@ def measure_records(records):
     """An issued measure, a revocation waiting for review, and a screening with a hit."""
     _, provider, _ = records
     measure = make_measure()
-    action = measures.draft_action(
+    action = measure_actions.draft_action(
         measure, kind="revocation", reasons="The jurisdiction has acted.", new_last_day_on=None,
         effective_on=clocks.office_today(), actor=measure.drafted_by, today=clocks.office_today(),
     )  # fmt: skip

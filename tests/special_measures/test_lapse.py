@@ -15,9 +15,10 @@ from core.clocks import office_today
 from core.db import db
 from core.deadlines import services as deadlines
 from core.jobs.rules import JobState
+from special_measures import actions as measure_actions
 from special_measures import services
 from special_measures.lapse import DAILY_LAPSE
-from special_measures.rules import CaseState, MeasureStatus
+from special_measures.rules import ActionKind, CaseState, MeasureStatus
 from tests.factories import (
     extend_measure,
     log_in,
@@ -100,8 +101,8 @@ def test_a_measure_whose_extension_waits_to_be_recorded_lapses_only_once_it_is_r
     """A notice published by the last day may be recorded after it (§7.307(a)(5)): the run leaves
     the measure issued while its extension waits for the reviewer or its recording."""
     case = make_measure(LONG_AGO)
-    drafted = services.draft_action(
-        case, kind=services.ActionKind.EXTENSION, reasons="Incidents continue at the same rate.",
+    drafted = measure_actions.draft_action(
+        case, kind=ActionKind.EXTENSION, reasons="Incidents continue at the same rate.",
         new_last_day_on=TODAY + timedelta(days=300), effective_on=None, actor=case.drafted_by,
         today=case.last_day_on - timedelta(days=5),
     )  # fmt: skip
@@ -115,7 +116,7 @@ def test_a_measure_whose_extension_waits_to_be_recorded_lapses_only_once_it_is_r
     )
     assert services.get_case(case.id).state_enum is CaseState.ISSUED
 
-    services.decide_action(
+    measure_actions.decide_action(
         drafted, approve=False, comments="Not supported.", actor=make_user(Role.REVIEWER)
     )
     waited.run_key = f"{DAILY_LAPSE.kind}@{(TODAY - timedelta(days=1)).isoformat()}"

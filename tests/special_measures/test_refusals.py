@@ -10,8 +10,9 @@ from core.approvals.rules import ReviewState
 from core.auth.rules import Role
 from core.clocks import office_today
 from core.db import db
+from special_measures import actions as measure_actions
 from special_measures import rules, services
-from special_measures.rules import CaseState, ReferralSource, SubjectKind
+from special_measures.rules import ActionKind, CaseState, ReferralSource, SubjectKind
 from tests.factories import extend_measure, log_in, make_measure, make_user
 from tests.refusals import TAKEN, Step, signed_in, sweep, then
 
@@ -82,8 +83,8 @@ def _in_state(analyst, reviewer):
         return lambda: make_measure(TODAY, stop_at=stop_at, analyst=analyst, reviewer=reviewer)
 
     def draft_extension(case):
-        services.draft_action(
-            case, kind=services.ActionKind.EXTENSION, reasons="Incidents continue.",
+        measure_actions.draft_action(
+            case, kind=ActionKind.EXTENSION, reasons="Incidents continue.",
             new_last_day_on=case.last_day_on + timedelta(days=200), effective_on=None,
             actor=analyst, today=TODAY,
         )  # fmt: skip
@@ -106,7 +107,7 @@ def _in_state(analyst, reviewer):
     extension_drafted = then(at("issued"), draft_extension)
     extension_approved = then(
         extension_drafted,
-        lambda case: services.decide_action(
+        lambda case: measure_actions.decide_action(
             case.actions[-1], approve=True, comments="", actor=reviewer
         ),
     )

@@ -16,7 +16,8 @@ from core.clocks import office_today
 from core.db import db
 from intake import services as intake
 from intake.models import ForeignReseller
-from special_measures import rules, screening, services
+from special_measures import actions as measure_actions
+from special_measures import rules, screening
 from special_measures.models import ScreeningRun
 from tests.factories import (
     extend_measure,
@@ -123,13 +124,13 @@ def test_a_hit_ruled_out_does_not_return_until_the_measure_changes(client):
     assert 'data-testid="screening-clear"' in client.get(f"/intake/providers/{provider.id}").text
 
     # The measure is extended: a new version, so the name is screened afresh.
-    action = services.draft_action(
+    action = measure_actions.draft_action(
         measure, kind="extension", reasons="Still needed.",
         new_last_day_on=measure.last_day_on + timedelta(days=365), effective_on=None,
         actor=measure.drafted_by, today=office_today(),
     )  # fmt: skip
-    services.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
-    services.record_extension(
+    measure_actions.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
+    measure_actions.record_extension(
         action, federal_register_citation="92 FR 5000", published_on=office_today(),
         actor=measure.drafted_by, today=office_today(),
     )  # fmt: skip

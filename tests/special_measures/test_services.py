@@ -19,8 +19,9 @@ from core.deadlines import services as deadlines
 from core.deadlines.models import Deadline
 from core.deadlines.rules import Urgency
 from core.errors import DomainError, IllegalTransition, InvalidInput
+from special_measures import actions as measure_actions
 from special_measures import rules, services
-from special_measures.rules import CaseState, MeasureKind, ReferralSource, SubjectKind
+from special_measures.rules import ActionKind, CaseState, MeasureKind, ReferralSource, SubjectKind
 from tests.factories import at_once, extend_measure, make_measure, make_user, revoke_measure
 
 TODAY = date(2027, 3, 15)
@@ -231,16 +232,16 @@ def test_sending_a_letter_meets_its_clock_and_the_next_letter_keeps_the_addresse
 
 
 def _extension(case, today: date, new_last_day: date):
-    action = services.draft_action(
+    action = measure_actions.draft_action(
         case,
-        kind=services.ActionKind.EXTENSION,
+        kind=ActionKind.EXTENSION,
         reasons="Incidents continue at the same rate.",
         new_last_day_on=new_last_day,
         effective_on=None,
         actor=case.drafted_by,
         today=today,
     )
-    services.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
+    measure_actions.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
     return action
 
 
@@ -248,13 +249,13 @@ def test_an_extension_published_after_the_last_day_is_refused(app):
     case = make_measure(TODAY)
     action = _extension(case, date(2028, 3, 1), date(2029, 3, 13))
     with pytest.raises(InvalidInput, match="after the measure's last day"):
-        services.record_extension(
+        measure_actions.record_extension(
             action, federal_register_citation="93 FR 4567", published_on=date(2028, 3, 14),
             actor=case.drafted_by, today=date(2028, 3, 20),
         )  # fmt: skip
     assert case.last_day_on == date(2028, 3, 13)
 
-    services.record_extension(
+    measure_actions.record_extension(
         action, federal_register_citation="93 FR 4567", published_on=date(2028, 3, 13),
         actor=case.drafted_by, today=date(2028, 3, 20),
     )  # fmt: skip
@@ -266,12 +267,12 @@ def test_an_extension_published_after_the_last_day_is_refused(app):
 
 def test_an_extension_must_be_approved_before_it_is_recorded(app):
     case = make_measure(TODAY)
-    action = services.draft_action(
+    action = measure_actions.draft_action(
         case, kind="extension", reasons="Still needed.", new_last_day_on=date(2029, 1, 1),
         effective_on=None, actor=case.drafted_by, today=date(2028, 1, 1),
     )  # fmt: skip
     with pytest.raises(DomainError, match="A reviewer must approve it"):
-        services.record_extension(
+        measure_actions.record_extension(
             action, federal_register_citation="93 FR 1", published_on=date(2028, 1, 2),
             actor=case.drafted_by, today=date(2028, 1, 3),
         )  # fmt: skip
@@ -288,15 +289,15 @@ def test_an_unextended_measure_leaves_the_list_the_day_after_its_last_day(app):
 
 def test_a_revocation_reviewed_and_recorded_ends_the_measure(app):
     case = make_measure(TODAY)
-    action = services.draft_action(
-        case, kind=services.ActionKind.REVOCATION, reasons="The jurisdiction has acted.",
+    action = measure_actions.draft_action(
+        case, kind=ActionKind.REVOCATION, reasons="The jurisdiction has acted.",
         new_last_day_on=None, effective_on=date(2027, 6, 1), actor=case.drafted_by,
         today=date(2027, 5, 20),
     )  # fmt: skip
-    services.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
+    measure_actions.decide_action(action, approve=True, comments="", actor=make_user(Role.REVIEWER))
     with pytest.raises(DomainError, match="on or after the day it takes effect"):
-        services.record_revocation(action, actor=case.drafted_by, today=date(2027, 5, 25))
-    services.record_revocation(action, actor=case.drafted_by, today=date(2027, 6, 1))
+        measure_actions.record_revocation(action, actor=case.drafted_by, today=date(2027, 5, 25))
+    measure_actions.record_revocation(action, actor=case.drafted_by, today=date(2027, 6, 1))
 
     assert services.in_force_on(date(2027, 5, 31)) == [case]
     assert services.in_force_on(date(2027, 6, 1)) == []
